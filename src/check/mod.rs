@@ -1,0 +1,100 @@
+//! Rules over the whole model: `(&Site, &Config) -> Vec<Diagnostic>`.
+//! What a single file's reading cannot see (it needs the stage order, the
+//! as-of date or other records) is checked here.
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::model::Site;
+
+/// Runs every rule.
+pub fn check(site: &Site, config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    owners(site, config, &mut out);
+    constraints(site, &mut out);
+    stale(site, config, &mut out);
+    production_ready(site, &mut out);
+    out
+}
+
+/// A pilot at `bridge` or a later stage needs a named production owner.
+fn owners(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
+    let Some(bridge) = config.stage_index("bridge") else {
+        return;
+    };
+    for p in &site.pilots {
+        if p.owner.is_none() && config.stage_index(&p.stage).is_some_and(|i| i >= bridge) {
+            out.push(
+                Diagnostic::error(
+                    p.owner_loc,
+                    format!(
+                        "pilot `{}` is at `{}` without a production owner",
+                        p.id, p.stage
+                    ),
+                )
+                .hint("add `owner = \"...\"`: the person accountable for the production outcome"),
+            );
+        }
+    }
+}
+
+/// Every constraint needs an owner and a due date.
+fn constraints(site: &Site, out: &mut Vec<Diagnostic>) {
+    for p in &site.pilots {
+        for c in &p.constraints {
+            let (missing, hint) = match (c.owner.is_none(), c.due.is_none()) {
+                (true, true) => (
+                    "no owner and no due date",
+                    "add `owner = \"...\"` and `due = 2026-03-15`",
+                ),
+                (true, false) => ("no owner", "add `owner = \"...\"`: who resolves it"),
+                (false, true) => (
+                    "no due date",
+                    "add `due = 2026-03-15`: escalation counts from this date",
+                ),
+                (false, false) => continue,
+            };
+            out.push(
+                Diagnostic::error(c.loc, format!("constraint `{}` has {missing}", c.id)).hint(hint),
+            );
+        }
+    }
+}
+
+fn stale(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
+    for p in site.pilots.iter().filter(|p| p.facts.stale) {
+        let msg = match p.facts.days_since_update {
+            Some(d) => format!(
+                "pilot `{}` has had no update for {d} days (stale after {})",
+                p.id, config.stale_after_days
+            ),
+            None => format!("pilot `{}` has no weekly update", p.id),
+        };
+        out.push(Diagnostic::warning(p.loc, msg).hint("add an `[[updates]]` entry for this week"));
+    }
+}
+
+fn production_ready(site: &Site, out: &mut Vec<Diagnostic>) {
+    for p in site
+        .pilots
+        .iter()
+        .filter(|p| p.stage == "production" && !p.facts.production_ready)
+    {
+        let not: Vec<&str> = p
+            .readiness
+            .iter()
+            .filter(|d| !d.ready)
+            .map(|d| d.key.as_str())
+            .collect();
+        out.push(
+            Diagnostic::warning(
+                p.loc,
+                format!(
+                    "pilot `{}` is in production but not production-ready ({})",
+                    p.id,
+                    not.join(", ")
+                ),
+            )
+            .hint("record the missing evidence, or resolve the overdue constraints"),
+        );
+    }
+}

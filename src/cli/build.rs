@@ -1,0 +1,57 @@
+//! `pilotdeck build`: the whole site, or every content error and nothing written.
+
+use super::BuildArgs;
+use crate::diag::{render_human, summary};
+use crate::pipeline::{self, Options};
+use std::path::Path;
+use std::time::Instant;
+
+pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
+    let start = Instant::now();
+    let opts = Options {
+        root: root.to_path_buf(),
+        output: args.output,
+        as_of: args.as_of,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    };
+    let report = pipeline::build(&opts)?;
+    let a = &report.analysis;
+    for n in &a.notes {
+        eprintln!("{n}");
+    }
+    let errors: Vec<_> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let warnings = a.diagnostics.len() - errors.len();
+    match report.written {
+        None => {
+            eprint!("{}", render_human(&errors, &a.sources));
+            eprintln!(
+                "error: the site was not built: {}; the previous output was left as it was",
+                summary(&errors)
+            );
+            Ok(1)
+        }
+        Some((dir, pages)) => {
+            if warnings > 0 {
+                eprintln!(
+                    "{warnings} warning{} (run `pilotdeck check` to see them)",
+                    if warnings == 1 { "" } else { "s" }
+                );
+            }
+            eprintln!(
+                "built {} pilots and {} pages as of {} into {} in {} ms",
+                a.site.pilots.len(),
+                pages,
+                a.site.as_of,
+                dir.display(),
+                start.elapsed().as_millis()
+            );
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The command line: clap definitions, one file per command. Each command
+//! returns an [`ExitCode`]-like number: 0 done, 1 content errors, 2 usage or
+//! I/O errors (returned as `Err`).
+
+mod build;
+mod check;
+mod init;
+
+use crate::date::Date;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pilotdeck",
+    version,
+    about = "Builds an AI pilot portfolio site from Markdown records"
+)]
+pub struct Cli {
+    /// The site's folder (the one with pilotdeck.toml and content/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the whole site into public/ (or --output).
+    Build(BuildArgs),
+    /// Report every problem in the content without building.
+    Check(CheckArgs),
+    /// Write a new site: pilotdeck.toml, an example playbook and pilot records.
+    Init(InitArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// Where to write the site (default: public/ in the site folder).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Compute every figure as of this date (YYYY-MM-DD) instead of the config's `as_of`.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Override the config's base_url.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages and records marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Compute time-based rules as of this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Check pages and records marked `draft = true` too.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Folder for the new site (default: the current folder).
+    pub dir: Option<PathBuf>,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, such as 2026-03-15"))
+}
+
+/// Runs a parsed command line; `Ok` carries the exit status (0 or 1).
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Build(args) => build::run(&cli.root, args),
+        Command::Check(args) => check::run(&cli.root, args),
+        Command::Init(args) => init::run(&cli.root, args),
+    }
+}

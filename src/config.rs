@@ -1,0 +1,491 @@
+//! `pilotdeck.toml` -> a validated [`Config`]. A site without the file gets
+//! the defaults, including a standard rubric for the four readiness
+//! dimensions. Problems are diagnostics pointing into the file.
+
+use crate::date::Date;
+use crate::diag::{suggest, Diagnostic, Loc};
+use crate::node::{from_node, Entries, Spanned};
+use crate::source::{FileId, SourceFile};
+use serde::{Deserialize, Serialize};
+
+/// The four readiness dimensions, in the order pages show them.
+pub const DIMENSIONS: [&str; 4] = ["technical", "governance", "workforce", "economic"];
+
+pub const DEFAULT_STAGES: [&str; 7] = [
+    "idea",
+    "scoping",
+    "pilot",
+    "bridge",
+    "production",
+    "stalled",
+    "retired",
+];
+pub const DEFAULT_CATEGORIES: [&str; 7] = [
+    "integration",
+    "governance",
+    "data",
+    "workforce",
+    "economic",
+    "ownership",
+    "other",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AsOf {
+    Today,
+    Commit,
+    Date(Date),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Rung {
+    pub after_days: i64,
+    pub to: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RubricItem {
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Dimension {
+    pub key: String,
+    pub label: String,
+    pub items: Vec<RubricItem>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    pub as_of: AsOf,
+    pub stale_after_days: i64,
+    pub stages: Vec<String>,
+    pub categories: Vec<String>,
+    /// Sorted by `after_days`.
+    pub escalation: Vec<Rung>,
+    /// Always the four [`DIMENSIONS`], in that order.
+    pub rubric: Vec<Dimension>,
+    pub theme: Option<String>,
+    pub lessons_heading: String,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            title: "AI Pilot Portfolio".into(),
+            base_url: String::new(),
+            as_of: AsOf::Today,
+            stale_after_days: 14,
+            stages: DEFAULT_STAGES.map(String::from).to_vec(),
+            categories: DEFAULT_CATEGORIES.map(String::from).to_vec(),
+            escalation: vec![rung(0, "owner"), rung(7, "sponsor"), rung(21, "leadership")],
+            rubric: default_rubric(),
+            theme: None,
+            lessons_heading: "Lessons learned".into(),
+        }
+    }
+}
+
+impl Config {
+    pub fn stage_index(&self, stage: &str) -> Option<usize> {
+        self.stages.iter().position(|s| s == stage)
+    }
+
+    pub fn dimension(&self, key: &str) -> Option<&Dimension> {
+        self.rubric.iter().find(|d| d.key == key)
+    }
+}
+
+fn rung(after_days: i64, to: &str) -> Rung {
+    Rung {
+        after_days,
+        to: to.into(),
+    }
+}
+
+fn default_rubric() -> Vec<Dimension> {
+    let dim = |key: &str, label: &str, items: &[(&str, &str)]| Dimension {
+        key: key.into(),
+        label: label.into(),
+        items: items
+            .iter()
+            .map(|(k, t)| RubricItem {
+                key: (*k).into(),
+                text: (*t).into(),
+            })
+            .collect(),
+    };
+    vec![
+        dim(
+            "technical",
+            "Technical readiness",
+            &[
+                (
+                    "latency",
+                    "Meets latency and volume targets in the production environment",
+                ),
+                ("monitoring", "Monitoring and drift alerts are live"),
+                (
+                    "fallback",
+                    "A fallback and a kill switch exist and were tested",
+                ),
+                (
+                    "integration",
+                    "Every system in the integration map is connected and tested end to end",
+                ),
+            ],
+        ),
+        dim(
+            "governance",
+            "Governance readiness",
+            &[
+                (
+                    "risk-assessment",
+                    "The risk assessment is approved by the accountable risk owner",
+                ),
+                (
+                    "audit-trail",
+                    "Inputs, outputs and human decisions are logged for audit",
+                ),
+                (
+                    "risk-thresholds",
+                    "Risk thresholds and human review points are agreed",
+                ),
+                (
+                    "data-protection",
+                    "The data protection review is signed off",
+                ),
+            ],
+        ),
+        dim(
+            "workforce",
+            "Workforce readiness",
+            &[
+                (
+                    "training",
+                    "The people who use it are trained on the new way of working",
+                ),
+                (
+                    "process-redesign",
+                    "The process around the model is redesigned and written down",
+                ),
+                ("support", "A support path and an operating team are named"),
+            ],
+        ),
+        dim(
+            "economic",
+            "Economic readiness",
+            &[
+                (
+                    "business-case",
+                    "The business case, with its baseline, is agreed with finance",
+                ),
+                (
+                    "run-cost",
+                    "The run cost at production volume is estimated and funded",
+                ),
+                (
+                    "value-tracking",
+                    "Value is measured against the baseline every month",
+                ),
+            ],
+        ),
+    ]
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    as_of: Option<Spanned<String>>,
+    stale_after_days: Option<Spanned<i64>>,
+    stages: Option<Spanned<Vec<Spanned<String>>>>,
+    categories: Option<Spanned<Vec<Spanned<String>>>>,
+    escalation: Option<Vec<Spanned<RawRung>>>,
+    rubric: Option<Entries<Spanned<RawDimension>>>,
+    theme: Option<String>,
+    lessons_heading: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRung {
+    after_days: Option<Spanned<i64>>,
+    to: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    label: Option<String>,
+    items: Option<Spanned<Vec<Spanned<RawItem>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    key: Option<Spanned<String>>,
+    text: Option<String>,
+}
+
+/// Reads the configuration from `pilotdeck.toml`'s text.
+pub fn parse(file: FileId, source: &SourceFile) -> (Config, Vec<Diagnostic>) {
+    let (node, problems) = crate::frontmatter::parse_toml(&source.text, 0);
+    let mut diags: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|p| Diagnostic::error(Loc::at(file, p.span), p.message).maybe_hint(p.hint))
+        .collect();
+    let (raw, problems) = from_node::<RawConfig>(&node);
+    diags.extend(
+        problems
+            .into_iter()
+            .map(|p| Diagnostic::error(Loc::at(file, p.span), p.message).maybe_hint(p.hint)),
+    );
+    let mut config = Config::default();
+    if let Some(raw) = raw {
+        let mut v = Validator {
+            file,
+            diags: &mut diags,
+        };
+        v.apply(raw, &mut config);
+    }
+    (config, diags)
+}
+
+struct Validator<'a> {
+    file: FileId,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn error(
+        &mut self,
+        span: crate::diag::Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::error(Loc::at(self.file, span), message).hint(hint));
+    }
+
+    fn apply(&mut self, raw: RawConfig, c: &mut Config) {
+        if let Some(t) = raw.title {
+            c.title = t;
+        }
+        if let Some(u) = raw.base_url {
+            c.base_url = u.trim_end_matches('/').to_string();
+        }
+        if let Some(a) = raw.as_of {
+            match parse_as_of(&a.value) {
+                Some(v) => c.as_of = v,
+                None => self.error(
+                    a.span,
+                    format!("`as_of` cannot be `{}`", a.value),
+                    "use \"today\", \"commit\" or a date such as \"2026-03-15\"",
+                ),
+            }
+        }
+        if let Some(d) = raw.stale_after_days {
+            if d.value < 0 {
+                self.error(
+                    d.span,
+                    "`stale_after_days` cannot be negative",
+                    "use a number of days, such as 14",
+                );
+            } else {
+                c.stale_after_days = d.value;
+            }
+        }
+        if let Some(s) = raw.stages {
+            c.stages = self.name_list(s, "stages");
+        }
+        if let Some(s) = raw.categories {
+            c.categories = self.name_list(s, "categories");
+        }
+        if let Some(ladder) = raw.escalation {
+            c.escalation = self.ladder(ladder);
+        }
+        if let Some(r) = raw.rubric {
+            self.rubric(r, &mut c.rubric);
+        }
+        c.theme = raw.theme;
+        if let Some(h) = raw.lessons_heading {
+            c.lessons_heading = h;
+        }
+    }
+
+    fn name_list(&mut self, list: Spanned<Vec<Spanned<String>>>, what: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if list.value.is_empty() {
+            self.error(
+                list.span,
+                format!("`{what}` cannot be empty"),
+                format!("list at least one of the {what}, or leave the key out for the defaults"),
+            );
+        }
+        for name in list.value {
+            if name.value.trim().is_empty() {
+                self.error(
+                    name.span,
+                    format!("a name in `{what}` is empty"),
+                    "remove it or give it a name",
+                );
+            } else if out.contains(&name.value) {
+                self.error(
+                    name.span,
+                    format!("`{}` is listed twice in `{what}`", name.value),
+                    "remove the second one",
+                );
+            } else {
+                out.push(name.value);
+            }
+        }
+        out
+    }
+
+    fn ladder(&mut self, rungs: Vec<Spanned<RawRung>>) -> Vec<Rung> {
+        let mut out = Vec::new();
+        for r in rungs {
+            let days = match r.value.after_days {
+                Some(d) if d.value >= 0 => d.value,
+                Some(d) => {
+                    self.error(
+                        d.span,
+                        "`after_days` cannot be negative",
+                        "0 means as soon as the due date has passed",
+                    );
+                    continue;
+                }
+                None => {
+                    self.error(
+                        r.span,
+                        "an escalation rung needs `after_days`",
+                        "add `after_days = 7`: days past due before it escalates here",
+                    );
+                    continue;
+                }
+            };
+            match r.value.to {
+                Some(to) if !to.trim().is_empty() => out.push(Rung {
+                    after_days: days,
+                    to,
+                }),
+                _ => self.error(
+                    r.span,
+                    "an escalation rung needs `to`",
+                    "add `to = \"sponsor\"`: who it escalates to",
+                ),
+            }
+        }
+        out.sort_by_key(|r| r.after_days);
+        out
+    }
+
+    fn rubric(&mut self, raw: Entries<Spanned<RawDimension>>, rubric: &mut [Dimension]) {
+        for (key, dim) in raw.0 {
+            let Some(target) = rubric.iter_mut().find(|d| d.key == key.value) else {
+                self.error(
+                    key.span,
+                    format!("unknown readiness dimension `{}`", key.value),
+                    suggest(&key.value, DIMENSIONS),
+                );
+                continue;
+            };
+            if let Some(label) = dim.value.label {
+                target.label = label;
+            }
+            let Some(items) = dim.value.items else {
+                continue;
+            };
+            if items.value.is_empty() {
+                self.error(
+                    items.span,
+                    "a rubric dimension needs at least one item",
+                    "add `{ key = \"...\", text = \"...\" }`",
+                );
+                continue;
+            }
+            let mut out: Vec<RubricItem> = Vec::new();
+            for item in items.value {
+                let Some(k) = item.value.key else {
+                    self.error(
+                        item.span,
+                        "a rubric item needs a `key`",
+                        "add `key = \"monitoring\"`",
+                    );
+                    continue;
+                };
+                if out.iter().any(|i| i.key == k.value) {
+                    self.error(
+                        k.span,
+                        format!("rubric item `{}` is listed twice", k.value),
+                        "give each item its own key",
+                    );
+                    continue;
+                }
+                let text = item.value.text.unwrap_or_else(|| k.value.clone());
+                out.push(RubricItem { key: k.value, text });
+            }
+            target.items = out;
+        }
+    }
+}
+
+/// `today`, `commit` or a `YYYY-MM-DD` date.
+pub fn parse_as_of(text: &str) -> Option<AsOf> {
+    match text {
+        "today" => Some(AsOf::Today),
+        "commit" => Some(AsOf::Commit),
+        other => Date::parse(other).map(AsOf::Date),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> (Config, Vec<String>) {
+        let src = SourceFile::new("pilotdeck.toml".into(), text.into());
+        let (c, d) = parse(FileId(0), &src);
+        (
+            c,
+            d.into_iter()
+                .map(|d| format!("{}:{}", src.line_col(d.loc.span.start).0, d.message))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn defaults_without_keys() {
+        let (c, d) = parse_str("");
+        assert!(d.is_empty());
+        assert_eq!(c.rubric.len(), 4);
+        assert!(c.rubric.iter().all(|d| d.items.len() >= 3));
+        assert_eq!(c.escalation.len(), 3);
+    }
+
+    #[test]
+    fn overrides_and_errors() {
+        let text = "title = \"X\"\nas_of = \"2026-03-01\"\nstale_after_days = 7\nstagez = []\n\
+                    [[escalation]]\nafter_days = 3\nto = \"lead\"\n\
+                    [rubric.technical]\nitems = [{ key = \"a\", text = \"A\" }]\n[rubric.techy]\nlabel = \"x\"\n";
+        let (c, d) = parse_str(text);
+        assert_eq!(c.title, "X");
+        assert_eq!(c.as_of, AsOf::Date(Date::parse("2026-03-01").unwrap()));
+        assert_eq!(c.stale_after_days, 7);
+        assert_eq!(c.escalation.len(), 1);
+        assert_eq!(c.rubric[0].items.len(), 1);
+        assert_eq!(
+            d,
+            vec![
+                "4:unknown key `stagez`",
+                "10:unknown readiness dimension `techy`"
+            ]
+        );
+    }
+}

@@ -1,0 +1,409 @@
+//! Splits a Markdown file into front matter and body, and parses the front
+//! matter (TOML between `+++` lines, YAML between `---` lines) into a
+//! [`Node`] whose spans are byte offsets into the whole file.
+
+use crate::diag::Span;
+use crate::node::{Entry, Kind, Node, Problem};
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use std::fmt;
+
+/// A file's front matter (an empty table when it has none) and where its
+/// body starts.
+#[derive(Debug)]
+pub struct Split {
+    pub front: Node,
+    /// Whether the file had a front-matter block at all.
+    pub present: bool,
+    pub body_start: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// Splits and parses `text`; problems in the front matter are returned with
+/// the best value that could still be read.
+pub fn split(text: &str) -> Split {
+    let empty = Node {
+        span: Span::new(0, 0),
+        kind: Kind::Map(Vec::new()),
+    };
+    let fence = match text.lines().next().map(str::trim_end) {
+        Some("+++") => "+++",
+        Some("---") => "---",
+        _ => {
+            return Split {
+                front: empty,
+                present: false,
+                body_start: 0,
+                problems: Vec::new(),
+            }
+        }
+    };
+    let open_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let Some((close_start, close_end)) = closing_fence(text, open_end, fence) else {
+        let problem = Problem {
+            span: Span::new(0, fence.len() as u32),
+            message: format!("front matter opened with `{fence}` is never closed"),
+            hint: Some(format!("add a line `{fence}` after the last key")),
+        };
+        return Split {
+            front: empty,
+            present: true,
+            body_start: text.len(),
+            problems: vec![problem],
+        };
+    };
+    let inner = &text[open_end..close_start];
+    let offset = open_end as u32;
+    let (front, problems) = if fence == "+++" {
+        parse_toml(inner, offset)
+    } else {
+        parse_yaml(inner, offset)
+    };
+    let front = match front.kind {
+        Kind::Map(_) => front,
+        Kind::Null => Node {
+            span: front.span,
+            kind: Kind::Map(Vec::new()),
+        },
+        _ => {
+            let problem = Problem {
+                span: front.span,
+                message: "front matter must be a table of `key: value` pairs".into(),
+                hint: Some("write one key per line, such as `title: My page`".into()),
+            };
+            return Split {
+                front: empty,
+                present: true,
+                body_start: close_end,
+                problems: vec![problem],
+            };
+        }
+    };
+    Split {
+        front,
+        present: true,
+        body_start: close_end,
+        problems,
+    }
+}
+
+/// Start and end (after the line break) of the line that closes the front matter.
+fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)> {
+    let mut pos = from;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == fence {
+            return Some((pos, end));
+        }
+        pos = end;
+    }
+    None
+}
+
+/// Parses TOML, reporting every syntax error the parser can recover from.
+pub fn parse_toml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
+    let (table, errors) = toml::de::DeTable::parse_recoverable(text);
+    let problems = errors
+        .iter()
+        .map(|e| {
+            let span = e
+                .span()
+                .map_or(Span::new(0, 0), |r| Span::new(r.start as u32, r.end as u32));
+            Problem {
+                span: span.shift(offset),
+                message: first_line(e.message()),
+                hint: Some(toml_hint(e.message())),
+            }
+        })
+        .collect();
+    let span = table.span();
+    let node = Node {
+        span: Span::new(span.start as u32, span.end as u32).shift(offset),
+        kind: toml_table(table.get_ref(), offset),
+    };
+    (node, problems)
+}
+
+fn toml_hint(message: &str) -> String {
+    if message.contains("duplicate key") {
+        "each key may appear once in a table".into()
+    } else {
+        "front matter between `+++` lines is TOML: `key = \"value\"`, dates as 2026-03-15".into()
+    }
+}
+
+fn toml_table(table: &toml::de::DeTable<'_>, offset: u32) -> Kind {
+    let entries = table
+        .iter()
+        .map(|(k, v)| Entry {
+            key: k.get_ref().to_string(),
+            key_span: Span::new(k.span().start as u32, k.span().end as u32).shift(offset),
+            value: toml_value(v, offset),
+        })
+        .collect();
+    Kind::Map(entries)
+}
+
+fn toml_value(v: &toml::Spanned<toml::de::DeValue<'_>>, offset: u32) -> Node {
+    use toml::de::DeValue;
+    let span = Span::new(v.span().start as u32, v.span().end as u32).shift(offset);
+    let kind = match v.get_ref() {
+        DeValue::String(s) => Kind::Str(s.to_string()),
+        DeValue::Integer(i) => {
+            let digits = i.as_str().replace('_', "");
+            match i64::from_str_radix(&digits, i.radix()) {
+                Ok(n) => Kind::Int(n),
+                Err(_) => Kind::Str(i.as_str().to_string()),
+            }
+        }
+        DeValue::Float(f) => Kind::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Kind::Bool(*b),
+        DeValue::Datetime(d) => Kind::Str(d.to_string()),
+        DeValue::Array(items) => Kind::Seq(items.iter().map(|i| toml_value(i, offset)).collect()),
+        DeValue::Table(t) => toml_table(t, offset),
+    };
+    Node { span, kind }
+}
+
+/// Parses YAML with serde-saphyr, keeping each value's position.
+pub fn parse_yaml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
+    if text.trim().is_empty() {
+        return (
+            Node {
+                span: Span::new(offset, offset),
+                kind: Kind::Null,
+            },
+            Vec::new(),
+        );
+    }
+    match serde_saphyr::from_str::<YamlNode>(text) {
+        Ok(YamlNode(node)) => (shift_node(node, offset, text), Vec::new()),
+        Err(e) => {
+            let start = e.location().map_or(0, |l| byte_offset(text, &l));
+            let message = first_line(&e.without_snippet().to_string());
+            let problem = Problem {
+                span: Span::new(start, start + 1).shift(offset),
+                message,
+                hint: Some(
+                    "front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`"
+                        .into(),
+                ),
+            };
+            (
+                Node {
+                    span: Span::new(offset, offset),
+                    kind: Kind::Null,
+                },
+                vec![problem],
+            )
+        }
+    }
+}
+
+/// The first line of an error message, without trailing position notes.
+fn first_line(message: &str) -> String {
+    let line = message
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim();
+    let line = line.split(" at line ").next().unwrap_or(line);
+    let mut out = line.trim_end_matches('.').to_string();
+    if let Some(first) = out.get(0..1) {
+        let lower = first.to_lowercase();
+        out.replace_range(0..1, &lower);
+    }
+    out
+}
+
+fn byte_offset(text: &str, loc: &serde_saphyr::Location) -> u32 {
+    if let Some(b) = loc.span().byte_offset() {
+        return b as u32;
+    }
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(loc.line().saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let col: usize = text[line_start..]
+        .chars()
+        .take(loc.column().saturating_sub(1) as usize)
+        .map(char::len_utf8)
+        .sum();
+    (line_start + col) as u32
+}
+
+/// YAML spans come as character positions relative to the front matter;
+/// they were turned into byte offsets on the way in, and are moved here.
+fn shift_node(node: Node, offset: u32, _text: &str) -> Node {
+    let kind = match node.kind {
+        Kind::Seq(items) => Kind::Seq(
+            items
+                .into_iter()
+                .map(|n| shift_node(n, offset, _text))
+                .collect(),
+        ),
+        Kind::Map(entries) => Kind::Map(
+            entries
+                .into_iter()
+                .map(|e| Entry {
+                    key: e.key,
+                    key_span: e.key_span.shift(offset),
+                    value: shift_node(e.value, offset, _text),
+                })
+                .collect(),
+        ),
+        other => other,
+    };
+    Node {
+        span: node.span.shift(offset),
+        kind,
+    }
+}
+
+fn yaml_span(loc: &serde_saphyr::Location) -> Span {
+    let span = loc.span();
+    let start = span.byte_offset().unwrap_or(0) as u32;
+    let len = span.byte_len().unwrap_or(0) as u32;
+    Span::new(start, start + len)
+}
+
+struct YamlNode(Node);
+
+impl<'de> Deserialize<'de> for YamlNode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<YamlKind>::deserialize(d)?;
+        Ok(YamlNode(Node {
+            span: yaml_span(&s.referenced),
+            kind: s.value.0,
+        }))
+    }
+}
+
+struct YamlKind(Kind);
+
+impl<'de> Deserialize<'de> for YamlKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(YamlVisitor)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> Visitor<'de> for YamlVisitor {
+    type Value = YamlKind;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<YamlKind, E> {
+        Ok(YamlKind(Kind::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<YamlKind, E> {
+        Ok(YamlKind(Kind::Int(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<YamlKind, E> {
+        i64::try_from(v)
+            .map(|i| YamlKind(Kind::Int(i)))
+            .map_err(|_| E::custom("integer too large"))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<YamlKind, E> {
+        Ok(YamlKind(Kind::Float(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<YamlKind, E> {
+        Ok(YamlKind(Kind::Str(v.to_string())))
+    }
+    fn visit_unit<E>(self) -> Result<YamlKind, E> {
+        Ok(YamlKind(Kind::Null))
+    }
+    fn visit_none<E>(self) -> Result<YamlKind, E> {
+        Ok(YamlKind(Kind::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YamlKind, D::Error> {
+        YamlKind::deserialize(d)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<YamlKind, A::Error> {
+        let mut items = Vec::new();
+        while let Some(YamlNode(n)) = seq.next_element()? {
+            items.push(n);
+        }
+        Ok(YamlKind(Kind::Seq(items)))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<YamlKind, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
+            let YamlNode(value) = map.next_value()?;
+            entries.push(Entry {
+                key: key.value,
+                key_span: yaml_span(&key.referenced),
+                value,
+            });
+        }
+        Ok(YamlKind(Kind::Map(entries)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(node: &Node, text: &str) -> Vec<(String, String)> {
+        let Kind::Map(entries) = &node.kind else {
+            panic!("not a map")
+        };
+        entries
+            .iter()
+            .map(|e| {
+                let k = &text[e.key_span.start as usize..e.key_span.end as usize];
+                let v = &text[e.value.span.start as usize..e.value.span.end as usize];
+                (k.to_string(), v.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn toml_spans_point_into_the_file() {
+        let text = "+++\ntitle = \"Hi\"\nstarted = 2026-01-12\n+++\nbody";
+        let s = split(text);
+        assert!(s.problems.is_empty());
+        assert_eq!(&text[s.body_start..], "body");
+        assert_eq!(
+            keys(&s.front, text),
+            vec![
+                ("title".into(), "\"Hi\"".into()),
+                ("started".into(), "2026-01-12".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn yaml_spans_point_into_the_file() {
+        let text = "---\ntitle: Hé there\nweight: 3\ntags: [a, b]\n---\nbody";
+        let s = split(text);
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        let k = keys(&s.front, text);
+        assert_eq!(k[0], ("title".into(), "Hé there".into()));
+        assert_eq!(k[1], ("weight".into(), "3".into()));
+        assert_eq!(k[2].0, "tags");
+    }
+
+    #[test]
+    fn unclosed_and_broken() {
+        let s = split("+++\ntitle = \"x\"\n");
+        assert_eq!(
+            s.problems[0].message,
+            "front matter opened with `+++` is never closed"
+        );
+        let s = split("+++\ntitle = \n+++\n");
+        assert_eq!(s.problems.len(), 1);
+        assert!(s.problems[0].span.start >= 4);
+        let s = split("---\ntitle: [a\n---\n");
+        assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let s = split("# Just text\n");
+        assert!(!s.present);
+        assert_eq!(s.body_start, 0);
+    }
+}

@@ -1,0 +1,30 @@
+//! pilotdeck: a static site generator for an organization's AI pilots.
+//!
+//! Data flows one way, each stage a plain function of the one before:
+//!
+//! 1. `source` walks `content/` and reads every file (with `config` for
+//!    `pilotdeck.toml`); `frontmatter` and `node` turn front matter into
+//!    spanned values that serde reads into typed records.
+//! 2. `model` builds the [`model::Site`]: pages in sections, pilot records,
+//!    people, and every derived fact for one as-of date.
+//! 3. `check` runs the rules that need the whole site.
+//! 4. `render` turns the model into pages with the `theme`'s Tera templates.
+//! 5. `output` writes the site beside the old one and swaps it in.
+//!
+//! `pipeline` sequences the stages; `diag` carries problems with their file,
+//! line and column; `cli` maps commands onto the pipeline.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod frontmatter;
+pub mod markdown;
+pub mod model;
+pub mod node;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod source;
+pub mod theme;

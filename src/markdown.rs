@@ -1,0 +1,224 @@
+//! The one place pulldown-cmark is configured. Takes a Markdown body and
+//! returns its HTML, a table of contents, and the HTML of its lessons-learned
+//! section. Headings get stable ids; site links written `/path/` are made
+//! relative to the page, so the site works under any base path.
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Rendered {
+    pub html: String,
+    /// Level 2 and 3 headings, in order.
+    pub toc: Vec<Heading>,
+    /// The lessons-learned section (without its heading), if there is one.
+    pub lessons: Option<String>,
+    /// The id of the lessons-learned heading.
+    pub lessons_id: Option<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `text`. `root` is the relative path from the page to the site
+/// root (`../../`); `lessons_heading` names the section to collect.
+pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
+    let mut events: Vec<Event> = Parser::new_ext(text, options()).collect();
+    let mut toc = Vec::new();
+    let mut used: Vec<String> = Vec::new();
+    let mut lessons_range: Option<(usize, usize)> = None;
+    let mut lessons_id = None;
+    let mut lessons_level = HeadingLevel::H2;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = *level;
+                let end = (i..events.len())
+                    .find(|&j| matches!(events[j], Event::End(TagEnd::Heading(_))))
+                    .unwrap_or(events.len());
+                let text = plain_text(&events[i + 1..end]);
+                let id = unique(
+                    id.as_deref()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| slug(&text)),
+                    &mut used,
+                );
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                    *slot = Some(CowStr::from(id.clone()));
+                }
+                if lessons_range.is_some_and(|(_, e)| e == usize::MAX) && level <= lessons_level {
+                    lessons_range = lessons_range.map(|(s, _)| (s, i));
+                }
+                if lessons_range.is_none()
+                    && text.trim().eq_ignore_ascii_case(lessons_heading.trim())
+                {
+                    lessons_range = Some((end + 1, usize::MAX));
+                    lessons_id = Some(id.clone());
+                    lessons_level = level;
+                }
+                if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                    toc.push(Heading {
+                        level: level as u8,
+                        id,
+                        text,
+                    });
+                }
+                i = end;
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(rel) = site_relative(dest_url, root) {
+                    match &mut events[i] {
+                        Event::Start(Tag::Link { dest_url, .. })
+                        | Event::Start(Tag::Image { dest_url, .. }) => {
+                            *dest_url = CowStr::from(rel);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let lessons = lessons_range.map(|(s, e)| {
+        let e = e.min(events.len());
+        let mut out = String::new();
+        html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
+        out
+    });
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Rendered {
+        html: out,
+        toc,
+        lessons,
+        lessons_id,
+    }
+}
+
+fn site_relative(dest: &str, root: &str) -> Option<String> {
+    let rest = dest.strip_prefix('/')?;
+    if rest.starts_with('/') {
+        return None;
+    }
+    Some(format!("{root}{rest}"))
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn unique(base: String, used: &mut Vec<String>) -> String {
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while used.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    used.push(id.clone());
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_ids_and_toc() {
+        let r = render(
+            "## Why it matters\ntext\n## Why it matters\n### Steps {#custom}\n",
+            "../",
+            "Lessons learned",
+        );
+        assert!(r.html.contains("<h2 id=\"why-it-matters\">"));
+        assert!(r.html.contains("<h2 id=\"why-it-matters-1\">"));
+        assert!(r.html.contains("<h3 id=\"custom\">"));
+        assert_eq!(r.toc.len(), 3);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = render(
+            "| a |\n|---|\n| b |\n\n~~x~~ [^1]\n\n[^1]: n\n\n- [x] done\n",
+            "",
+            "Lessons learned",
+        );
+        for needle in ["<table>", "<del>x</del>", "footnote", "type=\"checkbox\""] {
+            assert!(r.html.contains(needle), "{needle} in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn lessons_section_is_collected() {
+        let md = "Intro\n\n## Lessons learned\n\n- one\n- two\n\n### Detail\n\nmore\n\n## Next\n\nafter\n";
+        let r = render(md, "", "Lessons learned");
+        let lessons = r.lessons.unwrap();
+        assert!(lessons.contains("<li>one</li>") && lessons.contains("more"));
+        assert!(!lessons.contains("after"));
+        assert_eq!(r.lessons_id.as_deref(), Some("lessons-learned"));
+        assert!(render("no lessons", "", "Lessons learned")
+            .lessons
+            .is_none());
+    }
+
+    #[test]
+    fn site_links_become_relative() {
+        let r = render(
+            "[a](/playbook/x/) [b](//cdn.example/x) [c](https://e.example/)",
+            "../../",
+            "L",
+        );
+        assert!(r.html.contains("href=\"../../playbook/x/\""));
+        assert!(r.html.contains("href=\"//cdn.example/x\""));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Hello, World!"), "hello-world");
+        assert_eq!(slug("01-Scoping"), "01-scoping");
+        assert_eq!(slug("--x--"), "x");
+    }
+}

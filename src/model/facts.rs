@@ -1,0 +1,222 @@
+//! Derived facts for one as-of date: constraint status and escalation,
+//! readiness per dimension, staleness, time to production, confidence gap,
+//! and the portfolio's headline figures.
+
+use super::{Person, Pilot};
+use crate::config::Config;
+use crate::date::Date;
+use crate::markdown::slug;
+use serde::Serialize;
+
+/// The readiness dimension a constraint category holds back, if any.
+pub fn dimension_of(category: &str) -> Option<&'static str> {
+    match category {
+        "integration" | "data" => Some("technical"),
+        "governance" | "ownership" => Some("governance"),
+        "workforce" => Some("workforce"),
+        "economic" => Some("economic"),
+        _ => None,
+    }
+}
+
+/// Stages after which a pilot is no longer expected to send weekly updates.
+const SETTLED: [&str; 3] = ["production", "stalled", "retired"];
+
+/// Fills in every derived fact of one pilot.
+pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
+    for c in &mut p.constraints {
+        c.open = c.resolved.is_none_or(|r| r > as_of);
+        c.overdue_days = match c.due {
+            Some(due) if c.open && due < as_of => Some(as_of.days_since(due)),
+            _ => None,
+        };
+        c.rung = c
+            .overdue_days
+            .and_then(|d| config.escalation.iter().rposition(|r| d >= r.after_days));
+        c.escalated_to = c.rung.map(|i| config.escalation[i].to.clone());
+        c.days_to_resolve = match (c.raised, c.resolved) {
+            (Some(a), Some(b)) if !c.open => Some(b.days_since(a)),
+            _ => None,
+        };
+    }
+    for dim in &mut p.readiness {
+        dim.blocked_by = p
+            .constraints
+            .iter()
+            .filter(|c| {
+                c.overdue_days.is_some() && dimension_of(&c.category) == Some(dim.key.as_str())
+            })
+            .map(|c| c.id.clone())
+            .collect();
+        dim.ready = dim.met == dim.total && dim.blocked_by.is_empty();
+    }
+    let f = &mut p.facts;
+    f.last_update = p.updates.last().map(|u| u.week);
+    f.days_since_update = f.last_update.map(|w| as_of.days_since(w));
+    f.stale = !SETTLED.contains(&p.stage.as_str())
+        && f.days_since_update
+            .is_none_or(|d| d > config.stale_after_days);
+    let entered = |stage: &str| p.stages.iter().find(|s| s.stage == stage).map(|s| s.date);
+    f.time_to_production = match (entered("pilot").or(p.started), entered("production")) {
+        (Some(a), Some(b)) => Some(b.days_since(a)),
+        _ => None,
+    };
+    f.confidence_gap = p
+        .updates
+        .last()
+        .and_then(|u| u.confidence)
+        .map(|c| c.leader - c.team);
+    f.production_ready = p.readiness.iter().all(|d| d.ready);
+    f.open_constraints = p.constraints.iter().filter(|c| c.open).count();
+    f.overdue_constraints = p
+        .constraints
+        .iter()
+        .filter(|c| c.overdue_days.is_some())
+        .count();
+    f.top_rung = p.constraints.iter().filter_map(|c| c.rung).max();
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageCount {
+    pub stage: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RungCount {
+    pub to: String,
+    pub after_days: i64,
+    pub count: usize,
+}
+
+/// Headline figures of the whole portfolio.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Portfolio {
+    pub pilots: usize,
+    pub by_stage: Vec<StageCount>,
+    pub in_production: usize,
+    /// Percentage of pilots in production, rounded half up.
+    pub production_share: u32,
+    /// Median days to production over pilots that reached it.
+    pub median_time_to_production: Option<f64>,
+    pub open_constraints: usize,
+    pub overdue_constraints: usize,
+    /// Overdue constraints that reached each rung of the ladder.
+    pub escalated: Vec<RungCount>,
+    pub stale: usize,
+    pub production_ready: usize,
+    /// (pilot index, gap), largest leader-over-team gaps first, at most 5.
+    pub largest_gaps: Vec<(usize, i64)>,
+    /// (pilot index, update index), newest first, at most 10.
+    pub recent_updates: Vec<(usize, usize)>,
+}
+
+pub(super) fn portfolio(pilots: &[Pilot], config: &Config, _as_of: Date) -> Portfolio {
+    let by_stage = config
+        .stages
+        .iter()
+        .map(|s| StageCount {
+            stage: s.clone(),
+            count: pilots.iter().filter(|p| &p.stage == s).count(),
+        })
+        .collect();
+    let in_production = pilots.iter().filter(|p| p.stage == "production").count();
+    let mut ttp: Vec<i64> = pilots
+        .iter()
+        .filter_map(|p| p.facts.time_to_production)
+        .collect();
+    ttp.sort_unstable();
+    let median = match ttp.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(ttp[n / 2] as f64),
+        n => Some((ttp[n / 2 - 1] + ttp[n / 2]) as f64 / 2.0),
+    };
+    let all = || pilots.iter().flat_map(|p| p.constraints.iter());
+    let escalated = config
+        .escalation
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RungCount {
+            to: r.to.clone(),
+            after_days: r.after_days,
+            count: all().filter(|c| c.rung == Some(i)).count(),
+        })
+        .collect();
+    let mut gaps: Vec<(usize, i64)> = pilots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.facts.confidence_gap.filter(|g| *g > 0).map(|g| (i, g)))
+        .collect();
+    gaps.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    gaps.truncate(5);
+    let mut recent: Vec<(usize, usize)> = pilots
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| (0..p.updates.len()).map(move |u| (i, u)))
+        .collect();
+    recent.sort_by(|a, b| {
+        pilots[b.0].updates[b.1]
+            .week
+            .cmp(&pilots[a.0].updates[a.1].week)
+            .then(a.0.cmp(&b.0))
+    });
+    recent.truncate(10);
+    Portfolio {
+        pilots: pilots.len(),
+        by_stage,
+        in_production,
+        production_share: super::pilot::percent(in_production, pilots.len()),
+        median_time_to_production: median,
+        open_constraints: all().filter(|c| c.open).count(),
+        overdue_constraints: all().filter(|c| c.overdue_days.is_some()).count(),
+        escalated,
+        stale: pilots.iter().filter(|p| p.facts.stale).count(),
+        production_ready: pilots.iter().filter(|p| p.facts.production_ready).count(),
+        largest_gaps: gaps,
+        recent_updates: recent,
+    }
+}
+
+/// Everyone named in the records, matched on the trimmed, lowercased name;
+/// shown as first written.
+pub(super) fn people(pilots: &[Pilot]) -> Vec<Person> {
+    let mut people: std::collections::BTreeMap<String, Person> = Default::default();
+    let mut entry = |name: &str| -> String {
+        let key = name.trim().to_lowercase();
+        people.entry(key.clone()).or_insert_with(|| Person {
+            name: name.trim().to_string(),
+            slug: slug(name),
+            owns: Vec::new(),
+            champions: Vec::new(),
+            sponsors: Vec::new(),
+            constraints: Vec::new(),
+        });
+        key
+    };
+    let mut roles: Vec<(String, u8, usize, usize)> = Vec::new();
+    for (i, p) in pilots.iter().enumerate() {
+        for (role, who) in [(0u8, &p.owner), (1, &p.champion), (2, &p.sponsor)] {
+            if let Some(who) = who {
+                roles.push((entry(who), role, i, 0));
+            }
+        }
+        for (j, c) in p.constraints.iter().enumerate() {
+            if let Some(who) = &c.owner {
+                roles.push((entry(who), 3, i, j));
+            }
+        }
+    }
+    for (key, role, i, j) in roles {
+        if let Some(person) = people.get_mut(&key) {
+            match role {
+                0 => person.owns.push(i),
+                1 => person.champions.push(i),
+                2 => person.sponsors.push(i),
+                _ => person.constraints.push((i, j)),
+            }
+        }
+    }
+    let mut out: Vec<Person> = people.into_values().collect();
+    out.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.name.cmp(&b.name)));
+    out
+}

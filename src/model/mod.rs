@@ -1,0 +1,260 @@
+//! The site as data. Takes the loaded files and the config; returns a
+//! [`Site`]: pages in their sections, pilot records with their constraints
+//! and updates, the people named in them, and every derived fact for one
+//! as-of date. Problems are collected as diagnostics; nothing here renders
+//! HTML pages or touches the disk.
+
+mod facts;
+mod pages;
+mod pilot;
+pub mod raw;
+
+pub use facts::{dimension_of, Portfolio, StageCount};
+pub use pages::root_of;
+pub use pilot::percent;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Loc};
+use crate::markdown::Rendered;
+use crate::source::Loaded;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Everything the site is made of, for one as-of date.
+#[derive(Debug)]
+pub struct Site {
+    pub as_of: Date,
+    /// `content/_index.md`.
+    pub home: Option<Page>,
+    /// Sorted by id.
+    pub pilots: Vec<Pilot>,
+    /// Every section; a section's children point into `sections` and `pages`.
+    pub sections: Vec<Section>,
+    /// Top-level sections (`playbook`, `lessons`, ...), in order.
+    pub roots: Vec<usize>,
+    /// Every page that is not a section index.
+    pub pages: Vec<Page>,
+    /// People named as owner, champion or sponsor of a pilot or owner of a
+    /// constraint, sorted by slug.
+    pub people: Vec<Person>,
+    pub portfolio: Portfolio,
+    /// Files to copy from `content/`: source and output path.
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+/// A Markdown page (playbook, lessons, or a section's own text).
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub loc: Loc,
+    /// Output path without slashes at either end (`playbook/01-scoping/x`).
+    pub path: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub tags: Vec<String>,
+    pub addresses: Vec<String>,
+    pub body: Rendered,
+    /// Index of the section the page is in.
+    pub section: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub path: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub body: Rendered,
+    pub parent: Option<usize>,
+    /// Pages and subsections, by weight then title.
+    pub children: Vec<Child>,
+    pub loc: Option<Loc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "index", rename_all = "lowercase")]
+pub enum Child {
+    Page(usize),
+    Section(usize),
+}
+
+#[derive(Debug)]
+pub struct Pilot {
+    pub id: String,
+    pub loc: Loc,
+    pub title: String,
+    pub summary: Option<String>,
+    pub stage: String,
+    pub function: Option<String>,
+    pub owner: Option<String>,
+    pub champion: Option<String>,
+    pub sponsor: Option<String>,
+    pub started: Option<Date>,
+    pub target: Option<Date>,
+    pub success: Option<String>,
+    pub tags: Vec<String>,
+    /// Stages entered, in the configured stage order.
+    pub stages: Vec<StageEntry>,
+    /// The four dimensions, in the configured rubric's order.
+    pub readiness: Vec<Readiness>,
+    pub integration: Vec<Integration>,
+    pub constraints: Vec<Constraint>,
+    /// Oldest first.
+    pub updates: Vec<Update>,
+    pub body: Rendered,
+    pub facts: PilotFacts,
+    /// Where the owner was (or should be) written, for checks.
+    pub owner_loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageEntry {
+    pub stage: String,
+    pub date: Date,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Readiness {
+    pub key: String,
+    pub label: String,
+    pub items: Vec<Evidence>,
+    pub met: usize,
+    pub total: usize,
+    /// Met items as a whole percentage, rounded half up.
+    pub percent: u32,
+    /// Every item met and no overdue open constraint in a category that
+    /// maps to this dimension.
+    pub ready: bool,
+    /// Ids of the overdue constraints that hold this dimension back.
+    pub blocked_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub key: String,
+    pub text: String,
+    pub met: bool,
+    /// The note or link given as evidence.
+    pub note: Option<String>,
+    /// `false` was written (as opposed to nothing at all).
+    pub said_no: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Integration {
+    pub system: String,
+    pub direction: Option<String>,
+    pub status: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Constraint {
+    pub id: String,
+    #[serde(skip)]
+    pub loc: Loc,
+    pub title: String,
+    pub category: String,
+    pub owner: Option<String>,
+    pub raised: Option<Date>,
+    pub due: Option<Date>,
+    pub resolved: Option<Date>,
+    pub impact: Option<String>,
+    pub playbook: Option<String>,
+    /// Open as of the as-of date (not resolved, or resolved after it).
+    pub open: bool,
+    /// Days past due, when open and overdue.
+    pub overdue_days: Option<i64>,
+    /// Index into the escalation ladder of the rung reached.
+    pub rung: Option<usize>,
+    /// Who the rung escalates to, if any.
+    pub escalated_to: Option<String>,
+    /// Days from raised to resolved.
+    pub days_to_resolve: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Update {
+    pub week: Date,
+    pub completed: Option<String>,
+    pub blocker: Option<String>,
+    pub risk: Option<String>,
+    pub escalation: Option<String>,
+    pub confidence: Option<Confidence>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Confidence {
+    pub leader: i64,
+    pub team: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PilotFacts {
+    pub last_update: Option<Date>,
+    pub days_since_update: Option<i64>,
+    pub stale: bool,
+    /// Days from `stages.pilot` (else `started`) to `stages.production`.
+    pub time_to_production: Option<i64>,
+    /// Leader minus team confidence in the latest update.
+    pub confidence_gap: Option<i64>,
+    pub production_ready: bool,
+    pub open_constraints: usize,
+    pub overdue_constraints: usize,
+    /// Highest escalation rung reached by any of its constraints.
+    pub top_rung: Option<usize>,
+}
+
+/// Someone named in the records.
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub name: String,
+    pub slug: String,
+    /// Indexes into `Site::pilots`.
+    pub owns: Vec<usize>,
+    pub champions: Vec<usize>,
+    pub sponsors: Vec<usize>,
+    /// (pilot index, constraint index).
+    pub constraints: Vec<(usize, usize)>,
+}
+
+/// Options of one build that change the model.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub as_of: Date,
+    pub drafts: bool,
+}
+
+/// Builds the site model from loaded files.
+pub fn build(loaded: &Loaded, config: &Config, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut pilots = Vec::new();
+    let mut page_docs = Vec::new();
+    for doc in &loaded.docs {
+        if doc.parts.first().map(String::as_str) == Some("pilots") && doc.parts.len() > 1 {
+            if let Some(p) = pilot::read(doc, &loaded.sources, config, opts, &mut diags) {
+                pilots.push(p);
+            }
+        } else {
+            page_docs.push(doc);
+        }
+    }
+    pilot::reject_duplicates(&mut pilots, &mut diags);
+    let tree = pages::build(&page_docs, &loaded.sources, config, opts, &mut diags);
+    let assets = pages::assets(&loaded.assets);
+    let people = facts::people(&pilots);
+    let portfolio = facts::portfolio(&pilots, config, opts.as_of);
+    let site = Site {
+        as_of: opts.as_of,
+        home: tree.home,
+        pilots,
+        sections: tree.sections,
+        roots: tree.roots,
+        pages: tree.pages,
+        people,
+        portfolio,
+        assets,
+    };
+    (site, diags)
+}

@@ -1,0 +1,295 @@
+//! Playbook, lessons and other pages -> sections nested as their folders
+//! are, each with its children ordered by weight, then title.
+
+use super::pilot::{tags, Reporter};
+use super::raw::RawPage;
+use super::{BuildOptions, Child, Page, Section};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Loc, Span};
+use crate::frontmatter;
+use crate::markdown::{self, slug};
+use crate::node::from_node;
+use crate::source::{Asset, Doc, Sources};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub(super) struct Tree {
+    pub home: Option<Page>,
+    pub sections: Vec<Section>,
+    pub roots: Vec<usize>,
+    pub pages: Vec<Page>,
+}
+
+/// `../` once per path component: from a page's folder to the site root.
+pub fn root_of(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        "../".repeat(path.split('/').count())
+    }
+}
+
+/// A folder name as a title: `01-scoping` -> `Scoping`.
+fn humanize(name: &str) -> String {
+    let t = name
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
+        .replace(['-', '_'], " ");
+    let t = if t.trim().is_empty() {
+        name.to_string()
+    } else {
+        t
+    };
+    let mut c = t.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+pub(super) fn build(
+    docs: &[&Doc],
+    sources: &Sources,
+    config: &Config,
+    opts: &BuildOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Tree {
+    let mut home = None;
+    let mut section_pages: BTreeMap<String, Page> = BTreeMap::new();
+    let mut pages: Vec<Page> = Vec::new();
+    let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+    for doc in docs {
+        let is_index = doc.parts.last().is_some_and(|f| f == "_index.md");
+        let dirs = &doc.parts[..doc.parts.len() - 1];
+        let mut comps: Vec<String> = dirs.iter().map(|d| slug(d)).collect();
+        if !is_index {
+            let stem = doc
+                .parts
+                .last()
+                .and_then(|f| f.strip_suffix(".md"))
+                .unwrap_or_default();
+            comps.push(slug(stem));
+        }
+        let source = sources.get(doc.file);
+        let first_line = Span::new(0, source.line_text(1).len() as u32);
+        if comps.iter().any(String::is_empty) {
+            let mut r = Reporter {
+                file: doc.file,
+                diags,
+            };
+            r.error(
+                first_line,
+                "cannot make a web address from this file's path",
+                "use letters, digits and `-` in file and folder names",
+            );
+            continue;
+        }
+        let path = comps.join("/");
+        let Some(page) = read_page(doc, sources, config, opts, &path, diags) else {
+            continue;
+        };
+        if let Some(prev) = seen.get(&path) {
+            diags.push(
+                Diagnostic::error(
+                    page.loc,
+                    format!("two files would both be published at `/{path}/`"),
+                )
+                .hint("rename one of them")
+                .related(*prev, "the other file is here"),
+            );
+            continue;
+        }
+        seen.insert(path.clone(), page.loc);
+        if is_index && path.is_empty() {
+            home = Some(page);
+        } else if is_index {
+            section_pages.insert(path, page);
+        } else {
+            pages.push(page);
+        }
+    }
+    assemble(home, section_pages, pages)
+}
+
+fn read_page(
+    doc: &Doc,
+    sources: &Sources,
+    config: &Config,
+    opts: &BuildOptions,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Page> {
+    let source = sources.get(doc.file);
+    let mut r = Reporter {
+        file: doc.file,
+        diags,
+    };
+    let first_line = Span::new(0, source.line_text(1).len() as u32);
+    let split = frontmatter::split(&source.text);
+    r.problems(split.problems);
+    let (raw, problems) = from_node::<RawPage>(&split.front);
+    r.problems(problems);
+    let raw = raw.unwrap_or_default();
+    if raw.draft == Some(true) && !opts.drafts {
+        return None;
+    }
+    let title = if split.present {
+        r.required(
+            raw.title,
+            "title",
+            first_line,
+            "add `title = \"...\"` to the front matter",
+        )
+    } else {
+        r.error(
+            first_line,
+            "missing front matter with a `title`",
+            "start the file with `+++`, `title = \"...\"`, `+++`",
+        );
+        None
+    };
+    let mut addresses = Vec::new();
+    for a in raw.addresses.unwrap_or_default() {
+        if r.one_of(&a, &config.categories, "category") {
+            addresses.push(a.value);
+        }
+    }
+    let body = markdown::render(
+        &source.text[split.body_start..],
+        &root_of(path),
+        &config.lessons_heading,
+    );
+    Some(Page {
+        loc: Loc::at(doc.file, first_line),
+        path: path.to_string(),
+        title: title?,
+        description: raw.description.filter(|d| !d.trim().is_empty()),
+        weight: raw.weight,
+        tags: tags(raw.tags),
+        addresses,
+        body,
+        section: None,
+    })
+}
+
+/// Puts pages into sections, creating a section for every folder on the way.
+fn assemble(
+    home: Option<Page>,
+    mut section_pages: BTreeMap<String, Page>,
+    mut pages: Vec<Page>,
+) -> Tree {
+    let mut paths: Vec<String> = section_pages.keys().cloned().collect();
+    for p in &pages {
+        let mut parts: Vec<&str> = p.path.split('/').collect();
+        parts.pop();
+        while !parts.is_empty() {
+            paths.push(parts.join("/"));
+            parts.pop();
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    let mut sections: Vec<Section> = paths
+        .iter()
+        .map(|path| {
+            let own = section_pages.remove(path);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            Section {
+                path: path.clone(),
+                title: own
+                    .as_ref()
+                    .map_or_else(|| humanize(name), |p| p.title.clone()),
+                description: own.as_ref().and_then(|p| p.description.clone()),
+                weight: own.as_ref().and_then(|p| p.weight),
+                body: own.as_ref().map(|p| p.body.clone()).unwrap_or_default(),
+                parent: None,
+                children: Vec::new(),
+                loc: own.map(|p| p.loc),
+            }
+        })
+        .collect();
+    let index_of = |path: &str| paths.binary_search_by(|p| p.as_str().cmp(path)).ok();
+    let mut roots = Vec::new();
+    for i in 0..sections.len() {
+        let parent = sections[i]
+            .path
+            .rsplit_once('/')
+            .and_then(|(p, _)| index_of(p));
+        sections[i].parent = parent;
+        match parent {
+            Some(p) => sections[p].children.push(Child::Section(i)),
+            None => roots.push(i),
+        }
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    for (i, page) in pages.iter_mut().enumerate() {
+        page.section = page.path.rsplit_once('/').and_then(|(p, _)| index_of(p));
+        if let Some(s) = page.section {
+            sections[s].children.push(Child::Page(i));
+        }
+    }
+    let key = |c: &Child| -> (bool, i64, String) {
+        let (w, t) = match *c {
+            Child::Page(i) => (pages[i].weight, &pages[i].title),
+            Child::Section(i) => (sections[i].weight, &sections[i].title),
+        };
+        (w.is_none(), w.unwrap_or(0), t.to_lowercase())
+    };
+    let sorted: Vec<Vec<Child>> = sections
+        .iter()
+        .map(|s| {
+            let mut c = s.children.clone();
+            c.sort_by_key(|c| key(c));
+            c
+        })
+        .collect();
+    let mut root_children: Vec<Child> = roots.iter().map(|&i| Child::Section(i)).collect();
+    root_children.sort_by_key(|c| key(c));
+    for (s, c) in sections.iter_mut().zip(sorted) {
+        s.children = c;
+    }
+    let roots = root_children
+        .into_iter()
+        .filter_map(|c| {
+            if let Child::Section(i) = c {
+                Some(i)
+            } else {
+                None
+            }
+        })
+        .collect();
+    Tree {
+        home,
+        sections,
+        roots,
+        pages,
+    }
+}
+
+/// Where each asset is published: folders as web addresses, the file name
+/// as it is.
+pub(super) fn assets(assets: &[Asset]) -> Vec<(PathBuf, String)> {
+    assets
+        .iter()
+        .filter_map(|a| {
+            let (file, dirs) = a.parts.split_last()?;
+            let mut comps: Vec<String> = dirs.iter().map(|d| slug(d)).collect();
+            if comps.iter().any(String::is_empty) || file.starts_with('.') {
+                return None;
+            }
+            comps.push(file.clone());
+            Some((a.from.clone(), comps.join("/")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert_eq!(root_of(""), "");
+        assert_eq!(root_of("playbook/a"), "../../");
+        assert_eq!(humanize("01-scoping"), "Scoping");
+        assert_eq!(humanize("lessons"), "Lessons");
+    }
+}

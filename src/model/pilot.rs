@@ -1,0 +1,533 @@
+//! One pilot record: front matter -> [`Pilot`], every problem reported.
+
+use super::facts;
+use super::raw::{DateText, RawConstraint, RawEvidence, RawPilot, RawUpdate};
+use super::{
+    BuildOptions, Confidence, Constraint, Evidence, Integration, Pilot, Readiness, StageEntry,
+    Update,
+};
+use crate::config::Config;
+use crate::date::Date;
+use crate::diag::{suggest, Diagnostic, Loc, Span};
+use crate::frontmatter;
+use crate::markdown::{self, slug};
+use crate::node::{from_node, Spanned};
+use crate::source::{Doc, FileId, Sources};
+
+/// A rubric item key and the evidence written for it.
+type EvidenceEntry = (Spanned<String>, Spanned<RawEvidence>);
+
+pub const DIRECTIONS: [&str; 4] = ["reads", "writes", "approves", "signs-off"];
+pub const STATUSES: [&str; 4] = ["planned", "mapped", "built", "live"];
+
+/// Collects the diagnostics of one file.
+pub(super) struct Reporter<'a> {
+    pub file: FileId,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Reporter<'_> {
+    pub fn error(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::error(Loc::at(self.file, span), message).hint(hint));
+    }
+
+    pub fn problems(&mut self, problems: Vec<crate::node::Problem>) {
+        for p in problems {
+            self.diags
+                .push(Diagnostic::error(Loc::at(self.file, p.span), p.message).maybe_hint(p.hint));
+        }
+    }
+
+    pub fn date(&mut self, d: &Option<Spanned<DateText>>, key: &str) -> Option<Date> {
+        let d = d.as_ref()?;
+        let parsed = Date::parse(d.value.0.trim());
+        if parsed.is_none() {
+            let hint = if d.value.0.len() > 10 && Date::parse(&d.value.0[..10]).is_some() {
+                format!(
+                    "`{key}` is a date without a time: write `{}`",
+                    &d.value.0[..10]
+                )
+            } else {
+                "write dates as YYYY-MM-DD, such as 2026-03-15".to_string()
+            };
+            self.error(
+                d.span,
+                format!("`{}` is not a valid date for `{key}`", d.value.0),
+                hint,
+            );
+        }
+        parsed
+    }
+
+    /// A required, non-empty string.
+    pub fn required(
+        &mut self,
+        text: Option<Spanned<String>>,
+        key: &str,
+        at: Span,
+        hint: &str,
+    ) -> Option<String> {
+        match text {
+            Some(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
+            Some(t) => {
+                self.error(t.span, format!("`{key}` is empty"), hint);
+                None
+            }
+            None => {
+                self.error(at, format!("missing `{key}`"), hint);
+                None
+            }
+        }
+    }
+
+    /// A name that must be one of `known`.
+    pub fn one_of(&mut self, text: &Spanned<String>, known: &[String], what: &str) -> bool {
+        if known.iter().any(|k| k == &text.value) {
+            return true;
+        }
+        self.error(
+            text.span,
+            format!("unknown {what} `{}`", text.value),
+            suggest(&text.value, known.iter().map(String::as_str)),
+        );
+        false
+    }
+}
+
+/// The pilot id from a path below `content/`: `pilots/ID.md` or
+/// `pilots/ID/index.md`.
+pub(super) fn id_of(parts: &[String]) -> Option<String> {
+    match parts {
+        [_, file] => file.strip_suffix(".md").map(slug),
+        [_, dir, index] if index == "index.md" => Some(slug(dir)),
+        _ => None,
+    }
+}
+
+pub(super) fn read(
+    doc: &Doc,
+    sources: &Sources,
+    config: &Config,
+    opts: &BuildOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Pilot> {
+    let source = sources.get(doc.file);
+    let mut r = Reporter {
+        file: doc.file,
+        diags,
+    };
+    let start = Span::new(0, source.line_text(1).len() as u32);
+    let Some(id) = id_of(&doc.parts).filter(|id| !id.is_empty()) else {
+        r.error(
+            start,
+            "a Markdown file here is not a pilot record",
+            "pilot records are `content/pilots/ID.md` or `content/pilots/ID/index.md`; move other pages out of `pilots/`",
+        );
+        return None;
+    };
+    let split = frontmatter::split(&source.text);
+    r.problems(split.problems);
+    if !split.present {
+        r.error(
+            start,
+            "a pilot record needs front matter",
+            "start the file with `+++`, then `title = \"...\"` and `stage = \"...\"`, then `+++`",
+        );
+        return None;
+    }
+    let (raw, problems) = from_node::<RawPilot>(&split.front);
+    r.problems(problems);
+    let raw = raw.unwrap_or_default();
+    if raw.draft == Some(true) && !opts.drafts {
+        return None;
+    }
+    let title = r.required(
+        raw.title,
+        "title",
+        start,
+        "add `title = \"...\"`: the pilot's name",
+    );
+    let owner_loc = Loc::at(
+        doc.file,
+        raw.owner
+            .as_ref()
+            .or(raw.stage.as_ref())
+            .map_or(start, |o| o.span),
+    );
+    let stage = match raw.stage {
+        Some(s) if r.one_of(&s, &config.stages, "stage") => Some(s.value),
+        Some(_) => None,
+        None => {
+            let list = config.stages.join(", ");
+            r.error(
+                start,
+                "missing `stage`",
+                format!("add `stage = \"...\"`, one of: {list}"),
+            );
+            None
+        }
+    };
+    let started = r.date(&raw.started, "started");
+    let target = r.date(&raw.target, "target");
+    let stages = read_stages(&mut r, raw.stages.unwrap_or_default(), config);
+    let readiness = read_readiness(&mut r, raw.readiness.unwrap_or_default(), config);
+    let integration = read_integration(&mut r, raw.integration.unwrap_or_default());
+    let constraints = read_constraints(&mut r, raw.constraints.unwrap_or_default(), config);
+    let updates = read_updates(&mut r, raw.updates.unwrap_or_default());
+    let root = "../../";
+    let body = markdown::render(
+        &source.text[split.body_start..],
+        root,
+        &config.lessons_heading,
+    );
+    let mut pilot = Pilot {
+        id,
+        loc: Loc::at(doc.file, start),
+        title: title?,
+        summary: raw.summary.filter(|s| !s.trim().is_empty()),
+        stage: stage?,
+        function: raw.function.filter(|s| !s.trim().is_empty()),
+        owner: name(raw.owner),
+        champion: name(raw.champion),
+        sponsor: name(raw.sponsor),
+        started,
+        target,
+        success: raw.success,
+        tags: tags(raw.tags),
+        stages,
+        readiness,
+        integration,
+        constraints,
+        updates,
+        body,
+        facts: Default::default(),
+        owner_loc,
+    };
+    facts::derive(&mut pilot, config, opts.as_of);
+    Some(pilot)
+}
+
+fn name(text: Option<Spanned<String>>) -> Option<String> {
+    text.map(|t| t.value.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in raw.unwrap_or_default() {
+        let t = t.value.trim().to_string();
+        if !t.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn read_stages(
+    r: &mut Reporter,
+    raw: crate::node::Entries<Spanned<DateText>>,
+    config: &Config,
+) -> Vec<StageEntry> {
+    let mut out = Vec::new();
+    for (key, date) in raw.0 {
+        let known = r.one_of(&key, &config.stages, "stage");
+        let date = r.date(&Some(date), &key.value);
+        if let (true, Some(date)) = (known, date) {
+            out.push(StageEntry {
+                stage: key.value,
+                date,
+            });
+        }
+    }
+    out.sort_by_key(|e| config.stage_index(&e.stage));
+    out
+}
+
+fn read_readiness(
+    r: &mut Reporter,
+    raw: crate::node::Entries<crate::node::Entries<Spanned<RawEvidence>>>,
+    config: &Config,
+) -> Vec<Readiness> {
+    let mut given: Vec<(String, Vec<EvidenceEntry>)> = Vec::new();
+    for (dim, items) in raw.0 {
+        match config.dimension(&dim.value) {
+            Some(_) => given.push((dim.value, items.0)),
+            None => r.error(
+                dim.span,
+                format!("unknown readiness dimension `{}`", dim.value),
+                suggest(&dim.value, crate::config::DIMENSIONS),
+            ),
+        }
+    }
+    config
+        .rubric
+        .iter()
+        .map(|dim| {
+            let written: Vec<EvidenceEntry> = given
+                .iter_mut()
+                .find(|(k, _)| k == &dim.key)
+                .map(|(_, v)| std::mem::take(v))
+                .unwrap_or_default();
+            for (key, _) in &written {
+                if !dim.items.iter().any(|i| i.key == key.value) {
+                    r.error(
+                        key.span,
+                        format!("`{}` is not an item of the {} rubric", key.value, dim.key),
+                        suggest(&key.value, dim.items.iter().map(|i| i.key.as_str())),
+                    );
+                }
+            }
+            let items: Vec<Evidence> = dim
+                .items
+                .iter()
+                .map(|item| {
+                    let ev = written
+                        .iter()
+                        .find(|(k, _)| k.value == item.key)
+                        .map(|(_, v)| v);
+                    evidence(r, &item.key, &item.text, ev)
+                })
+                .collect();
+            let met = items.iter().filter(|i| i.met).count();
+            let total = items.len();
+            Readiness {
+                key: dim.key.clone(),
+                label: dim.label.clone(),
+                items,
+                met,
+                total,
+                percent: percent(met, total),
+                ready: false,
+                blocked_by: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn evidence(
+    r: &mut Reporter,
+    key: &str,
+    text: &str,
+    ev: Option<&Spanned<RawEvidence>>,
+) -> Evidence {
+    let mut e = Evidence {
+        key: key.into(),
+        text: text.into(),
+        met: false,
+        note: None,
+        said_no: false,
+    };
+    match ev.map(|v| (&v.value, v.span)) {
+        None => {}
+        Some((RawEvidence::Flag(b), _)) => {
+            e.met = *b;
+            e.said_no = !*b;
+        }
+        Some((RawEvidence::Note(n), _)) => {
+            e.met = !n.trim().is_empty();
+            e.note = Some(n.trim().to_string()).filter(|n| !n.is_empty());
+        }
+        Some((RawEvidence::Other(kind), span)) => r.error(
+            span,
+            format!("evidence for `{key}` must be `true`, `false` or a note, found {kind}"),
+            "write `true`, `false`, or a link or note that shows the item is met",
+        ),
+    }
+    e
+}
+
+/// `met / total` as a whole percentage, rounded half up; 0 for no items.
+pub fn percent(met: usize, total: usize) -> u32 {
+    if total == 0 {
+        0
+    } else {
+        ((met * 200 + total) / (total * 2)) as u32
+    }
+}
+
+fn read_integration(
+    r: &mut Reporter,
+    raw: Vec<Spanned<super::raw::RawIntegration>>,
+) -> Vec<Integration> {
+    let mut out = Vec::new();
+    for item in raw {
+        let span = item.span;
+        let i = item.value;
+        let mut check =
+            |v: Option<Spanned<String>>, known: &[&str], what: &str| -> Option<String> {
+                let v = v?;
+                let known: Vec<String> = known.iter().map(|s| s.to_string()).collect();
+                r.one_of(&v, &known, what).then_some(v.value)
+            };
+        let direction = check(i.direction, &DIRECTIONS, "integration direction");
+        let status = check(i.status, &STATUSES, "integration status");
+        if let Some(system) = r.required(
+            i.system,
+            "system",
+            span,
+            "name the system, such as `system = \"ERP\"`",
+        ) {
+            out.push(Integration {
+                system,
+                direction,
+                status,
+                notes: i.notes,
+            });
+        }
+    }
+    out
+}
+
+fn read_constraints(
+    r: &mut Reporter,
+    raw: Vec<Spanned<RawConstraint>>,
+    config: &Config,
+) -> Vec<Constraint> {
+    let mut out: Vec<Constraint> = Vec::new();
+    for item in raw {
+        let span = item.span;
+        let c = item.value;
+        let title = r.required(
+            c.title,
+            "title",
+            span,
+            "say what blocks the pilot, such as `title = \"Data schema approval pending\"`",
+        );
+        let category = match c.category {
+            Some(cat) => r
+                .one_of(&cat, &config.categories, "category")
+                .then_some(cat.value),
+            None if config.categories.iter().any(|c| c == "other") => Some("other".to_string()),
+            None => {
+                r.error(
+                    span,
+                    "missing `category`",
+                    format!("add `category`, one of: {}", config.categories.join(", ")),
+                );
+                None
+            }
+        };
+        let raised = r.date(&c.raised, "raised");
+        let due = r.date(&c.due, "due");
+        let resolved = r.date(&c.resolved, "resolved");
+        let id_span = c.id.as_ref().map_or(span, |i| i.span);
+        let id =
+            c.id.map(|i| slug(&i.value))
+                .or_else(|| title.as_deref().map(slug))
+                .unwrap_or_default();
+        let id = if id.is_empty() {
+            format!("constraint-{}", out.len() + 1)
+        } else {
+            id
+        };
+        if out.iter().any(|o| o.id == id) {
+            r.error(
+                id_span,
+                format!("two constraints of this pilot have the id `{id}`"),
+                "give one of them its own `id = \"...\"`",
+            );
+            continue;
+        }
+        let (Some(title), Some(category)) = (title, category) else {
+            continue;
+        };
+        out.push(Constraint {
+            id,
+            loc: Loc::at(r.file, span),
+            title,
+            category,
+            owner: name(c.owner),
+            raised,
+            due,
+            resolved,
+            impact: c.impact.filter(|s| !s.trim().is_empty()),
+            playbook: name(c.playbook),
+            open: true,
+            overdue_days: None,
+            rung: None,
+            escalated_to: None,
+            days_to_resolve: None,
+        });
+    }
+    out
+}
+
+fn read_updates(r: &mut Reporter, raw: Vec<Spanned<RawUpdate>>) -> Vec<Update> {
+    let mut out = Vec::new();
+    for item in raw {
+        let span = item.span;
+        let u = item.value;
+        let week = match &u.week {
+            Some(_) => r.date(&u.week, "week"),
+            None => {
+                r.error(
+                    span,
+                    "missing `week`",
+                    "add `week = 2026-03-09`: the Monday of the week this update covers",
+                );
+                None
+            }
+        };
+        let confidence = u.confidence.and_then(|c| confidence(r, c));
+        if let Some(week) = week {
+            out.push(Update {
+                week,
+                completed: u.completed,
+                blocker: u.blocker,
+                risk: u.risk,
+                escalation: u.escalation,
+                confidence,
+            });
+        }
+    }
+    out.sort_by_key(|u| u.week);
+    out
+}
+
+fn confidence(r: &mut Reporter, c: Spanned<super::raw::RawConfidence>) -> Option<Confidence> {
+    let mut side = |v: Option<Spanned<i64>>, key: &str| -> Option<i64> {
+        match v {
+            Some(v) if (1..=5).contains(&v.value) => Some(v.value),
+            Some(v) => {
+                r.error(
+                    v.span,
+                    format!("confidence `{key}` must be 1 to 5, not {}", v.value),
+                    "1 means the target date will surely slip, 5 that it surely holds",
+                );
+                None
+            }
+            None => {
+                r.error(
+                    c.span,
+                    format!("confidence needs `{key}`"),
+                    "write both sides: `confidence = { leader = 4, team = 3 }`",
+                );
+                None
+            }
+        }
+    };
+    let leader = side(c.value.leader, "leader");
+    let team = side(c.value.team, "team");
+    Some(Confidence {
+        leader: leader?,
+        team: team?,
+    })
+}
+
+/// Two records with the same id: both are named, the later one dropped.
+pub(super) fn reject_duplicates(pilots: &mut Vec<Pilot>, diags: &mut Vec<Diagnostic>) {
+    pilots.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut kept: Vec<Pilot> = Vec::with_capacity(pilots.len());
+    for p in pilots.drain(..) {
+        match kept.last() {
+            Some(prev) if prev.id == p.id => diags.push(
+                Diagnostic::error(p.loc, format!("two pilot records have the id `{}`", p.id))
+                    .hint("a pilot's id is its file or folder name: rename one of them")
+                    .related(prev.loc, "the other record is here"),
+            ),
+            _ => kept.push(p),
+        }
+    }
+    *pilots = kept;
+}

@@ -1,0 +1,194 @@
+//! The one orchestrator: load -> model -> check -> render -> output.
+//! Each stage is a plain function of the previous stage's value; this file
+//! only sequences them and decides when to stop.
+
+use crate::config::{self, AsOf, Config};
+use crate::date::Date;
+use crate::diag::{tidy, Diagnostic, Loc};
+use crate::model::{self, BuildOptions, Site};
+use crate::source::{self, SourceFile, Sources};
+use crate::{check, output, render, theme};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Output folder; `public/` below the root when not given.
+    pub output: Option<PathBuf>,
+    pub as_of: Option<Date>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// The site read and checked, before anything is rendered.
+pub struct Analysis {
+    pub sources: Sources,
+    pub config: Config,
+    pub site: Site,
+    /// Sorted, every problem in every file.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Remarks about the run itself (such as an as-of date fallback).
+    pub notes: Vec<String>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Result of a build that ran to the end or stopped at content errors.
+pub struct Report {
+    pub analysis: Analysis,
+    /// Set when the site was written: the folder and the number of pages.
+    pub written: Option<(PathBuf, usize)>,
+}
+
+/// Load, model and check: everything but rendering.
+pub fn analyse(opts: &Options) -> Result<Analysis> {
+    let root = &opts.root;
+    if !root.is_dir() {
+        bail!("the site folder `{}` does not exist", root.display());
+    }
+    let mut loaded = source::load_content(root);
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    let mut config = read_config(root, &mut loaded.sources, &mut diagnostics)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let mut notes = Vec::new();
+    let as_of = match opts.as_of {
+        Some(d) => d,
+        None => resolve_as_of(&config.as_of, root, &mut notes),
+    };
+    let (site, more) = model::build(
+        &loaded,
+        &config,
+        &BuildOptions {
+            as_of,
+            drafts: opts.drafts,
+        },
+    );
+    diagnostics.extend(more);
+    diagnostics.extend(check::check(&site, &config));
+    tidy(&mut diagnostics, &loaded.sources);
+    Ok(Analysis {
+        sources: loaded.sources,
+        config,
+        site,
+        diagnostics,
+        notes,
+    })
+}
+
+fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {
+    let path = root.join("pilotdeck.toml");
+    if !path.exists() {
+        return Ok(Config::default());
+    }
+    let bytes =
+        std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    match source::decode(bytes) {
+        Ok(text) => {
+            let id = sources.add(SourceFile::new("pilotdeck.toml".into(), text));
+            let (config, problems) = config::parse(id, sources.get(id));
+            diags.extend(problems);
+            Ok(config)
+        }
+        Err((prefix, bad)) => {
+            let id = sources.add(SourceFile::new("pilotdeck.toml".into(), prefix));
+            let end = sources.get(id).text.len() as u32;
+            diags.push(
+                Diagnostic::error(
+                    Loc::at(id, crate::diag::Span::new(end, end)),
+                    format!("this file is not valid UTF-8 (byte 0x{bad:02x})"),
+                )
+                .hint("save the file as UTF-8 in your editor"),
+            );
+            Ok(Config::default())
+        }
+    }
+}
+
+/// The as-of date from the config: today, the HEAD commit's date, or a date.
+pub fn resolve_as_of(as_of: &AsOf, root: &Path, notes: &mut Vec<String>) -> Date {
+    match as_of {
+        AsOf::Date(d) => *d,
+        AsOf::Today => Date::today(),
+        AsOf::Commit => {
+            match commit_date(root) {
+                Some(d) => d,
+                None => {
+                    let today = Date::today();
+                    notes.push(format!("warning: cannot read the HEAD commit's date; figures are as of today, {today}"));
+                    today
+                }
+            }
+        }
+    }
+}
+
+fn commit_date(root: &Path) -> Option<Date> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["log", "-1", "--format=%cs"])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Date::parse(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// The whole build. Content errors stop it before anything is written, and
+/// the previous output stays as it was.
+pub fn build(opts: &Options) -> Result<Report> {
+    let mut analysis = analyse(opts)?;
+    if analysis.has_errors() {
+        return Ok(Report {
+            analysis,
+            written: None,
+        });
+    }
+    let out_dir = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("public"));
+    output::check_output_dir(&opts.root, &out_dir)?;
+    let theme = theme::load(&opts.root, analysis.config.theme.as_deref())?;
+    let site_output = match render::render(&analysis.site, &analysis.config, &theme) {
+        Ok(o) => o,
+        Err(e) => {
+            let text = theme
+                .templates
+                .iter()
+                .find(|t| t.origin == e.origin || t.name == e.origin)
+                .map(|t| t.text.clone());
+            let origin = theme
+                .templates
+                .iter()
+                .find(|t| t.name == e.origin)
+                .map_or(e.origin.clone(), |t| t.origin.clone());
+            let id = analysis
+                .sources
+                .add(SourceFile::new(origin, text.unwrap_or_default()));
+            analysis.diagnostics.push(
+                Diagnostic::error(Loc::start(id), format!("template error: {}", e.message))
+                    .hint("fix the template, or remove it to use the built-in one"),
+            );
+            return Ok(Report {
+                analysis,
+                written: None,
+            });
+        }
+    };
+    output::write_atomically(&site_output, &out_dir)?;
+    let pages = site_output.pages();
+    Ok(Report {
+        analysis,
+        written: Some((out_dir, pages)),
+    })
+}

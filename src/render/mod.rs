@@ -1,0 +1,317 @@
+//! Model -> pages. Builds a typed view for every page, renders it with the
+//! Tera templates of the theme, and returns the whole site as an
+//! [`Output`]. Sees the model and the theme, never the files on disk.
+
+mod home;
+mod nav;
+mod pilot;
+pub mod views;
+
+use crate::config::Config;
+use crate::model::Site;
+use crate::output::Output;
+use crate::theme::Theme;
+use serde::Serialize;
+use views::{Ctx, Link, SiteView};
+
+/// A template that would not compile or render.
+#[derive(Debug)]
+pub struct TemplateError {
+    /// Where the template came from (`templates/page.html`).
+    pub origin: String,
+    pub message: String,
+}
+
+/// Templates compiled once for a build.
+pub struct Renderer {
+    tera: tera::Tera,
+}
+
+impl Renderer {
+    pub fn new(theme: &Theme) -> Result<Renderer, TemplateError> {
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let all = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str()));
+        if let Err(e) = tera.add_raw_templates(all) {
+            let message = error_chain(&e);
+            let origin = theme
+                .templates
+                .iter()
+                .find(|t| message.contains(&t.name))
+                .map_or_else(|| "templates".to_string(), |t| t.origin.clone());
+            return Err(TemplateError { origin, message });
+        }
+        Ok(Renderer { tera })
+    }
+
+    fn render<T: Serialize>(&self, name: &str, ctx: &Ctx<T>) -> Result<String, TemplateError> {
+        let context = tera::Context::from_serialize(ctx).map_err(|e| TemplateError {
+            origin: name.into(),
+            message: error_chain(&e),
+        })?;
+        self.tera.render(name, &context).map_err(|e| TemplateError {
+            origin: name.into(),
+            message: error_chain(&e),
+        })
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// Renders every page of the site.
+pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, TemplateError> {
+    let renderer = Renderer::new(theme)?;
+    let sv = site_view(site, config);
+    let mut out = Output::default();
+    let page = |path: &str, title: &str, section_url: &str| -> (String, String, String, String) {
+        (
+            crate::model::root_of(path),
+            path_url(path),
+            title.to_string(),
+            section_url.to_string(),
+        )
+    };
+    let emit = |out: &mut Output,
+                name: &str,
+                path: &str,
+                title: &str,
+                section: &str,
+                view: &dyn ErasedView|
+     -> Result<(), TemplateError> {
+        let (root, url, title, section_url) = page(path, title, section);
+        let html = view.render_with(&renderer, name, &sv, root, url, title, section_url)?;
+        let file = if path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{path}/index.html")
+        };
+        out.add(file, html);
+        Ok(())
+    };
+
+    let home = home::view(site, config);
+    emit(&mut out, "home.html", "", "Home", "", &home)?;
+    let pilots = home::pilots_view(site, config);
+    emit(
+        &mut out,
+        "pilots.html",
+        "pilots",
+        "Pilots",
+        "pilots/",
+        &pilots,
+    )?;
+    for p in &site.pilots {
+        let view = PilotCtx {
+            pilot: pilot::view(p, site, config),
+        };
+        emit(
+            &mut out,
+            "pilot.html",
+            &format!("pilots/{}", p.id),
+            &p.title,
+            "pilots/",
+            &view,
+        )?;
+    }
+    for (i, s) in site.sections.iter().enumerate() {
+        if s.path == "pilots" {
+            continue;
+        }
+        let top = nav::top_url(site, i);
+        let view = SectionCtx {
+            section: nav::section_view(site, i),
+        };
+        emit(&mut out, "section.html", &s.path, &s.title, &top, &view)?;
+    }
+    for (i, p) in site.pages.iter().enumerate() {
+        let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
+        let view = PageCtx {
+            page: nav::page_view(site, i),
+        };
+        emit(&mut out, "page.html", &p.path, &p.title, &top, &view)?;
+    }
+    let not_found = Ctx {
+        site: &sv,
+        root: base_path(&config.base_url),
+        path: "404.html".into(),
+        title: "Page not found".into(),
+        section_url: String::new(),
+        page: views::NotFoundView {},
+    };
+    out.add("404.html", renderer.render("404.html", &not_found)?);
+    out.add("sitemap.xml", sitemap(site, config));
+    for (path, content) in &theme.statics {
+        out.files.insert(path.clone(), content.clone());
+    }
+    for (from, to) in &site.assets {
+        out.copy(to.clone(), from.clone());
+    }
+    Ok(out)
+}
+
+/// A view that can be put in a [`Ctx`] and rendered (lets one closure emit
+/// pages of every kind).
+trait ErasedView {
+    #[allow(clippy::too_many_arguments)]
+    fn render_with(
+        &self,
+        r: &Renderer,
+        name: &str,
+        site: &SiteView,
+        root: String,
+        path: String,
+        title: String,
+        section_url: String,
+    ) -> Result<String, TemplateError>;
+}
+
+impl<T: Serialize> ErasedView for T {
+    fn render_with(
+        &self,
+        r: &Renderer,
+        name: &str,
+        site: &SiteView,
+        root: String,
+        path: String,
+        title: String,
+        section_url: String,
+    ) -> Result<String, TemplateError> {
+        r.render(
+            name,
+            &Ctx {
+                site,
+                root,
+                path,
+                title,
+                section_url,
+                page: self,
+            },
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct PilotCtx {
+    pilot: views::PilotView,
+}
+
+#[derive(Serialize)]
+struct SectionCtx {
+    section: views::SectionView,
+}
+
+#[derive(Serialize)]
+struct PageCtx {
+    page: views::PageView,
+}
+
+fn path_url(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}/")
+    }
+}
+
+fn site_view(site: &Site, config: &Config) -> SiteView {
+    let mut nav = vec![
+        Link {
+            title: "Home".into(),
+            url: String::new(),
+        },
+        Link {
+            title: "Pilots".into(),
+            url: "pilots/".into(),
+        },
+    ];
+    for &i in &site.roots {
+        let s = &site.sections[i];
+        if s.path != "pilots" {
+            nav.push(Link {
+                title: s.title.clone(),
+                url: format!("{}/", s.path),
+            });
+        }
+    }
+    SiteView {
+        title: config.title.clone(),
+        base_url: config.base_url.clone(),
+        as_of: site.as_of.to_string(),
+        nav,
+    }
+}
+
+/// The path part of the base URL, with slashes at both ends (`/ai/`).
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme
+        .split_once('/')
+        .map_or("", |(_, p)| p)
+        .trim_matches('/');
+    if path.is_empty() {
+        "/".into()
+    } else {
+        format!("/{path}/")
+    }
+}
+
+fn sitemap(site: &Site, config: &Config) -> String {
+    let mut paths = vec![String::new(), "pilots/".to_string()];
+    paths.extend(site.pilots.iter().map(|p| format!("pilots/{}/", p.id)));
+    paths.extend(
+        site.sections
+            .iter()
+            .filter(|s| s.path != "pilots")
+            .map(|s| format!("{}/", s.path)),
+    );
+    paths.extend(site.pages.iter().map(|p| format!("{}/", p.path)));
+    paths.sort();
+    let base = if config.base_url.is_empty() {
+        String::new()
+    } else {
+        config.base_url.clone()
+    };
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in paths {
+        xml.push_str(&format!(
+            "  <url><loc>{}/{}</loc></url>\n",
+            escape_xml(&base),
+            escape_xml(&p)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path(""), "/");
+        assert_eq!(base_path("https://intranet.example"), "/");
+        assert_eq!(base_path("https://intranet.example/ai/"), "/ai/");
+    }
+}

@@ -1,0 +1,471 @@
+//! A pilot's readiness page: header, dimensions, the sponsor's four
+//! questions answered from the record, constraints, integration map and
+//! timeline.
+
+use super::views::*;
+use crate::config::Config;
+use crate::model::{Constraint, Pilot, Site};
+
+pub(super) fn link(p: &Pilot) -> PilotLink {
+    let note = match p.facts.days_since_update {
+        None => "no update yet".to_string(),
+        Some(d) => format!("last update {} days before the as-of date", d),
+    };
+    PilotLink {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        url: format!("pilots/{}/", p.id),
+        stage: p.stage.clone(),
+        note,
+    }
+}
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+fn text(o: &Option<String>) -> String {
+    o.clone().unwrap_or_default()
+}
+
+fn date(d: Option<crate::date::Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Who a ladder rung's `to` means for this pilot: "sponsor (Maria Gomez)".
+fn escalation_target(to: &str, p: &Pilot, c: &Constraint) -> String {
+    let who = match to {
+        "owner" => c.owner.as_ref(),
+        "sponsor" => p.sponsor.as_ref(),
+        "champion" => p.champion.as_ref(),
+        "production owner" | "pilot owner" => p.owner.as_ref(),
+        _ => None,
+    };
+    match who {
+        Some(w) => format!("{to} ({w})"),
+        None => to.to_string(),
+    }
+}
+
+fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
+    if let Some(d) = c.overdue_days {
+        return format!("overdue by {}", days(d));
+    }
+    if !c.open {
+        let when = date(c.resolved);
+        return match (c.resolved, c.due) {
+            (Some(r), Some(due)) if r > due => {
+                format!("resolved {when}, {} late", days(r.days_since(due)))
+            }
+            _ => format!("resolved {when}"),
+        };
+    }
+    match c.due {
+        None => "no due date".into(),
+        Some(due) if due == as_of => "due today".into(),
+        Some(due) => format!("due in {}", days(due.days_since(as_of))),
+    }
+}
+
+pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site) -> ConstraintRow {
+    let status = if c.overdue_days.is_some() {
+        "overdue"
+    } else if c.open {
+        "open"
+    } else {
+        "resolved"
+    };
+    let (playbook_url, playbook_title) = match &c.playbook {
+        Some(path) => {
+            let path = path.trim_matches('/');
+            let title = site
+                .pages
+                .iter()
+                .find(|pg| pg.path == path)
+                .map(|pg| pg.title.clone())
+                .or_else(|| {
+                    site.sections
+                        .iter()
+                        .find(|s| s.path == path)
+                        .map(|s| s.title.clone())
+                })
+                .unwrap_or_else(|| path.to_string());
+            (format!("{path}/"), title)
+        }
+        None => (String::new(), String::new()),
+    };
+    ConstraintRow {
+        id: c.id.clone(),
+        url: format!("pilots/{}/#c-{}", p.id, c.id),
+        pilot: link(p),
+        title: c.title.clone(),
+        category: c.category.clone(),
+        owner: text(&c.owner),
+        raised: date(c.raised),
+        due: date(c.due),
+        resolved: if c.open {
+            String::new()
+        } else {
+            date(c.resolved)
+        },
+        impact: text(&c.impact),
+        playbook_url,
+        playbook_title,
+        status: status.into(),
+        overdue_days: c.overdue_days.unwrap_or(0),
+        escalated_to: c
+            .escalated_to
+            .as_deref()
+            .map(|to| escalation_target(to, p, c))
+            .unwrap_or_default(),
+        status_text: status_text(c, site.as_of),
+    }
+}
+
+/// Open constraints, the most pressing first: overdue (most days first),
+/// then by due date, then by title.
+pub(super) fn pressing(p: &Pilot) -> Vec<&Constraint> {
+    let mut open: Vec<&Constraint> = p.constraints.iter().filter(|c| c.open).collect();
+    open.sort_by(|a, b| {
+        b.overdue_days
+            .unwrap_or(-1)
+            .cmp(&a.overdue_days.unwrap_or(-1))
+            .then(a.due.is_none().cmp(&b.due.is_none()))
+            .then(a.due.cmp(&b.due))
+            .then(a.title.cmp(&b.title))
+    });
+    open
+}
+
+pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
+    let open: Vec<ConstraintRow> = pressing(p)
+        .into_iter()
+        .map(|c| constraint_row(p, c, site))
+        .collect();
+    let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
+    resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
+    let current = config.stage_index(&p.stage);
+    let stage_track = config
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StageStep {
+            stage: s.clone(),
+            date: date(p.stages.iter().find(|e| &e.stage == s).map(|e| e.date)),
+            state: match current {
+                Some(c) if i == c => "current",
+                Some(c) if i < c => "done",
+                _ => "todo",
+            }
+            .into(),
+        })
+        .collect();
+    let update_note = match (p.facts.last_update, p.facts.days_since_update) {
+        (Some(w), Some(d)) => format!(
+            "last update for the week of {w}, {} before the as-of date",
+            days(d)
+        ),
+        _ => "no weekly update recorded".into(),
+    };
+    PilotView {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        summary: text(&p.summary),
+        stage: p.stage.clone(),
+        stage_track,
+        function: text(&p.function),
+        owner: text(&p.owner),
+        champion: text(&p.champion),
+        sponsor: text(&p.sponsor),
+        started: date(p.started),
+        target: date(p.target),
+        success: text(&p.success),
+        tags: p.tags.clone(),
+        stale: p.facts.stale,
+        update_note,
+        production_ready: p.facts.production_ready,
+        time_to_production: p.facts.time_to_production.map(days).unwrap_or_default(),
+        confidence_gap: p
+            .facts
+            .confidence_gap
+            .map(|g| format!("{g:+}"))
+            .unwrap_or_default(),
+        dimensions: dimensions(p),
+        questions: questions(p, site),
+        open,
+        resolved: resolved
+            .into_iter()
+            .map(|c| constraint_row(p, c, site))
+            .collect(),
+        integration: p
+            .integration
+            .iter()
+            .map(|i| IntegrationRow {
+                system: i.system.clone(),
+                direction: text(&i.direction),
+                status: text(&i.status),
+                notes: text(&i.notes),
+            })
+            .collect(),
+        timeline: timeline(p),
+        body_html: p.body.html.clone(),
+        toc: p.body.toc.clone(),
+        lessons_html: p.body.lessons.clone().unwrap_or_default(),
+    }
+}
+
+fn dimensions(p: &Pilot) -> Vec<DimensionView> {
+    p.readiness
+        .iter()
+        .map(|d| {
+            let missing = d.total - d.met;
+            let mut reasons = Vec::new();
+            if missing > 0 {
+                reasons.push(format!("{missing} of {} items not met", d.total));
+            }
+            if !d.blocked_by.is_empty() {
+                let titles: Vec<String> = d
+                    .blocked_by
+                    .iter()
+                    .filter_map(|id| p.constraints.iter().find(|c| &c.id == id))
+                    .map(|c| format!("“{}”", c.title))
+                    .collect();
+                reasons.push(format!("overdue: {}", titles.join(", ")));
+            }
+            DimensionView {
+                key: d.key.clone(),
+                label: d.label.clone(),
+                met: d.met,
+                total: d.total,
+                percent: d.percent,
+                ready: d.ready,
+                reason: reasons.join("; "),
+                items: d
+                    .items
+                    .iter()
+                    .map(|e| {
+                        let note = e.note.clone().unwrap_or_default();
+                        EvidenceView {
+                            key: e.key.clone(),
+                            text: e.text.clone(),
+                            met: e.met,
+                            note_is_link: note.starts_with("https://")
+                                || note.starts_with("http://"),
+                            note,
+                            state: if e.met {
+                                "met"
+                            } else if e.said_no {
+                                "not met"
+                            } else {
+                                "missing"
+                            }
+                            .into(),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn answer(question: &str, lines: Vec<String>, warn: bool) -> Answer {
+    Answer {
+        question: question.into(),
+        lines,
+        tone: if warn { "warn".into() } else { String::new() },
+    }
+}
+
+/// The sponsor's four questions, answered from the record alone.
+fn questions(p: &Pilot, site: &Site) -> Vec<Answer> {
+    let open = pressing(p);
+    let top = open.first().copied();
+    let settled = matches!(p.stage.as_str(), "production" | "retired");
+    let q1 = "What constraint is preventing the next stage now?";
+    let q2 = "Who owns resolving it, and by when?";
+    let q3 = "What happens to the target date if it is not resolved?";
+    let q4 = "What must be escalated, and to whom?";
+    let mut out = Vec::new();
+    match top {
+        Some(c) => {
+            let mut lines = vec![format!(
+                "“{}” ({}), {}.",
+                c.title,
+                c.category,
+                status_text(c, site.as_of)
+            )];
+            if open.len() > 1 {
+                let rest: Vec<String> =
+                    open[1..].iter().map(|c| format!("“{}”", c.title)).collect();
+                lines.push(format!("Also open: {}.", rest.join(", ")));
+            }
+            out.push(answer(q1, lines, c.overdue_days.is_some()));
+            let mut lines = Vec::new();
+            let mut warn = false;
+            match &c.owner {
+                Some(o) => lines.push(format!("{o} owns it.")),
+                None => {
+                    lines.push("Nobody is named: the constraint needs an owner.".into());
+                    warn = true;
+                }
+            }
+            match c.due {
+                Some(due) => lines.push(format!("Due {due}: {}.", status_text(c, site.as_of))),
+                None => {
+                    lines.push("No due date is set.".into());
+                    warn = true;
+                }
+            }
+            out.push(answer(q2, lines, warn || c.overdue_days.is_some()));
+            out.push(target_answer(q3, p, c));
+        }
+        None => {
+            let gaps: Vec<String> = p
+                .readiness
+                .iter()
+                .filter(|d| d.met < d.total)
+                .map(|d| format!("{} {}/{}", d.key, d.met, d.total))
+                .collect();
+            let (line, warn) = if settled {
+                (
+                    format!(
+                        "None: the pilot is in {} and has no open constraint.",
+                        p.stage
+                    ),
+                    false,
+                )
+            } else if gaps.is_empty() {
+                (
+                    "None: no open constraint, and every readiness item is met.".to_string(),
+                    false,
+                )
+            } else {
+                (
+                    format!(
+                        "No constraint is logged, but readiness items are missing ({}). Log what stands in their way as constraints.",
+                        gaps.join(", ")
+                    ),
+                    true,
+                )
+            };
+            out.push(answer(q1, vec![line], warn));
+            out.push(answer(
+                q2,
+                vec!["Nothing is waiting to be resolved.".into()],
+                false,
+            ));
+            let line = match p.target {
+                Some(t) => format!("No logged constraint threatens the target date {t}."),
+                None => "No target date is set.".into(),
+            };
+            out.push(answer(q3, vec![line], p.target.is_none() && !settled));
+        }
+    }
+    out.push(escalation_answer(q4, p, &open));
+    out
+}
+
+fn target_answer(q: &str, p: &Pilot, c: &Constraint) -> Answer {
+    let mut lines = Vec::new();
+    let mut warn = false;
+    match &c.impact {
+        Some(i) => lines.push(i.clone()),
+        None => {
+            lines.push("The record does not say: add `impact` to the constraint.".into());
+            warn = true;
+        }
+    }
+    match (p.target, c.due) {
+        (Some(t), Some(due)) if due > t => {
+            lines.push(format!("Its due date {due} is after the target date {t}: the target cannot hold unless it is resolved sooner."));
+            warn = true;
+        }
+        (Some(t), _) if c.overdue_days.is_some() => {
+            lines.push(format!(
+                "The target date is {t}, and this constraint is already past due."
+            ));
+            warn = true;
+        }
+        (Some(t), _) => lines.push(format!("The target date is {t}.")),
+        (None, _) => lines.push("No target date is set.".into()),
+    }
+    if let Some(conf) = p.updates.last().and_then(|u| u.confidence) {
+        lines.push(format!(
+            "In the latest update the leader rates confidence in the target {}/5 and the team {}/5.",
+            conf.leader, conf.team
+        ));
+    }
+    answer(q, lines, warn)
+}
+
+fn escalation_answer(q: &str, p: &Pilot, open: &[&Constraint]) -> Answer {
+    let mut lines: Vec<String> = open
+        .iter()
+        .filter_map(|c| {
+            let to = c.escalated_to.as_deref()?;
+            Some(format!(
+                "“{}”, overdue by {}: escalate to the {}.",
+                c.title,
+                days(c.overdue_days.unwrap_or(0)),
+                escalation_target(to, p, c)
+            ))
+        })
+        .collect();
+    let warn = !lines.is_empty();
+    if let Some(u) = p.updates.last() {
+        if let Some(e) = u.escalation.as_ref().filter(|e| !e.trim().is_empty()) {
+            lines.push(format!("The team asks (week of {}): {e}", u.week));
+        }
+    }
+    if lines.is_empty() {
+        lines.push("Nothing: no constraint has passed its due date, and the team has asked for no escalation.".into());
+    }
+    answer(q, lines, warn)
+}
+
+fn timeline(p: &Pilot) -> Vec<TimelineRow> {
+    let empty = |date: String, kind: &str| TimelineRow {
+        date,
+        kind: kind.into(),
+        stage: String::new(),
+        completed: String::new(),
+        blocker: String::new(),
+        risk: String::new(),
+        escalation: String::new(),
+        leader: 0,
+        team: 0,
+    };
+    let mut rows: Vec<(crate::date::Date, u8, TimelineRow)> = Vec::new();
+    for s in &p.stages {
+        rows.push((
+            s.date,
+            0,
+            TimelineRow {
+                stage: s.stage.clone(),
+                ..empty(s.date.to_string(), "stage")
+            },
+        ));
+    }
+    for u in &p.updates {
+        let (leader, team) = u.confidence.map_or((0, 0), |c| (c.leader, c.team));
+        rows.push((
+            u.week,
+            1,
+            TimelineRow {
+                completed: text(&u.completed),
+                blocker: text(&u.blocker),
+                risk: text(&u.risk),
+                escalation: text(&u.escalation),
+                leader,
+                team,
+                ..empty(u.week.to_string(), "update")
+            },
+        ));
+    }
+    rows.sort_by_key(|r| (r.0, r.1));
+    rows.into_iter().map(|r| r.2).collect()
+}

@@ -1,0 +1,313 @@
+//! Typed, serializable views of the model: what templates receive. Every
+//! value a template shows is computed here, so templates only lay it out.
+//! URLs in views are relative to the site root (`pilots/a/`); templates put
+//! `{{ root }}` before them.
+
+use serde::Serialize;
+
+/// What every page gets.
+#[derive(Serialize, Clone)]
+pub struct SiteView {
+    pub title: String,
+    pub base_url: String,
+    /// The as-of date every derived fact is computed for, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// Top navigation: home, pilots, then each top-level section.
+    pub nav: Vec<Link>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// Context shared by every template, with the page-specific value flattened in.
+#[derive(Serialize)]
+pub struct Ctx<'a, T: Serialize> {
+    pub site: &'a SiteView,
+    /// Relative path from this page to the site root (`../../`).
+    pub root: String,
+    /// This page's path from the site root (`pilots/a/`), empty for home.
+    pub path: String,
+    /// The `<title>` of the page.
+    pub title: String,
+    /// The top-navigation entry this page belongs to (its url), if any.
+    pub section_url: String,
+    #[serde(flatten)]
+    pub page: T,
+}
+
+#[derive(Serialize)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    /// A one-line explanation shown under the figure.
+    pub note: String,
+    /// Where the list behind the figure is, relative to the root.
+    pub url: String,
+    /// `warn` when the figure needs attention, else empty.
+    pub tone: String,
+}
+
+#[derive(Serialize)]
+pub struct HomeView {
+    pub body_html: String,
+    pub figures: Vec<Figure>,
+    pub by_stage: Vec<StageRow>,
+    pub escalated: Vec<RungRow>,
+    /// Open overdue constraints, most overdue first, at most 10.
+    pub overdue: Vec<ConstraintRow>,
+    pub overdue_more: usize,
+    pub stale: Vec<PilotLink>,
+    pub gaps: Vec<GapRow>,
+    pub recent: Vec<RecentRow>,
+    pub empty: bool,
+}
+
+#[derive(Serialize)]
+pub struct StageRow {
+    pub stage: String,
+    pub count: usize,
+    /// Share of all pilots, whole percent.
+    pub percent: u32,
+}
+
+#[derive(Serialize)]
+pub struct RungRow {
+    pub to: String,
+    pub after_days: i64,
+    pub count: usize,
+}
+
+#[derive(Serialize, Clone)]
+pub struct PilotLink {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub stage: String,
+    /// e.g. "no update for 21 days" or "no update yet".
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct GapRow {
+    pub pilot: PilotLink,
+    pub leader: i64,
+    pub team: i64,
+    pub gap: i64,
+}
+
+#[derive(Serialize)]
+pub struct RecentRow {
+    pub pilot: PilotLink,
+    pub week: String,
+    pub completed: String,
+    pub blocker: String,
+}
+
+/// One constraint in a list or table.
+#[derive(Serialize, Clone)]
+pub struct ConstraintRow {
+    pub id: String,
+    /// Anchor on the pilot page: `pilots/ID/#c-ID`.
+    pub url: String,
+    pub pilot: PilotLink,
+    pub title: String,
+    pub category: String,
+    /// The owner, or empty when nobody is named.
+    pub owner: String,
+    pub raised: String,
+    pub due: String,
+    pub resolved: String,
+    pub impact: String,
+    /// Link to the playbook page that helps, relative to the root, or empty.
+    pub playbook_url: String,
+    pub playbook_title: String,
+    /// `overdue`, `open` or `resolved`.
+    pub status: String,
+    pub overdue_days: i64,
+    /// "sponsor (Maria Gomez, CFO)"; empty when not escalated.
+    pub escalated_to: String,
+    /// Human words for the status: "overdue by 12 days", "due in 3 days",
+    /// "due today", "resolved 2026-03-20 after 19 days".
+    pub status_text: String,
+}
+
+#[derive(Serialize)]
+pub struct PilotsView {
+    pub intro_html: String,
+    pub dimensions: Vec<Link>,
+    pub rows: Vec<PilotRow>,
+    pub stages: Vec<String>,
+    pub functions: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct PilotRow {
+    pub link: PilotLink,
+    pub function: String,
+    pub owner: String,
+    pub readiness: Vec<ScoreCell>,
+    pub production_ready: bool,
+    pub open_constraints: usize,
+    pub overdue_constraints: usize,
+    pub last_update: String,
+    pub stale: bool,
+}
+
+#[derive(Serialize)]
+pub struct ScoreCell {
+    pub key: String,
+    pub percent: u32,
+    pub ready: bool,
+}
+
+#[derive(Serialize)]
+pub struct PilotView {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub stage: String,
+    /// Position of the stage in the configured list, for a progress strip.
+    pub stage_track: Vec<StageStep>,
+    pub function: String,
+    pub owner: String,
+    pub champion: String,
+    pub sponsor: String,
+    pub started: String,
+    pub target: String,
+    pub success: String,
+    pub tags: Vec<String>,
+    pub stale: bool,
+    /// "last update 2026-03-09, 21 days before the as-of date".
+    pub update_note: String,
+    pub production_ready: bool,
+    pub time_to_production: String,
+    pub confidence_gap: String,
+    pub dimensions: Vec<DimensionView>,
+    pub questions: Vec<Answer>,
+    pub open: Vec<ConstraintRow>,
+    pub resolved: Vec<ConstraintRow>,
+    pub integration: Vec<IntegrationRow>,
+    pub timeline: Vec<TimelineRow>,
+    pub body_html: String,
+    pub toc: Vec<crate::markdown::Heading>,
+    pub lessons_html: String,
+}
+
+#[derive(Serialize)]
+pub struct StageStep {
+    pub stage: String,
+    /// Date entered, if recorded.
+    pub date: String,
+    /// `done`, `current` or `todo`.
+    pub state: String,
+}
+
+#[derive(Serialize)]
+pub struct DimensionView {
+    pub key: String,
+    pub label: String,
+    pub met: usize,
+    pub total: usize,
+    pub percent: u32,
+    pub ready: bool,
+    /// Why it is not ready, in words; empty when ready.
+    pub reason: String,
+    pub items: Vec<EvidenceView>,
+}
+
+#[derive(Serialize)]
+pub struct EvidenceView {
+    pub key: String,
+    pub text: String,
+    pub met: bool,
+    /// The note; a URL when `note_is_link`.
+    pub note: String,
+    pub note_is_link: bool,
+    /// "met", "missing" or "not met".
+    pub state: String,
+}
+
+/// One of the sponsor's four questions, answered from the record.
+#[derive(Serialize)]
+pub struct Answer {
+    pub question: String,
+    /// One short paragraph each.
+    pub lines: Vec<String>,
+    /// `warn` when the answer needs attention.
+    pub tone: String,
+}
+
+#[derive(Serialize)]
+pub struct IntegrationRow {
+    pub system: String,
+    pub direction: String,
+    pub status: String,
+    pub notes: String,
+}
+
+#[derive(Serialize)]
+pub struct TimelineRow {
+    pub date: String,
+    /// `stage` or `update`.
+    pub kind: String,
+    /// For a stage: "entered bridge".
+    pub stage: String,
+    pub completed: String,
+    pub blocker: String,
+    pub risk: String,
+    pub escalation: String,
+    /// 0 when not given.
+    pub leader: i64,
+    pub team: i64,
+}
+
+#[derive(Serialize)]
+pub struct SectionView {
+    pub title: String,
+    pub description: String,
+    pub body_html: String,
+    pub toc: Vec<crate::markdown::Heading>,
+    pub children: Vec<ChildLink>,
+    pub breadcrumbs: Vec<Link>,
+    pub sidebar: Vec<NavItem>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+#[derive(Serialize)]
+pub struct ChildLink {
+    pub title: String,
+    pub url: String,
+    pub description: String,
+    pub is_section: bool,
+}
+
+#[derive(Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub description: String,
+    pub body_html: String,
+    pub toc: Vec<crate::markdown::Heading>,
+    pub tags: Vec<String>,
+    pub breadcrumbs: Vec<Link>,
+    pub sidebar: Vec<NavItem>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+/// One entry of a section's navigation tree, flattened with its depth.
+#[derive(Serialize, Clone)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    /// 0 for the top-level section itself.
+    pub depth: usize,
+    pub is_section: bool,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct NotFoundView {}

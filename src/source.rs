@@ -1,0 +1,260 @@
+//! Walks a site's `content/` folder and reads every file: Markdown files
+//! become [`SourceFile`]s (text with line starts, for diagnostics), other
+//! files become [`Asset`]s to copy. Unreadable files and invalid UTF-8 are
+//! diagnostics, not failures of the run.
+
+use crate::diag::{Diagnostic, Loc, Span};
+use std::path::{Path, PathBuf};
+
+/// Index of a file in [`Sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// One text file of the site, normalised: no BOM, `\n` line endings.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as shown to the user, relative to the site root, `/`-separated.
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: String) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let offset = offset.min(self.text.len() as u32);
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = self.line_starts[line] as usize;
+        let mut end = offset as usize;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() as u32 + 1;
+        (line as u32 + 1, col)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: u32) -> &str {
+        let i = (line as usize).saturating_sub(1);
+        let Some(&start) = self.line_starts.get(i) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map_or(self.text.len(), |&e| e as usize - 1);
+        &self.text[start as usize..end.max(start as usize)]
+    }
+
+    /// Byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: u32) -> u32 {
+        let i = (line as usize)
+            .saturating_sub(1)
+            .min(self.line_starts.len() - 1);
+        self.line_starts[i]
+    }
+}
+
+/// Every text file read for one build, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+}
+
+/// A Markdown file under `content/`.
+#[derive(Debug)]
+pub struct Doc {
+    pub file: FileId,
+    /// Path components below `content/`, file name last (`["pilots", "a.md"]`).
+    pub parts: Vec<String>,
+}
+
+/// A file under `content/` that is not Markdown: copied as it is.
+#[derive(Debug)]
+pub struct Asset {
+    pub from: PathBuf,
+    /// Path components below `content/`.
+    pub parts: Vec<String>,
+}
+
+/// What the load stage hands to the model stage.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Sources,
+    pub docs: Vec<Doc>,
+    pub assets: Vec<Asset>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `root/content`, in file-name order so that output never depends on
+/// the order the file system lists entries in.
+pub fn load_content(root: &Path) -> Loaded {
+    let mut loaded = Loaded::default();
+    let content = root.join("content");
+    if !content.is_dir() {
+        return loaded;
+    }
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| "content".into());
+                let id = loaded.sources.add(SourceFile::new(path, String::new()));
+                loaded.diagnostics.push(
+                    Diagnostic::error(Loc::start(id), format!("cannot read this folder: {err}"))
+                        .hint("check the permissions, or remove the entry"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&content).unwrap_or(entry.path());
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if name.ends_with(".md") {
+            read_doc(root, entry.path(), parts, &mut loaded);
+        } else {
+            loaded.assets.push(Asset {
+                from: entry.into_path(),
+                parts,
+            });
+        }
+    }
+    loaded
+}
+
+fn read_doc(root: &Path, path: &Path, parts: Vec<String>, loaded: &mut Loaded) {
+    let shown = display_path(root, path);
+    match std::fs::read(path) {
+        Ok(bytes) => match decode(bytes) {
+            Ok(text) => {
+                let file = loaded.sources.add(SourceFile::new(shown, text));
+                loaded.docs.push(Doc { file, parts });
+            }
+            Err((valid_prefix, bad)) => {
+                let src = SourceFile::new(shown, valid_prefix);
+                let end = src.text.len() as u32;
+                let id = loaded.sources.add(src);
+                loaded.diagnostics.push(
+                    Diagnostic::error(
+                        Loc {
+                            file: id,
+                            span: Span::new(end, end),
+                        },
+                        format!("this file is not valid UTF-8 (byte 0x{bad:02x})"),
+                    )
+                    .hint("save the file as UTF-8 in your editor"),
+                );
+            }
+        },
+        Err(err) => {
+            let id = loaded.sources.add(SourceFile::new(shown, String::new()));
+            loaded.diagnostics.push(
+                Diagnostic::error(Loc::start(id), format!("cannot read this file: {err}"))
+                    .hint("check that the file exists and that you may read it"),
+            );
+        }
+    }
+}
+
+/// UTF-8 text without BOM and with `\n` line ends; on failure the valid
+/// prefix (so the error can point at the line) and the first bad byte.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (String, u8)> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let bad = bytes[valid];
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            return Err((normalise(prefix), bad));
+        }
+    };
+    Ok(normalise(text))
+}
+
+fn normalise(text: String) -> String {
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
+}
+
+/// `path` relative to `root`, with `/` separators, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column() {
+        let f = SourceFile::new("a".into(), "ab\nçd\n\nx".into());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        assert_eq!(f.line_col(5), (2, 2)); // after the two-byte ç
+        assert_eq!(f.line_col(8), (4, 1));
+        assert_eq!(f.line_text(2), "çd");
+        assert_eq!(f.line_text(3), "");
+        assert_eq!(f.line_text(4), "x");
+    }
+
+    #[test]
+    fn decode_strips_bom_and_crlf() {
+        assert_eq!(decode(b"\xef\xbb\xbfa\r\nb".to_vec()).unwrap(), "a\nb");
+        let (prefix, bad) = decode(b"ok\n\xff".to_vec()).unwrap_err();
+        assert_eq!((prefix.as_str(), bad), ("ok\n", 0xff));
+    }
+}
