@@ -189,19 +189,18 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     format!(
-        "{} {}, {} {}",
-        errors,
+        "{}, {}",
         plural(errors, "error"),
-        warnings,
         plural(warnings, "warning")
     )
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 error`, `2 errors`.
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
-        word.to_string()
+        format!("1 {word}")
     } else {
-        format!("{word}s")
+        format!("{n} {word}s")
     }
 }
 

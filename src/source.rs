@@ -135,8 +135,15 @@ pub fn load_content(root: &Path) -> Loaded {
                     .unwrap_or_else(|| "content".into());
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
-                    Diagnostic::error(Loc::start(id), format!("cannot read this folder: {err}"))
-                        .hint("check the permissions, or remove the entry"),
+                    Diagnostic::error(
+                        Loc::start(id),
+                        format!(
+                            "cannot read this folder: {}",
+                            err.io_error()
+                                .map_or_else(|| err.to_string(), |e| e.to_string())
+                        ),
+                    )
+                    .hint("check the permissions, or remove the entry"),
                 );
                 continue;
             }

@@ -16,13 +16,19 @@ pub fn check(site: &Site, config: &Config) -> Vec<Diagnostic> {
     out
 }
 
-/// A pilot at `bridge` or a later stage needs a named production owner.
+/// Stages a pilot can reach from any other: not "later" than `bridge`.
+const OFF_PATH: [&str; 2] = ["stalled", "retired"];
+
+/// A pilot at `bridge` or a later stage on the way to production needs a
+/// named production owner.
 fn owners(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
     let Some(bridge) = config.stage_index("bridge") else {
         return;
     };
     for p in &site.pilots {
-        if p.owner.is_none() && config.stage_index(&p.stage).is_some_and(|i| i >= bridge) {
+        let later = config.stage_index(&p.stage).is_some_and(|i| i >= bridge)
+            && !OFF_PATH.contains(&p.stage.as_str());
+        if p.owner.is_none() && later {
             out.push(
                 Diagnostic::error(
                     p.owner_loc,

@@ -1,7 +1,7 @@
 //! `pilotdeck build`: the whole site, or every content error and nothing written.
 
 use super::BuildArgs;
-use crate::diag::{render_human, summary};
+use crate::diag::{plural, render_human};
 use crate::pipeline::{self, Options};
 use std::path::Path;
 use std::time::Instant;
@@ -30,17 +30,23 @@ pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
     match report.written {
         None => {
             eprint!("{}", render_human(&errors, &a.sources));
+            if warnings > 0 {
+                eprintln!(
+                    "{} (run `pilotdeck check` to see them)",
+                    plural(warnings, "warning")
+                );
+            }
             eprintln!(
                 "error: the site was not built: {}; the previous output was left as it was",
-                summary(&errors)
+                plural(errors.len(), "error")
             );
             Ok(1)
         }
         Some((dir, pages)) => {
             if warnings > 0 {
                 eprintln!(
-                    "{warnings} warning{} (run `pilotdeck check` to see them)",
-                    if warnings == 1 { "" } else { "s" }
+                    "{} (run `pilotdeck check` to see them)",
+                    plural(warnings, "warning")
                 );
             }
             eprintln!(

@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod init;
+mod new;
 
 use crate::date::Date;
 use clap::{Parser, Subcommand};
@@ -33,6 +34,19 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a new site: pilotdeck.toml, an example playbook and pilot records.
     Init(InitArgs),
+    /// Write a new pilot record or page from the standard template.
+    New {
+        #[command(subcommand)]
+        kind: NewKind,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NewKind {
+    /// content/pilots/ID.md, the id made from the title.
+    Pilot { title: String },
+    /// content/PATH.md, such as `playbook/01-scoping/my-page`.
+    Page { path: String },
 }
 
 #[derive(clap::Args, Debug)]
@@ -78,5 +92,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Build(args) => build::run(&cli.root, args),
         Command::Check(args) => check::run(&cli.root, args),
         Command::Init(args) => init::run(&cli.root, args),
+        Command::New { kind } => new::run(&cli.root, kind),
     }
 }

@@ -232,7 +232,8 @@ pub fn build(loaded: &Loaded, config: &Config, opts: &BuildOptions) -> (Site, Ve
     let mut pilots = Vec::new();
     let mut page_docs = Vec::new();
     for doc in &loaded.docs {
-        if doc.parts.first().map(String::as_str) == Some("pilots") && doc.parts.len() > 1 {
+        let in_pilots = doc.parts.first().map(String::as_str) == Some("pilots");
+        if in_pilots && doc.parts.len() > 1 && doc.parts[1] != "_index.md" {
             if let Some(p) = pilot::read(doc, &loaded.sources, config, opts, &mut diags) {
                 pilots.push(p);
             }

@@ -124,7 +124,11 @@ fn read_page(
     };
     let first_line = Span::new(0, source.line_text(1).len() as u32);
     let split = frontmatter::split(&source.text);
-    r.problems(split.problems);
+    if !split.problems.is_empty() {
+        // The front matter could not be read: what it lacks is unknown.
+        r.problems(split.problems);
+        return None;
+    }
     let (raw, problems) = from_node::<RawPage>(&split.front);
     r.problems(problems);
     let raw = raw.unwrap_or_default();

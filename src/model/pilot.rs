@@ -127,7 +127,11 @@ pub(super) fn read(
         return None;
     };
     let split = frontmatter::split(&source.text);
-    r.problems(split.problems);
+    if !split.problems.is_empty() {
+        // The front matter could not be read: what it lacks is unknown.
+        r.problems(split.problems);
+        return None;
+    }
     if !split.present {
         r.error(
             start,
@@ -142,6 +146,7 @@ pub(super) fn read(
     if raw.draft == Some(true) && !opts.drafts {
         return None;
     }
+    let title_span = raw.title.as_ref().map(|t| t.span);
     let title = r.required(
         raw.title,
         "title",
@@ -183,7 +188,7 @@ pub(super) fn read(
     );
     let mut pilot = Pilot {
         id,
-        loc: Loc::at(doc.file, start),
+        loc: Loc::at(doc.file, title_span.unwrap_or(start)),
         title: title?,
         summary: raw.summary.filter(|s| !s.trim().is_empty()),
         stage: stage?,
@@ -421,12 +426,14 @@ fn read_constraints(
         } else {
             id
         };
-        if out.iter().any(|o| o.id == id) {
-            r.error(
-                id_span,
+        if let Some(first) = out.iter().find(|o| o.id == id) {
+            let d = Diagnostic::error(
+                Loc::at(r.file, id_span),
                 format!("two constraints of this pilot have the id `{id}`"),
-                "give one of them its own `id = \"...\"`",
-            );
+            )
+            .hint("give one of them its own `id = \"...\"`")
+            .related(first.loc, "the other constraint is here");
+            r.diags.push(d);
             continue;
         }
         let (Some(title), Some(category)) = (title, category) else {

@@ -74,54 +74,34 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, TemplateError> {
     let renderer = Renderer::new(theme)?;
     let sv = site_view(site, config);
+    let pages = Pages {
+        renderer: &renderer,
+        site: &sv,
+    };
     let mut out = Output::default();
-    let page = |path: &str, title: &str, section_url: &str| -> (String, String, String, String) {
-        (
-            crate::model::root_of(path),
-            path_url(path),
-            title.to_string(),
-            section_url.to_string(),
-        )
-    };
-    let emit = |out: &mut Output,
-                name: &str,
-                path: &str,
-                title: &str,
-                section: &str,
-                view: &dyn ErasedView|
-     -> Result<(), TemplateError> {
-        let (root, url, title, section_url) = page(path, title, section);
-        let html = view.render_with(&renderer, name, &sv, root, url, title, section_url)?;
-        let file = if path.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{path}/index.html")
-        };
-        out.add(file, html);
-        Ok(())
-    };
 
-    let home = home::view(site, config);
-    emit(&mut out, "home.html", "", "Home", "", &home)?;
-    let pilots = home::pilots_view(site, config);
-    emit(
+    pages.emit(
         &mut out,
-        "pilots.html",
-        "pilots",
-        "Pilots",
-        "pilots/",
-        &pilots,
+        target("home.html", "", "Home", ""),
+        &home::view(site, config),
+    )?;
+    pages.emit(
+        &mut out,
+        target("pilots.html", "pilots", "Pilots", "pilots/"),
+        &home::pilots_view(site, config),
     )?;
     for p in &site.pilots {
         let view = PilotCtx {
             pilot: pilot::view(p, site, config),
         };
-        emit(
+        pages.emit(
             &mut out,
-            "pilot.html",
-            &format!("pilots/{}", p.id),
-            &p.title,
-            "pilots/",
+            target(
+                "pilot.html",
+                &format!("pilots/{}", p.id),
+                &p.title,
+                "pilots/",
+            ),
             &view,
         )?;
     }
@@ -129,18 +109,25 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Tem
         if s.path == "pilots" {
             continue;
         }
-        let top = nav::top_url(site, i);
         let view = SectionCtx {
             section: nav::section_view(site, i),
         };
-        emit(&mut out, "section.html", &s.path, &s.title, &top, &view)?;
+        pages.emit(
+            &mut out,
+            target("section.html", &s.path, &s.title, &nav::top_url(site, i)),
+            &view,
+        )?;
     }
     for (i, p) in site.pages.iter().enumerate() {
         let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
         let view = PageCtx {
             page: nav::page_view(site, i),
         };
-        emit(&mut out, "page.html", &p.path, &p.title, &top, &view)?;
+        pages.emit(
+            &mut out,
+            target("page.html", &p.path, &p.title, &top),
+            &view,
+        )?;
     }
     let not_found = Ctx {
         site: &sv,
@@ -161,44 +148,52 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Tem
     Ok(out)
 }
 
-/// A view that can be put in a [`Ctx`] and rendered (lets one closure emit
-/// pages of every kind).
-trait ErasedView {
-    #[allow(clippy::too_many_arguments)]
-    fn render_with(
-        &self,
-        r: &Renderer,
-        name: &str,
-        site: &SiteView,
-        root: String,
-        path: String,
-        title: String,
-        section_url: String,
-    ) -> Result<String, TemplateError>;
+/// Where a page goes and what it is called.
+struct Target<'a> {
+    name: &'a str,
+    path: &'a str,
+    title: &'a str,
+    section_url: &'a str,
 }
 
-impl<T: Serialize> ErasedView for T {
-    fn render_with(
+fn target<'a>(name: &'a str, path: &'a str, title: &'a str, section_url: &'a str) -> Target<'a> {
+    Target {
+        name,
+        path,
+        title,
+        section_url,
+    }
+}
+
+/// Renders one page of any kind into the output.
+struct Pages<'a> {
+    renderer: &'a Renderer,
+    site: &'a SiteView,
+}
+
+impl Pages<'_> {
+    fn emit<T: Serialize>(
         &self,
-        r: &Renderer,
-        name: &str,
-        site: &SiteView,
-        root: String,
-        path: String,
-        title: String,
-        section_url: String,
-    ) -> Result<String, TemplateError> {
-        r.render(
-            name,
-            &Ctx {
-                site,
-                root,
-                path,
-                title,
-                section_url,
-                page: self,
-            },
-        )
+        out: &mut Output,
+        t: Target,
+        view: &T,
+    ) -> Result<(), TemplateError> {
+        let ctx = Ctx {
+            site: self.site,
+            root: crate::model::root_of(t.path),
+            path: path_url(t.path),
+            title: t.title.to_string(),
+            section_url: t.section_url.to_string(),
+            page: view,
+        };
+        let html = self.renderer.render(t.name, &ctx)?;
+        let file = if t.path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{}/index.html", t.path)
+        };
+        out.add(file, html);
+        Ok(())
     }
 }
 

@@ -148,22 +148,7 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
         .collect();
     let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
-    let current = config.stage_index(&p.stage);
-    let stage_track = config
-        .stages
-        .iter()
-        .enumerate()
-        .map(|(i, s)| StageStep {
-            stage: s.clone(),
-            date: date(p.stages.iter().find(|e| &e.stage == s).map(|e| e.date)),
-            state: match current {
-                Some(c) if i == c => "current",
-                Some(c) if i < c => "done",
-                _ => "todo",
-            }
-            .into(),
-        })
-        .collect();
+    let stage_track = stage_track(p, config);
     let update_note = match (p.facts.last_update, p.facts.days_since_update) {
         (Some(w), Some(d)) => format!(
             "last update for the week of {w}, {} before the as-of date",
@@ -216,6 +201,48 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
         toc: p.body.toc.clone(),
         lessons_html: p.body.lessons.clone().unwrap_or_default(),
     }
+}
+
+/// Stages a pilot leaves the main path through: shown only when current.
+const OFF_PATH: [&str; 2] = ["stalled", "retired"];
+
+/// The configured stages as steps: done, current, still to come, or (for a
+/// pilot that stalled or retired) skipped.
+fn stage_track(p: &Pilot, config: &Config) -> Vec<StageStep> {
+    let off_path = OFF_PATH.contains(&p.stage.as_str());
+    let current = config.stage_index(&p.stage);
+    let entered = |s: &str| p.stages.iter().find(|e| e.stage == s).map(|e| e.date);
+    // For a pilot off the main path, the furthest main stage it entered.
+    let reached = config
+        .stages
+        .iter()
+        .rposition(|s| entered(s).is_some() && !OFF_PATH.contains(&s.as_str()));
+    config
+        .stages
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !OFF_PATH.contains(&s.as_str()) || *s == &p.stage)
+        .map(|(i, s)| {
+            let state = if Some(i) == current {
+                "current"
+            } else if off_path {
+                if reached.is_some_and(|r| i <= r) {
+                    "done"
+                } else {
+                    "skipped"
+                }
+            } else if current.is_some_and(|c| i < c) {
+                "done"
+            } else {
+                "todo"
+            };
+            StageStep {
+                stage: s.clone(),
+                date: date(entered(s)),
+                state: state.into(),
+            }
+        })
+        .collect()
 }
 
 fn dimensions(p: &Pilot) -> Vec<DimensionView> {

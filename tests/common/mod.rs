@@ -1,0 +1,249 @@
+//! Shared helpers for the integration tests: tiny sites in temporary
+//! folders, the `pilotdeck` binary run on them, and its diagnostics read
+//! back the way a user reads them.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The as-of date every test computes its figures for.
+pub const AS_OF: &str = "2026-03-20";
+
+/// What one run of the binary left behind.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit status (-1 when killed by a signal).
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The first line of standard error.
+    pub fn first_line(&self) -> &str {
+        self.stderr.lines().next().unwrap_or("")
+    }
+
+    /// Every diagnostic printed, in order.
+    pub fn diagnostics(&self) -> Vec<Diag> {
+        parse_diagnostics(&self.stderr)
+    }
+
+    /// The last line of standard error (the build's summary).
+    pub fn last_line(&self) -> &str {
+        self.stderr.lines().last().unwrap_or("")
+    }
+}
+
+/// One printed diagnostic: `path:line:col: error: message`, the source line
+/// with a caret, `= help: ...`, and `path:line:col: note: ...` lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diag {
+    pub header: String,
+    /// The lines between the header and the help line (` |`, the source
+    /// line, the caret line), as printed.
+    pub snippet: Vec<String>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diag {
+    pub fn is_error(&self) -> bool {
+        self.header.contains(": error: ")
+    }
+}
+
+/// Splits standard error into diagnostics: blocks separated by blank lines
+/// whose first line is `path:line:col: error|warning: message`.
+pub fn parse_diagnostics(stderr: &str) -> Vec<Diag> {
+    let mut out = Vec::new();
+    for block in stderr.split("\n\n") {
+        let mut lines = block.lines().filter(|l| !l.is_empty());
+        let Some(header) = lines.next() else {
+            continue;
+        };
+        if !is_diag_header(header) {
+            continue;
+        }
+        let mut d = Diag {
+            header: header.to_string(),
+            snippet: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        };
+        for l in lines {
+            if let Some((_, h)) = l.split_once(" = help: ") {
+                d.help = Some(h.to_string());
+            } else if l.contains(": note: ") {
+                d.notes.push(l.to_string());
+            } else if is_diag_header(l) || l.starts_with("error: the site was not built") {
+                // The summary line ends the last block.
+                break;
+            } else {
+                d.snippet.push(l.to_string());
+            }
+        }
+        out.push(d);
+    }
+    out
+}
+
+fn is_diag_header(line: &str) -> bool {
+    // path:LINE:COL: error: ...
+    let mut parts = line.splitn(4, ':');
+    let (Some(path), Some(l), Some(c), Some(rest)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !path.is_empty()
+        && !l.is_empty()
+        && l.bytes().all(|b| b.is_ascii_digit())
+        && !c.is_empty()
+        && c.bytes().all(|b| b.is_ascii_digit())
+        && (rest.starts_with(" error: ") || rest.starts_with(" warning: "))
+}
+
+/// A new temporary site holding `files` (path below the site root, text).
+pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), files);
+    dir
+}
+
+/// Writes `files` below `root`, creating folders as needed.
+pub fn write(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        write_bytes(root, rel, text.as_bytes());
+    }
+}
+
+pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(&path, bytes).unwrap();
+}
+
+/// Runs `pilotdeck` with these arguments.
+pub fn pilotdeck<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = Command::new(env!("CARGO_BIN_EXE_pilotdeck"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `pilotdeck --root DIR build --as-of 2026-03-20 EXTRA...`
+pub fn build(root: &Path, extra: &[&str]) -> Run {
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "--root".into(),
+        root.into(),
+        "build".into(),
+        "--as-of".into(),
+        AS_OF.into(),
+    ];
+    args.extend(extra.iter().map(Into::into));
+    pilotdeck(args)
+}
+
+/// Builds and fails the test, with everything printed, unless it succeeded.
+pub fn build_ok(root: &Path, extra: &[&str]) -> Run {
+    let run = build(root, extra);
+    assert_eq!(
+        run.code, 0,
+        "build should succeed\n--- stderr ---\n{}\n--- stdout ---\n{}",
+        run.stderr, run.stdout
+    );
+    run
+}
+
+/// Every file below `dir`, by `/`-separated relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(base, &p, out);
+        } else {
+            let rel = p
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, fs::read(&p).unwrap());
+        }
+    }
+}
+
+pub fn read(root: &Path, rel: &str) -> String {
+    let path = root.join(rel);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// HTML text with the entities a template engine writes turned back into
+/// characters, so that tests can look for the words a reader sees.
+pub fn unescape(html: &str) -> String {
+    html.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&#47;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+/// The text of an HTML document: tags dropped, entities decoded, runs of
+/// white space folded into one space.
+pub fn text_of(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = unescape(&out);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Minimal templates for every page kind, for tests that need a site to
+/// build without depending on the built-in theme's markup.
+pub const PLAIN_TEMPLATES: &[(&str, &str)] = &[
+    ("templates/home.html", "<p>home: {{ title }}</p>\n"),
+    ("templates/pilots.html", "<p>pilots: {{ title }}</p>\n"),
+    ("templates/pilot.html", "<p>pilot: {{ title }}</p>\n"),
+    ("templates/section.html", "<p>section: {{ title }}</p>\n"),
+    ("templates/page.html", "<p>page: {{ title }}</p>\n"),
+    ("templates/404.html", "<p>not found</p>\n"),
+];
