@@ -10,6 +10,14 @@ pub struct Date(i32);
 
 impl Date {
     /// Parses `YYYY-MM-DD` exactly (four-digit year, real month and day).
+    ///
+    /// ```
+    /// use pilotdeck::date::Date;
+    /// let due = Date::parse("2026-03-15").unwrap();
+    /// let as_of = Date::parse("2026-03-22").unwrap();
+    /// assert_eq!(as_of.days_since(due), 7);
+    /// assert_eq!(Date::parse("2026-02-30"), None);
+    /// ```
     pub fn parse(text: &str) -> Option<Date> {
         let b = text.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
