@@ -11,24 +11,9 @@ use serde::{Deserialize, Serialize};
 /// The four readiness dimensions, in the order pages show them.
 pub const DIMENSIONS: [&str; 4] = ["technical", "governance", "workforce", "economic"];
 
-pub const DEFAULT_STAGES: [&str; 7] = [
-    "idea",
-    "scoping",
-    "pilot",
-    "bridge",
-    "production",
-    "stalled",
-    "retired",
-];
-pub const DEFAULT_CATEGORIES: [&str; 7] = [
-    "integration",
-    "governance",
-    "data",
-    "workforce",
-    "economic",
-    "ownership",
-    "other",
-];
+pub const DEFAULT_STAGES: [&str; 7] = ["idea", "scoping", "pilot", "bridge", "production", "stalled", "retired"];
+pub const DEFAULT_CATEGORIES: [&str; 7] =
+    ["integration", "governance", "data", "workforce", "economic", "ownership", "other"];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -101,78 +86,42 @@ impl Config {
 }
 
 fn rung(after_days: i64, to: &str) -> Rung {
-    Rung {
-        after_days,
-        to: to.into(),
-    }
+    Rung { after_days, to: to.into() }
 }
 
 fn default_rubric() -> Vec<Dimension> {
     let dim = |key: &str, label: &str, items: &[(&str, &str)]| Dimension {
         key: key.into(),
         label: label.into(),
-        items: items
-            .iter()
-            .map(|(k, t)| RubricItem {
-                key: (*k).into(),
-                text: (*t).into(),
-            })
-            .collect(),
+        items: items.iter().map(|(k, t)| RubricItem { key: (*k).into(), text: (*t).into() }).collect(),
     };
     vec![
         dim(
             "technical",
             "Technical readiness",
             &[
-                (
-                    "latency",
-                    "Meets latency and volume targets in the production environment",
-                ),
+                ("latency", "Meets latency and volume targets in the production environment"),
                 ("monitoring", "Monitoring and drift alerts are live"),
-                (
-                    "fallback",
-                    "A fallback and a kill switch exist and were tested",
-                ),
-                (
-                    "integration",
-                    "Every system in the integration map is connected and tested end to end",
-                ),
+                ("fallback", "A fallback and a kill switch exist and were tested"),
+                ("integration", "Every system in the integration map is connected and tested end to end"),
             ],
         ),
         dim(
             "governance",
             "Governance readiness",
             &[
-                (
-                    "risk-assessment",
-                    "The risk assessment is approved by the accountable risk owner",
-                ),
-                (
-                    "audit-trail",
-                    "Inputs, outputs and human decisions are logged for audit",
-                ),
-                (
-                    "risk-thresholds",
-                    "Risk thresholds and human review points are agreed",
-                ),
-                (
-                    "data-protection",
-                    "The data protection review is signed off",
-                ),
+                ("risk-assessment", "The risk assessment is approved by the accountable risk owner"),
+                ("audit-trail", "Inputs, outputs and human decisions are logged for audit"),
+                ("risk-thresholds", "Risk thresholds and human review points are agreed"),
+                ("data-protection", "The data protection review is signed off"),
             ],
         ),
         dim(
             "workforce",
             "Workforce readiness",
             &[
-                (
-                    "training",
-                    "The people who use it are trained on the new way of working",
-                ),
-                (
-                    "process-redesign",
-                    "The process around the model is redesigned and written down",
-                ),
+                ("training", "The people who use it are trained on the new way of working"),
+                ("process-redesign", "The process around the model is redesigned and written down"),
                 ("support", "A support path and an operating team are named"),
             ],
         ),
@@ -180,18 +129,9 @@ fn default_rubric() -> Vec<Dimension> {
             "economic",
             "Economic readiness",
             &[
-                (
-                    "business-case",
-                    "The business case, with its baseline, is agreed with finance",
-                ),
-                (
-                    "run-cost",
-                    "The run cost at production volume is estimated and funded",
-                ),
-                (
-                    "value-tracking",
-                    "Value is measured against the baseline every month",
-                ),
+                ("business-case", "The business case, with its baseline, is agreed with finance"),
+                ("run-cost", "The run cost at production volume is estimated and funded"),
+                ("value-tracking", "Value is measured against the baseline every month"),
             ],
         ),
     ]
@@ -236,22 +176,13 @@ struct RawItem {
 /// Reads the configuration from `pilotdeck.toml`'s text.
 pub fn parse(file: FileId, source: &SourceFile) -> (Config, Vec<Diagnostic>) {
     let (node, problems) = crate::frontmatter::parse_toml(&source.text, 0);
-    let mut diags: Vec<Diagnostic> = problems
-        .into_iter()
-        .map(|p| Diagnostic::error(Loc::at(file, p.span), p.message).maybe_hint(p.hint))
-        .collect();
+    let mut diags: Vec<Diagnostic> =
+        problems.into_iter().map(|p| Diagnostic::error(Loc::at(file, p.span), p.message).maybe_hint(p.hint)).collect();
     let (raw, problems) = from_node::<RawConfig>(&node);
-    diags.extend(
-        problems
-            .into_iter()
-            .map(|p| Diagnostic::error(Loc::at(file, p.span), p.message).maybe_hint(p.hint)),
-    );
+    diags.extend(problems.into_iter().map(|p| Diagnostic::error(Loc::at(file, p.span), p.message).maybe_hint(p.hint)));
     let mut config = Config::default();
     if let Some(raw) = raw {
-        let mut v = Validator {
-            file,
-            diags: &mut diags,
-        };
+        let mut v = Validator { file, diags: &mut diags };
         v.apply(raw, &mut config);
     }
     (config, diags)
@@ -263,14 +194,8 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn error(
-        &mut self,
-        span: crate::diag::Span,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
-        self.diags
-            .push(Diagnostic::error(Loc::at(self.file, span), message).hint(hint));
+    fn error(&mut self, span: crate::diag::Span, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::error(Loc::at(self.file, span), message).hint(hint));
     }
 
     fn apply(&mut self, raw: RawConfig, c: &mut Config) {
@@ -292,11 +217,7 @@ impl Validator<'_> {
         }
         if let Some(d) = raw.stale_after_days {
             if d.value < 0 {
-                self.error(
-                    d.span,
-                    "`stale_after_days` cannot be negative",
-                    "use a number of days, such as 14",
-                );
+                self.error(d.span, "`stale_after_days` cannot be negative", "use a number of days, such as 14");
             } else {
                 c.stale_after_days = d.value;
             }
@@ -330,17 +251,9 @@ impl Validator<'_> {
         }
         for name in list.value {
             if name.value.trim().is_empty() {
-                self.error(
-                    name.span,
-                    format!("a name in `{what}` is empty"),
-                    "remove it or give it a name",
-                );
+                self.error(name.span, format!("a name in `{what}` is empty"), "remove it or give it a name");
             } else if out.contains(&name.value) {
-                self.error(
-                    name.span,
-                    format!("`{}` is listed twice in `{what}`", name.value),
-                    "remove the second one",
-                );
+                self.error(name.span, format!("`{}` is listed twice in `{what}`", name.value), "remove the second one");
             } else {
                 out.push(name.value);
             }
@@ -354,11 +267,7 @@ impl Validator<'_> {
             let days = match r.value.after_days {
                 Some(d) if d.value >= 0 => d.value,
                 Some(d) => {
-                    self.error(
-                        d.span,
-                        "`after_days` cannot be negative",
-                        "0 means as soon as the due date has passed",
-                    );
+                    self.error(d.span, "`after_days` cannot be negative", "0 means as soon as the due date has passed");
                     continue;
                 }
                 None => {
@@ -371,15 +280,8 @@ impl Validator<'_> {
                 }
             };
             match r.value.to {
-                Some(to) if !to.trim().is_empty() => out.push(Rung {
-                    after_days: days,
-                    to,
-                }),
-                _ => self.error(
-                    r.span,
-                    "an escalation rung needs `to`",
-                    "add `to = \"sponsor\"`: who it escalates to",
-                ),
+                Some(to) if !to.trim().is_empty() => out.push(Rung { after_days: days, to }),
+                _ => self.error(r.span, "an escalation rung needs `to`", "add `to = \"sponsor\"`: who it escalates to"),
             }
         }
         out.sort_by_key(|r| r.after_days);
@@ -413,11 +315,7 @@ impl Validator<'_> {
             let mut out: Vec<RubricItem> = Vec::new();
             for item in items.value {
                 let Some(k) = item.value.key else {
-                    self.error(
-                        item.span,
-                        "a rubric item needs a `key`",
-                        "add `key = \"monitoring\"`",
-                    );
+                    self.error(item.span, "a rubric item needs a `key`", "add `key = \"monitoring\"`");
                     continue;
                 };
                 if out.iter().any(|i| i.key == k.value) {
@@ -452,12 +350,7 @@ mod tests {
     fn parse_str(text: &str) -> (Config, Vec<String>) {
         let src = SourceFile::new("pilotdeck.toml".into(), text.into());
         let (c, d) = parse(FileId(0), &src);
-        (
-            c,
-            d.into_iter()
-                .map(|d| format!("{}:{}", src.line_col(d.loc.span.start).0, d.message))
-                .collect(),
-        )
+        (c, d.into_iter().map(|d| format!("{}:{}", src.line_col(d.loc.span.start).0, d.message)).collect())
     }
 
     #[test]
@@ -480,12 +373,6 @@ mod tests {
         assert_eq!(c.stale_after_days, 7);
         assert_eq!(c.escalation.len(), 1);
         assert_eq!(c.rubric[0].items.len(), 1);
-        assert_eq!(
-            d,
-            vec![
-                "4:unknown key `stagez`",
-                "10:unknown readiness dimension `techy`"
-            ]
-        );
+        assert_eq!(d, vec!["4:unknown key `stagez`", "10:unknown readiness dimension `techy`"]);
     }
 }

@@ -50,10 +50,7 @@ impl Date {
 
     /// Today's date in UTC, from the system clock.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         Date((secs / 86_400) as i32)
     }
 
@@ -129,14 +126,7 @@ mod tests {
         for s in ["1970-01-01", "2024-02-29", "2026-12-31", "2000-03-01"] {
             assert_eq!(Date::parse(s).map(|d| d.to_string()).as_deref(), Some(s));
         }
-        for s in [
-            "2026-13-01",
-            "2026-02-29",
-            "2026-1-01",
-            "26-01-01",
-            "2026-01-0x",
-            "",
-        ] {
+        for s in ["2026-13-01", "2026-02-29", "2026-1-01", "26-01-01", "2026-01-0x", ""] {
             assert_eq!(Date::parse(s), None, "{s}");
         }
     }
@@ -148,13 +138,7 @@ mod tests {
         assert_eq!(a.days_since(b), 2);
         assert_eq!(b.plus_days(2), a);
         // 2026-11-19 is a Thursday; its week starts on Monday 2026-11-16.
-        assert_eq!(
-            Date::parse("2026-11-19").unwrap().week_start().to_string(),
-            "2026-11-16"
-        );
-        assert_eq!(
-            Date::parse("2026-11-16").unwrap().week_start().to_string(),
-            "2026-11-16"
-        );
+        assert_eq!(Date::parse("2026-11-19").unwrap().week_start().to_string(), "2026-11-16");
+        assert_eq!(Date::parse("2026-11-16").unwrap().week_start().to_string(), "2026-11-16");
     }
 }

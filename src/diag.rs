@@ -14,10 +14,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: u32, end: u32) -> Span {
-        Span {
-            start,
-            end: end.max(start),
-        }
+        Span { start, end: end.max(start) }
     }
 
     /// The same range moved `by` bytes further into the file.
@@ -36,10 +33,7 @@ pub struct Loc {
 impl Loc {
     /// The start of a file.
     pub fn start(file: FileId) -> Loc {
-        Loc {
-            file,
-            span: Span::default(),
-        }
+        Loc { file, span: Span::default() }
     }
 
     pub fn at(file: FileId, span: Span) -> Loc {
@@ -75,20 +69,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(loc: Loc, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            loc,
-            message: message.into(),
-            hint: None,
-            related: Vec::new(),
-        }
+        Diagnostic { severity: Severity::Error, loc, message: message.into(), hint: None, related: Vec::new() }
     }
 
     pub fn warning(loc: Loc, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(loc, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(loc, message) }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
@@ -121,10 +106,7 @@ pub fn tidy(diags: &mut Vec<Diagnostic>, sources: &Sources) {
         (pa, a.loc.span.start).cmp(&(pb, b.loc.span.start))
     });
     diags.dedup_by(|b, a| {
-        a.loc == b.loc
-            || (a.loc.file == b.loc.file
-                && a.loc.span.start == b.loc.span.start
-                && a.message == b.message)
+        a.loc == b.loc || (a.loc.file == b.loc.file && a.loc.span.start == b.loc.span.start && a.message == b.message)
     });
 }
 
@@ -134,13 +116,7 @@ pub fn render_human(diags: &[Diagnostic], sources: &Sources) -> String {
     for d in diags {
         let file = sources.get(d.loc.file);
         let (line, col) = file.line_col(d.loc.span.start);
-        let _ = writeln!(
-            out,
-            "{}:{line}:{col}: {}: {}",
-            file.path,
-            d.severity.label(),
-            d.message
-        );
+        let _ = writeln!(out, "{}:{line}:{col}: {}: {}", file.path, d.severity.label(), d.message);
         snippet(&mut out, file, d.loc);
         if let Some(h) = &d.hint {
             let gutter = " ".repeat(line.to_string().len());
@@ -163,36 +139,20 @@ fn snippet(out: &mut String, file: &SourceFile, loc: Loc) {
         return;
     }
     let gutter = " ".repeat(line.to_string().len());
-    let shown: String = text
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
+    let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
     let line_end = file.line_start(line) + text.len() as u32;
     let end = loc.span.end.min(line_end).max(loc.span.start);
-    let width = file
-        .text
-        .get(loc.span.start as usize..end as usize)
-        .map_or(1, |s| s.chars().count())
-        .max(1);
+    let width = file.text.get(loc.span.start as usize..end as usize).map_or(1, |s| s.chars().count()).max(1);
     let _ = writeln!(out, "{gutter} |");
     let _ = writeln!(out, "{line} | {shown}");
-    let _ = writeln!(
-        out,
-        "{gutter} | {}{}",
-        " ".repeat(col as usize - 1),
-        "^".repeat(width)
-    );
+    let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(col as usize - 1), "^".repeat(width));
 }
 
 /// One line that sums up a run: `2 errors, 1 warning`.
 pub fn summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
 /// `1 error`, `2 errors`.
@@ -257,12 +217,8 @@ mod tests {
     #[test]
     fn prints_rustc_style() {
         let mut sources = Sources::default();
-        let id = sources.add(SourceFile::new(
-            "content/a.md".into(),
-            "+++\nstagee = 1\n+++\n".into(),
-        ));
-        let d = Diagnostic::error(Loc::at(id, Span::new(4, 10)), "unknown key `stagee`")
-            .hint("did you mean `stage`?");
+        let id = sources.add(SourceFile::new("content/a.md".into(), "+++\nstagee = 1\n+++\n".into()));
+        let d = Diagnostic::error(Loc::at(id, Span::new(4, 10)), "unknown key `stagee`").hint("did you mean `stage`?");
         assert_eq!(
             render_human(&[d], &sources),
             "content/a.md:2:1: error: unknown key `stagee`\n  |\n2 | stagee = 1\n  | ^^^^^^\n  = help: did you mean `stage`?\n\n"

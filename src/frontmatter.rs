@@ -21,21 +21,11 @@ pub struct Split {
 /// Splits and parses `text`; problems in the front matter are returned with
 /// the best value that could still be read.
 pub fn split(text: &str) -> Split {
-    let empty = Node {
-        span: Span::new(0, 0),
-        kind: Kind::Map(Vec::new()),
-    };
+    let empty = Node { span: Span::new(0, 0), kind: Kind::Map(Vec::new()) };
     let fence = match text.lines().next().map(str::trim_end) {
         Some("+++") => "+++",
         Some("---") => "---",
-        _ => {
-            return Split {
-                front: empty,
-                present: false,
-                body_start: 0,
-                problems: Vec::new(),
-            }
-        }
+        _ => return Split { front: empty, present: false, body_start: 0, problems: Vec::new() },
     };
     let open_end = text.find('\n').map_or(text.len(), |i| i + 1);
     let Some((close_start, close_end)) = closing_fence(text, open_end, fence) else {
@@ -44,46 +34,24 @@ pub fn split(text: &str) -> Split {
             message: format!("front matter opened with `{fence}` is never closed"),
             hint: Some(format!("add a line `{fence}` after the last key")),
         };
-        return Split {
-            front: empty,
-            present: true,
-            body_start: text.len(),
-            problems: vec![problem],
-        };
+        return Split { front: empty, present: true, body_start: text.len(), problems: vec![problem] };
     };
     let inner = &text[open_end..close_start];
     let offset = open_end as u32;
-    let (front, problems) = if fence == "+++" {
-        parse_toml(inner, offset)
-    } else {
-        parse_yaml(inner, offset)
-    };
+    let (front, problems) = if fence == "+++" { parse_toml(inner, offset) } else { parse_yaml(inner, offset) };
     let front = match front.kind {
         Kind::Map(_) => front,
-        Kind::Null => Node {
-            span: front.span,
-            kind: Kind::Map(Vec::new()),
-        },
+        Kind::Null => Node { span: front.span, kind: Kind::Map(Vec::new()) },
         _ => {
             let problem = Problem {
                 span: front.span,
                 message: "front matter must be a table of `key: value` pairs".into(),
                 hint: Some("write one key per line, such as `title: My page`".into()),
             };
-            return Split {
-                front: empty,
-                present: true,
-                body_start: close_end,
-                problems: vec![problem],
-            };
+            return Split { front: empty, present: true, body_start: close_end, problems: vec![problem] };
         }
     };
-    Split {
-        front,
-        present: true,
-        body_start: close_end,
-        problems,
-    }
+    Split { front, present: true, body_start: close_end, problems }
 }
 
 /// Start and end (after the line break) of the line that closes the front matter.
@@ -105,14 +73,8 @@ pub fn parse_toml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
     let problems = errors
         .iter()
         .map(|e| {
-            let span = e
-                .span()
-                .map_or(Span::new(0, 0), |r| Span::new(r.start as u32, r.end as u32));
-            Problem {
-                span: span.shift(offset),
-                message: first_line(e.message()),
-                hint: Some(toml_hint(e.message())),
-            }
+            let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start as u32, r.end as u32));
+            Problem { span: span.shift(offset), message: first_line(e.message()), hint: Some(toml_hint(e.message())) }
         })
         .collect();
     let span = table.span();
@@ -167,13 +129,7 @@ fn toml_value(v: &toml::Spanned<toml::de::DeValue<'_>>, offset: u32) -> Node {
 /// Parses YAML with serde-saphyr, keeping each value's position.
 pub fn parse_yaml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
     if text.trim().is_empty() {
-        return (
-            Node {
-                span: Span::new(offset, offset),
-                kind: Kind::Null,
-            },
-            Vec::new(),
-        );
+        return (Node { span: Span::new(offset, offset), kind: Kind::Null }, Vec::new());
     }
     match serde_saphyr::from_str::<YamlNode>(text) {
         Ok(YamlNode(node)) => (shift_node(node, offset, text), Vec::new()),
@@ -183,29 +139,16 @@ pub fn parse_yaml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
             let problem = Problem {
                 span: Span::new(start, start + 1).shift(offset),
                 message,
-                hint: Some(
-                    "front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`"
-                        .into(),
-                ),
+                hint: Some("front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`".into()),
             };
-            (
-                Node {
-                    span: Span::new(offset, offset),
-                    kind: Kind::Null,
-                },
-                vec![problem],
-            )
+            (Node { span: Span::new(offset, offset), kind: Kind::Null }, vec![problem])
         }
     }
 }
 
 /// The first line of an error message, without trailing position notes.
 fn first_line(message: &str) -> String {
-    let line = message
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(message)
-        .trim();
+    let line = message.lines().find(|l| !l.trim().is_empty()).unwrap_or(message).trim();
     let line = line.split(" at line ").next().unwrap_or(line);
     let mut out = line.trim_end_matches('.').to_string();
     if let Some(first) = out.get(0..1) {
@@ -219,16 +162,8 @@ fn byte_offset(text: &str, loc: &serde_saphyr::Location) -> u32 {
     if let Some(b) = loc.span().byte_offset() {
         return b as u32;
     }
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(loc.line().saturating_sub(1) as usize)
-        .map(str::len)
-        .sum();
-    let col: usize = text[line_start..]
-        .chars()
-        .take(loc.column().saturating_sub(1) as usize)
-        .map(char::len_utf8)
-        .sum();
+    let line_start: usize = text.split_inclusive('\n').take(loc.line().saturating_sub(1) as usize).map(str::len).sum();
+    let col: usize = text[line_start..].chars().take(loc.column().saturating_sub(1) as usize).map(char::len_utf8).sum();
     (line_start + col) as u32
 }
 
@@ -236,12 +171,7 @@ fn byte_offset(text: &str, loc: &serde_saphyr::Location) -> u32 {
 /// they were turned into byte offsets on the way in, and are moved here.
 fn shift_node(node: Node, offset: u32, _text: &str) -> Node {
     let kind = match node.kind {
-        Kind::Seq(items) => Kind::Seq(
-            items
-                .into_iter()
-                .map(|n| shift_node(n, offset, _text))
-                .collect(),
-        ),
+        Kind::Seq(items) => Kind::Seq(items.into_iter().map(|n| shift_node(n, offset, _text)).collect()),
         Kind::Map(entries) => Kind::Map(
             entries
                 .into_iter()
@@ -254,10 +184,7 @@ fn shift_node(node: Node, offset: u32, _text: &str) -> Node {
         ),
         other => other,
     };
-    Node {
-        span: node.span.shift(offset),
-        kind,
-    }
+    Node { span: node.span.shift(offset), kind }
 }
 
 fn yaml_span(loc: &serde_saphyr::Location) -> Span {
@@ -272,10 +199,7 @@ struct YamlNode(Node);
 impl<'de> Deserialize<'de> for YamlNode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = serde_saphyr::Spanned::<YamlKind>::deserialize(d)?;
-        Ok(YamlNode(Node {
-            span: yaml_span(&s.referenced),
-            kind: s.value.0,
-        }))
+        Ok(YamlNode(Node { span: yaml_span(&s.referenced), kind: s.value.0 }))
     }
 }
 
@@ -302,9 +226,7 @@ impl<'de> Visitor<'de> for YamlVisitor {
         Ok(YamlKind(Kind::Int(v)))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<YamlKind, E> {
-        i64::try_from(v)
-            .map(|i| YamlKind(Kind::Int(i)))
-            .map_err(|_| E::custom("integer too large"))
+        i64::try_from(v).map(|i| YamlKind(Kind::Int(i))).map_err(|_| E::custom("integer too large"))
     }
     fn visit_f64<E>(self, v: f64) -> Result<YamlKind, E> {
         Ok(YamlKind(Kind::Float(v)))
@@ -332,11 +254,7 @@ impl<'de> Visitor<'de> for YamlVisitor {
         let mut entries = Vec::new();
         while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
             let YamlNode(value) = map.next_value()?;
-            entries.push(Entry {
-                key: key.value,
-                key_span: yaml_span(&key.referenced),
-                value,
-            });
+            entries.push(Entry { key: key.value, key_span: yaml_span(&key.referenced), value });
         }
         Ok(YamlKind(Kind::Map(entries)))
     }
@@ -347,9 +265,7 @@ mod tests {
     use super::*;
 
     fn keys(node: &Node, text: &str) -> Vec<(String, String)> {
-        let Kind::Map(entries) = &node.kind else {
-            panic!("not a map")
-        };
+        let Kind::Map(entries) = &node.kind else { panic!("not a map") };
         entries
             .iter()
             .map(|e| {
@@ -368,10 +284,7 @@ mod tests {
         assert_eq!(&text[s.body_start..], "body");
         assert_eq!(
             keys(&s.front, text),
-            vec![
-                ("title".into(), "\"Hi\"".into()),
-                ("started".into(), "2026-01-12".into())
-            ]
+            vec![("title".into(), "\"Hi\"".into()), ("started".into(), "2026-01-12".into())]
         );
     }
 
@@ -389,10 +302,7 @@ mod tests {
     #[test]
     fn unclosed_and_broken() {
         let s = split("+++\ntitle = \"x\"\n");
-        assert_eq!(
-            s.problems[0].message,
-            "front matter opened with `+++` is never closed"
-        );
+        assert_eq!(s.problems[0].message, "front matter opened with `+++` is never closed");
         let s = split("+++\ntitle = \n+++\n");
         assert_eq!(s.problems.len(), 1);
         assert!(s.problems[0].span.start >= 4);

@@ -14,6 +14,7 @@
 //! `pipeline` sequences the stages; `diag` carries problems with their file,
 //! line and column; `cli` maps commands onto the pipeline.
 
+pub mod charts;
 pub mod check;
 pub mod cli;
 pub mod config;

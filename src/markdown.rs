@@ -50,40 +50,27 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
                     .find(|&j| matches!(events[j], Event::End(TagEnd::Heading(_))))
                     .unwrap_or(events.len());
                 let text = plain_text(&events[i + 1..end]);
-                let id = unique(
-                    id.as_deref()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| slug(&text)),
-                    &mut used,
-                );
+                let id = unique(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)), &mut used);
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id.clone()));
                 }
                 if lessons_range.is_some_and(|(_, e)| e == usize::MAX) && level <= lessons_level {
                     lessons_range = lessons_range.map(|(s, _)| (s, i));
                 }
-                if lessons_range.is_none()
-                    && text.trim().eq_ignore_ascii_case(lessons_heading.trim())
-                {
+                if lessons_range.is_none() && text.trim().eq_ignore_ascii_case(lessons_heading.trim()) {
                     lessons_range = Some((end + 1, usize::MAX));
                     lessons_id = Some(id.clone());
                     lessons_level = level;
                 }
                 if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                    toc.push(Heading {
-                        level: level as u8,
-                        id,
-                        text,
-                    });
+                    toc.push(Heading { level: level as u8, id, text });
                 }
                 i = end;
             }
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                 if let Some(rel) = site_relative(dest_url, root) {
                     match &mut events[i] {
-                        Event::Start(Tag::Link { dest_url, .. })
-                        | Event::Start(Tag::Image { dest_url, .. }) => {
+                        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                             *dest_url = CowStr::from(rel);
                         }
                         _ => {}
@@ -102,12 +89,7 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
     });
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    Rendered {
-        html: out,
-        toc,
-        lessons,
-        lessons_id,
-    }
+    Rendered { html: out, toc, lessons, lessons_id }
 }
 
 fn site_relative(dest: &str, root: &str) -> Option<String> {
@@ -147,11 +129,7 @@ pub fn slug(text: &str) -> String {
 }
 
 fn unique(base: String, used: &mut Vec<String>) -> String {
-    let base = if base.is_empty() {
-        "section".to_string()
-    } else {
-        base
-    };
+    let base = if base.is_empty() { "section".to_string() } else { base };
     let mut id = base.clone();
     let mut n = 1;
     while used.contains(&id) {
@@ -168,11 +146,7 @@ mod tests {
 
     #[test]
     fn headings_get_ids_and_toc() {
-        let r = render(
-            "## Why it matters\ntext\n## Why it matters\n### Steps {#custom}\n",
-            "../",
-            "Lessons learned",
-        );
+        let r = render("## Why it matters\ntext\n## Why it matters\n### Steps {#custom}\n", "../", "Lessons learned");
         assert!(r.html.contains("<h2 id=\"why-it-matters\">"));
         assert!(r.html.contains("<h2 id=\"why-it-matters-1\">"));
         assert!(r.html.contains("<h3 id=\"custom\">"));
@@ -181,11 +155,7 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = render(
-            "| a |\n|---|\n| b |\n\n~~x~~ [^1]\n\n[^1]: n\n\n- [x] done\n",
-            "",
-            "Lessons learned",
-        );
+        let r = render("| a |\n|---|\n| b |\n\n~~x~~ [^1]\n\n[^1]: n\n\n- [x] done\n", "", "Lessons learned");
         for needle in ["<table>", "<del>x</del>", "footnote", "type=\"checkbox\""] {
             assert!(r.html.contains(needle), "{needle} in {}", r.html);
         }
@@ -199,18 +169,12 @@ mod tests {
         assert!(lessons.contains("<li>one</li>") && lessons.contains("more"));
         assert!(!lessons.contains("after"));
         assert_eq!(r.lessons_id.as_deref(), Some("lessons-learned"));
-        assert!(render("no lessons", "", "Lessons learned")
-            .lessons
-            .is_none());
+        assert!(render("no lessons", "", "Lessons learned").lessons.is_none());
     }
 
     #[test]
     fn site_links_become_relative() {
-        let r = render(
-            "[a](/playbook/x/) [b](//cdn.example/x) [c](https://e.example/)",
-            "../../",
-            "L",
-        );
+        let r = render("[a](/playbook/x/) [b](//cdn.example/x) [c](https://e.example/)", "../../", "L");
         assert!(r.html.contains("href=\"../../playbook/x/\""));
         assert!(r.html.contains("href=\"//cdn.example/x\""));
     }

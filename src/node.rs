@@ -69,11 +69,7 @@ pub fn from_node<T: DeserializeOwned>(node: &Node) -> (Option<T>, Vec<Problem>) 
     let value = match result {
         Ok(v) => Some(v),
         Err(e) => {
-            problems.push(Problem {
-                span: e.span.unwrap_or(node.span),
-                message: e.message,
-                hint: e.hint,
-            });
+            problems.push(Problem { span: e.span.unwrap_or(node.span), message: e.message, hint: e.hint });
             None
         }
     };
@@ -104,10 +100,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
                 let _: Option<String> = map.next_key()?;
                 let value = map.next_value()?;
                 let (start, end) = (start.map_or(0, |s| s.1), end.map_or(0, |e| e.1));
-                Ok(Spanned {
-                    span: Span::new(start, end),
-                    value,
-                })
+                Ok(Spanned { span: Span::new(start, end), value })
             }
         }
         d.deserialize_struct(SPANNED, SPANNED_FIELDS, V(std::marker::PhantomData))
@@ -139,11 +132,7 @@ impl std::error::Error for DeError {}
 
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError {
-            message: msg.to_string(),
-            hint: None,
-            span: None,
-        }
+        DeError { message: msg.to_string(), hint: None, span: None }
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
@@ -181,27 +170,15 @@ impl<'a> NodeDe<'a> {
     }
 
     fn seq(&self, items: &'a [Node]) -> SeqDe<'a> {
-        SeqDe {
-            iter: items.iter(),
-            sink: self.sink,
-        }
+        SeqDe { iter: items.iter(), sink: self.sink }
     }
 
     fn map(&self, entries: Vec<&'a Entry>) -> MapDe<'a> {
-        MapDe {
-            iter: entries.into_iter(),
-            value: None,
-            sink: self.sink,
-            last_key: std::rc::Rc::new(Cell::new(None)),
-        }
+        MapDe { iter: entries.into_iter(), value: None, sink: self.sink, last_key: std::rc::Rc::new(Cell::new(None)) }
     }
 
     /// Entries whose keys `fields` names; the others are reported as unknown.
-    fn known_entries(
-        &self,
-        entries: &'a [Entry],
-        fields: &'static [&'static str],
-    ) -> Vec<&'a Entry> {
+    fn known_entries(&self, entries: &'a [Entry], fields: &'static [&'static str]) -> Vec<&'a Entry> {
         let mut kept = Vec::with_capacity(entries.len());
         for e in entries {
             if fields.contains(&e.key.as_str()) {
@@ -334,19 +311,11 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         v.visit_unit()
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        v: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, v: V) -> Result<V::Value, DeError> {
         v.visit_unit()
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        v: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, v: V) -> Result<V::Value, DeError> {
         v.visit_newtype_struct(self)
     }
 
@@ -366,12 +335,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         self.deserialize_seq(v)
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        _: usize,
-        v: V,
-    ) -> Result<V::Value, DeError> {
+    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, v: V) -> Result<V::Value, DeError> {
         self.deserialize_seq(v)
     }
 
@@ -395,23 +359,17 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
     ) -> Result<V::Value, DeError> {
         let span = self.node.span;
         if name == SPANNED {
-            return v.visit_map(SpannedAccess {
-                span,
-                value: Some(self),
-                step: 0,
-            });
+            return v.visit_map(SpannedAccess { span, value: Some(self), step: 0 });
         }
         match &self.node.kind {
             Kind::Map(entries) => {
                 let map = self.map(self.known_entries(entries, fields));
                 let last_key = map.last_key.clone();
-                v.visit_map(map)
-                    .map_err(|e: DeError| e.at(last_key.get().unwrap_or(span)))
+                v.visit_map(map).map_err(|e: DeError| e.at(last_key.get().unwrap_or(span)))
             }
             _ => {
                 self.mismatch(&v);
-                v.visit_map(self.map(Vec::new()))
-                    .map_err(|e: DeError| e.at(span))
+                v.visit_map(self.map(Vec::new())).map_err(|e: DeError| e.at(span))
             }
         }
     }
@@ -425,10 +383,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         let span = self.node.span;
         match &self.node.kind {
             Kind::Str(s) => v.visit_enum(s.as_str().into_deserializer()),
-            other => Err(de::Error::custom(format!(
-                "expected a name, found {}",
-                other.describe()
-            ))),
+            other => Err(de::Error::custom(format!("expected a name, found {}", other.describe()))),
         }
         .map_err(|e: DeError| e.at(span))
     }
@@ -450,17 +405,9 @@ struct SeqDe<'a> {
 impl<'de, 'a> de::SeqAccess<'de> for SeqDe<'a> {
     type Error = DeError;
 
-    fn next_element_seed<T: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, DeError> {
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DeError> {
         match self.iter.next() {
-            Some(node) => seed
-                .deserialize(NodeDe {
-                    node,
-                    sink: self.sink,
-                })
-                .map(Some),
+            Some(node) => seed.deserialize(NodeDe { node, sink: self.sink }).map(Some),
             None => Ok(None),
         }
     }
@@ -480,35 +427,20 @@ struct MapDe<'a> {
 impl<'de, 'a> de::MapAccess<'de> for MapDe<'a> {
     type Error = DeError;
 
-    fn next_key_seed<K: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         let Some(entry) = self.iter.next() else {
             return Ok(None);
         };
         self.value = Some(&entry.value);
         self.last_key.set(Some(entry.key_span));
-        seed.deserialize(KeyDe {
-            key: &entry.key,
-            span: entry.key_span,
-        })
-        .map(Some)
-        .map_err(|e: DeError| e.at(entry.key_span))
+        seed.deserialize(KeyDe { key: &entry.key, span: entry.key_span })
+            .map(Some)
+            .map_err(|e: DeError| e.at(entry.key_span))
     }
 
-    fn next_value_seed<V: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, DeError> {
-        let node = self
-            .value
-            .take()
-            .ok_or_else(|| de::Error::custom("a value without a key"))?;
-        seed.deserialize(NodeDe {
-            node,
-            sink: self.sink,
-        })
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        let node = self.value.take().ok_or_else(|| de::Error::custom("a value without a key"))?;
+        seed.deserialize(NodeDe { node, sink: self.sink })
     }
 }
 
@@ -522,20 +454,14 @@ struct SpannedAccess<D> {
 impl<'de, D: de::Deserializer<'de, Error = DeError>> de::MapAccess<'de> for SpannedAccess<D> {
     type Error = DeError;
 
-    fn next_key_seed<K: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
         let Some(name) = SPANNED_FIELDS.get(self.step as usize) else {
             return Ok(None);
         };
         seed.deserialize((*name).into_deserializer()).map(Some)
     }
 
-    fn next_value_seed<V: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, DeError> {
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         self.step += 1;
         match self.step {
             1 => seed.deserialize(self.span.start.into_deserializer()),
@@ -569,11 +495,7 @@ impl<'de, 'a> de::Deserializer<'de> for KeyDe<'a> {
     ) -> Result<V::Value, DeError> {
         if name == SPANNED {
             let span = self.span;
-            return v.visit_map(SpannedAccess {
-                span,
-                value: Some(self),
-                step: 0,
-            });
+            return v.visit_map(SpannedAccess { span, value: Some(self), step: 0 });
         }
         v.visit_str(self.key)
     }
@@ -625,11 +547,7 @@ mod tests {
     }
 
     fn entry(key: &str, at: u32, value: Node) -> Entry {
-        Entry {
-            key: key.into(),
-            key_span: s(at, at + key.len() as u32),
-            value,
-        }
+        Entry { key: key.into(), key_span: s(at, at + key.len() as u32), value }
     }
 
     #[derive(Deserialize, Debug)]
@@ -645,69 +563,24 @@ mod tests {
         let node = Node {
             span: s(0, 100),
             kind: Kind::Map(vec![
-                entry(
-                    "titel",
-                    0,
-                    Node {
-                        span: s(8, 11),
-                        kind: Kind::Str("x".into()),
-                    },
-                ),
-                entry(
-                    "title",
-                    12,
-                    Node {
-                        span: s(20, 23),
-                        kind: Kind::Str("Hi".into()),
-                    },
-                ),
-                entry(
-                    "weight",
-                    24,
-                    Node {
-                        span: s(33, 36),
-                        kind: Kind::Str("one".into()),
-                    },
-                ),
-                entry(
-                    "tags",
-                    40,
-                    Node {
-                        span: s(47, 50),
-                        kind: Kind::Int(3),
-                    },
-                ),
+                entry("titel", 0, Node { span: s(8, 11), kind: Kind::Str("x".into()) }),
+                entry("title", 12, Node { span: s(20, 23), kind: Kind::Str("Hi".into()) }),
+                entry("weight", 24, Node { span: s(33, 36), kind: Kind::Str("one".into()) }),
+                entry("tags", 40, Node { span: s(47, 50), kind: Kind::Int(3) }),
             ]),
         };
         let (rec, problems) = from_node::<Rec>(&node);
         let rec = rec.unwrap();
-        assert_eq!(
-            rec.title.unwrap(),
-            Spanned {
-                span: s(20, 23),
-                value: "Hi".into()
-            }
-        );
+        assert_eq!(rec.title.unwrap(), Spanned { span: s(20, 23), value: "Hi".into() });
         assert_eq!(rec.weight, Some(0));
         assert_eq!(rec.tags, Some(vec![]));
-        let msgs: Vec<_> = problems
-            .iter()
-            .map(|p| (p.span.start, p.message.as_str(), p.hint.as_deref()))
-            .collect();
+        let msgs: Vec<_> = problems.iter().map(|p| (p.span.start, p.message.as_str(), p.hint.as_deref())).collect();
         assert_eq!(
             msgs,
             vec![
                 (0, "unknown key `titel`", Some("did you mean `title`?")),
-                (
-                    33,
-                    "expected an integer, found a string",
-                    Some("write a whole number without quotes, such as `3`")
-                ),
-                (
-                    47,
-                    "expected a list, found an integer",
-                    Some("write a list, such as `[\"a\", \"b\"]`")
-                ),
+                (33, "expected an integer, found a string", Some("write a whole number without quotes, such as `3`")),
+                (47, "expected a list, found an integer", Some("write a list, such as `[\"a\", \"b\"]`")),
             ]
         );
     }
@@ -716,14 +589,7 @@ mod tests {
     fn entries_keep_key_spans() {
         let node = Node {
             span: s(0, 30),
-            kind: Kind::Map(vec![entry(
-                "pilot",
-                3,
-                Node {
-                    span: s(11, 21),
-                    kind: Kind::Str("2026-01-01".into()),
-                },
-            )]),
+            kind: Kind::Map(vec![entry("pilot", 3, Node { span: s(11, 21), kind: Kind::Str("2026-01-01".into()) })]),
         };
         let (e, problems) = from_node::<Entries<Spanned<String>>>(&node);
         assert!(problems.is_empty());

@@ -41,21 +41,14 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
     let root = absolute(root)?;
     let out = absolute(out)?;
     if root.starts_with(&out) {
-        bail!(
-            "the output folder `{}` contains the site itself; choose a folder such as `public`",
-            out.display()
-        );
+        bail!("the output folder `{}` contains the site itself; choose a folder such as `public`", out.display());
     }
-    for own in [
-        "content",
-        "static",
-        "templates",
-        "themes",
-        "pilotdeck.toml",
-        ".git",
-    ] {
+    for own in ["content", "static", "templates", "themes", "pilotdeck.toml", ".git"] {
         if out.starts_with(root.join(own)) {
-            bail!("the output folder `{}` is inside the site's `{own}`; choose a folder such as `public`", out.display());
+            bail!(
+                "the output folder `{}` is inside the site's `{own}`; choose a folder such as `public`",
+                out.display()
+            );
         }
     }
     Ok(())
@@ -63,11 +56,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
 
 /// The absolute, normalised form of `p` (which may not exist yet).
 fn absolute(p: &Path) -> Result<PathBuf> {
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(p)
-    };
+    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -98,10 +87,7 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 /// Writes `output` to `dir`: into a fresh sibling folder first, then swapped
 /// in. On any error the new folder is removed and `dir` is as it was.
 pub fn write_atomically(output: &Output, dir: &Path) -> Result<()> {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -116,25 +102,20 @@ pub fn write_atomically(output: &Output, dir: &Path) -> Result<()> {
         return Err(e);
     }
     if dir.exists() {
-        let meta = fs::symlink_metadata(dir)
-            .with_context(|| format!("cannot read `{}`", dir.display()))?;
+        let meta = fs::symlink_metadata(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
         if !meta.is_dir() {
             let _ = fs::remove_dir_all(&staging);
             bail!("`{}` exists and is not a folder", dir.display());
         }
-        fs::rename(dir, &old)
-            .with_context(|| format!("cannot move the previous `{}` aside", dir.display()))?;
+        fs::rename(dir, &old).with_context(|| format!("cannot move the previous `{}` aside", dir.display()))?;
         if let Err(e) = fs::rename(&staging, dir) {
             let _ = fs::rename(&old, dir);
             let _ = fs::remove_dir_all(&staging);
-            return Err(e)
-                .with_context(|| format!("cannot put the new site in `{}`", dir.display()));
+            return Err(e).with_context(|| format!("cannot put the new site in `{}`", dir.display()));
         }
-        fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the previous site at `{}`", old.display()))?;
+        fs::remove_dir_all(&old).with_context(|| format!("cannot remove the previous site at `{}`", old.display()))?;
     } else {
-        fs::rename(&staging, dir)
-            .with_context(|| format!("cannot put the new site in `{}`", dir.display()))?;
+        fs::rename(&staging, dir).with_context(|| format!("cannot put the new site in `{}`", dir.display()))?;
     }
     Ok(())
 }
@@ -147,12 +128,9 @@ fn write_all(output: &Output, dir: &Path) -> Result<()> {
             fs::create_dir_all(p).with_context(|| format!("cannot create `{}`", p.display()))?;
         }
         match content {
-            Content::Bytes(b) => {
-                fs::write(&path, b).with_context(|| format!("cannot write `{}`", path.display()))?
-            }
+            Content::Bytes(b) => fs::write(&path, b).with_context(|| format!("cannot write `{}`", path.display()))?,
             Content::Copy(from) => {
-                fs::copy(from, &path)
-                    .with_context(|| format!("cannot copy `{}`", from.display()))?;
+                fs::copy(from, &path).with_context(|| format!("cannot copy `{}`", from.display()))?;
             }
         }
     }

@@ -63,24 +63,11 @@ pub fn analyse(opts: &Options) -> Result<Analysis> {
         Some(d) => d,
         None => resolve_as_of(&config.as_of, root, &mut notes),
     };
-    let (site, more) = model::build(
-        &loaded,
-        &config,
-        &BuildOptions {
-            as_of,
-            drafts: opts.drafts,
-        },
-    );
+    let (site, more) = model::build(&loaded, &config, &BuildOptions { as_of, drafts: opts.drafts });
     diagnostics.extend(more);
     diagnostics.extend(check::check(&site, &config));
     tidy(&mut diagnostics, &loaded.sources);
-    Ok(Analysis {
-        sources: loaded.sources,
-        config,
-        site,
-        diagnostics,
-        notes,
-    })
+    Ok(Analysis { sources: loaded.sources, config, site, diagnostics, notes })
 }
 
 fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {
@@ -88,8 +75,7 @@ fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) 
     if !path.exists() {
         return Ok(Config::default());
     }
-    let bytes =
-        std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
     match source::decode(bytes) {
         Ok(text) => {
             let id = sources.add(SourceFile::new("pilotdeck.toml".into(), text));
@@ -117,26 +103,20 @@ pub fn resolve_as_of(as_of: &AsOf, root: &Path, notes: &mut Vec<String>) -> Date
     match as_of {
         AsOf::Date(d) => *d,
         AsOf::Today => Date::today(),
-        AsOf::Commit => {
-            match commit_date(root) {
-                Some(d) => d,
-                None => {
-                    let today = Date::today();
-                    notes.push(format!("warning: cannot read the HEAD commit's date; figures are as of today, {today}"));
-                    today
-                }
+        AsOf::Commit => match commit_date(root) {
+            Some(d) => d,
+            None => {
+                let today = Date::today();
+                notes.push(format!("warning: cannot read the HEAD commit's date; figures are as of today, {today}"));
+                today
             }
-        }
+        },
     }
 }
 
 fn commit_date(root: &Path) -> Option<Date> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["log", "-1", "--format=%cs"])
-        .output()
-        .ok()?;
+    let out =
+        std::process::Command::new("git").arg("-C").arg(root).args(["log", "-1", "--format=%cs"]).output().ok()?;
     if !out.status.success() {
         return None;
     }
@@ -148,47 +128,27 @@ fn commit_date(root: &Path) -> Option<Date> {
 pub fn build(opts: &Options) -> Result<Report> {
     let mut analysis = analyse(opts)?;
     if analysis.has_errors() {
-        return Ok(Report {
-            analysis,
-            written: None,
-        });
+        return Ok(Report { analysis, written: None });
     }
-    let out_dir = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join("public"));
+    let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     output::check_output_dir(&opts.root, &out_dir)?;
     let theme = theme::load(&opts.root, analysis.config.theme.as_deref())?;
     let site_output = match render::render(&analysis.site, &analysis.config, &theme) {
         Ok(o) => o,
         Err(e) => {
-            let text = theme
-                .templates
-                .iter()
-                .find(|t| t.origin == e.origin || t.name == e.origin)
-                .map(|t| t.text.clone());
-            let origin = theme
-                .templates
-                .iter()
-                .find(|t| t.name == e.origin)
-                .map_or(e.origin.clone(), |t| t.origin.clone());
-            let id = analysis
-                .sources
-                .add(SourceFile::new(origin, text.unwrap_or_default()));
+            let text =
+                theme.templates.iter().find(|t| t.origin == e.origin || t.name == e.origin).map(|t| t.text.clone());
+            let origin =
+                theme.templates.iter().find(|t| t.name == e.origin).map_or(e.origin.clone(), |t| t.origin.clone());
+            let id = analysis.sources.add(SourceFile::new(origin, text.unwrap_or_default()));
             analysis.diagnostics.push(
                 Diagnostic::error(Loc::start(id), format!("template error: {}", e.message))
                     .hint("fix the template, or remove it to use the built-in one"),
             );
-            return Ok(Report {
-                analysis,
-                written: None,
-            });
+            return Ok(Report { analysis, written: None });
         }
     };
     output::write_atomically(&site_output, &out_dir)?;
     let pages = site_output.pages();
-    Ok(Report {
-        analysis,
-        written: Some((out_dir, pages)),
-    })
+    Ok(Report { analysis, written: Some((out_dir, pages)) })
 }

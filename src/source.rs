@@ -23,11 +23,7 @@ impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        SourceFile {
-            path,
-            text,
-            line_starts,
-        }
+        SourceFile { path, text, line_starts }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -49,18 +45,13 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(i) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(i + 1)
-            .map_or(self.text.len(), |&e| e as usize - 1);
+        let end = self.line_starts.get(i + 1).map_or(self.text.len(), |&e| e as usize - 1);
         &self.text[start as usize..end.max(start as usize)]
     }
 
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: u32) -> u32 {
-        let i = (line as usize)
-            .saturating_sub(1)
-            .min(self.line_starts.len() - 1);
+        let i = (line as usize).saturating_sub(1).min(self.line_starts.len() - 1);
         self.line_starts[i]
     }
 }
@@ -82,10 +73,7 @@ impl Sources {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }
 }
 
@@ -122,25 +110,19 @@ pub fn load_content(root: &Path) -> Loaded {
     if !content.is_dir() {
         return loaded;
     }
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(false)
-        .sort_by_file_name();
+    let walker = walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| "content".into());
+                let path = err.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
                     Diagnostic::error(
                         Loc::start(id),
                         format!(
                             "cannot read this folder: {}",
-                            err.io_error()
-                                .map_or_else(|| err.to_string(), |e| e.to_string())
+                            err.io_error().map_or_else(|| err.to_string(), |e| e.to_string())
                         ),
                     )
                     .hint("check the permissions, or remove the entry"),
@@ -156,17 +138,11 @@ pub fn load_content(root: &Path) -> Loaded {
             continue;
         }
         let rel = entry.path().strip_prefix(&content).unwrap_or(entry.path());
-        let parts: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         if name.ends_with(".md") {
             read_doc(root, entry.path(), parts, &mut loaded);
         } else {
-            loaded.assets.push(Asset {
-                from: entry.into_path(),
-                parts,
-            });
+            loaded.assets.push(Asset { from: entry.into_path(), parts });
         }
     }
     loaded
@@ -186,10 +162,7 @@ fn read_doc(root: &Path, path: &Path, parts: Vec<String>, loaded: &mut Loaded) {
                 let id = loaded.sources.add(src);
                 loaded.diagnostics.push(
                     Diagnostic::error(
-                        Loc {
-                            file: id,
-                            span: Span::new(end, end),
-                        },
+                        Loc { file: id, span: Span::new(end, end) },
                         format!("this file is not valid UTF-8 (byte 0x{bad:02x})"),
                     )
                     .hint("save the file as UTF-8 in your editor"),
@@ -223,10 +196,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (String, u8)> {
 }
 
 fn normalise(text: String) -> String {
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
     if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
@@ -236,10 +206,7 @@ fn normalise(text: String) -> String {
 
 /// `path` relative to `root`, with `/` separators, for messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
 #[cfg(test)]

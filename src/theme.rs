@@ -39,14 +39,8 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme> {
     for (path, bytes) in embedded::THEME {
         if let Some(name) = path.strip_prefix("templates/") {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            templates.insert(
-                name.to_string(),
-                Template {
-                    name: name.into(),
-                    origin: format!("(built-in) {path}"),
-                    text,
-                },
-            );
+            templates
+                .insert(name.to_string(), Template { name: name.into(), origin: format!("(built-in) {path}"), text });
         } else if let Some(name) = path.strip_prefix("static/") {
             statics.insert(name.to_string(), Content::Bytes(bytes.to_vec()));
         }
@@ -55,39 +49,24 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme> {
     if let Some(name) = theme {
         let dir = root.join("themes").join(name);
         if !dir.is_dir() {
-            anyhow::bail!(
-                "the theme `{name}` named in pilotdeck.toml has no folder `{}`",
-                dir.display()
-            );
+            anyhow::bail!("the theme `{name}` named in pilotdeck.toml has no folder `{}`", dir.display());
         }
         layers.push((dir.join("templates"), dir.join("static")));
     }
     layers.push((root.join("templates"), root.join("static")));
     for (tdir, sdir) in layers {
         for (rel, path) in files_below(&tdir)? {
-            let bytes = std::fs::read(&path)
-                .with_context(|| format!("cannot read `{}`", path.display()))?;
-            let text = crate::source::decode(bytes).map_err(|_| {
-                anyhow::anyhow!("the template `{}` is not valid UTF-8", path.display())
-            })?;
+            let bytes = std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+            let text = crate::source::decode(bytes)
+                .map_err(|_| anyhow::anyhow!("the template `{}` is not valid UTF-8", path.display()))?;
             let origin = crate::source::display_path(root, &path);
-            templates.insert(
-                rel.clone(),
-                Template {
-                    name: rel,
-                    origin,
-                    text,
-                },
-            );
+            templates.insert(rel.clone(), Template { name: rel, origin, text });
         }
         for (rel, path) in files_below(&sdir)? {
             statics.insert(rel, Content::Copy(path));
         }
     }
-    Ok(Theme {
-        templates: templates.into_values().collect(),
-        statics,
-    })
+    Ok(Theme { templates: templates.into_values().collect(), statics })
 }
 
 /// Every file below `dir` as (`/`-separated relative path, full path).
@@ -99,12 +78,7 @@ fn files_below(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
         if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             out.push((rel, entry.into_path()));
         }
     }

@@ -102,22 +102,13 @@ week = 2026-03-09
 fn full_site() -> tempfile::TempDir {
     site(&[
         ("pilotdeck.toml", CONFIG),
-        (
-            "content/_index.md",
-            "+++\ntitle = \"Welcome\"\n+++\nOur AI pilots at a glance.\n",
-        ),
+        ("content/_index.md", "+++\ntitle = \"Welcome\"\n+++\nOur AI pilots at a glance.\n"),
         ("content/pilots/invoice-matching.md", INVOICE),
         ("content/pilots/claims-triage/index.md", CLAIMS),
         ("content/pilots/claims-triage/notes.txt", "field notes\n"),
         ("content/pilots/hr-assistant.md", HR),
-        (
-            "content/playbook/_index.md",
-            "+++\ntitle = \"Playbook\"\n+++\nHow we take pilots to production.\n",
-        ),
-        (
-            "content/playbook/01-scoping/_index.md",
-            "+++\ntitle = \"Scoping\"\nweight = 1\n+++\nBefore the build.\n",
-        ),
+        ("content/playbook/_index.md", "+++\ntitle = \"Playbook\"\n+++\nHow we take pilots to production.\n"),
+        ("content/playbook/01-scoping/_index.md", "+++\ntitle = \"Scoping\"\nweight = 1\n+++\nBefore the build.\n"),
         (
             "content/playbook/01-scoping/integration-map.md",
             "+++\ntitle = \"The integration map\"\naddresses = [\"integration\"]\n+++\nMap every system.\n",
@@ -135,36 +126,22 @@ fn date(s: &str) -> Date {
 
 /// Reads a site through the library, failing on any error.
 fn analysed(root: &Path) -> Analysis {
-    let a = analyse(&Options {
-        root: root.to_path_buf(),
-        as_of: Some(as_of()),
-        ..Default::default()
-    })
-    .unwrap();
+    let a = analyse(&Options { root: root.to_path_buf(), as_of: Some(as_of()), ..Default::default() }).unwrap();
     let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
     a
 }
 
 fn pilot<'a>(site: &'a Site, id: &str) -> &'a Pilot {
-    site.pilots
-        .iter()
-        .find(|p| p.id == id)
-        .unwrap_or_else(|| panic!("no pilot `{id}`"))
+    site.pilots.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("no pilot `{id}`"))
 }
 
 fn dim<'a>(p: &'a Pilot, key: &str) -> &'a Readiness {
-    p.readiness
-        .iter()
-        .find(|d| d.key == key)
-        .unwrap_or_else(|| panic!("no dimension `{key}` in `{}`", p.id))
+    p.readiness.iter().find(|d| d.key == key).unwrap_or_else(|| panic!("no dimension `{key}` in `{}`", p.id))
 }
 
 fn constraint<'a>(p: &'a Pilot, id: &str) -> &'a Constraint {
-    p.constraints
-        .iter()
-        .find(|c| c.id == id)
-        .unwrap_or_else(|| panic!("no constraint `{id}` in `{}`", p.id))
+    p.constraints.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no constraint `{id}` in `{}`", p.id))
 }
 
 // ------------------------------------------------------------ the build
@@ -191,10 +168,7 @@ fn full_site_writes_every_page() {
         assert!(public.join(f).is_file(), "public/{f} was not written");
     }
     // A bundle's files are published beside its page.
-    assert_eq!(
-        read(&public, "pilots/claims-triage/notes.txt"),
-        "field notes\n"
-    );
+    assert_eq!(read(&public, "pilots/claims-triage/notes.txt"), "field notes\n");
     // The sitemap lists every page under the base URL.
     let sitemap = read(&public, "sitemap.xml");
     for url in [
@@ -207,28 +181,14 @@ fn full_site_writes_every_page() {
         "https://intranet.example/ai/playbook/01-scoping/",
         "https://intranet.example/ai/playbook/01-scoping/integration-map/",
     ] {
-        assert!(
-            sitemap.contains(&format!("<loc>{url}</loc>")),
-            "{url} missing from the sitemap:\n{sitemap}"
-        );
+        assert!(sitemap.contains(&format!("<loc>{url}</loc>")), "{url} missing from the sitemap:\n{sitemap}");
     }
     // The summary line counts what was written.
-    let html_files = snapshot(&public)
-        .keys()
-        .filter(|k| k.ends_with(".html"))
-        .count();
+    let html_files = snapshot(&public).keys().filter(|k| k.ends_with(".html")).count();
     let last = run.last_line();
-    assert!(
-        last.starts_with(&format!(
-            "built 3 pilots and {html_files} pages as of 2026-03-20 into "
-        )),
-        "{last}"
-    );
+    assert!(last.starts_with(&format!("built 3 pilots and {html_files} pages as of 2026-03-20 into ")), "{last}");
     // Pages carry their titles.
-    let page = text_of(&read(
-        &public,
-        "playbook/01-scoping/integration-map/index.html",
-    ));
+    let page = text_of(&read(&public, "playbook/01-scoping/integration-map/index.html"));
     assert!(page.contains("The integration map"), "{page}");
     assert!(page.contains("Map every system."), "{page}");
     let home = text_of(&read(&public, "index.html"));
@@ -268,17 +228,13 @@ fn pilot_page_shows_the_record_and_its_derived_facts() {
         "ERP",
         "Agree the schema early.",
     ] {
-        assert!(
-            text.contains(fragment),
-            "`{fragment}` not on the pilot page:\n{text}"
-        );
+        assert!(text.contains(fragment), "`{fragment}` not on the pilot page:\n{text}");
     }
     // Readiness as percentages: technical 3/4, governance 1/4, workforce
     // 2/3 (rounded half up), economic 0/3.
     for percent in ["75", "25", "67", "0"] {
         assert!(
-            text.split(|c: char| !c.is_ascii_digit())
-                .any(|n| n == percent),
+            text.split(|c: char| !c.is_ascii_digit()).any(|n| n == percent),
             "readiness {percent} not on the pilot page:\n{text}"
         );
     }
@@ -297,11 +253,7 @@ fn build_is_deterministic() {
     let a = snapshot(&one);
     let b = snapshot(&two);
     assert!(!a.is_empty());
-    assert_eq!(
-        a.keys().collect::<Vec<_>>(),
-        b.keys().collect::<Vec<_>>(),
-        "the two builds wrote different files"
-    );
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "the two builds wrote different files");
     for (path, bytes) in &a {
         assert!(bytes == &b[path], "{path} differs between two builds");
     }
@@ -316,13 +268,8 @@ fn rebuild_replaces_the_previous_output() {
     assert!(root.join("public/pilots/hr-assistant/index.html").exists());
     std::fs::remove_file(root.join("content/pilots/hr-assistant.md")).unwrap();
     build_ok(root, &[]);
-    assert!(
-        !root.join("public/pilots/hr-assistant").exists(),
-        "a removed pilot's page survived the rebuild"
-    );
-    assert!(root
-        .join("public/pilots/invoice-matching/index.html")
-        .exists());
+    assert!(!root.join("public/pilots/hr-assistant").exists(), "a removed pilot's page survived the rebuild");
+    assert!(root.join("public/pilots/invoice-matching/index.html").exists());
 }
 
 #[test]
@@ -331,36 +278,18 @@ fn base_url_option_overrides_the_config() {
     let root = dir.path();
     build_ok(root, &["--base-url", "https://preview.example/x/"]);
     let sitemap = read(root, "public/sitemap.xml");
-    assert!(
-        sitemap.contains("<loc>https://preview.example/x/pilots/</loc>"),
-        "{sitemap}"
-    );
+    assert!(sitemap.contains("<loc>https://preview.example/x/pilots/</loc>"), "{sitemap}");
     assert!(!sitemap.contains("intranet.example"), "{sitemap}");
 }
 
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
     let dir = site(&[
-        (
-            "content/playbook/_index.md",
-            "+++\ntitle = \"Playbook\"\n+++\n",
-        ),
-        (
-            "content/playbook/public-page.md",
-            "+++\ntitle = \"Public page\"\n+++\n",
-        ),
-        (
-            "content/playbook/secret.md",
-            "+++\ntitle = \"Secret page\"\ndraft = true\n+++\n",
-        ),
-        (
-            "content/pilots/hidden.md",
-            "+++\ntitle = \"Hidden pilot\"\nstage = \"idea\"\ndraft = true\n+++\n",
-        ),
-        (
-            "content/pilots/shown.md",
-            "+++\ntitle = \"Shown pilot\"\nstage = \"idea\"\n+++\n",
-        ),
+        ("content/playbook/_index.md", "+++\ntitle = \"Playbook\"\n+++\n"),
+        ("content/playbook/public-page.md", "+++\ntitle = \"Public page\"\n+++\n"),
+        ("content/playbook/secret.md", "+++\ntitle = \"Secret page\"\ndraft = true\n+++\n"),
+        ("content/pilots/hidden.md", "+++\ntitle = \"Hidden pilot\"\nstage = \"idea\"\ndraft = true\n+++\n"),
+        ("content/pilots/shown.md", "+++\ntitle = \"Shown pilot\"\nstage = \"idea\"\n+++\n"),
     ]);
     let root = dir.path();
     build_ok(root, &[]);
@@ -454,24 +383,14 @@ Body text.
     assert_eq!(constraint(pb, "schema-approval").overdue_days, Some(9));
     assert_eq!(pb.facts.confidence_gap, Some(2));
     assert_eq!(pb.stages.len(), 2);
-    assert_eq!(
-        format!("{:?}", pa.facts),
-        format!("{:?}", pb.facts),
-        "derived facts differ"
-    );
+    assert_eq!(format!("{:?}", pa.facts), format!("{:?}", pb.facts), "derived facts differ");
     // ...and built alike, byte for byte.
     build_ok(a.path(), &[]);
     build_ok(b.path(), &[]);
-    let (sa, sb) = (
-        snapshot(&a.path().join("public")),
-        snapshot(&b.path().join("public")),
-    );
+    let (sa, sb) = (snapshot(&a.path().join("public")), snapshot(&b.path().join("public")));
     assert_eq!(sa.keys().collect::<Vec<_>>(), sb.keys().collect::<Vec<_>>());
     for (path, bytes) in &sa {
-        assert!(
-            bytes == &sb[path],
-            "{path} differs between the TOML and the YAML record"
-        );
+        assert!(bytes == &sb[path], "{path} differs between the TOML and the YAML record");
     }
 }
 
@@ -479,20 +398,11 @@ Body text.
 fn init_writes_a_site_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let run = pilotdeck([
-        "--root".into(),
-        root.as_os_str().to_owned(),
-        std::ffi::OsString::from("init"),
-    ]);
+    let run = pilotdeck(["--root".into(), root.as_os_str().to_owned(), std::ffi::OsString::from("init")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(root.join("pilotdeck.toml").is_file());
     assert!(root.join("content").is_dir());
-    let a = analyse(&Options {
-        root: root.to_path_buf(),
-        as_of: Some(as_of()),
-        ..Default::default()
-    })
-    .unwrap();
+    let a = analyse(&Options { root: root.to_path_buf(), as_of: Some(as_of()), ..Default::default() }).unwrap();
     assert!(!a.site.pilots.is_empty(), "init wrote no pilot records");
     assert!(!a.site.pages.is_empty(), "init wrote no playbook pages");
     build_ok(root, &[]);
@@ -500,8 +410,7 @@ fn init_writes_a_site_that_builds() {
     assert!(root.join("public/pilots/index.html").is_file());
     for p in &a.site.pilots {
         assert!(
-            root.join(format!("public/pilots/{}/index.html", p.id))
-                .is_file(),
+            root.join(format!("public/pilots/{}/index.html", p.id)).is_file(),
             "no page for the example pilot `{}`",
             p.id
         );
@@ -509,11 +418,7 @@ fn init_writes_a_site_that_builds() {
 
     // A second init into the same folder is refused, and changes nothing.
     let config = read(root, "pilotdeck.toml");
-    let run = pilotdeck([
-        "--root".into(),
-        root.as_os_str().to_owned(),
-        std::ffi::OsString::from("init"),
-    ]);
+    let run = pilotdeck(["--root".into(), root.as_os_str().to_owned(), std::ffi::OsString::from("init")]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
         run.first_line(),
@@ -528,11 +433,7 @@ fn init_writes_a_site_that_builds() {
 #[test]
 fn init_refuses_a_folder_with_only_a_config() {
     let dir = site(&[("pilotdeck.toml", "title = \"Mine\"\n")]);
-    let run = pilotdeck([
-        "--root".into(),
-        dir.path().as_os_str().to_owned(),
-        std::ffi::OsString::from("init"),
-    ]);
+    let run = pilotdeck(["--root".into(), dir.path().as_os_str().to_owned(), std::ffi::OsString::from("init")]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(read(dir.path(), "pilotdeck.toml"), "title = \"Mine\"\n");
     assert!(!dir.path().join("content").exists());
@@ -547,11 +448,7 @@ fn empty_site_builds_an_empty_portfolio() {
     assert_eq!(a.site.portfolio.pilots, 0);
     assert_eq!(a.config.title, "AI Pilot Portfolio");
     let run = build_ok(root, &[]);
-    assert!(
-        run.last_line().starts_with("built 0 pilots and "),
-        "{}",
-        run.stderr
-    );
+    assert!(run.last_line().starts_with("built 0 pilots and "), "{}", run.stderr);
     for f in ["index.html", "pilots/index.html", "404.html", "sitemap.xml"] {
         assert!(root.join("public").join(f).is_file(), "public/{f} missing");
     }
@@ -560,35 +457,20 @@ fn empty_site_builds_an_empty_portfolio() {
 #[test]
 fn site_template_overrides_the_built_in_one() {
     let dir = site(&[
-        (
-            "content/playbook/_index.md",
-            "+++\ntitle = \"Playbook\"\n+++\n",
-        ),
-        (
-            "content/playbook/my-page.md",
-            "+++\ntitle = \"My page\"\n+++\nHello.\n",
-        ),
-        (
-            "templates/page.html",
-            "<p>OVERRIDE-7f3a {{ page.title }}</p>\n",
-        ),
+        ("content/playbook/_index.md", "+++\ntitle = \"Playbook\"\n+++\n"),
+        ("content/playbook/my-page.md", "+++\ntitle = \"My page\"\n+++\nHello.\n"),
+        ("templates/page.html", "<p>OVERRIDE-7f3a {{ page.title }}</p>\n"),
     ]);
     let root = dir.path();
     build_ok(root, &[]);
-    assert_eq!(
-        read(root, "public/playbook/my-page/index.html"),
-        "<p>OVERRIDE-7f3a My page</p>\n"
-    );
+    assert_eq!(read(root, "public/playbook/my-page/index.html"), "<p>OVERRIDE-7f3a My page</p>\n");
     // Other pages still use the built-in templates.
     assert!(!read(root, "public/playbook/index.html").contains("OVERRIDE-7f3a"));
 }
 
 #[test]
 fn site_static_files_are_copied() {
-    let dir = site(&[
-        ("static/img/logo.svg", "<svg/>\n"),
-        ("static/style.css", "/* mine */\n"),
-    ]);
+    let dir = site(&[("static/img/logo.svg", "<svg/>\n"), ("static/style.css", "/* mine */\n")]);
     let root = dir.path();
     build_ok(root, &[]);
     assert_eq!(read(root, "public/img/logo.svg"), "<svg/>\n");
@@ -778,18 +660,12 @@ value-tracking = true
         ("content/pilots/beta.md", beta),
         ("content/pilots/gamma.md", gamma),
         ("content/pilots/delta.md", delta),
-        (
-            "content/pilots/epsilon.md",
-            "+++\ntitle = \"Epsilon\"\nstage = \"stalled\"\nowner = \"X\"\n+++\n",
-        ),
+        ("content/pilots/epsilon.md", "+++\ntitle = \"Epsilon\"\nstage = \"stalled\"\nowner = \"X\"\n+++\n"),
         (
             "content/pilots/zeta.md",
             "+++\ntitle = \"Zeta\"\nstage = \"retired\"\nowner = \"Z\"\n\n[[updates]]\nweek = 2025-06-02\n+++\n",
         ),
-        (
-            "content/pilots/eta.md",
-            "+++\ntitle = \"Eta\"\nstage = \"idea\"\n+++\n",
-        ),
+        ("content/pilots/eta.md", "+++\ntitle = \"Eta\"\nstage = \"idea\"\n+++\n"),
     ])
 }
 
@@ -857,26 +733,14 @@ fn overdue_days_and_escalation_rungs() {
     // Due on the as-of date: open, not overdue.
     assert_eq!(status("budget-line"), (true, None, None, None));
     // One day past due: the first rung.
-    assert_eq!(
-        status("schema-approval"),
-        (true, Some(1), Some(0), to("owner"))
-    );
+    assert_eq!(status("schema-approval"), (true, Some(1), Some(0), to("owner")));
     // Six days: still the first rung; seven: the second.
     assert_eq!(status("named-owner"), (true, Some(6), Some(0), to("owner")));
-    assert_eq!(
-        status("risk-sign-off"),
-        (true, Some(7), Some(1), to("sponsor"))
-    );
+    assert_eq!(status("risk-sign-off"), (true, Some(7), Some(1), to("sponsor")));
     // Twenty-one days: the third.
-    assert_eq!(
-        status("erp-access"),
-        (true, Some(21), Some(2), to("leadership"))
-    );
+    assert_eq!(status("erp-access"), (true, Some(21), Some(2), to("leadership")));
     // Resolved after the as-of date: still open then, and overdue.
-    assert_eq!(
-        status("vendor-contract"),
-        (true, Some(10), Some(1), to("sponsor"))
-    );
+    assert_eq!(status("vendor-contract"), (true, Some(10), Some(1), to("sponsor")));
     // Resolved before, or on, the as-of date: closed.
     assert_eq!(status("training-plan"), (false, None, None, None));
     assert_eq!(constraint(alpha, "training-plan").days_to_resolve, Some(32));
@@ -888,21 +752,14 @@ fn overdue_days_and_escalation_rungs() {
     let p = &a.site.portfolio;
     assert_eq!(p.overdue_constraints, 5);
     assert_eq!(p.open_constraints, 6);
-    let per_rung: Vec<(&str, usize)> = p
-        .escalated
-        .iter()
-        .map(|r| (r.to.as_str(), r.count))
-        .collect();
+    let per_rung: Vec<(&str, usize)> = p.escalated.iter().map(|r| (r.to.as_str(), r.count)).collect();
     assert_eq!(per_rung, [("owner", 2), ("sponsor", 2), ("leadership", 1)]);
 }
 
 #[test]
 fn a_ladder_with_one_rung() {
     let dir = site(&[
-        (
-            "pilotdeck.toml",
-            "[[escalation]]\nafter_days = 3\nto = \"steering group\"\n",
-        ),
+        ("pilotdeck.toml", "[[escalation]]\nafter_days = 3\nto = \"steering group\"\n"),
         (
             "content/pilots/p.md",
             r#"+++
@@ -965,20 +822,9 @@ fn stale_pilots() {
     assert!(!fact("zeta").2);
     assert_eq!(a.site.portfolio.stale, 2);
     // Staleness is a warning, not an error.
-    let warnings: Vec<&str> = a
-        .diagnostics
-        .iter()
-        .filter(|d| !d.is_error())
-        .map(|d| d.message.as_str())
-        .collect();
-    assert!(
-        warnings.contains(&"pilot `beta` has had no update for 15 days (stale after 14)"),
-        "{warnings:?}"
-    );
-    assert!(
-        warnings.contains(&"pilot `eta` has no weekly update"),
-        "{warnings:?}"
-    );
+    let warnings: Vec<&str> = a.diagnostics.iter().filter(|d| !d.is_error()).map(|d| d.message.as_str()).collect();
+    assert!(warnings.contains(&"pilot `beta` has had no update for 15 days (stale after 14)"), "{warnings:?}");
+    assert!(warnings.contains(&"pilot `eta` has no weekly update"), "{warnings:?}");
 }
 
 #[test]
@@ -1016,12 +862,9 @@ fn confidence_gap_of_the_latest_update() {
 #[test]
 fn as_of_changes_the_facts_not_the_content() {
     let dir = facts_site();
-    let later = analyse(&Options {
-        root: dir.path().to_path_buf(),
-        as_of: Some(date("2026-03-27")),
-        ..Default::default()
-    })
-    .unwrap();
+    let later =
+        analyse(&Options { root: dir.path().to_path_buf(), as_of: Some(date("2026-03-27")), ..Default::default() })
+            .unwrap();
     assert_eq!(later.site.as_of, date("2026-03-27"));
     let alpha = pilot(&later.site, "alpha");
     // A week later: "Budget line" is 7 days overdue, "Vendor contract" is

@@ -28,14 +28,8 @@ The good one.
 fn good_site() -> tempfile::TempDir {
     let dir = site(&[
         ("content/pilots/good.md", GOOD_PILOT),
-        (
-            "content/playbook/_index.md",
-            "+++\ntitle = \"Playbook\"\n+++\nHow we work.\n",
-        ),
-        (
-            "content/playbook/guide.md",
-            "+++\ntitle = \"Guide\"\nweight = 1\n+++\nA guide.\n",
-        ),
+        ("content/playbook/_index.md", "+++\ntitle = \"Playbook\"\n+++\nHow we work.\n"),
+        ("content/playbook/guide.md", "+++\ntitle = \"Guide\"\nweight = 1\n+++\nA guide.\n"),
     ]);
     write(dir.path(), PLAIN_TEMPLATES);
     dir
@@ -55,17 +49,10 @@ fn broken_bytes(files: &[(&str, &[u8])]) -> Run {
         write_bytes(root, rel, bytes);
     }
     let run = build(root, &[]);
-    assert_eq!(
-        run.code, 1,
-        "a broken site must exit 1\n--- stderr ---\n{}",
-        run.stderr
-    );
+    assert_eq!(run.code, 1, "a broken site must exit 1\n--- stderr ---\n{}", run.stderr);
     assert!(
-        run.last_line()
-            .starts_with("error: the site was not built: ")
-            && run
-                .last_line()
-                .ends_with("; the previous output was left as it was"),
+        run.last_line().starts_with("error: the site was not built: ")
+            && run.last_line().ends_with("; the previous output was left as it was"),
         "last line: {:?}",
         run.last_line()
     );
@@ -74,11 +61,7 @@ fn broken_bytes(files: &[(&str, &[u8])]) -> Run {
         index_before,
         "public/index.html changed after a failed build"
     );
-    assert_eq!(
-        snapshot(&public),
-        before,
-        "public/ changed after a failed build"
-    );
+    assert_eq!(snapshot(&public), before, "public/ changed after a failed build");
     assert_no_leftovers(root);
     run
 }
@@ -105,10 +88,7 @@ fn expect_one(run: &Run, header: &str, help: &str) {
     assert_eq!(run.first_line(), header, "\n{}", run.stderr);
     assert_eq!(d[0].header, header);
     assert_eq!(d[0].help.as_deref(), Some(help), "\n{}", run.stderr);
-    assert_eq!(
-        run.last_line(),
-        "error: the site was not built: 1 error; the previous output was left as it was"
-    );
+    assert_eq!(run.last_line(), "error: the site was not built: 1 error; the previous output was left as it was");
 }
 
 fn pilot(front: &str) -> String {
@@ -119,15 +99,8 @@ fn pilot(front: &str) -> String {
 
 #[test]
 fn unknown_key_names_the_key_and_suggests_the_nearest() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        &pilot("title = \"A\"\nstage = \"pilot\"\nownr = \"Dana\"\n"),
-    )]);
-    expect_one(
-        &run,
-        "content/pilots/a.md:4:1: error: unknown key `ownr`",
-        "did you mean `owner`?",
-    );
+    let run = broken(&[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"pilot\"\nownr = \"Dana\"\n"))]);
+    expect_one(&run, "content/pilots/a.md:4:1: error: unknown key `ownr`", "did you mean `owner`?");
     // The whole block, the way rustc prints it.
     assert!(
         run.stderr.starts_with(
@@ -143,24 +116,13 @@ fn unknown_key_in_an_existing_file_that_was_good() {
     // The good record itself is edited, as a user would.
     let text = GOOD_PILOT.replace("owner = ", "onwer = ");
     let run = broken(&[("content/pilots/good.md", &text)]);
-    expect_one(
-        &run,
-        "content/pilots/good.md:4:1: error: unknown key `onwer`",
-        "did you mean `owner`?",
-    );
+    expect_one(&run, "content/pilots/good.md:4:1: error: unknown key `onwer`", "did you mean `owner`?");
 }
 
 #[test]
 fn unknown_key_in_a_page() {
-    let run = broken(&[(
-        "content/playbook/a.md",
-        "+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n",
-    )]);
-    expect_one(
-        &run,
-        "content/playbook/a.md:3:1: error: unknown key `descripton`",
-        "did you mean `description`?",
-    );
+    let run = broken(&[("content/playbook/a.md", "+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n")]);
+    expect_one(&run, "content/playbook/a.md:3:1: error: unknown key `descripton`", "did you mean `description`?");
 }
 
 #[test]
@@ -171,11 +133,7 @@ fn unknown_key_inside_constraints() {
             "title = \"A\"\nstage = \"pilot\"\n\n[[constraints]]\ntitle = \"Schema\"\nowner = \"P\"\ndue = 2026-03-25\ncateogry = \"data\"\n",
         ),
     )]);
-    expect_one(
-        &run,
-        "content/pilots/a.md:9:1: error: unknown key `cateogry`",
-        "did you mean `category`?",
-    );
+    expect_one(&run, "content/pilots/a.md:9:1: error: unknown key `cateogry`", "did you mean `category`?");
 }
 
 #[test]
@@ -186,21 +144,13 @@ fn unknown_key_inside_updates() {
             "title = \"A\"\nstage = \"pilot\"\n\n[[updates]]\nweek = 2026-03-16\nconfidnce = { leader = 4, team = 2 }\n",
         ),
     )]);
-    expect_one(
-        &run,
-        "content/pilots/a.md:7:1: error: unknown key `confidnce`",
-        "did you mean `confidence`?",
-    );
+    expect_one(&run, "content/pilots/a.md:7:1: error: unknown key `confidnce`", "did you mean `confidence`?");
 }
 
 #[test]
 fn unknown_key_in_the_config() {
     let run = broken(&[("pilotdeck.toml", "title = \"X\"\nstale_afterdays = 10\n")]);
-    expect_one(
-        &run,
-        "pilotdeck.toml:2:1: error: unknown key `stale_afterdays`",
-        "did you mean `stale_after_days`?",
-    );
+    expect_one(&run, "pilotdeck.toml:2:1: error: unknown key `stale_afterdays`", "did you mean `stale_after_days`?");
 }
 
 // ---------------------------------------------------------- required keys
@@ -208,21 +158,13 @@ fn unknown_key_in_the_config() {
 #[test]
 fn missing_title() {
     let run = broken(&[("content/pilots/a.md", &pilot("stage = \"pilot\"\n"))]);
-    expect_one(
-        &run,
-        "content/pilots/a.md:1:1: error: missing `title`",
-        "add `title = \"...\"`: the pilot's name",
-    );
+    expect_one(&run, "content/pilots/a.md:1:1: error: missing `title`", "add `title = \"...\"`: the pilot's name");
 }
 
 #[test]
 fn missing_title_in_a_page() {
     let run = broken(&[("content/playbook/a.md", "+++\nweight = 2\n+++\nText.\n")]);
-    expect_one(
-        &run,
-        "content/playbook/a.md:1:1: error: missing `title`",
-        "add `title = \"...\"` to the front matter",
-    );
+    expect_one(&run, "content/playbook/a.md:1:1: error: missing `title`", "add `title = \"...\"` to the front matter");
 }
 
 #[test]
@@ -239,23 +181,13 @@ fn missing_stage() {
 
 #[test]
 fn unknown_stage_suggests_the_nearest() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        &pilot("title = \"A\"\nstage = \"piolt\"\n"),
-    )]);
-    expect_one(
-        &run,
-        "content/pilots/a.md:3:9: error: unknown stage `piolt`",
-        "did you mean `pilot`?",
-    );
+    let run = broken(&[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"piolt\"\n"))]);
+    expect_one(&run, "content/pilots/a.md:3:9: error: unknown stage `piolt`", "did you mean `pilot`?");
 }
 
 #[test]
 fn unknown_stage_far_from_any_lists_them() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        &pilot("title = \"A\"\nstage = \"launched\"\n"),
-    )]);
+    let run = broken(&[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"launched\"\n"))]);
     expect_one(
         &run,
         "content/pilots/a.md:3:9: error: unknown stage `launched`",
@@ -271,11 +203,7 @@ fn unknown_category() {
             "title = \"A\"\nstage = \"pilot\"\n\n[[constraints]]\ntitle = \"Schema\"\ncategory = \"dat\"\nowner = \"P\"\ndue = 2026-03-25\n",
         ),
     )]);
-    expect_one(
-        &run,
-        "content/pilots/a.md:7:12: error: unknown category `dat`",
-        "did you mean `data`?",
-    );
+    expect_one(&run, "content/pilots/a.md:7:12: error: unknown category `dat`", "did you mean `data`?");
 }
 
 #[test]
@@ -312,11 +240,7 @@ fn integration_with_unknown_direction() {
             "title = \"A\"\nstage = \"pilot\"\n\n[[integration]]\nsystem = \"ERP\"\ndirection = \"read\"\nstatus = \"built\"\n",
         ),
     )]);
-    expect_one(
-        &run,
-        "content/pilots/a.md:7:13: error: unknown integration direction `read`",
-        "did you mean `reads`?",
-    );
+    expect_one(&run, "content/pilots/a.md:7:13: error: unknown integration direction `read`", "did you mean `reads`?");
 }
 
 #[test]
@@ -325,21 +249,14 @@ fn stage_table_with_unknown_stage() {
         "content/pilots/a.md",
         &pilot("title = \"A\"\nstage = \"pilot\"\n\n[stages]\npiolt = 2026-01-05\n"),
     )]);
-    expect_one(
-        &run,
-        "content/pilots/a.md:6:1: error: unknown stage `piolt`",
-        "did you mean `pilot`?",
-    );
+    expect_one(&run, "content/pilots/a.md:6:1: error: unknown stage `piolt`", "did you mean `pilot`?");
 }
 
 // ------------------------------------------------------------------ dates
 
 #[test]
 fn invalid_date_as_a_yaml_string() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        "---\ntitle: A\nstage: pilot\nstarted: \"2026-02-30\"\n---\nBody.\n",
-    )]);
+    let run = broken(&[("content/pilots/a.md", "---\ntitle: A\nstage: pilot\nstarted: \"2026-02-30\"\n---\nBody.\n")]);
     expect_one(
         &run,
         "content/pilots/a.md:4:10: error: `2026-02-30` is not a valid date for `started`",
@@ -349,10 +266,7 @@ fn invalid_date_as_a_yaml_string() {
 
 #[test]
 fn invalid_toml_bare_date_is_a_syntax_error() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        &pilot("title = \"A\"\nstage = \"pilot\"\nstarted = 2026-13-01\n"),
-    )]);
+    let run = broken(&[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"pilot\"\nstarted = 2026-13-01\n"))]);
     expect_one(
         &run,
         "content/pilots/a.md:4:11: error: invalid date, expected month between 01 and 12",
@@ -362,10 +276,8 @@ fn invalid_toml_bare_date_is_a_syntax_error() {
 
 #[test]
 fn date_with_a_time() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        &pilot("title = \"A\"\nstage = \"pilot\"\ntarget = 2026-06-30T10:00:00\n"),
-    )]);
+    let run =
+        broken(&[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"pilot\"\ntarget = 2026-06-30T10:00:00\n"))]);
     expect_one(
         &run,
         "content/pilots/a.md:4:10: error: `2026-06-30T10:00:00` is not a valid date for `target`",
@@ -377,10 +289,7 @@ fn date_with_a_time() {
 
 #[test]
 fn wrong_type_tags_as_a_string() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        &pilot("title = \"A\"\nstage = \"pilot\"\ntags = \"x\"\n"),
-    )]);
+    let run = broken(&[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"pilot\"\ntags = \"x\"\n"))]);
     expect_one(
         &run,
         "content/pilots/a.md:4:8: error: expected a list, found a string",
@@ -390,10 +299,7 @@ fn wrong_type_tags_as_a_string() {
 
 #[test]
 fn wrong_type_weight_as_a_string() {
-    let run = broken(&[(
-        "content/playbook/a.md",
-        "+++\ntitle = \"A\"\nweight = \"heavy\"\n+++\n",
-    )]);
+    let run = broken(&[("content/playbook/a.md", "+++\ntitle = \"A\"\nweight = \"heavy\"\n+++\n")]);
     expect_one(
         &run,
         "content/playbook/a.md:3:10: error: expected an integer, found a string",
@@ -424,19 +330,10 @@ fn confidence_out_of_range() {
     )]);
     let d = run.diagnostics();
     assert_eq!(d.len(), 2, "{}", run.stderr);
-    assert_eq!(
-        d[0].header,
-        "content/pilots/a.md:7:25: error: confidence `leader` must be 1 to 5, not 6"
-    );
-    assert_eq!(
-        d[1].header,
-        "content/pilots/a.md:7:35: error: confidence `team` must be 1 to 5, not 0"
-    );
+    assert_eq!(d[0].header, "content/pilots/a.md:7:25: error: confidence `leader` must be 1 to 5, not 6");
+    assert_eq!(d[1].header, "content/pilots/a.md:7:35: error: confidence `team` must be 1 to 5, not 0");
     for x in &d {
-        assert_eq!(
-            x.help.as_deref(),
-            Some("1 means the target date will surely slip, 5 that it surely holds")
-        );
+        assert_eq!(x.help.as_deref(), Some("1 means the target date will surely slip, 5 that it surely holds"));
     }
 }
 
@@ -444,10 +341,7 @@ fn confidence_out_of_range() {
 
 #[test]
 fn toml_syntax_error() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        &pilot("title = \"A\"\nstage = \"pilot\nowner = \"Dana\"\n"),
-    )]);
+    let run = broken(&[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"pilot\nowner = \"Dana\"\n"))]);
     expect_one(
         &run,
         "content/pilots/a.md:3:15: error: invalid basic string, expected `\"`",
@@ -457,19 +351,13 @@ fn toml_syntax_error() {
 
 #[test]
 fn yaml_syntax_error() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        "---\ntitle: A\nowner: Dana\nstage: [pilot\n---\nBody.\n",
-    )]);
+    let run = broken(&[("content/pilots/a.md", "---\ntitle: A\nowner: Dana\nstage: [pilot\n---\nBody.\n")]);
     let syntax = run
         .diagnostics()
         .into_iter()
         .find(|d| d.header.contains("unclosed bracket"))
         .unwrap_or_else(|| panic!("no syntax error reported\n{}", run.stderr));
-    assert_eq!(
-        syntax.header,
-        "content/pilots/a.md:4:8: error: unclosed bracket '['"
-    );
+    assert_eq!(syntax.header, "content/pilots/a.md:4:8: error: unclosed bracket '['");
     assert_eq!(
         syntax.help.as_deref(),
         Some("front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`")
@@ -478,10 +366,7 @@ fn yaml_syntax_error() {
 
 #[test]
 fn yaml_syntax_error_is_the_only_error() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        "---\ntitle: A\nowner: Dana\nstage: [pilot\n---\nBody.\n",
-    )]);
+    let run = broken(&[("content/pilots/a.md", "---\ntitle: A\nowner: Dana\nstage: [pilot\n---\nBody.\n")]);
     expect_one(
         &run,
         "content/pilots/a.md:4:8: error: unclosed bracket '['",
@@ -491,10 +376,8 @@ fn yaml_syntax_error_is_the_only_error() {
 
 #[test]
 fn front_matter_never_closed() {
-    let run = broken(&[(
-        "content/pilots/a.md",
-        "+++\ntitle = \"A\"\nstage = \"pilot\"\n\nBody without the closing line.\n",
-    )]);
+    let run =
+        broken(&[("content/pilots/a.md", "+++\ntitle = \"A\"\nstage = \"pilot\"\n\nBody without the closing line.\n")]);
     expect_one(
         &run,
         "content/pilots/a.md:1:1: error: front matter opened with `+++` is never closed",
@@ -553,13 +436,7 @@ fn unreadable_file() {
     build_ok(root, &[]);
     let before = snapshot(&root.join("public"));
     let path = root.join("content/pilots/a.md");
-    write(
-        root,
-        &[(
-            "content/pilots/a.md",
-            &pilot("title = \"A\"\nstage = \"pilot\"\n"),
-        )],
-    );
+    write(root, &[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"pilot\"\n"))]);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
     if std::fs::read(&path).is_ok() {
         // Running as root (or with CAP_DAC_OVERRIDE): every file is readable.
@@ -571,16 +448,8 @@ fn unreadable_file() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     let d = run.diagnostics();
     assert_eq!(d.len(), 1, "{}", run.stderr);
-    assert!(
-        d[0].header
-            .starts_with("content/pilots/a.md:1:1: error: cannot read this file: "),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(
-        d[0].help.as_deref(),
-        Some("check that the file exists and that you may read it")
-    );
+    assert!(d[0].header.starts_with("content/pilots/a.md:1:1: error: cannot read this file: "), "{}", run.stderr);
+    assert_eq!(d[0].help.as_deref(), Some("check that the file exists and that you may read it"));
     assert_eq!(snapshot(&root.join("public")), before);
 }
 
@@ -589,14 +458,8 @@ fn unreadable_file() {
 #[test]
 fn duplicate_pilot_ids_name_both_files() {
     let run = broken(&[
-        (
-            "content/pilots/a.md",
-            &pilot("title = \"A\"\nstage = \"pilot\"\n"),
-        ),
-        (
-            "content/pilots/a/index.md",
-            &pilot("title = \"A again\"\nstage = \"pilot\"\n"),
-        ),
+        ("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"pilot\"\n")),
+        ("content/pilots/a/index.md", &pilot("title = \"A again\"\nstage = \"pilot\"\n")),
     ]);
     expect_one(
         &run,
@@ -621,10 +484,7 @@ fn constraints_without_owner_or_due() {
         ),
     )]);
     let d = run.diagnostics();
-    let got: Vec<(&str, Option<&str>)> = d
-        .iter()
-        .map(|d| (d.header.as_str(), d.help.as_deref()))
-        .collect();
+    let got: Vec<(&str, Option<&str>)> = d.iter().map(|d| (d.header.as_str(), d.help.as_deref())).collect();
     assert_eq!(
         got,
         vec![
@@ -650,9 +510,7 @@ fn constraints_without_owner_or_due() {
 fn pilot_at_bridge_without_owner() {
     let run = broken(&[(
         "content/pilots/a.md",
-        &pilot(
-            "title = \"A\"\nstage = \"bridge\"\n\n[[updates]]\nweek = 2026-03-16\ncompleted = \"x\"\n",
-        ),
+        &pilot("title = \"A\"\nstage = \"bridge\"\n\n[[updates]]\nweek = 2026-03-16\ncompleted = \"x\"\n"),
     )]);
     expect_one(
         &run,
@@ -701,20 +559,11 @@ fn duplicate_constraint_ids_from_titles() {
 fn several_errors_in_several_files_are_reported_together() {
     let run = broken(&[
         // Edit the good record: one unknown key.
-        (
-            "content/pilots/good.md",
-            &GOOD_PILOT.replace("owner = ", "onwer = "),
-        ),
+        ("content/pilots/good.md", &GOOD_PILOT.replace("owner = ", "onwer = ")),
         // A new record with two problems.
-        (
-            "content/pilots/b.md",
-            &pilot("title = \"B\"\nstage = \"piolt\"\ntags = \"x\"\n"),
-        ),
+        ("content/pilots/b.md", &pilot("title = \"B\"\nstage = \"piolt\"\ntags = \"x\"\n")),
         // A page with one.
-        (
-            "content/playbook/a.md",
-            "+++\nweight = \"heavy\"\ntitle = \"A\"\n+++\n",
-        ),
+        ("content/playbook/a.md", "+++\nweight = \"heavy\"\ntitle = \"A\"\n+++\n"),
         // And the config.
         ("pilotdeck.toml", "titel = \"X\"\n"),
     ]);
@@ -731,10 +580,7 @@ fn several_errors_in_several_files_are_reported_together() {
         "\n{}",
         run.stderr
     );
-    assert_eq!(
-        run.last_line(),
-        "error: the site was not built: 5 errors; the previous output was left as it was"
-    );
+    assert_eq!(run.last_line(), "error: the site was not built: 5 errors; the previous output was left as it was");
 }
 
 #[test]
@@ -743,22 +589,13 @@ fn failed_build_mentions_its_warnings() {
     let run = broken(&[
         (
             "content/pilots/old.md",
-            &pilot(
-                "title = \"Old\"\nstage = \"pilot\"\nowner = \"O\"\n\n[[updates]]\nweek = 2026-01-05\n",
-            ),
+            &pilot("title = \"Old\"\nstage = \"pilot\"\nowner = \"O\"\n\n[[updates]]\nweek = 2026-01-05\n"),
         ),
-        (
-            "content/pilots/a.md",
-            &pilot("title = \"A\"\nstage = \"piolt\"\n"),
-        ),
+        ("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"piolt\"\n")),
     ]);
-    assert_eq!(
-        run.last_line(),
-        "error: the site was not built: 1 error; the previous output was left as it was"
-    );
+    assert_eq!(run.last_line(), "error: the site was not built: 1 error; the previous output was left as it was");
     assert!(
-        run.stderr
-            .contains("\n1 warning (run `pilotdeck check` to see them)\n"),
+        run.stderr.contains("\n1 warning (run `pilotdeck check` to see them)\n"),
         "the warning is not mentioned:\n{}",
         run.stderr
     );
@@ -790,26 +627,14 @@ fn missing_root_folder_is_a_usage_error() {
     let missing = dir.path().join("no-such-site");
     let run = build(&missing, &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(
-        run.first_line(),
-        format!(
-            "error: the site folder `{}` does not exist",
-            missing.display()
-        )
-    );
+    assert_eq!(run.first_line(), format!("error: the site folder `{}` does not exist", missing.display()));
     assert!(!missing.exists());
 }
 
 #[test]
 fn retired_idea_without_owner_is_not_an_error() {
     let dir = good_site();
-    write(
-        dir.path(),
-        &[(
-            "content/pilots/a.md",
-            &pilot("title = \"A\"\nstage = \"retired\"\n"),
-        )],
-    );
+    write(dir.path(), &[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"retired\"\n"))]);
     let run = build(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }

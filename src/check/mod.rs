@@ -26,16 +26,12 @@ fn owners(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
         return;
     };
     for p in &site.pilots {
-        let later = config.stage_index(&p.stage).is_some_and(|i| i >= bridge)
-            && !OFF_PATH.contains(&p.stage.as_str());
+        let later = config.stage_index(&p.stage).is_some_and(|i| i >= bridge) && !OFF_PATH.contains(&p.stage.as_str());
         if p.owner.is_none() && later {
             out.push(
                 Diagnostic::error(
                     p.owner_loc,
-                    format!(
-                        "pilot `{}` is at `{}` without a production owner",
-                        p.id, p.stage
-                    ),
+                    format!("pilot `{}` is at `{}` without a production owner", p.id, p.stage),
                 )
                 .hint("add `owner = \"...\"`: the person accountable for the production outcome"),
             );
@@ -48,20 +44,12 @@ fn constraints(site: &Site, out: &mut Vec<Diagnostic>) {
     for p in &site.pilots {
         for c in &p.constraints {
             let (missing, hint) = match (c.owner.is_none(), c.due.is_none()) {
-                (true, true) => (
-                    "no owner and no due date",
-                    "add `owner = \"...\"` and `due = 2026-03-15`",
-                ),
+                (true, true) => ("no owner and no due date", "add `owner = \"...\"` and `due = 2026-03-15`"),
                 (true, false) => ("no owner", "add `owner = \"...\"`: who resolves it"),
-                (false, true) => (
-                    "no due date",
-                    "add `due = 2026-03-15`: escalation counts from this date",
-                ),
+                (false, true) => ("no due date", "add `due = 2026-03-15`: escalation counts from this date"),
                 (false, false) => continue,
             };
-            out.push(
-                Diagnostic::error(c.loc, format!("constraint `{}` has {missing}", c.id)).hint(hint),
-            );
+            out.push(Diagnostic::error(c.loc, format!("constraint `{}` has {missing}", c.id)).hint(hint));
         }
     }
 }
@@ -69,10 +57,9 @@ fn constraints(site: &Site, out: &mut Vec<Diagnostic>) {
 fn stale(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
     for p in site.pilots.iter().filter(|p| p.facts.stale) {
         let msg = match p.facts.days_since_update {
-            Some(d) => format!(
-                "pilot `{}` has had no update for {d} days (stale after {})",
-                p.id, config.stale_after_days
-            ),
+            Some(d) => {
+                format!("pilot `{}` has had no update for {d} days (stale after {})", p.id, config.stale_after_days)
+            }
             None => format!("pilot `{}` has no weekly update", p.id),
         };
         out.push(Diagnostic::warning(p.loc, msg).hint("add an `[[updates]]` entry for this week"));
@@ -80,25 +67,12 @@ fn stale(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
 }
 
 fn production_ready(site: &Site, out: &mut Vec<Diagnostic>) {
-    for p in site
-        .pilots
-        .iter()
-        .filter(|p| p.stage == "production" && !p.facts.production_ready)
-    {
-        let not: Vec<&str> = p
-            .readiness
-            .iter()
-            .filter(|d| !d.ready)
-            .map(|d| d.key.as_str())
-            .collect();
+    for p in site.pilots.iter().filter(|p| p.stage == "production" && !p.facts.production_ready) {
+        let not: Vec<&str> = p.readiness.iter().filter(|d| !d.ready).map(|d| d.key.as_str()).collect();
         out.push(
             Diagnostic::warning(
                 p.loc,
-                format!(
-                    "pilot `{}` is in production but not production-ready ({})",
-                    p.id,
-                    not.join(", ")
-                ),
+                format!("pilot `{}` is in production but not production-ready ({})", p.id, not.join(", ")),
             )
             .hint("record the missing evidence, or resolve the overdue constraints"),
         );

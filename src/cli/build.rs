@@ -20,21 +20,13 @@ pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
     for n in &a.notes {
         eprintln!("{n}");
     }
-    let errors: Vec<_> = a
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
+    let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     let warnings = a.diagnostics.len() - errors.len();
     match report.written {
         None => {
             eprint!("{}", render_human(&errors, &a.sources));
             if warnings > 0 {
-                eprintln!(
-                    "{} (run `pilotdeck check` to see them)",
-                    plural(warnings, "warning")
-                );
+                eprintln!("{} (run `pilotdeck check` to see them)", plural(warnings, "warning"));
             }
             eprintln!(
                 "error: the site was not built: {}; the previous output was left as it was",
@@ -44,10 +36,7 @@ pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
         }
         Some((dir, pages)) => {
             if warnings > 0 {
-                eprintln!(
-                    "{} (run `pilotdeck check` to see them)",
-                    plural(warnings, "warning")
-                );
+                eprintln!("{} (run `pilotdeck check` to see them)", plural(warnings, "warning"));
             }
             eprintln!(
                 "built {} pilots and {} pages as of {} into {} in {} ms",

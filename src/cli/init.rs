@@ -7,24 +7,15 @@ use std::path::Path;
 pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
     let dir = args.dir.unwrap_or_else(|| root.to_path_buf());
     if dir.join("pilotdeck.toml").exists() || dir.join("content").exists() {
-        bail!(
-            "`{}` already holds a site (pilotdeck.toml or content/); choose an empty folder",
-            dir.display()
-        );
+        bail!("`{}` already holds a site (pilotdeck.toml or content/); choose an empty folder", dir.display());
     }
     for (rel, bytes) in crate::theme::example_site() {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create `{}`", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
         }
-        std::fs::write(&path, bytes)
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
     }
-    eprintln!(
-        "created a new site in {}; build it with `pilotdeck --root {} build`",
-        dir.display(),
-        dir.display()
-    );
+    eprintln!("created a new site in {}; build it with `pilotdeck --root {} build`", dir.display(), dir.display());
     Ok(0)
 }

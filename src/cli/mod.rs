@@ -12,11 +12,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "pilotdeck",
-    version,
-    about = "Builds an AI pilot portfolio site from Markdown records"
-)]
+#[command(name = "pilotdeck", version, about = "Builds an AI pilot portfolio site from Markdown records")]
 pub struct Cli {
     /// The site's folder (the one with pilotdeck.toml and content/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -82,8 +78,7 @@ pub struct InitArgs {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, such as 2026-03-15"))
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, such as 2026-03-15"))
 }
 
 /// Runs a parsed command line; `Ok` carries the exit status (0 or 1).

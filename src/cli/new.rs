@@ -14,10 +14,7 @@ pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
             if id.is_empty() {
                 bail!("cannot make a file name from `{title}`: use letters or digits");
             }
-            (
-                root.join("content/pilots").join(format!("{id}.md")),
-                pilot_template(&title, today),
-            )
+            (root.join("content/pilots").join(format!("{id}.md")), pilot_template(&title, today))
         }
         NewKind::Page { path } => {
             let rel = path.trim_matches('/').trim_end_matches(".md");
@@ -26,18 +23,14 @@ pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
                 bail!("`{path}` is not a page path: write it like `playbook/01-scoping/my-page`");
             }
             let title = parts.last().map(|p| humanize(p)).unwrap_or_default();
-            (
-                root.join("content").join(format!("{}.md", parts.join("/"))),
-                page_template(&title),
-            )
+            (root.join("content").join(format!("{}.md", parts.join("/"))), page_template(&title))
         }
     };
     if path.exists() {
         bail!("`{}` already exists", path.display());
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
     }
     std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
     eprintln!("created {}", path.display());
@@ -45,13 +38,9 @@ pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
 }
 
 fn humanize(slug: &str) -> String {
-    let t = slug
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-')
-        .replace('-', " ");
+    let t = slug.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-').replace('-', " ");
     let mut c = t.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 fn toml_string(s: &str) -> String {
@@ -108,5 +97,8 @@ What problem this pilot solves, for whom, and how we will know it worked.
 }
 
 fn page_template(title: &str) -> String {
-    format!("+++\ntitle = {}\ndescription = \"\"\nweight = 10\ntags = []\n+++\n\nWrite the page here.\n", toml_string(title))
+    format!(
+        "+++\ntitle = {}\ndescription = \"\"\nweight = 10\ntags = []\n+++\n\nWrite the page here.\n",
+        toml_string(title)
+    )
 }

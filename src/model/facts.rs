@@ -30,9 +30,7 @@ pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
             Some(due) if c.open && due < as_of => Some(as_of.days_since(due)),
             _ => None,
         };
-        c.rung = c
-            .overdue_days
-            .and_then(|d| config.escalation.iter().rposition(|r| d >= r.after_days));
+        c.rung = c.overdue_days.and_then(|d| config.escalation.iter().rposition(|r| d >= r.after_days));
         c.escalated_to = c.rung.map(|i| config.escalation[i].to.clone());
         c.days_to_resolve = match (c.raised, c.resolved) {
             (Some(a), Some(b)) if !c.open => Some(b.days_since(a)),
@@ -43,9 +41,7 @@ pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
         dim.blocked_by = p
             .constraints
             .iter()
-            .filter(|c| {
-                c.overdue_days.is_some() && dimension_of(&c.category) == Some(dim.key.as_str())
-            })
+            .filter(|c| c.overdue_days.is_some() && dimension_of(&c.category) == Some(dim.key.as_str()))
             .map(|c| c.id.clone())
             .collect();
         dim.ready = dim.met == dim.total && dim.blocked_by.is_empty();
@@ -53,26 +49,16 @@ pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
     let f = &mut p.facts;
     f.last_update = p.updates.last().map(|u| u.week);
     f.days_since_update = f.last_update.map(|w| as_of.days_since(w));
-    f.stale = !SETTLED.contains(&p.stage.as_str())
-        && f.days_since_update
-            .is_none_or(|d| d > config.stale_after_days);
+    f.stale = !SETTLED.contains(&p.stage.as_str()) && f.days_since_update.is_none_or(|d| d > config.stale_after_days);
     let entered = |stage: &str| p.stages.iter().find(|s| s.stage == stage).map(|s| s.date);
     f.time_to_production = match (entered("pilot").or(p.started), entered("production")) {
         (Some(a), Some(b)) => Some(b.days_since(a)),
         _ => None,
     };
-    f.confidence_gap = p
-        .updates
-        .last()
-        .and_then(|u| u.confidence)
-        .map(|c| c.leader - c.team);
+    f.confidence_gap = p.updates.last().and_then(|u| u.confidence).map(|c| c.leader - c.team);
     f.production_ready = p.readiness.iter().all(|d| d.ready);
     f.open_constraints = p.constraints.iter().filter(|c| c.open).count();
-    f.overdue_constraints = p
-        .constraints
-        .iter()
-        .filter(|c| c.overdue_days.is_some())
-        .count();
+    f.overdue_constraints = p.constraints.iter().filter(|c| c.overdue_days.is_some()).count();
     f.top_rung = p.constraints.iter().filter_map(|c| c.rung).max();
 }
 
@@ -115,16 +101,10 @@ pub(super) fn portfolio(pilots: &[Pilot], config: &Config, _as_of: Date) -> Port
     let by_stage = config
         .stages
         .iter()
-        .map(|s| StageCount {
-            stage: s.clone(),
-            count: pilots.iter().filter(|p| &p.stage == s).count(),
-        })
+        .map(|s| StageCount { stage: s.clone(), count: pilots.iter().filter(|p| &p.stage == s).count() })
         .collect();
     let in_production = pilots.iter().filter(|p| p.stage == "production").count();
-    let mut ttp: Vec<i64> = pilots
-        .iter()
-        .filter_map(|p| p.facts.time_to_production)
-        .collect();
+    let mut ttp: Vec<i64> = pilots.iter().filter_map(|p| p.facts.time_to_production).collect();
     ttp.sort_unstable();
     let median = match ttp.len() {
         0 => None,
@@ -149,17 +129,9 @@ pub(super) fn portfolio(pilots: &[Pilot], config: &Config, _as_of: Date) -> Port
         .collect();
     gaps.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     gaps.truncate(5);
-    let mut recent: Vec<(usize, usize)> = pilots
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| (0..p.updates.len()).map(move |u| (i, u)))
-        .collect();
-    recent.sort_by(|a, b| {
-        pilots[b.0].updates[b.1]
-            .week
-            .cmp(&pilots[a.0].updates[a.1].week)
-            .then(a.0.cmp(&b.0))
-    });
+    let mut recent: Vec<(usize, usize)> =
+        pilots.iter().enumerate().flat_map(|(i, p)| (0..p.updates.len()).map(move |u| (i, u))).collect();
+    recent.sort_by(|a, b| pilots[b.0].updates[b.1].week.cmp(&pilots[a.0].updates[a.1].week).then(a.0.cmp(&b.0)));
     recent.truncate(10);
     Portfolio {
         pilots: pilots.len(),

@@ -31,18 +31,10 @@ pub fn root_of(path: &str) -> String {
 
 /// A folder name as a title: `01-scoping` -> `Scoping`.
 fn humanize(name: &str) -> String {
-    let t = name
-        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
-        .replace(['-', '_'], " ");
-    let t = if t.trim().is_empty() {
-        name.to_string()
-    } else {
-        t
-    };
+    let t = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').replace(['-', '_'], " ");
+    let t = if t.trim().is_empty() { name.to_string() } else { t };
     let mut c = t.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 pub(super) fn build(
@@ -61,20 +53,13 @@ pub(super) fn build(
         let dirs = &doc.parts[..doc.parts.len() - 1];
         let mut comps: Vec<String> = dirs.iter().map(|d| slug(d)).collect();
         if !is_index {
-            let stem = doc
-                .parts
-                .last()
-                .and_then(|f| f.strip_suffix(".md"))
-                .unwrap_or_default();
+            let stem = doc.parts.last().and_then(|f| f.strip_suffix(".md")).unwrap_or_default();
             comps.push(slug(stem));
         }
         let source = sources.get(doc.file);
         let first_line = Span::new(0, source.line_text(1).len() as u32);
         if comps.iter().any(String::is_empty) {
-            let mut r = Reporter {
-                file: doc.file,
-                diags,
-            };
+            let mut r = Reporter { file: doc.file, diags };
             r.error(
                 first_line,
                 "cannot make a web address from this file's path",
@@ -88,12 +73,9 @@ pub(super) fn build(
         };
         if let Some(prev) = seen.get(&path) {
             diags.push(
-                Diagnostic::error(
-                    page.loc,
-                    format!("two files would both be published at `/{path}/`"),
-                )
-                .hint("rename one of them")
-                .related(*prev, "the other file is here"),
+                Diagnostic::error(page.loc, format!("two files would both be published at `/{path}/`"))
+                    .hint("rename one of them")
+                    .related(*prev, "the other file is here"),
             );
             continue;
         }
@@ -118,10 +100,7 @@ fn read_page(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let source = sources.get(doc.file);
-    let mut r = Reporter {
-        file: doc.file,
-        diags,
-    };
+    let mut r = Reporter { file: doc.file, diags };
     let first_line = Span::new(0, source.line_text(1).len() as u32);
     let split = frontmatter::split(&source.text);
     if !split.problems.is_empty() {
@@ -136,12 +115,7 @@ fn read_page(
         return None;
     }
     let title = if split.present {
-        r.required(
-            raw.title,
-            "title",
-            first_line,
-            "add `title = \"...\"` to the front matter",
-        )
+        r.required(raw.title, "title", first_line, "add `title = \"...\"` to the front matter")
     } else {
         r.error(
             first_line,
@@ -156,11 +130,7 @@ fn read_page(
             addresses.push(a.value);
         }
     }
-    let body = markdown::render(
-        &source.text[split.body_start..],
-        &root_of(path),
-        &config.lessons_heading,
-    );
+    let body = markdown::render(&source.text[split.body_start..], &root_of(path), &config.lessons_heading);
     Some(Page {
         loc: Loc::at(doc.file, first_line),
         path: path.to_string(),
@@ -175,11 +145,7 @@ fn read_page(
 }
 
 /// Puts pages into sections, creating a section for every folder on the way.
-fn assemble(
-    home: Option<Page>,
-    mut section_pages: BTreeMap<String, Page>,
-    mut pages: Vec<Page>,
-) -> Tree {
+fn assemble(home: Option<Page>, mut section_pages: BTreeMap<String, Page>, mut pages: Vec<Page>) -> Tree {
     let mut paths: Vec<String> = section_pages.keys().cloned().collect();
     for p in &pages {
         let mut parts: Vec<&str> = p.path.split('/').collect();
@@ -198,9 +164,7 @@ fn assemble(
             let name = path.rsplit('/').next().unwrap_or(path);
             Section {
                 path: path.clone(),
-                title: own
-                    .as_ref()
-                    .map_or_else(|| humanize(name), |p| p.title.clone()),
+                title: own.as_ref().map_or_else(|| humanize(name), |p| p.title.clone()),
                 description: own.as_ref().and_then(|p| p.description.clone()),
                 weight: own.as_ref().and_then(|p| p.weight),
                 body: own.as_ref().map(|p| p.body.clone()).unwrap_or_default(),
@@ -213,10 +177,7 @@ fn assemble(
     let index_of = |path: &str| paths.binary_search_by(|p| p.as_str().cmp(path)).ok();
     let mut roots = Vec::new();
     for i in 0..sections.len() {
-        let parent = sections[i]
-            .path
-            .rsplit_once('/')
-            .and_then(|(p, _)| index_of(p));
+        let parent = sections[i].path.rsplit_once('/').and_then(|(p, _)| index_of(p));
         sections[i].parent = parent;
         match parent {
             Some(p) => sections[p].children.push(Child::Section(i)),
@@ -250,22 +211,9 @@ fn assemble(
     for (s, c) in sections.iter_mut().zip(sorted) {
         s.children = c;
     }
-    let roots = root_children
-        .into_iter()
-        .filter_map(|c| {
-            if let Child::Section(i) = c {
-                Some(i)
-            } else {
-                None
-            }
-        })
-        .collect();
-    Tree {
-        home,
-        sections,
-        roots,
-        pages,
-    }
+    let roots =
+        root_children.into_iter().filter_map(|c| if let Child::Section(i) = c { Some(i) } else { None }).collect();
+    Tree { home, sections, roots, pages }
 }
 
 /// Where each asset is published: folders as web addresses, the file name

@@ -2,10 +2,7 @@
 
 use super::facts;
 use super::raw::{DateText, RawConstraint, RawEvidence, RawPilot, RawUpdate};
-use super::{
-    BuildOptions, Confidence, Constraint, Evidence, Integration, Pilot, Readiness, StageEntry,
-    Update,
-};
+use super::{BuildOptions, Confidence, Constraint, Evidence, Integration, Pilot, Readiness, StageEntry, Update};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diag::{suggest, Diagnostic, Loc, Span};
@@ -28,14 +25,12 @@ pub(super) struct Reporter<'a> {
 
 impl Reporter<'_> {
     pub fn error(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::error(Loc::at(self.file, span), message).hint(hint));
+        self.diags.push(Diagnostic::error(Loc::at(self.file, span), message).hint(hint));
     }
 
     pub fn problems(&mut self, problems: Vec<crate::node::Problem>) {
         for p in problems {
-            self.diags
-                .push(Diagnostic::error(Loc::at(self.file, p.span), p.message).maybe_hint(p.hint));
+            self.diags.push(Diagnostic::error(Loc::at(self.file, p.span), p.message).maybe_hint(p.hint));
         }
     }
 
@@ -44,30 +39,17 @@ impl Reporter<'_> {
         let parsed = Date::parse(d.value.0.trim());
         if parsed.is_none() {
             let hint = if d.value.0.len() > 10 && Date::parse(&d.value.0[..10]).is_some() {
-                format!(
-                    "`{key}` is a date without a time: write `{}`",
-                    &d.value.0[..10]
-                )
+                format!("`{key}` is a date without a time: write `{}`", &d.value.0[..10])
             } else {
                 "write dates as YYYY-MM-DD, such as 2026-03-15".to_string()
             };
-            self.error(
-                d.span,
-                format!("`{}` is not a valid date for `{key}`", d.value.0),
-                hint,
-            );
+            self.error(d.span, format!("`{}` is not a valid date for `{key}`", d.value.0), hint);
         }
         parsed
     }
 
     /// A required, non-empty string.
-    pub fn required(
-        &mut self,
-        text: Option<Spanned<String>>,
-        key: &str,
-        at: Span,
-        hint: &str,
-    ) -> Option<String> {
+    pub fn required(&mut self, text: Option<Spanned<String>>, key: &str, at: Span, hint: &str) -> Option<String> {
         match text {
             Some(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
             Some(t) => {
@@ -113,10 +95,7 @@ pub(super) fn read(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Pilot> {
     let source = sources.get(doc.file);
-    let mut r = Reporter {
-        file: doc.file,
-        diags,
-    };
+    let mut r = Reporter { file: doc.file, diags };
     let start = Span::new(0, source.line_text(1).len() as u32);
     let Some(id) = id_of(&doc.parts).filter(|id| !id.is_empty()) else {
         r.error(
@@ -147,29 +126,14 @@ pub(super) fn read(
         return None;
     }
     let title_span = raw.title.as_ref().map(|t| t.span);
-    let title = r.required(
-        raw.title,
-        "title",
-        start,
-        "add `title = \"...\"`: the pilot's name",
-    );
-    let owner_loc = Loc::at(
-        doc.file,
-        raw.owner
-            .as_ref()
-            .or(raw.stage.as_ref())
-            .map_or(start, |o| o.span),
-    );
+    let title = r.required(raw.title, "title", start, "add `title = \"...\"`: the pilot's name");
+    let owner_loc = Loc::at(doc.file, raw.owner.as_ref().or(raw.stage.as_ref()).map_or(start, |o| o.span));
     let stage = match raw.stage {
         Some(s) if r.one_of(&s, &config.stages, "stage") => Some(s.value),
         Some(_) => None,
         None => {
             let list = config.stages.join(", ");
-            r.error(
-                start,
-                "missing `stage`",
-                format!("add `stage = \"...\"`, one of: {list}"),
-            );
+            r.error(start, "missing `stage`", format!("add `stage = \"...\"`, one of: {list}"));
             None
         }
     };
@@ -181,11 +145,7 @@ pub(super) fn read(
     let constraints = read_constraints(&mut r, raw.constraints.unwrap_or_default(), config);
     let updates = read_updates(&mut r, raw.updates.unwrap_or_default());
     let root = "../../";
-    let body = markdown::render(
-        &source.text[split.body_start..],
-        root,
-        &config.lessons_heading,
-    );
+    let body = markdown::render(&source.text[split.body_start..], root, &config.lessons_heading);
     let mut pilot = Pilot {
         id,
         loc: Loc::at(doc.file, title_span.unwrap_or(start)),
@@ -214,8 +174,7 @@ pub(super) fn read(
 }
 
 fn name(text: Option<Spanned<String>>) -> Option<String> {
-    text.map(|t| t.value.trim().to_string())
-        .filter(|t| !t.is_empty())
+    text.map(|t| t.value.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
@@ -229,20 +188,13 @@ pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
     out
 }
 
-fn read_stages(
-    r: &mut Reporter,
-    raw: crate::node::Entries<Spanned<DateText>>,
-    config: &Config,
-) -> Vec<StageEntry> {
+fn read_stages(r: &mut Reporter, raw: crate::node::Entries<Spanned<DateText>>, config: &Config) -> Vec<StageEntry> {
     let mut out = Vec::new();
     for (key, date) in raw.0 {
         let known = r.one_of(&key, &config.stages, "stage");
         let date = r.date(&Some(date), &key.value);
         if let (true, Some(date)) = (known, date) {
-            out.push(StageEntry {
-                stage: key.value,
-                date,
-            });
+            out.push(StageEntry { stage: key.value, date });
         }
     }
     out.sort_by_key(|e| config.stage_index(&e.stage));
@@ -269,11 +221,8 @@ fn read_readiness(
         .rubric
         .iter()
         .map(|dim| {
-            let written: Vec<EvidenceEntry> = given
-                .iter_mut()
-                .find(|(k, _)| k == &dim.key)
-                .map(|(_, v)| std::mem::take(v))
-                .unwrap_or_default();
+            let written: Vec<EvidenceEntry> =
+                given.iter_mut().find(|(k, _)| k == &dim.key).map(|(_, v)| std::mem::take(v)).unwrap_or_default();
             for (key, _) in &written {
                 if !dim.items.iter().any(|i| i.key == key.value) {
                     r.error(
@@ -287,10 +236,7 @@ fn read_readiness(
                 .items
                 .iter()
                 .map(|item| {
-                    let ev = written
-                        .iter()
-                        .find(|(k, _)| k.value == item.key)
-                        .map(|(_, v)| v);
+                    let ev = written.iter().find(|(k, _)| k.value == item.key).map(|(_, v)| v);
                     evidence(r, &item.key, &item.text, ev)
                 })
                 .collect();
@@ -310,19 +256,8 @@ fn read_readiness(
         .collect()
 }
 
-fn evidence(
-    r: &mut Reporter,
-    key: &str,
-    text: &str,
-    ev: Option<&Spanned<RawEvidence>>,
-) -> Evidence {
-    let mut e = Evidence {
-        key: key.into(),
-        text: text.into(),
-        met: false,
-        note: None,
-        said_no: false,
-    };
+fn evidence(r: &mut Reporter, key: &str, text: &str, ev: Option<&Spanned<RawEvidence>>) -> Evidence {
+    let mut e = Evidence { key: key.into(), text: text.into(), met: false, note: None, said_no: false };
     match ev.map(|v| (&v.value, v.span)) {
         None => {}
         Some((RawEvidence::Flag(b), _)) => {
@@ -351,44 +286,26 @@ pub fn percent(met: usize, total: usize) -> u32 {
     }
 }
 
-fn read_integration(
-    r: &mut Reporter,
-    raw: Vec<Spanned<super::raw::RawIntegration>>,
-) -> Vec<Integration> {
+fn read_integration(r: &mut Reporter, raw: Vec<Spanned<super::raw::RawIntegration>>) -> Vec<Integration> {
     let mut out = Vec::new();
     for item in raw {
         let span = item.span;
         let i = item.value;
-        let mut check =
-            |v: Option<Spanned<String>>, known: &[&str], what: &str| -> Option<String> {
-                let v = v?;
-                let known: Vec<String> = known.iter().map(|s| s.to_string()).collect();
-                r.one_of(&v, &known, what).then_some(v.value)
-            };
+        let mut check = |v: Option<Spanned<String>>, known: &[&str], what: &str| -> Option<String> {
+            let v = v?;
+            let known: Vec<String> = known.iter().map(|s| s.to_string()).collect();
+            r.one_of(&v, &known, what).then_some(v.value)
+        };
         let direction = check(i.direction, &DIRECTIONS, "integration direction");
         let status = check(i.status, &STATUSES, "integration status");
-        if let Some(system) = r.required(
-            i.system,
-            "system",
-            span,
-            "name the system, such as `system = \"ERP\"`",
-        ) {
-            out.push(Integration {
-                system,
-                direction,
-                status,
-                notes: i.notes,
-            });
+        if let Some(system) = r.required(i.system, "system", span, "name the system, such as `system = \"ERP\"`") {
+            out.push(Integration { system, direction, status, notes: i.notes });
         }
     }
     out
 }
 
-fn read_constraints(
-    r: &mut Reporter,
-    raw: Vec<Spanned<RawConstraint>>,
-    config: &Config,
-) -> Vec<Constraint> {
+fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: &Config) -> Vec<Constraint> {
     let mut out: Vec<Constraint> = Vec::new();
     for item in raw {
         let span = item.span;
@@ -400,9 +317,7 @@ fn read_constraints(
             "say what blocks the pilot, such as `title = \"Data schema approval pending\"`",
         );
         let category = match c.category {
-            Some(cat) => r
-                .one_of(&cat, &config.categories, "category")
-                .then_some(cat.value),
+            Some(cat) => r.one_of(&cat, &config.categories, "category").then_some(cat.value),
             None if config.categories.iter().any(|c| c == "other") => Some("other".to_string()),
             None => {
                 r.error(
@@ -417,15 +332,8 @@ fn read_constraints(
         let due = r.date(&c.due, "due");
         let resolved = r.date(&c.resolved, "resolved");
         let id_span = c.id.as_ref().map_or(span, |i| i.span);
-        let id =
-            c.id.map(|i| slug(&i.value))
-                .or_else(|| title.as_deref().map(slug))
-                .unwrap_or_default();
-        let id = if id.is_empty() {
-            format!("constraint-{}", out.len() + 1)
-        } else {
-            id
-        };
+        let id = c.id.map(|i| slug(&i.value)).or_else(|| title.as_deref().map(slug)).unwrap_or_default();
+        let id = if id.is_empty() { format!("constraint-{}", out.len() + 1) } else { id };
         if let Some(first) = out.iter().find(|o| o.id == id) {
             let d = Diagnostic::error(
                 Loc::at(r.file, id_span),
@@ -468,11 +376,7 @@ fn read_updates(r: &mut Reporter, raw: Vec<Spanned<RawUpdate>>) -> Vec<Update> {
         let week = match &u.week {
             Some(_) => r.date(&u.week, "week"),
             None => {
-                r.error(
-                    span,
-                    "missing `week`",
-                    "add `week = 2026-03-09`: the Monday of the week this update covers",
-                );
+                r.error(span, "missing `week`", "add `week = 2026-03-09`: the Monday of the week this update covers");
                 None
             }
         };
@@ -516,10 +420,7 @@ fn confidence(r: &mut Reporter, c: Spanned<super::raw::RawConfidence>) -> Option
     };
     let leader = side(c.value.leader, "leader");
     let team = side(c.value.team, "team");
-    Some(Confidence {
-        leader: leader?,
-        team: team?,
-    })
+    Some(Confidence { leader: leader?, team: team? })
 }
 
 /// Two records with the same id: both are named, the later one dropped.

@@ -6,38 +6,21 @@ use crate::config::Config;
 use crate::model::Site;
 
 fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Figure {
-    Figure {
-        label: label.into(),
-        value,
-        note,
-        url: url.into(),
-        tone: if warn { "warn".into() } else { String::new() },
-    }
+    Figure { label: label.into(), value, note, url: url.into(), tone: if warn { "warn".into() } else { String::new() } }
 }
 
-pub(super) fn view(site: &Site, config: &Config) -> HomeView {
+/// The headline view; lists hold at most `limit` entries.
+pub(super) fn view(site: &Site, config: &Config, limit: usize, charts: Vec<ChartView>) -> HomeView {
     let pf = &site.portfolio;
     let top_rung = pf.escalated.iter().rev().find(|r| r.count > 0);
-    let median = pf
-        .median_time_to_production
-        .map_or("—".to_string(), |m| format!("{} days", fmt_days(m)));
-    let reached = site
-        .pilots
-        .iter()
-        .filter(|p| p.facts.time_to_production.is_some())
-        .count();
+    let median = pf.median_time_to_production.map_or("—".to_string(), |m| format!("{} days", fmt_days(m)));
+    let reached = site.pilots.iter().filter(|p| p.facts.time_to_production.is_some()).count();
     let gap = pf.largest_gaps.first();
     let figures = vec![
         figure(
             "Pilots",
             pf.pilots.to_string(),
-            format!(
-                "{} with an open constraint",
-                site.pilots
-                    .iter()
-                    .filter(|p| p.facts.open_constraints > 0)
-                    .count()
-            ),
+            format!("{} with an open constraint", site.pilots.iter().filter(|p| p.facts.open_constraints > 0).count()),
             "pilots/",
             false,
         ),
@@ -45,14 +28,14 @@ pub(super) fn view(site: &Site, config: &Config) -> HomeView {
             "In production",
             format!("{} ({}%)", pf.in_production, pf.production_share),
             "share of all pilots".into(),
-            "#by-stage",
+            "pilots/?stage=production",
             false,
         ),
         figure(
             "Median time to production",
             median,
             format!("from pilot start, over {reached} pilots that reached production"),
-            "#by-stage",
+            "portfolio/#time-to-production",
             false,
         ),
         figure(
@@ -62,23 +45,21 @@ pub(super) fn view(site: &Site, config: &Config) -> HomeView {
                 Some(r) => format!("{} escalated to {}", r.count, r.to),
                 None => format!("of {} open", pf.open_constraints),
             },
-            "#overdue",
+            "portfolio/#overdue",
             pf.overdue_constraints > 0,
         ),
         figure(
             "Stale pilots",
             pf.stale.to_string(),
             format!("no update for more than {} days", config.stale_after_days),
-            "#stale",
+            "portfolio/#stale",
             pf.stale > 0,
         ),
         figure(
             "Largest confidence gap",
             gap.map_or("—".into(), |g| format!("{:+}", g.1)),
-            gap.map_or("leaders and teams agree".into(), |g| {
-                format!("leader over team: {}", site.pilots[g.0].title)
-            }),
-            "#gaps",
+            gap.map_or("leaders and teams agree".into(), |g| format!("leader over team: {}", site.pilots[g.0].title)),
+            "portfolio/#confidence-gap",
             gap.is_some_and(|g| g.1 >= 2),
         ),
     ];
@@ -86,50 +67,27 @@ pub(super) fn view(site: &Site, config: &Config) -> HomeView {
     let by_stage = pf
         .by_stage
         .iter()
-        .map(|s| StageRow {
-            stage: s.stage.clone(),
-            count: s.count,
-            percent: crate::model::percent(s.count, total),
-        })
+        .map(|s| StageRow { stage: s.stage.clone(), count: s.count, percent: crate::model::percent(s.count, total) })
         .collect();
     let mut overdue: Vec<ConstraintRow> = site
         .pilots
         .iter()
         .flat_map(|p| {
-            p.constraints
-                .iter()
-                .filter(|c| c.overdue_days.is_some())
-                .map(move |c| constraint_row(p, c, site))
+            p.constraints.iter().filter(|c| c.overdue_days.is_some()).map(move |c| constraint_row(p, c, site))
         })
         .collect();
-    overdue.sort_by(|a, b| {
-        b.overdue_days
-            .cmp(&a.overdue_days)
-            .then(a.pilot.id.cmp(&b.pilot.id))
-            .then(a.id.cmp(&b.id))
-    });
-    let overdue_more = overdue.len().saturating_sub(10);
-    overdue.truncate(10);
-    let mut stale: Vec<&crate::model::Pilot> =
-        site.pilots.iter().filter(|p| p.facts.stale).collect();
-    stale.sort_by(|a, b| {
-        a.facts
-            .last_update
-            .cmp(&b.facts.last_update)
-            .then(a.id.cmp(&b.id))
-    });
+    overdue.sort_by(|a, b| b.overdue_days.cmp(&a.overdue_days).then(a.pilot.id.cmp(&b.pilot.id)).then(a.id.cmp(&b.id)));
+    let overdue_more = overdue.len().saturating_sub(limit);
+    overdue.truncate(limit);
+    let mut stale: Vec<&crate::model::Pilot> = site.pilots.iter().filter(|p| p.facts.stale).collect();
+    stale.sort_by(|a, b| a.facts.last_update.cmp(&b.facts.last_update).then(a.id.cmp(&b.id)));
     let gaps = pf
         .largest_gaps
         .iter()
         .filter_map(|&(i, gap)| {
             let p = &site.pilots[i];
             let c = p.updates.last()?.confidence?;
-            Some(GapRow {
-                pilot: link(p),
-                leader: c.leader,
-                team: c.team,
-                gap,
-            })
+            Some(GapRow { pilot: link(p), leader: c.leader, team: c.team, gap })
         })
         .collect();
     let recent = pf
@@ -147,25 +105,19 @@ pub(super) fn view(site: &Site, config: &Config) -> HomeView {
         })
         .collect();
     HomeView {
-        body_html: site
-            .home
-            .as_ref()
-            .map(|h| h.body.html.clone())
-            .unwrap_or_default(),
+        body_html: site.home.as_ref().map(|h| h.body.html.clone()).unwrap_or_default(),
         figures,
         by_stage,
         escalated: pf
             .escalated
             .iter()
-            .map(|r| RungRow {
-                to: r.to.clone(),
-                after_days: r.after_days,
-                count: r.count,
-            })
+            .map(|r| RungRow { to: r.to.clone(), after_days: r.after_days, count: r.count })
             .collect(),
         overdue,
         overdue_more,
-        stale: stale.into_iter().map(link).collect(),
+        stale_more: stale.len().saturating_sub(limit),
+        stale: stale.into_iter().take(limit).map(link).collect(),
+        charts,
         gaps,
         recent,
         empty: site.pilots.is_empty(),
@@ -188,29 +140,13 @@ pub(super) fn pilots_view(site: &Site, config: &Config) -> PilotsView {
             .cmp(&config.stage_index(&b.stage))
             .then(a.title.to_lowercase().cmp(&b.title.to_lowercase()))
     });
-    let mut functions: Vec<String> = site
-        .pilots
-        .iter()
-        .filter_map(|p| p.function.clone())
-        .collect();
+    let mut functions: Vec<String> = site.pilots.iter().filter_map(|p| p.function.clone()).collect();
     functions.sort();
     functions.dedup();
-    let intro_html = site
-        .sections
-        .iter()
-        .find(|s| s.path == "pilots")
-        .map(|s| s.body.html.clone())
-        .unwrap_or_default();
+    let intro_html = site.sections.iter().find(|s| s.path == "pilots").map(|s| s.body.html.clone()).unwrap_or_default();
     PilotsView {
         intro_html,
-        dimensions: config
-            .rubric
-            .iter()
-            .map(|d| Link {
-                title: capitalise(&d.key),
-                url: d.key.clone(),
-            })
-            .collect(),
+        dimensions: config.rubric.iter().map(|d| Link { title: capitalise(&d.key), url: d.key.clone() }).collect(),
         rows: order
             .into_iter()
             .map(|p| PilotRow {
@@ -220,20 +156,12 @@ pub(super) fn pilots_view(site: &Site, config: &Config) -> PilotsView {
                 readiness: p
                     .readiness
                     .iter()
-                    .map(|d| ScoreCell {
-                        key: d.key.clone(),
-                        percent: d.percent,
-                        ready: d.ready,
-                    })
+                    .map(|d| ScoreCell { key: d.key.clone(), percent: d.percent, ready: d.ready })
                     .collect(),
                 production_ready: p.facts.production_ready,
                 open_constraints: p.facts.open_constraints,
                 overdue_constraints: p.facts.overdue_constraints,
-                last_update: p
-                    .facts
-                    .last_update
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
+                last_update: p.facts.last_update.map(|d| d.to_string()).unwrap_or_default(),
                 stale: p.facts.stale,
             })
             .collect(),
@@ -244,7 +172,5 @@ pub(super) fn pilots_view(site: &Site, config: &Config) -> PilotsView {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

@@ -5,6 +5,7 @@
 mod home;
 mod nav;
 mod pilot;
+pub mod portfolio;
 pub mod views;
 
 use crate::config::Config;
@@ -31,10 +32,7 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer, TemplateError> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let all = theme
-            .templates
-            .iter()
-            .map(|t| (t.name.as_str(), t.text.as_str()));
+        let all = theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()));
         if let Err(e) = tera.add_raw_templates(all) {
             let message = error_chain(&e);
             let origin = theme
@@ -48,14 +46,9 @@ impl Renderer {
     }
 
     fn render<T: Serialize>(&self, name: &str, ctx: &Ctx<T>) -> Result<String, TemplateError> {
-        let context = tera::Context::from_serialize(ctx).map_err(|e| TemplateError {
-            origin: name.into(),
-            message: error_chain(&e),
-        })?;
-        self.tera.render(name, &context).map_err(|e| TemplateError {
-            origin: name.into(),
-            message: error_chain(&e),
-        })
+        let context = tera::Context::from_serialize(ctx)
+            .map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })?;
+        self.tera.render(name, &context).map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })
     }
 }
 
@@ -74,60 +67,33 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, TemplateError> {
     let renderer = Renderer::new(theme)?;
     let sv = site_view(site, config);
-    let pages = Pages {
-        renderer: &renderer,
-        site: &sv,
-    };
+    let pages = Pages { renderer: &renderer, site: &sv };
     let mut out = Output::default();
 
-    pages.emit(
-        &mut out,
-        target("home.html", "", "Home", ""),
-        &home::view(site, config),
-    )?;
-    pages.emit(
-        &mut out,
-        target("pilots.html", "pilots", "Pilots", "pilots/"),
-        &home::pilots_view(site, config),
-    )?;
+    let data = portfolio::data(site, config);
+    let charts =
+        portfolio::charts(&data, &mut out).map_err(|e| TemplateError { origin: "charts".into(), message: e.0 })?;
+    let on_home =
+        charts.iter().filter(|c| c.id == "readiness-heatmap" || c.id == "constraints-by-age").cloned().collect();
+    pages.emit(&mut out, target("home.html", "", "Home", ""), &home::view(site, config, 10, on_home))?;
+    let board = home::view(site, config, 50, charts);
+    pages.emit(&mut out, target("portfolio.html", "portfolio", "Portfolio", "portfolio/"), &board)?;
+    pages.emit(&mut out, target("pilots.html", "pilots", "Pilots", "pilots/"), &home::pilots_view(site, config))?;
     for p in &site.pilots {
-        let view = PilotCtx {
-            pilot: pilot::view(p, site, config),
-        };
-        pages.emit(
-            &mut out,
-            target(
-                "pilot.html",
-                &format!("pilots/{}", p.id),
-                &p.title,
-                "pilots/",
-            ),
-            &view,
-        )?;
+        let view = PilotCtx { pilot: pilot::view(p, site, config) };
+        pages.emit(&mut out, target("pilot.html", &format!("pilots/{}", p.id), &p.title, "pilots/"), &view)?;
     }
     for (i, s) in site.sections.iter().enumerate() {
         if s.path == "pilots" {
             continue;
         }
-        let view = SectionCtx {
-            section: nav::section_view(site, i),
-        };
-        pages.emit(
-            &mut out,
-            target("section.html", &s.path, &s.title, &nav::top_url(site, i)),
-            &view,
-        )?;
+        let view = SectionCtx { section: nav::section_view(site, i) };
+        pages.emit(&mut out, target("section.html", &s.path, &s.title, &nav::top_url(site, i)), &view)?;
     }
     for (i, p) in site.pages.iter().enumerate() {
         let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
-        let view = PageCtx {
-            page: nav::page_view(site, i),
-        };
-        pages.emit(
-            &mut out,
-            target("page.html", &p.path, &p.title, &top),
-            &view,
-        )?;
+        let view = PageCtx { page: nav::page_view(site, i) };
+        pages.emit(&mut out, target("page.html", &p.path, &p.title, &top), &view)?;
     }
     let not_found = Ctx {
         site: &sv,
@@ -157,12 +123,7 @@ struct Target<'a> {
 }
 
 fn target<'a>(name: &'a str, path: &'a str, title: &'a str, section_url: &'a str) -> Target<'a> {
-    Target {
-        name,
-        path,
-        title,
-        section_url,
-    }
+    Target { name, path, title, section_url }
 }
 
 /// Renders one page of any kind into the output.
@@ -172,12 +133,7 @@ struct Pages<'a> {
 }
 
 impl Pages<'_> {
-    fn emit<T: Serialize>(
-        &self,
-        out: &mut Output,
-        t: Target,
-        view: &T,
-    ) -> Result<(), TemplateError> {
+    fn emit<T: Serialize>(&self, out: &mut Output, t: Target, view: &T) -> Result<(), TemplateError> {
         let ctx = Ctx {
             site: self.site,
             root: crate::model::root_of(t.path),
@@ -187,11 +143,7 @@ impl Pages<'_> {
             page: view,
         };
         let html = self.renderer.render(t.name, &ctx)?;
-        let file = if t.path.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{}/index.html", t.path)
-        };
+        let file = if t.path.is_empty() { "index.html".to_string() } else { format!("{}/index.html", t.path) };
         out.add(file, html);
         Ok(())
     }
@@ -222,41 +174,23 @@ fn path_url(path: &str) -> String {
 
 fn site_view(site: &Site, config: &Config) -> SiteView {
     let mut nav = vec![
-        Link {
-            title: "Home".into(),
-            url: String::new(),
-        },
-        Link {
-            title: "Pilots".into(),
-            url: "pilots/".into(),
-        },
+        Link { title: "Home".into(), url: String::new() },
+        Link { title: "Portfolio".into(), url: "portfolio/".into() },
+        Link { title: "Pilots".into(), url: "pilots/".into() },
     ];
     for &i in &site.roots {
         let s = &site.sections[i];
         if s.path != "pilots" {
-            nav.push(Link {
-                title: s.title.clone(),
-                url: format!("{}/", s.path),
-            });
+            nav.push(Link { title: s.title.clone(), url: format!("{}/", s.path) });
         }
     }
-    SiteView {
-        title: config.title.clone(),
-        base_url: config.base_url.clone(),
-        as_of: site.as_of.to_string(),
-        nav,
-    }
+    SiteView { title: config.title.clone(), base_url: config.base_url.clone(), as_of: site.as_of.to_string(), nav }
 }
 
 /// The path part of the base URL, with slashes at both ends (`/ai/`).
 fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    let path = after_scheme
-        .split_once('/')
-        .map_or("", |(_, p)| p)
-        .trim_matches('/');
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.split_once('/').map_or("", |(_, p)| p).trim_matches('/');
     if path.is_empty() {
         "/".into()
     } else {
@@ -265,38 +199,24 @@ fn base_path(base_url: &str) -> String {
 }
 
 fn sitemap(site: &Site, config: &Config) -> String {
-    let mut paths = vec![String::new(), "pilots/".to_string()];
+    let mut paths = vec![String::new(), "pilots/".to_string(), "portfolio/".to_string()];
     paths.extend(site.pilots.iter().map(|p| format!("pilots/{}/", p.id)));
-    paths.extend(
-        site.sections
-            .iter()
-            .filter(|s| s.path != "pilots")
-            .map(|s| format!("{}/", s.path)),
-    );
+    paths.extend(site.sections.iter().filter(|s| s.path != "pilots").map(|s| format!("{}/", s.path)));
     paths.extend(site.pages.iter().map(|p| format!("{}/", p.path)));
     paths.sort();
-    let base = if config.base_url.is_empty() {
-        String::new()
-    } else {
-        config.base_url.clone()
-    };
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let base = if config.base_url.is_empty() { String::new() } else { config.base_url.clone() };
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for p in paths {
-        xml.push_str(&format!(
-            "  <url><loc>{}/{}</loc></url>\n",
-            escape_xml(&base),
-            escape_xml(&p)
-        ));
+        xml.push_str(&format!("  <url><loc>{}/{}</loc></url>\n", escape_xml(&base), escape_xml(&p)));
     }
     xml.push_str("</urlset>\n");
     xml
 }
 
 fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]

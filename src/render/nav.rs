@@ -62,13 +62,7 @@ fn around(site: &Site, me: Child, section: usize) -> Around {
         .iter()
         .map(|&(c, depth)| {
             let (title, url) = title_url(site, c);
-            NavItem {
-                title,
-                url,
-                depth,
-                is_section: matches!(c, Child::Section(_)),
-                current: c == me,
-            }
+            NavItem { title, url, depth, is_section: matches!(c, Child::Section(_)), current: c == me }
         })
         .collect();
     let mut breadcrumbs = Vec::new();
@@ -77,23 +71,12 @@ fn around(site: &Site, me: Child, section: usize) -> Around {
         Child::Page(_) => Some(section),
     };
     while let Some(i) = s {
-        breadcrumbs.push(Link {
-            title: site.sections[i].title.clone(),
-            url: url(&site.sections[i].path),
-        });
+        breadcrumbs.push(Link { title: site.sections[i].title.clone(), url: url(&site.sections[i].path) });
         s = site.sections[i].parent;
     }
-    breadcrumbs.push(Link {
-        title: "Home".into(),
-        url: String::new(),
-    });
+    breadcrumbs.push(Link { title: "Home".into(), url: String::new() });
     breadcrumbs.reverse();
-    Around {
-        sidebar,
-        prev,
-        next,
-        breadcrumbs,
-    }
+    Around { sidebar, prev, next, breadcrumbs }
 }
 
 pub(super) fn section_view(site: &Site, i: usize) -> SectionView {
@@ -136,10 +119,7 @@ pub(super) fn page_view(site: &Site, i: usize) -> PageView {
             sidebar: Vec::new(),
             prev: None,
             next: None,
-            breadcrumbs: vec![Link {
-                title: "Home".into(),
-                url: String::new(),
-            }],
+            breadcrumbs: vec![Link { title: "Home".into(), url: String::new() }],
         },
     };
     PageView {

@@ -87,12 +87,7 @@ pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site) -> Constrai
                 .iter()
                 .find(|pg| pg.path == path)
                 .map(|pg| pg.title.clone())
-                .or_else(|| {
-                    site.sections
-                        .iter()
-                        .find(|s| s.path == path)
-                        .map(|s| s.title.clone())
-                })
+                .or_else(|| site.sections.iter().find(|s| s.path == path).map(|s| s.title.clone()))
                 .unwrap_or_else(|| path.to_string());
             (format!("{path}/"), title)
         }
@@ -107,21 +102,13 @@ pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site) -> Constrai
         owner: text(&c.owner),
         raised: date(c.raised),
         due: date(c.due),
-        resolved: if c.open {
-            String::new()
-        } else {
-            date(c.resolved)
-        },
+        resolved: if c.open { String::new() } else { date(c.resolved) },
         impact: text(&c.impact),
         playbook_url,
         playbook_title,
         status: status.into(),
         overdue_days: c.overdue_days.unwrap_or(0),
-        escalated_to: c
-            .escalated_to
-            .as_deref()
-            .map(|to| escalation_target(to, p, c))
-            .unwrap_or_default(),
+        escalated_to: c.escalated_to.as_deref().map(|to| escalation_target(to, p, c)).unwrap_or_default(),
         status_text: status_text(c, site.as_of),
     }
 }
@@ -142,18 +129,12 @@ pub(super) fn pressing(p: &Pilot) -> Vec<&Constraint> {
 }
 
 pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
-    let open: Vec<ConstraintRow> = pressing(p)
-        .into_iter()
-        .map(|c| constraint_row(p, c, site))
-        .collect();
+    let open: Vec<ConstraintRow> = pressing(p).into_iter().map(|c| constraint_row(p, c, site)).collect();
     let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
     let stage_track = stage_track(p, config);
     let update_note = match (p.facts.last_update, p.facts.days_since_update) {
-        (Some(w), Some(d)) => format!(
-            "last update for the week of {w}, {} before the as-of date",
-            days(d)
-        ),
+        (Some(w), Some(d)) => format!("last update for the week of {w}, {} before the as-of date", days(d)),
         _ => "no weekly update recorded".into(),
     };
     PilotView {
@@ -174,18 +155,11 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
         update_note,
         production_ready: p.facts.production_ready,
         time_to_production: p.facts.time_to_production.map(days).unwrap_or_default(),
-        confidence_gap: p
-            .facts
-            .confidence_gap
-            .map(|g| format!("{g:+}"))
-            .unwrap_or_default(),
+        confidence_gap: p.facts.confidence_gap.map(|g| format!("{g:+}")).unwrap_or_default(),
         dimensions: dimensions(p),
         questions: questions(p, site),
         open,
-        resolved: resolved
-            .into_iter()
-            .map(|c| constraint_row(p, c, site))
-            .collect(),
+        resolved: resolved.into_iter().map(|c| constraint_row(p, c, site)).collect(),
         integration: p
             .integration
             .iter()
@@ -213,10 +187,7 @@ fn stage_track(p: &Pilot, config: &Config) -> Vec<StageStep> {
     let current = config.stage_index(&p.stage);
     let entered = |s: &str| p.stages.iter().find(|e| e.stage == s).map(|e| e.date);
     // For a pilot off the main path, the furthest main stage it entered.
-    let reached = config
-        .stages
-        .iter()
-        .rposition(|s| entered(s).is_some() && !OFF_PATH.contains(&s.as_str()));
+    let reached = config.stages.iter().rposition(|s| entered(s).is_some() && !OFF_PATH.contains(&s.as_str()));
     config
         .stages
         .iter()
@@ -236,11 +207,7 @@ fn stage_track(p: &Pilot, config: &Config) -> Vec<StageStep> {
             } else {
                 "todo"
             };
-            StageStep {
-                stage: s.clone(),
-                date: date(entered(s)),
-                state: state.into(),
-            }
+            StageStep { stage: s.clone(), date: date(entered(s)), state: state.into() }
         })
         .collect()
 }
@@ -280,8 +247,7 @@ fn dimensions(p: &Pilot) -> Vec<DimensionView> {
                             key: e.key.clone(),
                             text: e.text.clone(),
                             met: e.met,
-                            note_is_link: note.starts_with("https://")
-                                || note.starts_with("http://"),
+                            note_is_link: note.starts_with("https://") || note.starts_with("http://"),
                             note,
                             state: if e.met {
                                 "met"
@@ -300,11 +266,7 @@ fn dimensions(p: &Pilot) -> Vec<DimensionView> {
 }
 
 fn answer(question: &str, lines: Vec<String>, warn: bool) -> Answer {
-    Answer {
-        question: question.into(),
-        lines,
-        tone: if warn { "warn".into() } else { String::new() },
-    }
+    Answer { question: question.into(), lines, tone: if warn { "warn".into() } else { String::new() } }
 }
 
 /// The sponsor's four questions, answered from the record alone.
@@ -319,15 +281,9 @@ fn questions(p: &Pilot, site: &Site) -> Vec<Answer> {
     let mut out = Vec::new();
     match top {
         Some(c) => {
-            let mut lines = vec![format!(
-                "“{}” ({}), {}.",
-                c.title,
-                c.category,
-                status_text(c, site.as_of)
-            )];
+            let mut lines = vec![format!("“{}” ({}), {}.", c.title, c.category, status_text(c, site.as_of))];
             if open.len() > 1 {
-                let rest: Vec<String> =
-                    open[1..].iter().map(|c| format!("“{}”", c.title)).collect();
+                let rest: Vec<String> = open[1..].iter().map(|c| format!("“{}”", c.title)).collect();
                 lines.push(format!("Also open: {}.", rest.join(", ")));
             }
             out.push(answer(q1, lines, c.overdue_days.is_some()));
@@ -358,18 +314,9 @@ fn questions(p: &Pilot, site: &Site) -> Vec<Answer> {
                 .map(|d| format!("{} {}/{}", d.key, d.met, d.total))
                 .collect();
             let (line, warn) = if settled {
-                (
-                    format!(
-                        "None: the pilot is in {} and has no open constraint.",
-                        p.stage
-                    ),
-                    false,
-                )
+                (format!("None: the pilot is in {} and has no open constraint.", p.stage), false)
             } else if gaps.is_empty() {
-                (
-                    "None: no open constraint, and every readiness item is met.".to_string(),
-                    false,
-                )
+                ("None: no open constraint, and every readiness item is met.".to_string(), false)
             } else {
                 (
                     format!(
@@ -380,11 +327,7 @@ fn questions(p: &Pilot, site: &Site) -> Vec<Answer> {
                 )
             };
             out.push(answer(q1, vec![line], warn));
-            out.push(answer(
-                q2,
-                vec!["Nothing is waiting to be resolved.".into()],
-                false,
-            ));
+            out.push(answer(q2, vec!["Nothing is waiting to be resolved.".into()], false));
             let line = match p.target {
                 Some(t) => format!("No logged constraint threatens the target date {t}."),
                 None => "No target date is set.".into(),
@@ -408,13 +351,13 @@ fn target_answer(q: &str, p: &Pilot, c: &Constraint) -> Answer {
     }
     match (p.target, c.due) {
         (Some(t), Some(due)) if due > t => {
-            lines.push(format!("Its due date {due} is after the target date {t}: the target cannot hold unless it is resolved sooner."));
+            lines.push(format!(
+                "Its due date {due} is after the target date {t}: the target cannot hold unless it is resolved sooner."
+            ));
             warn = true;
         }
         (Some(t), _) if c.overdue_days.is_some() => {
-            lines.push(format!(
-                "The target date is {t}, and this constraint is already past due."
-            ));
+            lines.push(format!("The target date is {t}, and this constraint is already past due."));
             warn = true;
         }
         (Some(t), _) => lines.push(format!("The target date is {t}.")),
@@ -468,14 +411,7 @@ fn timeline(p: &Pilot) -> Vec<TimelineRow> {
     };
     let mut rows: Vec<(crate::date::Date, u8, TimelineRow)> = Vec::new();
     for s in &p.stages {
-        rows.push((
-            s.date,
-            0,
-            TimelineRow {
-                stage: s.stage.clone(),
-                ..empty(s.date.to_string(), "stage")
-            },
-        ));
+        rows.push((s.date, 0, TimelineRow { stage: s.stage.clone(), ..empty(s.date.to_string(), "stage") }));
     }
     for u in &p.updates {
         let (leader, team) = u.confidence.map_or((0, 0), |c| (c.leader, c.team));

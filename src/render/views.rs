@@ -63,6 +63,40 @@ pub struct HomeView {
     pub gaps: Vec<GapRow>,
     pub recent: Vec<RecentRow>,
     pub empty: bool,
+    /// On the home page: the charts most leaders want; on the portfolio
+    /// page: all of them.
+    pub charts: Vec<ChartView>,
+    /// Stale pilots left out of `stale` to keep the list short.
+    pub stale_more: usize,
+}
+
+/// A chart file with the same numbers as a table.
+#[derive(Serialize, Clone)]
+pub struct ChartView {
+    /// Anchor id on the page (`stage-funnel`).
+    pub id: String,
+    /// The SVG file, relative to the site root.
+    pub file: String,
+    pub title: String,
+    /// What the chart shows, in words (also the image's alt text).
+    pub desc: String,
+    pub table: TableView,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TableView {
+    pub caption: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<TableCell>>,
+    /// A sentence under the table, or empty.
+    pub note: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TableCell {
+    pub text: String,
+    /// A link relative to the site root, or empty.
+    pub url: String,
 }
 
 #[derive(Serialize)]

@@ -68,12 +68,7 @@ pub fn parse_diagnostics(stderr: &str) -> Vec<Diag> {
         if !is_diag_header(header) {
             continue;
         }
-        let mut d = Diag {
-            header: header.to_string(),
-            snippet: Vec::new(),
-            help: None,
-            notes: Vec::new(),
-        };
+        let mut d = Diag { header: header.to_string(), snippet: Vec::new(), help: None, notes: Vec::new() };
         for l in lines {
             if let Some((_, h)) = l.split_once(" = help: ") {
                 d.help = Some(h.to_string());
@@ -94,9 +89,7 @@ pub fn parse_diagnostics(stderr: &str) -> Vec<Diag> {
 fn is_diag_header(line: &str) -> bool {
     // path:LINE:COL: error: ...
     let mut parts = line.splitn(4, ':');
-    let (Some(path), Some(l), Some(c), Some(rest)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(path), Some(l), Some(c), Some(rest)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     !path.is_empty()
@@ -135,11 +128,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_pilotdeck"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pilotdeck")).args(args).env("NO_COLOR", "1").output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -149,13 +138,8 @@ where
 
 /// `pilotdeck --root DIR build --as-of 2026-03-20 EXTRA...`
 pub fn build(root: &Path, extra: &[&str]) -> Run {
-    let mut args: Vec<std::ffi::OsString> = vec![
-        "--root".into(),
-        root.into(),
-        "build".into(),
-        "--as-of".into(),
-        AS_OF.into(),
-    ];
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["--root".into(), root.into(), "build".into(), "--as-of".into(), AS_OF.into()];
     args.extend(extra.iter().map(Into::into));
     pilotdeck(args)
 }
@@ -163,11 +147,7 @@ pub fn build(root: &Path, extra: &[&str]) -> Run {
 /// Builds and fails the test, with everything printed, unless it succeeded.
 pub fn build_ok(root: &Path, extra: &[&str]) -> Run {
     let run = build(root, extra);
-    assert_eq!(
-        run.code, 0,
-        "build should succeed\n--- stderr ---\n{}\n--- stdout ---\n{}",
-        run.stderr, run.stdout
-    );
+    assert_eq!(run.code, 0, "build should succeed\n--- stderr ---\n{}\n--- stdout ---\n{}", run.stderr, run.stdout);
     run
 }
 
@@ -179,20 +159,13 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             walk(base, &p, out);
         } else {
-            let rel = p
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
             out.insert(rel, fs::read(&p).unwrap());
         }
     }
