@@ -56,6 +56,8 @@ pub struct Config {
     pub rubric: Vec<Dimension>,
     pub theme: Option<String>,
     pub lessons_heading: String,
+    /// A constraint category that hit at least this many pilots recurs.
+    pub recurring_pilots: usize,
 }
 
 impl Default for Config {
@@ -71,6 +73,7 @@ impl Default for Config {
             rubric: default_rubric(),
             theme: None,
             lessons_heading: "Lessons learned".into(),
+            recurring_pilots: 2,
         }
     }
 }
@@ -150,6 +153,7 @@ struct RawConfig {
     rubric: Option<Entries<Spanned<RawDimension>>>,
     theme: Option<String>,
     lessons_heading: Option<String>,
+    recurring_pilots: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -237,6 +241,16 @@ impl Validator<'_> {
         c.theme = raw.theme;
         if let Some(h) = raw.lessons_heading {
             c.lessons_heading = h;
+        }
+        if let Some(n) = raw.recurring_pilots {
+            match usize::try_from(n.value) {
+                Ok(v) if v >= 1 => c.recurring_pilots = v,
+                _ => self.error(
+                    n.span,
+                    "`recurring_pilots` must be 1 or more",
+                    "the number of pilots a category must hit to count as recurring, such as 2",
+                ),
+            }
         }
     }
 

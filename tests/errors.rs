@@ -496,14 +496,14 @@ fn constraints_without_owner_or_due() {
                 "content/pilots/a.md:9:1: error: constraint `budget` has no due date",
                 Some("add `due = 2026-03-15`: escalation counts from this date")
             ),
-            (
-                "content/pilots/a.md:14:1: error: constraint `staff` has no owner",
-                Some("add `owner = \"...\"`: who resolves it")
-            ),
         ],
         "\n{}",
         run.stderr
     );
+    // A constraint without an owner is a warning: the library shows it as
+    // unowned rather than stopping the build.
+    // (the other warning: the pilot has no weekly update)
+    assert!(run.stderr.contains("\n2 warnings (run `pilotdeck check` to see them)\n"), "{}", run.stderr);
 }
 
 #[test]

@@ -39,17 +39,22 @@ fn owners(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Every constraint needs an owner and a due date.
+/// Every constraint needs a due date (escalation counts from it): an error.
+/// One without an owner still builds, so that the library shows it as
+/// unowned, but is a warning.
 fn constraints(site: &Site, out: &mut Vec<Diagnostic>) {
     for p in &site.pilots {
         for c in &p.constraints {
-            let (missing, hint) = match (c.owner.is_none(), c.due.is_none()) {
-                (true, true) => ("no owner and no due date", "add `owner = \"...\"` and `due = 2026-03-15`"),
-                (true, false) => ("no owner", "add `owner = \"...\"`: who resolves it"),
-                (false, true) => ("no due date", "add `due = 2026-03-15`: escalation counts from this date"),
+            let d = match (c.owner.is_none(), c.due.is_none()) {
+                (true, true) => Diagnostic::error(c.loc, format!("constraint `{}` has no owner and no due date", c.id))
+                    .hint("add `owner = \"...\"` and `due = 2026-03-15`"),
+                (false, true) => Diagnostic::error(c.loc, format!("constraint `{}` has no due date", c.id))
+                    .hint("add `due = 2026-03-15`: escalation counts from this date"),
+                (true, false) => Diagnostic::warning(c.loc, format!("constraint `{}` has no owner", c.id))
+                    .hint("add `owner = \"...\"`: who resolves it"),
                 (false, false) => continue,
             };
-            out.push(Diagnostic::error(c.loc, format!("constraint `{}` has {missing}", c.id)).hint(hint));
+            out.push(d);
         }
     }
 }

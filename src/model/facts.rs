@@ -154,7 +154,7 @@ pub(super) fn portfolio(pilots: &[Pilot], config: &Config, _as_of: Date) -> Port
 pub(super) fn people(pilots: &[Pilot]) -> Vec<Person> {
     let mut people: std::collections::BTreeMap<String, Person> = Default::default();
     let mut entry = |name: &str| -> String {
-        let key = name.trim().to_lowercase();
+        let key = super::person_key(name);
         people.entry(key.clone()).or_insert_with(|| Person {
             name: name.trim().to_string(),
             slug: slug(name),
@@ -189,6 +189,19 @@ pub(super) fn people(pilots: &[Pilot]) -> Vec<Person> {
         }
     }
     let mut out: Vec<Person> = people.into_values().collect();
-    out.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.name.cmp(&b.name)));
+    out.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    // Two names with one slug ("Ana Lee", "Ana-Lee"): the second gets `-2`.
+    let mut seen = std::collections::BTreeSet::new();
+    for p in &mut out {
+        if p.slug.is_empty() {
+            p.slug = "person".into();
+        }
+        let base = p.slug.clone();
+        let mut n = 1;
+        while !seen.insert(p.slug.clone()) {
+            n += 1;
+            p.slug = format!("{base}-{n}");
+        }
+    }
     out
 }

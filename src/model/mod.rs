@@ -38,6 +38,8 @@ pub struct Site {
     /// People named as owner, champion or sponsor of a pilot or owner of a
     /// constraint, sorted by slug.
     pub people: Vec<Person>,
+    /// Trimmed, lowercased name -> index into `people`.
+    pub people_index: std::collections::BTreeMap<String, usize>,
     pub portfolio: Portfolio,
     /// Files to copy from `content/`: source and output path.
     pub assets: Vec<(PathBuf, String)>,
@@ -245,6 +247,7 @@ pub fn build(loaded: &Loaded, config: &Config, opts: &BuildOptions) -> (Site, Ve
     let tree = pages::build(&page_docs, &loaded.sources, config, opts, &mut diags);
     let assets = pages::assets(&loaded.assets);
     let people = facts::people(&pilots);
+    let people_index = people.iter().enumerate().map(|(i, p)| (person_key(&p.name), i)).collect();
     let portfolio = facts::portfolio(&pilots, config, opts.as_of);
     let site = Site {
         as_of: opts.as_of,
@@ -254,8 +257,21 @@ pub fn build(loaded: &Loaded, config: &Config, opts: &BuildOptions) -> (Site, Ve
         roots: tree.roots,
         pages: tree.pages,
         people,
+        people_index,
         portfolio,
         assets,
     };
     (site, diags)
+}
+
+/// How names are matched: trimmed and lowercased.
+pub fn person_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+impl Site {
+    /// The person a name refers to, matched case-insensitively.
+    pub fn person(&self, name: &str) -> Option<&Person> {
+        self.people_index.get(&person_key(name)).map(|&i| &self.people[i])
+    }
 }

@@ -73,7 +73,7 @@ pub(super) fn view(site: &Site, config: &Config, limit: usize, charts: Vec<Chart
         .pilots
         .iter()
         .flat_map(|p| {
-            p.constraints.iter().filter(|c| c.overdue_days.is_some()).map(move |c| constraint_row(p, c, site))
+            p.constraints.iter().filter(|c| c.overdue_days.is_some()).map(move |c| constraint_row(p, c, site, config))
         })
         .collect();
     overdue.sort_by(|a, b| b.overdue_days.cmp(&a.overdue_days).then(a.pilot.id.cmp(&b.pilot.id)).then(a.id.cmp(&b.id)));

@@ -2,7 +2,9 @@
 //! Tera templates of the theme, and returns the whole site as an
 //! [`Output`]. Sees the model and the theme, never the files on disk.
 
+mod exports;
 mod home;
+mod library;
 mod nav;
 mod pilot;
 pub mod portfolio;
@@ -79,6 +81,20 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Tem
     let board = home::view(site, config, 50, charts);
     pages.emit(&mut out, target("portfolio.html", "portfolio", "Portfolio", "portfolio/"), &board)?;
     pages.emit(&mut out, target("pilots.html", "pilots", "Pilots", "pilots/"), &home::pilots_view(site, config))?;
+    let library = library::library_view(site, config);
+    pages.emit(&mut out, target("constraints.html", "constraints", "Constraint library", "constraints/"), &library)?;
+    pages.emit(&mut out, target("owners.html", "owners", "Owners", "owners/"), &library::people_view(site))?;
+    for person in &site.people {
+        let view = PersonCtx { person: library::person_view(site, config, person) };
+        pages.emit(
+            &mut out,
+            target("owner.html", &format!("owners/{}", person.slug), &person.name, "owners/"),
+            &view,
+        )?;
+    }
+    out.add("constraints.csv", exports::csv(site, config));
+    out.add("portfolio.json", exports::json(site, config));
+    out.add("feed.xml", exports::feed(site, config));
     for p in &site.pilots {
         let view = PilotCtx { pilot: pilot::view(p, site, config) };
         pages.emit(&mut out, target("pilot.html", &format!("pilots/{}", p.id), &p.title, "pilots/"), &view)?;
@@ -92,7 +108,8 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Tem
     }
     for (i, p) in site.pages.iter().enumerate() {
         let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
-        let view = PageCtx { page: nav::page_view(site, i) };
+        let addressed = library::open_in(site, config, &p.addresses, 20);
+        let view = PageCtx { page: nav::page_view(site, i, addressed) };
         pages.emit(&mut out, target("page.html", &p.path, &p.title, &top), &view)?;
     }
     let not_found = Ctx {
@@ -155,6 +172,11 @@ struct PilotCtx {
 }
 
 #[derive(Serialize)]
+struct PersonCtx {
+    person: views::PersonView,
+}
+
+#[derive(Serialize)]
 struct SectionCtx {
     section: views::SectionView,
 }
@@ -177,6 +199,8 @@ fn site_view(site: &Site, config: &Config) -> SiteView {
         Link { title: "Home".into(), url: String::new() },
         Link { title: "Portfolio".into(), url: "portfolio/".into() },
         Link { title: "Pilots".into(), url: "pilots/".into() },
+        Link { title: "Constraints".into(), url: "constraints/".into() },
+        Link { title: "Owners".into(), url: "owners/".into() },
     ];
     for &i in &site.roots {
         let s = &site.sections[i];
@@ -184,7 +208,13 @@ fn site_view(site: &Site, config: &Config) -> SiteView {
             nav.push(Link { title: s.title.clone(), url: format!("{}/", s.path) });
         }
     }
-    SiteView { title: config.title.clone(), base_url: config.base_url.clone(), as_of: site.as_of.to_string(), nav }
+    SiteView {
+        title: config.title.clone(),
+        base_url: config.base_url.clone(),
+        as_of: site.as_of.to_string(),
+        nav,
+        ladder: config.escalation.iter().map(|r| r.after_days.to_string()).collect::<Vec<_>>().join(","),
+    }
 }
 
 /// The path part of the base URL, with slashes at both ends (`/ai/`).
@@ -199,7 +229,9 @@ fn base_path(base_url: &str) -> String {
 }
 
 fn sitemap(site: &Site, config: &Config) -> String {
-    let mut paths = vec![String::new(), "pilots/".to_string(), "portfolio/".to_string()];
+    let mut paths: Vec<String> =
+        ["", "pilots/", "portfolio/", "constraints/", "owners/"].iter().map(|p| p.to_string()).collect();
+    paths.extend(site.people.iter().map(|p| format!("owners/{}/", p.slug)));
     paths.extend(site.pilots.iter().map(|p| format!("pilots/{}/", p.id)));
     paths.extend(site.sections.iter().filter(|s| s.path != "pilots").map(|s| format!("{}/", s.path)));
     paths.extend(site.pages.iter().map(|p| format!("{}/", p.path)));

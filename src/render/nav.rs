@@ -111,7 +111,9 @@ pub(super) fn section_view(site: &Site, i: usize) -> SectionView {
     }
 }
 
-pub(super) fn page_view(site: &Site, i: usize) -> PageView {
+/// `constraints`: the open constraints in the categories the page addresses,
+/// and how many more there are.
+pub(super) fn page_view(site: &Site, i: usize, constraints: (Vec<ConstraintRow>, usize)) -> PageView {
     let p = &site.pages[i];
     let a = match p.section {
         Some(s) => around(site, Child::Page(i), s),
@@ -123,6 +125,9 @@ pub(super) fn page_view(site: &Site, i: usize) -> PageView {
         },
     };
     PageView {
+        constraints: constraints.0,
+        constraints_more: constraints.1,
+        addresses: p.addresses.clone(),
         title: p.title.clone(),
         description: p.description.clone().unwrap_or_default(),
         body_html: p.body.html.clone(),

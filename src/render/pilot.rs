@@ -71,7 +71,7 @@ fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
     }
 }
 
-pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site) -> ConstraintRow {
+pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site, config: &Config) -> ConstraintRow {
     let status = if c.overdue_days.is_some() {
         "overdue"
     } else if c.open {
@@ -110,6 +110,16 @@ pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site) -> Constrai
         overdue_days: c.overdue_days.unwrap_or(0),
         escalated_to: c.escalated_to.as_deref().map(|to| escalation_target(to, p, c)).unwrap_or_default(),
         status_text: status_text(c, site.as_of),
+        anchor: format!("{}--{}", p.id, c.id),
+        library_url: format!("constraints/#{}--{}", p.id, c.id),
+        days_to_resolve: c.days_to_resolve.map(|d| d.to_string()).unwrap_or_default(),
+        owner_url: c
+            .owner
+            .as_deref()
+            .and_then(|o| site.person(o))
+            .map(|person| format!("owners/{}/", person.slug))
+            .unwrap_or_default(),
+        rung_targets: config.escalation.iter().map(|r| escalation_target(&r.to, p, c)).collect::<Vec<_>>().join("|"),
     }
 }
 
@@ -129,7 +139,7 @@ pub(super) fn pressing(p: &Pilot) -> Vec<&Constraint> {
 }
 
 pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
-    let open: Vec<ConstraintRow> = pressing(p).into_iter().map(|c| constraint_row(p, c, site)).collect();
+    let open: Vec<ConstraintRow> = pressing(p).into_iter().map(|c| constraint_row(p, c, site, config)).collect();
     let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
     let stage_track = stage_track(p, config);
@@ -159,7 +169,7 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
         dimensions: dimensions(p),
         questions: questions(p, site),
         open,
-        resolved: resolved.into_iter().map(|c| constraint_row(p, c, site)).collect(),
+        resolved: resolved.into_iter().map(|c| constraint_row(p, c, site, config)).collect(),
         integration: p
             .integration
             .iter()

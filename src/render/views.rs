@@ -14,6 +14,9 @@ pub struct SiteView {
     pub as_of: String,
     /// Top navigation: home, pilots, then each top-level section.
     pub nav: Vec<Link>,
+    /// The escalation ladder's `after_days`, comma-separated, for the live
+    /// as-of script.
+    pub ladder: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -166,6 +169,88 @@ pub struct ConstraintRow {
     /// Human words for the status: "overdue by 12 days", "due in 3 days",
     /// "due today", "resolved 2026-03-20 after 19 days".
     pub status_text: String,
+    /// Anchor of its entry in the constraint library (`PILOT--ID`).
+    pub anchor: String,
+    /// Its entry in the library, relative to the root.
+    pub library_url: String,
+    /// Days from raised to resolved, or empty.
+    pub days_to_resolve: String,
+    /// The owner's page, relative to the root, or empty.
+    pub owner_url: String,
+    /// For the live as-of script: the escalation target of each rung, in
+    /// ladder order, joined by `|` ("owner (Dana)|sponsor (Maria)|leadership").
+    pub rung_targets: String,
+}
+
+#[derive(Serialize)]
+pub struct LibraryView {
+    pub total: usize,
+    pub open: usize,
+    pub overdue: usize,
+    pub resolved: usize,
+    pub escalated: Vec<RungRow>,
+    /// Ladder for the live as-of script: `0,7,21`.
+    pub ladder_days: String,
+    pub overdue_rows: Vec<ConstraintRow>,
+    pub open_rows: Vec<ConstraintRow>,
+    pub resolved_rows: Vec<ConstraintRow>,
+    pub categories: Vec<CategoryView>,
+    /// Categories open or resolved in more than one pilot, most pilots first.
+    pub recurring: Vec<CategoryView>,
+    pub by_owner: Vec<GroupRow>,
+    pub by_pilot: Vec<GroupRow>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct CategoryView {
+    pub name: String,
+    pub open: usize,
+    pub overdue: usize,
+    pub resolved: usize,
+    /// Pilots with at least one constraint in the category.
+    pub pilots: usize,
+    /// Median days from raised to resolved, or "—".
+    pub median_days_to_resolve: String,
+    /// Playbook pages whose `addresses` names the category.
+    pub playbook: Vec<Link>,
+    pub recurring: bool,
+}
+
+/// One line of a grouped summary: an owner or a pilot and its counts.
+#[derive(Serialize)]
+pub struct GroupRow {
+    pub title: String,
+    pub url: String,
+    pub open: usize,
+    pub overdue: usize,
+    pub resolved: usize,
+}
+
+#[derive(Serialize)]
+pub struct PeopleView {
+    pub people: Vec<PersonRow>,
+}
+
+#[derive(Serialize)]
+pub struct PersonRow {
+    pub name: String,
+    pub url: String,
+    pub owns: usize,
+    pub champions: usize,
+    pub sponsors: usize,
+    pub open: usize,
+    pub overdue: usize,
+}
+
+#[derive(Serialize)]
+pub struct PersonView {
+    pub name: String,
+    pub owns: Vec<PilotLink>,
+    pub champions: Vec<PilotLink>,
+    pub sponsors: Vec<PilotLink>,
+    pub open: Vec<ConstraintRow>,
+    pub resolved: Vec<ConstraintRow>,
+    pub ladder_days: String,
 }
 
 #[derive(Serialize)]
@@ -321,6 +406,10 @@ pub struct ChildLink {
 
 #[derive(Serialize)]
 pub struct PageView {
+    /// Open constraints in the categories the page addresses (at most 20).
+    pub constraints: Vec<ConstraintRow>,
+    pub constraints_more: usize,
+    pub addresses: Vec<String>,
     pub title: String,
     pub description: String,
     pub body_html: String,

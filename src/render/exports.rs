@@ -1,0 +1,308 @@
+//! Data exports: the constraint library as CSV (RFC 4180), the whole
+//! portfolio as JSON, and an Atom feed of weekly updates and escalations.
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::model::{Constraint, Pilot, Site};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Version of the `portfolio.json` format; raised when a field changes
+/// meaning or disappears (new fields keep the version).
+pub const JSON_VERSION: u32 = 1;
+
+/// Most entries in the feed, newest first.
+pub const FEED_ENTRIES: usize = 200;
+
+fn date(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn status(c: &Constraint) -> &'static str {
+    match (c.overdue_days, c.open) {
+        (Some(_), _) => "overdue",
+        (None, true) => "open",
+        (None, false) => "resolved",
+    }
+}
+
+/// Every constraint, in library order (overdue, open, resolved).
+fn library(site: &Site) -> Vec<(&Pilot, &Constraint)> {
+    let mut rows: Vec<(&Pilot, &Constraint)> =
+        site.pilots.iter().flat_map(|p| p.constraints.iter().map(move |c| (p, c))).collect();
+    rows.sort_by(|(pa, a), (pb, b)| {
+        let rank = |c: &Constraint| (c.overdue_days.is_none(), !c.open);
+        rank(a).cmp(&rank(b)).then(b.overdue_days.cmp(&a.overdue_days)).then(pa.id.cmp(&pb.id)).then(a.id.cmp(&b.id))
+    });
+    rows
+}
+
+fn csv_field(out: &mut String, value: &str) {
+    if value.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// `constraints.csv`: a UTF-8 byte order mark (so spreadsheets read the
+/// encoding right), a header, one row per constraint, CRLF line ends.
+pub fn csv(site: &Site, config: &Config) -> String {
+    let header = [
+        "pilot",
+        "pilot_title",
+        "pilot_stage",
+        "id",
+        "title",
+        "category",
+        "owner",
+        "raised",
+        "due",
+        "resolved",
+        "status",
+        "overdue_days",
+        "rung",
+        "days_to_resolve",
+        "impact",
+        "playbook",
+    ];
+    let mut out = String::from("\u{feff}");
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for (p, c) in library(site) {
+        let fields = [
+            p.id.clone(),
+            p.title.clone(),
+            p.stage.clone(),
+            c.id.clone(),
+            c.title.clone(),
+            c.category.clone(),
+            c.owner.clone().unwrap_or_default(),
+            date(c.raised),
+            date(c.due),
+            if c.open { String::new() } else { date(c.resolved) },
+            status(c).to_string(),
+            c.overdue_days.map(|d| d.to_string()).unwrap_or_default(),
+            c.rung.map(|r| config.escalation[r].to.clone()).unwrap_or_default(),
+            c.days_to_resolve.map(|d| d.to_string()).unwrap_or_default(),
+            c.impact.clone().unwrap_or_default(),
+            c.playbook.clone().unwrap_or_default(),
+        ];
+        for (i, f) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            csv_field(&mut out, f);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    version: u32,
+    generator: String,
+    as_of: Date,
+    title: &'a str,
+    base_url: &'a str,
+    stages: &'a [String],
+    categories: &'a [String],
+    ladder: &'a [crate::config::Rung],
+    rubric: &'a [crate::config::Dimension],
+    portfolio: &'a crate::model::Portfolio,
+    pilots: Vec<JsonPilot<'a>>,
+    constraints: Vec<JsonConstraint<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPilot<'a> {
+    id: &'a str,
+    url: String,
+    title: &'a str,
+    summary: &'a Option<String>,
+    stage: &'a str,
+    function: &'a Option<String>,
+    owner: &'a Option<String>,
+    champion: &'a Option<String>,
+    sponsor: &'a Option<String>,
+    started: Option<Date>,
+    target: Option<Date>,
+    success: &'a Option<String>,
+    tags: &'a [String],
+    stages: &'a [crate::model::StageEntry],
+    readiness: &'a [crate::model::Readiness],
+    integration: &'a [crate::model::Integration],
+    /// Ids of its constraints, in `constraints`.
+    constraints: Vec<&'a str>,
+    updates: &'a [crate::model::Update],
+    facts: &'a crate::model::PilotFacts,
+}
+
+#[derive(Serialize)]
+struct JsonConstraint<'a> {
+    pilot: &'a str,
+    status: &'static str,
+    rung_to: Option<&'a str>,
+    #[serde(flatten)]
+    constraint: &'a Constraint,
+}
+
+/// `portfolio.json`: every pilot with its record and derived facts, every
+/// constraint, the as-of date, the rubric and the ladder.
+pub fn json(site: &Site, config: &Config) -> String {
+    let base = config.base_url.trim_end_matches('/');
+    let doc = Json {
+        version: JSON_VERSION,
+        generator: format!("pilotdeck {}", env!("CARGO_PKG_VERSION")),
+        as_of: site.as_of,
+        title: &config.title,
+        base_url: &config.base_url,
+        stages: &config.stages,
+        categories: &config.categories,
+        ladder: &config.escalation,
+        rubric: &config.rubric,
+        portfolio: &site.portfolio,
+        pilots: site
+            .pilots
+            .iter()
+            .map(|p| JsonPilot {
+                id: &p.id,
+                url: format!("{base}/pilots/{}/", p.id),
+                title: &p.title,
+                summary: &p.summary,
+                stage: &p.stage,
+                function: &p.function,
+                owner: &p.owner,
+                champion: &p.champion,
+                sponsor: &p.sponsor,
+                started: p.started,
+                target: p.target,
+                success: &p.success,
+                tags: &p.tags,
+                stages: &p.stages,
+                readiness: &p.readiness,
+                integration: &p.integration,
+                constraints: p.constraints.iter().map(|c| c.id.as_str()).collect(),
+                updates: &p.updates,
+                facts: &p.facts,
+            })
+            .collect(),
+        constraints: library(site)
+            .into_iter()
+            .map(|(p, c)| JsonConstraint {
+                pilot: &p.id,
+                status: status(c),
+                rung_to: c.rung.map(|r| config.escalation[r].to.as_str()),
+                constraint: c,
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+struct Entry {
+    id: String,
+    date: Date,
+    title: String,
+    link: String,
+    summary: String,
+}
+
+/// `feed.xml`: weekly updates, and escalations (each rung a constraint has
+/// crossed by the as-of date, dated the day it crossed), newest first.
+pub fn feed(site: &Site, config: &Config) -> String {
+    let base =
+        if config.base_url.is_empty() { String::new() } else { format!("{}/", config.base_url.trim_end_matches('/')) };
+    let mut entries = Vec::new();
+    for p in &site.pilots {
+        for u in p.updates.iter().filter(|u| u.week <= site.as_of) {
+            let mut summary = String::new();
+            for (label, v) in
+                [("Completed", &u.completed), ("Blocker", &u.blocker), ("Risk", &u.risk), ("Escalation", &u.escalation)]
+            {
+                if let Some(v) = v.as_ref().filter(|v| !v.trim().is_empty()) {
+                    let _ = writeln!(summary, "{label}: {v}");
+                }
+            }
+            if let Some(c) = u.confidence {
+                let _ = writeln!(summary, "Confidence: leader {}/5, team {}/5", c.leader, c.team);
+            }
+            entries.push(Entry {
+                id: format!("urn:pilotdeck:{}:update:{}", p.id, u.week),
+                date: u.week,
+                title: format!("{}: update for the week of {}", p.title, u.week),
+                link: format!("{base}pilots/{}/", p.id),
+                summary: summary.trim_end().to_string(),
+            });
+        }
+        for c in &p.constraints {
+            let (Some(due), Some(top)) = (c.due, c.rung) else { continue };
+            for (i, rung) in config.escalation.iter().enumerate().take(top + 1) {
+                let crossed = due.plus_days(rung.after_days.max(1) as i32);
+                entries.push(Entry {
+                    id: format!("urn:pilotdeck:{}:constraint:{}:rung:{}", p.id, c.id, i),
+                    date: crossed,
+                    title: format!("Escalated to {}: {} ({})", rung.to, c.title, p.title),
+                    link: format!("{base}constraints/#{}--{}", p.id, c.id),
+                    summary: format!(
+                        "“{}” was due {due} and is still open; {} days past due it escalates to {}. Owner: {}.",
+                        c.title,
+                        rung.after_days,
+                        rung.to,
+                        c.owner.as_deref().unwrap_or("nobody named")
+                    ),
+                });
+            }
+        }
+    }
+    entries.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    entries.truncate(FEED_ENTRIES);
+    let updated = entries.first().map_or(site.as_of, |e| e.date);
+    let mut out =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let _ = writeln!(
+        out,
+        "  <id>{}</id>",
+        xml(&if base.is_empty() { "urn:pilotdeck:feed".to_string() } else { base.clone() })
+    );
+    let _ = writeln!(out, "  <title>{} — updates and escalations</title>", xml(&config.title));
+    let _ = writeln!(out, "  <updated>{updated}T00:00:00Z</updated>");
+    let _ = writeln!(out, "  <author><name>{}</name></author>", xml(&config.title));
+    let _ = writeln!(out, "  <link rel=\"self\" href=\"{}feed.xml\"/>", xml(&base));
+    let _ = writeln!(out, "  <link rel=\"alternate\" href=\"{}\"/>", xml(if base.is_empty() { "./" } else { &base }));
+    let _ = writeln!(out, "  <generator>pilotdeck</generator>");
+    for e in entries {
+        let _ = writeln!(out, "  <entry>");
+        let _ = writeln!(out, "    <id>{}</id>", xml(&e.id));
+        let _ = writeln!(out, "    <title>{}</title>", xml(&e.title));
+        let _ = writeln!(out, "    <updated>{}T00:00:00Z</updated>", e.date);
+        let _ = writeln!(out, "    <link rel=\"alternate\" href=\"{}\"/>", xml(&e.link));
+        let _ = writeln!(out, "    <summary>{}</summary>", xml(&e.summary));
+        let _ = writeln!(out, "  </entry>");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        let mut s = String::new();
+        csv_field(&mut s, "plain");
+        s.push(',');
+        csv_field(&mut s, "a, \"b\"\nc");
+        assert_eq!(s, "plain,\"a, \"\"b\"\"\nc\"");
+    }
+}

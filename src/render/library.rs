@@ -1,0 +1,207 @@
+//! The constraint library and the people pages: every constraint of every
+//! pilot, overdue first, grouped by category, owner and pilot; and every
+//! named person with what they own.
+
+use super::pilot::{constraint_row, link};
+use super::views::*;
+use crate::config::Config;
+use crate::model::{Constraint, Person, Pilot, Site};
+
+/// Every constraint with its pilot.
+fn all(site: &Site) -> impl Iterator<Item = (&Pilot, &Constraint)> {
+    site.pilots.iter().flat_map(|p| p.constraints.iter().map(move |c| (p, c)))
+}
+
+/// Overdue (most days first), then open by due date, then resolved (latest first).
+fn order(a: &(&Pilot, &Constraint), b: &(&Pilot, &Constraint)) -> std::cmp::Ordering {
+    let rank = |c: &Constraint| match (c.overdue_days, c.open) {
+        (Some(_), _) => 0,
+        (None, true) => 1,
+        (None, false) => 2,
+    };
+    let (pa, ca) = a;
+    let (pb, cb) = b;
+    rank(ca)
+        .cmp(&rank(cb))
+        .then(cb.overdue_days.cmp(&ca.overdue_days))
+        .then(ca.due.is_none().cmp(&cb.due.is_none()))
+        .then(if ca.open { ca.due.cmp(&cb.due) } else { cb.resolved.cmp(&ca.resolved) })
+        .then(pa.id.cmp(&pb.id))
+        .then(ca.id.cmp(&cb.id))
+}
+
+/// Open constraints in any of `categories`, most pressing first: at most
+/// `limit` rows, and how many more there are.
+pub(super) fn open_in(
+    site: &Site,
+    config: &Config,
+    categories: &[String],
+    limit: usize,
+) -> (Vec<ConstraintRow>, usize) {
+    if categories.is_empty() {
+        return (Vec::new(), 0);
+    }
+    let mut found: Vec<(&Pilot, &Constraint)> =
+        all(site).filter(|(_, c)| c.open && categories.contains(&c.category)).collect();
+    found.sort_by(order);
+    let more = found.len().saturating_sub(limit);
+    (found.into_iter().take(limit).map(|(p, c)| constraint_row(p, c, site, config)).collect(), more)
+}
+
+fn ladder_days(config: &Config) -> String {
+    config.escalation.iter().map(|r| r.after_days.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn median(mut v: Vec<i64>) -> Option<f64> {
+    v.sort_unstable();
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(v[n / 2] as f64),
+        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
+    }
+}
+
+/// Per category: counts, pilots hit, median days to resolve, playbook pages.
+pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
+    config
+        .categories
+        .iter()
+        .map(|cat| {
+            let mine: Vec<(&Pilot, &Constraint)> = all(site).filter(|(_, c)| &c.category == cat).collect();
+            let mut pilots: Vec<&str> = mine.iter().map(|(p, _)| p.id.as_str()).collect();
+            pilots.dedup();
+            let days: Vec<i64> = mine.iter().filter_map(|(_, c)| c.days_to_resolve).collect();
+            let playbook = site
+                .pages
+                .iter()
+                .filter(|pg| pg.addresses.contains(cat))
+                .map(|pg| Link { title: pg.title.clone(), url: format!("{}/", pg.path) })
+                .collect();
+            CategoryView {
+                name: cat.clone(),
+                open: mine.iter().filter(|(_, c)| c.open).count(),
+                overdue: mine.iter().filter(|(_, c)| c.overdue_days.is_some()).count(),
+                resolved: mine.iter().filter(|(_, c)| !c.open).count(),
+                pilots: pilots.len(),
+                median_days_to_resolve: median(days).map_or("—".into(), |m| {
+                    if m.fract() == 0.0 {
+                        format!("{m:.0}")
+                    } else {
+                        format!("{m:.1}")
+                    }
+                }),
+                playbook,
+                recurring: pilots.len() >= config.recurring_pilots,
+            }
+        })
+        .collect()
+}
+
+pub(super) fn library_view(site: &Site, config: &Config) -> LibraryView {
+    let mut rows: Vec<(&Pilot, &Constraint)> = all(site).collect();
+    rows.sort_by(order);
+    let mut overdue_rows = Vec::new();
+    let mut open_rows = Vec::new();
+    let mut resolved_rows = Vec::new();
+    for (p, c) in &rows {
+        let row = constraint_row(p, c, site, config);
+        match (c.overdue_days, c.open) {
+            (Some(_), _) => overdue_rows.push(row),
+            (None, true) => open_rows.push(row),
+            (None, false) => resolved_rows.push(row),
+        }
+    }
+    let categories = categories(site, config);
+    let mut recurring: Vec<CategoryView> = categories.iter().filter(|c| c.recurring).cloned().collect();
+    recurring.sort_by(|a, b| b.pilots.cmp(&a.pilots).then(a.name.cmp(&b.name)));
+    let count = |cs: &mut dyn Iterator<Item = &Constraint>| -> (usize, usize, usize) {
+        cs.fold((0, 0, 0), |(o, d, r), c| {
+            (o + usize::from(c.open), d + usize::from(c.overdue_days.is_some()), r + usize::from(!c.open))
+        })
+    };
+    let mut by_owner: Vec<GroupRow> = site
+        .people
+        .iter()
+        .filter(|person| !person.constraints.is_empty())
+        .map(|person| {
+            let (open, overdue, resolved) =
+                count(&mut person.constraints.iter().map(|&(p, c)| &site.pilots[p].constraints[c]));
+            GroupRow { title: person.name.clone(), url: format!("owners/{}/", person.slug), open, overdue, resolved }
+        })
+        .collect();
+    let (open, overdue, resolved) = count(&mut all(site).map(|(_, c)| c).filter(|c| c.owner.is_none()));
+    if open + resolved > 0 {
+        by_owner.push(GroupRow { title: "Nobody named".into(), url: String::new(), open, overdue, resolved });
+    }
+    by_owner.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
+    let mut by_pilot: Vec<GroupRow> = site
+        .pilots
+        .iter()
+        .filter(|p| !p.constraints.is_empty())
+        .map(|p| {
+            let (open, overdue, resolved) = count(&mut p.constraints.iter());
+            GroupRow { title: p.title.clone(), url: format!("pilots/{}/", p.id), open, overdue, resolved }
+        })
+        .collect();
+    by_pilot.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
+    LibraryView {
+        total: rows.len(),
+        open: overdue_rows.len() + open_rows.len(),
+        overdue: overdue_rows.len(),
+        resolved: resolved_rows.len(),
+        escalated: site
+            .portfolio
+            .escalated
+            .iter()
+            .map(|r| RungRow { to: r.to.clone(), after_days: r.after_days, count: r.count })
+            .collect(),
+        ladder_days: ladder_days(config),
+        overdue_rows,
+        open_rows,
+        resolved_rows,
+        categories,
+        recurring,
+        by_owner,
+        by_pilot,
+    }
+}
+
+fn overdue_count(site: &Site, person: &Person) -> usize {
+    person.constraints.iter().filter(|&&(p, c)| site.pilots[p].constraints[c].overdue_days.is_some()).count()
+}
+
+pub(super) fn people_view(site: &Site) -> PeopleView {
+    let mut people: Vec<PersonRow> = site
+        .people
+        .iter()
+        .map(|person| PersonRow {
+            name: person.name.clone(),
+            url: format!("owners/{}/", person.slug),
+            owns: person.owns.len(),
+            champions: person.champions.len(),
+            sponsors: person.sponsors.len(),
+            open: person.constraints.iter().filter(|&&(p, c)| site.pilots[p].constraints[c].open).count(),
+            overdue: overdue_count(site, person),
+        })
+        .collect();
+    people.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    PeopleView { people }
+}
+
+pub(super) fn person_view(site: &Site, config: &Config, person: &Person) -> PersonView {
+    let pilots = |idx: &[usize]| idx.iter().map(|&i| link(&site.pilots[i])).collect::<Vec<_>>();
+    let mut mine: Vec<(&Pilot, &Constraint)> =
+        person.constraints.iter().map(|&(p, c)| (&site.pilots[p], &site.pilots[p].constraints[c])).collect();
+    mine.sort_by(order);
+    let (open, resolved): (Vec<_>, Vec<_>) = mine.into_iter().partition(|(_, c)| c.open);
+    PersonView {
+        name: person.name.clone(),
+        owns: pilots(&person.owns),
+        champions: pilots(&person.champions),
+        sponsors: pilots(&person.sponsors),
+        open: open.into_iter().map(|(p, c)| constraint_row(p, c, site, config)).collect(),
+        resolved: resolved.into_iter().map(|(p, c)| constraint_row(p, c, site, config)).collect(),
+        ladder_days: ladder_days(config),
+    }
+}
