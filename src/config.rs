@@ -3,7 +3,7 @@
 //! dimensions. Problems are diagnostics pointing into the file.
 
 use crate::date::Date;
-use crate::diag::{suggest, Diagnostic, Loc};
+use crate::diag::{suggest, Diagnostic, Loc, Rule, Severity};
 use crate::node::{from_node, Entries, Spanned};
 use crate::source::{FileId, SourceFile};
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,11 @@ pub struct Config {
     pub lessons_heading: String,
     /// A constraint category that hit at least this many pilots recurs.
     pub recurring_pilots: usize,
+    /// A pilot at one stage for longer than this is stuck.
+    pub stuck_after_days: i64,
+    /// `[rules]`: a new severity for a rule, or `None` to turn it off.
+    #[serde(skip)]
+    pub rules: std::collections::BTreeMap<Rule, Option<Severity>>,
 }
 
 impl Default for Config {
@@ -74,6 +79,8 @@ impl Default for Config {
             theme: None,
             lessons_heading: "Lessons learned".into(),
             recurring_pilots: 2,
+            stuck_after_days: 120,
+            rules: Default::default(),
         }
     }
 }
@@ -154,6 +161,8 @@ struct RawConfig {
     theme: Option<String>,
     lessons_heading: Option<String>,
     recurring_pilots: Option<Spanned<i64>>,
+    stuck_after_days: Option<Spanned<i64>>,
+    rules: Option<Entries<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -180,10 +189,14 @@ struct RawItem {
 /// Reads the configuration from `pilotdeck.toml`'s text.
 pub fn parse(file: FileId, source: &SourceFile) -> (Config, Vec<Diagnostic>) {
     let (node, problems) = crate::frontmatter::parse_toml(&source.text, 0);
-    let mut diags: Vec<Diagnostic> =
-        problems.into_iter().map(|p| Diagnostic::error(Loc::at(file, p.span), p.message).maybe_hint(p.hint)).collect();
+    let mut diags: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|p| Diagnostic::new(p.rule, Loc::at(file, p.span), p.message).maybe_hint(p.hint))
+        .collect();
     let (raw, problems) = from_node::<RawConfig>(&node);
-    diags.extend(problems.into_iter().map(|p| Diagnostic::error(Loc::at(file, p.span), p.message).maybe_hint(p.hint)));
+    diags.extend(
+        problems.into_iter().map(|p| Diagnostic::new(p.rule, Loc::at(file, p.span), p.message).maybe_hint(p.hint)),
+    );
     let mut config = Config::default();
     if let Some(raw) = raw {
         let mut v = Validator { file, diags: &mut diags };
@@ -199,7 +212,7 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn error(&mut self, span: crate::diag::Span, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::error(Loc::at(self.file, span), message).hint(hint));
+        self.diags.push(Diagnostic::new(Rule::BadConfig, Loc::at(self.file, span), message).hint(hint));
     }
 
     fn apply(&mut self, raw: RawConfig, c: &mut Config) {
@@ -242,6 +255,16 @@ impl Validator<'_> {
         if let Some(h) = raw.lessons_heading {
             c.lessons_heading = h;
         }
+        if let Some(d) = raw.stuck_after_days {
+            if d.value < 1 {
+                self.error(d.span, "`stuck_after_days` must be 1 or more", "use a number of days, such as 120");
+            } else {
+                c.stuck_after_days = d.value;
+            }
+        }
+        if let Some(rules) = raw.rules {
+            self.rules(rules, &mut c.rules);
+        }
         if let Some(n) = raw.recurring_pilots {
             match usize::try_from(n.value) {
                 Ok(v) if v >= 1 => c.recurring_pilots = v,
@@ -251,6 +274,38 @@ impl Validator<'_> {
                     "the number of pilots a category must hit to count as recurring, such as 2",
                 ),
             }
+        }
+    }
+
+    fn rules(&mut self, raw: Entries<Spanned<String>>, rules: &mut std::collections::BTreeMap<Rule, Option<Severity>>) {
+        for (code, level) in raw.0 {
+            let Some(rule) = Rule::from_code(&code.value) else {
+                let codes: Vec<&str> = Rule::ALL.iter().filter(|r| r.configurable()).map(|r| r.code()).collect();
+                self.error(code.span, format!("unknown rule `{}`", code.value), suggest(&code.value, codes));
+                continue;
+            };
+            if !rule.configurable() {
+                self.error(
+                    code.span,
+                    format!("rule `{}` cannot be changed", rule.code()),
+                    "problems that leave a file unreadable are always errors",
+                );
+                continue;
+            }
+            let severity = match level.value.as_str() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "off" => None,
+                other => {
+                    self.error(
+                        level.span,
+                        format!("`{other}` is not a rule level"),
+                        "use \"error\", \"warning\" or \"off\"",
+                    );
+                    continue;
+                }
+            };
+            rules.insert(rule, severity);
         }
     }
 

@@ -2,7 +2,7 @@
 //! matter (TOML between `+++` lines, YAML between `---` lines) into a
 //! [`Node`] whose spans are byte offsets into the whole file.
 
-use crate::diag::Span;
+use crate::diag::{Rule, Span};
 use crate::node::{Entry, Kind, Node, Problem};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
@@ -30,6 +30,7 @@ pub fn split(text: &str) -> Split {
     let open_end = text.find('\n').map_or(text.len(), |i| i + 1);
     let Some((close_start, close_end)) = closing_fence(text, open_end, fence) else {
         let problem = Problem {
+            rule: Rule::Syntax,
             span: Span::new(0, fence.len() as u32),
             message: format!("front matter opened with `{fence}` is never closed"),
             hint: Some(format!("add a line `{fence}` after the last key")),
@@ -44,6 +45,7 @@ pub fn split(text: &str) -> Split {
         Kind::Null => Node { span: front.span, kind: Kind::Map(Vec::new()) },
         _ => {
             let problem = Problem {
+                rule: Rule::Syntax,
                 span: front.span,
                 message: "front matter must be a table of `key: value` pairs".into(),
                 hint: Some("write one key per line, such as `title: My page`".into()),
@@ -74,7 +76,12 @@ pub fn parse_toml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
         .iter()
         .map(|e| {
             let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start as u32, r.end as u32));
-            Problem { span: span.shift(offset), message: first_line(e.message()), hint: Some(toml_hint(e.message())) }
+            Problem {
+                rule: Rule::Syntax,
+                span: span.shift(offset),
+                message: first_line(e.message()),
+                hint: Some(toml_hint(e.message())),
+            }
         })
         .collect();
     let span = table.span();
@@ -137,6 +144,7 @@ pub fn parse_yaml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
             let start = e.location().map_or(0, |l| byte_offset(text, &l));
             let message = first_line(&e.without_snippet().to_string());
             let problem = Problem {
+                rule: Rule::Syntax,
                 span: Span::new(start, start + 1).shift(offset),
                 message,
                 hint: Some("front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`".into()),

@@ -22,6 +22,19 @@ pub struct Rendered {
     pub lessons: Option<String>,
     /// The id of the lessons-learned heading.
     pub lessons_id: Option<String>,
+    /// Links and images to this site, as written, with their byte range in
+    /// the Markdown text (for link checks).
+    pub links: Vec<(String, std::ops::Range<usize>)>,
+}
+
+impl Rendered {
+    /// The same, with link ranges moved `by` bytes (from the body to the file).
+    pub fn shifted(mut self, by: usize) -> Rendered {
+        for (_, r) in &mut self.links {
+            *r = r.start + by..r.end + by;
+        }
+        self
+    }
 }
 
 fn options() -> Options {
@@ -35,7 +48,9 @@ fn options() -> Options {
 /// Renders `text`. `root` is the relative path from the page to the site
 /// root (`../../`); `lessons_heading` names the section to collect.
 pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(text, options()).collect();
+    let (mut events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
+        Parser::new_ext(text, options()).into_offset_iter().unzip();
+    let mut links = Vec::new();
     let mut toc = Vec::new();
     let mut used: Vec<String> = Vec::new();
     let mut lessons_range: Option<(usize, usize)> = None;
@@ -68,6 +83,9 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
                 i = end;
             }
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                if is_internal(dest_url) {
+                    links.push((dest_url.to_string(), ranges[i].clone()));
+                }
                 if let Some(rel) = site_relative(dest_url, root) {
                     match &mut events[i] {
                         Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -89,7 +107,13 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
     });
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    Rendered { html: out, toc, lessons, lessons_id }
+    Rendered { html: out, toc, lessons, lessons_id, links }
+}
+
+/// A link into this site: no scheme, not protocol-relative, not only an anchor.
+fn is_internal(dest: &str) -> bool {
+    let scheme = dest.split_once(':').is_some_and(|(s, _)| !s.contains('/') && !s.is_empty());
+    !(scheme || dest.starts_with("//") || dest.starts_with('#') || dest.is_empty())
 }
 
 fn site_relative(dest: &str, root: &str) -> Option<String> {

@@ -7,7 +7,7 @@
 //! recorded and skipped, so one pass reports them all. Typed records keep the
 //! span of any value they need to check later through [`Spanned`].
 
-use crate::diag::{suggest, Span};
+use crate::diag::{suggest, Rule, Span};
 use serde::de::{self, DeserializeOwned, Expected, IntoDeserializer, Visitor};
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
@@ -55,6 +55,7 @@ impl Kind {
 /// A problem found while reading a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    pub rule: Rule,
     pub span: Span,
     pub message: String,
     pub hint: Option<String>,
@@ -69,7 +70,12 @@ pub fn from_node<T: DeserializeOwned>(node: &Node) -> (Option<T>, Vec<Problem>) 
     let value = match result {
         Ok(v) => Some(v),
         Err(e) => {
-            problems.push(Problem { span: e.span.unwrap_or(node.span), message: e.message, hint: e.hint });
+            problems.push(Problem {
+                rule: Rule::WrongType,
+                span: e.span.unwrap_or(node.span),
+                message: e.message,
+                hint: e.hint,
+            });
             None
         }
     };
@@ -163,6 +169,7 @@ impl<'a> NodeDe<'a> {
             _ => None,
         };
         self.sink.borrow_mut().push(Problem {
+            rule: Rule::WrongType,
             span: self.node.span,
             message: format!("expected {expected}, found {}", self.node.kind.describe()),
             hint: hint.map(String::from),
@@ -185,6 +192,7 @@ impl<'a> NodeDe<'a> {
                 kept.push(e);
             } else {
                 self.sink.borrow_mut().push(Problem {
+                    rule: Rule::UnknownKey,
                     span: e.key_span,
                     message: format!("unknown key `{}`", e.key),
                     hint: Some(suggest(&e.key, fields.iter().copied())),

@@ -4,7 +4,7 @@
 
 use crate::config::{self, AsOf, Config};
 use crate::date::Date;
-use crate::diag::{tidy, Diagnostic, Loc};
+use crate::diag::{tidy, Diagnostic, Loc, Rule};
 use crate::model::{self, BuildOptions, Site};
 use crate::source::{self, SourceFile, Sources};
 use crate::{check, output, render, theme};
@@ -66,6 +66,7 @@ pub fn analyse(opts: &Options) -> Result<Analysis> {
     let (site, more) = model::build(&loaded, &config, &BuildOptions { as_of, drafts: opts.drafts });
     diagnostics.extend(more);
     diagnostics.extend(check::check(&site, &config));
+    check::apply_config(&mut diagnostics, &config);
     tidy(&mut diagnostics, &loaded.sources);
     Ok(Analysis { sources: loaded.sources, config, site, diagnostics, notes })
 }
@@ -87,7 +88,8 @@ fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) 
             let id = sources.add(SourceFile::new("pilotdeck.toml".into(), prefix));
             let end = sources.get(id).text.len() as u32;
             diags.push(
-                Diagnostic::error(
+                Diagnostic::new(
+                    Rule::Unreadable,
                     Loc::at(id, crate::diag::Span::new(end, end)),
                     format!("this file is not valid UTF-8 (byte 0x{bad:02x})"),
                 )
@@ -142,7 +144,7 @@ pub fn build(opts: &Options) -> Result<Report> {
                 theme.templates.iter().find(|t| t.name == e.origin).map_or(e.origin.clone(), |t| t.origin.clone());
             let id = analysis.sources.add(SourceFile::new(origin, text.unwrap_or_default()));
             analysis.diagnostics.push(
-                Diagnostic::error(Loc::start(id), format!("template error: {}", e.message))
+                Diagnostic::new(Rule::Template, Loc::start(id), format!("template error: {}", e.message))
                     .hint("fix the template, or remove it to use the built-in one"),
             );
             return Ok(Report { analysis, written: None });

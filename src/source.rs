@@ -3,7 +3,7 @@
 //! files become [`Asset`]s to copy. Unreadable files and invalid UTF-8 are
 //! diagnostics, not failures of the run.
 
-use crate::diag::{Diagnostic, Loc, Span};
+use crate::diag::{Diagnostic, Loc, Rule, Span};
 use std::path::{Path, PathBuf};
 
 /// Index of a file in [`Sources`].
@@ -118,7 +118,8 @@ pub fn load_content(root: &Path) -> Loaded {
                 let path = err.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
+                        Rule::Unreadable,
                         Loc::start(id),
                         format!(
                             "cannot read this folder: {}",
@@ -161,7 +162,8 @@ fn read_doc(root: &Path, path: &Path, parts: Vec<String>, loaded: &mut Loaded) {
                 let end = src.text.len() as u32;
                 let id = loaded.sources.add(src);
                 loaded.diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
+                        Rule::Unreadable,
                         Loc { file: id, span: Span::new(end, end) },
                         format!("this file is not valid UTF-8 (byte 0x{bad:02x})"),
                     )
@@ -172,7 +174,7 @@ fn read_doc(root: &Path, path: &Path, parts: Vec<String>, loaded: &mut Loaded) {
         Err(err) => {
             let id = loaded.sources.add(SourceFile::new(shown, String::new()));
             loaded.diagnostics.push(
-                Diagnostic::error(Loc::start(id), format!("cannot read this file: {err}"))
+                Diagnostic::new(Rule::Unreadable, Loc::start(id), format!("cannot read this file: {err}"))
                     .hint("check that the file exists and that you may read it"),
             );
         }

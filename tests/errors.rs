@@ -104,7 +104,7 @@ fn unknown_key_names_the_key_and_suggests_the_nearest() {
     // The whole block, the way rustc prints it.
     assert!(
         run.stderr.starts_with(
-            "content/pilots/a.md:4:1: error: unknown key `ownr`\n  |\n4 | ownr = \"Dana\"\n  | ^^^^\n  = help: did you mean `owner`?\n\n"
+            "content/pilots/a.md:4:1: error: unknown key `ownr`\n  |\n4 | ownr = \"Dana\"\n  | ^^^^ PD002\n  = help: did you mean `owner`?\n\n"
         ),
         "{}",
         run.stderr
@@ -489,8 +489,8 @@ fn constraints_without_owner_or_due() {
         got,
         vec![
             (
-                "content/pilots/a.md:5:1: error: constraint `schema-approval` has no owner and no due date",
-                Some("add `owner = \"...\"` and `due = 2026-03-15`")
+                "content/pilots/a.md:5:1: error: constraint `schema-approval` has no due date",
+                Some("add `due = 2026-03-15`: escalation counts from this date")
             ),
             (
                 "content/pilots/a.md:9:1: error: constraint `budget` has no due date",
@@ -502,8 +502,9 @@ fn constraints_without_owner_or_due() {
     );
     // A constraint without an owner is a warning: the library shows it as
     // unowned rather than stopping the build.
-    // (the other warning: the pilot has no weekly update)
-    assert!(run.stderr.contains("\n2 warnings (run `pilotdeck check` to see them)\n"), "{}", run.stderr);
+    // The other warnings: `schema-approval` has no owner either, and the
+    // pilot has no weekly update.
+    assert!(run.stderr.contains("\n3 warnings (run `pilotdeck check` to see them)\n"), "{}", run.stderr);
 }
 
 #[test]

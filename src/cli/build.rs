@@ -1,8 +1,9 @@
 //! `pilotdeck build`: the whole site, or every content error and nothing written.
 
 use super::BuildArgs;
-use crate::diag::{plural, render_human};
+use crate::diag::{plural, render_human, Style};
 use crate::pipeline::{self, Options};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
@@ -24,7 +25,7 @@ pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
     let warnings = a.diagnostics.len() - errors.len();
     match report.written {
         None => {
-            eprint!("{}", render_human(&errors, &a.sources));
+            eprint!("{}", render_human(&errors, &a.sources, Style::for_terminal(std::io::stderr().is_terminal())));
             if warnings > 0 {
                 eprintln!("{} (run `pilotdeck check` to see them)", plural(warnings, "warning"));
             }

@@ -1,8 +1,10 @@
-//! `pilotdeck check`: every problem in the content, errors and warnings.
+//! `pilotdeck check`: every problem in the content, errors and warnings, as
+//! text for people, JSON lines for tools, or GitHub workflow commands.
 
-use super::CheckArgs;
-use crate::diag::{render_human, summary};
+use super::{CheckArgs, Format};
+use crate::diag::{render_github, render_human, render_json, summary, Severity, Style};
 use crate::pipeline::{self, Options};
+use std::io::IsTerminal;
 use std::path::Path;
 
 pub fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
@@ -11,7 +13,15 @@ pub fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
     for n in &a.notes {
         eprintln!("{n}");
     }
-    eprint!("{}", render_human(&a.diagnostics, &a.sources));
+    match args.format {
+        Format::Human => eprint!(
+            "{}",
+            render_human(&a.diagnostics, &a.sources, Style::for_terminal(std::io::stderr().is_terminal()))
+        ),
+        Format::Json => print!("{}", render_json(&a.diagnostics, &a.sources)),
+        Format::Github => print!("{}", render_github(&a.diagnostics, &a.sources)),
+    }
     eprintln!("{}", summary(&a.diagnostics));
-    Ok(u8::from(a.has_errors()))
+    let warnings = a.diagnostics.iter().any(|d| d.severity == Severity::Warning);
+    Ok(u8::from(a.has_errors() || (args.deny_warnings() && warnings)))
 }

@@ -69,6 +69,26 @@ pub struct CheckArgs {
     /// Check pages and records marked `draft = true` too.
     #[arg(long)]
     pub drafts: bool,
+    /// How to print: `human` (default), `json` (one object per line) or
+    /// `github` (workflow commands that annotate a pull request).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// `--deny warnings`: exit 1 on warnings too.
+    #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
+    pub deny: Option<String>,
+}
+
+impl CheckArgs {
+    pub fn deny_warnings(&self) -> bool {
+        self.deny.as_deref() == Some("warnings")
+    }
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
 }
 
 #[derive(clap::Args, Debug)]

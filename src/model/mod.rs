@@ -114,6 +114,9 @@ pub struct Pilot {
 pub struct StageEntry {
     pub stage: String,
     pub date: Date,
+    /// Where the stage's date is written.
+    #[serde(skip)]
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,6 +167,9 @@ pub struct Constraint {
     pub resolved: Option<Date>,
     pub impact: Option<String>,
     pub playbook: Option<String>,
+    /// Where `playbook` is written.
+    #[serde(skip)]
+    pub playbook_loc: Option<Loc>,
     /// Open as of the as-of date (not resolved, or resolved after it).
     pub open: bool,
     /// Days past due, when open and overdue.

@@ -5,7 +5,7 @@ use super::pilot::{tags, Reporter};
 use super::raw::RawPage;
 use super::{BuildOptions, Child, Page, Section};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Loc, Span};
+use crate::diag::{Diagnostic, Loc, Rule, Span};
 use crate::frontmatter;
 use crate::markdown::{self, slug};
 use crate::node::from_node;
@@ -61,6 +61,7 @@ pub(super) fn build(
         if comps.iter().any(String::is_empty) {
             let mut r = Reporter { file: doc.file, diags };
             r.error(
+                Rule::Unreadable,
                 first_line,
                 "cannot make a web address from this file's path",
                 "use letters, digits and `-` in file and folder names",
@@ -73,7 +74,7 @@ pub(super) fn build(
         };
         if let Some(prev) = seen.get(&path) {
             diags.push(
-                Diagnostic::error(page.loc, format!("two files would both be published at `/{path}/`"))
+                Diagnostic::new(Rule::Duplicate, page.loc, format!("two files would both be published at `/{path}/`"))
                     .hint("rename one of them")
                     .related(*prev, "the other file is here"),
             );
@@ -118,6 +119,7 @@ fn read_page(
         r.required(raw.title, "title", first_line, "add `title = \"...\"` to the front matter")
     } else {
         r.error(
+            Rule::Missing,
             first_line,
             "missing front matter with a `title`",
             "start the file with `+++`, `title = \"...\"`, `+++`",
@@ -126,11 +128,12 @@ fn read_page(
     };
     let mut addresses = Vec::new();
     for a in raw.addresses.unwrap_or_default() {
-        if r.one_of(&a, &config.categories, "category") {
+        if r.one_of(Rule::UnknownAddress, &a, &config.categories, "category") {
             addresses.push(a.value);
         }
     }
-    let body = markdown::render(&source.text[split.body_start..], &root_of(path), &config.lessons_heading);
+    let body = markdown::render(&source.text[split.body_start..], &root_of(path), &config.lessons_heading)
+        .shifted(split.body_start);
     Some(Page {
         loc: Loc::at(doc.file, first_line),
         path: path.to_string(),

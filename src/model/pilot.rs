@@ -5,7 +5,7 @@ use super::raw::{DateText, RawConstraint, RawEvidence, RawPilot, RawUpdate};
 use super::{BuildOptions, Confidence, Constraint, Evidence, Integration, Pilot, Readiness, StageEntry, Update};
 use crate::config::Config;
 use crate::date::Date;
-use crate::diag::{suggest, Diagnostic, Loc, Span};
+use crate::diag::{suggest, Diagnostic, Loc, Rule, Span};
 use crate::frontmatter;
 use crate::markdown::{self, slug};
 use crate::node::{from_node, Spanned};
@@ -24,13 +24,13 @@ pub(super) struct Reporter<'a> {
 }
 
 impl Reporter<'_> {
-    pub fn error(&mut self, span: Span, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::error(Loc::at(self.file, span), message).hint(hint));
+    pub fn error(&mut self, rule: Rule, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::new(rule, Loc::at(self.file, span), message).hint(hint));
     }
 
     pub fn problems(&mut self, problems: Vec<crate::node::Problem>) {
         for p in problems {
-            self.diags.push(Diagnostic::error(Loc::at(self.file, p.span), p.message).maybe_hint(p.hint));
+            self.diags.push(Diagnostic::new(p.rule, Loc::at(self.file, p.span), p.message).maybe_hint(p.hint));
         }
     }
 
@@ -43,7 +43,7 @@ impl Reporter<'_> {
             } else {
                 "write dates as YYYY-MM-DD, such as 2026-03-15".to_string()
             };
-            self.error(d.span, format!("`{}` is not a valid date for `{key}`", d.value.0), hint);
+            self.error(Rule::BadDate, d.span, format!("`{}` is not a valid date for `{key}`", d.value.0), hint);
         }
         parsed
     }
@@ -53,22 +53,23 @@ impl Reporter<'_> {
         match text {
             Some(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
             Some(t) => {
-                self.error(t.span, format!("`{key}` is empty"), hint);
+                self.error(Rule::Missing, t.span, format!("`{key}` is empty"), hint);
                 None
             }
             None => {
-                self.error(at, format!("missing `{key}`"), hint);
+                self.error(Rule::Missing, at, format!("missing `{key}`"), hint);
                 None
             }
         }
     }
 
     /// A name that must be one of `known`.
-    pub fn one_of(&mut self, text: &Spanned<String>, known: &[String], what: &str) -> bool {
+    pub fn one_of(&mut self, rule: Rule, text: &Spanned<String>, known: &[String], what: &str) -> bool {
         if known.iter().any(|k| k == &text.value) {
             return true;
         }
         self.error(
+            rule,
             text.span,
             format!("unknown {what} `{}`", text.value),
             suggest(&text.value, known.iter().map(String::as_str)),
@@ -99,6 +100,7 @@ pub(super) fn read(
     let start = Span::new(0, source.line_text(1).len() as u32);
     let Some(id) = id_of(&doc.parts).filter(|id| !id.is_empty()) else {
         r.error(
+            Rule::Unreadable,
             start,
             "a Markdown file here is not a pilot record",
             "pilot records are `content/pilots/ID.md` or `content/pilots/ID/index.md`; move other pages out of `pilots/`",
@@ -113,6 +115,7 @@ pub(super) fn read(
     }
     if !split.present {
         r.error(
+            Rule::Missing,
             start,
             "a pilot record needs front matter",
             "start the file with `+++`, then `title = \"...\"` and `stage = \"...\"`, then `+++`",
@@ -129,11 +132,11 @@ pub(super) fn read(
     let title = r.required(raw.title, "title", start, "add `title = \"...\"`: the pilot's name");
     let owner_loc = Loc::at(doc.file, raw.owner.as_ref().or(raw.stage.as_ref()).map_or(start, |o| o.span));
     let stage = match raw.stage {
-        Some(s) if r.one_of(&s, &config.stages, "stage") => Some(s.value),
+        Some(s) if r.one_of(Rule::UnknownName, &s, &config.stages, "stage") => Some(s.value),
         Some(_) => None,
         None => {
             let list = config.stages.join(", ");
-            r.error(start, "missing `stage`", format!("add `stage = \"...\"`, one of: {list}"));
+            r.error(Rule::Missing, start, "missing `stage`", format!("add `stage = \"...\"`, one of: {list}"));
             None
         }
     };
@@ -145,7 +148,8 @@ pub(super) fn read(
     let constraints = read_constraints(&mut r, raw.constraints.unwrap_or_default(), config);
     let updates = read_updates(&mut r, raw.updates.unwrap_or_default());
     let root = "../../";
-    let body = markdown::render(&source.text[split.body_start..], root, &config.lessons_heading);
+    let body =
+        markdown::render(&source.text[split.body_start..], root, &config.lessons_heading).shifted(split.body_start);
     let mut pilot = Pilot {
         id,
         loc: Loc::at(doc.file, title_span.unwrap_or(start)),
@@ -191,10 +195,10 @@ pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
 fn read_stages(r: &mut Reporter, raw: crate::node::Entries<Spanned<DateText>>, config: &Config) -> Vec<StageEntry> {
     let mut out = Vec::new();
     for (key, date) in raw.0 {
-        let known = r.one_of(&key, &config.stages, "stage");
+        let known = r.one_of(Rule::UnknownName, &key, &config.stages, "stage");
         let date = r.date(&Some(date), &key.value);
         if let (true, Some(date)) = (known, date) {
-            out.push(StageEntry { stage: key.value, date });
+            out.push(StageEntry { stage: key.value, date, loc: Loc::at(r.file, key.span) });
         }
     }
     out.sort_by_key(|e| config.stage_index(&e.stage));
@@ -211,6 +215,7 @@ fn read_readiness(
         match config.dimension(&dim.value) {
             Some(_) => given.push((dim.value, items.0)),
             None => r.error(
+                Rule::UnknownEvidence,
                 dim.span,
                 format!("unknown readiness dimension `{}`", dim.value),
                 suggest(&dim.value, crate::config::DIMENSIONS),
@@ -226,6 +231,7 @@ fn read_readiness(
             for (key, _) in &written {
                 if !dim.items.iter().any(|i| i.key == key.value) {
                     r.error(
+                        Rule::UnknownEvidence,
                         key.span,
                         format!("`{}` is not an item of the {} rubric", key.value, dim.key),
                         suggest(&key.value, dim.items.iter().map(|i| i.key.as_str())),
@@ -269,6 +275,7 @@ fn evidence(r: &mut Reporter, key: &str, text: &str, ev: Option<&Spanned<RawEvid
             e.note = Some(n.trim().to_string()).filter(|n| !n.is_empty());
         }
         Some((RawEvidence::Other(kind), span)) => r.error(
+            Rule::WrongType,
             span,
             format!("evidence for `{key}` must be `true`, `false` or a note, found {kind}"),
             "write `true`, `false`, or a link or note that shows the item is met",
@@ -294,7 +301,7 @@ fn read_integration(r: &mut Reporter, raw: Vec<Spanned<super::raw::RawIntegratio
         let mut check = |v: Option<Spanned<String>>, known: &[&str], what: &str| -> Option<String> {
             let v = v?;
             let known: Vec<String> = known.iter().map(|s| s.to_string()).collect();
-            r.one_of(&v, &known, what).then_some(v.value)
+            r.one_of(Rule::UnknownName, &v, &known, what).then_some(v.value)
         };
         let direction = check(i.direction, &DIRECTIONS, "integration direction");
         let status = check(i.status, &STATUSES, "integration status");
@@ -317,10 +324,11 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
             "say what blocks the pilot, such as `title = \"Data schema approval pending\"`",
         );
         let category = match c.category {
-            Some(cat) => r.one_of(&cat, &config.categories, "category").then_some(cat.value),
+            Some(cat) => r.one_of(Rule::UnknownName, &cat, &config.categories, "category").then_some(cat.value),
             None if config.categories.iter().any(|c| c == "other") => Some("other".to_string()),
             None => {
                 r.error(
+                    Rule::Missing,
                     span,
                     "missing `category`",
                     format!("add `category`, one of: {}", config.categories.join(", ")),
@@ -335,7 +343,8 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
         let id = c.id.map(|i| slug(&i.value)).or_else(|| title.as_deref().map(slug)).unwrap_or_default();
         let id = if id.is_empty() { format!("constraint-{}", out.len() + 1) } else { id };
         if let Some(first) = out.iter().find(|o| o.id == id) {
-            let d = Diagnostic::error(
+            let d = Diagnostic::new(
+                Rule::DuplicateConstraint,
                 Loc::at(r.file, id_span),
                 format!("two constraints of this pilot have the id `{id}`"),
             )
@@ -357,6 +366,7 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
             due,
             resolved,
             impact: c.impact.filter(|s| !s.trim().is_empty()),
+            playbook_loc: c.playbook.as_ref().map(|p| Loc::at(r.file, p.span)),
             playbook: name(c.playbook),
             open: true,
             overdue_days: None,
@@ -376,7 +386,12 @@ fn read_updates(r: &mut Reporter, raw: Vec<Spanned<RawUpdate>>) -> Vec<Update> {
         let week = match &u.week {
             Some(_) => r.date(&u.week, "week"),
             None => {
-                r.error(span, "missing `week`", "add `week = 2026-03-09`: the Monday of the week this update covers");
+                r.error(
+                    Rule::Missing,
+                    span,
+                    "missing `week`",
+                    "add `week = 2026-03-09`: the Monday of the week this update covers",
+                );
                 None
             }
         };
@@ -402,6 +417,7 @@ fn confidence(r: &mut Reporter, c: Spanned<super::raw::RawConfidence>) -> Option
             Some(v) if (1..=5).contains(&v.value) => Some(v.value),
             Some(v) => {
                 r.error(
+                    Rule::Confidence,
                     v.span,
                     format!("confidence `{key}` must be 1 to 5, not {}", v.value),
                     "1 means the target date will surely slip, 5 that it surely holds",
@@ -410,6 +426,7 @@ fn confidence(r: &mut Reporter, c: Spanned<super::raw::RawConfidence>) -> Option
             }
             None => {
                 r.error(
+                    Rule::Confidence,
                     c.span,
                     format!("confidence needs `{key}`"),
                     "write both sides: `confidence = { leader = 4, team = 3 }`",
@@ -430,7 +447,7 @@ pub(super) fn reject_duplicates(pilots: &mut Vec<Pilot>, diags: &mut Vec<Diagnos
     for p in pilots.drain(..) {
         match kept.last() {
             Some(prev) if prev.id == p.id => diags.push(
-                Diagnostic::error(p.loc, format!("two pilot records have the id `{}`", p.id))
+                Diagnostic::new(Rule::Duplicate, p.loc, format!("two pilot records have the id `{}`", p.id))
                     .hint("a pilot's id is its file or folder name: rename one of them")
                     .related(prev.loc, "the other record is here"),
             ),
