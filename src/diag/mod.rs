@@ -6,8 +6,6 @@ mod print;
 
 pub use print::{render_github, render_human, render_json, Style};
 
-#[cfg(test)]
-use crate::source::SourceFile;
 use crate::source::{FileId, Sources};
 
 /// A byte range within one file.
