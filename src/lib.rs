@@ -27,5 +27,6 @@ pub mod node;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod theme;

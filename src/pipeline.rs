@@ -48,6 +48,12 @@ pub struct Report {
 
 /// Load, model and check: everything but rendering.
 pub fn analyse(opts: &Options) -> Result<Analysis> {
+    analyse_cached(opts, &mut model::PilotCache::default())
+}
+
+/// Like [`analyse`], reusing pilot records whose files did not change since
+/// the build that filled `cache` (same config and as-of date).
+pub fn analyse_cached(opts: &Options, cache: &mut model::PilotCache) -> Result<Analysis> {
     let root = &opts.root;
     if !root.is_dir() {
         bail!("the site folder `{}` does not exist", root.display());
@@ -63,7 +69,7 @@ pub fn analyse(opts: &Options) -> Result<Analysis> {
         Some(d) => d,
         None => resolve_as_of(&config.as_of, root, &mut notes),
     };
-    let (site, more) = model::build(&loaded, &config, &BuildOptions { as_of, drafts: opts.drafts });
+    let (site, more) = model::build_cached(&loaded, &config, &BuildOptions { as_of, drafts: opts.drafts }, cache);
     diagnostics.extend(more);
     diagnostics.extend(check::check(&site, &config));
     check::apply_config(&mut diagnostics, &config);
@@ -135,7 +141,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     output::check_output_dir(&opts.root, &out_dir)?;
     let theme = theme::load(&opts.root, analysis.config.theme.as_deref())?;
-    let site_output = match render::render(&analysis.site, &analysis.config, &theme) {
+    let site_output = match render::render(&analysis.site, &analysis.config, &theme, None) {
         Ok(o) => o,
         Err(e) => {
             let text =

@@ -12,7 +12,7 @@ fn addresses(site: &Site) -> BTreeSet<String> {
         .chain(["feed.xml", "constraints.csv", "portfolio.json", "sitemap.xml", "404.html"])
         .map(String::from)
         .collect();
-    known.extend(site.pilots.iter().map(|p| format!("pilots/{}", p.id)));
+    known.extend(site.record_ids.iter().map(|id| format!("pilots/{id}")));
     known.extend(site.people.iter().map(|p| format!("owners/{}", p.slug)));
     known.extend(site.sections.iter().map(|s| s.path.clone()));
     known.extend(site.pages.iter().map(|p| p.path.clone()));

@@ -4,8 +4,10 @@
 
 mod build;
 mod check;
+mod hook;
 mod init;
 mod new;
+mod serve;
 
 use crate::date::Date;
 use clap::{Parser, Subcommand};
@@ -30,6 +32,13 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a new site: pilotdeck.toml, an example playbook and pilot records.
     Init(InitArgs),
+    /// Build, serve on http://127.0.0.1:1111, rebuild on every change and reload open pages.
+    Serve(ServeArgs),
+    /// Install or remove a git post-commit hook that rebuilds the site.
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
     /// Write a new pilot record or page from the standard template.
     New {
         #[command(subcommand)]
@@ -95,6 +104,44 @@ pub enum Format {
 pub struct InitArgs {
     /// Folder for the new site (default: the current folder).
     pub dir: Option<PathBuf>,
+    /// Also write a CI workflow that checks, builds and publishes the site
+    /// on every push and once a day.
+    #[arg(long, value_enum)]
+    pub ci: Option<Ci>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ci {
+    Github,
+    Gitlab,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback is reachable from other machines.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HookCommand {
+    /// Write .git/hooks/post-commit.
+    Install {
+        /// Replace a post-commit hook that pilotdeck did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the hook pilotdeck wrote.
+    Uninstall,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -108,5 +155,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check::run(&cli.root, args),
         Command::Init(args) => init::run(&cli.root, args),
         Command::New { kind } => new::run(&cli.root, kind),
+        Command::Serve(args) => serve::run(&cli.root, args),
+        Command::Hook { command } => hook::run(&cli.root, command),
     }
 }

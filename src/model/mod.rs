@@ -29,6 +29,9 @@ pub struct Site {
     pub home: Option<Page>,
     /// Sorted by id.
     pub pilots: Vec<Pilot>,
+    /// The id of every pilot record file, read or not (links to a record
+    /// that has errors are not broken links too).
+    pub record_ids: std::collections::BTreeSet<String>,
     /// Every section; a section's children point into `sections` and `pages`.
     pub sections: Vec<Section>,
     /// Top-level sections (`playbook`, `lessons`, ...), in order.
@@ -81,7 +84,7 @@ pub enum Child {
     Section(usize),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Pilot {
     pub id: String,
     pub loc: Loc,
@@ -234,21 +237,70 @@ pub struct BuildOptions {
     pub drafts: bool,
 }
 
+/// Pilot records read in an earlier build of the same config and as-of
+/// date, by path: the text's hash, the record, and its diagnostics. `serve`
+/// keeps one so that an edit re-reads one file only.
+#[derive(Debug, Default)]
+pub struct PilotCache {
+    entries: std::collections::HashMap<String, (u64, Option<Pilot>, Vec<Diagnostic>)>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 /// Builds the site model from loaded files.
 pub fn build(loaded: &Loaded, config: &Config, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
+    build_cached(loaded, config, opts, &mut PilotCache::default())
+}
+
+/// Builds the site model, reusing the records of unchanged files.
+pub fn build_cached(
+    loaded: &Loaded,
+    config: &Config,
+    opts: &BuildOptions,
+    cache: &mut PilotCache,
+) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
     let mut page_docs = Vec::new();
+    let mut fresh = std::collections::HashMap::new();
+    let mut record_ids = std::collections::BTreeSet::new();
     for doc in &loaded.docs {
         let in_pilots = doc.parts.first().map(String::as_str) == Some("pilots");
         if in_pilots && doc.parts.len() > 1 && doc.parts[1] != "_index.md" {
-            if let Some(p) = pilot::read(doc, &loaded.sources, config, opts, &mut diags) {
-                pilots.push(p);
+            record_ids.extend(pilot::id_of(&doc.parts));
+            let source = loaded.sources.get(doc.file);
+            let hash = text_hash(&source.text);
+            let (pilot, mut found) = match cache.entries.remove(&source.path) {
+                Some((h, p, d)) if h == hash => (p, d),
+                _ => {
+                    let mut found = Vec::new();
+                    let p = pilot::read(doc, &loaded.sources, config, opts, &mut found);
+                    (p, found)
+                }
+            };
+            let mut pilot = pilot;
+            // File ids are given out anew on every load.
+            for d in &mut found {
+                d.loc.file = doc.file;
             }
+            if let Some(p) = &mut pilot {
+                p.reloc(doc.file);
+            }
+            diags.extend(found.iter().cloned());
+            if let Some(p) = &pilot {
+                pilots.push(p.clone());
+            }
+            fresh.insert(source.path.clone(), (hash, pilot, found));
         } else {
             page_docs.push(doc);
         }
     }
+    cache.entries = fresh;
     pilot::reject_duplicates(&mut pilots, &mut diags);
     let tree = pages::build(&page_docs, &loaded.sources, config, opts, &mut diags);
     let assets = pages::assets(&loaded.assets);
@@ -259,6 +311,7 @@ pub fn build(loaded: &Loaded, config: &Config, opts: &BuildOptions) -> (Site, Ve
         as_of: opts.as_of,
         home: tree.home,
         pilots,
+        record_ids,
         sections: tree.sections,
         roots: tree.roots,
         pages: tree.pages,
@@ -268,6 +321,23 @@ pub fn build(loaded: &Loaded, config: &Config, opts: &BuildOptions) -> (Site, Ve
         assets,
     };
     (site, diags)
+}
+
+impl Pilot {
+    /// Points every location of the record at `file`.
+    fn reloc(&mut self, file: crate::source::FileId) {
+        self.loc.file = file;
+        self.owner_loc.file = file;
+        for s in &mut self.stages {
+            s.loc.file = file;
+        }
+        for c in &mut self.constraints {
+            c.loc.file = file;
+            if let Some(l) = &mut c.playbook_loc {
+                l.file = file;
+            }
+        }
+    }
 }
 
 /// How names are matched: trimmed and lowercased.

@@ -65,8 +65,15 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     msg
 }
 
-/// Renders every page of the site.
-pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, TemplateError> {
+/// Pages of an earlier render that may be reused: the pilot pages of
+/// records that did not change (same config, templates and as-of date).
+pub struct Reuse<'a> {
+    pub previous: &'a Output,
+    pub unchanged: &'a std::collections::BTreeSet<String>,
+}
+
+/// Renders every page of the site (but the reusable ones).
+pub fn render(site: &Site, config: &Config, theme: &Theme, reuse: Option<&Reuse>) -> Result<Output, TemplateError> {
     let renderer = Renderer::new(theme)?;
     let sv = site_view(site, config);
     let pages = Pages { renderer: &renderer, site: &sv };
@@ -96,6 +103,11 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Tem
     out.add("portfolio.json", exports::json(site, config));
     out.add("feed.xml", exports::feed(site, config));
     for p in &site.pilots {
+        let file = format!("pilots/{}/index.html", p.id);
+        if let Some(old) = reuse.filter(|r| r.unchanged.contains(&p.id)).and_then(|r| r.previous.files.get(&file)) {
+            out.files.insert(file, old.clone());
+            continue;
+        }
         let view = PilotCtx { pilot: pilot::view(p, site, config) };
         pages.emit(&mut out, target("pilot.html", &format!("pilots/{}", p.id), &p.title, "pilots/"), &view)?;
     }

@@ -1,0 +1,157 @@
+//! `pilotdeck serve`: builds, serves the site from memory, watches the
+//! content, config, templates and static files, rebuilds what changed and
+//! reloads open pages. A bad edit shows its errors over the last good page.
+//! The only shared state of the program lives here.
+
+mod http;
+pub mod session;
+
+use crate::output::Output;
+use crate::pipeline::Options;
+use anyhow::{Context, Result};
+use session::Session;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+pub use http::site_path;
+
+/// What the server shows, swapped whole after each rebuild.
+pub struct State {
+    pub output: Arc<Output>,
+    /// The last rebuild's errors, shown over every page.
+    pub errors: Option<String>,
+    /// Raised after every rebuild; open pages reload when it changes.
+    pub generation: u64,
+}
+
+pub struct Shared {
+    pub state: Mutex<State>,
+    pub changed: Condvar,
+}
+
+pub struct ServeOptions {
+    pub site: Options,
+    pub bind: IpAddr,
+    pub port: u16,
+}
+
+/// A running server.
+pub struct Handle {
+    pub addr: SocketAddr,
+    pub shared: Arc<Shared>,
+}
+
+impl Handle {
+    /// The current generation (raised after every rebuild).
+    pub fn generation(&self) -> u64 {
+        self.shared.state.lock().unwrap_or_else(|e| e.into_inner()).generation
+    }
+}
+
+/// Whether a changed path can leave the output alone or needs only the
+/// pilot records re-read; `None` when it does not matter to the site.
+fn classify(root: &Path, path: &Path) -> Option<bool> {
+    let rel = path.strip_prefix(root).ok()?;
+    let first = rel.components().next()?.as_os_str().to_string_lossy().into_owned();
+    if first.starts_with('.') || first == "public" || first == "target" {
+        return None;
+    }
+    // Anything below `content/pilots/` (a record, a bundle's file, an
+    // editor's temporary file) leaves the other records' pages as they were.
+    let only_pilot = rel.starts_with("content/pilots") && !rel.ends_with("_index.md");
+    Some(only_pilot)
+}
+
+/// Builds, binds and starts serving and watching; returns at once.
+pub fn start(opts: ServeOptions) -> Result<Handle> {
+    let mut session = Session::new(opts.site);
+    let first = session.rebuild(false)?;
+    report(&first);
+    let listener = TcpListener::bind((opts.bind, opts.port))
+        .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
+    let addr = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State { output: Arc::clone(&session.output), errors: first.errors, generation: 0 }),
+        changed: Condvar::new(),
+    });
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || http::serve(listener, shared));
+    }
+    watch(session, Arc::clone(&shared))?;
+    Ok(Handle { addr, shared })
+}
+
+fn report(r: &session::Rebuilt) {
+    match &r.errors {
+        None => eprintln!("rebuilt in {} ms ({} pilot pages rendered)", r.millis, r.pilot_pages),
+        Some(e) => eprintln!("{e}\nthe last edit did not build ({} ms); still serving the last good site", r.millis),
+    }
+}
+
+/// Watches the site folder. Opening or reading a file is not a change (a
+/// rebuild reads every file); events are gathered for a short quiet spell
+/// (editors that save by writing a new file and renaming it send several),
+/// then one rebuild runs.
+fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let root: PathBuf = std::fs::canonicalize(&session.opts.root).unwrap_or_else(|_| session.opts.root.clone());
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Event>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            if matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)) {
+                let _ = tx.send(event);
+            }
+        }
+    })
+    .context("cannot watch the site")?;
+    watcher.watch(&root, RecursiveMode::Recursive).with_context(|| format!("cannot watch `{}`", root.display()))?;
+    std::thread::spawn(move || {
+        let _keep = watcher;
+        while let Ok(first) = rx.recv() {
+            let mut events = vec![first];
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(40)) {
+                events.push(more);
+            }
+            let kinds: Vec<bool> =
+                events.iter().flat_map(|e| e.paths.iter()).filter_map(|p| classify(&root, p)).collect();
+            if kinds.is_empty() {
+                continue;
+            }
+            let only_pilots = kinds.iter().all(|k| *k);
+            match session.rebuild(only_pilots) {
+                Ok(r) => {
+                    report(&r);
+                    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+                    if r.errors.is_none() {
+                        state.output = Arc::clone(&session.output);
+                    }
+                    state.errors = r.errors;
+                    state.generation += 1;
+                    shared.changed.notify_all();
+                }
+                Err(e) => eprintln!("error: {e:#}"),
+            }
+        }
+    });
+    Ok(())
+}
+
+/// `serve` from the command line: start, say where, and keep running.
+pub fn run(opts: ServeOptions, open: bool) -> Result<()> {
+    if !opts.bind.is_loopback() {
+        eprintln!("warning: serving on {} makes the site reachable from other machines", opts.bind);
+    }
+    let handle = start(opts)?;
+    let url = format!("http://{}/", handle.addr);
+    eprintln!("serving {url} (Ctrl-C to stop)");
+    if open {
+        let _ =
+            std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" }).arg(&url).spawn();
+    }
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,173 @@
+//! `serve` in-process on port 0: pages from memory, rebuild on edit, errors
+//! over the last good page and cleared when fixed, deleted files gone,
+//! traversal refused, only GET and HEAD; and `hook install`.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{pilotdeck, site, write};
+use pilotdeck::pipeline::Options;
+use pilotdeck::serve::{start, Handle, ServeOptions};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn record(title: &str, stage: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nstage = \"{stage}\"\nowner = \"O\"\n[[updates]]\nweek = 2026-03-16\n+++\nBody.\n"
+    )
+}
+
+fn serve(root: &Path) -> Handle {
+    let site =
+        Options { root: root.to_path_buf(), as_of: pilotdeck::date::Date::parse("2026-03-20"), ..Options::default() };
+    start(ServeOptions { site, bind: "127.0.0.1".parse().unwrap(), port: 0 }).unwrap()
+}
+
+/// Sends a raw request; returns the status code and the body.
+fn request(h: &Handle, method: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(h.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// Waits until a rebuild after `since` has happened.
+fn rebuilt(h: &Handle, since: u64) {
+    let start = Instant::now();
+    while h.generation() == since {
+        assert!(start.elapsed() < Duration::from_secs(10), "no rebuild within 10 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn serves_rebuilds_and_shows_errors_over_the_last_good_page() {
+    let dir =
+        site(&[("content/pilots/a.md", &record("Alpha", "pilot")), ("content/pilots/b.md", &record("Beta", "idea"))]);
+    let h = serve(dir.path());
+    let (status, body) = request(&h, "GET", "/pilots/a/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>Alpha</h1>") && body.contains("/__pilotdeck/live.js"));
+    assert_eq!(request(&h, "GET", "/pilots/a").0, 301);
+    assert_eq!(request(&h, "HEAD", "/").0, 200);
+
+    // An edit shows up.
+    let g = h.generation();
+    write(dir.path(), &[("content/pilots/a.md", &record("Alpha two", "pilot"))]);
+    rebuilt(&h, g);
+    assert!(request(&h, "GET", "/pilots/a/").1.contains("<h1>Alpha two</h1>"));
+
+    // A bad edit keeps the last good page, with the errors over it.
+    let g = h.generation();
+    write(dir.path(), &[("content/pilots/a.md", &record("Alpha three", "pilott"))]);
+    rebuilt(&h, g);
+    let (status, body) = request(&h, "GET", "/pilots/a/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>Alpha two</h1>"), "the last good page stays");
+    assert!(
+        body.contains("pilotdeck-errors") && body.contains("content/pilots/a.md:3:9: error: unknown stage `pilott`")
+    );
+
+    // Fixed: the overlay clears by itself.
+    let g = h.generation();
+    write(dir.path(), &[("content/pilots/a.md", &record("Alpha four", "pilot"))]);
+    rebuilt(&h, g);
+    let body = request(&h, "GET", "/pilots/a/").1;
+    assert!(body.contains("<h1>Alpha four</h1>") && !body.contains("pilotdeck-errors"));
+
+    // A deleted file disappears from the site.
+    let g = h.generation();
+    std::fs::remove_file(dir.path().join("content/pilots/b.md")).unwrap();
+    rebuilt(&h, g);
+    assert_eq!(request(&h, "GET", "/pilots/b/").0, 404);
+
+    // A save by rename (write a temporary file, move it over) is seen too.
+    let g = h.generation();
+    std::fs::write(dir.path().join("content/pilots/.a.md.swp"), record("Alpha five", "pilot")).unwrap();
+    std::fs::rename(dir.path().join("content/pilots/.a.md.swp"), dir.path().join("content/pilots/a.md")).unwrap();
+    rebuilt(&h, g);
+    assert!(request(&h, "GET", "/pilots/a/").1.contains("<h1>Alpha five</h1>"));
+}
+
+#[test]
+fn only_get_and_head_and_nothing_outside_the_site() {
+    let dir = site(&[("content/pilots/a.md", &record("Alpha", "pilot"))]);
+    std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+    let h = serve(dir.path());
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/pilots/%2E%2E/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "//etc/passwd",
+        "/pilots/..\\..\\secret.txt",
+    ] {
+        let (status, body) = request(&h, "GET", path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("secret"), "{path}");
+    }
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        assert_eq!(request(&h, method, "/").0, 405, "{method}");
+    }
+}
+
+#[test]
+fn live_reload_events_follow_rebuilds() {
+    let dir = site(&[("content/pilots/a.md", &record("Alpha", "pilot"))]);
+    let h = serve(dir.path());
+    let mut s = TcpStream::connect(h.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET /__pilotdeck/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buf = [0u8; 512];
+    let n = s.read(&mut buf).unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).contains("text/event-stream"));
+    write(dir.path(), &[("content/pilots/a.md", &record("Alpha two", "pilot"))]);
+    let mut seen = String::new();
+    let start = Instant::now();
+    while !seen.contains("event: reload") && start.elapsed() < Duration::from_secs(10) {
+        let n = s.read(&mut buf).unwrap_or(0);
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(seen.contains("event: reload"), "{seen}");
+}
+
+#[test]
+fn hook_install_refuses_to_overwrite_and_uninstalls() {
+    let dir = site(&[("content/pilots/a.md", &record("Alpha", "pilot"))]);
+    let root = dir.path().display().to_string();
+    let git = |args: &[&str]| std::process::Command::new("git").arg("-C").arg(dir.path()).args(args).output().unwrap();
+    git(&["init", "-q"]);
+    let hook = dir.path().join(".git/hooks/post-commit");
+    std::fs::write(&hook, "#!/bin/sh\necho mine\n").unwrap();
+    let run = pilotdeck(["--root", &root, "hook", "install"]);
+    assert_eq!(run.code, 2, "an existing hook is kept: {}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), "#!/bin/sh\necho mine\n");
+    assert_eq!(pilotdeck(["--root", &root, "hook", "install", "--force"]).code, 0);
+    let text = std::fs::read_to_string(&hook).unwrap();
+    assert!(text.contains("pilotdeck --root '.' build"), "{text}");
+    assert_eq!(pilotdeck(["--root", &root, "hook", "install"]).code, 0, "its own hook may be rewritten");
+    assert_eq!(pilotdeck(["--root", &root, "hook", "uninstall"]).code, 0);
+    assert!(!hook.exists());
+}
+
+#[test]
+fn init_writes_ci_workflows() {
+    let dir = tempfile::tempdir().unwrap();
+    let gh = dir.path().join("gh");
+    assert_eq!(pilotdeck(["init", &gh.display().to_string(), "--ci", "github"]).code, 0);
+    let wf = std::fs::read_to_string(gh.join(".github/workflows/pilotdeck.yml")).unwrap();
+    assert!(
+        wf.contains("schedule:") && wf.contains("pilotdeck check --format github") && wf.contains("pilotdeck build")
+    );
+    let gl = dir.path().join("gl");
+    assert_eq!(pilotdeck(["init", &gl.display().to_string(), "--ci", "gitlab"]).code, 0);
+    let ci = std::fs::read_to_string(gl.join(".gitlab-ci.yml")).unwrap();
+    assert!(ci.contains("pages:") && ci.contains("$CI_PIPELINE_SOURCE == \"schedule\""));
+}
