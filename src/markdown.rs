@@ -18,10 +18,9 @@ pub struct Rendered {
     pub html: String,
     /// Level 2 and 3 headings, in order.
     pub toc: Vec<Heading>,
-    /// The lessons-learned section (without its heading), if there is one.
-    pub lessons: Option<String>,
-    /// The id of the lessons-learned heading.
-    pub lessons_id: Option<String>,
+    /// Every lessons-learned section: its heading's id and its HTML
+    /// (without the heading), in order.
+    pub lessons: Vec<(String, String)>,
     /// Links and images to this site, as written, with their byte range in
     /// the Markdown text (for link checks).
     pub links: Vec<(String, std::ops::Range<usize>)>,
@@ -53,8 +52,8 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
     let mut links = Vec::new();
     let mut toc = Vec::new();
     let mut used: Vec<String> = Vec::new();
-    let mut lessons_range: Option<(usize, usize)> = None;
-    let mut lessons_id = None;
+    // (first event, end event, heading id); the end is usize::MAX while open.
+    let mut lessons_ranges: Vec<(usize, usize, String)> = Vec::new();
     let mut lessons_level = HeadingLevel::H2;
     let mut i = 0;
     while i < events.len() {
@@ -69,12 +68,14 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id.clone()));
                 }
-                if lessons_range.is_some_and(|(_, e)| e == usize::MAX) && level <= lessons_level {
-                    lessons_range = lessons_range.map(|(s, _)| (s, i));
+                if let Some(open) = lessons_ranges.last_mut().filter(|r| r.1 == usize::MAX) {
+                    if level <= lessons_level {
+                        open.1 = i;
+                    }
                 }
-                if lessons_range.is_none() && text.trim().eq_ignore_ascii_case(lessons_heading.trim()) {
-                    lessons_range = Some((end + 1, usize::MAX));
-                    lessons_id = Some(id.clone());
+                let open = lessons_ranges.last().is_some_and(|r| r.1 == usize::MAX);
+                if !open && text.trim().eq_ignore_ascii_case(lessons_heading.trim()) {
+                    lessons_ranges.push((end + 1, usize::MAX, id.clone()));
                     lessons_level = level;
                 }
                 if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
@@ -99,15 +100,18 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
         }
         i += 1;
     }
-    let lessons = lessons_range.map(|(s, e)| {
-        let e = e.min(events.len());
-        let mut out = String::new();
-        html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
-        out
-    });
+    let lessons = lessons_ranges
+        .into_iter()
+        .map(|(s, e, id)| {
+            let e = e.min(events.len());
+            let mut out = String::new();
+            html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
+            (id, out)
+        })
+        .collect();
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    Rendered { html: out, toc, lessons, lessons_id, links }
+    Rendered { html: out, toc, lessons, links }
 }
 
 /// A link into this site: no scheme, not protocol-relative, not only an anchor.
@@ -189,11 +193,20 @@ mod tests {
     fn lessons_section_is_collected() {
         let md = "Intro\n\n## Lessons learned\n\n- one\n- two\n\n### Detail\n\nmore\n\n## Next\n\nafter\n";
         let r = render(md, "", "Lessons learned");
-        let lessons = r.lessons.unwrap();
+        let (id, lessons) = &r.lessons[0];
         assert!(lessons.contains("<li>one</li>") && lessons.contains("more"));
         assert!(!lessons.contains("after"));
-        assert_eq!(r.lessons_id.as_deref(), Some("lessons-learned"));
-        assert!(render("no lessons", "", "Lessons learned").lessons.is_none());
+        assert_eq!(id, "lessons-learned");
+        assert!(render("no lessons", "", "Lessons learned").lessons.is_empty());
+        // Two sections, at any heading level, each ending at a heading of its level or above.
+        let two = render(
+            "## Lessons learned\n\na\n\n## Other\n\nb\n\n### Lessons learned\n\nc\n\n## End\n",
+            "",
+            "Lessons learned",
+        );
+        let got: Vec<(&str, bool)> = two.lessons.iter().map(|(id, h)| (id.as_str(), h.contains("<p>c</p>"))).collect();
+        assert_eq!(got, [("lessons-learned", false), ("lessons-learned-1", true)]);
+        assert!(!two.lessons[1].1.contains("End"));
     }
 
     #[test]

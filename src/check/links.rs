@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 /// Every address the site publishes, without slashes at either end.
 fn addresses(site: &Site) -> BTreeSet<String> {
-    let mut known: BTreeSet<String> = ["", "pilots", "portfolio", "constraints", "owners"]
+    let mut known: BTreeSet<String> = ["", "pilots", "portfolio", "constraints", "owners", "lessons", "tags", "search"]
         .into_iter()
         .chain(["feed.xml", "constraints.csv", "portfolio.json", "sitemap.xml", "404.html"])
         .map(String::from)
@@ -17,6 +17,8 @@ fn addresses(site: &Site) -> BTreeSet<String> {
     known.extend(site.sections.iter().map(|s| s.path.clone()));
     known.extend(site.pages.iter().map(|p| p.path.clone()));
     known.extend(site.assets.iter().map(|(_, to)| to.clone()));
+    let tags = site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags));
+    known.extend(tags.map(|t| format!("tags/{}", crate::model::tag_slug(t))));
     known
 }
 

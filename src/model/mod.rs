@@ -59,6 +59,8 @@ pub struct Page {
     pub weight: Option<i64>,
     pub tags: Vec<String>,
     pub addresses: Vec<String>,
+    /// When the page was written (lessons are listed newest first).
+    pub date: Option<Date>,
     pub body: Rendered,
     /// Index of the section the page is in.
     pub section: Option<usize>,
@@ -337,6 +339,16 @@ impl Pilot {
                 l.file = file;
             }
         }
+    }
+}
+
+/// A tag's key (tags are matched case-insensitively) and page address.
+pub fn tag_slug(tag: &str) -> String {
+    let s = crate::markdown::slug(tag);
+    if s.is_empty() {
+        "tag".into()
+    } else {
+        s
     }
 }
 

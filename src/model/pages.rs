@@ -142,6 +142,7 @@ fn read_page(
         weight: raw.weight,
         tags: tags(raw.tags),
         addresses,
+        date: r.date(&raw.date, "date"),
         body,
         section: None,
     })

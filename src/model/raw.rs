@@ -18,6 +18,7 @@ pub struct RawPage {
     pub tags: Option<Vec<Spanned<String>>>,
     pub draft: Option<bool>,
     pub addresses: Option<Vec<Spanned<String>>>,
+    pub date: Option<Spanned<DateText>>,
 }
 
 #[derive(Deserialize, Default)]

@@ -2,6 +2,7 @@
 //! Tera templates of the theme, and returns the whole site as an
 //! [`Output`]. Sees the model and the theme, never the files on disk.
 
+mod community;
 mod exports;
 mod home;
 mod library;
@@ -111,8 +112,18 @@ pub fn render(site: &Site, config: &Config, theme: &Theme, reuse: Option<&Reuse>
         let view = PilotCtx { pilot: pilot::view(p, site, config) };
         pages.emit(&mut out, target("pilot.html", &format!("pilots/{}", p.id), &p.title, "pilots/"), &view)?;
     }
+    let lessons_view = community::lessons_view(site);
+    let lessons_title =
+        site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
+    pages.emit(&mut out, target("lessons.html", "lessons", lessons_title, "lessons/"), &lessons_view)?;
+    let tags = community::tags(site);
+    pages.emit(&mut out, target("tags.html", "tags", "Tags", "tags/"), &community::tags_view(site, &tags))?;
+    for t in &tags {
+        let view = TagCtx { tag: community::tag_view(site, t, &lessons_view.lessons) };
+        pages.emit(&mut out, target("tag.html", &format!("tags/{}", t.slug), &t.name, "tags/"), &view)?;
+    }
     for (i, s) in site.sections.iter().enumerate() {
-        if s.path == "pilots" {
+        if s.path == "pilots" || s.path == "lessons" {
             continue;
         }
         let view = SectionCtx { section: nav::section_view(site, i) };
@@ -121,7 +132,10 @@ pub fn render(site: &Site, config: &Config, theme: &Theme, reuse: Option<&Reuse>
     for (i, p) in site.pages.iter().enumerate() {
         let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
         let addressed = library::open_in(site, config, &p.addresses, 20);
-        let view = PageCtx { page: nav::page_view(site, i, addressed) };
+        let mut page = nav::page_view(site, i, addressed);
+        (page.related_lessons, page.related_pilots, page.tag_links) =
+            community::related(site, p, &lessons_view.lessons);
+        let view = PageCtx { page };
         pages.emit(&mut out, target("page.html", &p.path, &p.title, &top), &view)?;
     }
     let not_found = Ctx {
@@ -184,6 +198,11 @@ struct PilotCtx {
 }
 
 #[derive(Serialize)]
+struct TagCtx {
+    tag: views::TagView,
+}
+
+#[derive(Serialize)]
 struct PersonCtx {
     person: views::PersonView,
 }
@@ -216,10 +235,12 @@ fn site_view(site: &Site, config: &Config) -> SiteView {
     ];
     for &i in &site.roots {
         let s = &site.sections[i];
-        if s.path != "pilots" {
+        if s.path != "pilots" && s.path != "lessons" {
             nav.push(Link { title: s.title.clone(), url: format!("{}/", s.path) });
         }
     }
+    nav.push(Link { title: "Lessons".into(), url: "lessons/".into() });
+    nav.push(Link { title: "Tags".into(), url: "tags/".into() });
     SiteView {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
@@ -241,11 +262,15 @@ fn base_path(base_url: &str) -> String {
 }
 
 fn sitemap(site: &Site, config: &Config) -> String {
-    let mut paths: Vec<String> =
-        ["", "pilots/", "portfolio/", "constraints/", "owners/"].iter().map(|p| p.to_string()).collect();
+    let mut paths: Vec<String> = ["", "pilots/", "portfolio/", "constraints/", "owners/", "lessons/", "tags/"]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
     paths.extend(site.people.iter().map(|p| format!("owners/{}/", p.slug)));
     paths.extend(site.pilots.iter().map(|p| format!("pilots/{}/", p.id)));
-    paths.extend(site.sections.iter().filter(|s| s.path != "pilots").map(|s| format!("{}/", s.path)));
+    paths.extend(
+        site.sections.iter().filter(|s| s.path != "pilots" && s.path != "lessons").map(|s| format!("{}/", s.path)),
+    );
     paths.extend(site.pages.iter().map(|p| format!("{}/", p.path)));
     paths.sort();
     let base = if config.base_url.is_empty() { String::new() } else { config.base_url.clone() };

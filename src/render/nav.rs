@@ -125,6 +125,9 @@ pub(super) fn page_view(site: &Site, i: usize, constraints: (Vec<ConstraintRow>,
         },
     };
     PageView {
+        related_lessons: Vec::new(),
+        related_pilots: Vec::new(),
+        tag_links: Vec::new(),
         constraints: constraints.0,
         constraints_more: constraints.1,
         addresses: p.addresses.clone(),

@@ -183,7 +183,7 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
         timeline: timeline(p),
         body_html: p.body.html.clone(),
         toc: p.body.toc.clone(),
-        lessons_html: p.body.lessons.clone().unwrap_or_default(),
+        lessons_html: p.body.lessons.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join("\n"),
     }
 }
 

@@ -406,6 +406,11 @@ pub struct ChildLink {
 
 #[derive(Serialize)]
 pub struct PageView {
+    /// Lessons and pilots that share the page's tags or addressed categories.
+    pub related_lessons: Vec<Link>,
+    pub related_pilots: Vec<PilotLink>,
+    /// The page's tags, each with its tag page.
+    pub tag_links: Vec<Link>,
     /// Open constraints in the categories the page addresses (at most 20).
     pub constraints: Vec<ConstraintRow>,
     pub constraints_more: usize,
@@ -434,3 +439,56 @@ pub struct NavItem {
 
 #[derive(Serialize)]
 pub struct NotFoundView {}
+
+/// One lesson: a pilot record's lessons-learned section or a lesson page.
+#[derive(Serialize, Clone)]
+pub struct LessonRow {
+    pub title: String,
+    /// The section it came from, relative to the root (`pilots/a/#lessons-learned`).
+    pub url: String,
+    /// `pilot` or `page`.
+    pub kind: String,
+    pub pilot: String,
+    pub stage: String,
+    pub function: String,
+    pub date: String,
+    pub tags: Vec<Link>,
+    pub categories: Vec<String>,
+    pub html: String,
+}
+
+#[derive(Serialize)]
+pub struct LessonGroup {
+    pub name: String,
+    pub id: String,
+    /// Indexes into `LessonsView::lessons`.
+    pub lessons: Vec<usize>,
+}
+
+#[derive(Serialize)]
+pub struct LessonsView {
+    pub intro_html: String,
+    pub lessons: Vec<LessonRow>,
+    pub by_tag: Vec<LessonGroup>,
+    pub by_category: Vec<LessonGroup>,
+}
+
+#[derive(Serialize)]
+pub struct TagRow {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct TagsView {
+    pub tags: Vec<TagRow>,
+}
+
+#[derive(Serialize)]
+pub struct TagView {
+    pub name: String,
+    pub pilots: Vec<PilotLink>,
+    pub pages: Vec<Link>,
+    pub lessons: Vec<Link>,
+}

@@ -1,0 +1,195 @@
+//! The community of practice: lessons learned gathered from every pilot
+//! record and lesson page, tags across pilots, pages and lessons, and the
+//! related content of playbook pages.
+
+use super::pilot::link;
+use super::views::*;
+use crate::markdown::slug;
+use crate::model::Site;
+use std::collections::BTreeMap;
+
+pub use crate::model::tag_slug;
+
+fn tag_links(tags: &[String]) -> Vec<Link> {
+    tags.iter().map(|t| Link { title: t.clone(), url: format!("tags/{}/", tag_slug(t)) }).collect()
+}
+
+/// Every lesson, newest first (undated last), then by title.
+pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
+    let mut out: Vec<(Option<crate::date::Date>, LessonRow)> = Vec::new();
+    for p in &site.pilots {
+        let date = p.facts.last_update.or(p.stages.last().map(|s| s.date)).or(p.started);
+        let mut categories: Vec<String> = p.constraints.iter().map(|c| c.category.clone()).collect();
+        categories.sort();
+        categories.dedup();
+        for (id, html) in &p.body.lessons {
+            out.push((
+                date,
+                LessonRow {
+                    title: p.title.clone(),
+                    url: format!("pilots/{}/#{id}", p.id),
+                    kind: "pilot".into(),
+                    pilot: p.title.clone(),
+                    stage: p.stage.clone(),
+                    function: p.function.clone().unwrap_or_default(),
+                    date: date.map(|d| d.to_string()).unwrap_or_default(),
+                    tags: tag_links(&p.tags),
+                    categories: categories.clone(),
+                    html: html.clone(),
+                },
+            ));
+        }
+    }
+    for page in site.pages.iter().filter(|p| p.path.starts_with("lessons/")) {
+        out.push((
+            page.date,
+            LessonRow {
+                title: page.title.clone(),
+                url: format!("{}/", page.path),
+                kind: "page".into(),
+                pilot: String::new(),
+                stage: String::new(),
+                function: String::new(),
+                date: page.date.map(|d| d.to_string()).unwrap_or_default(),
+                tags: tag_links(&page.tags),
+                categories: page.addresses.clone(),
+                html: page
+                    .description
+                    .clone()
+                    .map(|d| format!("<p>{}</p>", super::escape_xml(&d)))
+                    .unwrap_or_else(|| page.body.html.clone()),
+            },
+        ));
+    }
+    out.sort_by(|a, b| a.0.is_none().cmp(&b.0.is_none()).then(b.0.cmp(&a.0)).then(a.1.title.cmp(&b.1.title)));
+    out.into_iter().map(|(_, l)| l).collect()
+}
+
+fn group(lessons: &[LessonRow], keys: impl Fn(&LessonRow) -> Vec<(String, String)>) -> Vec<LessonGroup> {
+    let mut groups: BTreeMap<String, LessonGroup> = BTreeMap::new();
+    for (i, l) in lessons.iter().enumerate() {
+        for (key, name) in keys(l) {
+            let g = groups.entry(key.clone()).or_insert_with(|| LessonGroup { name, id: key, lessons: Vec::new() });
+            if !g.lessons.contains(&i) {
+                g.lessons.push(i);
+            }
+        }
+    }
+    groups.into_values().collect()
+}
+
+pub(super) fn lessons_view(site: &Site) -> LessonsView {
+    let lessons = lessons(site);
+    let by_tag =
+        group(&lessons, |l| l.tags.iter().map(|t| (format!("tag-{}", tag_slug(&t.title)), t.title.clone())).collect());
+    let by_category =
+        group(&lessons, |l| l.categories.iter().map(|c| (format!("category-{}", slug(c)), c.clone())).collect());
+    let intro_html =
+        site.sections.iter().find(|s| s.path == "lessons").map(|s| s.body.html.clone()).unwrap_or_default();
+    LessonsView { intro_html, lessons, by_tag, by_category }
+}
+
+/// Every tag: its name as first written, and what carries it.
+pub(super) struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub pilots: Vec<usize>,
+    pub pages: Vec<usize>,
+}
+
+pub(super) fn tags(site: &Site) -> Vec<Tag> {
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut entry = |t: &str| -> String {
+        let key = tag_slug(t);
+        tags.entry(key.clone()).or_insert_with(|| Tag {
+            name: t.to_string(),
+            slug: key.clone(),
+            pilots: Vec::new(),
+            pages: Vec::new(),
+        });
+        key
+    };
+    let mut marks = Vec::new();
+    for (i, p) in site.pilots.iter().enumerate() {
+        for t in &p.tags {
+            marks.push((entry(t), true, i));
+        }
+    }
+    for (i, p) in site.pages.iter().enumerate() {
+        for t in &p.tags {
+            marks.push((entry(t), false, i));
+        }
+    }
+    for (key, is_pilot, i) in marks {
+        if let Some(tag) = tags.get_mut(&key) {
+            let list = if is_pilot { &mut tag.pilots } else { &mut tag.pages };
+            if !list.contains(&i) {
+                list.push(i);
+            }
+        }
+    }
+    tags.into_values().collect()
+}
+
+pub(super) fn tags_view(site: &Site, tags: &[Tag]) -> TagsView {
+    let lessons = lessons(site);
+    TagsView {
+        tags: tags
+            .iter()
+            .map(|t| TagRow {
+                name: t.name.clone(),
+                url: format!("tags/{}/", t.slug),
+                count: t.pilots.len()
+                    + t.pages.len()
+                    + lessons
+                        .iter()
+                        .filter(|l| l.kind == "pilot" && l.tags.iter().any(|x| tag_slug(&x.title) == t.slug))
+                        .count(),
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &[LessonRow]) -> TagView {
+    TagView {
+        name: tag.name.clone(),
+        pilots: tag.pilots.iter().map(|&i| link(&site.pilots[i])).collect(),
+        pages: tag
+            .pages
+            .iter()
+            .map(|&i| Link { title: site.pages[i].title.clone(), url: format!("{}/", site.pages[i].path) })
+            .collect(),
+        lessons: lessons
+            .iter()
+            .filter(|l| l.tags.iter().any(|x| tag_slug(&x.title) == tag.slug))
+            .map(|l| Link { title: l.title.clone(), url: l.url.clone() })
+            .collect(),
+    }
+}
+
+/// Lessons and pilots that share a page's tags or the categories it addresses.
+pub(super) fn related(
+    site: &Site,
+    page: &crate::model::Page,
+    lessons: &[LessonRow],
+) -> (Vec<Link>, Vec<PilotLink>, Vec<Link>) {
+    let tags: Vec<String> = page.tags.iter().map(|t| tag_slug(t)).collect();
+    let shares = |ts: &[String], cats: &[String]| {
+        ts.iter().any(|t| tags.contains(&tag_slug(t))) || cats.iter().any(|c| page.addresses.contains(c))
+    };
+    let rel_lessons = lessons
+        .iter()
+        .filter(|l| l.url != format!("{}/", page.path))
+        .filter(|l| shares(&l.tags.iter().map(|t| t.title.clone()).collect::<Vec<_>>(), &l.categories))
+        .take(10)
+        .map(|l| Link { title: l.title.clone(), url: l.url.clone() })
+        .collect();
+    let rel_pilots = site
+        .pilots
+        .iter()
+        .filter(|p| shares(&p.tags, &p.constraints.iter().map(|c| c.category.clone()).collect::<Vec<_>>()))
+        .take(10)
+        .map(link)
+        .collect();
+    (rel_lessons, rel_pilots, tag_links(&page.tags))
+}
