@@ -156,6 +156,8 @@ pub fn build(opts: &Options) -> Result<Report> {
             return Ok(Report { analysis, written: None });
         }
     };
+    let mut site_output = site_output;
+    render::search::index(&mut site_output).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
     output::write_atomically(&site_output, &out_dir)?;
     let pages = site_output.pages();
     Ok(Report { analysis, written: Some((out_dir, pages)) })

@@ -9,6 +9,7 @@ mod library;
 mod nav;
 mod pilot;
 pub mod portfolio;
+pub mod search;
 pub mod views;
 
 use crate::config::Config;
@@ -148,6 +149,8 @@ pub fn render(site: &Site, config: &Config, theme: &Theme, reuse: Option<&Reuse>
     };
     out.add("404.html", renderer.render("404.html", &not_found)?);
     out.add("sitemap.xml", sitemap(site, config));
+    let search_view = SearchView { enabled: cfg!(feature = "search") };
+    pages.emit(&mut out, target("search.html", "search", "Search", "search/"), &search_view)?;
     for (path, content) in &theme.statics {
         out.files.insert(path.clone(), content.clone());
     }
@@ -195,6 +198,12 @@ impl Pages<'_> {
 #[derive(Serialize)]
 struct PilotCtx {
     pilot: views::PilotView,
+}
+
+#[derive(Serialize)]
+struct SearchView {
+    /// Whether this build of pilotdeck indexes the site for search.
+    enabled: bool,
 }
 
 #[derive(Serialize)]

@@ -65,13 +65,23 @@ impl Session {
         let unchanged: BTreeSet<String> =
             hashes.iter().filter(|(id, h)| self.pilots.get(*id) == Some(h)).map(|(id, _)| id.clone()).collect();
         let reuse = Reuse { previous: &self.output, unchanged: &unchanged };
-        let output = match render::render(&analysis.site, &analysis.config, &theme, Some(&reuse)) {
+        let mut output = match render::render(&analysis.site, &analysis.config, &theme, Some(&reuse)) {
             Ok(o) => o,
             Err(e) => {
                 let text = format!("{}: error: {}\n", e.origin, e.message);
                 return Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages: 0, errors: Some(text) });
             }
         };
+        // The search index is rebuilt when anything but pilot records
+        // changed; an edit to a record keeps the previous index (search
+        // results catch up at the next full rebuild).
+        if only_pilots && self.output.files.keys().any(|k| k.starts_with("pagefind/")) {
+            for (k, v) in self.output.files.range("pagefind/".to_string().."pagefind0".to_string()) {
+                output.files.insert(k.clone(), v.clone());
+            }
+        } else {
+            render::search::index(&mut output).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+        }
         let pilot_pages = hashes.len() - unchanged.len();
         self.output = Arc::new(output);
         self.pilots = hashes;

@@ -1,0 +1,86 @@
+//! Lessons learned, tags and search: extraction from records and lesson
+//! pages, tag pages matched case-insensitively, and the search index.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{build_ok, read, site, text_of};
+
+fn files() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (
+            "content/pilots/alpha.md",
+            "+++\ntitle = \"Alpha\"\nstage = \"bridge\"\nowner = \"O\"\nfunction = \"Finance\"\ntags = [\"ERP\", \"document-ai\"]\n\
+             [[constraints]]\ntitle = \"Schema\"\ncategory = \"integration\"\nowner = \"O\"\ndue = 2026-04-01\n\
+             [[updates]]\nweek = 2026-03-16\n+++\nIntro.\n\n## Lessons learned\n\n- Map the write side early.\n\n## Next\n\nNot a lesson.\n\n### Lessons learned\n\nA second section: zebrafish.\n",
+        ),
+        (
+            "content/pilots/beta.md",
+            "+++\ntitle = \"Beta\"\nstage = \"pilot\"\nowner = \"O\"\ntags = [\"erp\"]\n[[updates]]\nweek = 2026-03-09\n+++\nNo lessons in this record.\n",
+        ),
+        ("content/lessons/_index.md", "+++\ntitle = \"Lessons learned\"\n+++\nWhat we learned.\n"),
+        (
+            "content/lessons/retire-well.md",
+            "+++\ntitle = \"Retire well\"\ndate = 2026-03-18\ntags = [\"Erp\"]\naddresses = [\"integration\"]\n+++\nStop early.\n",
+        ),
+        (
+            "content/playbook/integration-map.md",
+            "+++\ntitle = \"Integration map\"\ntags = [\"erp\"]\naddresses = [\"integration\"]\n+++\nMap it.\n",
+        ),
+    ]
+}
+
+#[test]
+fn lessons_are_gathered_newest_first_with_their_sections() {
+    let dir = site(&files());
+    build_ok(dir.path(), &[]);
+    let html = read(dir.path(), "public/lessons/index.html");
+    let text = text_of(&html);
+    // Two sections from alpha (any heading level), none from beta, one page.
+    assert!(html.contains("href=\"../pilots/alpha/#lessons-learned\""));
+    assert!(html.contains("href=\"../pilots/alpha/#lessons-learned-1\""));
+    assert!(text.contains("Map the write side early") && text.contains("zebrafish"));
+    assert!(!text.contains("Not a lesson"));
+    assert!(!text.contains("No lessons in this record"));
+    // The page (2026-03-18) is newer than alpha's last update (2026-03-16).
+    assert!(text.find("Retire well").unwrap() < text.find("Map the write side early").unwrap());
+    // Grouped by tag (case-insensitive) and by constraint category.
+    assert!(html.contains("id=\"tag-erp\"") && html.contains("id=\"category-integration\""));
+    // The pilot page anchors exist for the links.
+    let alpha = read(dir.path(), "public/pilots/alpha/index.html");
+    assert!(alpha.contains("id=\"lessons-learned\"") && alpha.contains("id=\"lessons-learned-1\""));
+}
+
+#[test]
+fn tags_match_case_insensitively_and_show_as_first_written() {
+    let dir = site(&files());
+    build_ok(dir.path(), &[]);
+    let tags = text_of(&read(dir.path(), "public/tags/index.html"));
+    assert!(tags.contains("ERP"), "first written: {tags}");
+    assert!(!tags.contains("Erp") && !tags.contains(" erp "));
+    let erp = text_of(&read(dir.path(), "public/tags/erp/index.html"));
+    for needle in ["Alpha", "Beta", "Integration map", "Retire well"] {
+        assert!(erp.contains(needle), "{needle} missing from the erp tag page: {erp}");
+    }
+    assert!(read(dir.path(), "public/tags/document-ai/index.html").contains("Alpha"));
+    // Related content on the playbook page: lessons and pilots sharing its tags.
+    let page = text_of(&read(dir.path(), "public/playbook/integration-map/index.html"));
+    assert!(page.contains("Related lessons and pilots") && page.contains("Retire well") && page.contains("Beta"));
+}
+
+#[cfg(feature = "search")]
+#[test]
+fn the_search_index_is_written_into_the_site() {
+    let dir = site(&files());
+    build_ok(dir.path(), &[]);
+    let entry = read(dir.path(), "public/pagefind/pagefind-entry.json");
+    let v: serde_json::Value = serde_json::from_str(&entry).unwrap();
+    // Two pilots, the playbook page, its section page and the lesson page.
+    assert_eq!(v["languages"]["en"]["page_count"], 5);
+    for file in ["pagefind.js", "pagefind-ui.js", "pagefind-ui.css"] {
+        assert!(dir.path().join("public/pagefind").join(file).exists(), "{file}");
+    }
+    let search = read(dir.path(), "public/search/index.html");
+    assert!(search.contains("pagefind/pagefind-ui.js") && !search.contains("http"), "no outside resources");
+}
