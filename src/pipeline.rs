@@ -157,7 +157,8 @@ pub fn build(opts: &Options) -> Result<Report> {
         }
     };
     let mut site_output = site_output;
-    render::search::index(&mut site_output).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+    render::search::index(&analysis.site, &mut site_output)
+        .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
     output::write_atomically(&site_output, &out_dir)?;
     let pages = site_output.pages();
     Ok(Report { analysis, written: Some((out_dir, pages)) })

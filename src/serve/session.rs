@@ -80,7 +80,8 @@ impl Session {
                 output.files.insert(k.clone(), v.clone());
             }
         } else {
-            render::search::index(&mut output).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+            render::search::index(&analysis.site, &mut output)
+                .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
         }
         let pilot_pages = hashes.len() - unchanged.len();
         self.output = Arc::new(output);
