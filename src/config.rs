@@ -60,6 +60,9 @@ pub struct Config {
     pub recurring_pilots: usize,
     /// A pilot at one stage for longer than this is stuck.
     pub stuck_after_days: i64,
+    /// Pass raw HTML in Markdown through unsanitized (for sites that trust
+    /// their writers).
+    pub allow_raw_html: bool,
     /// `[rules]`: a new severity for a rule, or `None` to turn it off.
     #[serde(skip)]
     pub rules: std::collections::BTreeMap<Rule, Option<Severity>>,
@@ -80,6 +83,7 @@ impl Default for Config {
             lessons_heading: "Lessons learned".into(),
             recurring_pilots: 2,
             stuck_after_days: 120,
+            allow_raw_html: false,
             rules: Default::default(),
         }
     }
@@ -162,6 +166,7 @@ struct RawConfig {
     lessons_heading: Option<String>,
     recurring_pilots: Option<Spanned<i64>>,
     stuck_after_days: Option<Spanned<i64>>,
+    allow_raw_html: Option<bool>,
     rules: Option<Entries<Spanned<String>>>,
 }
 
@@ -261,6 +266,9 @@ impl Validator<'_> {
             } else {
                 c.stuck_after_days = d.value;
             }
+        }
+        if let Some(a) = raw.allow_raw_html {
+            c.allow_raw_html = a;
         }
         if let Some(rules) = raw.rules {
             self.rules(rules, &mut c.rules);

@@ -45,11 +45,19 @@ fn options() -> Options {
 }
 
 /// Renders `text`. `root` is the relative path from the page to the site
-/// root (`../../`); `lessons_heading` names the section to collect.
+/// root (`../../`); `lessons_heading` names the section to collect. Raw HTML
+/// is sanitized and `javascript:`-like link targets are dropped, unless the
+/// site trusts its writers (`allow_raw_html`).
 pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
+    render_with(text, root, lessons_heading, false)
+}
+
+/// [`render`], with raw HTML passed through when `allow_raw_html`.
+pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html: bool) -> Rendered {
     let (mut events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
         Parser::new_ext(text, options()).into_offset_iter().unzip();
     let mut links = Vec::new();
+    let mut raw_html = false;
     let mut toc = Vec::new();
     let mut used: Vec<String> = Vec::new();
     // (first event, end event, heading id); the end is usize::MAX while open.
@@ -83,7 +91,17 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
                 }
                 i = end;
             }
+            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                if !allow_raw_html && unsafe_url(dest_url) {
+                    if let Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) =
+                        &mut events[i]
+                    {
+                        *dest_url = CowStr::from("#");
+                    }
+                    i += 1;
+                    continue;
+                }
                 if is_internal(dest_url) {
                     links.push((dest_url.to_string(), ranges[i].clone()));
                 }
@@ -106,12 +124,42 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
             let e = e.min(events.len());
             let mut out = String::new();
             html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
+            if raw_html && !allow_raw_html {
+                out = sanitize(&out);
+            }
             (id, out)
         })
         .collect();
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    if raw_html && !allow_raw_html {
+        out = sanitize(&out);
+    }
     Rendered { html: out, toc, lessons, links }
+}
+
+/// A link target that runs code or smuggles content: `javascript:`,
+/// `vbscript:`, `data:` (other than an image), `file:`.
+fn unsafe_url(dest: &str) -> bool {
+    let d: String =
+        dest.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
+    ["javascript:", "vbscript:", "file:"].iter().any(|s| d.starts_with(s))
+        || (d.starts_with("data:") && !d.starts_with("data:image/"))
+}
+
+/// Keeps the HTML that Markdown makes (headings with ids, tables, task
+/// lists, footnotes, code classes) and drops scripts, event handlers, styles
+/// sheets, frames and unsafe URLs from raw HTML.
+fn sanitize(html: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("a", ["title"])
+        .link_rel(None);
+    b.clean(html).to_string()
 }
 
 /// A link into this site: no scheme, not protocol-relative, not only an anchor.
@@ -214,6 +262,19 @@ mod tests {
         let r = render("[a](/playbook/x/) [b](//cdn.example/x) [c](https://e.example/)", "../../", "L");
         assert!(r.html.contains("href=\"../../playbook/x/\""));
         assert!(r.html.contains("href=\"//cdn.example/x\""));
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_are_made_safe() {
+        let md = "<script>alert(1)</script>\n\n<p onclick=\"x()\">hi <img src=x onerror=alert(1)></p>\n\n[a](javascript:alert(1)) [b]( JaVaScRiPt:alert(1)) [c](/ok/)\n\n## Title {#t}\n\n- [x] done\n";
+        let r = render(md, "", "L");
+        for bad in ["<script", "onclick", "onerror", "javascript:", "JaVaScRiPt"] {
+            assert!(!r.html.contains(bad), "{bad} in {}", r.html);
+        }
+        assert!(r.html.contains("href=\"/ok/\"") || r.html.contains("href=\"ok/\""), "{}", r.html);
+        assert!(r.html.contains("id=\"t\"") && r.html.contains("checkbox"), "{}", r.html);
+        let trusted = render_with("<b onclick=\"x()\">b</b>", "", "L", true);
+        assert!(trusted.html.contains("onclick"));
     }
 
     #[test]

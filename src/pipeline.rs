@@ -134,7 +134,9 @@ fn commit_date(root: &Path) -> Option<Date> {
 /// The whole build. Content errors stop it before anything is written, and
 /// the previous output stays as it was.
 pub fn build(opts: &Options) -> Result<Report> {
+    let mut timer = Timer::new();
     let mut analysis = analyse(opts)?;
+    timer.lap("load, model, check");
     if analysis.has_errors() {
         return Ok(Report { analysis, written: None });
     }
@@ -156,10 +158,33 @@ pub fn build(opts: &Options) -> Result<Report> {
             return Ok(Report { analysis, written: None });
         }
     };
+    timer.lap("render");
     let mut site_output = site_output;
     render::search::index(&analysis.site, &mut site_output)
         .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+    timer.lap("search index");
     output::write_atomically(&site_output, &out_dir)?;
+    timer.lap("write");
     let pages = site_output.pages();
     Ok(Report { analysis, written: Some((out_dir, pages)) })
+}
+
+/// Stage timings on standard error when `PILOTDECK_TIMINGS` is set (for
+/// profiling; the benchmark reads whole builds).
+struct Timer {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer { on: std::env::var_os("PILOTDECK_TIMINGS").is_some(), last: std::time::Instant::now() }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.on {
+            eprintln!("timing: {stage}: {} ms", self.last.elapsed().as_millis());
+        }
+        self.last = std::time::Instant::now();
+    }
 }

@@ -132,8 +132,13 @@ fn read_page(
             addresses.push(a.value);
         }
     }
-    let body = markdown::render(&source.text[split.body_start..], &root_of(path), &config.lessons_heading)
-        .shifted(split.body_start);
+    let body = markdown::render_with(
+        &source.text[split.body_start..],
+        &root_of(path),
+        &config.lessons_heading,
+        config.allow_raw_html,
+    )
+    .shifted(split.body_start);
     Some(Page {
         loc: Loc::at(doc.file, first_line),
         path: path.to_string(),

@@ -149,7 +149,8 @@ pub(super) fn read(
     let updates = read_updates(&mut r, raw.updates.unwrap_or_default());
     let root = "../../";
     let body =
-        markdown::render(&source.text[split.body_start..], root, &config.lessons_heading).shifted(split.body_start);
+        markdown::render_with(&source.text[split.body_start..], root, &config.lessons_heading, config.allow_raw_html)
+            .shifted(split.body_start);
     let mut pilot = Pilot {
         id,
         loc: Loc::at(doc.file, title_span.unwrap_or(start)),
