@@ -1,0 +1,123 @@
+// End-to-end test of a built pilotdeck site in headless Chromium.
+//   node e2e.js SITE_DIR [SCREENSHOT_DIR]
+// Serves SITE_DIR on a loopback port, then checks that every page loads
+// with no console error and no request leaving the site, that charts
+// render, that the pilots filter and search work, and that the portfolio
+// prints without overflow. Prints "N passed, N failed" and exits 1 on any
+// failure.
+"use strict";
+const http = require("http");
+const fs = require("fs");
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const site = path.resolve(process.argv[2] || "public");
+const shots = path.resolve(process.argv[3] || "target/screenshots");
+fs.mkdirSync(shots, { recursive: true });
+
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml",
+  ".json": "application/json", ".xml": "application/xml", ".csv": "text/csv", ".txt": "text/plain" };
+
+function serve() {
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (p.endsWith("/")) p += "index.html";
+      const file = path.join(site, path.normalize(p));
+      if (!file.startsWith(site) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+        if (fs.existsSync(file + "/index.html")) { res.writeHead(301, { Location: p + "/" }); return res.end(); }
+        res.writeHead(404, { "Content-Type": "text/html" });
+        return res.end(fs.readFileSync(path.join(site, "404.html")));
+      }
+      res.writeHead(200, { "Content-Type": types[path.extname(file)] || "application/octet-stream" });
+      res.end(fs.readFileSync(file));
+    });
+    server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+function pages() {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) { if (e.name !== "pagefind") walk(full); }
+      else if (e.name === "index.html") out.push("/" + path.relative(site, dir).split(path.sep).join("/") + (dir === site ? "" : "/"));
+    }
+  };
+  walk(site);
+  return out.map((p) => p.replace(/^\/\//, "/")).sort();
+}
+
+(async () => {
+  const server = await serve();
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  let passed = 0, failed = 0;
+  const check = (ok, what) => { if (ok) passed++; else { failed++; console.log("FAIL " + what); } };
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  let problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+  page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
+  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) problems.push("outside request: " + r.url()); });
+
+  // Every page loads, with no console error and no request leaving the site.
+  for (const p of pages()) {
+    problems = [];
+    const res = await page.goto(base + p);
+    check(res && res.status() === 200, `${p} loads (status ${res && res.status()})`);
+    check(problems.length === 0, `${p} has no console errors or outside requests: ${problems.join("; ")}`);
+  }
+
+  // Charts render: every chart image on the portfolio has a size.
+  await page.goto(base + "/portfolio/");
+  const charts = await page.$$eval("figure.chart img", (imgs) => imgs.map((i) => [i.getAttribute("src"), i.complete && i.naturalWidth]));
+  check(charts.length === 6, `six charts on the portfolio (found ${charts.length})`);
+  for (const [src, width] of charts) check(width > 0, `chart ${src} renders`);
+  await page.screenshot({ path: path.join(shots, "portfolio.png"), fullPage: true });
+
+  // The pilots filter.
+  await page.goto(base + "/pilots/");
+  const all = await page.$$eval("#pilots-table tbody tr", (rows) => rows.length);
+  await page.selectOption("#pilot-filters select[name=stage]", "bridge");
+  const shown = await page.$$eval("#pilots-table tbody tr", (rows) => rows.filter((r) => !r.hidden).length);
+  const stages = await page.$$eval("#pilots-table tbody tr", (rows) => rows.filter((r) => !r.hidden).map((r) => r.dataset.stage));
+  check(shown > 0 && shown < all && stages.every((s) => s === "bridge"), `stage filter shows only bridge pilots (${shown} of ${all})`);
+  await page.screenshot({ path: path.join(shots, "pilots.png"), fullPage: true });
+
+  // Search: a word from one lesson, found first, landing on its section.
+  await page.goto(base + "/search/?q=renewal");
+  await page.waitForSelector(".pagefind-ui__result-link", { timeout: 15000 });
+  const results = await page.$$eval(".pagefind-ui__result-link", (as) => as.map((a) => a.getAttribute("href")));
+  check(results.length > 0, "search finds results");
+  await page.screenshot({ path: path.join(shots, "search.png") });
+  await page.click(".pagefind-ui__result-link");
+  await page.waitForLoadState();
+  check(page.url().startsWith(base + "/pilots/"), `a result opens a pilot page (${page.url()})`);
+
+  // Key pages for people to look at.
+  for (const [name, p] of [["home", "/"], ["pilot", "/pilots/claims-triage/"], ["constraints", "/constraints/"], ["lessons", "/lessons/"], ["playbook", "/playbook/01-scoping/integration-map/"]]) {
+    await page.goto(base + p);
+    await page.screenshot({ path: path.join(shots, name + ".png"), fullPage: true });
+  }
+
+  // Print layout of the portfolio: nothing wider than the page.
+  await page.emulateMedia({ media: "print" });
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.goto(base + "/portfolio/");
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return Array.from(document.querySelectorAll("main *")).filter((e) => e.getBoundingClientRect().right > width + 1).map((e) => e.tagName + "." + e.className).slice(0, 5);
+  });
+  check(overflow.length === 0, `print layout has no overflow: ${overflow.join(", ")}`);
+  await page.pdf({ path: path.join(shots, "portfolio.pdf"), format: "A4" });
+
+  await browser.close();
+  server.close();
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})().catch((e) => { console.error(e); process.exit(1); });
