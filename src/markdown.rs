@@ -92,6 +92,12 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
                 i = end;
             }
             Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
+            // Footnote definitions gather at the end: not part of a lesson.
+            Event::Start(Tag::FootnoteDefinition(_)) => {
+                if let Some(open) = lessons_ranges.last_mut().filter(|r| r.1 == usize::MAX) {
+                    open.1 = i;
+                }
+            }
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                 if !allow_raw_html && unsafe_url(dest_url) {
                     if let Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) =
