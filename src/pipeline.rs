@@ -58,7 +58,9 @@ pub fn analyse_cached(opts: &Options, cache: &mut model::PilotCache) -> Result<A
     if !root.is_dir() {
         bail!("the site folder `{}` does not exist", root.display());
     }
+    let mut timer = Timer::new();
     let mut loaded = source::load_content(root);
+    timer.lap("load");
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     let mut config = read_config(root, &mut loaded.sources, &mut diagnostics)?;
     if let Some(url) = &opts.base_url {
@@ -70,10 +72,13 @@ pub fn analyse_cached(opts: &Options, cache: &mut model::PilotCache) -> Result<A
         None => resolve_as_of(&config.as_of, root, &mut notes),
     };
     let (site, more) = model::build_cached(&loaded, &config, &BuildOptions { as_of, drafts: opts.drafts }, cache);
+    timer.lap("model");
     diagnostics.extend(more);
     diagnostics.extend(check::check(&site, &config));
+    timer.lap("check");
     check::apply_config(&mut diagnostics, &config);
     tidy(&mut diagnostics, &loaded.sources);
+    timer.lap("sort diagnostics");
     Ok(Analysis { sources: loaded.sources, config, site, diagnostics, notes })
 }
 
@@ -136,7 +141,7 @@ fn commit_date(root: &Path) -> Option<Date> {
 pub fn build(opts: &Options) -> Result<Report> {
     let mut timer = Timer::new();
     let mut analysis = analyse(opts)?;
-    timer.lap("load, model, check");
+
     if analysis.has_errors() {
         return Ok(Report { analysis, written: None });
     }

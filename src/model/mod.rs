@@ -271,19 +271,42 @@ pub fn build_cached(
     let mut page_docs = Vec::new();
     let mut fresh = std::collections::HashMap::new();
     let mut record_ids = std::collections::BTreeSet::new();
+    let is_record = |doc: &&crate::source::Doc| {
+        doc.parts.first().map(String::as_str) == Some("pilots") && doc.parts.len() > 1 && doc.parts[1] != "_index.md"
+    };
+    // Records not in the cache are read in parallel (Markdown dominates);
+    // the order of the results is the order of the files.
+    let misses: Vec<&crate::source::Doc> = loaded
+        .docs
+        .iter()
+        .filter(is_record)
+        .filter(|doc| {
+            let source = loaded.sources.get(doc.file);
+            cache.entries.get(&source.path).is_none_or(|(h, _, _)| *h != text_hash(&source.text))
+        })
+        .collect();
+    let mut read: std::collections::HashMap<crate::source::FileId, (Option<Pilot>, Vec<Diagnostic>)> = {
+        use rayon::prelude::*;
+        misses
+            .par_iter()
+            .map(|doc| {
+                let mut found = Vec::new();
+                let p = pilot::read(doc, &loaded.sources, config, opts, &mut found);
+                (doc.file, (p, found))
+            })
+            .collect()
+    };
     for doc in &loaded.docs {
-        let in_pilots = doc.parts.first().map(String::as_str) == Some("pilots");
-        if in_pilots && doc.parts.len() > 1 && doc.parts[1] != "_index.md" {
+        if is_record(&doc) {
             record_ids.extend(pilot::id_of(&doc.parts));
             let source = loaded.sources.get(doc.file);
             let hash = text_hash(&source.text);
-            let (pilot, mut found) = match cache.entries.remove(&source.path) {
-                Some((h, p, d)) if h == hash => (p, d),
-                _ => {
-                    let mut found = Vec::new();
-                    let p = pilot::read(doc, &loaded.sources, config, opts, &mut found);
-                    (p, found)
-                }
+            let (pilot, mut found) = match read.remove(&doc.file) {
+                Some(fresh_read) => fresh_read,
+                None => match cache.entries.remove(&source.path) {
+                    Some((_, p, d)) => (p, d),
+                    None => (None, Vec::new()),
+                },
             };
             let mut pilot = pilot;
             // File ids are given out anew on every load.

@@ -200,7 +200,8 @@ pub fn json(site: &Site, config: &Config) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    // Compact: at 10,000 pilots the pretty form is twice the size.
+    let mut text = serde_json::to_string(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

@@ -104,14 +104,27 @@ pub fn render(site: &Site, config: &Config, theme: &Theme, reuse: Option<&Reuse>
     out.add("constraints.csv", exports::csv(site, config));
     out.add("portfolio.json", exports::json(site, config));
     out.add("feed.xml", exports::feed(site, config));
-    for p in &site.pilots {
-        let file = format!("pilots/{}/index.html", p.id);
-        if let Some(old) = reuse.filter(|r| r.unchanged.contains(&p.id)).and_then(|r| r.previous.files.get(&file)) {
-            out.files.insert(file, old.clone());
-            continue;
-        }
-        let view = PilotCtx { pilot: pilot::view(p, site, config) };
-        pages.emit(&mut out, target("pilot.html", &format!("pilots/{}", p.id), &p.title, "pilots/"), &view)?;
+    // Pilot pages, the bulk of the site, in parallel (in pilot order).
+    let pilot_pages: Vec<(String, Result<crate::output::Content, TemplateError>)> = {
+        use rayon::prelude::*;
+        site.pilots
+            .par_iter()
+            .map(|p| {
+                let file = format!("pilots/{}/index.html", p.id);
+                if let Some(old) =
+                    reuse.filter(|r| r.unchanged.contains(&p.id)).and_then(|r| r.previous.files.get(&file))
+                {
+                    return (file, Ok(old.clone()));
+                }
+                let view = PilotCtx { pilot: pilot::view(p, site, config) };
+                let path = format!("pilots/{}", p.id);
+                let html = pages.html(target("pilot.html", &path, &p.title, "pilots/"), &view);
+                (file, html.map(|h| crate::output::Content::Bytes(h.into_bytes())))
+            })
+            .collect()
+    };
+    for (file, content) in pilot_pages {
+        out.files.insert(file, content?);
     }
     let lessons_view = community::lessons_view(site);
     let lessons_title =
@@ -180,6 +193,13 @@ struct Pages<'a> {
 
 impl Pages<'_> {
     fn emit<T: Serialize>(&self, out: &mut Output, t: Target, view: &T) -> Result<(), TemplateError> {
+        let file = if t.path.is_empty() { "index.html".to_string() } else { format!("{}/index.html", t.path) };
+        let html = self.html(t, view)?;
+        out.add(file, html);
+        Ok(())
+    }
+
+    fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
         let ctx = Ctx {
             site: self.site,
             root: crate::model::root_of(t.path),
@@ -188,10 +208,7 @@ impl Pages<'_> {
             section_url: t.section_url.to_string(),
             page: view,
         };
-        let html = self.renderer.render(t.name, &ctx)?;
-        let file = if t.path.is_empty() { "index.html".to_string() } else { format!("{}/index.html", t.path) };
-        out.add(file, html);
-        Ok(())
+        self.renderer.render(t.name, &ctx)
     }
 }
 
