@@ -74,16 +74,7 @@ const RUBRIC: [(&str, [&str; 4]); 4] = [
 
 /// Days since 1970-01-01 -> `YYYY-MM-DD`.
 fn date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    pilotdeck::date::Date::parse("1970-01-01").expect("a date").plus_days(days as i32).to_string()
 }
 
 fn sentence(rng: &mut Rng, words: usize) -> String {
