@@ -26,17 +26,6 @@ fn status(c: &Constraint) -> &'static str {
     }
 }
 
-/// Every constraint, in library order (overdue, open, resolved).
-fn library(site: &Site) -> Vec<(&Pilot, &Constraint)> {
-    let mut rows: Vec<(&Pilot, &Constraint)> =
-        site.pilots.iter().flat_map(|p| p.constraints.iter().map(move |c| (p, c))).collect();
-    rows.sort_by(|(pa, a), (pb, b)| {
-        let rank = |c: &Constraint| (c.overdue_days.is_none(), !c.open);
-        rank(a).cmp(&rank(b)).then(b.overdue_days.cmp(&a.overdue_days)).then(pa.id.cmp(&pb.id)).then(a.id.cmp(&b.id))
-    });
-    rows
-}
-
 fn csv_field(out: &mut String, value: &str) {
     if value.contains([',', '"', '\r', '\n']) {
         out.push('"');
@@ -71,7 +60,7 @@ pub fn csv(site: &Site, config: &Config) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    for (p, c) in library(site) {
+    for (p, c) in super::library::in_order(site) {
         let fields = [
             p.id.clone(),
             p.title.clone(),
@@ -190,7 +179,7 @@ pub fn json(site: &Site, config: &Config) -> String {
                 facts: &p.facts,
             })
             .collect(),
-        constraints: library(site)
+        constraints: super::library::in_order(site)
             .into_iter()
             .map(|(p, c)| JsonConstraint {
                 pilot: &p.id,

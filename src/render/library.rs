@@ -30,6 +30,13 @@ fn order(a: &(&Pilot, &Constraint), b: &(&Pilot, &Constraint)) -> std::cmp::Orde
         .then(ca.id.cmp(&cb.id))
 }
 
+/// Every constraint in library order: overdue, open, resolved.
+pub(super) fn in_order(site: &Site) -> Vec<(&Pilot, &Constraint)> {
+    let mut rows: Vec<(&Pilot, &Constraint)> = all(site).collect();
+    rows.sort_by(order);
+    rows
+}
+
 /// Open constraints in any of `categories`, most pressing first: at most
 /// `limit` rows, and how many more there are.
 pub(super) fn open_in(
@@ -99,8 +106,7 @@ pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
 }
 
 pub(super) fn library_view(site: &Site, config: &Config) -> LibraryView {
-    let mut rows: Vec<(&Pilot, &Constraint)> = all(site).collect();
-    rows.sort_by(order);
+    let rows = in_order(site);
     let mut overdue_rows = Vec::new();
     let mut open_rows = Vec::new();
     let mut resolved_rows = Vec::new();
