@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::model::{Constraint, Pilot, Site};
+use crate::model::{Constraint, Site};
 use serde::Serialize;
 use std::fmt::Write as _;
 
