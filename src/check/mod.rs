@@ -7,12 +7,7 @@ mod links;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
-use crate::model::Site;
-
-/// Stages a pilot can reach from any other: not "later" than `bridge`.
-const OFF_PATH: [&str; 2] = ["stalled", "retired"];
-/// Stages a pilot is no longer expected to move on from.
-const SETTLED: [&str; 3] = ["production", "stalled", "retired"];
+use crate::model::{Site, OFF_PATH, SETTLED};
 
 /// Runs every rule.
 pub fn check(site: &Site, config: &Config) -> Vec<Diagnostic> {

@@ -22,7 +22,7 @@ pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
             if rel.is_empty() || parts.iter().any(String::is_empty) {
                 bail!("`{path}` is not a page path: write it like `playbook/01-scoping/my-page`");
             }
-            let title = parts.last().map(|p| humanize(p)).unwrap_or_default();
+            let title = parts.last().map(|p| crate::model::humanize(p)).unwrap_or_default();
             (root.join("content").join(format!("{}.md", parts.join("/"))), page_template(&title))
         }
     };
@@ -35,12 +35,6 @@ pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
     std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))?;
     eprintln!("created {}", path.display());
     Ok(0)
-}
-
-fn humanize(slug: &str) -> String {
-    let t = slug.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-').replace('-', " ");
-    let mut c = t.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 fn toml_string(s: &str) -> String {

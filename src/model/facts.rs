@@ -19,8 +19,7 @@ pub fn dimension_of(category: &str) -> Option<&'static str> {
     }
 }
 
-/// Stages after which a pilot is no longer expected to send weekly updates.
-const SETTLED: [&str; 3] = ["production", "stalled", "retired"];
+use super::SETTLED;
 
 /// Fills in every derived fact of one pilot.
 pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
@@ -104,13 +103,8 @@ pub(super) fn portfolio(pilots: &[Pilot], config: &Config, _as_of: Date) -> Port
         .map(|s| StageCount { stage: s.clone(), count: pilots.iter().filter(|p| &p.stage == s).count() })
         .collect();
     let in_production = pilots.iter().filter(|p| p.stage == "production").count();
-    let mut ttp: Vec<i64> = pilots.iter().filter_map(|p| p.facts.time_to_production).collect();
-    ttp.sort_unstable();
-    let median = match ttp.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(ttp[n / 2] as f64),
-        n => Some((ttp[n / 2 - 1] + ttp[n / 2]) as f64 / 2.0),
-    };
+    let ttp: Vec<i64> = pilots.iter().filter_map(|p| p.facts.time_to_production).collect();
+    let median = super::median(ttp);
     let all = || pilots.iter().flat_map(|p| p.constraints.iter());
     let escalated = config
         .escalation

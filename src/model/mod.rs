@@ -10,7 +10,7 @@ mod pilot;
 pub mod raw;
 
 pub use facts::{dimension_of, Portfolio, StageCount};
-pub use pages::root_of;
+pub use pages::{humanize, root_of};
 pub use pilot::percent;
 
 use crate::config::Config;
@@ -247,7 +247,8 @@ pub struct PilotCache {
     entries: std::collections::HashMap<String, (u64, Option<Pilot>, Vec<Diagnostic>)>,
 }
 
-fn text_hash(text: &str) -> u64 {
+/// A hash of a file's text, to tell whether it changed between builds.
+pub fn text_hash(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
@@ -362,6 +363,25 @@ impl Pilot {
                 l.file = file;
             }
         }
+    }
+}
+
+/// Stages a pilot is no longer expected to move on from (no weekly update,
+/// not stuck, not "in flight").
+pub const SETTLED: [&str; 3] = ["production", "stalled", "retired"];
+
+/// Stages a pilot can reach from any other, off the path to production.
+pub const OFF_PATH: [&str; 2] = ["stalled", "retired"];
+
+/// The median of whole numbers (the mean of the middle two for an even
+/// count); `None` for none.
+pub fn median(mut v: Vec<i64>) -> Option<f64> {
+    v.sort_unstable();
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(v[n / 2] as f64),
+        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
     }
 }
 

@@ -30,7 +30,7 @@ pub fn root_of(path: &str) -> String {
 }
 
 /// A folder name as a title: `01-scoping` -> `Scoping`.
-fn humanize(name: &str) -> String {
+pub fn humanize(name: &str) -> String {
     let t = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').replace(['-', '_'], " ");
     let t = if t.trim().is_empty() { name.to_string() } else { t };
     let mut c = t.chars();

@@ -59,16 +59,6 @@ fn ladder_days(config: &Config) -> String {
     config.escalation.iter().map(|r| r.after_days.to_string()).collect::<Vec<_>>().join(",")
 }
 
-fn median(mut v: Vec<i64>) -> Option<f64> {
-    v.sort_unstable();
-    let n = v.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(v[n / 2] as f64),
-        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
-    }
-}
-
 /// Per category: counts, pilots hit, median days to resolve, playbook pages.
 pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
     config
@@ -91,7 +81,7 @@ pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
                 overdue: mine.iter().filter(|(_, c)| c.overdue_days.is_some()).count(),
                 resolved: mine.iter().filter(|(_, c)| !c.open).count(),
                 pilots: pilots.len(),
-                median_days_to_resolve: median(days).map_or("—".into(), |m| {
+                median_days_to_resolve: crate::model::median(days).map_or("—".into(), |m| {
                     if m.fract() == 0.0 {
                         format!("{m:.0}")
                     } else {

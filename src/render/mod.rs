@@ -311,7 +311,7 @@ fn sitemap(site: &Site, config: &Config) -> String {
 }
 
 fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    crate::charts::escape(s)
 }
 
 #[cfg(test)]

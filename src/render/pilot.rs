@@ -4,7 +4,7 @@
 
 use super::views::*;
 use crate::config::Config;
-use crate::model::{Constraint, Pilot, Site};
+use crate::model::{Constraint, Pilot, Site, OFF_PATH};
 
 pub(super) fn link(p: &Pilot) -> PilotLink {
     let note = match p.facts.days_since_update {
@@ -186,9 +186,6 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
         lessons_html: p.body.lessons.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join("\n"),
     }
 }
-
-/// Stages a pilot leaves the main path through: shown only when current.
-const OFF_PATH: [&str; 2] = ["stalled", "retired"];
 
 /// The configured stages as steps: done, current, still to come, or (for a
 /// pilot that stalled or retired) skipped.

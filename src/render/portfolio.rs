@@ -112,10 +112,8 @@ fn learning_data(site: &Site) -> learning::Learning {
         .map(|(g, chunk)| {
             let first = g * size + 1;
             let last = first + chunk.len() - 1;
-            let mut days: Vec<i64> = chunk.iter().map(|c| c.2).collect();
-            days.sort_unstable();
-            let n = days.len();
-            let median = if n % 2 == 1 { days[n / 2] as f64 } else { (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0 };
+            let n = chunk.len();
+            let median = crate::model::median(chunk.iter().map(|c| c.2).collect()).unwrap_or(0.0);
             learning::LearnPoint {
                 order: (first + last) as f64 / 2.0,
                 label: format!("pilots {first}-{last}"),
@@ -183,8 +181,7 @@ fn weekly_data(site: &Site) -> weekly::Weekly {
         }
     }
     let weeks = counts.into_iter().enumerate().map(|(i, n)| (first.plus_days(7 * i as i32).to_string(), n)).collect();
-    let in_flight =
-        site.pilots.iter().filter(|p| !matches!(p.stage.as_str(), "production" | "stalled" | "retired")).count();
+    let in_flight = site.pilots.iter().filter(|p| !crate::model::SETTLED.contains(&p.stage.as_str())).count();
     weekly::Weekly { weeks, in_flight }
 }
 

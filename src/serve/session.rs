@@ -11,7 +11,6 @@ use crate::pipeline::{self, Options};
 use crate::render::{self, Reuse};
 use crate::theme;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -35,12 +34,6 @@ pub struct Session {
     pilots: BTreeMap<String, u64>,
 }
 
-fn hash(text: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
-}
-
 impl Session {
     pub fn new(opts: Options) -> Session {
         Session { opts, cache: PilotCache::default(), output: Arc::new(Output::default()), pilots: BTreeMap::new() }
@@ -60,8 +53,12 @@ impl Session {
             return Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages: 0, errors: Some(text) });
         }
         let theme = theme::load(&self.opts.root, analysis.config.theme.as_deref())?;
-        let hashes: BTreeMap<String, u64> =
-            analysis.site.pilots.iter().map(|p| (p.id.clone(), hash(&analysis.sources.get(p.loc.file).text))).collect();
+        let hashes: BTreeMap<String, u64> = analysis
+            .site
+            .pilots
+            .iter()
+            .map(|p| (p.id.clone(), crate::model::text_hash(&analysis.sources.get(p.loc.file).text)))
+            .collect();
         let unchanged: BTreeSet<String> =
             hashes.iter().filter(|(id, h)| self.pilots.get(*id) == Some(h)).map(|(id, _)| id.clone()).collect();
         let reuse = Reuse { previous: &self.output, unchanged: &unchanged };
