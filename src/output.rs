@@ -1,11 +1,13 @@
-//! The built site in memory, and writing it. [`write_atomically`] writes
-//! the new site beside the old one and swaps it in, so that a failed build
-//! leaves the previous output whole.
+//! The built site, and writing it. [`replace_dir`] writes the new site
+//! beside the old one and swaps it in, so that a failed build leaves the
+//! previous output whole; files that did not change are linked, not
+//! written again.
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One output file's content.
 #[derive(Debug, Clone)]
@@ -86,7 +88,72 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 
 /// Writes `output` to `dir`: into a fresh sibling folder first, then swapped
 /// in. On any error the new folder is removed and `dir` is as it was.
-pub fn write_atomically(output: &Output, dir: &Path) -> Result<()> {
+pub fn write_atomically(output: &Output, dir: &Path) -> Result<Written> {
+    replace_dir(dir, |stage| {
+        for (rel, content) in &output.files {
+            stage.put(rel, content)?;
+        }
+        Ok(())
+    })
+}
+
+/// What a write did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Files in the new output.
+    pub files: usize,
+    /// Files whose bytes were written (new or changed).
+    pub written: usize,
+}
+
+/// The folder a new site is written into before it replaces the old one.
+/// A file whose bytes are those of the same file in the previous output is
+/// hard-linked from it rather than written again, so a rebuild writes only
+/// the files that changed, and unchanged files keep their time stamps (for
+/// `rsync` and other tools that copy what changed).
+pub struct Stage {
+    dir: PathBuf,
+    previous: Option<PathBuf>,
+    files: AtomicUsize,
+    written: AtomicUsize,
+}
+
+impl Stage {
+    /// Puts one file into the new site (may be called from many threads).
+    pub fn put(&self, rel: &str, content: &Content) -> Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).with_context(|| format!("cannot create `{}`", p.display()))?;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if let (Some(prev), Content::Bytes(bytes)) = (&self.previous, content) {
+            let old = prev.join(rel);
+            if same_bytes(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        match content {
+            Content::Bytes(b) => fs::write(&path, b).with_context(|| format!("cannot write `{}`", path.display()))?,
+            Content::Copy(from) => {
+                fs::copy(from, &path).with_context(|| format!("cannot copy `{}`", from.display()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|old| old == bytes),
+        _ => false,
+    }
+}
+
+/// Builds a new `dir` with `fill` in a fresh sibling folder, then swaps it
+/// in. On any error the new folder is removed and `dir` is as it was.
+pub fn replace_dir(dir: &Path, fill: impl FnOnce(&Stage) -> Result<()>) -> Result<Written> {
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -97,16 +164,27 @@ pub fn write_atomically(output: &Output, dir: &Path) -> Result<()> {
     let staging = parent.join(format!(".{name}.new-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
     let _ = fs::remove_dir_all(&staging);
-    if let Err(e) = write_all(output, &staging) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
     if dir.exists() {
         let meta = fs::symlink_metadata(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
         if !meta.is_dir() {
-            let _ = fs::remove_dir_all(&staging);
             bail!("`{}` exists and is not a folder", dir.display());
         }
+    }
+    let stage = Stage {
+        dir: staging.clone(),
+        previous: dir.is_dir().then(|| dir.to_path_buf()),
+        files: AtomicUsize::new(0),
+        written: AtomicUsize::new(0),
+    };
+    let filled = fs::create_dir_all(&staging)
+        .with_context(|| format!("cannot create `{}`", staging.display()))
+        .and_then(|()| fill(&stage));
+    if let Err(e) = filled {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let written = Written { files: stage.files.into_inner(), written: stage.written.into_inner() };
+    if dir.exists() {
         fs::rename(dir, &old).with_context(|| format!("cannot move the previous `{}` aside", dir.display()))?;
         if let Err(e) = fs::rename(&staging, dir) {
             let _ = fs::rename(&old, dir);
@@ -117,24 +195,7 @@ pub fn write_atomically(output: &Output, dir: &Path) -> Result<()> {
     } else {
         fs::rename(&staging, dir).with_context(|| format!("cannot put the new site in `{}`", dir.display()))?;
     }
-    Ok(())
-}
-
-fn write_all(output: &Output, dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-    for (rel, content) in &output.files {
-        let path = dir.join(rel);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).with_context(|| format!("cannot create `{}`", p.display()))?;
-        }
-        match content {
-            Content::Bytes(b) => fs::write(&path, b).with_context(|| format!("cannot write `{}`", path.display()))?,
-            Content::Copy(from) => {
-                fs::copy(from, &path).with_context(|| format!("cannot copy `{}`", from.display()))?;
-            }
-        }
-    }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(test)]
@@ -156,6 +217,26 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "one");
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn rewrites_only_changed_files() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let mut out = Output::default();
+        out.add("same.html", "same");
+        out.add("a/changed.html", "before");
+        assert_eq!(write_atomically(&out, &dir).unwrap(), Written { files: 2, written: 2 });
+        let inode = |p: &str| fs::metadata(dir.join(p)).unwrap().ino();
+        let (same, changed) = (inode("same.html"), inode("a/changed.html"));
+        out.add("a/changed.html", "after");
+        out.add("new.html", "new");
+        assert_eq!(write_atomically(&out, &dir).unwrap(), Written { files: 3, written: 2 });
+        assert_eq!(inode("same.html"), same, "an unchanged file is the same file");
+        assert_ne!(inode("a/changed.html"), changed);
+        assert_eq!(fs::read_to_string(dir.join("a/changed.html")).unwrap(), "after");
+        assert_eq!(fs::read_to_string(dir.join("same.html")).unwrap(), "same");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::source::{self, SourceFile, Sources};
 use crate::{check, output, render, theme};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What `build` and `check` are asked to do.
 #[derive(Debug, Clone, Default)]
@@ -25,8 +26,8 @@ pub struct Options {
 /// The site read and checked, before anything is rendered.
 pub struct Analysis {
     pub sources: Sources,
-    pub config: Config,
-    pub site: Site,
+    pub config: Arc<Config>,
+    pub site: Arc<Site>,
     /// Sorted, every problem in every file.
     pub diagnostics: Vec<Diagnostic>,
     /// Remarks about the run itself (such as an as-of date fallback).
@@ -42,8 +43,18 @@ impl Analysis {
 /// Result of a build that ran to the end or stopped at content errors.
 pub struct Report {
     pub analysis: Analysis,
-    /// Set when the site was written: the folder and the number of pages.
-    pub written: Option<(PathBuf, usize)>,
+    /// Set when the site was written.
+    pub written: Option<Written>,
+}
+
+/// Where a site was written and how much of it.
+pub struct Written {
+    pub dir: PathBuf,
+    /// HTML pages.
+    pub pages: usize,
+    /// Files in the output, and how many of them were written (the others
+    /// were unchanged).
+    pub files: output::Written,
 }
 
 /// Load, model and check: everything but rendering.
@@ -54,13 +65,19 @@ pub fn analyse(opts: &Options) -> Result<Analysis> {
 /// Like [`analyse`], reusing pilot records whose files did not change since
 /// the build that filled `cache` (same config and as-of date).
 pub fn analyse_cached(opts: &Options, cache: &mut model::PilotCache) -> Result<Analysis> {
-    let root = &opts.root;
-    if !root.is_dir() {
-        bail!("the site folder `{}` does not exist", root.display());
+    if !opts.root.is_dir() {
+        bail!("the site folder `{}` does not exist", opts.root.display());
     }
     let mut timer = Timer::new();
-    let mut loaded = source::load_content(root);
+    let loaded = source::load_content(&opts.root);
     timer.lap("load");
+    analyse_loaded(opts, loaded, cache)
+}
+
+/// Like [`analyse_cached`], over content already loaded.
+pub fn analyse_loaded(opts: &Options, mut loaded: source::Loaded, cache: &mut model::PilotCache) -> Result<Analysis> {
+    let root = &opts.root;
+    let mut timer = Timer::new();
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     let mut config = read_config(root, &mut loaded.sources, &mut diagnostics)?;
     if let Some(url) = &opts.base_url {
@@ -79,7 +96,7 @@ pub fn analyse_cached(opts: &Options, cache: &mut model::PilotCache) -> Result<A
     check::apply_config(&mut diagnostics, &config);
     tidy(&mut diagnostics, &loaded.sources);
     timer.lap("sort diagnostics");
-    Ok(Analysis { sources: loaded.sources, config, site, diagnostics, notes })
+    Ok(Analysis { sources: loaded.sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes })
 }
 
 fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {
@@ -137,7 +154,9 @@ fn commit_date(root: &Path) -> Option<Date> {
 }
 
 /// The whole build. Content errors stop it before anything is written, and
-/// the previous output stays as it was.
+/// the previous output stays as it was. Pages are made in parallel and each
+/// is written as soon as it is made (the whole site is never in memory),
+/// while the search index is built beside them.
 pub fn build(opts: &Options) -> Result<Report> {
     let mut timer = Timer::new();
     let mut analysis = analyse(opts)?;
@@ -147,31 +166,70 @@ pub fn build(opts: &Options) -> Result<Report> {
     }
     let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     output::check_output_dir(&opts.root, &out_dir)?;
-    let theme = theme::load(&opts.root, analysis.config.theme.as_deref())?;
-    let site_output = match render::render(&analysis.site, &analysis.config, &theme, None) {
-        Ok(o) => o,
+    let theme = Arc::new(theme::load(&opts.root, analysis.config.theme.as_deref())?);
+    let renderer = match render::Renderer::new(&theme) {
+        Ok(r) => Arc::new(r),
         Err(e) => {
-            let text =
-                theme.templates.iter().find(|t| t.origin == e.origin || t.name == e.origin).map(|t| t.text.clone());
-            let origin =
-                theme.templates.iter().find(|t| t.name == e.origin).map_or(e.origin.clone(), |t| t.origin.clone());
-            let id = analysis.sources.add(SourceFile::new(origin, text.unwrap_or_default()));
-            analysis.diagnostics.push(
-                Diagnostic::new(Rule::Template, Loc::start(id), format!("template error: {}", e.message))
-                    .hint("fix the template, or remove it to use the built-in one"),
-            );
+            template_error(&mut analysis, &theme, e);
             return Ok(Report { analysis, written: None });
         }
     };
-    timer.lap("render");
-    let mut site_output = site_output;
-    render::search::index(&analysis.site, &mut site_output)
-        .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
-    timer.lap("search index");
-    output::write_atomically(&site_output, &out_dir)?;
-    timer.lap("write");
-    let pages = site_output.pages();
-    Ok(Report { analysis, written: Some((out_dir, pages)) })
+    let plan =
+        render::Plan::new(Arc::clone(&analysis.site), Arc::clone(&analysis.config), Arc::clone(&theme), renderer);
+    let jobs = plan.jobs();
+    timer.lap("plan");
+    let written = output::replace_dir(&out_dir, |stage| {
+        std::thread::scope(|scope| {
+            let search = scope.spawn(|| {
+                let start = std::time::Instant::now();
+                let mut index = output::Output::default();
+                let made = render::search::index(&plan.site, &mut index);
+                timer.note("search index (beside the pages)", start);
+                made.map(|_| index)
+            });
+            let pages = {
+                use rayon::prelude::*;
+                jobs.par_iter().try_for_each(|(path, job)| {
+                    let content = plan.make(job)?;
+                    stage.put(path, &content)
+                })
+            };
+            timer.note("pages made and written", timer.last);
+            let index = search
+                .join()
+                .map_err(|_| anyhow::anyhow!("the search index builder stopped"))?
+                .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+            pages?;
+            for (path, content) in &index.files {
+                stage.put(path, content)?;
+            }
+            Ok(())
+        })
+    });
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => match e.downcast::<render::TemplateError>() {
+            Ok(e) => {
+                template_error(&mut analysis, &theme, e);
+                return Ok(Report { analysis, written: None });
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    timer.lap("render and write");
+    let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    Ok(Report { analysis, written: Some(Written { dir: out_dir, pages, files: written }) })
+}
+
+/// A template that failed to compile or render becomes a diagnostic.
+fn template_error(analysis: &mut Analysis, theme: &theme::Theme, e: render::TemplateError) {
+    let text = theme.templates.iter().find(|t| t.origin == e.origin || t.name == e.origin).map(|t| t.text.clone());
+    let origin = theme.templates.iter().find(|t| t.name == e.origin).map_or(e.origin.clone(), |t| t.origin.clone());
+    let id = analysis.sources.add(SourceFile::new(origin, text.unwrap_or_default()));
+    analysis.diagnostics.push(
+        Diagnostic::new(Rule::Template, Loc::start(id), format!("template error: {}", e.message))
+            .hint("fix the template, or remove it to use the built-in one"),
+    );
 }
 
 /// Stage timings on standard error when `PILOTDECK_TIMINGS` is set (for
@@ -191,5 +249,12 @@ impl Timer {
             eprintln!("timing: {stage}: {} ms", self.last.elapsed().as_millis());
         }
         self.last = std::time::Instant::now();
+    }
+
+    /// Prints the time since `start` without starting a new lap.
+    fn note(&self, what: &str, start: std::time::Instant) {
+        if self.on {
+            eprintln!("timing: {what}: {} ms", start.elapsed().as_millis());
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::diag::{Diagnostic, Loc, Rule, Span};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Index of a file in [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -56,15 +57,17 @@ impl SourceFile {
     }
 }
 
-/// Every text file read for one build, addressed by [`FileId`].
-#[derive(Debug, Default)]
+/// Every text file read for one build, addressed by [`FileId`]. Files are
+/// shared, so that a rebuild after an edit keeps every file it did not read
+/// again (and can tell them apart from the ones it did).
+#[derive(Debug, Default, Clone)]
 pub struct Sources {
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
 }
 
 impl Sources {
     pub fn add(&mut self, file: SourceFile) -> FileId {
-        self.files.push(file);
+        self.files.push(Arc::new(file));
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -72,13 +75,18 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
+    /// The shared file (to compare with the one an earlier build read).
+    pub fn shared(&self, id: FileId) -> &Arc<SourceFile> {
+        &self.files[id.0 as usize]
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), &**f))
     }
 }
 
 /// A Markdown file under `content/`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Doc {
     pub file: FileId,
     /// Path components below `content/`, file name last (`["pilots", "a.md"]`).
@@ -86,7 +94,7 @@ pub struct Doc {
 }
 
 /// A file under `content/` that is not Markdown: copied as it is.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Asset {
     pub from: PathBuf,
     /// Path components below `content/`.
@@ -94,7 +102,7 @@ pub struct Asset {
 }
 
 /// What the load stage hands to the model stage.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Loaded {
     pub sources: Sources,
     pub docs: Vec<Doc>,
@@ -147,6 +155,64 @@ pub fn load_content(root: &Path) -> Loaded {
         }
     }
     loaded
+}
+
+impl Loaded {
+    /// The content after the files at `changed` (absolute paths) were
+    /// edited, added or removed, reading only those files; every other file
+    /// is shared with `self`. `None` when a partial read cannot follow the
+    /// change (a folder appeared, a file cannot be read, the earlier load
+    /// had problems): then the whole folder must be read again.
+    pub fn update(&self, root: &Path, changed: &[PathBuf]) -> Option<Loaded> {
+        if !self.diagnostics.is_empty() {
+            return None;
+        }
+        let content = root.join("content");
+        let mut next = self.clone();
+        for path in changed {
+            let rel = path.strip_prefix(&content).ok()?;
+            let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            if parts.is_empty() {
+                return None;
+            }
+            if parts.iter().any(|p| p.starts_with('.')) {
+                continue;
+            }
+            match std::fs::symlink_metadata(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    // Gone: the file, or everything below a folder.
+                    next.docs.retain(|d| !d.parts.starts_with(&parts));
+                    next.assets.retain(|a| !a.parts.starts_with(&parts));
+                }
+                Ok(m) if m.is_file() => {
+                    if parts.last().is_some_and(|n| n.ends_with(".md")) {
+                        let text = decode(std::fs::read(path).ok()?).ok()?;
+                        let file = SourceFile::new(display_path(root, path), text);
+                        match next.docs.binary_search_by(|d| d.parts.cmp(&parts)) {
+                            Ok(i) => next.sources.files[next.docs[i].file.0 as usize] = Arc::new(file),
+                            Err(i) => {
+                                let id = next.sources.add(file);
+                                next.docs.insert(i, Doc { file: id, parts });
+                            }
+                        }
+                    } else if let Err(i) = next.assets.binary_search_by(|a| a.parts.cmp(&parts)) {
+                        next.assets.insert(i, Asset { from: path.clone(), parts });
+                    }
+                }
+                Ok(m) if m.file_type().is_symlink() => {}
+                // A folder already read (its own time stamp changed).
+                Ok(m)
+                    if m.is_dir()
+                        && (next.docs.iter().any(|d| d.parts.starts_with(&parts) && d.parts.len() > parts.len())
+                            || next
+                                .assets
+                                .iter()
+                                .any(|a| a.parts.starts_with(&parts) && a.parts.len() > parts.len())) => {}
+                _ => return None,
+            }
+        }
+        Some(next)
+    }
 }
 
 fn read_doc(root: &Path, path: &Path, parts: Vec<String>, loaded: &mut Loaded) {

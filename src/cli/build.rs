@@ -35,17 +35,19 @@ pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
             );
             Ok(1)
         }
-        Some((dir, pages)) => {
+        Some(w) => {
             if warnings > 0 {
                 eprintln!("{} (run `pilotdeck check` to see them)", plural(warnings, "warning"));
             }
             eprintln!(
-                "built {} pilots and {} pages as of {} into {} in {} ms",
+                "built {} pilots and {} pages as of {} into {} in {} ms ({} of {} files written, the rest unchanged)",
                 a.site.pilots.len(),
-                pages,
+                w.pages,
                 a.site.as_of,
-                dir.display(),
-                start.elapsed().as_millis()
+                w.dir.display(),
+                start.elapsed().as_millis(),
+                w.files.written,
+                w.files.files,
             );
             Ok(0)
         }

@@ -96,7 +96,7 @@ pub struct Portfolio {
     pub recent_updates: Vec<(usize, usize)>,
 }
 
-pub(super) fn portfolio(pilots: &[Pilot], config: &Config, _as_of: Date) -> Portfolio {
+pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_of: Date) -> Portfolio {
     let by_stage = config
         .stages
         .iter()
@@ -145,7 +145,7 @@ pub(super) fn portfolio(pilots: &[Pilot], config: &Config, _as_of: Date) -> Port
 
 /// Everyone named in the records, matched on the trimmed, lowercased name;
 /// shown as first written.
-pub(super) fn people(pilots: &[Pilot]) -> Vec<Person> {
+pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
     let mut people: std::collections::BTreeMap<String, Person> = Default::default();
     let mut entry = |name: &str| -> String {
         let key = super::person_key(name);

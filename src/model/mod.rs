@@ -20,6 +20,7 @@ use crate::markdown::Rendered;
 use crate::source::Loaded;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Everything the site is made of, for one as-of date.
 #[derive(Debug)]
@@ -27,8 +28,9 @@ pub struct Site {
     pub as_of: Date,
     /// `content/_index.md`.
     pub home: Option<Page>,
-    /// Sorted by id.
-    pub pilots: Vec<Pilot>,
+    /// Sorted by id; shared with the next build of a `serve` session when
+    /// the record did not change.
+    pub pilots: Vec<Arc<Pilot>>,
     /// The id of every pilot record file, read or not (links to a record
     /// that has errors are not broken links too).
     pub record_ids: std::collections::BTreeSet<String>,
@@ -240,11 +242,19 @@ pub struct BuildOptions {
 }
 
 /// Pilot records read in an earlier build of the same config and as-of
-/// date, by path: the text's hash, the record, and its diagnostics. `serve`
-/// keeps one so that an edit re-reads one file only.
+/// date, by path: the file, the record, and its diagnostics. `serve` keeps
+/// one so that an edit reads and models one record only.
 #[derive(Debug, Default)]
 pub struct PilotCache {
-    entries: std::collections::HashMap<String, (u64, Option<Pilot>, Vec<Diagnostic>)>,
+    entries: std::collections::HashMap<String, CacheEntry>,
+}
+
+type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagnostic>);
+
+/// Whether a cached file is the file now loaded: the same shared file, or
+/// the same text.
+fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::SourceFile>) -> bool {
+    Arc::ptr_eq(cached, now) || cached.text == now.text
 }
 
 /// A hash of a file's text, to tell whether it changed between builds.
@@ -282,26 +292,25 @@ pub fn build_cached(
         .iter()
         .filter(is_record)
         .filter(|doc| {
-            let source = loaded.sources.get(doc.file);
-            cache.entries.get(&source.path).is_none_or(|(h, _, _)| *h != text_hash(&source.text))
+            let source = loaded.sources.shared(doc.file);
+            cache.entries.get(&source.path).is_none_or(|(f, _, _)| !same_file(f, source))
         })
         .collect();
-    let mut read: std::collections::HashMap<crate::source::FileId, (Option<Pilot>, Vec<Diagnostic>)> = {
+    let mut read: std::collections::HashMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> = {
         use rayon::prelude::*;
         misses
             .par_iter()
             .map(|doc| {
                 let mut found = Vec::new();
                 let p = pilot::read(doc, &loaded.sources, config, opts, &mut found);
-                (doc.file, (p, found))
+                (doc.file, (p.map(Arc::new), found))
             })
             .collect()
     };
     for doc in &loaded.docs {
         if is_record(&doc) {
             record_ids.extend(pilot::id_of(&doc.parts));
-            let source = loaded.sources.get(doc.file);
-            let hash = text_hash(&source.text);
+            let source = loaded.sources.shared(doc.file);
             let (pilot, mut found) = match read.remove(&doc.file) {
                 Some(fresh_read) => fresh_read,
                 None => match cache.entries.remove(&source.path) {
@@ -310,18 +319,18 @@ pub fn build_cached(
                 },
             };
             let mut pilot = pilot;
-            // File ids are given out anew on every load.
+            // A full load gives out new file ids.
             for d in &mut found {
                 d.loc.file = doc.file;
             }
-            if let Some(p) = &mut pilot {
-                p.reloc(doc.file);
+            if let Some(p) = pilot.as_mut().filter(|p| p.loc.file != doc.file) {
+                Arc::make_mut(p).reloc(doc.file);
             }
             diags.extend(found.iter().cloned());
             if let Some(p) = &pilot {
-                pilots.push(p.clone());
+                pilots.push(Arc::clone(p));
             }
-            fresh.insert(source.path.clone(), (hash, pilot, found));
+            fresh.insert(source.path.clone(), (Arc::clone(source), pilot, found));
         } else {
             page_docs.push(doc);
         }

@@ -442,9 +442,9 @@ fn confidence(r: &mut Reporter, c: Spanned<super::raw::RawConfidence>) -> Option
 }
 
 /// Two records with the same id: both are named, the later one dropped.
-pub(super) fn reject_duplicates(pilots: &mut Vec<Pilot>, diags: &mut Vec<Diagnostic>) {
+pub(super) fn reject_duplicates(pilots: &mut Vec<std::sync::Arc<Pilot>>, diags: &mut Vec<Diagnostic>) {
     pilots.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut kept: Vec<Pilot> = Vec::with_capacity(pilots.len());
+    let mut kept: Vec<std::sync::Arc<Pilot>> = Vec::with_capacity(pilots.len());
     for p in pilots.drain(..) {
         match kept.last() {
             Some(prev) if prev.id == p.id => diags.push(

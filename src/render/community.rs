@@ -189,7 +189,7 @@ pub(super) fn related(
         .iter()
         .filter(|p| shares(&p.tags, &p.constraints.iter().map(|c| c.category.clone()).collect::<Vec<_>>()))
         .take(10)
-        .map(link)
+        .map(|p| link(p))
         .collect();
     (rel_lessons, rel_pilots, tag_links(&page.tags))
 }

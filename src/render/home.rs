@@ -79,7 +79,7 @@ pub(super) fn view(site: &Site, config: &Config, limit: usize, charts: Vec<Chart
     overdue.sort_by(|a, b| b.overdue_days.cmp(&a.overdue_days).then(a.pilot.id.cmp(&b.pilot.id)).then(a.id.cmp(&b.id)));
     let overdue_more = overdue.len().saturating_sub(limit);
     overdue.truncate(limit);
-    let mut stale: Vec<&crate::model::Pilot> = site.pilots.iter().filter(|p| p.facts.stale).collect();
+    let mut stale: Vec<&crate::model::Pilot> = site.pilots.iter().map(|p| &**p).filter(|p| p.facts.stale).collect();
     stale.sort_by(|a, b| a.facts.last_update.cmp(&b.facts.last_update).then(a.id.cmp(&b.id)));
     let gaps = pf
         .largest_gaps
@@ -133,7 +133,7 @@ fn fmt_days(d: f64) -> String {
 }
 
 pub(super) fn pilots_view(site: &Site, config: &Config) -> PilotsView {
-    let mut order: Vec<&crate::model::Pilot> = site.pilots.iter().collect();
+    let mut order: Vec<&crate::model::Pilot> = site.pilots.iter().map(|p| &**p).collect();
     order.sort_by(|a, b| {
         config
             .stage_index(&a.stage)

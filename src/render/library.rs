@@ -9,7 +9,7 @@ use crate::model::{Constraint, Person, Pilot, Site};
 
 /// Every constraint with its pilot.
 fn all(site: &Site) -> impl Iterator<Item = (&Pilot, &Constraint)> {
-    site.pilots.iter().flat_map(|p| p.constraints.iter().map(move |c| (p, c)))
+    site.pilots.iter().flat_map(|p| p.constraints.iter().map(move |c| (&**p, c)))
 }
 
 /// Overdue (most days first), then open by due date, then resolved (latest first).
@@ -188,7 +188,7 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
 pub(super) fn person_view(site: &Site, config: &Config, person: &Person) -> PersonView {
     let pilots = |idx: &[usize]| idx.iter().map(|&i| link(&site.pilots[i])).collect::<Vec<_>>();
     let mut mine: Vec<(&Pilot, &Constraint)> =
-        person.constraints.iter().map(|&(p, c)| (&site.pilots[p], &site.pilots[p].constraints[c])).collect();
+        person.constraints.iter().map(|&(p, c)| (&*site.pilots[p], &site.pilots[p].constraints[c])).collect();
     mine.sort_by(order);
     let (open, resolved): (Vec<_>, Vec<_>) = mine.into_iter().partition(|(_, c)| c.open);
     PersonView {

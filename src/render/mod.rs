@@ -14,10 +14,12 @@ pub mod views;
 
 use crate::config::Config;
 use crate::model::Site;
-use crate::output::Output;
+use crate::output::{Content, Output};
 use crate::theme::Theme;
 use serde::Serialize;
-use views::{Ctx, Link, SiteView};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+use views::{ChartView, Ctx, LessonsView, Link, SiteView};
 
 /// A template that would not compile or render.
 #[derive(Debug)]
@@ -56,6 +58,14 @@ impl Renderer {
     }
 }
 
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
     let mut source = e.source();
@@ -67,108 +77,252 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     msg
 }
 
-/// Pages of an earlier render that may be reused: the pilot pages of
-/// records that did not change (same config, templates and as-of date).
-pub struct Reuse<'a> {
-    pub previous: &'a Output,
-    pub unchanged: &'a std::collections::BTreeSet<String>,
+/// One file of the site to make. Every file of the output is one job, so
+/// that a build can make them in parallel and write each as it is made, and
+/// `serve` can make one when it is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    Home,
+    Portfolio,
+    /// A portfolio chart, by its index in [`portfolio::CHARTS`].
+    Chart(usize),
+    Pilots,
+    Library,
+    Owners,
+    Owner(usize),
+    Csv,
+    Json,
+    Feed,
+    Pilot(usize),
+    Lessons,
+    Tags,
+    Tag(usize),
+    Section(usize),
+    Page(usize),
+    NotFound,
+    Sitemap,
+    Search,
+    Static(String),
+    Asset(usize),
 }
 
-/// Renders every page of the site (but the reusable ones).
-pub fn render(site: &Site, config: &Config, theme: &Theme, reuse: Option<&Reuse>) -> Result<Output, TemplateError> {
-    let renderer = Renderer::new(theme)?;
-    let sv = site_view(site, config);
-    let pages = Pages { renderer: &renderer, site: &sv };
-    let mut out = Output::default();
-
-    let data = portfolio::data(site, config);
-    let charts =
-        portfolio::charts(&data, &mut out).map_err(|e| TemplateError { origin: "charts".into(), message: e.0 })?;
-    let on_home =
-        charts.iter().filter(|c| c.id == "readiness-heatmap" || c.id == "constraints-by-age").cloned().collect();
-    pages.emit(&mut out, target("home.html", "", "Home", ""), &home::view(site, config, 10, on_home))?;
-    let board = home::view(site, config, 50, charts);
-    pages.emit(&mut out, target("portfolio.html", "portfolio", "Portfolio", "portfolio/"), &board)?;
-    pages.emit(&mut out, target("pilots.html", "pilots", "Pilots", "pilots/"), &home::pilots_view(site, config))?;
-    let library = library::library_view(site, config);
-    pages.emit(&mut out, target("constraints.html", "constraints", "Constraint library", "constraints/"), &library)?;
-    pages.emit(&mut out, target("owners.html", "owners", "Owners", "owners/"), &library::people_view(site))?;
-    for person in &site.people {
-        let view = PersonCtx { person: library::person_view(site, config, person) };
-        pages.emit(
-            &mut out,
-            target("owner.html", &format!("owners/{}", person.slug), &person.name, "owners/"),
-            &view,
-        )?;
+impl Job {
+    /// Whether the job is the page of one pilot record.
+    pub fn pilot(&self) -> Option<usize> {
+        match self {
+            Job::Pilot(i) => Some(*i),
+            _ => None,
+        }
     }
-    out.add("constraints.csv", exports::csv(site, config));
-    out.add("portfolio.json", exports::json(site, config));
-    out.add("feed.xml", exports::feed(site, config));
-    // Pilot pages, the bulk of the site, in parallel (in pilot order).
-    let pilot_pages: Vec<(String, Result<crate::output::Content, TemplateError>)> = {
-        use rayon::prelude::*;
-        site.pilots
-            .par_iter()
-            .map(|p| {
-                let file = format!("pilots/{}/index.html", p.id);
-                if let Some(old) =
-                    reuse.filter(|r| r.unchanged.contains(&p.id)).and_then(|r| r.previous.files.get(&file))
-                {
-                    return (file, Ok(old.clone()));
-                }
+}
+
+/// What every page of one build shares: the model, the compiled templates,
+/// and the views several pages use, each made once when first needed.
+pub struct Plan {
+    pub site: Arc<Site>,
+    pub config: Arc<Config>,
+    theme: Arc<Theme>,
+    renderer: Arc<Renderer>,
+    sv: SiteView,
+    charts: OnceLock<Result<Vec<(ChartView, String)>, String>>,
+    lessons: OnceLock<LessonsView>,
+    tags: OnceLock<Vec<community::Tag>>,
+}
+
+impl Plan {
+    pub fn new(site: Arc<Site>, config: Arc<Config>, theme: Arc<Theme>, renderer: Arc<Renderer>) -> Plan {
+        let sv = site_view(&site, &config);
+        Plan {
+            site,
+            config,
+            theme,
+            renderer,
+            sv,
+            charts: OnceLock::new(),
+            lessons: OnceLock::new(),
+            tags: OnceLock::new(),
+        }
+    }
+
+    /// Every file of the site, by output path, in path order.
+    pub fn jobs(&self) -> Vec<(String, Job)> {
+        let site = &*self.site;
+        let mut jobs: Vec<(String, Job)> = vec![
+            ("index.html".into(), Job::Home),
+            ("portfolio/index.html".into(), Job::Portfolio),
+            ("pilots/index.html".into(), Job::Pilots),
+            ("constraints/index.html".into(), Job::Library),
+            ("owners/index.html".into(), Job::Owners),
+            ("constraints.csv".into(), Job::Csv),
+            ("portfolio.json".into(), Job::Json),
+            ("feed.xml".into(), Job::Feed),
+            ("lessons/index.html".into(), Job::Lessons),
+            ("tags/index.html".into(), Job::Tags),
+        ];
+        jobs.extend(portfolio::CHARTS.iter().enumerate().map(|(i, id)| (format!("portfolio/{id}.svg"), Job::Chart(i))));
+        jobs.extend(
+            site.people.iter().enumerate().map(|(i, p)| (format!("owners/{}/index.html", p.slug), Job::Owner(i))),
+        );
+        jobs.extend(
+            site.pilots.iter().enumerate().map(|(i, p)| (format!("pilots/{}/index.html", p.id), Job::Pilot(i))),
+        );
+        jobs.extend(self.tags().iter().enumerate().map(|(i, t)| (format!("tags/{}/index.html", t.slug), Job::Tag(i))));
+        for (i, s) in site.sections.iter().enumerate() {
+            if s.path != "pilots" && s.path != "lessons" {
+                jobs.push((format!("{}/index.html", s.path), Job::Section(i)));
+            }
+        }
+        jobs.extend(site.pages.iter().enumerate().map(|(i, p)| (format!("{}/index.html", p.path), Job::Page(i))));
+        jobs.push(("404.html".into(), Job::NotFound));
+        jobs.push(("sitemap.xml".into(), Job::Sitemap));
+        jobs.push(("search/index.html".into(), Job::Search));
+        jobs.extend(self.theme.statics.keys().map(|k| (k.clone(), Job::Static(k.clone()))));
+        jobs.extend(site.assets.iter().enumerate().map(|(i, (_, to))| (to.clone(), Job::Asset(i))));
+        // Later entries win, as when the files were written one over another
+        // (an asset over a static file of the same name).
+        let mut by_path: BTreeMap<String, Job> = BTreeMap::new();
+        for (path, job) in jobs {
+            by_path.insert(path, job);
+        }
+        by_path.into_iter().collect()
+    }
+
+    fn tags(&self) -> &[community::Tag] {
+        self.tags.get_or_init(|| community::tags(&self.site))
+    }
+
+    fn lessons(&self) -> &LessonsView {
+        self.lessons.get_or_init(|| community::lessons_view(&self.site))
+    }
+
+    fn charts(&self) -> Result<&[(ChartView, String)], TemplateError> {
+        self.charts
+            .get_or_init(|| {
+                let data = portfolio::data(&self.site, &self.config);
+                portfolio::charts(&data).map_err(|e| e.0)
+            })
+            .as_deref()
+            .map_err(|e| TemplateError { origin: "charts".into(), message: e.clone() })
+    }
+
+    fn chart_views(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<ChartView>, TemplateError> {
+        Ok(self.charts()?.iter().map(|(v, _)| v).filter(|v| keep(&v.id)).cloned().collect())
+    }
+
+    /// Makes one file.
+    pub fn make(&self, job: &Job) -> Result<Content, TemplateError> {
+        let (site, config) = (&*self.site, &*self.config);
+        let html = match job {
+            Job::Home => {
+                let charts = self.chart_views(|id| id == "readiness-heatmap" || id == "constraints-by-age")?;
+                self.html(target("home.html", "", "Home", ""), &home::view(site, config, 10, charts))?
+            }
+            Job::Portfolio => {
+                let board = home::view(site, config, 50, self.chart_views(|_| true)?);
+                self.html(target("portfolio.html", "portfolio", "Portfolio", "portfolio/"), &board)?
+            }
+            Job::Chart(i) => {
+                let svg = self.charts()?.get(*i).map(|(_, svg)| svg.clone()).unwrap_or_default();
+                return Ok(Content::Bytes(svg.into_bytes()));
+            }
+            Job::Pilots => {
+                self.html(target("pilots.html", "pilots", "Pilots", "pilots/"), &home::pilots_view(site, config))?
+            }
+            Job::Library => {
+                let library = library::library_view(site, config);
+                self.html(target("constraints.html", "constraints", "Constraint library", "constraints/"), &library)?
+            }
+            Job::Owners => {
+                self.html(target("owners.html", "owners", "Owners", "owners/"), &library::people_view(site))?
+            }
+            Job::Owner(i) => {
+                let person = &site.people[*i];
+                let view = PersonCtx { person: library::person_view(site, config, person) };
+                let path = format!("owners/{}", person.slug);
+                self.html(target("owner.html", &path, &person.name, "owners/"), &view)?
+            }
+            Job::Csv => exports::csv(site, config),
+            Job::Json => exports::json(site, config),
+            Job::Feed => exports::feed(site, config),
+            Job::Pilot(i) => {
+                let p = &site.pilots[*i];
                 let view = PilotCtx { pilot: pilot::view(p, site, config) };
                 let path = format!("pilots/{}", p.id);
-                let html = pages.html(target("pilot.html", &path, &p.title, "pilots/"), &view);
-                (file, html.map(|h| crate::output::Content::Bytes(h.into_bytes())))
-            })
-            .collect()
-    };
-    for (file, content) in pilot_pages {
-        out.files.insert(file, content?);
+                self.html(target("pilot.html", &path, &p.title, "pilots/"), &view)?
+            }
+            Job::Lessons => {
+                let title =
+                    site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
+                self.html(target("lessons.html", "lessons", title, "lessons/"), self.lessons())?
+            }
+            Job::Tags => {
+                self.html(target("tags.html", "tags", "Tags", "tags/"), &community::tags_view(site, self.tags()))?
+            }
+            Job::Tag(i) => {
+                let t = &self.tags()[*i];
+                let view = TagCtx { tag: community::tag_view(site, t, &self.lessons().lessons) };
+                let path = format!("tags/{}", t.slug);
+                self.html(target("tag.html", &path, &t.name, "tags/"), &view)?
+            }
+            Job::Section(i) => {
+                let s = &site.sections[*i];
+                let view = SectionCtx { section: nav::section_view(site, *i) };
+                self.html(target("section.html", &s.path, &s.title, &nav::top_url(site, *i)), &view)?
+            }
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
+                let addressed = library::open_in(site, config, &p.addresses, 20);
+                let mut page = nav::page_view(site, *i, addressed);
+                (page.related_lessons, page.related_pilots, page.tag_links) =
+                    community::related(site, p, &self.lessons().lessons);
+                self.html(target("page.html", &p.path, &p.title, &top), &PageCtx { page })?
+            }
+            Job::NotFound => {
+                let not_found = Ctx {
+                    site: &self.sv,
+                    root: base_path(&config.base_url),
+                    path: "404.html".into(),
+                    title: "Page not found".into(),
+                    section_url: String::new(),
+                    page: views::NotFoundView {},
+                };
+                self.renderer.render("404.html", &not_found)?
+            }
+            Job::Sitemap => sitemap(site, config),
+            Job::Search => {
+                let view = SearchView { enabled: cfg!(feature = "search") };
+                self.html(target("search.html", "search", "Search", "search/"), &view)?
+            }
+            Job::Static(path) => {
+                return Ok(self.theme.statics.get(path).cloned().unwrap_or(Content::Bytes(Vec::new())));
+            }
+            Job::Asset(i) => return Ok(Content::Copy(site.assets[*i].0.clone())),
+        };
+        Ok(Content::Bytes(html.into_bytes()))
     }
-    let lessons_view = community::lessons_view(site);
-    let lessons_title =
-        site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
-    pages.emit(&mut out, target("lessons.html", "lessons", lessons_title, "lessons/"), &lessons_view)?;
-    let tags = community::tags(site);
-    pages.emit(&mut out, target("tags.html", "tags", "Tags", "tags/"), &community::tags_view(site, &tags))?;
-    for t in &tags {
-        let view = TagCtx { tag: community::tag_view(site, t, &lessons_view.lessons) };
-        pages.emit(&mut out, target("tag.html", &format!("tags/{}", t.slug), &t.name, "tags/"), &view)?;
+
+    fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
+        let ctx = Ctx {
+            site: &self.sv,
+            root: crate::model::root_of(t.path),
+            path: path_url(t.path),
+            title: t.title.to_string(),
+            section_url: t.section_url.to_string(),
+            page: view,
+        };
+        self.renderer.render(t.name, &ctx)
     }
-    for (i, s) in site.sections.iter().enumerate() {
-        if s.path == "pilots" || s.path == "lessons" {
-            continue;
-        }
-        let view = SectionCtx { section: nav::section_view(site, i) };
-        pages.emit(&mut out, target("section.html", &s.path, &s.title, &nav::top_url(site, i)), &view)?;
-    }
-    for (i, p) in site.pages.iter().enumerate() {
-        let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
-        let addressed = library::open_in(site, config, &p.addresses, 20);
-        let mut page = nav::page_view(site, i, addressed);
-        (page.related_lessons, page.related_pilots, page.tag_links) =
-            community::related(site, p, &lessons_view.lessons);
-        let view = PageCtx { page };
-        pages.emit(&mut out, target("page.html", &p.path, &p.title, &top), &view)?;
-    }
-    let not_found = Ctx {
-        site: &sv,
-        root: base_path(&config.base_url),
-        path: "404.html".into(),
-        title: "Page not found".into(),
-        section_url: String::new(),
-        page: views::NotFoundView {},
-    };
-    out.add("404.html", renderer.render("404.html", &not_found)?);
-    out.add("sitemap.xml", sitemap(site, config));
-    let search_view = SearchView { enabled: cfg!(feature = "search") };
-    pages.emit(&mut out, target("search.html", "search", "Search", "search/"), &search_view)?;
-    for (path, content) in &theme.statics {
-        out.files.insert(path.clone(), content.clone());
-    }
-    for (from, to) in &site.assets {
-        out.copy(to.clone(), from.clone());
+}
+
+/// Renders every file of the site into memory, in parallel.
+pub fn render(plan: &Plan) -> Result<Output, TemplateError> {
+    use rayon::prelude::*;
+    let jobs = plan.jobs();
+    let made: Vec<Result<Content, TemplateError>> = jobs.par_iter().map(|(_, job)| plan.make(job)).collect();
+    let mut out = Output::default();
+    for ((path, _), content) in jobs.into_iter().zip(made) {
+        out.files.insert(path, content?);
     }
     Ok(out)
 }
@@ -183,33 +337,6 @@ struct Target<'a> {
 
 fn target<'a>(name: &'a str, path: &'a str, title: &'a str, section_url: &'a str) -> Target<'a> {
     Target { name, path, title, section_url }
-}
-
-/// Renders one page of any kind into the output.
-struct Pages<'a> {
-    renderer: &'a Renderer,
-    site: &'a SiteView,
-}
-
-impl Pages<'_> {
-    fn emit<T: Serialize>(&self, out: &mut Output, t: Target, view: &T) -> Result<(), TemplateError> {
-        let file = if t.path.is_empty() { "index.html".to_string() } else { format!("{}/index.html", t.path) };
-        let html = self.html(t, view)?;
-        out.add(file, html);
-        Ok(())
-    }
-
-    fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
-        let ctx = Ctx {
-            site: self.site,
-            root: crate::model::root_of(t.path),
-            path: path_url(t.path),
-            title: t.title.to_string(),
-            section_url: t.section_url.to_string(),
-            page: view,
-        };
-        self.renderer.render(t.name, &ctx)
-    }
 }
 
 #[derive(Serialize)]

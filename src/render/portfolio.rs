@@ -5,7 +5,6 @@ use super::views::{ChartView, TableCell, TableView};
 use crate::charts::{age, confidence, funnel, heatmap, learning, weekly, ChartError};
 use crate::config::Config;
 use crate::model::{Pilot, Site};
-use crate::output::Output;
 
 /// Above this many pilots the heatmap shows stages instead of pilots.
 pub const HEATMAP_PILOTS: usize = 30;
@@ -37,7 +36,7 @@ pub fn data(site: &Site, config: &Config) -> ChartsData {
 }
 
 fn stage_order<'a>(site: &'a Site, config: &Config) -> Vec<&'a Pilot> {
-    let mut pilots: Vec<&Pilot> = site.pilots.iter().collect();
+    let mut pilots: Vec<&Pilot> = site.pilots.iter().map(|p| &**p).collect();
     pilots.sort_by(|a, b| {
         config
             .stage_index(&a.stage)
@@ -55,7 +54,7 @@ fn heatmap_data(site: &Site, config: &Config) -> heatmap::Heatmap {
             .stages
             .iter()
             .filter_map(|stage| {
-                let ps: Vec<&Pilot> = site.pilots.iter().filter(|p| &p.stage == stage).collect();
+                let ps: Vec<&Pilot> = site.pilots.iter().map(|p| &**p).filter(|p| &p.stage == stage).collect();
                 if ps.is_empty() {
                     return None;
                 }
@@ -89,7 +88,7 @@ fn pilot_start(p: &Pilot) -> Option<crate::date::Date> {
 
 fn learning_data(site: &Site) -> learning::Learning {
     let mut done: Vec<(&Pilot, crate::date::Date, i64)> =
-        site.pilots.iter().filter_map(|p| Some((p, pilot_start(p)?, p.facts.time_to_production?))).collect();
+        site.pilots.iter().filter_map(|p| Some((&**p, pilot_start(p)?, p.facts.time_to_production?))).collect();
     done.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.id.cmp(&b.0.id)));
     if done.len() <= LEARNING_POINTS {
         let points = done
@@ -202,14 +201,24 @@ fn table(caption: &str, headers: &[&str], rows: Vec<Vec<TableCell>>) -> TableVie
     }
 }
 
-/// Draws every chart into `out` under `portfolio/` and returns the views
-/// (file, title, description, table) for the page.
-pub fn charts(data: &ChartsData, out: &mut Output) -> Result<Vec<ChartView>, ChartError> {
+/// The charts, in the order [`charts`] draws them (files `portfolio/ID.svg`).
+pub const CHARTS: [&str; 6] = [
+    "stage-funnel",
+    "readiness-heatmap",
+    "time-to-production",
+    "constraints-by-age",
+    "confidence-gap",
+    "updates-per-week",
+];
+
+/// Draws every chart and returns, in the order of [`CHARTS`], the view
+/// (file, title, description, table) for the page and the SVG file.
+pub fn charts(data: &ChartsData) -> Result<Vec<(ChartView, String)>, ChartError> {
     let mut views = Vec::new();
     let mut add = |id: &str, title: &str, desc: String, svg: String, table: TableView| {
+        debug_assert_eq!(CHARTS.get(views.len()), Some(&id));
         let file = format!("portfolio/{id}.svg");
-        out.add(file.clone(), svg);
-        views.push(ChartView { id: id.into(), file, title: title.into(), desc, table });
+        views.push((ChartView { id: id.into(), file, title: title.into(), desc, table }, svg));
     };
     let d = data;
     let total: usize = d.funnel.stages.iter().map(|s| s.1).sum::<usize>().max(1);

@@ -96,25 +96,36 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         }
         _ => {}
     }
-    let (output, errors) = {
+    let (site, errors) = {
         let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-        (Arc::clone(&state.output), state.errors.clone())
+        (Arc::clone(&state.site), state.errors.clone())
     };
     let Some(key) = site_path(&req.path) else {
-        return not_found(&mut stream, &output, errors.as_deref(), head);
+        return not_found(&mut stream, &site, errors.as_deref(), head);
     };
     let page = if key.is_empty() || req.path.ends_with('/') {
         format!("{key}{}index.html", if key.is_empty() { "" } else { "/" })
     } else {
         key.clone()
     };
-    if let Some(content) = output.files.get(&page) {
-        return send(&mut stream, "200 OK", &page, content, errors.as_deref(), head);
+    match site.get(&page) {
+        Some(Ok(content)) => return send(&mut stream, "200 OK", &page, &content, errors.as_deref(), head),
+        Some(Err(e)) => {
+            let body = inject(b"<!doctype html><title>Not built</title><body></body>", Some(&e));
+            return respond(
+                &mut stream,
+                "500 Internal Server Error",
+                &[("Content-Type", "text/html; charset=utf-8".into())],
+                &body,
+                head,
+            );
+        }
+        None => {}
     }
-    if output.files.contains_key(&format!("{key}/index.html")) {
+    if site.contains(&format!("{key}/index.html")) {
         return respond(&mut stream, "301 Moved Permanently", &[("Location", format!("{}/", req.path))], b"", head);
     }
-    not_found(&mut stream, &output, errors.as_deref(), head)
+    not_found(&mut stream, &site, errors.as_deref(), head)
 }
 
 /// The output path for a request path, or `None` when the path would leave
@@ -209,15 +220,10 @@ fn send(
     )
 }
 
-fn not_found(
-    stream: &mut TcpStream,
-    output: &crate::output::Output,
-    errors: Option<&str>,
-    head: bool,
-) -> std::io::Result<()> {
-    match output.files.get("404.html") {
-        Some(c) => send(stream, "404 Not Found", "404.html", c, errors, head),
-        None => {
+fn not_found(stream: &mut TcpStream, site: &super::Served, errors: Option<&str>, head: bool) -> std::io::Result<()> {
+    match site.get("404.html") {
+        Some(Ok(c)) => send(stream, "404 Not Found", "404.html", &c, errors, head),
+        _ => {
             let body = inject(b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>", errors);
             respond(stream, "404 Not Found", &[("Content-Type", "text/html; charset=utf-8".into())], &body, head)
         }

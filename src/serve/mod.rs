@@ -5,11 +5,13 @@
 
 mod http;
 pub mod session;
+pub mod site;
 
-use crate::output::Output;
 use crate::pipeline::Options;
 use anyhow::{Context, Result};
+use session::Change;
 use session::Session;
+use site::Served;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -19,7 +21,7 @@ pub use http::site_path;
 
 /// What the server shows, swapped whole after each rebuild.
 pub struct State {
-    pub output: Arc<Output>,
+    pub site: Arc<Served>,
     /// The last rebuild's errors, shown over every page.
     pub errors: Option<String>,
     /// Raised after every rebuild; open pages reload when it changes.
@@ -50,9 +52,8 @@ impl Handle {
     }
 }
 
-/// Whether a changed path can leave the output alone or needs only the
-/// pilot records re-read; `None` when it does not matter to the site.
-fn classify(root: &Path, path: &Path) -> Option<bool> {
+/// What a changed path changes; `None` when it does not matter to the site.
+fn classify(root: &Path, path: &Path) -> Option<Change> {
     let rel = path.strip_prefix(root).ok()?;
     let first = rel.components().next()?.as_os_str().to_string_lossy().into_owned();
     if first.starts_with('.') || first == "public" || first == "target" {
@@ -60,20 +61,25 @@ fn classify(root: &Path, path: &Path) -> Option<bool> {
     }
     // Anything below `content/pilots/` (a record, a bundle's file, an
     // editor's temporary file) leaves the other records' pages as they were.
-    let only_pilot = rel.starts_with("content/pilots") && !rel.ends_with("_index.md");
-    Some(only_pilot)
+    if rel.starts_with("content/pilots") && !rel.ends_with("_index.md") {
+        Some(Change::Pilots)
+    } else if rel.starts_with("content") {
+        Some(Change::Content)
+    } else {
+        Some(Change::Everything)
+    }
 }
 
 /// Builds, binds and starts serving and watching; returns at once.
 pub fn start(opts: ServeOptions) -> Result<Handle> {
     let mut session = Session::new(opts.site);
-    let first = session.rebuild(false)?;
+    let first = session.rebuild(Change::Everything, &[])?;
     report(&first);
     let listener = TcpListener::bind((opts.bind, opts.port))
         .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
-        state: Mutex::new(State { output: Arc::clone(&session.output), errors: first.errors, generation: 0 }),
+        state: Mutex::new(State { site: Arc::clone(&session.served), errors: first.errors, generation: 0 }),
         changed: Condvar::new(),
     });
     {
@@ -86,7 +92,10 @@ pub fn start(opts: ServeOptions) -> Result<Handle> {
 
 fn report(r: &session::Rebuilt) {
     match &r.errors {
-        None => eprintln!("rebuilt in {} ms ({} pilot pages rendered)", r.millis, r.pilot_pages),
+        None => eprintln!(
+            "rebuilt in {} ms ({} files made, {} of them pilot pages; other pages are made when opened)",
+            r.millis, r.made, r.pilot_pages
+        ),
         Some(e) => eprintln!("{e}\nthe last edit did not build ({} ms); still serving the last good site", r.millis),
     }
 }
@@ -115,18 +124,23 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
             while let Ok(more) = rx.recv_timeout(Duration::from_millis(40)) {
                 events.push(more);
             }
-            let kinds: Vec<bool> =
-                events.iter().flat_map(|e| e.paths.iter()).filter_map(|p| classify(&root, p)).collect();
-            if kinds.is_empty() {
+            let changed: Vec<(Change, PathBuf)> = events
+                .iter()
+                .flat_map(|e| e.paths.iter())
+                .filter_map(|p| classify(&root, p).map(|c| (c, p.clone())))
+                .collect();
+            let Some(change) = changed.iter().map(|(c, _)| *c).max_by_key(|c| *c as u8) else {
                 continue;
-            }
-            let only_pilots = kinds.iter().all(|k| *k);
-            match session.rebuild(only_pilots) {
+            };
+            let mut paths: Vec<PathBuf> = changed.into_iter().map(|(_, p)| p).collect();
+            paths.sort();
+            paths.dedup();
+            match session.rebuild(change, &paths) {
                 Ok(r) => {
                     report(&r);
                     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
                     if r.errors.is_none() {
-                        state.output = Arc::clone(&session.output);
+                        state.site = Arc::clone(&session.served);
                     }
                     state.errors = r.errors;
                     state.generation += 1;

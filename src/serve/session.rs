@@ -1,25 +1,41 @@
-//! One `serve` session's builds: the last good site in memory, and what is
-//! needed to rebuild only what an edit changed. An edit to pilot records
-//! re-reads those files, recomputes the model, and re-renders the changed
-//! records' pages and every page that gathers across pilots (indexes,
-//! charts, exports); anything else re-renders everything.
+//! One `serve` session's builds: the last good site, and what is needed to
+//! rebuild only what an edit changed. An edit to the content re-reads the
+//! changed files, recomputes the model, and makes the edited records'
+//! pages at once; every other page is made when it is asked for (pilot
+//! pages of unchanged records are kept). A change to the config, the
+//! templates or the static files makes everything again.
 
+use super::site::Served;
 use crate::diag::{render_human, summary, Style};
 use crate::model::PilotCache;
-use crate::output::Output;
 use crate::pipeline::{self, Options};
-use crate::render::{self, Reuse};
-use crate::theme;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::render::{Job, Plan, Renderer};
+use crate::source::{Loaded, SourceFile};
+use crate::theme::{self, Theme};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
+
+/// What changed since the last build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Pilot records only (added, edited, removed).
+    Pilots,
+    /// Anything under `content/`.
+    Content,
+    /// The config, the templates, the static files: everything is made again.
+    Everything,
+}
 
 /// What one rebuild did.
 #[derive(Debug, Clone)]
 pub struct Rebuilt {
     pub millis: u128,
-    /// Pilot pages rendered anew (the others were reused).
+    /// Pilot pages made anew (the others were kept or are made on request).
     pub pilot_pages: usize,
+    /// Files made during the rebuild (the rest are made when asked for).
+    pub made: usize,
     /// The diagnostics as text when the content has errors (the last good
     /// site is kept), else `None`.
     pub errors: Option<String>,
@@ -27,62 +43,141 @@ pub struct Rebuilt {
 
 pub struct Session {
     pub opts: Options,
+    /// The content as last read.
+    loaded: Option<Loaded>,
     cache: PilotCache,
+    theme: Option<(Arc<Theme>, Arc<Renderer>)>,
     /// The last good site, shared with the server.
-    pub output: Arc<Output>,
-    /// Pilot id -> hash of its record's text, for the last good site.
-    pilots: BTreeMap<String, u64>,
+    pub served: Arc<Served>,
+    /// Pilot id -> its record's file, for the last good site.
+    pilots: HashMap<String, Arc<SourceFile>>,
 }
 
 impl Session {
-    pub fn new(opts: Options) -> Session {
-        Session { opts, cache: PilotCache::default(), output: Arc::new(Output::default()), pilots: BTreeMap::new() }
+    pub fn new(mut opts: Options) -> Session {
+        // Watched paths come absolute and resolved; so is the root.
+        if let Ok(root) = std::fs::canonicalize(&opts.root) {
+            opts.root = root;
+        }
+        Session {
+            opts,
+            loaded: None,
+            cache: PilotCache::default(),
+            theme: None,
+            served: Arc::new(Served::empty()),
+            pilots: HashMap::new(),
+        }
     }
 
-    /// Rebuilds; `only_pilots` says that nothing but pilot records changed.
-    pub fn rebuild(&mut self, only_pilots: bool) -> anyhow::Result<Rebuilt> {
+    /// Rebuilds after `change` to the files at `paths` (absolute; only
+    /// those are read again when the change is to the content).
+    pub fn rebuild(&mut self, change: Change, paths: &[PathBuf]) -> anyhow::Result<Rebuilt> {
         let start = Instant::now();
-        if !only_pilots {
+        let failed = |errors: String| Rebuilt {
+            millis: start.elapsed().as_millis(),
+            pilot_pages: 0,
+            made: 0,
+            errors: Some(errors),
+        };
+        if change == Change::Everything {
             self.cache = PilotCache::default();
-            self.pilots.clear();
+            self.theme = None;
         }
-        let analysis = pipeline::analyse_cached(&self.opts, &mut self.cache)?;
+        let content = self.opts.root.join("content");
+        let partial = match &self.loaded {
+            Some(l) if change != Change::Everything && paths.iter().all(|p| p.starts_with(&content)) => {
+                l.update(&self.opts.root, paths)
+            }
+            _ => None,
+        };
+        let loaded = match partial {
+            Some(l) => l,
+            None => {
+                if !self.opts.root.is_dir() {
+                    anyhow::bail!("the site folder `{}` does not exist", self.opts.root.display());
+                }
+                crate::source::load_content(&self.opts.root)
+            }
+        };
+        self.loaded = Some(loaded.clone());
+        let analysis = pipeline::analyse_loaded(&self.opts, loaded, &mut self.cache)?;
         if analysis.has_errors() {
             let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-            let text = format!("{}{}", render_human(&errors, &analysis.sources, Style::Plain), summary(&errors));
-            return Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages: 0, errors: Some(text) });
+            return Ok(failed(format!(
+                "{}{}",
+                render_human(&errors, &analysis.sources, Style::Plain),
+                summary(&errors)
+            )));
         }
-        let theme = theme::load(&self.opts.root, analysis.config.theme.as_deref())?;
-        let hashes: BTreeMap<String, u64> = analysis
+        let (theme, renderer) = match &self.theme {
+            Some(t) => t.clone(),
+            None => {
+                let theme = Arc::new(theme::load(&self.opts.root, analysis.config.theme.as_deref())?);
+                match Renderer::new(&theme) {
+                    Ok(r) => (theme, Arc::new(r)),
+                    Err(e) => return Ok(failed(format!("{e}\n"))),
+                }
+            }
+        };
+        let files: HashMap<String, Arc<SourceFile>> = analysis
             .site
             .pilots
             .iter()
-            .map(|p| (p.id.clone(), crate::model::text_hash(&analysis.sources.get(p.loc.file).text)))
+            .map(|p| (p.id.clone(), Arc::clone(analysis.sources.shared(p.loc.file))))
             .collect();
-        let unchanged: BTreeSet<String> =
-            hashes.iter().filter(|(id, h)| self.pilots.get(*id) == Some(h)).map(|(id, _)| id.clone()).collect();
-        let reuse = Reuse { previous: &self.output, unchanged: &unchanged };
-        let mut output = match render::render(&analysis.site, &analysis.config, &theme, Some(&reuse)) {
-            Ok(o) => o,
-            Err(e) => {
-                let text = format!("{}: error: {}\n", e.origin, e.message);
-                return Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages: 0, errors: Some(text) });
+        let plan = Plan::new(
+            Arc::clone(&analysis.site),
+            Arc::clone(&analysis.config),
+            Arc::clone(&theme),
+            Arc::clone(&renderer),
+        );
+        // Files the previous build made that are still right.
+        let previous = self.served.made();
+        let mut kept: HashMap<String, Arc<Content>> = HashMap::new();
+        let mut fresh_pilots = Vec::new();
+        if change != Change::Everything {
+            for (path, job) in plan.jobs() {
+                let keep = match &job {
+                    Job::Static(_) => true,
+                    Job::Pilot(i) => {
+                        let id = &analysis.site.pilots[*i].id;
+                        let same_record = match (self.pilots.get(id), files.get(id)) {
+                            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a.text == b.text,
+                            _ => false,
+                        };
+                        if !same_record {
+                            fresh_pilots.push(path.clone());
+                        }
+                        // A pilot page shows playbook titles too: kept only
+                        // when nothing but records changed.
+                        same_record && change == Change::Pilots
+                    }
+                    _ => false,
+                };
+                if let Some(c) = previous.get(&path).filter(|_| keep) {
+                    kept.insert(path, Arc::clone(c));
+                }
             }
-        };
-        // The search index is rebuilt when anything but pilot records
-        // changed; an edit to a record keeps the previous index (search
-        // results catch up at the next full rebuild).
-        if only_pilots && self.output.files.keys().any(|k| k.starts_with("pagefind/")) {
-            for (k, v) in self.output.files.range("pagefind/".to_string().."pagefind0".to_string()) {
-                output.files.insert(k.clone(), v.clone());
-            }
-        } else {
-            render::search::index(&analysis.site, &mut output)
-                .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
         }
-        let pilot_pages = hashes.len() - unchanged.len();
-        self.output = Arc::new(output);
-        self.pilots = hashes;
-        Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages, errors: None })
+        // Search results catch up with a record edit when the index is next
+        // rebuilt (after any other change, or a restart).
+        let index = if change == Change::Pilots { self.served.index_if_built() } else { None };
+        let served = Served::new(plan, kept, index);
+        let before = served.made().len();
+        if change == Change::Everything {
+            if let Err(e) = served.make_all() {
+                return Ok(failed(format!("{e}\n")));
+            }
+        } else if let Err(e) = served.make(&fresh_pilots) {
+            return Ok(failed(format!("{e}\n")));
+        }
+        let made = served.made().len() - before;
+        let pilot_pages = if change == Change::Everything { files.len() } else { fresh_pilots.len() };
+        self.served = Arc::new(served);
+        self.pilots = files;
+        self.theme = Some((theme, renderer));
+        Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages, made, errors: None })
     }
 }
+
+use crate::output::Content;
