@@ -29,4 +29,5 @@ pub mod pipeline;
 pub mod render;
 pub mod serve;
 pub mod source;
+pub mod synth;
 pub mod theme;

@@ -126,9 +126,13 @@ impl Stage {
             fs::create_dir_all(p).with_context(|| format!("cannot create `{}`", p.display()))?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
-        if let (Some(prev), Content::Bytes(bytes)) = (&self.previous, content) {
+        if let Some(prev) = &self.previous {
             let old = prev.join(rel);
-            if same_bytes(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
+            let same = match content {
+                Content::Bytes(bytes) => same_bytes(&old, bytes),
+                Content::Copy(from) => same_file_bytes(&old, from),
+            };
+            if same && fs::hard_link(&old, &path).is_ok() {
                 return Ok(());
             }
         }
@@ -147,6 +151,16 @@ impl Stage {
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match fs::symlink_metadata(path) {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|old| old == bytes),
+        _ => false,
+    }
+}
+
+/// Whether the file at `path` holds exactly the bytes of the file `from`.
+fn same_file_bytes(path: &Path, from: &Path) -> bool {
+    match (fs::symlink_metadata(path), fs::metadata(from)) {
+        (Ok(a), Ok(b)) if a.is_file() && a.len() == b.len() => {
+            fs::read(from).is_ok_and(|bytes| same_bytes(path, &bytes))
+        }
         _ => false,
     }
 }

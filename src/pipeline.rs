@@ -158,8 +158,8 @@ fn commit_date(root: &Path) -> Option<Date> {
 /// is written as soon as it is made (the whole site is never in memory),
 /// while the search index is built beside them.
 pub fn build(opts: &Options) -> Result<Report> {
-    let mut timer = Timer::new();
     let mut analysis = analyse(opts)?;
+    let mut timer = Timer::new();
 
     if analysis.has_errors() {
         return Ok(Report { analysis, written: None });

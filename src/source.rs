@@ -282,6 +282,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_update_reads_only_what_changed_and_matches_a_full_load() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        let put = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        put("content/pilots/a.md", "a");
+        put("content/pilots/c.md", "c");
+        put("content/playbook/x.md", "x");
+        put("content/img.png", "png");
+        let before = load_content(&root);
+        put("content/pilots/a.md", "a2");
+        put("content/pilots/b.md", "b");
+        std::fs::remove_file(root.join("content/playbook/x.md")).unwrap();
+        put("content/pilots/.c.md.swp", "editor");
+        let changed: Vec<PathBuf> = ["pilots/a.md", "pilots/b.md", "playbook/x.md", "pilots/.c.md.swp"]
+            .iter()
+            .map(|p| root.join("content").join(p))
+            .collect();
+        let updated = before.update(&root, &changed).unwrap();
+        let full = load_content(&root);
+        let view = |l: &Loaded| -> Vec<(Vec<String>, String, String)> {
+            l.docs
+                .iter()
+                .map(|d| (d.parts.clone(), l.sources.get(d.file).path.clone(), l.sources.get(d.file).text.clone()))
+                .collect()
+        };
+        assert_eq!(view(&updated), view(&full));
+        assert_eq!(updated.assets.len(), full.assets.len());
+        // The unchanged record is the very same file.
+        let c = |l: &Loaded| Arc::clone(l.sources.shared(l.docs.iter().find(|d| d.parts[1] == "c.md").unwrap().file));
+        assert!(Arc::ptr_eq(&c(&before), &c(&updated)));
+        // A folder that was never read needs a full load.
+        std::fs::create_dir_all(root.join("content/new")).unwrap();
+        assert!(updated.update(&root, &[root.join("content/new")]).is_none());
+    }
+
+    #[test]
     fn line_and_column() {
         let f = SourceFile::new("a".into(), "ab\nçd\n\nx".into());
         assert_eq!(f.line_col(0), (1, 1));

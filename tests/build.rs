@@ -273,6 +273,35 @@ fn rebuild_replaces_the_previous_output() {
 }
 
 #[test]
+fn a_rebuild_writes_only_the_files_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = full_site();
+    let root = dir.path();
+    let first = build_ok(root, &[]);
+    let files = snapshot(&root.join("public")).len();
+    assert!(first.last_line().ends_with(&format!("({files} of {files} files written, the rest unchanged)")));
+    let inode = |p: &str| std::fs::metadata(root.join("public").join(p)).unwrap().ino();
+    let (playbook, home) = (inode("playbook/index.html"), inode("index.html"));
+    let again = build_ok(root, &[]);
+    assert!(
+        again.last_line().ends_with(&format!("(0 of {files} files written, the rest unchanged)")),
+        "{}",
+        again.last_line()
+    );
+    // One record edited: its page and the pages that gather across records
+    // are written; the playbook is left as it was.
+    let path = root.join("content/pilots/hr-assistant.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("title = \"", "title = \"Renamed ", 1)).unwrap();
+    let third = build_ok(root, &[]);
+    let written: usize = third.last_line().rsplit_once('(').unwrap().1.split(' ').next().unwrap().parse().unwrap();
+    assert!(written > 0 && written < files / 2, "{}", third.last_line());
+    assert_eq!(inode("playbook/index.html"), playbook);
+    assert_ne!(inode("index.html"), home);
+    assert!(read(&root.join("public"), "pilots/hr-assistant/index.html").contains("Renamed "));
+}
+
+#[test]
 fn base_url_option_overrides_the_config() {
     let dir = full_site();
     let root = dir.path();

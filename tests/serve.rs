@@ -171,3 +171,68 @@ fn init_writes_ci_workflows() {
     let ci = std::fs::read_to_string(gl.join(".gitlab-ci.yml")).unwrap();
     assert!(ci.contains("pages:") && ci.contains("$CI_PIPELINE_SOURCE == \"schedule\""));
 }
+
+#[test]
+fn pages_that_gather_across_records_follow_an_edit() {
+    let dir = site(&[
+        ("content/pilots/a.md", &record("Alpha", "pilot")),
+        ("content/pilots/b.md", &record("Beta", "idea")),
+        ("content/playbook/_index.md", "+++\ntitle = \"Playbook\"\n+++\n"),
+        ("content/playbook/x.md", "+++\ntitle = \"Scoping\"\n+++\nText.\n"),
+    ]);
+    let h = serve(dir.path());
+    for path in ["/pilots/", "/", "/owners/o/", "/constraints/", "/portfolio.json", "/playbook/x/"] {
+        assert_eq!(request(&h, "GET", path).0, 200, "{path}");
+    }
+    assert!(request(&h, "GET", "/pilots/").1.contains("Alpha"));
+
+    // A record edit reaches the index, the home page, the exports and the
+    // owner's page, though only the record's own page was made at once.
+    let g = h.generation();
+    write(dir.path(), &[("content/pilots/a.md", &record("Alpha renamed", "pilot"))]);
+    rebuilt(&h, g);
+    for path in ["/pilots/", "/", "/owners/o/", "/portfolio.json"] {
+        let body = request(&h, "GET", path).1;
+        assert!(body.contains("Alpha renamed"), "{path}: {body}");
+    }
+    // The other record's page is the same page as before.
+    assert!(request(&h, "GET", "/pilots/b/").1.contains(">Beta</h1>"));
+
+    // A new record, and a playbook edit, which pilot pages show.
+    let g = h.generation();
+    write(dir.path(), &[("content/pilots/c.md", &record("Gamma", "pilot"))]);
+    rebuilt(&h, g);
+    assert!(request(&h, "GET", "/pilots/c/").1.contains(">Gamma</h1>"));
+    assert!(request(&h, "GET", "/pilots/").1.contains("Gamma"));
+    let g = h.generation();
+    write(dir.path(), &[("content/playbook/x.md", "+++\ntitle = \"Scoping, again\"\n+++\nNew text.\n")]);
+    rebuilt(&h, g);
+    assert!(request(&h, "GET", "/playbook/x/").1.contains("New text."));
+
+    // A record in a new folder (a bundle) is read too.
+    let g = h.generation();
+    write(dir.path(), &[("content/pilots/d/index.md", &record("Delta", "pilot"))]);
+    rebuilt(&h, g);
+    let start = Instant::now();
+    while request(&h, "GET", "/pilots/d/").0 != 200 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(request(&h, "GET", "/pilots/d/").1.contains(">Delta</h1>"));
+}
+
+#[test]
+fn a_template_change_makes_everything_again() {
+    let dir = site(&[("content/pilots/a.md", &record("Alpha", "pilot"))]);
+    let h = serve(dir.path());
+    assert_eq!(request(&h, "GET", "/pilots/a/").0, 200);
+    let g = h.generation();
+    write(dir.path(), &[("templates/pilot.html", "<html><body><p>custom {{ pilot.title }}</p></body></html>")]);
+    rebuilt(&h, g);
+    assert!(request(&h, "GET", "/pilots/a/").1.contains("custom Alpha"));
+    // A broken template keeps the last good site, with the error over it.
+    let g = h.generation();
+    write(dir.path(), &[("templates/pilot.html", "<p>{{ pilot.title </p>")]);
+    rebuilt(&h, g);
+    let body = request(&h, "GET", "/pilots/a/").1;
+    assert!(body.contains("custom Alpha") && body.contains("pilotdeck-errors"), "{body}");
+}

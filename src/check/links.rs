@@ -3,11 +3,11 @@
 
 use crate::diag::{nearest, Diagnostic, Loc, Rule, Span};
 use crate::model::Site;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// Every address the site publishes, without slashes at either end.
-fn addresses(site: &Site) -> BTreeSet<String> {
-    let mut known: BTreeSet<String> = ["", "pilots", "portfolio", "constraints", "owners", "lessons", "tags", "search"]
+fn addresses(site: &Site) -> HashSet<String> {
+    let mut known: HashSet<String> = ["", "pilots", "portfolio", "constraints", "owners", "lessons", "tags", "search"]
         .into_iter()
         .chain(["feed.xml", "constraints.csv", "portfolio.json", "sitemap.xml", "404.html"])
         .map(String::from)
@@ -17,8 +17,9 @@ fn addresses(site: &Site) -> BTreeSet<String> {
     known.extend(site.sections.iter().map(|s| s.path.clone()));
     known.extend(site.pages.iter().map(|p| p.path.clone()));
     known.extend(site.assets.iter().map(|(_, to)| to.clone()));
-    let tags = site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags));
-    known.extend(tags.map(|t| format!("tags/{}", crate::model::tag_slug(t))));
+    let tags: std::collections::HashSet<&String> =
+        site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags)).collect();
+    known.extend(tags.into_iter().map(|t| format!("tags/{}", crate::model::tag_slug(t))));
     known
 }
 
@@ -47,11 +48,12 @@ pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let known = addresses(site);
     let pages_only: Vec<&str> =
         site.pages.iter().map(|p| p.path.as_str()).chain(site.sections.iter().map(|s| s.path.as_str())).collect();
+    let is_page: std::collections::HashSet<&str> = pages_only.iter().copied().collect();
     for p in &site.pilots {
         for c in &p.constraints {
             let (Some(target), Some(loc)) = (&c.playbook, c.playbook_loc) else { continue };
             let path = target.trim().trim_matches('/');
-            if !pages_only.contains(&path) {
+            if !is_page.contains(path) {
                 let hint = match nearest(path, pages_only.iter().copied()) {
                     Some(n) => format!("did you mean `{n}`?"),
                     None => "write the path of a playbook page, such as `playbook/01-scoping/integration-map`".into(),
@@ -81,7 +83,7 @@ fn markdown_links(
     links: &[(String, std::ops::Range<usize>)],
     base: &str,
     at: Loc,
-    known: &BTreeSet<String>,
+    known: &HashSet<String>,
     out: &mut Vec<Diagnostic>,
 ) {
     for (dest, range) in links {
@@ -112,7 +114,9 @@ fn markdown_links(
             // A file: it may come from `static/`, which the model does not list.
             continue;
         }
-        let hint = match nearest(&path, known.iter().map(String::as_str)) {
+        // In a fixed order, so that a tie gives the same hint every time.
+        let sorted: BTreeSet<&str> = known.iter().map(String::as_str).collect();
+        let hint = match nearest(&path, sorted) {
             Some(n) => format!("did you mean `/{n}/`?"),
             None => "check the address; pages are published at `/folder/file-name/`".into(),
         };

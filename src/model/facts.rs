@@ -123,10 +123,19 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
         .collect();
     gaps.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     gaps.truncate(5);
-    let mut recent: Vec<(usize, usize)> =
-        pilots.iter().enumerate().flat_map(|(i, p)| (0..p.updates.len()).map(move |u| (i, u))).collect();
-    recent.sort_by(|a, b| pilots[b.0].updates[b.1].week.cmp(&pilots[a.0].updates[a.1].week).then(a.0.cmp(&b.0)));
-    recent.truncate(10);
+    // The ten newest updates (newest week first, then pilot and update
+    // order), picked without sorting them all.
+    let mut recent: Vec<(std::cmp::Reverse<Date>, usize, usize)> = pilots
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.updates.iter().enumerate().map(move |(u, up)| (std::cmp::Reverse(up.week), i, u)))
+        .collect();
+    if recent.len() > 10 {
+        recent.select_nth_unstable(10);
+        recent.truncate(10);
+    }
+    recent.sort_unstable();
+    let recent: Vec<(usize, usize)> = recent.into_iter().map(|(_, i, u)| (i, u)).collect();
     Portfolio {
         pilots: pilots.len(),
         by_stage,
@@ -146,43 +155,42 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
 /// Everyone named in the records, matched on the trimmed, lowercased name;
 /// shown as first written.
 pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
-    let mut people: std::collections::BTreeMap<String, Person> = Default::default();
-    let mut entry = |name: &str| -> String {
-        let key = super::person_key(name);
-        people.entry(key.clone()).or_insert_with(|| Person {
-            name: name.trim().to_string(),
-            slug: slug(name),
-            owns: Vec::new(),
-            champions: Vec::new(),
-            sponsors: Vec::new(),
-            constraints: Vec::new(),
+    fn person<'a>(
+        index: &mut std::collections::HashMap<String, usize>,
+        out: &'a mut Vec<Person>,
+        name: &str,
+    ) -> &'a mut Person {
+        let at = *index.entry(super::person_key(name)).or_insert_with(|| {
+            out.push(Person {
+                name: name.trim().to_string(),
+                slug: slug(name),
+                owns: Vec::new(),
+                champions: Vec::new(),
+                sponsors: Vec::new(),
+                constraints: Vec::new(),
+            });
+            out.len() - 1
         });
-        key
-    };
-    let mut roles: Vec<(String, u8, usize, usize)> = Vec::new();
+        &mut out[at]
+    }
+    let mut index = std::collections::HashMap::new();
+    let mut out: Vec<Person> = Vec::new();
     for (i, p) in pilots.iter().enumerate() {
-        for (role, who) in [(0u8, &p.owner), (1, &p.champion), (2, &p.sponsor)] {
-            if let Some(who) = who {
-                roles.push((entry(who), role, i, 0));
-            }
+        if let Some(who) = &p.owner {
+            person(&mut index, &mut out, who).owns.push(i);
+        }
+        if let Some(who) = &p.champion {
+            person(&mut index, &mut out, who).champions.push(i);
+        }
+        if let Some(who) = &p.sponsor {
+            person(&mut index, &mut out, who).sponsors.push(i);
         }
         for (j, c) in p.constraints.iter().enumerate() {
             if let Some(who) = &c.owner {
-                roles.push((entry(who), 3, i, j));
+                person(&mut index, &mut out, who).constraints.push((i, j));
             }
         }
     }
-    for (key, role, i, j) in roles {
-        if let Some(person) = people.get_mut(&key) {
-            match role {
-                0 => person.owns.push(i),
-                1 => person.champions.push(i),
-                2 => person.sponsors.push(i),
-                _ => person.constraints.push((i, j)),
-            }
-        }
-    }
-    let mut out: Vec<Person> = people.into_values().collect();
     out.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
     // Two names with one slug ("Ana Lee", "Ana-Lee"): the second gets `-2`.
     let mut seen = std::collections::BTreeSet::new();

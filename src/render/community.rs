@@ -70,7 +70,7 @@ fn group(lessons: &[LessonRow], keys: impl Fn(&LessonRow) -> Vec<(String, String
     for (i, l) in lessons.iter().enumerate() {
         for (key, name) in keys(l) {
             let g = groups.entry(key.clone()).or_insert_with(|| LessonGroup { name, id: key, lessons: Vec::new() });
-            if !g.lessons.contains(&i) {
+            if g.lessons.last() != Some(&i) {
                 g.lessons.push(i);
             }
         }
@@ -123,7 +123,8 @@ pub(super) fn tags(site: &Site) -> Vec<Tag> {
     for (key, is_pilot, i) in marks {
         if let Some(tag) = tags.get_mut(&key) {
             let list = if is_pilot { &mut tag.pilots } else { &mut tag.pages };
-            if !list.contains(&i) {
+            // Marks come in index order: a repeat is the last one.
+            if list.last() != Some(&i) {
                 list.push(i);
             }
         }

@@ -132,12 +132,12 @@ impl Session {
             Arc::clone(&renderer),
         );
         // Files the previous build made that are still right.
-        let previous = self.served.made();
+        let jobs: HashMap<String, Job> = plan.jobs().into_iter().collect();
         let mut kept: HashMap<String, Arc<Content>> = HashMap::new();
         let mut fresh_pilots = Vec::new();
         if change != Change::Everything {
-            for (path, job) in plan.jobs() {
-                let keep = match &job {
+            for (path, job) in &jobs {
+                let keep = match job {
                     Job::Static(_) => true,
                     Job::Pilot(i) => {
                         let id = &analysis.site.pilots[*i].id;
@@ -154,16 +154,16 @@ impl Session {
                     }
                     _ => false,
                 };
-                if let Some(c) = previous.get(&path).filter(|_| keep) {
-                    kept.insert(path, Arc::clone(c));
+                if let Some(c) = self.served.made(path).filter(|_| keep) {
+                    kept.insert(path.clone(), c);
                 }
             }
         }
         // Search results catch up with a record edit when the index is next
         // rebuilt (after any other change, or a restart).
         let index = if change == Change::Pilots { self.served.index_if_built() } else { None };
-        let served = Served::new(plan, kept, index);
-        let before = served.made().len();
+        let served = Served::new(plan, jobs, kept, index);
+        let before = served.made_count();
         if change == Change::Everything {
             if let Err(e) = served.make_all() {
                 return Ok(failed(format!("{e}\n")));
@@ -171,7 +171,7 @@ impl Session {
         } else if let Err(e) = served.make(&fresh_pilots) {
             return Ok(failed(format!("{e}\n")));
         }
-        let made = served.made().len() - before;
+        let made = served.made_count() - before;
         let pilot_pages = if change == Change::Everything { files.len() } else { fresh_pilots.len() };
         self.served = Arc::new(served);
         self.pilots = files;

@@ -31,8 +31,12 @@ impl Served {
     /// A site to be made from `plan`; `made` are files already made (kept
     /// from an earlier build they are still right for), `index` the search
     /// index if it is kept too.
-    pub fn new(plan: Plan, made: HashMap<String, Arc<Content>>, index: Option<Index>) -> Served {
-        let jobs = plan.jobs().into_iter().collect();
+    pub fn new(
+        plan: Plan,
+        jobs: HashMap<String, Job>,
+        made: HashMap<String, Arc<Content>>,
+        index: Option<Index>,
+    ) -> Served {
         Served { plan: Some(plan), jobs, made: RwLock::new(made), index: Mutex::new(index) }
     }
 
@@ -97,9 +101,14 @@ impl Served {
         Ok(())
     }
 
-    /// The files made so far.
-    pub fn made(&self) -> HashMap<String, Arc<Content>> {
-        self.made.read().unwrap_or_else(|e| e.into_inner()).clone()
+    /// The file at `path` if it was made.
+    pub fn made(&self, path: &str) -> Option<Arc<Content>> {
+        self.made.read().unwrap_or_else(|e| e.into_inner()).get(path).cloned()
+    }
+
+    /// How many files were made so far.
+    pub fn made_count(&self) -> usize {
+        self.made.read().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// The search index, built now if it is not there yet.

@@ -1,0 +1,106 @@
+//! Each stage of a build on its own, over a generated site:
+//! `cargo bench --bench stages` (1,000 pilots; set `PILOTDECK_BENCH_PILOTS`
+//! for another size). Whole builds, into tmpfs and onto disk, are timed by
+//! `scripts/bench.sh`.
+
+use pilotdeck::model::{self, BuildOptions, PilotCache};
+use pilotdeck::output::Output;
+use pilotdeck::pipeline::{self, Options};
+use pilotdeck::render::{Plan, Renderer};
+use pilotdeck::{check, source, theme};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+fn main() {
+    divan::main();
+}
+
+/// The generated site, written once per run.
+fn site() -> &'static PathBuf {
+    static SITE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &SITE
+        .get_or_init(|| {
+            let pilots = std::env::var("PILOTDECK_BENCH_PILOTS").ok().and_then(|n| n.parse().ok()).unwrap_or(1000);
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let root = dir.path().join("site");
+            pilotdeck::synth::write_site(&root, pilots, 42).expect("write the site");
+            (dir, root)
+        })
+        .1
+}
+
+fn options() -> Options {
+    Options { root: site().clone(), as_of: pilotdeck::date::Date::parse("2026-11-20"), ..Options::default() }
+}
+
+fn plan() -> Plan {
+    let analysis = pipeline::analyse(&options()).expect("analysis");
+    let theme = Arc::new(theme::load(site(), None).expect("theme"));
+    let renderer = Arc::new(Renderer::new(&theme).expect("templates"));
+    Plan::new(analysis.site, analysis.config, theme, renderer)
+}
+
+#[divan::bench(sample_count = 10)]
+fn load(b: divan::Bencher) {
+    b.bench(|| source::load_content(site()));
+}
+
+#[divan::bench(sample_count = 10)]
+fn model(b: divan::Bencher) {
+    let loaded = source::load_content(site());
+    let config = pilotdeck::config::Config::default();
+    let opts = BuildOptions { as_of: pilotdeck::date::Date::parse("2026-11-20").expect("date"), drafts: false };
+    b.bench(|| model::build_cached(&loaded, &config, &opts, &mut PilotCache::default()));
+}
+
+#[divan::bench(sample_count = 10)]
+fn check(b: divan::Bencher) {
+    let analysis = pipeline::analyse(&options()).expect("analysis");
+    b.bench(|| check::check(&analysis.site, &analysis.config));
+}
+
+#[divan::bench(sample_count = 10)]
+fn render(b: divan::Bencher) {
+    let analysis = pipeline::analyse(&options()).expect("analysis");
+    let theme = Arc::new(theme::load(site(), None).expect("theme"));
+    let renderer = Arc::new(Renderer::new(&theme).expect("templates"));
+    b.bench(|| {
+        // A new plan each time: its shared views are made once per build.
+        let plan = Plan::new(
+            Arc::clone(&analysis.site),
+            Arc::clone(&analysis.config),
+            Arc::clone(&theme),
+            Arc::clone(&renderer),
+        );
+        pilotdeck::render::render(&plan).expect("render")
+    });
+}
+
+#[divan::bench(sample_count = 5)]
+fn search_index(b: divan::Bencher) {
+    let plan = plan();
+    b.bench(|| {
+        let mut out = Output::default();
+        pilotdeck::render::search::index(&plan.site, &mut out).expect("index")
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn write(b: divan::Bencher) {
+    let out = pilotdeck::render::render(&plan()).expect("render");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    b.bench(|| {
+        let target = dir.path().join("public");
+        let _ = std::fs::remove_dir_all(&target);
+        pilotdeck::output::write_atomically(&out, &target).expect("write")
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn rewrite_unchanged(b: divan::Bencher) {
+    let out = pilotdeck::render::render(&plan()).expect("render");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let target = dir.path().join("public");
+    pilotdeck::output::write_atomically(&out, &target).expect("write");
+    b.bench(|| pilotdeck::output::write_atomically(&out, &target).expect("write"));
+}
