@@ -212,35 +212,67 @@ struct Entry {
 pub fn feed(site: &Site, config: &Config) -> String {
     let base =
         if config.base_url.is_empty() { String::new() } else { format!("{}/", config.base_url.trim_end_matches('/')) };
-    let mut entries = Vec::new();
-    for p in &site.pilots {
-        for u in p.updates.iter().filter(|u| u.week <= site.as_of) {
-            let mut summary = String::new();
-            for (label, v) in
-                [("Completed", &u.completed), ("Blocker", &u.blocker), ("Risk", &u.risk), ("Escalation", &u.escalation)]
-            {
-                if let Some(v) = v.as_ref().filter(|v| !v.trim().is_empty()) {
-                    let _ = writeln!(summary, "{label}: {v}");
-                }
-            }
-            if let Some(c) = u.confidence {
-                let _ = writeln!(summary, "Confidence: leader {}/5, team {}/5", c.leader, c.team);
-            }
-            entries.push(Entry {
-                id: format!("urn:pilotdeck:{}:update:{}", p.id, u.week),
-                date: u.week,
-                title: format!("{}: update for the week of {}", p.title, u.week),
-                link: format!("{base}pilots/{}/", p.id),
-                summary: summary.trim_end().to_string(),
-            });
+    // Every entry's date and id first; only the newest are written out.
+    enum Source {
+        Update(usize, usize),
+        Rung(usize, usize, usize),
+    }
+    let mut keys: Vec<(Date, String, Source)> = Vec::new();
+    for (pi, p) in site.pilots.iter().enumerate() {
+        for (ui, u) in p.updates.iter().enumerate().filter(|(_, u)| u.week <= site.as_of) {
+            keys.push((u.week, format!("urn:pilotdeck:{}:update:{}", p.id, u.week), Source::Update(pi, ui)));
         }
-        for c in &p.constraints {
+        for (ci, c) in p.constraints.iter().enumerate() {
             let (Some(due), Some(top)) = (c.due, c.rung) else { continue };
             for (i, rung) in config.escalation.iter().enumerate().take(top + 1) {
                 let crossed = due.plus_days(rung.after_days.max(1) as i32);
-                entries.push(Entry {
-                    id: format!("urn:pilotdeck:{}:constraint:{}:rung:{}", p.id, c.id, i),
-                    date: crossed,
+                keys.push((
+                    crossed,
+                    format!("urn:pilotdeck:{}:constraint:{}:rung:{}", p.id, c.id, i),
+                    Source::Rung(pi, ci, i),
+                ));
+            }
+        }
+    }
+    let newest = |a: &(Date, String, Source), b: &(Date, String, Source)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if keys.len() > FEED_ENTRIES {
+        keys.select_nth_unstable_by(FEED_ENTRIES, newest);
+        keys.truncate(FEED_ENTRIES);
+    }
+    keys.sort_by(newest);
+    let entries: Vec<Entry> = keys
+        .into_iter()
+        .map(|(date, id, source)| match source {
+            Source::Update(pi, ui) => {
+                let (p, u) = (&site.pilots[pi], &site.pilots[pi].updates[ui]);
+                let mut summary = String::new();
+                for (label, v) in [
+                    ("Completed", &u.completed),
+                    ("Blocker", &u.blocker),
+                    ("Risk", &u.risk),
+                    ("Escalation", &u.escalation),
+                ] {
+                    if let Some(v) = v.as_ref().filter(|v| !v.trim().is_empty()) {
+                        let _ = writeln!(summary, "{label}: {v}");
+                    }
+                }
+                if let Some(c) = u.confidence {
+                    let _ = writeln!(summary, "Confidence: leader {}/5, team {}/5", c.leader, c.team);
+                }
+                Entry {
+                    id,
+                    date,
+                    title: format!("{}: update for the week of {}", p.title, u.week),
+                    link: format!("{base}pilots/{}/", p.id),
+                    summary: summary.trim_end().to_string(),
+                }
+            }
+            Source::Rung(pi, ci, i) => {
+                let (p, c, rung) = (&site.pilots[pi], &site.pilots[pi].constraints[ci], &config.escalation[i]);
+                let due = c.due.map(|d| d.to_string()).unwrap_or_default();
+                Entry {
+                    id,
+                    date,
                     title: format!("Escalated to {}: {} ({})", rung.to, c.title, p.title),
                     link: format!("{base}constraints/#{}--{}", p.id, c.id),
                     summary: format!(
@@ -250,12 +282,10 @@ pub fn feed(site: &Site, config: &Config) -> String {
                         rung.to,
                         c.owner.as_deref().unwrap_or("nobody named")
                     ),
-                });
+                }
             }
-        }
-    }
-    entries.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
-    entries.truncate(FEED_ENTRIES);
+        })
+        .collect();
     let updated = entries.first().map_or(site.as_of, |e| e.date);
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");

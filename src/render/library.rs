@@ -50,8 +50,13 @@ pub(super) fn open_in(
     }
     let mut found: Vec<(&Pilot, &Constraint)> =
         all(site).filter(|(_, c)| c.open && categories.contains(&c.category)).collect();
-    found.sort_by(order);
     let more = found.len().saturating_sub(limit);
+    // The first `limit` in order, without sorting the rest (`order` is total).
+    if more > 0 {
+        found.select_nth_unstable_by(limit, order);
+        found.truncate(limit);
+    }
+    found.sort_by(order);
     (found.into_iter().take(limit).map(|(p, c)| constraint_row(p, c, site, config)).collect(), more)
 }
 

@@ -48,53 +48,58 @@ fn filters(kind: &str, stage: Option<&str>, tags: &[String]) -> BTreeMap<String,
     f
 }
 
-/// Every record of the site.
-pub fn records(site: &Site) -> Vec<Record> {
-    let mut out = Vec::new();
-    for p in &site.pilots {
-        let mut text = vec![p.title.clone()];
-        text.extend([&p.summary, &p.function, &p.owner, &p.success].into_iter().flatten().cloned());
-        for c in &p.constraints {
-            text.push(c.title.clone());
-            text.extend(c.impact.clone());
-        }
-        for u in &p.updates {
-            text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().flatten().cloned());
-        }
-        text.push(plain(&p.body.html));
-        out.push(Record {
-            url: format!("/pilots/{}/", p.id),
-            title: p.title.clone(),
-            content: text.join("\n"),
-            filters: filters("pilot", Some(&p.stage), &p.tags),
-        });
-        for (id, html) in &p.body.lessons {
-            out.push(Record {
-                url: format!("/pilots/{}/#{id}", p.id),
-                title: format!("{}: lessons learned", p.title),
-                content: plain(html),
-                filters: filters("lesson", Some(&p.stage), &p.tags),
-            });
-        }
-    }
-    for page in &site.pages {
+/// Every record of the site, made one at a time (the indexer holds its own
+/// copy of each; the whole list is never in memory twice).
+pub fn records(site: &Site) -> impl Iterator<Item = Record> + '_ {
+    let pilots = site.pilots.iter().flat_map(|p| pilot_records(p));
+    let pages = site.pages.iter().map(|page| {
         let kind = if page.path.starts_with("lessons/") { "lesson" } else { "playbook" };
         let mut text = vec![page.title.clone()];
         text.extend(page.description.clone());
         text.push(plain(&page.body.html));
-        out.push(Record {
+        Record {
             url: format!("/{}/", page.path),
             title: page.title.clone(),
             content: text.join("\n"),
             filters: filters(kind, None, &page.tags),
-        });
+        }
+    });
+    let sections =
+        site.sections.iter().filter(|s| s.path != "pilots" && s.path != "lessons" && !s.body.html.is_empty()).map(
+            |s| Record {
+                url: format!("/{}/", s.path),
+                title: s.title.clone(),
+                content: format!("{}\n{}", s.title, plain(&s.body.html)),
+                filters: filters("playbook", None, &[]),
+            },
+        );
+    pilots.chain(pages).chain(sections)
+}
+
+/// A pilot's record, and one per lessons-learned section.
+fn pilot_records(p: &crate::model::Pilot) -> Vec<Record> {
+    let mut text = vec![p.title.clone()];
+    text.extend([&p.summary, &p.function, &p.owner, &p.success].into_iter().flatten().cloned());
+    for c in &p.constraints {
+        text.push(c.title.clone());
+        text.extend(c.impact.clone());
     }
-    for s in site.sections.iter().filter(|s| s.path != "pilots" && s.path != "lessons" && !s.body.html.is_empty()) {
+    for u in &p.updates {
+        text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().flatten().cloned());
+    }
+    text.push(plain(&p.body.html));
+    let mut out = vec![Record {
+        url: format!("/pilots/{}/", p.id),
+        title: p.title.clone(),
+        content: text.join("\n"),
+        filters: filters("pilot", Some(&p.stage), &p.tags),
+    }];
+    for (id, html) in &p.body.lessons {
         out.push(Record {
-            url: format!("/{}/", s.path),
-            title: s.title.clone(),
-            content: format!("{}\n{}", s.title, plain(&s.body.html)),
-            filters: filters("playbook", None, &[]),
+            url: format!("/pilots/{}/#{id}", p.id),
+            title: format!("{}: lessons learned", p.title),
+            content: plain(html),
+            filters: filters("lesson", Some(&p.stage), &p.tags),
         });
     }
     out
@@ -106,13 +111,13 @@ pub fn records(site: &Site) -> Vec<Record> {
 pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
-    let records = records(site);
-    let count = records.len();
+    let mut count = 0;
     let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let config = PagefindServiceConfig::builder().force_language("en".to_string()).build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for r in records {
+        for r in records(site) {
+            count += 1;
             let meta = BTreeMap::from([("title".to_string(), r.title)]);
             index
                 .add_custom_record(r.url.clone(), r.content, "en".into(), Some(meta), Some(r.filters), None)
