@@ -49,9 +49,13 @@ impl Served {
         self.jobs.contains_key(path) || (path.starts_with("pagefind/") && self.plan.is_some())
     }
 
-    /// The file at `path`, made now if it was not made yet; `None` when the
-    /// site has no such file.
+    /// The file at `path`, made now if it was not made yet (and then the
+    /// time it took is printed); `None` when the site has no such file.
     pub fn get(&self, path: &str) -> Option<Result<Arc<Content>, String>> {
+        self.get_or_make(path, true)
+    }
+
+    fn get_or_make(&self, path: &str, report: bool) -> Option<Result<Arc<Content>, String>> {
         if path.starts_with("pagefind/") {
             return match self.index() {
                 Ok(index) => index.get(path).cloned().map(Ok),
@@ -68,7 +72,7 @@ impl Served {
             Ok(c) => Arc::new(c),
             Err(e) => return Some(Err(e.to_string())),
         };
-        if path.ends_with(".html") {
+        if report && path.ends_with(".html") {
             eprintln!("made {path} on request in {} ms", start.elapsed().as_millis());
         }
         let mut all = self.made.write().unwrap_or_else(|e| e.into_inner());
@@ -94,7 +98,7 @@ impl Served {
     /// Makes the given files now.
     pub fn make(&self, paths: &[String]) -> Result<(), String> {
         for p in paths {
-            if let Some(Err(e)) = self.get(p) {
+            if let Some(Err(e)) = self.get_or_make(p, false) {
                 return Err(e);
             }
         }
