@@ -118,24 +118,20 @@ pub fn load_content(root: &Path) -> Loaded {
     if !content.is_dir() {
         return loaded;
     }
+    /// What the walk found, in walk order.
+    enum Found {
+        Doc(PathBuf, Vec<String>),
+        Unreadable(String, String),
+    }
+    let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
                 let path = err.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
-                let id = loaded.sources.add(SourceFile::new(path, String::new()));
-                loaded.diagnostics.push(
-                    Diagnostic::new(
-                        Rule::Unreadable,
-                        Loc::start(id),
-                        format!(
-                            "cannot read this folder: {}",
-                            err.io_error().map_or_else(|| err.to_string(), |e| e.to_string())
-                        ),
-                    )
-                    .hint("check the permissions, or remove the entry"),
-                );
+                let why = err.io_error().map_or_else(|| err.to_string(), |e| e.to_string());
+                found.push(Found::Unreadable(path, why));
                 continue;
             }
         };
@@ -149,9 +145,27 @@ pub fn load_content(root: &Path) -> Loaded {
         let rel = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         if name.ends_with(".md") {
-            read_doc(root, entry.path(), parts, &mut loaded);
+            found.push(Found::Doc(entry.into_path(), parts));
         } else {
             loaded.assets.push(Asset { from: entry.into_path(), parts });
+        }
+    }
+    // Files are read in parallel, then added in walk order.
+    let bytes: Vec<Option<std::io::Result<Vec<u8>>>> = {
+        use rayon::prelude::*;
+        found.par_iter().map(|f| if let Found::Doc(path, _) = f { Some(std::fs::read(path)) } else { None }).collect()
+    };
+    for (f, bytes) in found.into_iter().zip(bytes) {
+        match (f, bytes) {
+            (Found::Doc(path, parts), Some(bytes)) => add_doc(root, &path, parts, bytes, &mut loaded),
+            (Found::Unreadable(path, why), _) => {
+                let id = loaded.sources.add(SourceFile::new(path, String::new()));
+                loaded.diagnostics.push(
+                    Diagnostic::new(Rule::Unreadable, Loc::start(id), format!("cannot read this folder: {why}"))
+                        .hint("check the permissions, or remove the entry"),
+                );
+            }
+            (Found::Doc(..), None) => {}
         }
     }
     loaded
@@ -215,9 +229,9 @@ impl Loaded {
     }
 }
 
-fn read_doc(root: &Path, path: &Path, parts: Vec<String>, loaded: &mut Loaded) {
+fn add_doc(root: &Path, path: &Path, parts: Vec<String>, bytes: std::io::Result<Vec<u8>>, loaded: &mut Loaded) {
     let shown = display_path(root, path);
-    match std::fs::read(path) {
+    match bytes {
         Ok(bytes) => match decode(bytes) {
             Ok(text) => {
                 let file = loaded.sources.add(SourceFile::new(shown, text));
