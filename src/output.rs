@@ -31,11 +31,6 @@ impl Output {
     pub fn copy(&mut self, path: impl Into<String>, from: PathBuf) {
         self.files.insert(path.into(), Content::Copy(from));
     }
-
-    /// Number of HTML pages.
-    pub fn pages(&self) -> usize {
-        self.files.keys().filter(|k| k.ends_with(".html")).count()
-    }
 }
 
 /// Refuses an output folder that would overwrite the site's own files.

@@ -59,22 +59,23 @@ pub struct Written {
 
 /// Load, model and check: everything but rendering.
 pub fn analyse(opts: &Options) -> Result<Analysis> {
-    analyse_cached(opts, &mut model::PilotCache::default())
+    analyse_loaded(opts, load(opts)?, &mut model::PilotCache::default())
 }
 
-/// Like [`analyse`], reusing pilot records whose files did not change since
-/// the build that filled `cache` (same config and as-of date).
-pub fn analyse_cached(opts: &Options, cache: &mut model::PilotCache) -> Result<Analysis> {
+/// Reads the site's `content/` folder (the load stage).
+pub fn load(opts: &Options) -> Result<source::Loaded> {
     if !opts.root.is_dir() {
         bail!("the site folder `{}` does not exist", opts.root.display());
     }
     let mut timer = Timer::new();
     let loaded = source::load_content(&opts.root);
     timer.lap("load");
-    analyse_loaded(opts, loaded, cache)
+    Ok(loaded)
 }
 
-/// Like [`analyse_cached`], over content already loaded.
+/// Model and check content already loaded, reusing the pilot records of
+/// `cache` whose files did not change since the build that filled it (same
+/// config and as-of date).
 pub fn analyse_loaded(opts: &Options, mut loaded: source::Loaded, cache: &mut model::PilotCache) -> Result<Analysis> {
     let root = &opts.root;
     let mut timer = Timer::new();

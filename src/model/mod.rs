@@ -251,18 +251,10 @@ pub struct PilotCache {
 
 type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagnostic>);
 
-/// Whether a cached file is the file now loaded: the same shared file, or
-/// the same text.
-fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::SourceFile>) -> bool {
+/// Whether a file read earlier is the file now loaded: the same shared
+/// file, or the same text.
+pub fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::SourceFile>) -> bool {
     Arc::ptr_eq(cached, now) || cached.text == now.text
-}
-
-/// A hash of a file's text, to tell whether it changed between builds.
-pub fn text_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
 }
 
 /// Builds the site model from loaded files.

@@ -106,16 +106,6 @@ pub enum Job {
     Asset(usize),
 }
 
-impl Job {
-    /// Whether the job is the page of one pilot record.
-    pub fn pilot(&self) -> Option<usize> {
-        match self {
-            Job::Pilot(i) => Some(*i),
-            _ => None,
-        }
-    }
-}
-
 /// What every page of one build shares: the model, the compiled templates,
 /// and the views several pages use, each made once when first needed.
 pub struct Plan {

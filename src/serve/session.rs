@@ -8,6 +8,7 @@
 use super::site::Served;
 use crate::diag::{render_human, summary, Style};
 use crate::model::PilotCache;
+use crate::output::Content;
 use crate::pipeline::{self, Options};
 use crate::render::{Job, Plan, Renderer};
 use crate::source::{Loaded, SourceFile};
@@ -92,12 +93,7 @@ impl Session {
         };
         let loaded = match partial {
             Some(l) => l,
-            None => {
-                if !self.opts.root.is_dir() {
-                    anyhow::bail!("the site folder `{}` does not exist", self.opts.root.display());
-                }
-                crate::source::load_content(&self.opts.root)
-            }
+            None => pipeline::load(&self.opts)?,
         };
         self.loaded = Some(loaded.clone());
         let analysis = pipeline::analyse_loaded(&self.opts, loaded, &mut self.cache)?;
@@ -142,7 +138,7 @@ impl Session {
                     Job::Pilot(i) => {
                         let id = &analysis.site.pilots[*i].id;
                         let same_record = match (self.pilots.get(id), files.get(id)) {
-                            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a.text == b.text,
+                            (Some(a), Some(b)) => crate::model::same_file(a, b),
                             _ => false,
                         };
                         if !same_record {
@@ -179,5 +175,3 @@ impl Session {
         Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages, made, errors: None })
     }
 }
-
-use crate::output::Content;

@@ -40,10 +40,6 @@ impl Served {
         Served { plan: Some(plan), jobs, made: RwLock::new(made), index: Mutex::new(index) }
     }
 
-    pub fn plan(&self) -> Option<&Plan> {
-        self.plan.as_ref()
-    }
-
     /// Whether the site has a file at `path`.
     pub fn contains(&self, path: &str) -> bool {
         self.jobs.contains_key(path) || (path.starts_with("pagefind/") && self.plan.is_some())
