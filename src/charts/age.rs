@@ -56,30 +56,11 @@ pub fn draw(a: &AgeChart) -> Result<String, ChartError> {
         }
         let n = a.rows.len() as u32;
         let y_max = count_max(a.rows.iter().map(|r| r.total).max().unwrap_or(0), 1.25);
-        let (bold, light) = mesh_style();
-        let mut chart = ChartBuilder::on(root)
-            .caption(TITLE, font(17.0))
-            .margin(16)
-            .x_label_area_size(52)
-            .y_label_area_size(56)
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0..y_max)?;
         let label = |v: &SegmentValue<u32>| match v {
             SegmentValue::CenterOf(x) => a.rows.get(*x as usize).map(|r| clip(&r.category, 14)).unwrap_or_default(),
             _ => String::new(),
         };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n as usize)
-            .x_label_formatter(&label)
-            .y_labels(y_max.min(10) as usize)
-            .bold_line_style(bold)
-            .light_line_style(light)
-            .x_desc("Category")
-            .y_desc("Open constraints")
-            .axis_desc_style(font(13.0))
-            .label_style(font(12.0))
-            .draw()?;
+        let mut chart = bar_axes(root, TITLE, (n, y_max), &label, ("Category", "Open constraints"))?;
         for (b, name) in BUCKETS.iter().enumerate() {
             let color = SEQUENCE[b];
             let bars = a.rows.iter().enumerate().filter(|(_, r)| r.counts[b] > 0).map(move |(i, r)| {

@@ -61,6 +61,49 @@ pub fn svg(
     Ok(accessible(&buf, title, desc))
 }
 
+/// A bar chart's drawing context: one segment per bar, counts upwards.
+pub type BarChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<
+        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordu32>,
+        plotters::coord::types::RangedCoordu32,
+    >,
+>;
+
+/// The axes of a bar chart with `n` bars (one per segment) and counts up to
+/// `y_max`: caption, mesh, the bar labels from `label`, and both axis
+/// descriptions.
+pub fn bar_axes<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    (n, y_max): (u32, u32),
+    label: &dyn Fn(&plotters::coord::ranged1d::SegmentValue<u32>) -> String,
+    (x_desc, y_desc): (&str, &str),
+) -> Result<BarChart<'a, 'b>, ChartError> {
+    let (bold, light) = mesh_style();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, font(17.0))
+        .margin(16)
+        .x_label_area_size(52)
+        .y_label_area_size(56)
+        .build_cartesian_2d((0..n - 1).into_segmented(), 0..y_max)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n as usize)
+        .x_label_formatter(label)
+        .y_labels(y_max.min(10) as usize)
+        .bold_line_style(bold)
+        .light_line_style(light)
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(font(13.0))
+        .label_style(font(12.0))
+        .draw()?;
+    Ok(chart)
+}
+
 /// Adds `role="img"`, `<title>` and `<desc>` right after the opening tag.
 fn accessible(svg: &str, title: &str, desc: &str) -> String {
     let Some(end) = svg.find('>') else { return svg.to_string() };

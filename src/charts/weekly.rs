@@ -33,13 +33,6 @@ pub fn draw(w: &Weekly) -> Result<String, ChartError> {
             return empty(root, TITLE, "No weekly updates recorded");
         }
         let y_max = count_max(w.weeks.iter().map(|x| x.1).max().unwrap_or(0).max(w.in_flight), 1.15);
-        let (bold, light) = mesh_style();
-        let mut chart = ChartBuilder::on(root)
-            .caption(TITLE, font(17.0))
-            .margin(16)
-            .x_label_area_size(52)
-            .y_label_area_size(56)
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0..y_max)?;
         let every = (n as usize).div_ceil(8).max(1);
         let label = |v: &SegmentValue<u32>| match v {
             SegmentValue::CenterOf(x) if *x < n && ((n - 1 - *x) as usize) % every == 0 => {
@@ -47,19 +40,7 @@ pub fn draw(w: &Weekly) -> Result<String, ChartError> {
             }
             _ => String::new(),
         };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n as usize)
-            .x_label_formatter(&label)
-            .y_labels(y_max.min(10) as usize)
-            .bold_line_style(bold)
-            .light_line_style(light)
-            .x_desc("Week starting (month-day)")
-            .y_desc("Updates")
-            .axis_desc_style(font(13.0))
-            .label_style(font(12.0))
-            .draw()?;
+        let mut chart = bar_axes(root, TITLE, (n, y_max), &label, ("Week starting (month-day)", "Updates"))?;
         let bars = w.weeks.iter().enumerate().map(|(i, (_, count))| {
             let mut r = Rectangle::new(
                 [(SegmentValue::Exact(i as u32), 0), (edge(i as u32 + 1, n), *count as u32)],
