@@ -69,20 +69,32 @@ fn tags_match_case_insensitively_and_show_as_first_written() {
     assert!(page.contains("Related lessons and pilots") && page.contains("Retire well") && page.contains("Beta"));
 }
 
-#[cfg(feature = "search")]
 #[test]
 fn the_search_index_is_written_into_the_site() {
     let dir = site(&files());
     build_ok(dir.path(), &[]);
-    let entry = read(dir.path(), "public/pagefind/pagefind-entry.json");
-    let v: serde_json::Value = serde_json::from_str(&entry).unwrap();
+    let json = |path: &str| -> serde_json::Value { serde_json::from_str(&read(dir.path(), path)).unwrap() };
+    let meta = json("public/search/data/meta.json");
     // Two pilots, alpha's two lessons sections, the playbook page and the
     // lesson page (the section pages have no text of their own).
-    assert_eq!(v["languages"]["en"]["page_count"], 6);
-    for file in ["pagefind.js", "pagefind-ui.js", "pagefind-ui.css"] {
-        assert!(dir.path().join("public/pagefind").join(file).exists(), "{file}");
-    }
+    assert_eq!(meta["records"], 6);
+    assert_eq!(meta["kinds"], serde_json::json!(["pilot", "lesson", "playbook"]));
+    assert_eq!(meta["tags"], serde_json::json!(["document-ai", "ERP"]), "by name, as first written");
+    // Alpha: a pilot at bridge (the first stage seen) tagged ERP and document-ai.
+    assert_eq!(meta["filters"][0], serde_json::json!([0, 0, 0, 1]));
+    // A word of alpha's second lessons section is in alpha's record (0) and
+    // that section's (2), once each and not in a title; record numbers are
+    // differences.
+    assert_eq!(json("public/search/data/w/ze.json")["zebrafish"], serde_json::json!([0, 1, 2, 1]));
+    let docs = json("public/search/data/d/0.json");
+    assert_eq!(docs[2][0], "pilots/alpha/#lessons-learned-1");
+    assert_eq!(docs[2][1], "Alpha: lessons learned");
+    assert_eq!(docs[2][2], "A second section: zebrafish.");
+    // "Alpha" is in the title of records 0-2 (weight 128 + count).
+    let alpha = &json("public/search/data/w/al.json")["alpha"];
+    assert_eq!(alpha.as_array().unwrap().len(), 6);
+    assert!(alpha[1].as_u64().unwrap() >= 129, "{alpha}");
     let search = read(dir.path(), "public/search/index.html");
-    assert!(search.contains("pagefind/pagefind-ui.js"));
+    assert!(search.contains("search.js") && search.contains("data-index=\"../search/data/\""));
     assert!(!search.contains("http://") && !search.contains("https://"), "no outside resources");
 }

@@ -280,10 +280,7 @@ impl Plan {
                 self.renderer.render("404.html", &not_found)?
             }
             Job::Sitemap => sitemap(site, config),
-            Job::Search => {
-                let view = SearchView { enabled: cfg!(feature = "search") };
-                self.html(target("search.html", "search", "Search", "search/"), &view)?
-            }
+            Job::Search => self.html(target("search.html", "search", "Search", "search/"), &SearchView {})?,
             Job::Static(path) => {
                 return Ok(self.theme.statics.get(path).cloned().unwrap_or(Content::Bytes(Vec::new())));
             }
@@ -335,10 +332,7 @@ struct PilotCtx {
 }
 
 #[derive(Serialize)]
-struct SearchView {
-    /// Whether this build of pilotdeck indexes the site for search.
-    enabled: bool,
-}
+struct SearchView {}
 
 #[derive(Serialize)]
 struct TagCtx {

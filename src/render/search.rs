@@ -1,142 +1,426 @@
-//! Full-text search: a Pagefind index written into the site (`pagefind/`),
-//! so that search works on an intranet with no server code and no internet.
-//! Records are made from the model (plain text), not by parsing the built
-//! pages: one per pilot, one per lessons-learned section (so that a result
-//! lands on its section), one per playbook or lesson page; each with
-//! filters by kind, stage and tag.
+//! Full-text search: an index written into the site under `search/data/`
+//! and read by `search.js` in the browser, so that search works on an
+//! intranet with no server code and no internet. Records are made from the
+//! model (plain text), not by parsing the built pages: one per pilot, one
+//! per lessons-learned section (so that a result lands on its section), one
+//! per playbook or lesson page and per section with text of its own; each
+//! with its kind, stage and tags for the filters.
+//!
+//! The index is inverted and split into shards by the first two characters
+//! of each word, so that a query fetches only the shards of its words:
+//!
+//! - `meta.json`: how many records, how many per chunk, the shard keys, the
+//!   kinds, stages and tags, and each record's filters (`[kind, stage or
+//!   -1, tag...]`, as indexes into those lists);
+//! - `w/KEY.json`: each word of the shard and its postings, a flat list
+//!   `[record, weight, record, weight, ...]` in which each record number
+//!   is the difference from the one before, and the weight is how often the
+//!   word occurs in the record (at most 127), plus 128 when it is in the
+//!   title;
+//! - `d/N.json`: `[url, title, excerpt]` of each record of chunk `N`.
+//!
+//! A word is a run of letters and digits, lowercased; `search.js` splits a
+//! query the same way.
 
-use crate::model::Site;
+use crate::model::{Page, Pilot, Section, Site};
 use crate::output::Output;
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Where the index is written, from the site root.
+pub const DATA: &str = "search/data/";
+/// Records per file of `d/`.
+const CHUNK: usize = 500;
+/// Characters of text shown under a result.
+const EXCERPT: usize = 220;
+/// Longer runs (hashes, long numbers) are not words anyone types.
+const MAX_WORD: usize = 40;
+const KINDS: [&str; 3] = ["pilot", "lesson", "playbook"];
+const TITLE: u8 = 0x80;
+
+/// What a record is drawn from: cheap to list, its text is made only when
+/// it is indexed.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Pilot(&'a Pilot),
+    Lessons(&'a Pilot, usize),
+    Page(&'a Page),
+    Section(&'a Section),
+}
 
 /// One searchable record.
-pub struct Record {
-    /// From the site root, with a leading slash (`/pilots/a/#lessons-learned`).
+pub struct Record<'a> {
+    /// From the site root, without a leading slash (`pilots/a/#lessons-learned`).
     pub url: String,
     pub title: String,
-    pub content: String,
-    pub filters: BTreeMap<String, Vec<String>>,
+    /// An index into `KINDS`.
+    kind: usize,
+    stage: Option<&'a str>,
+    tags: &'a [String],
+    /// Everything that is searched, title included.
+    pub text: String,
+    pub excerpt: String,
 }
 
-/// Text of an HTML fragment: tags dropped, the common entities decoded.
+/// Text of an HTML fragment: tags dropped (each leaves a space), the
+/// entities the Markdown renderer writes decoded.
 pub fn plain(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match (in_tag, c) {
-            (false, '<') => in_tag = true,
-            (true, '>') => {
-                in_tag = false;
-                out.push(' ');
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            out.push(' ');
+            rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
+            continue;
+        }
+        let entity = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\'')]
+            .into_iter()
+            .find(|(e, _)| rest.starts_with(e));
+        match entity {
+            Some((e, c)) => {
+                out.push(c);
+                rest = &rest[e.len()..];
             }
-            (false, c) => out.push(c),
-            _ => {}
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    out.push_str(rest);
+    out
 }
 
-fn filters(kind: &str, stage: Option<&str>, tags: &[String]) -> BTreeMap<String, Vec<String>> {
-    let mut f = BTreeMap::new();
-    f.insert("kind".to_string(), vec![kind.to_string()]);
-    if let Some(s) = stage {
-        f.insert("stage".to_string(), vec![s.to_string()]);
-    }
-    if !tags.is_empty() {
-        f.insert("tag".to_string(), tags.to_vec());
-    }
-    f
-}
-
-/// Every record of the site, made one at a time (the indexer holds its own
-/// copy of each; the whole list is never in memory twice).
-pub fn records(site: &Site) -> impl Iterator<Item = Record> + '_ {
-    let pilots = site.pilots.iter().flat_map(|p| pilot_records(p));
-    let pages = site.pages.iter().map(|page| {
-        let kind = if page.path.starts_with("lessons/") { "lesson" } else { "playbook" };
-        let mut text = vec![page.title.clone()];
-        text.extend(page.description.clone());
-        text.push(plain(&page.body.html));
-        Record {
-            url: format!("/{}/", page.path),
-            title: page.title.clone(),
-            content: text.join("\n"),
-            filters: filters(kind, None, &page.tags),
+/// Calls `f` with each word of `text`, lowercased.
+pub fn words(text: &str, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if w.is_empty() || w.len() > MAX_WORD {
+            continue;
         }
-    });
-    let sections =
-        site.sections.iter().filter(|s| s.path != "pilots" && s.path != "lessons" && !s.body.html.is_empty()).map(
-            |s| Record {
-                url: format!("/{}/", s.path),
-                title: s.title.clone(),
-                content: format!("{}\n{}", s.title, plain(&s.body.html)),
-                filters: filters("playbook", None, &[]),
-            },
-        );
-    pilots.chain(pages).chain(sections)
+        if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            f(w);
+        } else {
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            f(&lower);
+        }
+    }
 }
 
-/// A pilot's record, and one per lessons-learned section.
-fn pilot_records(p: &crate::model::Pilot) -> Vec<Record> {
-    let mut text = vec![p.title.clone()];
-    text.extend([&p.summary, &p.function, &p.owner, &p.success].into_iter().flatten().cloned());
-    for c in &p.constraints {
-        text.push(c.title.clone());
-        text.extend(c.impact.clone());
+/// The shard of a word: its first two characters (one for a one-letter
+/// word), as they are when they are ASCII letters and digits, else `x` and
+/// the hex of their UTF-8 bytes (`search.js` names shards the same way).
+pub fn shard_key(word: &str) -> String {
+    let end = word.char_indices().nth(2).map_or(word.len(), |(i, _)| i);
+    let head = &word[..end];
+    if head.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        return head.to_string();
     }
-    for u in &p.updates {
-        text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().flatten().cloned());
+    let mut key = String::from("x");
+    for b in head.bytes() {
+        let _ = write!(key, "{b:02x}");
     }
-    text.push(plain(&p.body.html));
-    let mut out = vec![Record {
-        url: format!("/pilots/{}/", p.id),
-        title: p.title.clone(),
-        content: text.join("\n"),
-        filters: filters("pilot", Some(&p.stage), &p.tags),
-    }];
-    for (id, html) in &p.body.lessons {
-        out.push(Record {
-            url: format!("/pilots/{}/#{id}", p.id),
-            title: format!("{}: lessons learned", p.title),
-            content: plain(html),
-            filters: filters("lesson", Some(&p.stage), &p.tags),
-        });
+    key
+}
+
+/// A short text under a result: the start of `text`, whitespace folded,
+/// cut at a word.
+fn excerpt(text: &str) -> String {
+    let mut out = String::new();
+    for w in text.split_whitespace() {
+        if out.len() + w.len() > EXCERPT {
+            out.truncate(out.trim_end_matches(['.', ',', ';', ':']).len());
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
     }
     out
 }
 
-/// Indexes the site and adds the index and the search UI under `pagefind/`;
-/// returns the number of records.
-#[cfg(feature = "search")]
-pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
-    use pagefind::api::PagefindIndex;
-    use pagefind::options::PagefindServiceConfig;
-    let mut count = 0;
-    let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let config = PagefindServiceConfig::builder().force_language("en".to_string()).build();
-        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for r in records(site) {
-            count += 1;
-            let meta = BTreeMap::from([("title".to_string(), r.title)]);
-            index
-                .add_custom_record(r.url.clone(), r.content, "en".into(), Some(meta), Some(r.filters), None)
-                .await
-                .map_err(|e| format!("{}: {e}", r.url))?;
-        }
-        let files = index.get_files().await.map_err(|e| e.to_string())?;
-        for f in files {
-            let name = f.filename.to_string_lossy().replace('\\', "/");
-            output.add(format!("pagefind/{name}"), f.contents);
-        }
-        Ok(count)
-    })
+/// Every record of the site, in order; a record's number is its place here.
+fn sources(site: &Site) -> Vec<Source<'_>> {
+    let mut all = Vec::with_capacity(site.pilots.len() * 2 + site.pages.len());
+    for p in &site.pilots {
+        all.push(Source::Pilot(p));
+        all.extend((0..p.body.lessons.len()).map(|i| Source::Lessons(p, i)));
+    }
+    all.extend(site.pages.iter().map(Source::Page));
+    all.extend(
+        site.sections
+            .iter()
+            .filter(|s| s.path != "pilots" && s.path != "lessons" && !s.body.html.is_empty())
+            .map(Source::Section),
+    );
+    all
 }
 
-/// Without the `search` feature there is no index; the search page says so.
-#[cfg(not(feature = "search"))]
-pub fn index(_site: &Site, _output: &mut Output) -> Result<usize, String> {
-    Ok(0)
+impl<'a> Source<'a> {
+    fn record(self) -> Record<'a> {
+        match self {
+            Source::Pilot(p) => {
+                let mut text = vec![p.title.as_str()];
+                text.extend([&p.summary, &p.function, &p.owner, &p.success].into_iter().flatten().map(String::as_str));
+                for c in &p.constraints {
+                    text.push(&c.title);
+                    text.extend(c.impact.as_deref());
+                }
+                for u in &p.updates {
+                    text.extend(
+                        [&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().flatten().map(String::as_str),
+                    );
+                }
+                let body = plain(&p.body.html);
+                text.push(&body);
+                Record {
+                    url: format!("pilots/{}/", p.id),
+                    title: p.title.clone(),
+                    kind: 0,
+                    stage: Some(&p.stage),
+                    tags: &p.tags,
+                    excerpt: excerpt(p.summary.as_deref().unwrap_or(&body)),
+                    text: text.join("\n"),
+                }
+            }
+            Source::Lessons(p, i) => {
+                let (id, html) = &p.body.lessons[i];
+                let text = plain(html);
+                Record {
+                    url: format!("pilots/{}/#{id}", p.id),
+                    title: format!("{}: lessons learned", p.title),
+                    kind: 1,
+                    stage: Some(&p.stage),
+                    tags: &p.tags,
+                    excerpt: excerpt(&text),
+                    text,
+                }
+            }
+            Source::Page(page) => {
+                let body = plain(&page.body.html);
+                let text = [Some(page.title.as_str()), page.description.as_deref(), Some(&body)];
+                Record {
+                    url: format!("{}/", page.path),
+                    title: page.title.clone(),
+                    kind: if page.path.starts_with("lessons/") { 1 } else { 2 },
+                    stage: None,
+                    tags: &page.tags,
+                    excerpt: excerpt(page.description.as_deref().unwrap_or(&body)),
+                    text: text.into_iter().flatten().collect::<Vec<_>>().join("\n"),
+                }
+            }
+            Source::Section(s) => {
+                let body = plain(&s.body.html);
+                Record {
+                    url: format!("{}/", s.path),
+                    title: s.title.clone(),
+                    kind: 2,
+                    stage: None,
+                    tags: &[],
+                    excerpt: excerpt(s.description.as_deref().unwrap_or(&body)),
+                    text: format!("{}\n{body}", s.title),
+                }
+            }
+        }
+    }
+}
+
+/// FxHash: the words are not chosen by an attacker, and SipHash would be a
+/// large part of indexing.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+}
+
+/// The records a word occurs in, ascending, and its weight in each.
+#[derive(Default)]
+struct Postings {
+    records: Vec<u32>,
+    weights: Vec<u8>,
+}
+
+/// Words -> postings for a run of consecutive records.
+#[derive(Default)]
+struct Inverted(HashMap<Box<str>, Postings, BuildHasherDefault<Fx>>);
+
+impl Inverted {
+    fn add(&mut self, record: u32, word: &str, title: bool) {
+        let p = match self.0.get_mut(word) {
+            Some(p) => p,
+            None => self.0.entry(word.into()).or_default(),
+        };
+        let flag = if title { TITLE } else { 0 };
+        match (p.records.last(), p.weights.last_mut()) {
+            (Some(&last), Some(w)) if last == record => *w = ((*w & !TITLE) + 1).min(127) | (*w & TITLE) | flag,
+            _ => {
+                p.records.push(record);
+                p.weights.push(1 | flag);
+            }
+        }
+    }
+
+    fn add_record(&mut self, number: u32, r: &Record) {
+        words(&r.title, |w| self.add(number, w, true));
+        words(&r.text, |w| self.add(number, w, false));
+    }
+
+    /// Appends `later`, whose records all come after this one's.
+    fn append(mut self, later: Inverted) -> Inverted {
+        for (word, p) in later.0 {
+            let to = self.0.entry(word).or_default();
+            to.records.extend(p.records);
+            to.weights.extend(p.weights);
+        }
+        self
+    }
+}
+
+/// What the browser needs of a record besides its words.
+struct Meta<'a> {
+    url: String,
+    title: String,
+    excerpt: String,
+    kind: usize,
+    stage: Option<&'a str>,
+    tags: &'a [String],
+}
+
+/// Indexes the site and adds the index under [`DATA`]; returns the number
+/// of records.
+pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
+    let sources = sources(site);
+    let (inverted, metas) = sources
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (Inverted::default(), Vec::new()),
+            |(mut inv, mut metas), (i, s)| {
+                let r = s.record();
+                inv.add_record(i as u32, &r);
+                metas.push(Meta {
+                    url: r.url,
+                    title: r.title,
+                    excerpt: r.excerpt,
+                    kind: r.kind,
+                    stage: r.stage,
+                    tags: r.tags,
+                });
+                (inv, metas)
+            },
+        )
+        .reduce(
+            || (Inverted::default(), Vec::new()),
+            |(a, mut ma), (b, mb)| {
+                ma.extend(mb);
+                (a.append(b), ma)
+            },
+        );
+    let mut shards: BTreeMap<String, Vec<(&str, &Postings)>> = BTreeMap::new();
+    for (word, p) in &inverted.0 {
+        shards.entry(shard_key(word)).or_default().push((word, p));
+    }
+    let files: Vec<(String, String)> = shards
+        .par_iter()
+        .map(|(key, words)| (format!("{DATA}w/{key}.json"), shard_json(words)))
+        .chain(metas.par_chunks(CHUNK).enumerate().map(|(n, chunk)| (format!("{DATA}d/{n}.json"), docs_json(chunk))))
+        .collect();
+    output.add(format!("{DATA}meta.json"), meta_json(&metas, shards.keys()));
+    for (path, json) in files {
+        output.add(path, json);
+    }
+    Ok(metas.len())
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn shard_json(words: &[(&str, &Postings)]) -> String {
+    let mut words = words.to_vec();
+    words.sort_unstable_by_key(|(w, _)| *w);
+    let mut out = String::from("{");
+    for (i, (word, p)) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&json_str(word));
+        out.push_str(":[");
+        let mut last = 0;
+        for (j, (&r, &w)) in p.records.iter().zip(&p.weights).enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{},{w}", r - last);
+            last = r;
+        }
+        out.push(']');
+    }
+    out.push('}');
+    out
+}
+
+fn docs_json(chunk: &[Meta]) -> String {
+    let rows: Vec<[&str; 3]> = chunk.iter().map(|m| [m.url.as_str(), &m.title, &m.excerpt]).collect();
+    serde_json::to_string(&rows).unwrap_or_default()
+}
+
+/// `meta.json`: the lists the filters offer and each record's filters.
+/// Stages are listed in the order they first occur, tags by their
+/// lowercased name (shown as first written).
+fn meta_json<'a>(metas: &[Meta], shards: impl Iterator<Item = &'a String>) -> String {
+    let mut stages: Vec<&str> = Vec::new();
+    let mut tags: BTreeMap<String, &str> = BTreeMap::new();
+    for m in metas {
+        if let Some(s) = m.stage.filter(|s| !stages.contains(s)) {
+            stages.push(s);
+        }
+        for t in m.tags {
+            tags.entry(t.to_lowercase()).or_insert(t);
+        }
+    }
+    let tag_index: HashMap<&str, usize> = tags.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let filters: Vec<Vec<i64>> = metas
+        .iter()
+        .map(|m| {
+            let stage = m.stage.and_then(|s| stages.iter().position(|x| *x == s));
+            let mut f = vec![m.kind as i64, stage.map_or(-1, |s| s as i64)];
+            let mut t: Vec<i64> =
+                m.tags.iter().filter_map(|t| tag_index.get(t.to_lowercase().as_str())).map(|&i| i as i64).collect();
+            t.sort_unstable();
+            t.dedup();
+            f.extend(t);
+            f
+        })
+        .collect();
+    serde_json::json!({
+        "version": 1,
+        "records": metas.len(),
+        "chunk": CHUNK,
+        "shards": shards.collect::<Vec<_>>(),
+        "kinds": KINDS,
+        "stages": stages,
+        "tags": tags.values().collect::<Vec<_>>(),
+        "filters": filters,
+    })
+    .to_string()
 }
 
 #[cfg(test)]
@@ -145,6 +429,67 @@ mod tests {
 
     #[test]
     fn plain_text_of_html() {
-        assert_eq!(plain("<p>a &amp; <b>b</b></p>").split_whitespace().collect::<Vec<_>>(), ["a", "&", "b"]);
+        assert_eq!(plain("<p>a &amp; <b>b</b> &lt;c&gt; &quot;d&#39; &x</p>"), " a &  b  <c> \"d' &x ");
+        assert_eq!(plain("no tags"), "no tags");
+        assert_eq!(plain("cut <a href"), "cut  ");
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits_lowercased() {
+        let mut all = Vec::new();
+        words("ERP-Integration: v2 Café's  données", |w| all.push(w.to_string()));
+        assert_eq!(all, ["erp", "integration", "v2", "café", "s", "données"]);
+    }
+
+    #[test]
+    fn shard_keys_name_files_safely() {
+        assert_eq!(shard_key("renewal"), "re");
+        assert_eq!(shard_key("a"), "a");
+        assert_eq!(shard_key("2026"), "20");
+        assert_eq!(shard_key("écart"), "xc3a963");
+        assert_eq!(shard_key("ü"), "xc3bc");
+    }
+
+    #[test]
+    fn excerpts_stop_at_a_word() {
+        let long = "word ".repeat(100);
+        let e = excerpt(&long);
+        assert!(e.len() <= EXCERPT + '…'.len_utf8() && e.ends_with("word…"), "{e}");
+        assert_eq!(excerpt("  a\n b  "), "a b");
+        assert!(excerpt(&"end. ".repeat(100)).ends_with("end. end…"));
+    }
+
+    #[test]
+    fn postings_count_words_and_mark_titles() {
+        let mut inv = Inverted::default();
+        for (n, title, text) in [(0, "Claims triage", "claims claims queue"), (3, "Other", "claims")] {
+            let r = Record {
+                url: String::new(),
+                title: title.into(),
+                kind: 0,
+                stage: None,
+                tags: &[],
+                text: format!("{title}\n{text}"),
+                excerpt: String::new(),
+            };
+            inv.add_record(n, &r);
+        }
+        let claims = &inv.0["claims"];
+        assert_eq!(claims.records, [0, 3]);
+        assert_eq!(claims.weights, [TITLE | 4, 1]);
+        let json = shard_json(&[("queue", &inv.0["queue"]), ("claims", claims)]);
+        assert_eq!(json, r#"{"claims":[0,132,3,1],"queue":[0,1]}"#);
+    }
+
+    #[test]
+    fn appended_runs_keep_record_order() {
+        let mut a = Inverted::default();
+        a.add(1, "x", false);
+        let mut b = Inverted::default();
+        b.add(5, "x", false);
+        b.add(5, "y", true);
+        let all = a.append(b);
+        assert_eq!(all.0["x"].records, [1, 5]);
+        assert_eq!(all.0["y"].weights, [TITLE | 1]);
     }
 }

@@ -42,7 +42,7 @@ impl Served {
 
     /// Whether the site has a file at `path`.
     pub fn contains(&self, path: &str) -> bool {
-        self.jobs.contains_key(path) || (path.starts_with("pagefind/") && self.plan.is_some())
+        self.jobs.contains_key(path) || (path.starts_with(search::DATA) && self.plan.is_some())
     }
 
     /// The file at `path`, made now if it was not made yet (and then the
@@ -52,7 +52,7 @@ impl Served {
     }
 
     fn get_or_make(&self, path: &str, report: bool) -> Option<Result<Arc<Content>, String>> {
-        if path.starts_with("pagefind/") {
+        if path.starts_with(search::DATA) {
             return match self.index() {
                 Ok(index) => index.get(path).cloned().map(Ok),
                 Err(e) => Some(Err(e)),

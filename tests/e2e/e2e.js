@@ -41,7 +41,7 @@ function pages() {
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) { if (e.name !== "pagefind") walk(full); }
+      if (e.isDirectory()) { if (e.name !== "data") walk(full); }
       else if (e.name === "index.html") out.push("/" + path.relative(site, dir).split(path.sep).join("/") + (dir === site ? "" : "/"));
     }
   };
@@ -89,13 +89,14 @@ function pages() {
   check(shown > 0 && shown < all && stages.every((s) => s === "bridge"), `stage filter shows only bridge pilots (${shown} of ${all})`);
   await page.screenshot({ path: path.join(shots, "pilots.png"), fullPage: true });
 
-  // Search: a word from one lesson, found first, landing on its section.
+  // Search: a word of one pilot record and one lesson page; the record, where
+  // it occurs most, comes first.
   await page.goto(base + "/search/?q=renewal");
-  await page.waitForSelector(".pagefind-ui__result-link", { timeout: 15000 });
-  const results = await page.$$eval(".pagefind-ui__result-link", (as) => as.map((a) => a.getAttribute("href")));
+  await page.waitForSelector(".search-result > a", { timeout: 15000 });
+  const results = await page.$$eval(".search-result > a", (as) => as.map((a) => a.getAttribute("href")));
   check(results.length > 0, "search finds results");
   await page.screenshot({ path: path.join(shots, "search.png") });
-  await page.click(".pagefind-ui__result-link");
+  await page.click(".search-result > a");
   await page.waitForLoadState();
   check(page.url().startsWith(base + "/pilots/"), `a result opens a pilot page (${page.url()})`);
 
