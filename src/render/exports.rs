@@ -1,6 +1,7 @@
 //! Data exports: the constraint library as CSV (RFC 4180), the whole
 //! portfolio as JSON, and an Atom feed of weekly updates and escalations.
 
+use super::library::Order;
 use crate::config::Config;
 use crate::date::Date;
 use crate::model::{Constraint, Site};
@@ -38,7 +39,7 @@ fn csv_field(out: &mut String, value: &str) {
 
 /// `constraints.csv`: a UTF-8 byte order mark (so spreadsheets read the
 /// encoding right), a header, one row per constraint, CRLF line ends.
-pub fn csv(site: &Site, config: &Config) -> String {
+pub fn csv(site: &Site, config: &Config, order: &Order) -> String {
     let header = [
         "pilot",
         "pilot_title",
@@ -60,7 +61,7 @@ pub fn csv(site: &Site, config: &Config) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    for (p, c) in super::library::in_order(site) {
+    for (p, c) in order.iter(site) {
         let fields = [
             p.id.clone(),
             p.title.clone(),
@@ -141,7 +142,7 @@ struct JsonConstraint<'a> {
 
 /// `portfolio.json`: every pilot with its record and derived facts, every
 /// constraint, the as-of date, the rubric and the ladder.
-pub fn json(site: &Site, config: &Config) -> String {
+pub fn json(site: &Site, config: &Config, order: &Order) -> String {
     let base = config.base_url.trim_end_matches('/');
     let doc = Json {
         version: JSON_VERSION,
@@ -179,8 +180,8 @@ pub fn json(site: &Site, config: &Config) -> String {
                 facts: &p.facts,
             })
             .collect(),
-        constraints: super::library::in_order(site)
-            .into_iter()
+        constraints: order
+            .iter(site)
             .map(|(p, c)| JsonConstraint {
                 pilot: &p.id,
                 status: status(c),

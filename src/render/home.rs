@@ -1,5 +1,6 @@
 //! The home page's headline figures and the table of all pilots.
 
+use super::library::Order;
 use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
@@ -10,7 +11,7 @@ fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Fi
 }
 
 /// The headline view; lists hold at most `limit` entries.
-pub(super) fn view(site: &Site, config: &Config, limit: usize, charts: Vec<ChartView>) -> HomeView {
+pub(super) fn view(site: &Site, config: &Config, order: &Order, limit: usize, charts: Vec<ChartView>) -> HomeView {
     let pf = &site.portfolio;
     let top_rung = pf.escalated.iter().rev().find(|r| r.count > 0);
     let median = pf.median_time_to_production.map_or("—".to_string(), |m| format!("{} days", fmt_days(m)));
@@ -69,16 +70,14 @@ pub(super) fn view(site: &Site, config: &Config, limit: usize, charts: Vec<Chart
         .iter()
         .map(|s| StageRow { stage: s.stage.clone(), count: s.count, percent: crate::model::percent(s.count, total) })
         .collect();
-    let mut overdue: Vec<ConstraintRow> = site
-        .pilots
-        .iter()
-        .flat_map(|p| {
-            p.constraints.iter().filter(|c| c.overdue_days.is_some()).map(move |c| constraint_row(p, c, site, config))
-        })
+    // Library order starts with the overdue constraints, most days first.
+    let overdue: Vec<ConstraintRow> = order
+        .iter(site)
+        .take_while(|(_, c)| c.overdue_days.is_some())
+        .take(limit)
+        .map(|(p, c)| constraint_row(p, c, site, config))
         .collect();
-    overdue.sort_by(|a, b| b.overdue_days.cmp(&a.overdue_days).then(a.pilot.id.cmp(&b.pilot.id)).then(a.id.cmp(&b.id)));
-    let overdue_more = overdue.len().saturating_sub(limit);
-    overdue.truncate(limit);
+    let overdue_more = pf.overdue_constraints.saturating_sub(overdue.len());
     let mut stale: Vec<&crate::model::Pilot> = site.pilots.iter().map(|p| &**p).filter(|p| p.facts.stale).collect();
     stale.sort_by(|a, b| a.facts.last_update.cmp(&b.facts.last_update).then(a.id.cmp(&b.id)));
     let gaps = pf

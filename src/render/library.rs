@@ -6,6 +6,7 @@ use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
 use crate::model::{Constraint, Person, Pilot, Site};
+use std::collections::HashMap;
 
 /// Every constraint with its pilot.
 fn all(site: &Site) -> impl Iterator<Item = (&Pilot, &Constraint)> {
@@ -30,11 +31,58 @@ fn order(a: &(&Pilot, &Constraint), b: &(&Pilot, &Constraint)) -> std::cmp::Orde
         .then(ca.id.cmp(&cb.id))
 }
 
-/// Every constraint in library order: overdue, open, resolved.
-pub(super) fn in_order(site: &Site) -> Vec<(&Pilot, &Constraint)> {
-    let mut rows: Vec<(&Pilot, &Constraint)> = all(site).collect();
-    rows.sort_by(order);
-    rows
+/// Every constraint in library order (overdue, open, resolved), made once
+/// for a build and shared by the pages and exports that list constraints.
+pub struct Order {
+    /// Pilot and constraint indexes.
+    all: Vec<(usize, usize)>,
+    /// Positions in `all` of the open constraints of each category.
+    open_by_category: HashMap<String, Vec<usize>>,
+}
+
+impl Order {
+    pub fn new(site: &Site) -> Order {
+        use rayon::prelude::*;
+        let mut all: Vec<(usize, usize)> =
+            site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
+        let get = |&(i, j): &(usize, usize)| (&*site.pilots[i], &site.pilots[i].constraints[j]);
+        all.par_sort_unstable_by(|a, b| order(&get(a), &get(b)));
+        let mut open_by_category: HashMap<String, Vec<usize>> = HashMap::new();
+        for (pos, &(i, j)) in all.iter().enumerate() {
+            let c = &site.pilots[i].constraints[j];
+            if c.open {
+                open_by_category.entry(c.category.clone()).or_default().push(pos);
+            }
+        }
+        Order { all, open_by_category }
+    }
+
+    /// Every constraint with its pilot, in library order.
+    pub fn iter<'a>(&'a self, site: &'a Site) -> impl Iterator<Item = (&'a Pilot, &'a Constraint)> + 'a {
+        self.all.iter().map(move |&(i, j)| (&*site.pilots[i], &site.pilots[i].constraints[j]))
+    }
+
+    /// Open constraints in any of `categories`, most pressing first: at
+    /// most `limit`, and how many more there are.
+    fn open_in<'a>(
+        &'a self,
+        site: &'a Site,
+        categories: &[String],
+        limit: usize,
+    ) -> (Vec<(&'a Pilot, &'a Constraint)>, usize) {
+        let mut cats: Vec<&String> = categories.iter().collect();
+        cats.sort();
+        cats.dedup();
+        let lists: Vec<&Vec<usize>> = cats.iter().filter_map(|c| self.open_by_category.get(*c)).collect();
+        let total: usize = lists.iter().map(|l| l.len()).sum();
+        let mut first: Vec<usize> = lists.iter().flat_map(|l| l.iter().take(limit).copied()).collect();
+        first.sort_unstable();
+        first.truncate(limit);
+        let more = total - first.len();
+        let rows =
+            first.into_iter().map(|pos| self.all[pos]).map(|(i, j)| (&*site.pilots[i], &site.pilots[i].constraints[j]));
+        (rows.collect(), more)
+    }
 }
 
 /// Open constraints in any of `categories`, most pressing first: at most
@@ -42,22 +90,12 @@ pub(super) fn in_order(site: &Site) -> Vec<(&Pilot, &Constraint)> {
 pub(super) fn open_in(
     site: &Site,
     config: &Config,
+    order: &Order,
     categories: &[String],
     limit: usize,
 ) -> (Vec<ConstraintRow>, usize) {
-    if categories.is_empty() {
-        return (Vec::new(), 0);
-    }
-    let mut found: Vec<(&Pilot, &Constraint)> =
-        all(site).filter(|(_, c)| c.open && categories.contains(&c.category)).collect();
-    let more = found.len().saturating_sub(limit);
-    // The first `limit` in order, without sorting the rest (`order` is total).
-    if more > 0 {
-        found.select_nth_unstable_by(limit, order);
-        found.truncate(limit);
-    }
-    found.sort_by(order);
-    (found.into_iter().take(limit).map(|(p, c)| constraint_row(p, c, site, config)).collect(), more)
+    let (found, more) = order.open_in(site, categories, limit);
+    (found.into_iter().map(|(p, c)| constraint_row(p, c, site, config)).collect(), more)
 }
 
 fn ladder_days(config: &Config) -> String {
@@ -100,12 +138,11 @@ pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
         .collect()
 }
 
-pub(super) fn library_view(site: &Site, config: &Config) -> LibraryView {
-    let rows = in_order(site);
+pub(super) fn library_view(site: &Site, config: &Config, order: &Order) -> LibraryView {
     let mut overdue_rows = Vec::new();
     let mut open_rows = Vec::new();
     let mut resolved_rows = Vec::new();
-    for (p, c) in &rows {
+    for (p, c) in order.iter(site) {
         let row = constraint_row(p, c, site, config);
         match (c.overdue_days, c.open) {
             (Some(_), _) => overdue_rows.push(row),
@@ -147,7 +184,7 @@ pub(super) fn library_view(site: &Site, config: &Config) -> LibraryView {
         .collect();
     by_pilot.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
     LibraryView {
-        total: rows.len(),
+        total: order.all.len(),
         open: overdue_rows.len() + open_rows.len(),
         overdue: overdue_rows.len(),
         resolved: resolved_rows.len(),

@@ -117,6 +117,7 @@ pub struct Plan {
     charts: OnceLock<Result<Vec<(ChartView, String)>, String>>,
     lessons: OnceLock<LessonsView>,
     tags: OnceLock<Vec<community::Tag>>,
+    order: OnceLock<library::Order>,
 }
 
 impl Plan {
@@ -131,6 +132,7 @@ impl Plan {
             charts: OnceLock::new(),
             lessons: OnceLock::new(),
             tags: OnceLock::new(),
+            order: OnceLock::new(),
         }
     }
 
@@ -181,6 +183,10 @@ impl Plan {
         self.tags.get_or_init(|| community::tags(&self.site))
     }
 
+    fn order(&self) -> &library::Order {
+        self.order.get_or_init(|| library::Order::new(&self.site))
+    }
+
     fn lessons(&self) -> &LessonsView {
         self.lessons.get_or_init(|| community::lessons_view(&self.site))
     }
@@ -205,10 +211,10 @@ impl Plan {
         let html = match job {
             Job::Home => {
                 let charts = self.chart_views(|id| id == "readiness-heatmap" || id == "constraints-by-age")?;
-                self.html(target("home.html", "", "Home", ""), &home::view(site, config, 10, charts))?
+                self.html(target("home.html", "", "Home", ""), &home::view(site, config, self.order(), 10, charts))?
             }
             Job::Portfolio => {
-                let board = home::view(site, config, 50, self.chart_views(|_| true)?);
+                let board = home::view(site, config, self.order(), 50, self.chart_views(|_| true)?);
                 self.html(target("portfolio.html", "portfolio", "Portfolio", "portfolio/"), &board)?
             }
             Job::Chart(i) => {
@@ -219,7 +225,7 @@ impl Plan {
                 self.html(target("pilots.html", "pilots", "Pilots", "pilots/"), &home::pilots_view(site, config))?
             }
             Job::Library => {
-                let library = library::library_view(site, config);
+                let library = library::library_view(site, config, self.order());
                 self.html(target("constraints.html", "constraints", "Constraint library", "constraints/"), &library)?
             }
             Job::Owners => {
@@ -231,8 +237,8 @@ impl Plan {
                 let path = format!("owners/{}", person.slug);
                 self.html(target("owner.html", &path, &person.name, "owners/"), &view)?
             }
-            Job::Csv => exports::csv(site, config),
-            Job::Json => exports::json(site, config),
+            Job::Csv => exports::csv(site, config, self.order()),
+            Job::Json => exports::json(site, config, self.order()),
             Job::Feed => exports::feed(site, config),
             Job::Pilot(i) => {
                 let p = &site.pilots[*i];
@@ -262,7 +268,7 @@ impl Plan {
             Job::Page(i) => {
                 let p = &site.pages[*i];
                 let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
-                let addressed = library::open_in(site, config, &p.addresses, 20);
+                let addressed = library::open_in(site, config, self.order(), &p.addresses, 20);
                 let mut page = nav::page_view(site, *i, addressed);
                 (page.related_lessons, page.related_pilots, page.tag_links) =
                     community::related(site, p, &self.lessons().lessons);
