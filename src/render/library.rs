@@ -57,6 +57,18 @@ impl Order {
         Order { all, open_by_category }
     }
 
+    /// The overdue, the other open and the resolved constraints, each in
+    /// library order.
+    fn groups(&self, site: &Site) -> [&[(usize, usize)]; 3] {
+        let rank = |&(i, j): &(usize, usize)| {
+            let c = &site.pilots[i].constraints[j];
+            usize::from(c.overdue_days.is_none()) + usize::from(!c.open)
+        };
+        let open = self.all.partition_point(|r| rank(r) < 1);
+        let resolved = self.all.partition_point(|r| rank(r) < 2);
+        [&self.all[..open], &self.all[open..resolved], &self.all[resolved..]]
+    }
+
     /// Every constraint with its pilot, in library order.
     pub fn iter<'a>(&'a self, site: &'a Site) -> impl Iterator<Item = (&'a Pilot, &'a Constraint)> + 'a {
         self.all.iter().map(move |&(i, j)| (&*site.pilots[i], &site.pilots[i].constraints[j]))
@@ -138,18 +150,16 @@ pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
         .collect()
 }
 
-pub(super) fn library_view(site: &Site, config: &Config, order: &Order) -> LibraryView {
-    let mut overdue_rows = Vec::new();
-    let mut open_rows = Vec::new();
-    let mut resolved_rows = Vec::new();
-    for (p, c) in order.iter(site) {
-        let row = constraint_row(p, c, site, config);
-        match (c.overdue_days, c.open) {
-            (Some(_), _) => overdue_rows.push(row),
-            (None, true) => open_rows.push(row),
-            (None, false) => resolved_rows.push(row),
-        }
-    }
+/// Renders the rows of a constraint table: pilot and constraint indexes in.
+pub(super) type RenderRows<'a> = dyn Fn(&[(usize, usize)]) -> Result<RowsHtml, super::TemplateError> + Sync + 'a;
+
+pub(super) fn library_view(
+    site: &Site,
+    config: &Config,
+    order: &Order,
+    rows: &RenderRows,
+) -> Result<LibraryView, super::TemplateError> {
+    let [overdue, open, resolved] = order.groups(site);
     let categories = categories(site, config);
     let mut recurring: Vec<CategoryView> = categories.iter().filter(|c| c.recurring).cloned().collect();
     recurring.sort_by(|a, b| b.pilots.cmp(&a.pilots).then(a.name.cmp(&b.name)));
@@ -168,8 +178,9 @@ pub(super) fn library_view(site: &Site, config: &Config, order: &Order) -> Libra
             GroupRow { title: person.name.clone(), url: format!("owners/{}/", person.slug), open, overdue, resolved }
         })
         .collect();
-    let (open, overdue, resolved) = count(&mut all(site).map(|(_, c)| c).filter(|c| c.owner.is_none()));
-    if open + resolved > 0 {
+    let nobody = count(&mut all(site).map(|(_, c)| c).filter(|c| c.owner.is_none()));
+    if nobody.0 + nobody.2 > 0 {
+        let (open, overdue, resolved) = nobody;
         by_owner.push(GroupRow { title: "Nobody named".into(), url: String::new(), open, overdue, resolved });
     }
     by_owner.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
@@ -183,11 +194,11 @@ pub(super) fn library_view(site: &Site, config: &Config, order: &Order) -> Libra
         })
         .collect();
     by_pilot.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
-    LibraryView {
+    Ok(LibraryView {
         total: order.all.len(),
-        open: overdue_rows.len() + open_rows.len(),
-        overdue: overdue_rows.len(),
-        resolved: resolved_rows.len(),
+        open: overdue.len() + open.len(),
+        overdue: overdue.len(),
+        resolved: resolved.len(),
         escalated: site
             .portfolio
             .escalated
@@ -195,14 +206,14 @@ pub(super) fn library_view(site: &Site, config: &Config, order: &Order) -> Libra
             .map(|r| RungRow { to: r.to.clone(), after_days: r.after_days, count: r.count })
             .collect(),
         ladder_days: ladder_days(config),
-        overdue_rows,
-        open_rows,
-        resolved_rows,
+        overdue_rows: rows(overdue)?,
+        open_rows: rows(open)?,
+        resolved_rows: rows(resolved)?,
         categories,
         recurring,
         by_owner,
         by_pilot,
-    }
+    })
 }
 
 fn overdue_count(site: &Site, person: &Person) -> usize {
@@ -227,19 +238,24 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
     PeopleView { people }
 }
 
-pub(super) fn person_view(site: &Site, config: &Config, person: &Person) -> PersonView {
+pub(super) fn person_view(
+    site: &Site,
+    config: &Config,
+    person: &Person,
+    rows: &RenderRows,
+) -> Result<PersonView, super::TemplateError> {
     let pilots = |idx: &[usize]| idx.iter().map(|&i| link(&site.pilots[i])).collect::<Vec<_>>();
-    let mut mine: Vec<(&Pilot, &Constraint)> =
-        person.constraints.iter().map(|&(p, c)| (&*site.pilots[p], &site.pilots[p].constraints[c])).collect();
-    mine.sort_by(order);
-    let (open, resolved): (Vec<_>, Vec<_>) = mine.into_iter().partition(|(_, c)| c.open);
-    PersonView {
+    let get = |&(i, j): &(usize, usize)| (&*site.pilots[i], &site.pilots[i].constraints[j]);
+    let mut mine = person.constraints.clone();
+    mine.sort_by(|a, b| order(&get(a), &get(b)));
+    let (open, resolved): (Vec<_>, Vec<_>) = mine.into_iter().partition(|r| get(r).1.open);
+    Ok(PersonView {
         name: person.name.clone(),
         owns: pilots(&person.owns),
         champions: pilots(&person.champions),
         sponsors: pilots(&person.sponsors),
-        open: open.into_iter().map(|(p, c)| constraint_row(p, c, site, config)).collect(),
-        resolved: resolved.into_iter().map(|(p, c)| constraint_row(p, c, site, config)).collect(),
+        open: rows(&open)?,
+        resolved: rows(&resolved)?,
         ladder_days: ladder_days(config),
-    }
+    })
 }

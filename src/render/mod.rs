@@ -51,6 +51,15 @@ impl Renderer {
         Ok(Renderer { tera })
     }
 
+    /// The `<tr>` rows of a constraint table (`partials/constraint_rows.html`).
+    fn render_rows(&self, root: &str, rows: &[views::ConstraintRow]) -> Result<String, TemplateError> {
+        const NAME: &str = "partials/constraint_rows.html";
+        let mut context = tera::Context::new();
+        context.insert("root", root);
+        context.insert("rows", rows);
+        self.tera.render(NAME, &context).map_err(|e| TemplateError { origin: NAME.into(), message: error_chain(&e) })
+    }
+
     fn render<T: Serialize>(&self, name: &str, ctx: &Ctx<T>) -> Result<String, TemplateError> {
         let context = tera::Context::from_serialize(ctx)
             .map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })?;
@@ -225,7 +234,8 @@ impl Plan {
                 self.html(target("pilots.html", "pilots", "Pilots", "pilots/"), &home::pilots_view(site, config))?
             }
             Job::Library => {
-                let library = library::library_view(site, config, self.order());
+                let rows = |r: &[(usize, usize)]| self.rows_html("../", r);
+                let library = library::library_view(site, config, self.order(), &rows)?;
                 self.html(target("constraints.html", "constraints", "Constraint library", "constraints/"), &library)?
             }
             Job::Owners => {
@@ -233,8 +243,10 @@ impl Plan {
             }
             Job::Owner(i) => {
                 let person = &site.people[*i];
-                let view = PersonCtx { person: library::person_view(site, config, person) };
                 let path = format!("owners/{}", person.slug);
+                let root = crate::model::root_of(&path);
+                let rows = |r: &[(usize, usize)]| self.rows_html(&root, r);
+                let view = PersonCtx { person: library::person_view(site, config, person, &rows)? };
                 self.html(target("owner.html", &path, &person.name, "owners/"), &view)?
             }
             Job::Csv => exports::csv(site, config, self.order()),
@@ -293,6 +305,25 @@ impl Plan {
             Job::Asset(i) => return Ok(Content::Copy(site.assets[*i].0.clone())),
         };
         Ok(Content::Bytes(html.into_bytes()))
+    }
+
+    /// Renders the rows of a constraint table for a page at `root`, in
+    /// parallel chunks.
+    fn rows_html(&self, root: &str, rows: &[(usize, usize)]) -> Result<views::RowsHtml, TemplateError> {
+        use rayon::prelude::*;
+        const CHUNK: usize = 500;
+        let (site, config) = (&*self.site, &*self.config);
+        let parts = rows
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let views: Vec<views::ConstraintRow> = chunk
+                    .iter()
+                    .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
+                    .collect();
+                self.renderer.render_rows(root, &views)
+            })
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(views::RowsHtml { count: rows.len(), html: parts.concat() })
     }
 
     fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {

@@ -191,9 +191,9 @@ pub struct LibraryView {
     pub escalated: Vec<RungRow>,
     /// Ladder for the live as-of script: `0,7,21`.
     pub ladder_days: String,
-    pub overdue_rows: Vec<ConstraintRow>,
-    pub open_rows: Vec<ConstraintRow>,
-    pub resolved_rows: Vec<ConstraintRow>,
+    pub overdue_rows: RowsHtml,
+    pub open_rows: RowsHtml,
+    pub resolved_rows: RowsHtml,
     pub categories: Vec<CategoryView>,
     /// Categories open or resolved in more than one pilot, most pilots first.
     pub recurring: Vec<CategoryView>,
@@ -248,9 +248,18 @@ pub struct PersonView {
     pub owns: Vec<PilotLink>,
     pub champions: Vec<PilotLink>,
     pub sponsors: Vec<PilotLink>,
-    pub open: Vec<ConstraintRow>,
-    pub resolved: Vec<ConstraintRow>,
+    pub open: RowsHtml,
+    pub resolved: RowsHtml,
     pub ladder_days: String,
+}
+
+/// The rows of a long constraint table, already rendered (by
+/// `partials/constraint_rows.html`, in chunks, so that the rows of a large
+/// portfolio are never all in one template context).
+#[derive(Serialize, Default)]
+pub struct RowsHtml {
+    pub count: usize,
+    pub html: String,
 }
 
 #[derive(Serialize)]
