@@ -6,6 +6,7 @@
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -114,13 +115,42 @@ pub struct Stage {
 }
 
 impl Stage {
-    /// Puts one file into the new site (may be called from many threads).
-    pub fn put(&self, rel: &str, content: &Content) -> Result<()> {
+    /// The path of `rel` in the new site, its folder made.
+    fn place(&self, rel: &str) -> Result<PathBuf> {
         let path = self.dir.join(rel);
         if let Some(p) = path.parent() {
             fs::create_dir_all(p).with_context(|| format!("cannot create `{}`", p.display()))?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(path)
+    }
+
+    /// Puts one file into the new site as `write` makes it, so that a large
+    /// file is never whole in memory (may be called from many threads). A
+    /// file that comes out the same as in the previous output is replaced by
+    /// a link to that one.
+    pub fn put_with(&self, rel: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let path = self.place(rel)?;
+        let file = fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        out.flush().with_context(|| format!("cannot write `{}`", path.display()))?;
+        drop(out);
+        if let Some(prev) = &self.previous {
+            let old = prev.join(rel);
+            let link = path.with_extension("pilotdeck-link");
+            if same_file_bytes(&old, &path) && fs::hard_link(&old, &link).is_ok() {
+                fs::rename(&link, &path).with_context(|| format!("cannot write `{}`", path.display()))?;
+                return Ok(());
+            }
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts one file into the new site (may be called from many threads).
+    pub fn put(&self, rel: &str, content: &Content) -> Result<()> {
+        let path = self.place(rel)?;
         if let Some(prev) = &self.previous {
             let old = prev.join(rel);
             let same = match content {
@@ -150,13 +180,27 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Whether the file at `path` holds exactly the bytes of the file `from`.
+/// Whether the file at `path` holds exactly the bytes of the file `from`
+/// (read a block at a time: such files can be large).
 fn same_file_bytes(path: &Path, from: &Path) -> bool {
-    match (fs::symlink_metadata(path), fs::metadata(from)) {
-        (Ok(a), Ok(b)) if a.is_file() && a.len() == b.len() => {
-            fs::read(from).is_ok_and(|bytes| same_bytes(path, &bytes))
+    use std::io::Read;
+    let (Ok(a), Ok(b)) = (fs::symlink_metadata(path), fs::metadata(from)) else { return false };
+    if !a.is_file() || a.len() != b.len() {
+        return false;
+    }
+    let (Ok(mut a), Ok(mut b)) = (fs::File::open(path), fs::File::open(from)) else { return false };
+    let (mut x, mut y) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match a.read(&mut x) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return true;
         }
-        _ => false,
+        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return false;
+        }
     }
 }
 
@@ -246,6 +290,24 @@ mod tests {
         assert_ne!(inode("a/changed.html"), changed);
         assert_eq!(fs::read_to_string(dir.join("a/changed.html")).unwrap(), "after");
         assert_eq!(fs::read_to_string(dir.join("same.html")).unwrap(), "same");
+    }
+
+    #[test]
+    fn streamed_files_are_linked_when_unchanged() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let put = |text: &'static str| {
+            replace_dir(&dir, |stage| stage.put_with("big.json", |w| Ok(w.write_all(text.as_bytes())?))).unwrap()
+        };
+        assert_eq!(put("[1]"), Written { files: 1, written: 1 });
+        let inode = fs::metadata(dir.join("big.json")).unwrap().ino();
+        assert_eq!(put("[1]"), Written { files: 1, written: 0 });
+        assert_eq!(fs::metadata(dir.join("big.json")).unwrap().ino(), inode, "linked, not written");
+        assert_eq!(put("[2]"), Written { files: 1, written: 1 });
+        assert_eq!(fs::read_to_string(dir.join("big.json")).unwrap(), "[2]");
+        let left: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["big.json"], "no link left behind");
     }
 
     #[test]

@@ -41,6 +41,8 @@ impl Analysis {
 }
 
 /// Result of a build that ran to the end or stopped at content errors.
+/// When the site was written, the texts of the sources are forgotten
+/// (warnings can be counted, not shown with their lines).
 pub struct Report {
     pub analysis: Analysis,
     /// Set when the site was written.
@@ -165,6 +167,8 @@ pub fn build(opts: &Options) -> Result<Report> {
     if analysis.has_errors() {
         return Ok(Report { analysis, written: None });
     }
+    // Only errors are shown with their lines, and there are none.
+    analysis.sources.forget_texts();
     let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
     output::check_output_dir(&opts.root, &out_dir)?;
     let theme = Arc::new(theme::load(&opts.root, analysis.config.theme.as_deref())?);
@@ -191,6 +195,16 @@ pub fn build(opts: &Options) -> Result<Report> {
             let pages = {
                 use rayon::prelude::*;
                 jobs.par_iter().try_for_each(|(path, job)| {
+                    if render::Plan::streams(job) {
+                        return stage.put_with(path, |out| {
+                            plan.write_streamed(job, out).map_err(|e| match e {
+                                render::Streamed::Template(e) => anyhow::Error::new(e),
+                                render::Streamed::Io(e) => {
+                                    anyhow::Error::new(e).context(format!("cannot write `{path}`"))
+                                }
+                            })
+                        });
+                    }
                     let content = plan.make(job)?;
                     stage.put(path, &content)
                 })

@@ -71,6 +71,15 @@ impl Sources {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// Forgets the text of every file (their paths stay). For a build that
+    /// found no errors: nothing after it shows a snippet of the content, and
+    /// rendering needs the memory.
+    pub fn forget_texts(&mut self) {
+        for f in &mut self.files {
+            *f = Arc::new(SourceFile::new(f.path.clone(), String::new()));
+        }
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

@@ -142,7 +142,7 @@ struct JsonConstraint<'a> {
 
 /// `portfolio.json`: every pilot with its record and derived facts, every
 /// constraint, the as-of date, the rubric and the ladder.
-pub fn json(site: &Site, config: &Config, order: &Order) -> String {
+pub fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let base = config.base_url.trim_end_matches('/');
     let doc = Json {
         version: JSON_VERSION,
@@ -191,9 +191,8 @@ pub fn json(site: &Site, config: &Config, order: &Order) -> String {
             .collect(),
     };
     // Compact: at 10,000 pilots the pretty form is twice the size.
-    let mut text = serde_json::to_string(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    serde_json::to_writer(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
 
 fn xml(s: &str) -> String {

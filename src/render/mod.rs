@@ -60,6 +60,19 @@ impl Renderer {
         self.tera.render(NAME, &context).map_err(|e| TemplateError { origin: NAME.into(), message: error_chain(&e) })
     }
 
+    fn render_to<T: Serialize>(
+        &self,
+        name: &str,
+        ctx: &Ctx<T>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), TemplateError> {
+        let context = tera::Context::from_serialize(ctx)
+            .map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })?;
+        self.tera
+            .render_to(name, &context, out)
+            .map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })
+    }
+
     fn render<T: Serialize>(&self, name: &str, ctx: &Ctx<T>) -> Result<String, TemplateError> {
         let context = tera::Context::from_serialize(ctx)
             .map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })?;
@@ -74,6 +87,25 @@ impl std::fmt::Display for TemplateError {
 }
 
 impl std::error::Error for TemplateError {}
+
+/// Why a file written as it was made is not whole.
+#[derive(Debug)]
+pub enum Streamed {
+    Template(TemplateError),
+    Io(std::io::Error),
+}
+
+impl From<TemplateError> for Streamed {
+    fn from(e: TemplateError) -> Streamed {
+        Streamed::Template(e)
+    }
+}
+
+impl From<std::io::Error> for Streamed {
+    fn from(e: std::io::Error) -> Streamed {
+        Streamed::Io(e)
+    }
+}
 
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
@@ -233,24 +265,18 @@ impl Plan {
             Job::Pilots => {
                 self.html(target("pilots.html", "pilots", "Pilots", "pilots/"), &home::pilots_view(site, config))?
             }
-            Job::Library => {
-                let rows = |r: &[(usize, usize)]| self.rows_html("../", r);
-                let library = library::library_view(site, config, self.order(), &rows)?;
-                self.html(target("constraints.html", "constraints", "Constraint library", "constraints/"), &library)?
+            Job::Library | Job::Owner(_) | Job::Json => {
+                let mut bytes = Vec::new();
+                self.write_streamed(job, &mut bytes).map_err(|e| match e {
+                    Streamed::Template(e) => e,
+                    Streamed::Io(e) => TemplateError { origin: "output".into(), message: e.to_string() },
+                })?;
+                return Ok(Content::Bytes(bytes));
             }
             Job::Owners => {
                 self.html(target("owners.html", "owners", "Owners", "owners/"), &library::people_view(site))?
             }
-            Job::Owner(i) => {
-                let person = &site.people[*i];
-                let path = format!("owners/{}", person.slug);
-                let root = crate::model::root_of(&path);
-                let rows = |r: &[(usize, usize)]| self.rows_html(&root, r);
-                let view = PersonCtx { person: library::person_view(site, config, person, &rows)? };
-                self.html(target("owner.html", &path, &person.name, "owners/"), &view)?
-            }
             Job::Csv => exports::csv(site, config, self.order()),
-            Job::Json => exports::json(site, config, self.order()),
             Job::Feed => exports::feed(site, config),
             Job::Pilot(i) => {
                 let p = &site.pilots[*i];
@@ -326,16 +352,56 @@ impl Plan {
         Ok(views::RowsHtml { count: rows.len(), html: parts.concat() })
     }
 
-    fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
-        let ctx = Ctx {
+    /// Whether a job's file is large (it grows with every constraint of the
+    /// portfolio), so that a build writes it as it is made, with
+    /// [`Plan::write_streamed`], rather than making it in memory first.
+    pub fn streams(job: &Job) -> bool {
+        matches!(job, Job::Library | Job::Owner(_) | Job::Json)
+    }
+
+    /// Makes a large file (see [`Plan::streams`]) into `out`; any other job
+    /// writes nothing.
+    pub fn write_streamed(&self, job: &Job, out: &mut dyn std::io::Write) -> Result<(), Streamed> {
+        let (site, config) = (&*self.site, &*self.config);
+        match job {
+            Job::Library => {
+                let rows = |r: &[(usize, usize)]| self.rows_html("../", r);
+                let library = library::library_view(site, config, self.order(), &rows)?;
+                let t = target("constraints.html", "constraints", "Constraint library", "constraints/");
+                self.html_to(t, &library, out)?;
+            }
+            Job::Owner(i) => {
+                let person = &site.people[*i];
+                let path = format!("owners/{}", person.slug);
+                let root = crate::model::root_of(&path);
+                let rows = |r: &[(usize, usize)]| self.rows_html(&root, r);
+                let view = PersonCtx { person: library::person_view(site, config, person, &rows)? };
+                self.html_to(target("owner.html", &path, &person.name, "owners/"), &view, out)?;
+            }
+            Job::Json => exports::json(site, config, self.order(), out)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn html_to<T: Serialize>(&self, t: Target, view: &T, out: &mut dyn std::io::Write) -> Result<(), TemplateError> {
+        let ctx = self.ctx(&t, view);
+        self.renderer.render_to(t.name, &ctx, out)
+    }
+
+    fn ctx<'a, T: Serialize>(&'a self, t: &Target, view: &'a T) -> Ctx<'a, &'a T> {
+        Ctx {
             site: &self.sv,
             root: crate::model::root_of(t.path),
             path: path_url(t.path),
             title: t.title.to_string(),
             section_url: t.section_url.to_string(),
             page: view,
-        };
-        self.renderer.render(t.name, &ctx)
+        }
+    }
+
+    fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
+        self.renderer.render(t.name, &self.ctx(&t, view))
     }
 }
 
