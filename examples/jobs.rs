@@ -1,6 +1,7 @@
 //! Times every kind of output file of a site, one at a time on one thread:
-//! `cargo run --release --example jobs -- DIR` (a site made by the
-//! `generate` example). Prints, per kind of job, the time to make all its
+//! `cargo run --release --example jobs -- DIR [KIND]` (a site made by the
+//! `generate` example; KIND, such as `Pilot`, makes only the files of that
+//! kind, for a profiler). Prints, per kind of job, the time to make all its
 //! files, how many there are and their size, then the search index; for
 //! finding what to make faster.
 
@@ -18,10 +19,14 @@ fn main() {
     let theme = Arc::new(pilotdeck::theme::load(&root, a.config.theme.as_deref()).expect("theme"));
     let renderer = Arc::new(pilotdeck::render::Renderer::new(&theme).expect("templates"));
     let plan = pilotdeck::render::Plan::new(Arc::clone(&a.site), Arc::clone(&a.config), theme, renderer);
+    let only = std::env::args().nth(2);
     let mut kinds: BTreeMap<String, (u128, usize, usize)> = BTreeMap::new();
     for (_, job) in plan.jobs() {
         let name = format!("{job:?}");
         let name = name.split('(').next().unwrap_or_default().to_string();
+        if only.as_ref().is_some_and(|k| *k != name) {
+            continue;
+        }
         let t = Instant::now();
         let made = plan.make(&job).expect("make");
         let micros = t.elapsed().as_micros();

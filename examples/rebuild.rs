@@ -10,6 +10,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 fn median(mut v: Vec<u128>) -> String {
+    if v.is_empty() {
+        return "not measured".into();
+    }
     v.sort_unstable();
     format!("median {} ms (min {}, max {})", v[v.len() / 2], v[0], v[v.len() - 1])
 }
@@ -30,7 +33,7 @@ fn main() {
     let text = std::fs::read_to_string(&file).expect("read");
     let gathered = ["index.html", "constraints/index.html", "pilots/index.html", "portfolio/index.html"];
     let (mut rebuild, mut page, mut others) = (Vec::new(), Vec::new(), vec![Vec::new(); gathered.len()]);
-    for i in 0..9 {
+    for i in 0..std::env::var("REBUILD_TIMES").ok().and_then(|n| n.parse().ok()).unwrap_or(9) {
         std::fs::write(&file, text.replacen("summary = \"", &format!("summary = \"edit {i} "), 1)).expect("write");
         let r = session.rebuild(Change::Pilots, std::slice::from_ref(&file)).expect("rebuild");
         assert!(r.errors.is_none(), "{:?}", r.errors);
@@ -42,6 +45,9 @@ fn main() {
             matches!(&*body, pilotdeck::output::Content::Bytes(b) if String::from_utf8_lossy(b).contains(&format!("edit {i} ")))
         );
         for (k, path) in gathered.iter().enumerate() {
+            if std::env::var_os("REBUILD_ONLY").is_some() {
+                continue;
+            }
             let t = Instant::now();
             session.served.get(path).expect("page").expect("made");
             others[k].push(t.elapsed().as_millis());

@@ -346,10 +346,10 @@ impl Plan {
                     .iter()
                     .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
                     .collect();
-                self.renderer.render_rows(root, &views)
+                self.renderer.render_rows(root, &views).map(|html| tera::Value::safe_string(&html))
             })
-            .collect::<Result<Vec<String>, _>>()?;
-        Ok(views::RowsHtml { count: rows.len(), html: parts.concat() })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(views::RowsHtml { count: rows.len(), parts })
     }
 
     /// Whether a job's file is large (it grows with every constraint of the

@@ -259,7 +259,10 @@ pub struct PersonView {
 #[derive(Serialize, Default)]
 pub struct RowsHtml {
     pub count: usize,
-    pub html: String,
+    /// The HTML of the rows, a chunk at a time, as strings marked safe
+    /// (templates write them as they are, and Tera shares them rather than
+    /// copying them into each page's context).
+    pub parts: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
