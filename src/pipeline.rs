@@ -249,17 +249,17 @@ fn template_error(analysis: &mut Analysis, theme: &theme::Theme, e: render::Temp
 
 /// Stage timings on standard error when `PILOTDECK_TIMINGS` is set (for
 /// profiling; the benchmark reads whole builds).
-struct Timer {
+pub(crate) struct Timer {
     on: bool,
     last: std::time::Instant,
 }
 
 impl Timer {
-    fn new() -> Timer {
+    pub(crate) fn new() -> Timer {
         Timer { on: std::env::var_os("PILOTDECK_TIMINGS").is_some(), last: std::time::Instant::now() }
     }
 
-    fn lap(&mut self, stage: &str) {
+    pub(crate) fn lap(&mut self, stage: &str) {
         if self.on {
             eprintln!("timing: {stage}: {} ms", self.last.elapsed().as_millis());
         }

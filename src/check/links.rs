@@ -2,25 +2,45 @@
 //! Markdown link into the site must reach a page that exists.
 
 use crate::diag::{nearest, Diagnostic, Loc, Rule, Span};
+use crate::hash::FastSet as HashSet;
 use crate::model::Site;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// Every address the site publishes, without slashes at either end.
-fn addresses(site: &Site) -> HashSet<String> {
-    let mut known: HashSet<String> = ["", "pilots", "portfolio", "constraints", "owners", "lessons", "tags", "search"]
-        .into_iter()
-        .chain(["feed.xml", "constraints.csv", "portfolio.json", "sitemap.xml", "404.html"])
-        .map(String::from)
-        .collect();
-    known.extend(site.record_ids.iter().map(|id| format!("pilots/{id}")));
-    known.extend(site.people.iter().map(|p| format!("owners/{}", p.slug)));
-    known.extend(site.sections.iter().map(|s| s.path.clone()));
-    known.extend(site.pages.iter().map(|p| p.path.clone()));
-    known.extend(site.assets.iter().map(|(_, to)| to.clone()));
-    let tags: std::collections::HashSet<&String> =
-        site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags)).collect();
-    known.extend(tags.into_iter().map(|t| format!("tags/{}", crate::model::tag_slug(t))));
-    known
+struct Known<'a> {
+    /// All but the pilot pages.
+    fixed: HashSet<String>,
+    /// Pilot ids (their pages are `pilots/ID`).
+    records: &'a BTreeSet<String>,
+}
+
+impl Known<'_> {
+    fn new(site: &Site) -> Known<'_> {
+        let mut fixed: HashSet<String> =
+            ["", "pilots", "portfolio", "constraints", "owners", "lessons", "tags", "search"]
+                .into_iter()
+                .chain(["feed.xml", "constraints.csv", "portfolio.json", "sitemap.xml", "404.html"])
+                .map(String::from)
+                .collect();
+        fixed.extend(site.people.iter().map(|p| format!("owners/{}", p.slug)));
+        fixed.extend(site.sections.iter().map(|s| s.path.clone()));
+        fixed.extend(site.pages.iter().map(|p| p.path.clone()));
+        fixed.extend(site.assets.iter().map(|(_, to)| to.clone()));
+        let tags: HashSet<&String> =
+            site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags)).collect();
+        fixed.extend(tags.into_iter().map(|t| format!("tags/{}", crate::model::tag_slug(t))));
+        Known { fixed, records: &site.record_ids }
+    }
+
+    fn contains(&self, path: &str) -> bool {
+        self.fixed.contains(path) || path.strip_prefix("pilots/").is_some_and(|id| self.records.contains(id))
+    }
+
+    /// Every address, in order (for "did you mean" hints, so that a tie
+    /// gives the same hint every time).
+    fn sorted(&self) -> BTreeSet<String> {
+        self.fixed.iter().cloned().chain(self.records.iter().map(|id| format!("pilots/{id}"))).collect()
+    }
 }
 
 /// Resolves `dest` written on the page at `base` (`playbook/x`) to a site
@@ -45,10 +65,10 @@ fn resolve(dest: &str, base: &str) -> Option<String> {
 }
 
 pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
-    let known = addresses(site);
+    let known = Known::new(site);
     let pages_only: Vec<&str> =
         site.pages.iter().map(|p| p.path.as_str()).chain(site.sections.iter().map(|s| s.path.as_str())).collect();
-    let is_page: std::collections::HashSet<&str> = pages_only.iter().copied().collect();
+    let is_page: HashSet<&str> = pages_only.iter().copied().collect();
     for p in &site.pilots {
         for c in &p.constraints {
             let (Some(target), Some(loc)) = (&c.playbook, c.playbook_loc) else { continue };
@@ -83,7 +103,7 @@ fn markdown_links(
     links: &[(String, std::ops::Range<usize>)],
     base: &str,
     at: Loc,
-    known: &HashSet<String>,
+    known: &Known,
     out: &mut Vec<Diagnostic>,
 ) {
     for (dest, range) in links {
@@ -114,9 +134,8 @@ fn markdown_links(
             // A file: it may come from `static/`, which the model does not list.
             continue;
         }
-        // In a fixed order, so that a tie gives the same hint every time.
-        let sorted: BTreeSet<&str> = known.iter().map(String::as_str).collect();
-        let hint = match nearest(&path, sorted) {
+        let sorted = known.sorted();
+        let hint = match nearest(&path, sorted.iter().map(String::as_str)) {
             Some(n) => format!("did you mean `/{n}/`?"),
             None => "check the address; pages are published at `/folder/file-name/`".into(),
         };

@@ -5,6 +5,7 @@
 use super::{Person, Pilot};
 use crate::config::Config;
 use crate::date::Date;
+use crate::hash::FastMap;
 use crate::markdown::slug;
 use serde::Serialize;
 
@@ -105,16 +106,20 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
     let in_production = pilots.iter().filter(|p| p.stage == "production").count();
     let ttp: Vec<i64> = pilots.iter().filter_map(|p| p.facts.time_to_production).collect();
     let median = super::median(ttp);
-    let all = || pilots.iter().flat_map(|p| p.constraints.iter());
+    // One pass over every constraint.
+    let (mut open, mut overdue, mut per_rung) = (0, 0, vec![0; config.escalation.len()]);
+    for c in pilots.iter().flat_map(|p| p.constraints.iter()) {
+        open += usize::from(c.open);
+        overdue += usize::from(c.overdue_days.is_some());
+        if let Some(n) = c.rung.and_then(|r| per_rung.get_mut(r)) {
+            *n += 1;
+        }
+    }
     let escalated = config
         .escalation
         .iter()
-        .enumerate()
-        .map(|(i, r)| RungCount {
-            to: r.to.clone(),
-            after_days: r.after_days,
-            count: all().filter(|c| c.rung == Some(i)).count(),
-        })
+        .zip(per_rung)
+        .map(|(r, count)| RungCount { to: r.to.clone(), after_days: r.after_days, count })
         .collect();
     let mut gaps: Vec<(usize, i64)> = pilots
         .iter()
@@ -142,8 +147,8 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
         in_production,
         production_share: super::pilot::percent(in_production, pilots.len()),
         median_time_to_production: median,
-        open_constraints: all().filter(|c| c.open).count(),
-        overdue_constraints: all().filter(|c| c.overdue_days.is_some()).count(),
+        open_constraints: open,
+        overdue_constraints: overdue,
         escalated,
         stale: pilots.iter().filter(|p| p.facts.stale).count(),
         production_ready: pilots.iter().filter(|p| p.facts.production_ready).count(),
@@ -155,11 +160,17 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
 /// Everyone named in the records, matched on the trimmed, lowercased name;
 /// shown as first written.
 pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
+    /// Index of the person named `name`: looked up as written first (the
+    /// same few names recur across thousands of records), then by key.
     fn person<'a>(
-        index: &mut std::collections::HashMap<String, usize>,
-        out: &'a mut Vec<Person>,
-        name: &str,
-    ) -> &'a mut Person {
+        written: &mut FastMap<&'a str, usize>,
+        index: &mut FastMap<String, usize>,
+        out: &mut Vec<Person>,
+        name: &'a str,
+    ) -> usize {
+        if let Some(&at) = written.get(name) {
+            return at;
+        }
         let at = *index.entry(super::person_key(name)).or_insert_with(|| {
             out.push(Person {
                 name: name.trim().to_string(),
@@ -171,23 +182,29 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
             });
             out.len() - 1
         });
-        &mut out[at]
+        written.insert(name, at);
+        at
     }
-    let mut index = std::collections::HashMap::new();
+    let mut written = FastMap::default();
+    let mut index = FastMap::default();
     let mut out: Vec<Person> = Vec::new();
     for (i, p) in pilots.iter().enumerate() {
         if let Some(who) = &p.owner {
-            person(&mut index, &mut out, who).owns.push(i);
+            let at = person(&mut written, &mut index, &mut out, who);
+            out[at].owns.push(i);
         }
         if let Some(who) = &p.champion {
-            person(&mut index, &mut out, who).champions.push(i);
+            let at = person(&mut written, &mut index, &mut out, who);
+            out[at].champions.push(i);
         }
         if let Some(who) = &p.sponsor {
-            person(&mut index, &mut out, who).sponsors.push(i);
+            let at = person(&mut written, &mut index, &mut out, who);
+            out[at].sponsors.push(i);
         }
         for (j, c) in p.constraints.iter().enumerate() {
             if let Some(who) = &c.owner {
-                person(&mut index, &mut out, who).constraints.push((i, j));
+                let at = person(&mut written, &mut index, &mut out, who);
+                out[at].constraints.push((i, j));
             }
         }
     }

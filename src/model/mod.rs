@@ -246,7 +246,7 @@ pub struct BuildOptions {
 /// one so that an edit reads and models one record only.
 #[derive(Debug, Default)]
 pub struct PilotCache {
-    entries: std::collections::HashMap<String, CacheEntry>,
+    entries: crate::hash::FastMap<String, CacheEntry>,
 }
 
 type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagnostic>);
@@ -272,7 +272,7 @@ pub fn build_cached(
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
     let mut page_docs = Vec::new();
-    let mut fresh = std::collections::HashMap::new();
+    let mut fresh = crate::hash::FastMap::default();
     let mut record_ids = std::collections::BTreeSet::new();
     let is_record = |doc: &&crate::source::Doc| {
         doc.parts.first().map(String::as_str) == Some("pilots") && doc.parts.len() > 1 && doc.parts[1] != "_index.md"
@@ -288,7 +288,7 @@ pub fn build_cached(
             cache.entries.get(&source.path).is_none_or(|(f, _, _)| !same_file(f, source))
         })
         .collect();
-    let mut read: std::collections::HashMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> = {
+    let mut read: crate::hash::FastMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> = {
         use rayon::prelude::*;
         misses
             .par_iter()

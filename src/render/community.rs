@@ -99,53 +99,50 @@ pub(super) struct Tag {
 
 pub(super) fn tags(site: &Site) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    let mut entry = |t: &str| -> String {
-        let key = tag_slug(t);
-        tags.entry(key.clone()).or_insert_with(|| Tag {
-            name: t.to_string(),
-            slug: key.clone(),
-            pilots: Vec::new(),
-            pages: Vec::new(),
-        });
-        key
-    };
-    let mut marks = Vec::new();
-    for (i, p) in site.pilots.iter().enumerate() {
-        for t in &p.tags {
-            marks.push((entry(t), true, i));
-        }
-    }
-    for (i, p) in site.pages.iter().enumerate() {
-        for t in &p.tags {
-            marks.push((entry(t), false, i));
-        }
-    }
-    for (key, is_pilot, i) in marks {
-        if let Some(tag) = tags.get_mut(&key) {
-            let list = if is_pilot { &mut tag.pilots } else { &mut tag.pages };
-            // Marks come in index order: a repeat is the last one.
-            if list.last() != Some(&i) {
-                list.push(i);
-            }
+    // Slugs by tag as written: the same few tags recur across thousands of
+    // records.
+    let mut slugs: crate::hash::FastMap<&str, String> = crate::hash::FastMap::default();
+    let pilots = site.pilots.iter().enumerate().flat_map(|(i, p)| p.tags.iter().map(move |t| (t, true, i)));
+    let pages = site.pages.iter().enumerate().flat_map(|(i, p)| p.tags.iter().map(move |t| (t, false, i)));
+    for (t, is_pilot, i) in pilots.chain(pages) {
+        let key = slugs.entry(t).or_insert_with(|| tag_slug(t));
+        let tag = match tags.get_mut(key.as_str()) {
+            Some(tag) => tag,
+            None => tags.entry(key.clone()).or_insert(Tag {
+                name: t.to_string(),
+                slug: key.clone(),
+                pilots: Vec::new(),
+                pages: Vec::new(),
+            }),
+        };
+        let list = if is_pilot { &mut tag.pilots } else { &mut tag.pages };
+        // Tags come in index order: a repeat is the last one.
+        if list.last() != Some(&i) {
+            list.push(i);
         }
     }
     tags.into_values().collect()
 }
 
-pub(super) fn tags_view(site: &Site, tags: &[Tag]) -> TagsView {
-    let lessons = lessons(site);
+pub(super) fn tags_view(tags: &[Tag], lessons: &[LessonRow]) -> TagsView {
+    // Lessons sections of pilot records, by tag page (the pages are counted
+    // among the tag's pages already).
+    let mut sections: crate::hash::FastMap<&str, usize> = crate::hash::FastMap::default();
+    for l in lessons.iter().filter(|l| l.kind == "pilot") {
+        let mut urls: Vec<&str> = l.tags.iter().map(|t| t.url.as_str()).collect();
+        urls.sort_unstable();
+        urls.dedup();
+        for url in urls {
+            *sections.entry(url).or_default() += 1;
+        }
+    }
     TagsView {
         tags: tags
             .iter()
-            .map(|t| TagRow {
-                name: t.name.clone(),
-                url: format!("tags/{}/", t.slug),
-                count: t.pilots.len()
-                    + t.pages.len()
-                    + lessons
-                        .iter()
-                        .filter(|l| l.kind == "pilot" && l.tags.iter().any(|x| tag_slug(&x.title) == t.slug))
-                        .count(),
+            .map(|t| {
+                let url = format!("tags/{}/", t.slug);
+                let count = t.pilots.len() + t.pages.len() + sections.get(url.as_str()).copied().unwrap_or(0);
+                TagRow { name: t.name.clone(), url, count }
             })
             .collect(),
     }

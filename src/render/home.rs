@@ -4,7 +4,7 @@ use super::library::Order;
 use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
-use crate::model::Site;
+use crate::model::{Pilot, Site};
 
 fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Figure {
     Figure { label: label.into(), value, note, url: url.into(), tone: if warn { "warn".into() } else { String::new() } }
@@ -131,41 +131,45 @@ fn fmt_days(d: f64) -> String {
     }
 }
 
-pub(super) fn pilots_view(site: &Site, config: &Config) -> PilotsView {
-    let mut order: Vec<&crate::model::Pilot> = site.pilots.iter().map(|p| &**p).collect();
-    order.sort_by(|a, b| {
-        config
-            .stage_index(&a.stage)
-            .cmp(&config.stage_index(&b.stage))
-            .then(a.title.to_lowercase().cmp(&b.title.to_lowercase()))
-    });
+/// Renders the rows of the pilots table.
+pub(super) type RenderPilotRows<'a> = dyn Fn(&[&Pilot]) -> Result<RowsHtml, super::TemplateError> + 'a;
+
+pub(super) fn pilots_view(
+    site: &Site,
+    config: &Config,
+    rows: &RenderPilotRows,
+) -> Result<PilotsView, super::TemplateError> {
+    let mut order: Vec<&Pilot> = site.pilots.iter().map(|p| &**p).collect();
+    order.sort_by_cached_key(|p| (config.stage_index(&p.stage), p.title.to_lowercase()));
     let mut functions: Vec<String> = site.pilots.iter().filter_map(|p| p.function.clone()).collect();
     functions.sort();
     functions.dedup();
     let intro_html = site.sections.iter().find(|s| s.path == "pilots").map(|s| s.body.html.clone()).unwrap_or_default();
-    PilotsView {
+    Ok(PilotsView {
         intro_html,
         dimensions: config.rubric.iter().map(|d| Link { title: capitalise(&d.key), url: d.key.clone() }).collect(),
-        rows: order
-            .into_iter()
-            .map(|p| PilotRow {
-                link: link(p),
-                function: p.function.clone().unwrap_or_default(),
-                owner: p.owner.clone().unwrap_or_default(),
-                readiness: p
-                    .readiness
-                    .iter()
-                    .map(|d| ScoreCell { key: d.key.clone(), percent: d.percent, ready: d.ready })
-                    .collect(),
-                production_ready: p.facts.production_ready,
-                open_constraints: p.facts.open_constraints,
-                overdue_constraints: p.facts.overdue_constraints,
-                last_update: p.facts.last_update.map(|d| d.to_string()).unwrap_or_default(),
-                stale: p.facts.stale,
-            })
-            .collect(),
+        rows: rows(&order)?,
         stages: config.stages.clone(),
         functions,
+    })
+}
+
+/// One row of the pilots table.
+pub(super) fn pilot_row(p: &Pilot) -> PilotRow {
+    PilotRow {
+        link: link(p),
+        function: p.function.clone().unwrap_or_default(),
+        owner: p.owner.clone().unwrap_or_default(),
+        readiness: p
+            .readiness
+            .iter()
+            .map(|d| ScoreCell { key: d.key.clone(), percent: d.percent, ready: d.ready })
+            .collect(),
+        production_ready: p.facts.production_ready,
+        open_constraints: p.facts.open_constraints,
+        overdue_constraints: p.facts.overdue_constraints,
+        last_update: p.facts.last_update.map(|d| d.to_string()).unwrap_or_default(),
+        stale: p.facts.stale,
     }
 }
 

@@ -5,8 +5,8 @@
 use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
+use crate::hash::FastMap as HashMap;
 use crate::model::{Constraint, Person, Pilot, Site};
-use std::collections::HashMap;
 
 /// Every constraint with its pilot.
 fn all(site: &Site) -> impl Iterator<Item = (&Pilot, &Constraint)> {
@@ -47,7 +47,7 @@ impl Order {
             site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
         let get = |&(i, j): &(usize, usize)| (&*site.pilots[i], &site.pilots[i].constraints[j]);
         all.par_sort_unstable_by(|a, b| order(&get(a), &get(b)));
-        let mut open_by_category: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut open_by_category: HashMap<String, Vec<usize>> = HashMap::default();
         for (pos, &(i, j)) in all.iter().enumerate() {
             let c = &site.pilots[i].constraints[j];
             if c.open {

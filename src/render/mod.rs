@@ -51,13 +51,14 @@ impl Renderer {
         Ok(Renderer { tera })
     }
 
-    /// The `<tr>` rows of a constraint table (`partials/constraint_rows.html`).
-    fn render_rows(&self, root: &str, rows: &[views::ConstraintRow]) -> Result<String, TemplateError> {
-        const NAME: &str = "partials/constraint_rows.html";
+    /// The `<tr>` rows of a long table: `partial` with `root` and `rows`.
+    fn render_rows<R: Serialize>(&self, partial: &str, root: &str, rows: &[R]) -> Result<String, TemplateError> {
         let mut context = tera::Context::new();
         context.insert("root", root);
         context.insert("rows", rows);
-        self.tera.render(NAME, &context).map_err(|e| TemplateError { origin: NAME.into(), message: error_chain(&e) })
+        self.tera
+            .render(partial, &context)
+            .map_err(|e| TemplateError { origin: partial.into(), message: error_chain(&e) })
     }
 
     fn render_to<T: Serialize>(
@@ -263,7 +264,13 @@ impl Plan {
                 return Ok(Content::Bytes(svg.into_bytes()));
             }
             Job::Pilots => {
-                self.html(target("pilots.html", "pilots", "Pilots", "pilots/"), &home::pilots_view(site, config))?
+                let rows = |ps: &[&crate::model::Pilot]| {
+                    self.rows_html("partials/pilot_rows.html", "../", ps, |p| home::pilot_row(p))
+                };
+                self.html(
+                    target("pilots.html", "pilots", "Pilots", "pilots/"),
+                    &home::pilots_view(site, config, &rows)?,
+                )?
             }
             Job::Library | Job::Owner(_) | Job::Json => {
                 let mut bytes = Vec::new();
@@ -289,9 +296,10 @@ impl Plan {
                     site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
                 self.html(target("lessons.html", "lessons", title, "lessons/"), self.lessons())?
             }
-            Job::Tags => {
-                self.html(target("tags.html", "tags", "Tags", "tags/"), &community::tags_view(site, self.tags()))?
-            }
+            Job::Tags => self.html(
+                target("tags.html", "tags", "Tags", "tags/"),
+                &community::tags_view(self.tags(), &self.lessons().lessons),
+            )?,
             Job::Tag(i) => {
                 let t = &self.tags()[*i];
                 let view = TagCtx { tag: community::tag_view(site, t, &self.lessons().lessons) };
@@ -333,23 +341,34 @@ impl Plan {
         Ok(Content::Bytes(html.into_bytes()))
     }
 
-    /// Renders the rows of a constraint table for a page at `root`, in
-    /// parallel chunks.
-    fn rows_html(&self, root: &str, rows: &[(usize, usize)]) -> Result<views::RowsHtml, TemplateError> {
+    /// Renders the rows of a long table for a page at `root` with
+    /// `partial`, a chunk of `items` at a time, in parallel: a table of
+    /// thousands of rows never has them all in one template context.
+    fn rows_html<T: Sync, R: Serialize>(
+        &self,
+        partial: &str,
+        root: &str,
+        items: &[T],
+        row: impl Fn(&T) -> R + Sync,
+    ) -> Result<views::RowsHtml, TemplateError> {
         use rayon::prelude::*;
         const CHUNK: usize = 500;
-        let (site, config) = (&*self.site, &*self.config);
-        let parts = rows
+        let parts = items
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let views: Vec<views::ConstraintRow> = chunk
-                    .iter()
-                    .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
-                    .collect();
-                self.renderer.render_rows(root, &views).map(|html| tera::Value::safe_string(&html))
+                let rows: Vec<R> = chunk.iter().map(&row).collect();
+                self.renderer.render_rows(partial, root, &rows).map(|html| tera::Value::safe_string(&html))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(views::RowsHtml { count: rows.len(), parts })
+        Ok(views::RowsHtml { count: items.len(), parts })
+    }
+
+    /// The rows of a constraint table, from pilot and constraint indexes.
+    fn constraint_rows(&self, root: &str, rows: &[(usize, usize)]) -> Result<views::RowsHtml, TemplateError> {
+        let (site, config) = (&*self.site, &*self.config);
+        self.rows_html("partials/constraint_rows.html", root, rows, |&(i, j)| {
+            pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config)
+        })
     }
 
     /// Whether a job's file is large (it grows with every constraint of the
@@ -365,7 +384,7 @@ impl Plan {
         let (site, config) = (&*self.site, &*self.config);
         match job {
             Job::Library => {
-                let rows = |r: &[(usize, usize)]| self.rows_html("../", r);
+                let rows = |r: &[(usize, usize)]| self.constraint_rows("../", r);
                 let library = library::library_view(site, config, self.order(), &rows)?;
                 let t = target("constraints.html", "constraints", "Constraint library", "constraints/");
                 self.html_to(t, &library, out)?;
@@ -374,7 +393,7 @@ impl Plan {
                 let person = &site.people[*i];
                 let path = format!("owners/{}", person.slug);
                 let root = crate::model::root_of(&path);
-                let rows = |r: &[(usize, usize)]| self.rows_html(&root, r);
+                let rows = |r: &[(usize, usize)]| self.constraint_rows(&root, r);
                 let view = PersonCtx { person: library::person_view(site, config, person, &rows)? };
                 self.html_to(target("owner.html", &path, &person.name, "owners/"), &view, out)?;
             }

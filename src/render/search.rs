@@ -22,12 +22,12 @@
 //! A word is a run of letters and digits, lowercased; `search.js` splits a
 //! query the same way.
 
+use crate::hash::FastMap;
 use crate::model::{Page, Pilot, Section, Site};
 use crate::output::Output;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Where the index is written, from the site root.
 pub const DATA: &str = "search/data/";
@@ -232,24 +232,6 @@ impl<'a> Source<'a> {
     }
 }
 
-/// FxHash: the words are not chosen by an attacker, and SipHash would be a
-/// large part of indexing.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-}
-
 /// The records a word occurs in, ascending, and its weight in each.
 #[derive(Default)]
 struct Postings {
@@ -259,7 +241,7 @@ struct Postings {
 
 /// Words -> postings for a run of consecutive records.
 #[derive(Default)]
-struct Inverted(HashMap<Box<str>, Postings, BuildHasherDefault<Fx>>);
+struct Inverted(FastMap<Box<str>, Postings>);
 
 impl Inverted {
     fn add(&mut self, record: u32, word: &str, title: bool) {

@@ -269,7 +269,7 @@ pub struct RowsHtml {
 pub struct PilotsView {
     pub intro_html: String,
     pub dimensions: Vec<Link>,
-    pub rows: Vec<PilotRow>,
+    pub rows: RowsHtml,
     pub stages: Vec<String>,
     pub functions: Vec<String>,
 }

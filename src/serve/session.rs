@@ -7,13 +7,13 @@
 
 use super::site::Served;
 use crate::diag::{render_human, summary, Style};
+use crate::hash::FastMap as HashMap;
 use crate::model::PilotCache;
 use crate::output::Content;
 use crate::pipeline::{self, Options};
 use crate::render::{Job, Plan, Renderer};
 use crate::source::{Loaded, SourceFile};
 use crate::theme::{self, Theme};
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -66,7 +66,7 @@ impl Session {
             cache: PilotCache::default(),
             theme: None,
             served: Arc::new(Served::empty()),
-            pilots: HashMap::new(),
+            pilots: HashMap::default(),
         }
     }
 
@@ -95,6 +95,8 @@ impl Session {
             Some(l) => l,
             None => pipeline::load(&self.opts)?,
         };
+        let mut timer = pipeline::Timer::new();
+        timer.lap("serve: read the changes");
         self.loaded = Some(loaded.clone());
         let analysis = pipeline::analyse_loaded(&self.opts, loaded, &mut self.cache)?;
         if analysis.has_errors() {
@@ -127,9 +129,11 @@ impl Session {
             Arc::clone(&theme),
             Arc::clone(&renderer),
         );
+        timer.lap("serve: plan");
         // Files the previous build made that are still right.
         let jobs: HashMap<String, Job> = plan.jobs().into_iter().collect();
-        let mut kept: HashMap<String, Arc<Content>> = HashMap::new();
+        timer.lap("serve: list the files");
+        let mut kept: HashMap<String, Arc<Content>> = HashMap::default();
         let mut fresh_pilots = Vec::new();
         if change != Change::Everything {
             for (path, job) in &jobs {
@@ -158,6 +162,7 @@ impl Session {
         // Search results catch up with a record edit when the index is next
         // rebuilt (after any other change, or a restart).
         let index = if change == Change::Pilots { self.served.index_if_built() } else { None };
+        timer.lap("serve: keep what is still right");
         let served = Served::new(plan, jobs, kept, index);
         let before = served.made_count();
         if change == Change::Everything {
@@ -168,8 +173,12 @@ impl Session {
             return Ok(failed(format!("{e}\n")));
         }
         let made = served.made_count() - before;
+        timer.lap("serve: make the edited pages");
         let pilot_pages = if change == Change::Everything { files.len() } else { fresh_pilots.len() };
-        self.served = Arc::new(served);
+        // The previous site is freed on another thread: at thousands of pages
+        // that takes longer than the rest of a one-record rebuild.
+        let previous = std::mem::replace(&mut self.served, Arc::new(served));
+        std::thread::spawn(move || drop(previous));
         self.pilots = files;
         self.theme = Some((theme, renderer));
         Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages, made, errors: None })

@@ -5,9 +5,9 @@
 //! when a browser asks for them, so a rebuild costs what the edit needs and
 //! a page nobody opens is never made.
 
+use crate::hash::FastMap as HashMap;
 use crate::output::Content;
 use crate::render::{search, Job, Plan, TemplateError};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -25,7 +25,7 @@ pub struct Served {
 impl Served {
     /// A site with no files (before the first good build).
     pub fn empty() -> Served {
-        Served { plan: None, jobs: HashMap::new(), made: RwLock::default(), index: Mutex::new(None) }
+        Served { plan: None, jobs: HashMap::default(), made: RwLock::default(), index: Mutex::new(None) }
     }
 
     /// A site to be made from `plan`; `made` are files already made (kept
