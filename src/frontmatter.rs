@@ -70,7 +70,17 @@ fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)>
 }
 
 /// Parses TOML, reporting every syntax error the parser can recover from.
+/// The common case is read by [`crate::frontmatter_fast`]; the rest, and
+/// anything wrong, by the `toml` crate.
 pub fn parse_toml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
+    match crate::frontmatter_fast::parse(text, offset) {
+        Some(node) => (node, Vec::new()),
+        None => parse_toml_full(text, offset),
+    }
+}
+
+/// Parses TOML with the `toml` crate.
+pub fn parse_toml_full(text: &str, offset: u32) -> (Node, Vec<Problem>) {
     let (table, errors) = toml::de::DeTable::parse_recoverable(text);
     let problems = errors
         .iter()

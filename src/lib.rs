@@ -21,6 +21,7 @@ pub mod config;
 pub mod date;
 pub mod diag;
 pub mod frontmatter;
+pub mod frontmatter_fast;
 pub mod hash;
 pub mod markdown;
 pub mod model;
