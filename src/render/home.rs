@@ -11,7 +11,13 @@ fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Fi
 }
 
 /// The headline view; lists hold at most `limit` entries.
-pub(super) fn view(site: &Site, config: &Config, order: &Order, limit: usize, charts: Vec<ChartView>) -> HomeView {
+pub(super) fn view<'a>(
+    site: &'a Site,
+    config: &Config,
+    order: &'a Order,
+    limit: usize,
+    charts: Vec<ChartView>,
+) -> HomeView<'a> {
     let pf = &site.portfolio;
     let top_rung = pf.escalated.iter().rev().find(|r| r.count > 0);
     let median = pf.median_time_to_production.map_or("—".to_string(), |m| format!("{} days", fmt_days(m)));

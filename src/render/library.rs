@@ -99,13 +99,13 @@ impl Order {
 
 /// Open constraints in any of `categories`, most pressing first: at most
 /// `limit` rows, and how many more there are.
-pub(super) fn open_in(
-    site: &Site,
+pub(super) fn open_in<'a>(
+    site: &'a Site,
     config: &Config,
-    order: &Order,
+    order: &'a Order,
     categories: &[String],
     limit: usize,
-) -> (Vec<ConstraintRow>, usize) {
+) -> (Vec<ConstraintRow<'a>>, usize) {
     let (found, more) = order.open_in(site, categories, limit);
     (found.into_iter().map(|(p, c)| constraint_row(p, c, site, config)).collect(), more)
 }

@@ -449,8 +449,8 @@ fn target<'a>(name: &'a str, path: &'a str, title: &'a str, section_url: &'a str
 }
 
 #[derive(Serialize)]
-struct PilotCtx {
-    pilot: views::PilotView,
+struct PilotCtx<'a> {
+    pilot: views::PilotView<'a>,
 }
 
 #[derive(Serialize)]
@@ -472,8 +472,8 @@ struct SectionCtx {
 }
 
 #[derive(Serialize)]
-struct PageCtx {
-    page: views::PageView,
+struct PageCtx<'a> {
+    page: views::PageView<'a>,
 }
 
 fn path_url(path: &str) -> String {

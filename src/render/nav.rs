@@ -113,7 +113,7 @@ pub(super) fn section_view(site: &Site, i: usize) -> SectionView {
 
 /// `constraints`: the open constraints in the categories the page addresses,
 /// and how many more there are.
-pub(super) fn page_view(site: &Site, i: usize, constraints: (Vec<ConstraintRow>, usize)) -> PageView {
+pub(super) fn page_view<'a>(site: &Site, i: usize, constraints: (Vec<ConstraintRow<'a>>, usize)) -> PageView<'a> {
     let p = &site.pages[i];
     let a = match p.section {
         Some(s) => around(site, Child::Page(i), s),

@@ -28,8 +28,8 @@ fn days(n: i64) -> String {
     }
 }
 
-fn text(o: &Option<String>) -> String {
-    o.clone().unwrap_or_default()
+fn text(o: &Option<String>) -> &str {
+    o.as_deref().unwrap_or("")
 }
 
 fn date(d: Option<crate::date::Date>) -> String {
@@ -71,7 +71,12 @@ fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
     }
 }
 
-pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site, config: &Config) -> ConstraintRow {
+pub(super) fn constraint_row<'a>(
+    p: &'a Pilot,
+    c: &'a Constraint,
+    site: &'a Site,
+    config: &Config,
+) -> ConstraintRow<'a> {
     let status = if c.overdue_days.is_some() {
         "overdue"
     } else if c.open {
@@ -86,19 +91,19 @@ pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site, config: &Co
                 .pages
                 .iter()
                 .find(|pg| pg.path == path)
-                .map(|pg| pg.title.clone())
-                .or_else(|| site.sections.iter().find(|s| s.path == path).map(|s| s.title.clone()))
-                .unwrap_or_else(|| path.to_string());
+                .map(|pg| pg.title.as_str())
+                .or_else(|| site.sections.iter().find(|s| s.path == path).map(|s| s.title.as_str()))
+                .unwrap_or(path);
             (format!("{path}/"), title)
         }
-        None => (String::new(), String::new()),
+        None => (String::new(), ""),
     };
     ConstraintRow {
-        id: c.id.clone(),
+        id: &c.id,
         url: format!("pilots/{}/#c-{}", p.id, c.id),
         pilot: link(p),
-        title: c.title.clone(),
-        category: c.category.clone(),
+        title: &c.title,
+        category: &c.category,
         owner: text(&c.owner),
         raised: date(c.raised),
         due: date(c.due),
@@ -106,7 +111,7 @@ pub(super) fn constraint_row(p: &Pilot, c: &Constraint, site: &Site, config: &Co
         impact: text(&c.impact),
         playbook_url,
         playbook_title,
-        status: status.into(),
+        status,
         overdue_days: c.overdue_days.unwrap_or(0),
         escalated_to: c.escalated_to.as_deref().map(|to| escalation_target(to, p, c)).unwrap_or_default(),
         status_text: status_text(c, site.as_of),
@@ -138,7 +143,7 @@ pub(super) fn pressing(p: &Pilot) -> Vec<&Constraint> {
     open
 }
 
-pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
+pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &Config) -> PilotView<'a> {
     let open: Vec<ConstraintRow> = pressing(p).into_iter().map(|c| constraint_row(p, c, site, config)).collect();
     let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
@@ -148,10 +153,10 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
         _ => "no weekly update recorded".into(),
     };
     PilotView {
-        id: p.id.clone(),
-        title: p.title.clone(),
+        id: &p.id,
+        title: &p.title,
         summary: text(&p.summary),
-        stage: p.stage.clone(),
+        stage: &p.stage,
         stage_track,
         function: text(&p.function),
         owner: text(&p.owner),
@@ -160,7 +165,7 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
         started: date(p.started),
         target: date(p.target),
         success: text(&p.success),
-        tags: p.tags.clone(),
+        tags: &p.tags,
         stale: p.facts.stale,
         update_note,
         production_ready: p.facts.production_ready,
@@ -174,15 +179,15 @@ pub(super) fn view(p: &Pilot, site: &Site, config: &Config) -> PilotView {
             .integration
             .iter()
             .map(|i| IntegrationRow {
-                system: i.system.clone(),
+                system: &i.system,
                 direction: text(&i.direction),
                 status: text(&i.status),
                 notes: text(&i.notes),
             })
             .collect(),
         timeline: timeline(p),
-        body_html: p.body.html.clone(),
-        toc: p.body.toc.clone(),
+        body_html: &p.body.html,
+        toc: &p.body.toc,
         lessons_html: p.body.lessons.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join("\n"),
     }
 }
@@ -219,7 +224,7 @@ fn stage_track(p: &Pilot, config: &Config) -> Vec<StageStep> {
         .collect()
 }
 
-fn dimensions(p: &Pilot) -> Vec<DimensionView> {
+fn dimensions(p: &Pilot) -> Vec<DimensionView<'_>> {
     p.readiness
         .iter()
         .map(|d| {
@@ -238,8 +243,8 @@ fn dimensions(p: &Pilot) -> Vec<DimensionView> {
                 reasons.push(format!("overdue: {}", titles.join(", ")));
             }
             DimensionView {
-                key: d.key.clone(),
-                label: d.label.clone(),
+                key: &d.key,
+                label: &d.label,
                 met: d.met,
                 total: d.total,
                 percent: d.percent,
@@ -249,10 +254,10 @@ fn dimensions(p: &Pilot) -> Vec<DimensionView> {
                     .items
                     .iter()
                     .map(|e| {
-                        let note = e.note.clone().unwrap_or_default();
+                        let note = text(&e.note);
                         EvidenceView {
-                            key: e.key.clone(),
-                            text: e.text.clone(),
+                            key: &e.key,
+                            text: &e.text,
                             met: e.met,
                             note_is_link: note.starts_with("https://") || note.starts_with("http://"),
                             note,
@@ -262,8 +267,7 @@ fn dimensions(p: &Pilot) -> Vec<DimensionView> {
                                 "not met"
                             } else {
                                 "missing"
-                            }
-                            .into(),
+                            },
                         }
                     })
                     .collect(),
@@ -404,21 +408,21 @@ fn escalation_answer(q: &str, p: &Pilot, open: &[&Constraint]) -> Answer {
     answer(q, lines, warn)
 }
 
-fn timeline(p: &Pilot) -> Vec<TimelineRow> {
-    let empty = |date: String, kind: &str| TimelineRow {
+fn timeline(p: &Pilot) -> Vec<TimelineRow<'_>> {
+    let empty = |date: String, kind: &'static str| TimelineRow {
         date,
-        kind: kind.into(),
-        stage: String::new(),
-        completed: String::new(),
-        blocker: String::new(),
-        risk: String::new(),
-        escalation: String::new(),
+        kind,
+        stage: "",
+        completed: "",
+        blocker: "",
+        risk: "",
+        escalation: "",
         leader: 0,
         team: 0,
     };
-    let mut rows: Vec<(crate::date::Date, u8, TimelineRow)> = Vec::new();
+    let mut rows: Vec<(crate::date::Date, u8, TimelineRow<'_>)> = Vec::new();
     for s in &p.stages {
-        rows.push((s.date, 0, TimelineRow { stage: s.stage.clone(), ..empty(s.date.to_string(), "stage") }));
+        rows.push((s.date, 0, TimelineRow { stage: &s.stage, ..empty(s.date.to_string(), "stage") }));
     }
     for u in &p.updates {
         let (leader, team) = u.confidence.map_or((0, 0), |c| (c.leader, c.team));

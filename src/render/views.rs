@@ -54,13 +54,13 @@ pub struct Figure {
 }
 
 #[derive(Serialize)]
-pub struct HomeView {
+pub struct HomeView<'a> {
     pub body_html: String,
     pub figures: Vec<Figure>,
     pub by_stage: Vec<StageRow>,
     pub escalated: Vec<RungRow>,
     /// Open overdue constraints, most overdue first, at most 10.
-    pub overdue: Vec<ConstraintRow>,
+    pub overdue: Vec<ConstraintRow<'a>>,
     pub overdue_more: usize,
     pub stale: Vec<PilotLink>,
     pub gaps: Vec<GapRow>,
@@ -145,24 +145,24 @@ pub struct RecentRow {
 
 /// One constraint in a list or table.
 #[derive(Serialize, Clone)]
-pub struct ConstraintRow {
-    pub id: String,
+pub struct ConstraintRow<'a> {
+    pub id: &'a str,
     /// Anchor on the pilot page: `pilots/ID/#c-ID`.
     pub url: String,
     pub pilot: PilotLink,
-    pub title: String,
-    pub category: String,
+    pub title: &'a str,
+    pub category: &'a str,
     /// The owner, or empty when nobody is named.
-    pub owner: String,
+    pub owner: &'a str,
     pub raised: String,
     pub due: String,
     pub resolved: String,
-    pub impact: String,
+    pub impact: &'a str,
     /// Link to the playbook page that helps, relative to the root, or empty.
     pub playbook_url: String,
-    pub playbook_title: String,
+    pub playbook_title: &'a str,
     /// `overdue`, `open` or `resolved`.
-    pub status: String,
+    pub status: &'static str,
     pub overdue_days: i64,
     /// "sponsor (Maria Gomez, CFO)"; empty when not escalated.
     pub escalated_to: String,
@@ -295,35 +295,35 @@ pub struct ScoreCell {
 }
 
 #[derive(Serialize)]
-pub struct PilotView {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub stage: String,
+pub struct PilotView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub stage: &'a str,
     /// Position of the stage in the configured list, for a progress strip.
     pub stage_track: Vec<StageStep>,
-    pub function: String,
-    pub owner: String,
-    pub champion: String,
-    pub sponsor: String,
+    pub function: &'a str,
+    pub owner: &'a str,
+    pub champion: &'a str,
+    pub sponsor: &'a str,
     pub started: String,
     pub target: String,
-    pub success: String,
-    pub tags: Vec<String>,
+    pub success: &'a str,
+    pub tags: &'a [String],
     pub stale: bool,
     /// "last update 2026-03-09, 21 days before the as-of date".
     pub update_note: String,
     pub production_ready: bool,
     pub time_to_production: String,
     pub confidence_gap: String,
-    pub dimensions: Vec<DimensionView>,
+    pub dimensions: Vec<DimensionView<'a>>,
     pub questions: Vec<Answer>,
-    pub open: Vec<ConstraintRow>,
-    pub resolved: Vec<ConstraintRow>,
-    pub integration: Vec<IntegrationRow>,
-    pub timeline: Vec<TimelineRow>,
-    pub body_html: String,
-    pub toc: Vec<crate::markdown::Heading>,
+    pub open: Vec<ConstraintRow<'a>>,
+    pub resolved: Vec<ConstraintRow<'a>>,
+    pub integration: Vec<IntegrationRow<'a>>,
+    pub timeline: Vec<TimelineRow<'a>>,
+    pub body_html: &'a str,
+    pub toc: &'a [crate::markdown::Heading],
     pub lessons_html: String,
 }
 
@@ -337,28 +337,28 @@ pub struct StageStep {
 }
 
 #[derive(Serialize)]
-pub struct DimensionView {
-    pub key: String,
-    pub label: String,
+pub struct DimensionView<'a> {
+    pub key: &'a str,
+    pub label: &'a str,
     pub met: usize,
     pub total: usize,
     pub percent: u32,
     pub ready: bool,
     /// Why it is not ready, in words; empty when ready.
     pub reason: String,
-    pub items: Vec<EvidenceView>,
+    pub items: Vec<EvidenceView<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct EvidenceView {
-    pub key: String,
-    pub text: String,
+pub struct EvidenceView<'a> {
+    pub key: &'a str,
+    pub text: &'a str,
     pub met: bool,
     /// The note; a URL when `note_is_link`.
-    pub note: String,
+    pub note: &'a str,
     pub note_is_link: bool,
     /// "met", "missing" or "not met".
-    pub state: String,
+    pub state: &'static str,
 }
 
 /// One of the sponsor's four questions, answered from the record.
@@ -372,24 +372,24 @@ pub struct Answer {
 }
 
 #[derive(Serialize)]
-pub struct IntegrationRow {
-    pub system: String,
-    pub direction: String,
-    pub status: String,
-    pub notes: String,
+pub struct IntegrationRow<'a> {
+    pub system: &'a str,
+    pub direction: &'a str,
+    pub status: &'a str,
+    pub notes: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct TimelineRow {
+pub struct TimelineRow<'a> {
     pub date: String,
     /// `stage` or `update`.
-    pub kind: String,
+    pub kind: &'static str,
     /// For a stage: "entered bridge".
-    pub stage: String,
-    pub completed: String,
-    pub blocker: String,
-    pub risk: String,
-    pub escalation: String,
+    pub stage: &'a str,
+    pub completed: &'a str,
+    pub blocker: &'a str,
+    pub risk: &'a str,
+    pub escalation: &'a str,
     /// 0 when not given.
     pub leader: i64,
     pub team: i64,
@@ -417,14 +417,14 @@ pub struct ChildLink {
 }
 
 #[derive(Serialize)]
-pub struct PageView {
+pub struct PageView<'a> {
     /// Lessons and pilots that share the page's tags or addressed categories.
     pub related_lessons: Vec<Link>,
     pub related_pilots: Vec<PilotLink>,
     /// The page's tags, each with its tag page.
     pub tag_links: Vec<Link>,
     /// Open constraints in the categories the page addresses (at most 20).
-    pub constraints: Vec<ConstraintRow>,
+    pub constraints: Vec<ConstraintRow<'a>>,
     pub constraints_more: usize,
     pub addresses: Vec<String>,
     pub title: String,
