@@ -31,8 +31,9 @@ pub struct Rung {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RubricItem {
-    pub key: String,
-    pub text: String,
+    /// Shared with the evidence of every record.
+    pub key: std::sync::Arc<str>,
+    pub text: std::sync::Arc<str>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -395,7 +396,7 @@ impl Validator<'_> {
                     self.error(item.span, "a rubric item needs a `key`", "add `key = \"monitoring\"`");
                     continue;
                 };
-                if out.iter().any(|i| i.key == k.value) {
+                if out.iter().any(|i| *i.key == *k.value) {
                     self.error(
                         k.span,
                         format!("rubric item `{}` is listed twice", k.value),
@@ -404,7 +405,7 @@ impl Validator<'_> {
                     continue;
                 }
                 let text = item.value.text.unwrap_or_else(|| k.value.clone());
-                out.push(RubricItem { key: k.value, text });
+                out.push(RubricItem { key: k.value.into(), text: text.into() });
             }
             target.items = out;
         }

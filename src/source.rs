@@ -17,21 +17,30 @@ pub struct SourceFile {
     /// Path as shown to the user, relative to the site root, `/`-separated.
     pub path: String,
     pub text: String,
-    line_starts: Vec<u32>,
+    /// Where each line starts, found when a position is first asked for
+    /// (most files never are).
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        SourceFile { path, text, line_starts }
+        SourceFile { path, text, line_starts: std::sync::OnceLock::new() }
+    }
+
+    fn starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+            starts
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let offset = offset.min(self.text.len() as u32);
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let start = self.line_starts[line] as usize;
+        let starts = self.starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = starts[line] as usize;
         let mut end = offset as usize;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -43,17 +52,19 @@ impl SourceFile {
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: u32) -> &str {
         let i = (line as usize).saturating_sub(1);
-        let Some(&start) = self.line_starts.get(i) else {
+        let starts = self.starts();
+        let Some(&start) = starts.get(i) else {
             return "";
         };
-        let end = self.line_starts.get(i + 1).map_or(self.text.len(), |&e| e as usize - 1);
+        let end = starts.get(i + 1).map_or(self.text.len(), |&e| e as usize - 1);
         &self.text[start as usize..end.max(start as usize)]
     }
 
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: u32) -> u32 {
-        let i = (line as usize).saturating_sub(1).min(self.line_starts.len() - 1);
-        self.line_starts[i]
+        let starts = self.starts();
+        let i = (line as usize).saturating_sub(1).min(starts.len() - 1);
+        starts[i]
     }
 }
 

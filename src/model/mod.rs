@@ -144,8 +144,9 @@ pub struct Readiness {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
-    pub key: String,
-    pub text: String,
+    /// The rubric item's key and text, shared with the config.
+    pub key: std::sync::Arc<str>,
+    pub text: std::sync::Arc<str>,
     pub met: bool,
     /// The note or link given as evidence.
     pub note: Option<String>,

@@ -230,12 +230,12 @@ fn read_readiness(
             let written: Vec<EvidenceEntry> =
                 given.iter_mut().find(|(k, _)| k == &dim.key).map(|(_, v)| std::mem::take(v)).unwrap_or_default();
             for (key, _) in &written {
-                if !dim.items.iter().any(|i| i.key == key.value) {
+                if !dim.items.iter().any(|i| *i.key == *key.value) {
                     r.error(
                         Rule::UnknownEvidence,
                         key.span,
                         format!("`{}` is not an item of the {} rubric", key.value, dim.key),
-                        suggest(&key.value, dim.items.iter().map(|i| i.key.as_str())),
+                        suggest(&key.value, dim.items.iter().map(|i| &*i.key)),
                     );
                 }
             }
@@ -243,8 +243,8 @@ fn read_readiness(
                 .items
                 .iter()
                 .map(|item| {
-                    let ev = written.iter().find(|(k, _)| k.value == item.key).map(|(_, v)| v);
-                    evidence(r, &item.key, &item.text, ev)
+                    let ev = written.iter().find(|(k, _)| *k.value == *item.key).map(|(_, v)| v);
+                    evidence(r, item, ev)
                 })
                 .collect();
             let met = items.iter().filter(|i| i.met).count();
@@ -263,8 +263,15 @@ fn read_readiness(
         .collect()
 }
 
-fn evidence(r: &mut Reporter, key: &str, text: &str, ev: Option<&Spanned<RawEvidence>>) -> Evidence {
-    let mut e = Evidence { key: key.into(), text: text.into(), met: false, note: None, said_no: false };
+fn evidence(r: &mut Reporter, item: &crate::config::RubricItem, ev: Option<&Spanned<RawEvidence>>) -> Evidence {
+    let key = &*item.key;
+    let mut e = Evidence {
+        key: std::sync::Arc::clone(&item.key),
+        text: std::sync::Arc::clone(&item.text),
+        met: false,
+        note: None,
+        said_no: false,
+    };
     match ev.map(|v| (&v.value, v.span)) {
         None => {}
         Some((RawEvidence::Flag(b), _)) => {

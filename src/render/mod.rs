@@ -17,7 +17,6 @@ use crate::model::Site;
 use crate::output::{Content, Output};
 use crate::theme::Theme;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 use views::{ChartView, Ctx, LessonsView, Link, SiteView};
 
@@ -214,11 +213,15 @@ impl Plan {
         jobs.extend(site.assets.iter().enumerate().map(|(i, (_, to))| (to.clone(), Job::Asset(i))));
         // Later entries win, as when the files were written one over another
         // (an asset over a static file of the same name).
-        let mut by_path: BTreeMap<String, Job> = BTreeMap::new();
+        jobs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(String, Job)> = Vec::with_capacity(jobs.len());
         for (path, job) in jobs {
-            by_path.insert(path, job);
+            match out.last_mut() {
+                Some(last) if last.0 == path => last.1 = job,
+                _ => out.push((path, job)),
+            }
         }
-        by_path.into_iter().collect()
+        out
     }
 
     fn tags(&self) -> &[community::Tag] {

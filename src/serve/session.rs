@@ -130,34 +130,31 @@ impl Session {
             Arc::clone(&renderer),
         );
         timer.lap("serve: plan");
-        // Files the previous build made that are still right.
-        let jobs: HashMap<String, Job> = plan.jobs().into_iter().collect();
+        let jobs = plan.jobs();
         timer.lap("serve: list the files");
+        // Files the previous build made that are still right: the static
+        // files, and (when nothing but records changed) the pages of the
+        // records that did not change; a pilot page shows playbook titles
+        // too.
         let mut kept: HashMap<String, Arc<Content>> = HashMap::default();
         let mut fresh_pilots = Vec::new();
         if change != Change::Everything {
-            for (path, job) in &jobs {
-                let keep = match job {
-                    Job::Static(_) => true,
-                    Job::Pilot(i) => {
-                        let id = &analysis.site.pilots[*i].id;
-                        let same_record = match (self.pilots.get(id), files.get(id)) {
-                            (Some(a), Some(b)) => crate::model::same_file(a, b),
-                            _ => false,
-                        };
-                        if !same_record {
-                            fresh_pilots.push(path.clone());
-                        }
-                        // A pilot page shows playbook titles too: kept only
-                        // when nothing but records changed.
-                        same_record && change == Change::Pilots
-                    }
-                    _ => false,
-                };
-                if let Some(c) = self.served.made(path).filter(|_| keep) {
-                    kept.insert(path.clone(), c);
+            let mut changed: crate::hash::FastSet<&str> = crate::hash::FastSet::default();
+            for (id, file) in &files {
+                if !self.pilots.get(id).is_some_and(|old| crate::model::same_file(old, file)) {
+                    changed.insert(id);
+                    fresh_pilots.push(format!("pilots/{id}/index.html"));
                 }
             }
+            fresh_pilots.sort();
+            let site = &analysis.site;
+            let job = |path: &str| jobs.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok().map(|i| &jobs[i].1);
+            kept = self.served.take_made();
+            kept.retain(|path, _| match job(path) {
+                Some(Job::Static(_)) => true,
+                Some(Job::Pilot(i)) => change == Change::Pilots && !changed.contains(site.pilots[*i].id.as_str()),
+                _ => false,
+            });
         }
         // Search results catch up with a record edit when the index is next
         // rebuilt (after any other change, or a restart).

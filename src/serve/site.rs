@@ -17,7 +17,8 @@ pub type Index = Arc<HashMap<String, Arc<Content>>>;
 /// One good build, being served.
 pub struct Served {
     plan: Option<Plan>,
-    jobs: HashMap<String, Job>,
+    /// Every file of the site, by path, in path order.
+    jobs: Vec<(String, Job)>,
     made: RwLock<HashMap<String, Arc<Content>>>,
     index: Mutex<Option<Index>>,
 }
@@ -25,7 +26,7 @@ pub struct Served {
 impl Served {
     /// A site with no files (before the first good build).
     pub fn empty() -> Served {
-        Served { plan: None, jobs: HashMap::default(), made: RwLock::default(), index: Mutex::new(None) }
+        Served { plan: None, jobs: Vec::new(), made: RwLock::default(), index: Mutex::new(None) }
     }
 
     /// A site to be made from `plan`; `made` are files already made (kept
@@ -33,16 +34,27 @@ impl Served {
     /// index if it is kept too.
     pub fn new(
         plan: Plan,
-        jobs: HashMap<String, Job>,
+        jobs: Vec<(String, Job)>,
         made: HashMap<String, Arc<Content>>,
         index: Option<Index>,
     ) -> Served {
         Served { plan: Some(plan), jobs, made: RwLock::new(made), index: Mutex::new(index) }
     }
 
+    /// The job that makes the file at `path`.
+    pub fn job(&self, path: &str) -> Option<&Job> {
+        self.jobs.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok().map(|i| &self.jobs[i].1)
+    }
+
     /// Whether the site has a file at `path`.
     pub fn contains(&self, path: &str) -> bool {
-        self.jobs.contains_key(path) || (path.starts_with(search::DATA) && self.plan.is_some())
+        self.job(path).is_some() || (path.starts_with(search::DATA) && self.plan.is_some())
+    }
+
+    /// Takes the files made so far (for the next build to keep what is
+    /// still right); a request for one of them after this makes it again.
+    pub fn take_made(&self) -> HashMap<String, Arc<Content>> {
+        std::mem::take(&mut *self.made.write().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// The file at `path`, made now if it was not made yet (and then the
@@ -61,7 +73,7 @@ impl Served {
         if let Some(c) = self.made.read().unwrap_or_else(|e| e.into_inner()).get(path) {
             return Some(Ok(Arc::clone(c)));
         }
-        let job = self.jobs.get(path)?;
+        let job = self.job(path)?;
         let plan = self.plan.as_ref()?;
         let start = Instant::now();
         let made = match plan.make(job) {
@@ -81,7 +93,7 @@ impl Served {
         let Some(plan) = &self.plan else { return Ok(()) };
         let todo: Vec<(&String, &Job)> = {
             let made = self.made.read().unwrap_or_else(|e| e.into_inner());
-            self.jobs.iter().filter(|(p, _)| !made.contains_key(*p)).collect()
+            self.jobs.iter().filter(|(p, _)| !made.contains_key(p)).map(|(p, j)| (p, j)).collect()
         };
         let fresh: Vec<(String, Arc<Content>)> = todo
             .par_iter()
