@@ -17,30 +17,22 @@ pub struct SourceFile {
     /// Path as shown to the user, relative to the site root, `/`-separated.
     pub path: String,
     pub text: String,
-    /// Where each line starts, found when a position is first asked for
-    /// (most files never are).
-    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
+/// Lines are found by counting line breaks when a position is asked for:
+/// a few diagnostics per file at most, so no table of line starts is kept
+/// for thousands of files.
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        SourceFile { path, text, line_starts: std::sync::OnceLock::new() }
-    }
-
-    fn starts(&self) -> &[u32] {
-        self.line_starts.get_or_init(|| {
-            let mut starts = vec![0];
-            starts.extend(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-            starts
-        })
+        SourceFile { path, text }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let offset = offset.min(self.text.len() as u32);
-        let starts = self.starts();
-        let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let start = starts[line] as usize;
+        let before = &self.text.as_bytes()[..offset as usize];
+        let line = before.iter().filter(|&&b| b == b'\n').count();
+        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let mut end = offset as usize;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -51,20 +43,25 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: u32) -> &str {
-        let i = (line as usize).saturating_sub(1);
-        let starts = self.starts();
-        let Some(&start) = starts.get(i) else {
+        let Some(start) = self.nth_line_start(line) else {
             return "";
         };
-        let end = starts.get(i + 1).map_or(self.text.len(), |&e| e as usize - 1);
-        &self.text[start as usize..end.max(start as usize)]
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |e| start + e);
+        &self.text[start..end]
     }
 
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: u32) -> u32 {
-        let starts = self.starts();
-        let i = (line as usize).saturating_sub(1).min(starts.len() - 1);
-        starts[i]
+        let last = self.text.rfind('\n').map_or(0, |i| i + 1);
+        self.nth_line_start(line).unwrap_or(last) as u32
+    }
+
+    /// Byte offset where a 1-based line starts, if the file has that line.
+    fn nth_line_start(&self, line: u32) -> Option<usize> {
+        match (line as usize).saturating_sub(1) {
+            0 => Some(0),
+            n => self.text.match_indices('\n').nth(n - 1).map(|(i, _)| i + 1),
+        }
     }
 }
 
@@ -365,6 +362,11 @@ mod tests {
         assert_eq!(f.line_text(2), "çd");
         assert_eq!(f.line_text(3), "");
         assert_eq!(f.line_text(4), "x");
+        assert_eq!(f.line_text(5), "", "past the last line");
+        assert_eq!((f.line_start(1), f.line_start(2), f.line_start(4), f.line_start(9)), (0, 3, 8, 8));
+        assert_eq!(f.line_col(99), (4, 2), "clamped to the end");
+        let trailing = SourceFile::new("b".into(), "a\n".into());
+        assert_eq!((trailing.line_col(2), trailing.line_text(2), trailing.line_start(5)), ((2, 1), "", 2));
     }
 
     #[test]

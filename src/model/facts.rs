@@ -129,18 +129,18 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
     gaps.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     gaps.truncate(5);
     // The ten newest updates (newest week first, then pilot and update
-    // order), picked without sorting them all.
-    let mut recent: Vec<(std::cmp::Reverse<Date>, usize, usize)> = pilots
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| p.updates.iter().enumerate().map(move |(u, up)| (std::cmp::Reverse(up.week), i, u)))
-        .collect();
-    if recent.len() > 10 {
-        recent.select_nth_unstable(10);
-        recent.truncate(10);
+    // order), picked without listing them all: the heap holds the ten
+    // first so far, the last of them on top.
+    let mut recent = std::collections::BinaryHeap::with_capacity(11);
+    for (i, p) in pilots.iter().enumerate() {
+        for (u, up) in p.updates.iter().enumerate() {
+            recent.push((std::cmp::Reverse(up.week), i, u));
+            if recent.len() > 10 {
+                recent.pop();
+            }
+        }
     }
-    recent.sort_unstable();
-    let recent: Vec<(usize, usize)> = recent.into_iter().map(|(_, i, u)| (i, u)).collect();
+    let recent: Vec<(usize, usize)> = recent.into_sorted_vec().into_iter().map(|(_, i, u)| (i, u)).collect();
     Portfolio {
         pilots: pilots.len(),
         by_stage,

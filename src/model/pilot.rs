@@ -175,7 +175,29 @@ pub(super) fn read(
         owner_loc,
     };
     facts::derive(&mut pilot, config, opts.as_of);
+    pilot.shrink();
     Some(pilot)
+}
+
+impl Pilot {
+    /// Gives back the room lists grew into: thousands of records are kept
+    /// for the whole build.
+    fn shrink(&mut self) {
+        self.tags.shrink_to_fit();
+        self.stages.shrink_to_fit();
+        self.readiness.shrink_to_fit();
+        for d in &mut self.readiness {
+            d.items.shrink_to_fit();
+            d.blocked_by.shrink_to_fit();
+        }
+        self.integration.shrink_to_fit();
+        self.constraints.shrink_to_fit();
+        self.updates.shrink_to_fit();
+        self.body.toc.shrink_to_fit();
+        self.body.links.shrink_to_fit();
+        self.body.lessons.shrink_to_fit();
+        self.body.html.shrink_to_fit();
+    }
 }
 
 fn name(text: Option<Spanned<String>>) -> Option<String> {
