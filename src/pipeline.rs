@@ -61,7 +61,7 @@ pub struct Written {
 
 /// Load, model and check: everything but rendering.
 pub fn analyse(opts: &Options) -> Result<Analysis> {
-    analyse_loaded(opts, load(opts)?, &mut model::PilotCache::default())
+    analyse_loaded(opts, load(opts)?, &mut Caches::default())
 }
 
 /// Reads the site's `content/` folder (the load stage).
@@ -75,10 +75,19 @@ pub fn load(opts: &Options) -> Result<source::Loaded> {
     Ok(loaded)
 }
 
+/// What `serve` keeps from one analysis to the next (of the same config and
+/// as-of date), so that an edit to one record reads, models and checks that
+/// record only.
+#[derive(Default)]
+pub struct Caches {
+    pub pilots: model::PilotCache,
+    pub checks: check::Cache,
+}
+
 /// Model and check content already loaded, reusing the pilot records of
-/// `cache` whose files did not change since the build that filled it (same
-/// config and as-of date).
-pub fn analyse_loaded(opts: &Options, mut loaded: source::Loaded, cache: &mut model::PilotCache) -> Result<Analysis> {
+/// `cache` whose files did not change since the analysis that filled it,
+/// and what the rules found in them.
+pub fn analyse_loaded(opts: &Options, mut loaded: source::Loaded, cache: &mut Caches) -> Result<Analysis> {
     let root = &opts.root;
     let mut timer = Timer::new();
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
@@ -91,10 +100,11 @@ pub fn analyse_loaded(opts: &Options, mut loaded: source::Loaded, cache: &mut mo
         Some(d) => d,
         None => resolve_as_of(&config.as_of, root, &mut notes),
     };
-    let (site, more) = model::build_cached(&loaded, &config, &BuildOptions { as_of, drafts: opts.drafts }, cache);
+    let (site, more) =
+        model::build_cached(&loaded, &config, &BuildOptions { as_of, drafts: opts.drafts }, &mut cache.pilots);
     timer.lap("model");
     diagnostics.extend(more);
-    diagnostics.extend(check::check(&site, &config));
+    diagnostics.extend(check::check_cached(&site, &config, &mut cache.checks));
     timer.lap("check");
     check::apply_config(&mut diagnostics, &config);
     tidy(&mut diagnostics, &loaded.sources);

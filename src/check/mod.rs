@@ -6,19 +6,54 @@
 mod links;
 
 use crate::config::Config;
+use crate::date::Date;
 use crate::diag::{Diagnostic, Rule};
-use crate::model::{Site, OFF_PATH, SETTLED};
+use crate::hash::FastMap;
+use crate::model::{Pilot, Site, OFF_PATH, SETTLED};
+use std::sync::Arc;
 
 /// Runs every rule.
 pub fn check(site: &Site, config: &Config) -> Vec<Diagnostic> {
+    check_cached(site, config, &mut Cache::default())
+}
+
+/// What the rules found for each record of an earlier run with the same
+/// config and as-of date. A record whose file did not change is the same
+/// shared `Pilot` (see `model::PilotCache`), and is not checked again.
+#[derive(Default)]
+pub struct Cache {
+    /// By the address of the shared record, which the entry keeps alive.
+    by_pilot: FastMap<usize, (Arc<Pilot>, Vec<Diagnostic>)>,
+}
+
+/// Runs every rule, taking what the rules of one record found from `cache`
+/// when that record is unchanged, and leaving the findings of this run in it.
+pub fn check_cached(site: &Site, config: &Config, cache: &mut Cache) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    owners(site, config, &mut out);
-    constraints(site, &mut out);
-    stale(site, config, &mut out);
-    production_ready(site, &mut out);
-    stuck(site, config, &mut out);
-    stage_dates(site, config, &mut out);
+    let mut next = FastMap::default();
+    for p in &site.pilots {
+        let key = Arc::as_ptr(p) as usize;
+        let found = match cache.by_pilot.remove(&key) {
+            Some((_, found)) => found,
+            None => pilot(p, site.as_of, config),
+        };
+        out.extend(found.iter().cloned());
+        next.insert(key, (Arc::clone(p), found));
+    }
+    cache.by_pilot = next;
     links::check(site, &mut out);
+    out
+}
+
+/// The rules that need one record only (with the config and as-of date).
+fn pilot(p: &Pilot, as_of: Date, config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    owners(p, config, &mut out);
+    constraints(p, &mut out);
+    stale(p, config, &mut out);
+    production_ready(p, &mut out);
+    stuck(p, as_of, config, &mut out);
+    stage_dates(p, as_of, config, &mut out);
     out
 }
 
@@ -37,58 +72,54 @@ pub fn apply_config(diags: &mut Vec<Diagnostic>, config: &Config) {
 
 /// A pilot at `bridge` or a later stage on the way to production needs a
 /// named production owner.
-fn owners(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
+fn owners(p: &Pilot, config: &Config, out: &mut Vec<Diagnostic>) {
     let Some(bridge) = config.stage_index("bridge") else { return };
-    for p in &site.pilots {
-        let later = config.stage_index(&p.stage).is_some_and(|i| i >= bridge) && !OFF_PATH.contains(&p.stage.as_str());
-        if p.owner.is_none() && later {
-            out.push(
-                Diagnostic::new(
-                    Rule::NoOwner,
-                    p.owner_loc,
-                    format!("pilot `{}` is at `{}` without a production owner", p.id, p.stage),
-                )
-                .hint("add `owner = \"...\"`: the person accountable for the production outcome"),
-            );
-        }
+    let later = config.stage_index(&p.stage).is_some_and(|i| i >= bridge) && !OFF_PATH.contains(&p.stage.as_str());
+    if p.owner.is_none() && later {
+        out.push(
+            Diagnostic::new(
+                Rule::NoOwner,
+                p.owner_loc,
+                format!("pilot `{}` is at `{}` without a production owner", p.id, p.stage),
+            )
+            .hint("add `owner = \"...\"`: the person accountable for the production outcome"),
+        );
     }
 }
 
 /// Every constraint needs an owner and a due date; it cannot be resolved
 /// before it was raised.
-fn constraints(site: &Site, out: &mut Vec<Diagnostic>) {
-    for p in &site.pilots {
-        for c in &p.constraints {
-            if c.owner.is_none() {
+fn constraints(p: &Pilot, out: &mut Vec<Diagnostic>) {
+    for c in &p.constraints {
+        if c.owner.is_none() {
+            out.push(
+                Diagnostic::new(Rule::ConstraintNoOwner, c.loc, format!("constraint `{}` has no owner", c.id))
+                    .hint("add `owner = \"...\"`: who resolves it"),
+            );
+        }
+        if c.due.is_none() {
+            out.push(
+                Diagnostic::new(Rule::ConstraintNoDue, c.loc, format!("constraint `{}` has no due date", c.id))
+                    .hint("add `due = 2026-03-15`: escalation counts from this date"),
+            );
+        }
+        if let (Some(raised), Some(resolved)) = (c.raised, c.resolved) {
+            if resolved < raised {
                 out.push(
-                    Diagnostic::new(Rule::ConstraintNoOwner, c.loc, format!("constraint `{}` has no owner", c.id))
-                        .hint("add `owner = \"...\"`: who resolves it"),
+                    Diagnostic::new(
+                        Rule::ResolvedBeforeRaised,
+                        c.loc,
+                        format!("constraint `{}` was resolved ({resolved}) before it was raised ({raised})", c.id),
+                    )
+                    .hint("check both dates"),
                 );
-            }
-            if c.due.is_none() {
-                out.push(
-                    Diagnostic::new(Rule::ConstraintNoDue, c.loc, format!("constraint `{}` has no due date", c.id))
-                        .hint("add `due = 2026-03-15`: escalation counts from this date"),
-                );
-            }
-            if let (Some(raised), Some(resolved)) = (c.raised, c.resolved) {
-                if resolved < raised {
-                    out.push(
-                        Diagnostic::new(
-                            Rule::ResolvedBeforeRaised,
-                            c.loc,
-                            format!("constraint `{}` was resolved ({resolved}) before it was raised ({raised})", c.id),
-                        )
-                        .hint("check both dates"),
-                    );
-                }
             }
         }
     }
 }
 
-fn stale(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
-    for p in site.pilots.iter().filter(|p| p.facts.stale) {
+fn stale(p: &Pilot, config: &Config, out: &mut Vec<Diagnostic>) {
+    if p.facts.stale {
         let msg = match p.facts.days_since_update {
             Some(d) => {
                 format!("pilot `{}` has had no update for {d} days (stale after {})", p.id, config.stale_after_days)
@@ -99,8 +130,8 @@ fn stale(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn production_ready(site: &Site, out: &mut Vec<Diagnostic>) {
-    for p in site.pilots.iter().filter(|p| p.stage == "production" && !p.facts.production_ready) {
+fn production_ready(p: &Pilot, out: &mut Vec<Diagnostic>) {
+    if p.stage == "production" && !p.facts.production_ready {
         let not: Vec<&str> = p.readiness.iter().filter(|d| !d.ready).map(|d| d.key.as_str()).collect();
         out.push(
             Diagnostic::new(
@@ -114,10 +145,10 @@ fn production_ready(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// A pilot in flight that entered its stage more than `stuck_after_days` ago.
-fn stuck(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
-    for p in site.pilots.iter().filter(|p| !SETTLED.contains(&p.stage.as_str())) {
-        let Some(entry) = p.stages.iter().find(|s| s.stage == p.stage) else { continue };
-        let days = site.as_of.days_since(entry.date);
+fn stuck(p: &Pilot, as_of: Date, config: &Config, out: &mut Vec<Diagnostic>) {
+    if !SETTLED.contains(&p.stage.as_str()) {
+        let Some(entry) = p.stages.iter().find(|s| s.stage == p.stage) else { return };
+        let days = as_of.days_since(entry.date);
         if days > config.stuck_after_days {
             out.push(
                 Diagnostic::new(
@@ -135,33 +166,31 @@ fn stuck(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
 }
 
 /// Stage dates follow the stage order and are not after the as-of date.
-fn stage_dates(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
-    for p in &site.pilots {
-        let mut latest: Option<&crate::model::StageEntry> = None;
-        for s in p.stages.iter().filter(|s| !OFF_PATH.contains(&s.stage.as_str())) {
-            if let Some(prev) = latest.filter(|prev| s.date < prev.date) {
-                out.push(
-                    Diagnostic::new(
-                        Rule::StageDates,
-                        s.loc,
-                        format!("`{}` was entered on {}, before `{}` ({})", s.stage, s.date, prev.stage, prev.date),
-                    )
-                    .hint(format!("stages follow the order {}", config.stages.join(", "))),
-                );
-            }
-            if latest.is_none_or(|prev| s.date >= prev.date) {
-                latest = Some(s);
-            }
-        }
-        for s in p.stages.iter().filter(|s| s.date > site.as_of) {
+fn stage_dates(p: &Pilot, as_of: Date, config: &Config, out: &mut Vec<Diagnostic>) {
+    let mut latest: Option<&crate::model::StageEntry> = None;
+    for s in p.stages.iter().filter(|s| !OFF_PATH.contains(&s.stage.as_str())) {
+        if let Some(prev) = latest.filter(|prev| s.date < prev.date) {
             out.push(
                 Diagnostic::new(
                     Rule::StageDates,
                     s.loc,
-                    format!("`{}` is dated {}, after the as-of date {}", s.stage, s.date, site.as_of),
+                    format!("`{}` was entered on {}, before `{}` ({})", s.stage, s.date, prev.stage, prev.date),
                 )
-                .hint("a stage is entered on a day that has passed; plan future dates with `target`"),
+                .hint(format!("stages follow the order {}", config.stages.join(", "))),
             );
         }
+        if latest.is_none_or(|prev| s.date >= prev.date) {
+            latest = Some(s);
+        }
+    }
+    for s in p.stages.iter().filter(|s| s.date > as_of) {
+        out.push(
+            Diagnostic::new(
+                Rule::StageDates,
+                s.loc,
+                format!("`{}` is dated {}, after the as-of date {}", s.stage, s.date, as_of),
+            )
+            .hint("a stage is entered on a day that has passed; plan future dates with `target`"),
+        );
     }
 }

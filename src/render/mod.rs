@@ -297,7 +297,17 @@ impl Plan {
             Job::Lessons => {
                 let title =
                     site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
-                self.html(target("lessons.html", "lessons", title, "lessons/"), self.lessons())?
+                let all = self.lessons();
+                let rows = self.rows_html("partials/lesson_rows.html", "../", &all.lessons, |l| l)?;
+                let page = views::LessonsPage {
+                    intro_html: &all.intro_html,
+                    count: rows.count,
+                    rows: rows.parts,
+                    links: all.lessons.iter().map(|l| Link { title: l.title.clone(), url: l.url.clone() }).collect(),
+                    by_tag: &all.by_tag,
+                    by_category: &all.by_category,
+                };
+                self.html(target("lessons.html", "lessons", title, "lessons/"), &page)?
             }
             Job::Tags => self.html(
                 target("tags.html", "tags", "Tags", "tags/"),
@@ -347,12 +357,12 @@ impl Plan {
     /// Renders the rows of a long table for a page at `root` with
     /// `partial`, a chunk of `items` at a time, in parallel: a table of
     /// thousands of rows never has them all in one template context.
-    fn rows_html<T: Sync, R: Serialize>(
+    fn rows_html<'t, T: Sync, R: Serialize>(
         &self,
         partial: &str,
         root: &str,
-        items: &[T],
-        row: impl Fn(&T) -> R + Sync,
+        items: &'t [T],
+        row: impl Fn(&'t T) -> R + Sync,
     ) -> Result<views::RowsHtml, TemplateError> {
         use rayon::prelude::*;
         const CHUNK: usize = 500;

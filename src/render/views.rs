@@ -485,6 +485,20 @@ pub struct LessonsView {
     pub by_category: Vec<LessonGroup>,
 }
 
+/// The lessons page: the lessons themselves already rendered (by
+/// `partials/lesson_rows.html`, in chunks), with each one's title and
+/// address for the groups.
+#[derive(Serialize)]
+pub struct LessonsPage<'a> {
+    pub intro_html: &'a str,
+    pub count: usize,
+    pub rows: Vec<tera::Value>,
+    /// Title and address of each lesson, in `LessonsView::lessons` order.
+    pub links: Vec<Link>,
+    pub by_tag: &'a [LessonGroup],
+    pub by_category: &'a [LessonGroup],
+}
+
 #[derive(Serialize)]
 pub struct TagRow {
     pub name: String,

@@ -8,7 +8,6 @@
 use super::site::Served;
 use crate::diag::{render_human, summary, Style};
 use crate::hash::FastMap as HashMap;
-use crate::model::PilotCache;
 use crate::output::Content;
 use crate::pipeline::{self, Options};
 use crate::render::{Job, Plan, Renderer};
@@ -46,7 +45,7 @@ pub struct Session {
     pub opts: Options,
     /// The content as last read.
     loaded: Option<Loaded>,
-    cache: PilotCache,
+    cache: pipeline::Caches,
     theme: Option<(Arc<Theme>, Arc<Renderer>)>,
     /// The last good site, shared with the server.
     pub served: Arc<Served>,
@@ -63,7 +62,7 @@ impl Session {
         Session {
             opts,
             loaded: None,
-            cache: PilotCache::default(),
+            cache: pipeline::Caches::default(),
             theme: None,
             served: Arc::new(Served::empty()),
             pilots: HashMap::default(),
@@ -81,7 +80,7 @@ impl Session {
             errors: Some(errors),
         };
         if change == Change::Everything {
-            self.cache = PilotCache::default();
+            self.cache = pipeline::Caches::default();
             self.theme = None;
         }
         let content = self.opts.root.join("content");
