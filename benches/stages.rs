@@ -49,8 +49,13 @@ fn load(b: divan::Bencher) {
 fn model(b: divan::Bencher) {
     let loaded = source::load_content(site());
     let config = pilotdeck::config::Config::default();
-    let opts = BuildOptions { as_of: pilotdeck::date::Date::parse("2026-11-20").expect("date"), drafts: false };
-    b.bench(|| model::build_cached(&loaded, &config, &opts, &mut PilotCache::default()));
+    let opts = BuildOptions {
+        as_of: pilotdeck::date::Date::parse("2026-11-20").expect("date"),
+        drafts: false,
+        release_texts: false,
+    };
+    b.with_inputs(|| loaded.clone())
+        .bench_local_values(|mut l| model::build_cached(&mut l, &config, &opts, &mut PilotCache::default()));
 }
 
 #[divan::bench(sample_count = 10)]

@@ -87,7 +87,19 @@ pub struct Caches {
 /// Model and check content already loaded, reusing the pilot records of
 /// `cache` whose files did not change since the analysis that filled it,
 /// and what the rules found in them.
-pub fn analyse_loaded(opts: &Options, mut loaded: source::Loaded, cache: &mut Caches) -> Result<Analysis> {
+pub fn analyse_loaded(opts: &Options, loaded: source::Loaded, cache: &mut Caches) -> Result<Analysis> {
+    analyse_with(opts, loaded, cache, false)
+}
+
+/// Model and check; with `release_texts`, the text of each record read
+/// without an error is released as it is read (for a build, which shows
+/// errors only; [`build`] reads the files with errors again to show them).
+fn analyse_with(
+    opts: &Options,
+    mut loaded: source::Loaded,
+    cache: &mut Caches,
+    release_texts: bool,
+) -> Result<Analysis> {
     let root = &opts.root;
     let mut timer = Timer::new();
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
@@ -100,8 +112,12 @@ pub fn analyse_loaded(opts: &Options, mut loaded: source::Loaded, cache: &mut Ca
         Some(d) => d,
         None => resolve_as_of(&config.as_of, root, &mut notes),
     };
-    let (site, more) =
-        model::build_cached(&loaded, &config, &BuildOptions { as_of, drafts: opts.drafts }, &mut cache.pilots);
+    let (site, more) = model::build_cached(
+        &mut loaded,
+        &config,
+        &BuildOptions { as_of, drafts: opts.drafts, release_texts },
+        &mut cache.pilots,
+    );
     timer.lap("model");
     diagnostics.extend(more);
     diagnostics.extend(check::check_cached(&site, &config, &mut cache.checks));
@@ -171,10 +187,17 @@ fn commit_date(root: &Path) -> Option<Date> {
 /// is written as soon as it is made (the whole site is never in memory),
 /// while the search index is built beside them.
 pub fn build(opts: &Options) -> Result<Report> {
-    let mut analysis = analyse(opts)?;
+    let mut analysis = analyse_with(opts, load(opts)?, &mut Caches::default(), true)?;
     let mut timer = Timer::new();
 
     if analysis.has_errors() {
+        let files: Vec<_> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .flat_map(|d| std::iter::once(d.loc.file).chain(d.related.iter().map(|(loc, _)| loc.file)))
+            .collect();
+        analysis.sources.restore(&opts.root, files);
         return Ok(Report { analysis, written: None });
     }
     // Only errors are shown with their lines, and there are none.

@@ -17,6 +17,9 @@ pub struct SourceFile {
     /// Path as shown to the user, relative to the site root, `/`-separated.
     pub path: String,
     pub text: String,
+    /// Set when the text was released to save memory: its length and hash,
+    /// to know it again on disk ([`Sources::restore`]).
+    released: Option<(usize, u64)>,
 }
 
 /// Lines are found by counting line breaks when a position is asked for:
@@ -24,7 +27,7 @@ pub struct SourceFile {
 /// for thousands of files.
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        SourceFile { path, text }
+        SourceFile { path, text, released: None }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -88,6 +91,32 @@ impl Sources {
         }
     }
 
+    /// Releases the text of a file (its path stays), keeping what is needed
+    /// to know it again on disk. A build does this for each record once it
+    /// is read: only errors are shown with their lines, and the texts of
+    /// thousands of records would otherwise be held through the whole build.
+    pub fn release(&mut self, id: FileId) {
+        let f = &mut self.files[id.0 as usize];
+        if f.released.is_none() {
+            let released = Some((f.text.len(), digest(&f.text)));
+            *f = Arc::new(SourceFile { path: f.path.clone(), text: String::new(), released });
+        }
+    }
+
+    /// Reads again, from under `root`, the released texts of `ids`, when the
+    /// files are still what was read (else they stay without text, and a
+    /// problem in them is shown without its line).
+    pub fn restore(&mut self, root: &Path, ids: impl IntoIterator<Item = FileId>) {
+        for id in ids {
+            let f = &self.files[id.0 as usize];
+            let Some((len, hash)) = f.released else { continue };
+            let Ok(Ok(text)) = std::fs::read(root.join(&f.path)).map(decode) else { continue };
+            if text.len() == len && digest(&text) == hash {
+                self.files[id.0 as usize] = Arc::new(SourceFile::new(f.path.clone(), text));
+            }
+        }
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
@@ -100,6 +129,11 @@ impl Sources {
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), &**f))
     }
+}
+
+fn digest(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<crate::hash::Fx>::default().hash_one(text)
 }
 
 /// A Markdown file under `content/`.

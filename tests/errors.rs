@@ -639,3 +639,15 @@ fn retired_idea_without_owner_is_not_an_error() {
     let run = build(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A build lets go of each record's text once it is read; a problem found
+/// later, by a rule over the whole site, still shows its line.
+#[test]
+fn whole_site_errors_show_their_lines() {
+    let run = broken(&[(
+        "content/pilots/late.md",
+        &pilot("title = \"Late\"\nstage = \"pilot\"\n[[constraints]]\ntitle = \"No date\"\nowner = \"Ana\"\n"),
+    )]);
+    assert!(run.stderr.contains("[[constraints]]"), "the line of the problem is shown:\n{}", run.stderr);
+    assert!(run.first_line().starts_with("content/pilots/late.md:"), "{}", run.stderr);
+}

@@ -240,6 +240,9 @@ pub struct Person {
 pub struct BuildOptions {
     pub as_of: Date,
     pub drafts: bool,
+    /// Release the text of each record once it is read without an error
+    /// (see `source::Sources::release`).
+    pub release_texts: bool,
 }
 
 /// Pilot records read in an earlier build of the same config and as-of
@@ -259,13 +262,13 @@ pub fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::sourc
 }
 
 /// Builds the site model from loaded files.
-pub fn build(loaded: &Loaded, config: &Config, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
+pub fn build(loaded: &mut Loaded, config: &Config, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
     build_cached(loaded, config, opts, &mut PilotCache::default())
 }
 
 /// Builds the site model, reusing the records of unchanged files.
 pub fn build_cached(
-    loaded: &Loaded,
+    loaded: &mut Loaded,
     config: &Config,
     opts: &BuildOptions,
     cache: &mut PilotCache,
@@ -289,17 +292,27 @@ pub fn build_cached(
             cache.entries.get(&source.path).is_none_or(|(f, _, _)| !same_file(f, source))
         })
         .collect();
-    let mut read: crate::hash::FastMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> = {
+    let mut read: crate::hash::FastMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> =
+        crate::hash::FastMap::default();
+    // In batches, so that texts can be released as their records are read.
+    for batch in misses.chunks(1024) {
         use rayon::prelude::*;
-        misses
+        let sources = &loaded.sources;
+        let done: Vec<_> = batch
             .par_iter()
             .map(|doc| {
                 let mut found = Vec::new();
-                let p = pilot::read(doc, &loaded.sources, config, opts, &mut found);
+                let p = pilot::read(doc, sources, config, opts, &mut found);
                 (doc.file, (p.map(Arc::new), found))
             })
-            .collect()
-    };
+            .collect();
+        for (file, (p, found)) in done {
+            if opts.release_texts && !found.iter().any(Diagnostic::is_error) {
+                loaded.sources.release(file);
+            }
+            read.insert(file, (p, found));
+        }
+    }
     for doc in &loaded.docs {
         if is_record(&doc) {
             record_ids.extend(pilot::id_of(&doc.parts));
