@@ -10,6 +10,7 @@ mod nav;
 mod pilot;
 pub mod portfolio;
 pub mod search;
+mod stream;
 pub mod views;
 
 use crate::config::Config;
@@ -58,19 +59,6 @@ impl Renderer {
         self.tera
             .render(partial, &context)
             .map_err(|e| TemplateError { origin: partial.into(), message: error_chain(&e) })
-    }
-
-    fn render_to<T: Serialize>(
-        &self,
-        name: &str,
-        ctx: &Ctx<T>,
-        out: &mut dyn std::io::Write,
-    ) -> Result<(), TemplateError> {
-        let context = tera::Context::from_serialize(ctx)
-            .map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })?;
-        self.tera
-            .render_to(name, &context, out)
-            .map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })
     }
 
     fn render<T: Serialize>(&self, name: &str, ctx: &Ctx<T>) -> Result<String, TemplateError> {
@@ -376,12 +364,14 @@ impl Plan {
         Ok(views::RowsHtml { count: items.len(), parts })
     }
 
-    /// The rows of a constraint table, from pilot and constraint indexes.
-    fn constraint_rows(&self, root: &str, rows: &[(usize, usize)]) -> Result<views::RowsHtml, TemplateError> {
+    /// Rows of a constraint table, from pilot and constraint indexes.
+    fn constraint_rows(&self, root: &str, rows: &[(usize, usize)]) -> Result<String, TemplateError> {
         let (site, config) = (&*self.site, &*self.config);
-        self.rows_html("partials/constraint_rows.html", root, rows, |&(i, j)| {
-            pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config)
-        })
+        let views: Vec<views::ConstraintRow> = rows
+            .iter()
+            .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
+            .collect();
+        self.renderer.render_rows("partials/constraint_rows.html", root, &views)
     }
 
     /// Whether a job's file is large (it grows with every constraint of the
@@ -396,29 +386,31 @@ impl Plan {
     pub fn write_streamed(&self, job: &Job, out: &mut dyn std::io::Write) -> Result<(), Streamed> {
         let (site, config) = (&*self.site, &*self.config);
         match job {
+            // The constraint tables are written as the page is (`stream`).
             Job::Library => {
-                let rows = |r: &[(usize, usize)]| self.constraint_rows("../", r);
+                let deferred = stream::Deferred::default();
+                let rows = |r: &[(usize, usize)]| Ok(deferred.rows(r));
                 let library = library::library_view(site, config, self.order(), &rows)?;
                 let t = target("constraints.html", "constraints", "Constraint library", "constraints/");
-                self.html_to(t, &library, out)?;
+                let page = self.html(t, &library)?;
+                drop(library);
+                deferred.write(&page, |c| self.constraint_rows("../", c), out)?;
             }
             Job::Owner(i) => {
                 let person = &site.people[*i];
                 let path = format!("owners/{}", person.slug);
                 let root = crate::model::root_of(&path);
-                let rows = |r: &[(usize, usize)]| self.constraint_rows(&root, r);
+                let deferred = stream::Deferred::default();
+                let rows = |r: &[(usize, usize)]| Ok(deferred.rows(r));
                 let view = PersonCtx { person: library::person_view(site, config, person, &rows)? };
-                self.html_to(target("owner.html", &path, &person.name, "owners/"), &view, out)?;
+                let page = self.html(target("owner.html", &path, &person.name, "owners/"), &view)?;
+                drop(view);
+                deferred.write(&page, |c| self.constraint_rows(&root, c), out)?;
             }
             Job::Json => exports::json(site, config, self.order(), out)?,
             _ => {}
         }
         Ok(())
-    }
-
-    fn html_to<T: Serialize>(&self, t: Target, view: &T, out: &mut dyn std::io::Write) -> Result<(), TemplateError> {
-        let ctx = self.ctx(&t, view);
-        self.renderer.render_to(t.name, &ctx, out)
     }
 
     fn ctx<'a, T: Serialize>(&'a self, t: &Target, view: &'a T) -> Ctx<'a, &'a T> {
