@@ -149,6 +149,8 @@ pub(super) fn tags_view(tags: &[Tag], lessons: &[LessonRow]) -> TagsView {
 }
 
 pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &[LessonRow]) -> TagView {
+    // A lesson's tags link to their pages (`tag_links`).
+    let url = format!("tags/{}/", tag.slug);
     TagView {
         name: tag.name.clone(),
         pilots: tag.pilots.iter().map(|&i| link(&site.pilots[i])).collect(),
@@ -159,7 +161,7 @@ pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &[LessonRow]) -> TagView
             .collect(),
         lessons: lessons
             .iter()
-            .filter(|l| l.tags.iter().any(|x| tag_slug(&x.title) == tag.slug))
+            .filter(|l| l.tags.iter().any(|x| x.url == url))
             .map(|l| Link { title: l.title.clone(), url: l.url.clone() })
             .collect(),
     }

@@ -217,23 +217,37 @@ pub fn feed(site: &Site, config: &Config) -> String {
         Update(usize, usize),
         Rung(usize, usize, usize),
     }
-    let mut keys: Vec<(Date, String, Source)> = Vec::new();
+    let mut keys: Vec<(Date, Source)> = Vec::new();
     for (pi, p) in site.pilots.iter().enumerate() {
         for (ui, u) in p.updates.iter().enumerate().filter(|(_, u)| u.week <= site.as_of) {
-            keys.push((u.week, format!("urn:pilotdeck:{}:update:{}", p.id, u.week), Source::Update(pi, ui)));
+            keys.push((u.week, Source::Update(pi, ui)));
         }
         for (ci, c) in p.constraints.iter().enumerate() {
             let (Some(due), Some(top)) = (c.due, c.rung) else { continue };
             for (i, rung) in config.escalation.iter().enumerate().take(top + 1) {
-                let crossed = due.plus_days(rung.after_days.max(1) as i32);
-                keys.push((
-                    crossed,
-                    format!("urn:pilotdeck:{}:constraint:{}:rung:{}", p.id, c.id, i),
-                    Source::Rung(pi, ci, i),
-                ));
+                keys.push((due.plus_days(rung.after_days.max(1) as i32), Source::Rung(pi, ci, i)));
             }
         }
     }
+    let id = |source: &Source| match *source {
+        Source::Update(pi, ui) => {
+            let p = &site.pilots[pi];
+            format!("urn:pilotdeck:{}:update:{}", p.id, p.updates[ui].week)
+        }
+        Source::Rung(pi, ci, i) => {
+            let p = &site.pilots[pi];
+            format!("urn:pilotdeck:{}:constraint:{}:rung:{}", p.id, p.constraints[ci].id, i)
+        }
+    };
+    // Only entries at least as new as the newest FEED_ENTRIES-th date can be
+    // written out: their ids are made, the others' are not.
+    let mut dates: Vec<Date> = keys.iter().map(|k| k.0).collect();
+    if dates.len() > FEED_ENTRIES {
+        let (_, &mut cut, _) = dates.select_nth_unstable_by(FEED_ENTRIES - 1, |a, b| b.cmp(a));
+        keys.retain(|k| k.0 >= cut);
+    }
+    let mut keys: Vec<(Date, String, Source)> =
+        keys.into_iter().map(|(date, source)| (date, id(&source), source)).collect();
     let newest = |a: &(Date, String, Source), b: &(Date, String, Source)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
     if keys.len() > FEED_ENTRIES {
         keys.select_nth_unstable_by(FEED_ENTRIES, newest);
