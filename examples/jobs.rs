@@ -19,6 +19,12 @@ fn main() {
     let theme = Arc::new(pilotdeck::theme::load(&root, a.config.theme.as_deref()).expect("theme"));
     let renderer = Arc::new(pilotdeck::render::Renderer::new(&theme).expect("templates"));
     let plan = pilotdeck::render::Plan::new(Arc::clone(&a.site), Arc::clone(&a.config), theme, renderer);
+    let t = Instant::now();
+    let listed = plan.jobs().len();
+    println!("list of {listed} files: {:.1} ms", t.elapsed().as_micros() as f64 / 1000.0);
+    let t = Instant::now();
+    let listed = plan.jobs().len();
+    println!("list of {listed} files again: {:.1} ms", t.elapsed().as_micros() as f64 / 1000.0);
     let only = std::env::args().nth(2);
     let mut kinds: BTreeMap<String, (u128, usize, usize)> = BTreeMap::new();
     for (_, job) in plan.jobs() {

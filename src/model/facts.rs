@@ -98,11 +98,14 @@ pub struct Portfolio {
 }
 
 pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_of: Date) -> Portfolio {
-    let by_stage = config
-        .stages
-        .iter()
-        .map(|s| StageCount { stage: s.clone(), count: pilots.iter().filter(|p| &p.stage == s).count() })
-        .collect();
+    let mut per_stage = vec![0; config.stages.len()];
+    for p in pilots {
+        if let Some(n) = config.stage_index(&p.stage).and_then(|i| per_stage.get_mut(i)) {
+            *n += 1;
+        }
+    }
+    let by_stage =
+        config.stages.iter().zip(per_stage).map(|(s, count)| StageCount { stage: s.clone(), count }).collect();
     let in_production = pilots.iter().filter(|p| p.stage == "production").count();
     let ttp: Vec<i64> = pilots.iter().filter_map(|p| p.facts.time_to_production).collect();
     let median = super::median(ttp);
@@ -134,9 +137,12 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
     let mut recent = std::collections::BinaryHeap::with_capacity(11);
     for (i, p) in pilots.iter().enumerate() {
         for (u, up) in p.updates.iter().enumerate() {
-            recent.push((std::cmp::Reverse(up.week), i, u));
-            if recent.len() > 10 {
-                recent.pop();
+            let key = (std::cmp::Reverse(up.week), i, u);
+            if recent.len() < 10 || recent.peek().is_some_and(|last| key < *last) {
+                recent.push(key);
+                if recent.len() > 10 {
+                    recent.pop();
+                }
             }
         }
     }

@@ -98,30 +98,34 @@ pub(super) struct Tag {
 }
 
 pub(super) fn tags(site: &Site) -> Vec<Tag> {
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    // Slugs by tag as written: the same few tags recur across thousands of
-    // records.
-    let mut slugs: crate::hash::FastMap<&str, String> = crate::hash::FastMap::default();
+    // Each tag as written is looked up once by its slug: the same few tags
+    // recur across thousands of records.
+    let mut written: crate::hash::FastMap<&str, usize> = crate::hash::FastMap::default();
+    let mut by_slug: crate::hash::FastMap<String, usize> = crate::hash::FastMap::default();
+    let mut tags: Vec<Tag> = Vec::new();
     let pilots = site.pilots.iter().enumerate().flat_map(|(i, p)| p.tags.iter().map(move |t| (t, true, i)));
     let pages = site.pages.iter().enumerate().flat_map(|(i, p)| p.tags.iter().map(move |t| (t, false, i)));
     for (t, is_pilot, i) in pilots.chain(pages) {
-        let key = slugs.entry(t).or_insert_with(|| tag_slug(t));
-        let tag = match tags.get_mut(key.as_str()) {
-            Some(tag) => tag,
-            None => tags.entry(key.clone()).or_insert(Tag {
-                name: t.to_string(),
-                slug: key.clone(),
-                pilots: Vec::new(),
-                pages: Vec::new(),
-            }),
+        let k = match written.get(t.as_str()) {
+            Some(&k) => k,
+            None => {
+                let slug = tag_slug(t);
+                let k = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                    tags.push(Tag { name: t.to_string(), slug, pilots: Vec::new(), pages: Vec::new() });
+                    tags.len() - 1
+                });
+                written.insert(t, k);
+                k
+            }
         };
-        let list = if is_pilot { &mut tag.pilots } else { &mut tag.pages };
+        let list = if is_pilot { &mut tags[k].pilots } else { &mut tags[k].pages };
         // Tags come in index order: a repeat is the last one.
         if list.last() != Some(&i) {
             list.push(i);
         }
     }
-    tags.into_values().collect()
+    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    tags
 }
 
 pub(super) fn tags_view(tags: &[Tag], lessons: &[LessonRow]) -> TagsView {

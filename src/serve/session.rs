@@ -8,10 +8,11 @@
 use super::site::Served;
 use crate::diag::{render_human, summary, Style};
 use crate::hash::FastMap as HashMap;
+use crate::model::Site;
 use crate::output::Content;
 use crate::pipeline::{self, Options};
 use crate::render::{Job, Plan, Renderer};
-use crate::source::{Loaded, SourceFile};
+use crate::source::Loaded;
 use crate::theme::{self, Theme};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,8 +50,8 @@ pub struct Session {
     theme: Option<(Arc<Theme>, Arc<Renderer>)>,
     /// The last good site, shared with the server.
     pub served: Arc<Served>,
-    /// Pilot id -> its record's file, for the last good site.
-    pilots: HashMap<String, Arc<SourceFile>>,
+    /// The model of the last good site.
+    site: Option<Arc<Site>>,
 }
 
 impl Session {
@@ -65,7 +66,7 @@ impl Session {
             cache: pipeline::Caches::default(),
             theme: None,
             served: Arc::new(Served::empty()),
-            pilots: HashMap::default(),
+            site: None,
         }
     }
 
@@ -116,12 +117,6 @@ impl Session {
                 }
             }
         };
-        let files: HashMap<String, Arc<SourceFile>> = analysis
-            .site
-            .pilots
-            .iter()
-            .map(|p| (p.id.clone(), Arc::clone(analysis.sources.shared(p.loc.file))))
-            .collect();
         let plan = Plan::new(
             Arc::clone(&analysis.site),
             Arc::clone(&analysis.config),
@@ -138,20 +133,16 @@ impl Session {
         let mut kept: HashMap<String, Arc<Content>> = HashMap::default();
         let mut fresh_pilots = Vec::new();
         if change != Change::Everything {
-            let mut changed: crate::hash::FastSet<&str> = crate::hash::FastSet::default();
-            for (id, file) in &files {
-                if !self.pilots.get(id).is_some_and(|old| crate::model::same_file(old, file)) {
-                    changed.insert(id);
-                    fresh_pilots.push(format!("pilots/{id}/index.html"));
-                }
-            }
-            fresh_pilots.sort();
+            let changed = changed_records(self.site.as_deref(), &analysis.site);
+            fresh_pilots = changed.iter().map(|id| format!("pilots/{id}/index.html")).collect();
             let site = &analysis.site;
             let job = |path: &str| jobs.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok().map(|i| &jobs[i].1);
             kept = self.served.take_made();
             kept.retain(|path, _| match job(path) {
                 Some(Job::Static(_)) => true,
-                Some(Job::Pilot(i)) => change == Change::Pilots && !changed.contains(site.pilots[*i].id.as_str()),
+                Some(Job::Pilot(i)) => {
+                    change == Change::Pilots && changed.binary_search(&site.pilots[*i].id.as_str()).is_err()
+                }
                 _ => false,
             });
         }
@@ -170,13 +161,31 @@ impl Session {
         }
         let made = served.made_count() - before;
         timer.lap("serve: make the edited pages");
-        let pilot_pages = if change == Change::Everything { files.len() } else { fresh_pilots.len() };
+        let pilot_pages = if change == Change::Everything { analysis.site.pilots.len() } else { fresh_pilots.len() };
         // The previous site is freed on another thread: at thousands of pages
         // that takes longer than the rest of a one-record rebuild.
         let previous = std::mem::replace(&mut self.served, Arc::new(served));
         std::thread::spawn(move || drop(previous));
-        self.pilots = files;
+        self.site = Some(Arc::clone(&analysis.site));
         self.theme = Some((theme, renderer));
         Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages, made, errors: None })
     }
+}
+
+/// The ids of the records of `now` that are new or not the records of
+/// `before` (the model shares a record between analyses when its file did
+/// not change), in id order: both lists are sorted by id.
+fn changed_records<'a>(before: Option<&Site>, now: &'a Site) -> Vec<&'a str> {
+    let old = before.map_or(&[][..], |s| &s.pilots[..]);
+    let mut changed = Vec::new();
+    let mut i = 0;
+    for p in &now.pilots {
+        while i < old.len() && old[i].id < p.id {
+            i += 1;
+        }
+        if !old.get(i).is_some_and(|o| Arc::ptr_eq(o, p)) {
+            changed.push(p.id.as_str());
+        }
+    }
+    changed
 }
