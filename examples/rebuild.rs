@@ -2,7 +2,8 @@
 //! --example rebuild -- DIR` (a site made by the `generate` example). Prints
 //! the rebuild itself (what the server reports), then the time to make the
 //! edited pilot's page and the pages that gather across pilots when a
-//! browser asks for them after the reload.
+//! browser asks for them after the reload. `REBUILD_ONLY=1` times the
+//! rebuild alone; `REBUILD_TIMES=N` edits N times (9 by default).
 
 use pilotdeck::pipeline::Options;
 use pilotdeck::serve::session::{Change, Session};
