@@ -133,6 +133,19 @@ impl Parser<'_> {
 
     /// A bare or quoted key (not dotted).
     fn key(&mut self) -> Option<(String, Span)> {
+        let key = self.key_part()?;
+        // A dotted key is left to the full parser.
+        let after = self.pos;
+        self.ws();
+        if self.peek() == Some(b'.') {
+            return None;
+        }
+        self.pos = after;
+        Some(key)
+    }
+
+    /// One part of a key: bare (`a-b_1`) or quoted.
+    fn key_part(&mut self) -> Option<(String, Span)> {
         let start = self.pos;
         let key = match self.peek()? {
             b'"' => self.basic_string()?,
@@ -147,15 +160,7 @@ impl Parser<'_> {
                 self.text[start..self.pos].to_string()
             }
         };
-        let span = self.span(start);
-        // A dotted key is left to the full parser.
-        let after = self.pos;
-        self.ws();
-        if self.peek() == Some(b'.') {
-            return None;
-        }
-        self.pos = after;
-        Some((key, span))
+        Some((key, self.span(start)))
     }
 
     /// `[a.b]` or `[[a.b]]`: makes the table (and the tables on its way)
@@ -175,21 +180,7 @@ impl Parser<'_> {
         let mut keys = Vec::new();
         loop {
             self.ws();
-            let start_key = self.pos;
-            let key = match self.peek()? {
-                b'"' => self.basic_string()?,
-                b'\'' => self.literal_string()?,
-                _ => {
-                    while matches!(self.peek(), Some(b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-')) {
-                        self.pos += 1;
-                    }
-                    if self.pos == start_key {
-                        return None;
-                    }
-                    self.text[start_key..self.pos].to_string()
-                }
-            };
-            keys.push((key, self.span(start_key)));
+            keys.push(self.key_part()?);
             self.ws();
             match self.peek()? {
                 b'.' => self.pos += 1,
