@@ -80,8 +80,10 @@ fn the_search_index_is_written_into_the_site() {
     assert_eq!(meta["records"], 6);
     assert_eq!(meta["kinds"], serde_json::json!(["pilot", "lesson", "playbook"]));
     assert_eq!(meta["tags"], serde_json::json!(["document-ai", "ERP"]), "by name, as first written");
-    // Alpha: a pilot at bridge (the first stage seen) tagged ERP and document-ai.
-    assert_eq!(meta["filters"][0], serde_json::json!([0, 0, 0, 1]));
+    // The stages some record is at, in the configured order.
+    assert_eq!(meta["stages"], serde_json::json!(["pilot", "bridge"]));
+    // Alpha: a pilot at bridge tagged ERP and document-ai.
+    assert_eq!(meta["filters"][0], serde_json::json!([0, 1, 0, 1]));
     // A word of alpha's second lessons section is in alpha's record (0) and
     // that section's (2), once each and not in a title; record numbers are
     // differences.

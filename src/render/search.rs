@@ -10,8 +10,9 @@
 //! of each word, so that a query fetches only the shards of its words:
 //!
 //! - `meta.json`: how many records, how many per chunk, the shard keys, the
-//!   kinds, stages and tags, and each record's filters (`[kind, stage or
-//!   -1, tag...]`, as indexes into those lists);
+//!   kinds, the stages (in the configured order) and tags, and each
+//!   record's filters (`[kind, stage or -1, tag...]`, as indexes into those
+//!   lists);
 //! - `w/KEY.json`: each word of the shard and its postings, a flat list
 //!   `[record, weight, record, weight, ...]` in which each record number
 //!   is the difference from the one before, and the weight is how often the
@@ -324,7 +325,7 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
         .map(|(key, words)| (format!("{DATA}w/{key}.json"), shard_json(words)))
         .chain(metas.par_chunks(CHUNK).enumerate().map(|(n, chunk)| (format!("{DATA}d/{n}.json"), docs_json(chunk))))
         .collect();
-    output.add(format!("{DATA}meta.json"), meta_json(&metas, shards.keys()));
+    output.add(format!("{DATA}meta.json"), meta_json(site, &metas, shards.keys()));
     for (path, json) in files {
         output.add(path, json);
     }
@@ -365,15 +366,13 @@ fn docs_json(chunk: &[Meta]) -> String {
 }
 
 /// `meta.json`: the lists the filters offer and each record's filters.
-/// Stages are listed in the order they first occur, tags by their
+/// Stages are listed in the configured order, tags by their
 /// lowercased name (shown as first written).
-fn meta_json<'a>(metas: &[Meta], shards: impl Iterator<Item = &'a String>) -> String {
-    let mut stages: Vec<&str> = Vec::new();
+fn meta_json<'a>(site: &Site, metas: &[Meta], shards: impl Iterator<Item = &'a String>) -> String {
+    // The configured stages that some record is at, in the configured order.
+    let stages: Vec<&str> = site.portfolio.by_stage.iter().filter(|s| s.count > 0).map(|s| s.stage.as_str()).collect();
     let mut tags: BTreeMap<String, &str> = BTreeMap::new();
     for m in metas {
-        if let Some(s) = m.stage.filter(|s| !stages.contains(s)) {
-            stages.push(s);
-        }
         for t in m.tags {
             tags.entry(t.to_lowercase()).or_insert(t);
         }
