@@ -109,13 +109,18 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
     let in_production = pilots.iter().filter(|p| p.stage == "production").count();
     let ttp: Vec<i64> = pilots.iter().filter_map(|p| p.facts.time_to_production).collect();
     let median = super::median(ttp);
-    // One pass over every constraint.
+    // The counts of each record's facts; only records with an overdue
+    // constraint have one on a rung.
     let (mut open, mut overdue, mut per_rung) = (0, 0, vec![0; config.escalation.len()]);
-    for c in pilots.iter().flat_map(|p| p.constraints.iter()) {
-        open += usize::from(c.open);
-        overdue += usize::from(c.overdue_days.is_some());
-        if let Some(n) = c.rung.and_then(|r| per_rung.get_mut(r)) {
-            *n += 1;
+    for p in pilots {
+        open += p.facts.open_constraints;
+        overdue += p.facts.overdue_constraints;
+        if p.facts.overdue_constraints > 0 {
+            for r in p.constraints.iter().filter_map(|c| c.rung) {
+                if let Some(n) = per_rung.get_mut(r) {
+                    *n += 1;
+                }
+            }
         }
     }
     let escalated = config
@@ -134,9 +139,15 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
     // The ten newest updates (newest week first, then pilot and update
     // order), picked without listing them all: the heap holds the ten
     // first so far, the last of them on top.
-    let mut recent = std::collections::BinaryHeap::with_capacity(11);
+    let mut recent: std::collections::BinaryHeap<(std::cmp::Reverse<Date>, usize, usize)> =
+        std::collections::BinaryHeap::with_capacity(11);
     for (i, p) in pilots.iter().enumerate() {
-        for (u, up) in p.updates.iter().enumerate() {
+        // A record's updates are oldest first: from its newest, stop at the
+        // first week older than the tenth kept so far.
+        for (u, up) in p.updates.iter().enumerate().rev() {
+            if recent.len() == 10 && recent.peek().is_some_and(|last| up.week < last.0 .0) {
+                break;
+            }
             let key = (std::cmp::Reverse(up.week), i, u);
             if recent.len() < 10 || recent.peek().is_some_and(|last| key < *last) {
                 recent.push(key);

@@ -276,7 +276,6 @@ pub fn build_cached(
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
     let mut page_docs = Vec::new();
-    let mut fresh = crate::hash::FastMap::default();
     let mut record_ids = std::collections::BTreeSet::new();
     let is_record = |doc: &&crate::source::Doc| {
         doc.parts.first().map(String::as_str) == Some("pilots") && doc.parts.len() > 1 && doc.parts[1] != "_index.md"
@@ -313,35 +312,44 @@ pub fn build_cached(
             read.insert(file, (p, found));
         }
     }
+    // The cache is brought up to date in place: at thousands of records,
+    // most of them unchanged, a new map per analysis is most of its cost.
+    let mut records = 0;
     for doc in &loaded.docs {
-        if is_record(&doc) {
-            record_ids.extend(pilot::id_of(&doc.parts));
-            let source = loaded.sources.shared(doc.file);
-            let (pilot, mut found) = match read.remove(&doc.file) {
-                Some(fresh_read) => fresh_read,
-                None => match cache.entries.remove(&source.path) {
-                    Some((_, p, d)) => (p, d),
-                    None => (None, Vec::new()),
-                },
-            };
-            let mut pilot = pilot;
-            // A full load gives out new file ids.
-            for d in &mut found {
-                d.loc.file = doc.file;
-            }
-            if let Some(p) = pilot.as_mut().filter(|p| p.loc.file != doc.file) {
-                Arc::make_mut(p).reloc(doc.file);
-            }
-            diags.extend(found.iter().cloned());
-            if let Some(p) = &pilot {
-                pilots.push(Arc::clone(p));
-            }
-            fresh.insert(source.path.clone(), (Arc::clone(source), pilot, found));
-        } else {
+        if !is_record(&doc) {
             page_docs.push(doc);
+            continue;
+        }
+        records += 1;
+        record_ids.extend(pilot::id_of(&doc.parts));
+        let source = loaded.sources.shared(doc.file);
+        let entry = match read.remove(&doc.file) {
+            Some((p, found)) => {
+                let entry = cache.entries.entry(source.path.clone());
+                Some(entry.insert_entry((Arc::clone(source), p, found)).into_mut())
+            }
+            None => cache.entries.get_mut(&source.path),
+        };
+        let Some((file, pilot, found)) = entry else { continue };
+        *file = Arc::clone(source);
+        // A full load gives out new file ids.
+        for d in found.iter_mut() {
+            d.loc.file = doc.file;
+        }
+        if let Some(p) = pilot.as_mut().filter(|p| p.loc.file != doc.file) {
+            Arc::make_mut(p).reloc(doc.file);
+        }
+        diags.extend(found.iter().cloned());
+        if let Some(p) = pilot {
+            pilots.push(Arc::clone(p));
         }
     }
-    cache.entries = fresh;
+    // Records no longer there.
+    if cache.entries.len() > records {
+        let paths: crate::hash::FastSet<&str> =
+            loaded.docs.iter().filter(is_record).map(|d| loaded.sources.get(d.file).path.as_str()).collect();
+        cache.entries.retain(|path, _| paths.contains(path.as_str()));
+    }
     pilot::reject_duplicates(&mut pilots, &mut diags);
     let tree = pages::build(&page_docs, &loaded.sources, config, opts, &mut diags);
     let assets = pages::assets(&loaded.assets);
