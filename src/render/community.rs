@@ -175,25 +175,69 @@ pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &[LessonRow]) -> TagView
 pub(super) fn related(
     site: &Site,
     page: &crate::model::Page,
-    lessons: &[LessonRow],
+    lessons: &LessonsView,
+    tags: &[Tag],
+    by_category: &crate::hash::FastMap<String, Vec<usize>>,
 ) -> (Vec<Link>, Vec<PilotLink>, Vec<Link>) {
-    let tags: Vec<String> = page.tags.iter().map(|t| tag_slug(t)).collect();
-    let shares = |ts: &[String], cats: &[String]| {
-        ts.iter().any(|t| tags.contains(&tag_slug(t))) || cats.iter().any(|c| page.addresses.contains(c))
-    };
-    let rel_lessons = lessons
+    let slugs: Vec<String> = page.tags.iter().map(|t| tag_slug(t)).collect();
+    // The lessons and pilots of each of the page's tags and categories, from
+    // the lists made once for the site; the first ten of their union.
+    let lesson_lists = lessons
+        .by_tag
         .iter()
-        .filter(|l| l.url != format!("{}/", page.path))
-        .filter(|l| shares(&l.tags.iter().map(|t| t.title.clone()).collect::<Vec<_>>(), &l.categories))
+        .filter(|g| g.id.strip_prefix("tag-").is_some_and(|s| slugs.iter().any(|t| t == s)))
+        .chain(lessons.by_category.iter().filter(|g| page.addresses.contains(&g.name)))
+        .map(|g| &g.lessons[..]);
+    let own = format!("{}/", page.path);
+    let rel_lessons = first(lesson_lists, 11, |&i| lessons.lessons[i].url != own)
+        .into_iter()
         .take(10)
-        .map(|l| Link { title: l.title.clone(), url: l.url.clone() })
+        .map(|i| Link { title: lessons.lessons[i].title.clone(), url: lessons.lessons[i].url.clone() })
         .collect();
-    let rel_pilots = site
-        .pilots
+    let pilot_lists = tags
         .iter()
-        .filter(|p| shares(&p.tags, &p.constraints.iter().map(|c| c.category.clone()).collect::<Vec<_>>()))
-        .take(10)
-        .map(|p| link(p))
-        .collect();
+        .filter(|t| slugs.contains(&t.slug))
+        .map(|t| &t.pilots[..])
+        .chain(page.addresses.iter().filter_map(|c| by_category.get(c)).map(|v| &v[..]));
+    let rel_pilots = first(pilot_lists, 10, |_| true).into_iter().map(|i| link(&site.pilots[i])).collect();
     (rel_lessons, rel_pilots, tag_links(&page.tags))
+}
+
+/// The `n` smallest of the indexes in `lists` (each ascending) that `keep`.
+fn first<'a>(lists: impl Iterator<Item = &'a [usize]>, n: usize, keep: impl Fn(&usize) -> bool) -> Vec<usize> {
+    let mut all: Vec<usize> = lists.flat_map(|l| l.iter().filter(|i| keep(i)).take(n).copied()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all.truncate(n);
+    all
+}
+
+/// The pilots with a constraint in each category, ascending.
+pub(super) fn pilots_by_category(site: &Site) -> crate::hash::FastMap<String, Vec<usize>> {
+    let mut out: crate::hash::FastMap<String, Vec<usize>> = crate::hash::FastMap::default();
+    for (i, p) in site.pilots.iter().enumerate() {
+        for c in &p.constraints {
+            let list = match out.get_mut(&c.category) {
+                Some(list) => list,
+                None => out.entry(c.category.clone()).or_default(),
+            };
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first;
+
+    #[test]
+    fn first_of_a_union_of_ascending_lists() {
+        let (a, b) = (vec![1, 4, 9, 12], vec![2, 4, 5, 30]);
+        assert_eq!(first([&a[..], &b[..]].into_iter(), 4, |_| true), [1, 2, 4, 5]);
+        assert_eq!(first([&a[..], &b[..]].into_iter(), 3, |&i| i != 2), [1, 4, 5]);
+        assert!(first(std::iter::empty(), 10, |_| true).is_empty());
+    }
 }

@@ -147,6 +147,7 @@ pub struct Plan {
     lessons: OnceLock<LessonsView>,
     tags: OnceLock<Vec<community::Tag>>,
     order: OnceLock<library::Order>,
+    by_category: OnceLock<crate::hash::FastMap<String, Vec<usize>>>,
 }
 
 impl Plan {
@@ -162,6 +163,7 @@ impl Plan {
             lessons: OnceLock::new(),
             tags: OnceLock::new(),
             order: OnceLock::new(),
+            by_category: OnceLock::new(),
         }
     }
 
@@ -317,8 +319,9 @@ impl Plan {
                 let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
                 let addressed = library::open_in(site, config, self.order(), &p.addresses, 20);
                 let mut page = nav::page_view(site, *i, addressed);
+                let by_category = self.by_category.get_or_init(|| community::pilots_by_category(site));
                 (page.related_lessons, page.related_pilots, page.tag_links) =
-                    community::related(site, p, &self.lessons().lessons);
+                    community::related(site, p, self.lessons(), self.tags(), by_category);
                 self.html(target("page.html", &p.path, &p.title, &top), &PageCtx { page })?
             }
             Job::NotFound => {
