@@ -148,6 +148,8 @@ pub struct Plan {
     tags: OnceLock<Vec<community::Tag>>,
     order: OnceLock<library::Order>,
     by_category: OnceLock<crate::hash::FastMap<String, Vec<usize>>>,
+    /// Every file but the pilot pages, by path (see [`Plan::job_for`]).
+    others: OnceLock<crate::hash::FastMap<String, Job>>,
 }
 
 impl Plan {
@@ -164,11 +166,65 @@ impl Plan {
             tags: OnceLock::new(),
             order: OnceLock::new(),
             by_category: OnceLock::new(),
+            others: OnceLock::new(),
         }
     }
 
     /// Every file of the site, by output path, in path order.
     pub fn jobs(&self) -> Vec<(String, Job)> {
+        let site = &*self.site;
+        let pilots =
+            site.pilots.iter().enumerate().map(|(i, p)| (format!("pilots/{}/index.html", p.id), Job::Pilot(i)));
+        let mut jobs: Vec<(String, Job)> = self.listed(pilots);
+        // Later entries win, as when the files were written one over another
+        // (an asset over a static file of the same name).
+        jobs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(String, Job)> = Vec::with_capacity(jobs.len());
+        for (path, job) in jobs {
+            match out.last_mut() {
+                Some(last) if last.0 == path => last.1 = job,
+                _ => out.push((path, job)),
+            }
+        }
+        out
+    }
+
+    /// The job that makes the file at `path`, without listing every file
+    /// (what `serve` asks on each request and rebuild): a pilot page is
+    /// found among the records, sorted by id, anything else in a map of
+    /// the other files (a few hundred) made on first use.
+    pub fn job_for(&self, path: &str) -> Option<Job> {
+        // A pilot page, unless a static file or an asset of that path is
+        // made over it (nothing else can have such a path).
+        let pilot = path
+            .strip_prefix("pilots/")
+            .and_then(|p| p.strip_suffix("/index.html"))
+            .and_then(|id| self.site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok());
+        let asset = || self.site.assets.iter().any(|(_, to)| to == path);
+        if let Some(i) = pilot {
+            if !self.theme.statics.contains_key(path) && !asset() {
+                return Some(Job::Pilot(i));
+            }
+        }
+        // A static file, unless an asset of that path is copied over it.
+        if self.theme.statics.contains_key(path) && !asset() {
+            return Some(Job::Static(path.to_string()));
+        }
+        let others = self.others.get_or_init(|| {
+            let mut map = crate::hash::FastMap::default();
+            // In list order, so that later entries win as in `jobs`; no
+            // file listed before the pilot pages has a pilot page's path.
+            for (path, job) in self.listed(std::iter::empty()) {
+                map.insert(path, job);
+            }
+            map
+        });
+        others.get(path).cloned()
+    }
+
+    /// Every file of the site in the order that decides which of two with
+    /// one path is made (the later), with `pilots` in their place.
+    fn listed(&self, pilots: impl Iterator<Item = (String, Job)>) -> Vec<(String, Job)> {
         let site = &*self.site;
         let mut jobs: Vec<(String, Job)> = vec![
             ("index.html".into(), Job::Home),
@@ -186,9 +242,7 @@ impl Plan {
         jobs.extend(
             site.people.iter().enumerate().map(|(i, p)| (format!("owners/{}/index.html", p.slug), Job::Owner(i))),
         );
-        jobs.extend(
-            site.pilots.iter().enumerate().map(|(i, p)| (format!("pilots/{}/index.html", p.id), Job::Pilot(i))),
-        );
+        jobs.extend(pilots);
         jobs.extend(self.tags().iter().enumerate().map(|(i, t)| (format!("tags/{}/index.html", t.slug), Job::Tag(i))));
         for (i, s) in site.sections.iter().enumerate() {
             if s.path != "pilots" && s.path != "lessons" {
@@ -201,17 +255,7 @@ impl Plan {
         jobs.push(("search/index.html".into(), Job::Search));
         jobs.extend(self.theme.statics.keys().map(|k| (k.clone(), Job::Static(k.clone()))));
         jobs.extend(site.assets.iter().enumerate().map(|(i, (_, to))| (to.clone(), Job::Asset(i))));
-        // Later entries win, as when the files were written one over another
-        // (an asset over a static file of the same name).
-        jobs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(String, Job)> = Vec::with_capacity(jobs.len());
-        for (path, job) in jobs {
-            match out.last_mut() {
-                Some(last) if last.0 == path => last.1 = job,
-                _ => out.push((path, job)),
-            }
-        }
-        out
+        jobs
     }
 
     fn tags(&self) -> &[community::Tag] {

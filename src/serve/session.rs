@@ -124,8 +124,6 @@ impl Session {
             Arc::clone(&renderer),
         );
         timer.lap("serve: plan");
-        let jobs = plan.jobs();
-        timer.lap("serve: list the files");
         // Files the previous build made that are still right: the static
         // files, and (when nothing but records changed) the pages of the
         // records that did not change; a pilot page shows playbook titles
@@ -136,12 +134,11 @@ impl Session {
             let changed = changed_records(self.site.as_deref(), &analysis.site);
             fresh_pilots = changed.iter().map(|id| format!("pilots/{id}/index.html")).collect();
             let site = &analysis.site;
-            let job = |path: &str| jobs.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok().map(|i| &jobs[i].1);
             kept = self.served.take_made();
-            kept.retain(|path, _| match job(path) {
+            kept.retain(|path, _| match plan.job_for(path) {
                 Some(Job::Static(_)) => true,
                 Some(Job::Pilot(i)) => {
-                    change == Change::Pilots && changed.binary_search(&site.pilots[*i].id.as_str()).is_err()
+                    change == Change::Pilots && changed.binary_search(&site.pilots[i].id.as_str()).is_err()
                 }
                 _ => false,
             });
@@ -150,7 +147,7 @@ impl Session {
         // rebuilt (after any other change, or a restart).
         let index = if change == Change::Pilots { self.served.index_if_built() } else { None };
         timer.lap("serve: keep what is still right");
-        let served = Served::new(plan, jobs, kept, index);
+        let served = Served::new(plan, kept, index);
         let before = served.made_count();
         if change == Change::Everything {
             if let Err(e) = served.make_all() {

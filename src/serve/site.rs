@@ -17,8 +17,6 @@ pub type Index = Arc<HashMap<String, Arc<Content>>>;
 /// One good build, being served.
 pub struct Served {
     plan: Option<Plan>,
-    /// Every file of the site, by path, in path order.
-    jobs: Vec<(String, Job)>,
     made: RwLock<HashMap<String, Arc<Content>>>,
     index: Mutex<Option<Index>>,
 }
@@ -26,24 +24,19 @@ pub struct Served {
 impl Served {
     /// A site with no files (before the first good build).
     pub fn empty() -> Served {
-        Served { plan: None, jobs: Vec::new(), made: RwLock::default(), index: Mutex::new(None) }
+        Served { plan: None, made: RwLock::default(), index: Mutex::new(None) }
     }
 
     /// A site to be made from `plan`; `made` are files already made (kept
     /// from an earlier build they are still right for), `index` the search
     /// index if it is kept too.
-    pub fn new(
-        plan: Plan,
-        jobs: Vec<(String, Job)>,
-        made: HashMap<String, Arc<Content>>,
-        index: Option<Index>,
-    ) -> Served {
-        Served { plan: Some(plan), jobs, made: RwLock::new(made), index: Mutex::new(index) }
+    pub fn new(plan: Plan, made: HashMap<String, Arc<Content>>, index: Option<Index>) -> Served {
+        Served { plan: Some(plan), made: RwLock::new(made), index: Mutex::new(index) }
     }
 
     /// The job that makes the file at `path`.
-    pub fn job(&self, path: &str) -> Option<&Job> {
-        self.jobs.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok().map(|i| &self.jobs[i].1)
+    pub fn job(&self, path: &str) -> Option<Job> {
+        self.plan.as_ref()?.job_for(path)
     }
 
     /// Whether the site has a file at `path`.
@@ -75,6 +68,7 @@ impl Served {
         }
         let job = self.job(path)?;
         let plan = self.plan.as_ref()?;
+        let job = &job;
         let start = Instant::now();
         let made = match plan.make(job) {
             Ok(c) => Arc::new(c),
@@ -91,14 +85,12 @@ impl Served {
     pub fn make_all(&self) -> Result<(), TemplateError> {
         use rayon::prelude::*;
         let Some(plan) = &self.plan else { return Ok(()) };
-        let todo: Vec<(&String, &Job)> = {
+        let todo: Vec<(String, Job)> = {
             let made = self.made.read().unwrap_or_else(|e| e.into_inner());
-            self.jobs.iter().filter(|(p, _)| !made.contains_key(p)).map(|(p, j)| (p, j)).collect()
+            plan.jobs().into_iter().filter(|(p, _)| !made.contains_key(p)).collect()
         };
-        let fresh: Vec<(String, Arc<Content>)> = todo
-            .par_iter()
-            .map(|(p, j)| plan.make(j).map(|c| ((*p).clone(), Arc::new(c))))
-            .collect::<Result<_, _>>()?;
+        let fresh: Vec<(String, Arc<Content>)> =
+            todo.into_par_iter().map(|(p, j)| plan.make(&j).map(|c| (p, Arc::new(c)))).collect::<Result<_, _>>()?;
         self.made.write().unwrap_or_else(|e| e.into_inner()).extend(fresh);
         Ok(())
     }
