@@ -27,20 +27,22 @@ pub fn parse(text: &str, offset: u32) -> Option<Node> {
             None => return Some(root),
             Some(b'[') => current = p.header(&mut root, &mut defined, &mut implicit)?,
             Some(_) => {
-                let (key, key_span) = p.key()?;
-                p.ws();
-                p.expect(b'=')?;
-                p.ws();
-                let value = p.value()?;
+                let entry = p.key_value()?;
                 p.line_end()?;
                 let Kind::Map(entries) = &mut table_at(&mut root, &current)?.kind else { return None };
-                if entries.iter().any(|e| e.key == key) {
-                    return None;
-                }
-                entries.push(Entry { key, key_span, value });
+                add(entries, entry)?;
             }
         }
     }
+}
+
+/// Adds `entry` to a table; a key given twice is left to the full parser.
+fn add(entries: &mut Vec<Entry>, entry: Entry) -> Option<()> {
+    if entries.iter().any(|e| e.key == entry.key) {
+        return None;
+    }
+    entries.push(entry);
+    Some(())
 }
 
 /// The table at `path`: entry indexes from the root, through the last
@@ -129,6 +131,16 @@ impl Parser<'_> {
             }
             _ => None,
         }
+    }
+
+    /// `key = value`.
+    fn key_value(&mut self) -> Option<Entry> {
+        let (key, key_span) = self.key()?;
+        self.ws();
+        self.expect(b'=')?;
+        self.ws();
+        let value = self.value()?;
+        Some(Entry { key, key_span, value })
     }
 
     /// A bare or quoted key (not dotted).
@@ -424,15 +436,8 @@ impl Parser<'_> {
         }
         loop {
             self.ws();
-            let (key, key_span) = self.key()?;
-            self.ws();
-            self.expect(b'=')?;
-            self.ws();
-            let value = self.value()?;
-            if entries.iter().any(|e| e.key == key) {
-                return None;
-            }
-            entries.push(Entry { key, key_span, value });
+            let entry = self.key_value()?;
+            add(&mut entries, entry)?;
             self.ws();
             match self.peek()? {
                 b',' => self.pos += 1,

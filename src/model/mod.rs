@@ -257,7 +257,7 @@ type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagn
 
 /// Whether a file read earlier is the file now loaded: the same shared
 /// file, or the same text.
-pub fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::SourceFile>) -> bool {
+fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::SourceFile>) -> bool {
     Arc::ptr_eq(cached, now) || cached.text == now.text
 }
 

@@ -76,12 +76,11 @@ pub(super) fn view<'a>(
         .iter()
         .map(|s| StageRow { stage: s.stage.clone(), count: s.count, percent: crate::model::percent(s.count, total) })
         .collect();
-    // Library order starts with the overdue constraints, most days first.
-    let overdue: Vec<ConstraintRow> = order
-        .iter(site)
-        .take_while(|(_, c)| c.overdue_days.is_some())
+    // The library's overdue group, most days first.
+    let overdue: Vec<ConstraintRow> = order.groups(site)[0]
+        .iter()
         .take(limit)
-        .map(|(p, c)| constraint_row(p, c, site, config))
+        .map(|&(i, j)| constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
         .collect();
     let overdue_more = pf.overdue_constraints.saturating_sub(overdue.len());
     let mut stale: Vec<&crate::model::Pilot> = site.pilots.iter().map(|p| &**p).filter(|p| p.facts.stale).collect();

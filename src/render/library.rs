@@ -13,13 +13,17 @@ fn all(site: &Site) -> impl Iterator<Item = (&Pilot, &Constraint)> {
     site.pilots.iter().flat_map(|p| p.constraints.iter().map(move |c| (&**p, c)))
 }
 
-/// Overdue (most days first), then open by due date, then resolved (latest first).
-fn order(a: &(&Pilot, &Constraint), b: &(&Pilot, &Constraint)) -> std::cmp::Ordering {
-    let rank = |c: &Constraint| match (c.overdue_days, c.open) {
+/// The library's groups: overdue 0, other open 1, resolved 2.
+fn rank(c: &Constraint) -> u8 {
+    match (c.overdue_days, c.open) {
         (Some(_), _) => 0,
         (None, true) => 1,
         (None, false) => 2,
-    };
+    }
+}
+
+/// Overdue (most days first), then open by due date, then resolved (latest first).
+fn order(a: &(&Pilot, &Constraint), b: &(&Pilot, &Constraint)) -> std::cmp::Ordering {
     let (pa, ca) = a;
     let (pb, cb) = b;
     rank(ca)
@@ -59,11 +63,8 @@ impl Order {
 
     /// The overdue, the other open and the resolved constraints, each in
     /// library order.
-    fn groups(&self, site: &Site) -> [&[(usize, usize)]; 3] {
-        let rank = |&(i, j): &(usize, usize)| {
-            let c = &site.pilots[i].constraints[j];
-            usize::from(c.overdue_days.is_none()) + usize::from(!c.open)
-        };
+    pub(super) fn groups(&self, site: &Site) -> [&[(usize, usize)]; 3] {
+        let rank = |&(i, j): &(usize, usize)| rank(&site.pilots[i].constraints[j]);
         let open = self.all.partition_point(|r| rank(r) < 1);
         let resolved = self.all.partition_point(|r| rank(r) < 2);
         [&self.all[..open], &self.all[open..resolved], &self.all[resolved..]]
@@ -150,15 +151,10 @@ pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
         .collect()
 }
 
-/// Renders the rows of a constraint table: pilot and constraint indexes in.
-pub(super) type RenderRows<'a> = dyn Fn(&[(usize, usize)]) -> Result<RowsHtml, super::TemplateError> + Sync + 'a;
+/// The rows of a constraint table, from pilot and constraint indexes.
+pub(super) type RenderRows<'a> = dyn Fn(&[(usize, usize)]) -> RowsHtml + 'a;
 
-pub(super) fn library_view(
-    site: &Site,
-    config: &Config,
-    order: &Order,
-    rows: &RenderRows,
-) -> Result<LibraryView, super::TemplateError> {
+pub(super) fn library_view(site: &Site, config: &Config, order: &Order, rows: &RenderRows) -> LibraryView {
     let [overdue, open, resolved] = order.groups(site);
     let categories = categories(site, config);
     let mut recurring: Vec<CategoryView> = categories.iter().filter(|c| c.recurring).cloned().collect();
@@ -194,7 +190,7 @@ pub(super) fn library_view(
         })
         .collect();
     by_pilot.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
-    Ok(LibraryView {
+    LibraryView {
         total: order.all.len(),
         open: overdue.len() + open.len(),
         overdue: overdue.len(),
@@ -206,14 +202,14 @@ pub(super) fn library_view(
             .map(|r| RungRow { to: r.to.clone(), after_days: r.after_days, count: r.count })
             .collect(),
         ladder_days: ladder_days(config),
-        overdue_rows: rows(overdue)?,
-        open_rows: rows(open)?,
-        resolved_rows: rows(resolved)?,
+        overdue_rows: rows(overdue),
+        open_rows: rows(open),
+        resolved_rows: rows(resolved),
         categories,
         recurring,
         by_owner,
         by_pilot,
-    })
+    }
 }
 
 fn overdue_count(site: &Site, person: &Person) -> usize {
@@ -238,24 +234,19 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
     PeopleView { people }
 }
 
-pub(super) fn person_view(
-    site: &Site,
-    config: &Config,
-    person: &Person,
-    rows: &RenderRows,
-) -> Result<PersonView, super::TemplateError> {
+pub(super) fn person_view(site: &Site, config: &Config, person: &Person, rows: &RenderRows) -> PersonView {
     let pilots = |idx: &[usize]| idx.iter().map(|&i| link(&site.pilots[i])).collect::<Vec<_>>();
     let get = |&(i, j): &(usize, usize)| (&*site.pilots[i], &site.pilots[i].constraints[j]);
     let mut mine = person.constraints.clone();
     mine.sort_by(|a, b| order(&get(a), &get(b)));
     let (open, resolved): (Vec<_>, Vec<_>) = mine.into_iter().partition(|r| get(r).1.open);
-    Ok(PersonView {
+    PersonView {
         name: person.name.clone(),
         owns: pilots(&person.owns),
         champions: pilots(&person.champions),
         sponsors: pilots(&person.sponsors),
-        open: rows(&open)?,
-        resolved: rows(&resolved)?,
+        open: rows(&open),
+        resolved: rows(&resolved),
         ladder_days: ladder_days(config),
-    })
+    }
 }

@@ -436,8 +436,8 @@ impl Plan {
             // The constraint tables are written as the page is (`stream`).
             Job::Library => {
                 let deferred = stream::Deferred::default();
-                let rows = |r: &[(usize, usize)]| Ok(deferred.rows(r));
-                let library = library::library_view(site, config, self.order(), &rows)?;
+                let rows = |r: &[(usize, usize)]| deferred.rows(r);
+                let library = library::library_view(site, config, self.order(), &rows);
                 let t = target("constraints.html", "constraints", "Constraint library", "constraints/");
                 let page = self.html(t, &library)?;
                 drop(library);
@@ -448,8 +448,8 @@ impl Plan {
                 let path = format!("owners/{}", person.slug);
                 let root = crate::model::root_of(&path);
                 let deferred = stream::Deferred::default();
-                let rows = |r: &[(usize, usize)]| Ok(deferred.rows(r));
-                let view = PersonCtx { person: library::person_view(site, config, person, &rows)? };
+                let rows = |r: &[(usize, usize)]| deferred.rows(r);
+                let view = PersonCtx { person: library::person_view(site, config, person, &rows) };
                 let page = self.html(target("owner.html", &path, &person.name, "owners/"), &view)?;
                 drop(view);
                 deferred.write(&page, |c| self.constraint_rows(&root, c), out)?;
@@ -460,19 +460,16 @@ impl Plan {
         Ok(())
     }
 
-    fn ctx<'a, T: Serialize>(&'a self, t: &Target, view: &'a T) -> Ctx<'a, &'a T> {
-        Ctx {
+    fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
+        let ctx = Ctx {
             site: &self.sv,
             root: crate::model::root_of(t.path),
             path: path_url(t.path),
             title: t.title.to_string(),
             section_url: t.section_url.to_string(),
             page: view,
-        }
-    }
-
-    fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
-        self.renderer.render(t.name, &self.ctx(&t, view))
+        };
+        self.renderer.render(t.name, &ctx)
     }
 }
 

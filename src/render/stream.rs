@@ -7,8 +7,8 @@
 use super::views::RowsHtml;
 use super::{Streamed, TemplateError};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::io::Write;
-use std::sync::Mutex;
 
 /// Rows per chunk (as for the rows rendered at once).
 const CHUNK: usize = 500;
@@ -18,7 +18,7 @@ const WINDOW: usize = 8;
 /// The chunks of rows a page will show, in the order they were asked for.
 #[derive(Default)]
 pub(super) struct Deferred {
-    chunks: Mutex<Vec<Vec<(usize, usize)>>>,
+    chunks: RefCell<Vec<Vec<(usize, usize)>>>,
 }
 
 /// Marks the place of chunk `k` in the rendered page: a private-use
@@ -30,7 +30,7 @@ fn marker(k: usize) -> String {
 impl Deferred {
     /// The rows of a table (pilot and constraint indexes), as markers.
     pub(super) fn rows(&self, rows: &[(usize, usize)]) -> RowsHtml {
-        let mut chunks = self.chunks.lock().unwrap_or_else(|e| e.into_inner());
+        let mut chunks = self.chunks.borrow_mut();
         let parts = rows
             .chunks(CHUNK)
             .map(|c| {
@@ -48,7 +48,7 @@ impl Deferred {
         render: impl Fn(&[(usize, usize)]) -> Result<String, TemplateError> + Sync,
         out: &mut dyn Write,
     ) -> Result<(), Streamed> {
-        let chunks = self.chunks.into_inner().unwrap_or_else(|e| e.into_inner());
+        let chunks = self.chunks.into_inner();
         // Where each marker is; a theme that shows the tables in another
         // order, or one twice, gets the page made whole in memory instead.
         let mut at = Vec::with_capacity(chunks.len());

@@ -105,11 +105,6 @@ impl Served {
         Ok(())
     }
 
-    /// The file at `path` if it was made.
-    pub fn made(&self, path: &str) -> Option<Arc<Content>> {
-        self.made.read().unwrap_or_else(|e| e.into_inner()).get(path).cloned()
-    }
-
     /// How many files were made so far.
     pub fn made_count(&self) -> usize {
         self.made.read().unwrap_or_else(|e| e.into_inner()).len()
