@@ -156,7 +156,9 @@ pub struct Asset {
 #[derive(Debug, Default, Clone)]
 pub struct Loaded {
     pub sources: Sources,
-    pub docs: Vec<Doc>,
+    /// Shared: `serve` keeps the last load while a new one is analysed,
+    /// and an edit to a file changes its text, not this list.
+    pub docs: Arc<Vec<Doc>>,
     pub assets: Vec<Asset>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -246,7 +248,7 @@ impl Loaded {
             match std::fs::symlink_metadata(path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     // Gone: the file, or everything below a folder.
-                    next.docs.retain(|d| !d.parts.starts_with(&parts));
+                    Arc::make_mut(&mut next.docs).retain(|d| !d.parts.starts_with(&parts));
                     next.assets.retain(|a| !a.parts.starts_with(&parts));
                 }
                 Ok(m) if m.is_file() => {
@@ -257,7 +259,7 @@ impl Loaded {
                             Ok(i) => next.sources.files[next.docs[i].file.0 as usize] = Arc::new(file),
                             Err(i) => {
                                 let id = next.sources.add(file);
-                                next.docs.insert(i, Doc { file: id, parts });
+                                Arc::make_mut(&mut next.docs).insert(i, Doc { file: id, parts });
                             }
                         }
                     } else if let Err(i) = next.assets.binary_search_by(|a| a.parts.cmp(&parts)) {
@@ -286,7 +288,7 @@ fn add_doc(root: &Path, path: &Path, parts: Vec<String>, bytes: std::io::Result<
         Ok(bytes) => match decode(bytes) {
             Ok(text) => {
                 let file = loaded.sources.add(SourceFile::new(shown, text));
-                loaded.docs.push(Doc { file, parts });
+                Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
             }
             Err((valid_prefix, bad)) => {
                 let src = SourceFile::new(shown, valid_prefix);

@@ -12,6 +12,7 @@ use pilotdeck::serve::{start, Handle, ServeOptions};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn record(title: &str, stage: &str) -> String {
@@ -235,4 +236,43 @@ fn a_template_change_makes_everything_again() {
     rebuilt(&h, g);
     let body = request(&h, "GET", "/pilots/a/").1;
     assert!(body.contains("custom Alpha") && body.contains("pilotdeck-errors"), "{body}");
+}
+
+/// After a record edit, `serve` keeps the pages of the other records as
+/// they were made, makes the edited one again, drops the page of a removed
+/// record, and keeps a static file made over a record's page.
+#[test]
+fn a_record_edit_keeps_what_is_still_right() {
+    use pilotdeck::output::Content;
+    use pilotdeck::serve::session::{Change, Session};
+    let dir = site(&[
+        ("content/pilots/a.md", &record("Alpha", "pilot")),
+        ("content/pilots/b.md", &record("Beta", "idea")),
+        ("content/pilots/c.md", &record("Gamma", "idea")),
+        ("static/pilots/c/index.html", "the static page"),
+    ]);
+    let text = |s: &Session, path: &str| match s.served.get(path).map(|r| r.unwrap()).as_deref() {
+        Some(Content::Bytes(b)) => Some(String::from_utf8(b.clone()).unwrap()),
+        Some(Content::Copy(from)) => Some(std::fs::read_to_string(from).unwrap()),
+        None => None,
+    };
+    let mut s = Session::new(Options { root: dir.path().to_path_buf(), ..Options::default() });
+    s.rebuild(Change::Everything, &[]).unwrap();
+    let beta = s.served.get("pilots/b/index.html").unwrap().unwrap();
+    assert_eq!(text(&s, "pilots/c/index.html").as_deref(), Some("the static page"));
+
+    let a = dir.path().canonicalize().unwrap().join("content/pilots/a.md");
+    write(dir.path(), &[("content/pilots/a.md", &record("Alpha renamed", "pilot"))]);
+    let rebuilt = s.rebuild(Change::Pilots, std::slice::from_ref(&a)).unwrap();
+    assert_eq!((rebuilt.pilot_pages, rebuilt.errors), (1, None));
+    assert!(text(&s, "pilots/a/index.html").unwrap().contains(">Alpha renamed</h1>"));
+    assert!(Arc::ptr_eq(&beta, &s.served.get("pilots/b/index.html").unwrap().unwrap()), "Beta's page was made again");
+    assert_eq!(text(&s, "pilots/c/index.html").as_deref(), Some("the static page"));
+
+    let b = a.with_file_name("b.md");
+    std::fs::remove_file(&b).unwrap();
+    s.rebuild(Change::Pilots, &[b]).unwrap();
+    assert_eq!(text(&s, "pilots/b/index.html"), None);
+    assert!(text(&s, "pilots/a/index.html").unwrap().contains(">Alpha renamed</h1>"));
+    assert_eq!(text(&s, "pilots/c/index.html").as_deref(), Some("the static page"));
 }

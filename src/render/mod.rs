@@ -150,6 +150,7 @@ pub struct Plan {
     by_category: OnceLock<crate::hash::FastMap<String, Vec<usize>>>,
     /// Every file but the pilot pages, by path (see [`Plan::job_for`]).
     others: OnceLock<crate::hash::FastMap<String, Job>>,
+    asset_paths: OnceLock<crate::hash::FastSet<String>>,
 }
 
 impl Plan {
@@ -167,6 +168,7 @@ impl Plan {
             order: OnceLock::new(),
             by_category: OnceLock::new(),
             others: OnceLock::new(),
+            asset_paths: OnceLock::new(),
         }
     }
 
@@ -196,20 +198,25 @@ impl Plan {
     pub fn job_for(&self, path: &str) -> Option<Job> {
         // A pilot page, unless a static file or an asset of that path is
         // made over it (nothing else can have such a path).
-        let pilot = path
-            .strip_prefix("pilots/")
-            .and_then(|p| p.strip_suffix("/index.html"))
-            .and_then(|id| self.site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok());
-        let asset = || self.site.assets.iter().any(|(_, to)| to == path);
+        let pilot =
+            Plan::pilot_id(path).and_then(|id| self.site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok());
         if let Some(i) = pilot {
-            if !self.theme.statics.contains_key(path) && !asset() {
+            let assets = self.asset_paths.get_or_init(|| self.site.assets.iter().map(|(_, to)| to.clone()).collect());
+            if !self.theme.statics.contains_key(path) && !assets.contains(path) {
                 return Some(Job::Pilot(i));
             }
         }
-        // A static file, unless an asset of that path is copied over it.
-        if self.theme.statics.contains_key(path) && !asset() {
-            return Some(Job::Static(path.to_string()));
-        }
+        self.other_job(path)
+    }
+
+    /// The id in a pilot page's path (`pilots/ID/index.html`).
+    pub fn pilot_id(path: &str) -> Option<&str> {
+        path.strip_prefix("pilots/")?.strip_suffix("/index.html").filter(|id| !id.contains('/'))
+    }
+
+    /// The job that makes the file at `path` among the files that are not
+    /// pilot pages (a few hundred, in a map made on first use).
+    pub fn other_job(&self, path: &str) -> Option<Job> {
         let others = self.others.get_or_init(|| {
             let mut map = crate::hash::FastMap::default();
             // In list order, so that later entries win as in `jobs`; no

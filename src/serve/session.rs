@@ -7,11 +7,11 @@
 
 use super::site::Served;
 use crate::diag::{render_human, summary, Style};
-use crate::hash::FastMap as HashMap;
+use crate::hash::{FastMap as HashMap, FastSet};
 use crate::model::Site;
 use crate::output::Content;
 use crate::pipeline::{self, Options};
-use crate::render::{Job, Plan, Renderer};
+use crate::render::{Plan, Renderer};
 use crate::source::Loaded;
 use crate::theme::{self, Theme};
 use std::path::PathBuf;
@@ -131,16 +131,22 @@ impl Session {
         let mut kept: HashMap<String, Arc<Content>> = HashMap::default();
         let mut fresh_pilots = Vec::new();
         if change != Change::Everything {
-            let changed = changed_records(self.site.as_deref(), &analysis.site);
+            let (changed, gone) = changed_records(self.site.as_deref(), &analysis.site);
             fresh_pilots = changed.iter().map(|id| format!("pilots/{id}/index.html")).collect();
-            let site = &analysis.site;
             kept = self.served.take_made();
-            kept.retain(|path, _| match plan.job_for(path) {
-                Some(Job::Static(_)) => true,
-                Some(Job::Pilot(i)) => {
-                    change == Change::Pilots && changed.binary_search(&site.pilots[i].id.as_str()).is_err()
+            // Nothing but a static file or an asset has a pilot page's path,
+            // so a kept pilot page is still right while its record is there
+            // and unchanged (an asset made over it is unchanged too), and a
+            // static file while no asset is made over it: no lookup among
+            // thousands of records per kept page.
+            let statics = &theme.statics;
+            let assets = &analysis.site.assets;
+            kept.retain(|path, _| {
+                if statics.contains_key(path) {
+                    change == Change::Pilots || !assets.iter().any(|(_, to)| to == path)
+                } else {
+                    change == Change::Pilots && Plan::pilot_id(path).is_some_and(|id| !gone.contains(id))
                 }
-                _ => false,
             });
         }
         // Search results catch up with a record edit when the index is next
@@ -171,18 +177,27 @@ impl Session {
 
 /// The ids of the records of `now` that are new or not the records of
 /// `before` (the model shares a record between analyses when its file did
-/// not change), in id order: both lists are sorted by id.
-fn changed_records<'a>(before: Option<&Site>, now: &'a Site) -> Vec<&'a str> {
+/// not change), in id order, and those ids with the ids of the records of
+/// `before` no longer there: both lists are sorted by id.
+fn changed_records<'a>(before: Option<&'a Site>, now: &'a Site) -> (Vec<&'a str>, FastSet<&'a str>) {
     let old = before.map_or(&[][..], |s| &s.pilots[..]);
     let mut changed = Vec::new();
+    let mut gone = FastSet::default();
     let mut i = 0;
     for p in &now.pilots {
         while i < old.len() && old[i].id < p.id {
+            gone.insert(old[i].id.as_str());
             i += 1;
         }
-        if !old.get(i).is_some_and(|o| Arc::ptr_eq(o, p)) {
+        let same = old.get(i).filter(|o| o.id == p.id);
+        if !same.is_some_and(|o| Arc::ptr_eq(o, p)) {
             changed.push(p.id.as_str());
+            gone.insert(p.id.as_str());
+        }
+        if same.is_some() {
+            i += 1;
         }
     }
-    changed
+    gone.extend(old[i..].iter().map(|o| o.id.as_str()));
+    (changed, gone)
 }
