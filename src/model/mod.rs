@@ -44,7 +44,10 @@ pub struct Site {
     /// constraint, sorted by slug.
     pub people: Vec<Person>,
     /// Trimmed, lowercased name -> index into `people`.
-    pub people_index: std::collections::BTreeMap<String, usize>,
+    pub people_index: crate::hash::FastMap<String, usize>,
+    /// Page and section titles by path (a page's over a section's): a
+    /// constraint row names the playbook page it links to.
+    pub titles: crate::hash::FastMap<String, String>,
     pub portfolio: Portfolio,
     /// Files to copy from `content/`: source and output path.
     pub assets: Vec<(PathBuf, String)>,
@@ -364,6 +367,10 @@ pub fn build_cached(
     );
     let assets = pages::assets(&loaded.assets);
     let people_index = people.iter().enumerate().map(|(i, p)| (person_key(&p.name), i)).collect();
+    let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
+        .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))
+        .map(|(path, title)| (path.clone(), title.clone()))
+        .collect();
     let site = Site {
         as_of: opts.as_of,
         home: tree.home,
@@ -374,6 +381,7 @@ pub fn build_cached(
         pages: tree.pages,
         people,
         people_index,
+        titles,
         portfolio,
         assets,
     };
@@ -434,6 +442,23 @@ pub fn person_key(name: &str) -> String {
 impl Site {
     /// The person a name refers to, matched case-insensitively.
     pub fn person(&self, name: &str) -> Option<&Person> {
-        self.people_index.get(&person_key(name)).map(|&i| &self.people[i])
+        // Names are short and mostly ASCII: lowercased on the stack, as
+        // this is asked for every row of the long tables.
+        let name = name.trim();
+        let mut buf = [0u8; 64];
+        let at = match buf.get_mut(..name.len()) {
+            Some(key) if name.is_ascii() => {
+                key.copy_from_slice(name.as_bytes());
+                key.make_ascii_lowercase();
+                self.people_index.get(std::str::from_utf8(key).ok()?)
+            }
+            _ => self.people_index.get(&person_key(name)),
+        };
+        at.map(|&i| &self.people[i])
+    }
+
+    /// The title of the page or section at `path` (no slashes at either end).
+    pub fn title(&self, path: &str) -> Option<&str> {
+        self.titles.get(path).map(String::as_str)
     }
 }

@@ -87,13 +87,7 @@ pub(super) fn constraint_row<'a>(
     let (playbook_url, playbook_title) = match &c.playbook {
         Some(path) => {
             let path = path.trim_matches('/');
-            let title = site
-                .pages
-                .iter()
-                .find(|pg| pg.path == path)
-                .map(|pg| pg.title.as_str())
-                .or_else(|| site.sections.iter().find(|s| s.path == path).map(|s| s.title.as_str()))
-                .unwrap_or(path);
+            let title = site.title(path).unwrap_or(path);
             (format!("{path}/"), title)
         }
         None => (String::new(), ""),
