@@ -6,6 +6,7 @@ mod community;
 mod exports;
 mod home;
 mod library;
+mod native;
 mod nav;
 mod pilot;
 pub mod portfolio;
@@ -29,9 +30,15 @@ pub struct TemplateError {
     pub message: String,
 }
 
+/// A native writer of a row partial: what it makes of rows for a page at a root.
+type NativeRows<R> = fn(&mut String, &str, &[R]);
+
 /// Templates compiled once for a build.
 pub struct Renderer {
     tera: tera::Tera,
+    /// The names of the templates that are the default theme's own (no
+    /// theme or site folder replaces them); see [`Renderer::native`].
+    builtin: Vec<String>,
 }
 
 impl Renderer {
@@ -48,7 +55,15 @@ impl Renderer {
                 .map_or_else(|| "templates".to_string(), |t| t.origin.clone());
             return Err(TemplateError { origin, message });
         }
-        Ok(Renderer { tera })
+        let builtin = theme.templates.iter().filter(|t| t.origin.starts_with("(built-in)")).map(|t| t.name.clone());
+        Ok(Renderer { tera, builtin: builtin.collect() })
+    }
+
+    /// Whether what `templates` make may be written by their native writer
+    /// (`render/native/`) rather than by Tera: only while every one of them
+    /// is the built-in template the writer copies.
+    fn native(&self, templates: &[&str]) -> bool {
+        templates.iter().all(|name| self.builtin.iter().any(|b| b == name))
     }
 
     /// The `<tr>` rows of a long table: `partial` with `root` and `rows`.
@@ -309,7 +324,9 @@ impl Plan {
             }
             Job::Pilots => {
                 let rows = |ps: &[&crate::model::Pilot]| {
-                    self.rows_html("partials/pilot_rows.html", "../", ps, |p| home::pilot_row(p))
+                    self.rows_html(("partials/pilot_rows.html", native::rows::pilot_rows), "../", ps, |p| {
+                        home::pilot_row(p)
+                    })
                 };
                 self.html(
                     target("pilots.html", "pilots", "Pilots", "pilots/"),
@@ -333,13 +350,23 @@ impl Plan {
                 let p = &site.pilots[*i];
                 let view = PilotCtx { pilot: pilot::view(p, site, config) };
                 let path = format!("pilots/{}", p.id);
-                self.html(target("pilot.html", &path, &p.title, "pilots/"), &view)?
+                let t = target("pilot.html", &path, &p.title, "pilots/");
+                if self.renderer.native(&["pilot.html", "base.html"]) {
+                    native::pilot::pilot_page(&self.ctx(&t, &view))
+                } else {
+                    self.html(t, &view)?
+                }
             }
             Job::Lessons => {
                 let title =
                     site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
                 let all = self.lessons();
-                let rows = self.rows_html("partials/lesson_rows.html", "../", &all.lessons, |l| l)?;
+                let rows = self.rows_html(
+                    ("partials/lesson_rows.html", native::rows::lesson_rows),
+                    "../",
+                    &all.lessons,
+                    |l| l,
+                )?;
                 let page = views::LessonsPage {
                     intro_html: &all.intro_html,
                     count: rows.count,
@@ -399,19 +426,27 @@ impl Plan {
     /// Renders the rows of a long table for a page at `root` with
     /// `partial`, a chunk of `items` at a time, in parallel: a table of
     /// thousands of rows never has them all in one template context.
+    /// `native` writes what the default theme's partial makes, without
+    /// Tera, while the theme has not replaced it.
     fn rows_html<'t, T: Sync, R: Serialize>(
         &self,
-        partial: &str,
+        (partial, native): (&str, NativeRows<R>),
         root: &str,
         items: &'t [T],
         row: impl Fn(&'t T) -> R + Sync,
     ) -> Result<views::RowsHtml, TemplateError> {
         use rayon::prelude::*;
         const CHUNK: usize = 500;
+        let native_ok = self.renderer.native(&[partial]);
         let parts = items
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let rows: Vec<R> = chunk.iter().map(&row).collect();
+                if native_ok {
+                    let mut html = String::new();
+                    native(&mut html, root, &rows);
+                    return Ok(tera::Value::safe_string(&html));
+                }
                 self.renderer.render_rows(partial, root, &rows).map(|html| tera::Value::safe_string(&html))
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -425,7 +460,13 @@ impl Plan {
             .iter()
             .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
             .collect();
-        self.renderer.render_rows("partials/constraint_rows.html", root, &views)
+        const PARTIAL: &str = "partials/constraint_rows.html";
+        if self.renderer.native(&[PARTIAL]) {
+            let mut out = String::with_capacity(views.len() * 1024);
+            native::rows::constraint_rows(&mut out, root, &views);
+            return Ok(out);
+        }
+        self.renderer.render_rows(PARTIAL, root, &views)
     }
 
     /// Whether a job's file is large (it grows with every constraint of the
@@ -468,15 +509,19 @@ impl Plan {
     }
 
     fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
-        let ctx = Ctx {
+        self.renderer.render(t.name, &self.ctx(&t, view))
+    }
+
+    /// What the template of `t` sees: the site, where the page is, `view`.
+    fn ctx<'v, T: Serialize>(&'v self, t: &Target, view: &'v T) -> Ctx<'v, &'v T> {
+        Ctx {
             site: &self.sv,
             root: crate::model::root_of(t.path),
             path: path_url(t.path),
             title: t.title.to_string(),
             section_url: t.section_url.to_string(),
             page: view,
-        };
-        self.renderer.render(t.name, &ctx)
+        }
     }
 }
 
