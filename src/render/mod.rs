@@ -456,16 +456,16 @@ impl Plan {
     /// Rows of a constraint table, from pilot and constraint indexes.
     fn constraint_rows(&self, root: &str, rows: &[(usize, usize)]) -> Result<String, TemplateError> {
         let (site, config) = (&*self.site, &*self.config);
+        const PARTIAL: &str = "partials/constraint_rows.html";
+        if self.renderer.native(&[PARTIAL]) {
+            let mut out = String::with_capacity(rows.len() * 1024);
+            native::rows::constraint_rows(&mut out, root, site, config, rows);
+            return Ok(out);
+        }
         let views: Vec<views::ConstraintRow> = rows
             .iter()
             .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
             .collect();
-        const PARTIAL: &str = "partials/constraint_rows.html";
-        if self.renderer.native(&[PARTIAL]) {
-            let mut out = String::with_capacity(views.len() * 1024);
-            native::rows::constraint_rows(&mut out, root, &views);
-            return Ok(out);
-        }
         self.renderer.render_rows(PARTIAL, root, &views)
     }
 

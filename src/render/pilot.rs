@@ -38,20 +38,42 @@ fn date(d: Option<crate::date::Date>) -> String {
 
 /// Who a ladder rung's `to` means for this pilot: "sponsor (Maria Gomez)".
 fn escalation_target(to: &str, p: &Pilot, c: &Constraint) -> String {
-    let who = match to {
-        "owner" => c.owner.as_ref(),
-        "sponsor" => p.sponsor.as_ref(),
-        "champion" => p.champion.as_ref(),
-        "production owner" | "pilot owner" => p.owner.as_ref(),
-        _ => None,
-    };
-    match who {
+    match escalation_who(to, p, c) {
         Some(w) => format!("{to} ({w})"),
         None => to.to_string(),
     }
 }
 
-fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
+/// The person a ladder rung's `to` names for this pilot, if recorded.
+pub(super) fn escalation_who<'a>(to: &str, p: &'a Pilot, c: &'a Constraint) -> Option<&'a str> {
+    match to {
+        "owner" => c.owner.as_deref(),
+        "sponsor" => p.sponsor.as_deref(),
+        "champion" => p.champion.as_deref(),
+        "production owner" | "pilot owner" => p.owner.as_deref(),
+        _ => None,
+    }
+}
+
+/// `overdue`, `open` or `resolved`.
+pub(super) fn status(c: &Constraint) -> &'static str {
+    if c.overdue_days.is_some() {
+        "overdue"
+    } else if c.open {
+        "open"
+    } else {
+        "resolved"
+    }
+}
+
+/// The playbook page a constraint links to (its path without slashes at
+/// either end) and that page's title (the path when there is no such page).
+pub(super) fn playbook<'a>(c: &'a Constraint, site: &'a Site) -> Option<(&'a str, &'a str)> {
+    let path = c.playbook.as_deref()?.trim_matches('/');
+    Some((path, site.title(path).unwrap_or(path)))
+}
+
+pub(super) fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
     if let Some(d) = c.overdue_days {
         return format!("overdue by {}", days(d));
     }
@@ -77,19 +99,9 @@ pub(super) fn constraint_row<'a>(
     site: &'a Site,
     config: &Config,
 ) -> ConstraintRow<'a> {
-    let status = if c.overdue_days.is_some() {
-        "overdue"
-    } else if c.open {
-        "open"
-    } else {
-        "resolved"
-    };
-    let (playbook_url, playbook_title) = match &c.playbook {
-        Some(path) => {
-            let path = path.trim_matches('/');
-            let title = site.title(path).unwrap_or(path);
-            (format!("{path}/"), title)
-        }
+    let status = status(c);
+    let (playbook_url, playbook_title) = match playbook(c, site) {
+        Some((path, title)) => (format!("{path}/"), title),
         None => (String::new(), ""),
     };
     ConstraintRow {

@@ -52,6 +52,9 @@ fn link(o: &mut String, root: &str, url: &str, text: &str) {
     o.push_str("</a>");
 }
 
+/// An open constraint's owner cell when nobody is named.
+const NOBODY: &str = "<span class=\"attention\"><span aria-hidden=\"true\">⚠</span> nobody named</span>";
+
 /// `class="c-live status-…" data-due="…" data-resolved="…" data-targets="…"`,
 /// then `>`: the rest of the `<tr` of an open constraint, which the as-of
 /// script brings up to date in the browser.
@@ -71,7 +74,7 @@ fn live_row(o: &mut String, c: &ConstraintRow) {
 /// named.
 fn owner(o: &mut String, root: &str, c: &ConstraintRow) {
     if c.owner.is_empty() {
-        o.push_str("<span class=\"attention\"><span aria-hidden=\"true\">⚠</span> nobody named</span>");
+        o.push_str(NOBODY);
     } else if c.owner_url.is_empty() {
         esc(o, c.owner);
     } else {

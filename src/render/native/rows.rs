@@ -3,53 +3,143 @@
 //! module): the constraint library and the owner pages hold every
 //! constraint of the portfolio between them, 110,000 rows at 10,000 pilots.
 
-use super::{esc, link, live_row, num, or, owner};
-use crate::render::views::{ConstraintRow, LessonRow, PilotRow};
+use super::{esc, link, num, or, NOBODY};
+use crate::config::Config;
+use crate::date::Date;
+use crate::model::{Constraint, Pilot, Site};
+use crate::render::pilot;
+use crate::render::views::{LessonRow, PilotRow};
 
-/// What `partials/constraint_rows.html` makes of `rows` for a page at `root`.
-pub(in crate::render) fn constraint_rows(out: &mut String, root: &str, rows: &[ConstraintRow]) {
-    for c in rows {
+/// What `partials/constraint_rows.html` makes of the constraints at `rows`
+/// (pilot and constraint indexes) for a page at `root`: written from the
+/// model, without the `ConstraintRow` view Tera gets (its dozen strings a
+/// row were most of the time), with the same parts (`render/pilot.rs`).
+pub(in crate::render) fn constraint_rows(
+    out: &mut String,
+    root: &str,
+    site: &Site,
+    config: &Config,
+    rows: &[(usize, usize)],
+) {
+    for &(i, j) in rows {
+        let p = &*site.pilots[i];
+        let c = &p.constraints[j];
+        let status = pilot::status(c);
         out.push_str("\n<tr id=\"");
-        esc(out, &c.anchor);
-        live_row(out, c);
-        out.push_str("\n  <th scope=\"row\">");
-        link(out, root, &c.url, c.title);
-        out.push_str("</th>\n  <td>");
-        link(out, root, &c.pilot.url, &c.pilot.title);
-        out.push_str("</td>\n  <td><span class=\"badge category\">");
-        esc(out, c.category);
+        esc(out, &p.id);
+        out.push_str("--");
+        esc(out, &c.id);
+        out.push_str("\" class=\"c-live status-");
+        out.push_str(status);
+        out.push_str("\" data-due=\"");
+        date(out, c.due);
+        out.push_str("\" data-resolved=\"");
+        if !c.open {
+            date(out, c.resolved);
+        }
+        out.push_str("\" data-targets=\"");
+        for (k, rung) in config.escalation.iter().enumerate() {
+            if k > 0 {
+                out.push('|');
+            }
+            escalation_target(out, &rung.to, p, c);
+        }
+        out.push_str("\">\n  <th scope=\"row\"><a href=\"");
+        esc(out, root);
+        out.push_str("pilots/");
+        esc(out, &p.id);
+        out.push_str("/#c-");
+        esc(out, &c.id);
+        out.push_str("\">");
+        esc(out, &c.title);
+        out.push_str("</a></th>\n  <td><a href=\"");
+        esc(out, root);
+        out.push_str("pilots/");
+        esc(out, &p.id);
+        out.push_str("/\">");
+        esc(out, &p.title);
+        out.push_str("</a></td>\n  <td><span class=\"badge category\">");
+        esc(out, &c.category);
         out.push_str("</span></td>\n  <td>");
-        owner(out, root, c);
+        match c.owner.as_deref().filter(|o| !o.is_empty()) {
+            None => out.push_str(NOBODY),
+            Some(o) => match site.person(o) {
+                Some(person) => {
+                    out.push_str("<a href=\"");
+                    esc(out, root);
+                    out.push_str("owners/");
+                    esc(out, &person.slug);
+                    out.push_str("/\">");
+                    esc(out, o);
+                    out.push_str("</a>");
+                }
+                None => esc(out, o),
+            },
+        }
         out.push_str("</td>\n  <td class=\"nowrap\">");
-        or(out, &c.raised, "—");
+        date_or_dash(out, c.raised);
         out.push_str("</td>\n  <td class=\"nowrap\">");
-        or(out, &c.due, "—");
+        date_or_dash(out, c.due);
         out.push_str("</td>\n  <td><span class=\"status-text status-text-");
-        esc(out, c.status);
+        out.push_str(status);
         out.push_str(" js-status\">");
-        if c.status == "overdue" {
+        if status == "overdue" {
             out.push_str("⚠ ");
         }
-        esc(out, &c.status_text);
+        esc(out, &pilot::status_text(c, site.as_of));
         out.push_str("</span>");
-        if !c.days_to_resolve.is_empty() {
+        if let Some(d) = c.days_to_resolve {
             out.push_str("<br><span class=\"note\">");
-            esc(out, &c.days_to_resolve);
+            num(out, d);
             out.push_str(" days to resolve</span>");
         }
         out.push_str("</td>\n  <td class=\"js-rung\">");
-        or(out, &c.escalated_to, "—");
+        match c.escalated_to.as_deref() {
+            Some(to) if !to.is_empty() => escalation_target(out, to, p, c),
+            _ => out.push('—'),
+        }
         out.push_str("</td>\n  <td>");
-        esc(out, c.impact);
+        esc(out, c.impact.as_deref().unwrap_or_default());
         out.push_str("</td>\n  <td>");
-        if c.playbook_url.is_empty() {
-            out.push('—');
-        } else {
-            link(out, root, &c.playbook_url, c.playbook_title);
+        match pilot::playbook(c, site) {
+            Some((path, title)) => {
+                out.push_str("<a href=\"");
+                esc(out, root);
+                esc(out, path);
+                out.push_str("/\">");
+                esc(out, title);
+                out.push_str("</a>");
+            }
+            None => out.push('—'),
         }
         out.push_str("</td>\n</tr>\n");
     }
     out.push('\n');
+}
+
+/// `{{ date }}` of a date that may be missing (digits and dashes: nothing
+/// to escape).
+fn date(out: &mut String, d: Option<Date>) {
+    if let Some(d) = d {
+        num(out, d);
+    }
+}
+
+fn date_or_dash(out: &mut String, d: Option<Date>) {
+    match d {
+        Some(d) => num(out, d),
+        None => out.push('—'),
+    }
+}
+
+/// "sponsor (Maria Gomez)", as `pilot::escalation_target` makes it.
+fn escalation_target(out: &mut String, to: &str, p: &Pilot, c: &Constraint) {
+    esc(out, to);
+    if let Some(who) = pilot::escalation_who(to, p, c) {
+        out.push_str(" (");
+        esc(out, who);
+        out.push(')');
+    }
 }
 
 /// What `partials/pilot_rows.html` makes of `rows` for a page at `root`.
@@ -168,6 +258,7 @@ pub(in crate::render) fn lesson_rows(out: &mut String, root: &str, rows: &[&Less
 mod tests {
     use super::*;
     use crate::pipeline::{analyse, Options};
+    use crate::render::views::ConstraintRow;
     use std::path::Path;
 
     fn write(root: &Path, files: &[(&str, &[u8])]) {
@@ -197,11 +288,13 @@ mod tests {
         let theme = crate::theme::load(root, a.config.theme.as_deref()).expect("theme");
         let renderer = crate::render::Renderer::new(&theme).expect("templates");
         let (site, config) = (&*a.site, &*a.config);
-        let rows: Vec<ConstraintRow> = site
-            .pilots
+        let at: Vec<(usize, usize)> =
+            site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
+        let rows: Vec<ConstraintRow> = at
             .iter()
-            .flat_map(|p| p.constraints.iter().map(move |c| (p, c)))
-            .map(|(p, c)| crate::render::pilot::constraint_row(p, c, site, config))
+            .map(|&(i, j)| {
+                crate::render::pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config)
+            })
             .collect();
         let pilots: Vec<PilotRow> = site.pilots.iter().map(|p| crate::render::home::pilot_row(p)).collect();
         let lessons = crate::render::community::lessons(site);
@@ -211,9 +304,9 @@ mod tests {
             let same =
                 |what: &str, tera: String, native: String| crate::render::native::assert_same(what, &tera, &native);
             let tera = |partial: &str, rows: &dyn erased::Rows| rows.tera(&renderer, partial, root);
-            for chunk in rows.chunks(7).chain([&rows[..0]]) {
+            for (chunk, at) in rows.chunks(7).zip(at.chunks(7)).chain([(&rows[..0], &at[..0])]) {
                 let mut native = String::new();
-                constraint_rows(&mut native, root, chunk);
+                constraint_rows(&mut native, root, site, config, at);
                 same("constraint_rows", tera("partials/constraint_rows.html", &chunk), native);
             }
             for chunk in pilots.chunks(5).chain([&pilots[..0]]) {
