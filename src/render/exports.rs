@@ -62,8 +62,7 @@ pub fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> String {
     // Borrowed where the record has the text: 55,000 rows at 10,000 pilots.
     let text = |s: &'a Option<String>| Cow::Borrowed(s.as_deref().unwrap_or_default());
     let number = |n: Option<i64>| n.map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string()));
-    let mut out = String::new();
-    out.push('\u{feff}');
+    let mut out = String::from("\u{feff}");
     out.push_str(&header.join(","));
     out.push_str("\r\n");
     for (p, c) in order.iter(site) {

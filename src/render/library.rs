@@ -39,7 +39,7 @@ fn order(a: &(&Pilot, &Constraint), b: &(&Pilot, &Constraint)) -> std::cmp::Orde
 /// for a build and shared by the pages and exports that list constraints.
 pub struct Order {
     /// Pilot and constraint indexes.
-    pub(super) all: Vec<(usize, usize)>,
+    all: Vec<(usize, usize)>,
     /// Positions in `all` of the open constraints of each category.
     open_by_category: HashMap<String, Vec<usize>>,
 }
