@@ -152,9 +152,11 @@ pub(super) fn tags_view(tags: &[Tag], lessons: &[LessonRow]) -> TagsView {
     }
 }
 
-pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &[LessonRow]) -> TagView {
-    // A lesson's tags link to their pages (`tag_links`).
-    let url = format!("tags/{}/", tag.slug);
+pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &LessonsView) -> TagView {
+    // The tag's lessons, from the lessons page's group of that tag (the
+    // same slug), rather than a walk over every lesson for each tag.
+    let key = format!("tag-{}", tag.slug);
+    let group = lessons.by_tag.iter().find(|g| g.id == key).map_or(&[][..], |g| &g.lessons[..]);
     TagView {
         name: tag.name.clone(),
         pilots: tag.pilots.iter().map(|&i| link(&site.pilots[i])).collect(),
@@ -163,9 +165,9 @@ pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &[LessonRow]) -> TagView
             .iter()
             .map(|&i| Link { title: site.pages[i].title.clone(), url: format!("{}/", site.pages[i].path) })
             .collect(),
-        lessons: lessons
+        lessons: group
             .iter()
-            .filter(|l| l.tags.iter().any(|x| x.url == url))
+            .map(|&i| &lessons.lessons[i])
             .map(|l| Link { title: l.title.clone(), url: l.url.clone() })
             .collect(),
     }

@@ -383,7 +383,7 @@ impl Plan {
             )?,
             Job::Tag(i) => {
                 let t = &self.tags()[*i];
-                let view = TagCtx { tag: community::tag_view(site, t, &self.lessons().lessons) };
+                let view = TagCtx { tag: community::tag_view(site, t, self.lessons()) };
                 let path = format!("tags/{}", t.slug);
                 self.html(target("tag.html", &path, &t.name, "tags/"), &view)?
             }
