@@ -67,16 +67,47 @@ impl Date {
     }
 }
 
+impl Date {
+    /// `YYYY-MM-DD` for years 0 to 9999, without the formatting machinery
+    /// (hundreds of thousands of dates go into a large site's pages and
+    /// exports); `None` for other years.
+    fn iso(self) -> Option<[u8; 10]> {
+        let (y, m, d) = self.ymd();
+        let y = u32::try_from(y).ok().filter(|y| *y <= 9999)?;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        Some([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ])
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
+        match self.iso() {
+            Some(b) => f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?),
+            None => {
+                let (y, m, d) = self.ymd();
+                write!(f, "{y:04}-{m:02}-{d:02}")
+            }
+        }
     }
 }
 
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match self.iso() {
+            Some(b) => s.serialize_str(std::str::from_utf8(&b).map_err(serde::ser::Error::custom)?),
+            None => s.collect_str(self),
+        }
     }
 }
 
@@ -128,6 +159,20 @@ mod tests {
         }
         for s in ["2026-13-01", "2026-02-29", "2026-1-01", "26-01-01", "2026-01-0x", ""] {
             assert_eq!(Date::parse(s), None, "{s}");
+        }
+    }
+
+    /// The fast form is the formatted one, from year -2 to 10001 (a day in
+    /// every few), and dates serialise as that string.
+    #[test]
+    fn fast_form_is_the_formatted_one() {
+        let (from, to) = (days_from_civil(-2, 1, 1), days_from_civil(10001, 12, 31));
+        for z in (from..=to).step_by(13).chain([from, to, 0, -1]) {
+            let date = Date(z);
+            let (y, m, d) = date.ymd();
+            let slow = format!("{y:04}-{m:02}-{d:02}");
+            assert_eq!(date.to_string(), slow);
+            assert_eq!(serde_json::to_string(&date).unwrap(), format!("\"{slow}\""));
         }
     }
 
