@@ -217,42 +217,35 @@ pub fn build(opts: &Options) -> Result<Report> {
     let jobs = plan.jobs();
     timer.lap("plan");
     let written = output::replace_dir(&out_dir, |stage| {
-        std::thread::scope(|scope| {
-            let search = scope.spawn(|| {
-                let start = std::time::Instant::now();
-                let mut index = output::Output::default();
-                let made = render::search::index(&plan.site, &mut index);
-                timer.note("search index (beside the pages)", start);
-                made.map(|_| index)
-            });
-            let pages = {
-                use rayon::prelude::*;
-                jobs.par_iter().try_for_each(|(path, job)| {
-                    if render::Plan::streams(job) {
-                        return stage.put_with(path, |out| {
-                            plan.write_streamed(job, out).map_err(|e| match e {
-                                render::Streamed::Template(e) => anyhow::Error::new(e),
-                                render::Streamed::Io(e) => {
-                                    anyhow::Error::new(e).context(format!("cannot write `{path}`"))
-                                }
-                            })
-                        });
-                    }
-                    let content = plan.make(job)?;
-                    stage.put(path, &content)
-                })
-            };
-            timer.note("pages made and written", timer.last);
-            let index = search
-                .join()
-                .map_err(|_| anyhow::anyhow!("the search index builder stopped"))?
-                .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
-            pages?;
-            for (path, content) in &index.files {
-                stage.put(path, content)?;
-            }
-            Ok(())
-        })
+        let pages = {
+            use rayon::prelude::*;
+            jobs.par_iter().try_for_each(|(path, job)| {
+                if render::Plan::streams(job) {
+                    return stage.put_with(path, |out| {
+                        plan.write_streamed(job, out).map_err(|e| match e {
+                            render::Streamed::Template(e) => anyhow::Error::new(e),
+                            render::Streamed::Io(e) => anyhow::Error::new(e).context(format!("cannot write `{path}`")),
+                        })
+                    });
+                }
+                let content = plan.make(job)?;
+                stage.put(path, &content)
+            })
+        };
+        timer.note("pages made and written", timer.last);
+        pages?;
+        // After the pages rather than beside them: on a thread of its own its
+        // parallel parts queued behind every page and it finished last, and
+        // in the same pool beside them the two peaks of memory met.
+        let start = std::time::Instant::now();
+        let mut index = output::Output::default();
+        render::search::index(&plan.site, &mut index)
+            .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+        timer.note("search index", start);
+        for (path, content) in &index.files {
+            stage.put(path, content)?;
+        }
+        Ok(())
     });
     let written = match written {
         Ok(w) => w,
