@@ -185,7 +185,7 @@ fn commit_date(root: &Path) -> Option<Date> {
 /// The whole build. Content errors stop it before anything is written, and
 /// the previous output stays as it was. Pages are made in parallel and each
 /// is written as soon as it is made (the whole site is never in memory),
-/// while the search index is built beside them.
+/// then the search index is built.
 pub fn build(opts: &Options) -> Result<Report> {
     let mut analysis = analyse_with(opts, load(opts)?, &mut Caches::default(), true)?;
     let mut timer = Timer::new();

@@ -55,8 +55,7 @@ impl SourceFile {
 
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: u32) -> u32 {
-        let last = self.text.rfind('\n').map_or(0, |i| i + 1);
-        self.nth_line_start(line).unwrap_or(last) as u32
+        self.nth_line_start(line).unwrap_or_else(|| self.text.rfind('\n').map_or(0, |i| i + 1)) as u32
     }
 
     /// Byte offset where a 1-based line starts, if the file has that line.

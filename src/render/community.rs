@@ -128,35 +128,31 @@ pub(super) fn tags(site: &Site) -> Vec<Tag> {
     tags
 }
 
-pub(super) fn tags_view(tags: &[Tag], lessons: &[LessonRow]) -> TagsView {
-    // Lessons sections of pilot records, by tag page (the pages are counted
-    // among the tag's pages already).
-    let mut sections: crate::hash::FastMap<&str, usize> = crate::hash::FastMap::default();
-    for l in lessons.iter().filter(|l| l.kind == "pilot") {
-        let mut urls: Vec<&str> = l.tags.iter().map(|t| t.url.as_str()).collect();
-        urls.sort_unstable();
-        urls.dedup();
-        for url in urls {
-            *sections.entry(url).or_default() += 1;
-        }
-    }
+/// The lessons that carry the tag `slug` (indexes into `lessons.lessons`,
+/// ascending): the lessons page's group of that tag, made once per build,
+/// rather than a walk over every lesson.
+fn tagged<'a>(lessons: &'a LessonsView, slug: &str) -> &'a [usize] {
+    let key = format!("tag-{slug}");
+    lessons.by_tag.binary_search_by(|g| g.id.as_str().cmp(&key)).map_or(&[][..], |i| &lessons.by_tag[i].lessons[..])
+}
+
+pub(super) fn tags_view(tags: &[Tag], lessons: &LessonsView) -> TagsView {
     TagsView {
         tags: tags
             .iter()
             .map(|t| {
-                let url = format!("tags/{}/", t.slug);
-                let count = t.pilots.len() + t.pages.len() + sections.get(url.as_str()).copied().unwrap_or(0);
-                TagRow { name: t.name.clone(), url, count }
+                // Lessons sections of pilot records count too (lesson pages
+                // are among the tag's pages already).
+                let sections = tagged(lessons, &t.slug).iter().filter(|&&i| lessons.lessons[i].kind == "pilot").count();
+                let count = t.pilots.len() + t.pages.len() + sections;
+                TagRow { name: t.name.clone(), url: format!("tags/{}/", t.slug), count }
             })
             .collect(),
     }
 }
 
 pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &LessonsView) -> TagView {
-    // The tag's lessons, from the lessons page's group of that tag (the
-    // same slug), rather than a walk over every lesson for each tag.
-    let key = format!("tag-{}", tag.slug);
-    let group = lessons.by_tag.iter().find(|g| g.id == key).map_or(&[][..], |g| &g.lessons[..]);
+    let group = tagged(lessons, &tag.slug);
     TagView {
         name: tag.name.clone(),
         pilots: tag.pilots.iter().map(|&i| link(&site.pilots[i])).collect(),
@@ -184,12 +180,10 @@ pub(super) fn related(
     let slugs: Vec<String> = page.tags.iter().map(|t| tag_slug(t)).collect();
     // The lessons and pilots of each of the page's tags and categories, from
     // the lists made once for the site; the first ten of their union.
-    let lesson_lists = lessons
-        .by_tag
+    let lesson_lists = slugs
         .iter()
-        .filter(|g| g.id.strip_prefix("tag-").is_some_and(|s| slugs.iter().any(|t| t == s)))
-        .chain(lessons.by_category.iter().filter(|g| page.addresses.contains(&g.name)))
-        .map(|g| &g.lessons[..]);
+        .map(|s| tagged(lessons, s))
+        .chain(lessons.by_category.iter().filter(|g| page.addresses.contains(&g.name)).map(|g| &g.lessons[..]));
     let own = format!("{}/", page.path);
     let rel_lessons = first(lesson_lists, 11, |&i| lessons.lessons[i].url != own)
         .into_iter()

@@ -216,12 +216,17 @@ impl Plan {
         let pilot =
             Plan::pilot_id(path).and_then(|id| self.site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok());
         if let Some(i) = pilot {
-            let assets = self.asset_paths.get_or_init(|| self.site.assets.iter().map(|(_, to)| to.clone()).collect());
-            if !self.theme.statics.contains_key(path) && !assets.contains(path) {
+            if !self.theme.statics.contains_key(path) && !self.is_asset(path) {
                 return Some(Job::Pilot(i));
             }
         }
         self.other_job(path)
+    }
+
+    /// Whether an asset from `content/` is copied to `path`.
+    pub fn is_asset(&self, path: &str) -> bool {
+        let assets = self.asset_paths.get_or_init(|| self.site.assets.iter().map(|(_, to)| to.clone()).collect());
+        assets.contains(path)
     }
 
     /// The id in a pilot page's path (`pilots/ID/index.html`).
@@ -231,7 +236,7 @@ impl Plan {
 
     /// The job that makes the file at `path` among the files that are not
     /// pilot pages (a few hundred, in a map made on first use).
-    pub fn other_job(&self, path: &str) -> Option<Job> {
+    fn other_job(&self, path: &str) -> Option<Job> {
         let others = self.others.get_or_init(|| {
             let mut map = crate::hash::FastMap::default();
             // In list order, so that later entries win as in `jobs`; no
@@ -379,7 +384,7 @@ impl Plan {
             }
             Job::Tags => self.html(
                 target("tags.html", "tags", "Tags", "tags/"),
-                &community::tags_view(self.tags(), &self.lessons().lessons),
+                &community::tags_view(self.tags(), self.lessons()),
             )?,
             Job::Tag(i) => {
                 let t = &self.tags()[*i];

@@ -140,10 +140,9 @@ impl Session {
             // static file while no asset is made over it: no lookup among
             // thousands of records per kept page.
             let statics = &theme.statics;
-            let assets = &analysis.site.assets;
             kept.retain(|path, _| {
                 if statics.contains_key(path) {
-                    change == Change::Pilots || !assets.iter().any(|(_, to)| to == path)
+                    change == Change::Pilots || !plan.is_asset(path)
                 } else {
                     change == Change::Pilots && Plan::pilot_id(path).is_some_and(|id| !gone.contains(id))
                 }

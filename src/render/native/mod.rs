@@ -44,9 +44,17 @@ fn or(o: &mut String, s: &str, otherwise: &str) {
 
 /// `<a href="{{ root }}{{ url }}">{{ text }}</a>`
 fn link(o: &mut String, root: &str, url: &str, text: &str) {
+    link_to(o, root, &[url], text);
+}
+
+/// [`link`] to a URL given in parts, each escaped (as the whole would be),
+/// so that a URL made of a record's ids is not put together first.
+fn link_to(o: &mut String, root: &str, url: &[&str], text: &str) {
     o.push_str("<a href=\"");
     esc(o, root);
-    esc(o, url);
+    for part in url {
+        esc(o, part);
+    }
     o.push_str("\">");
     esc(o, text);
     o.push_str("</a>");

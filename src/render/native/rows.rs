@@ -3,7 +3,7 @@
 //! module): the constraint library and the owner pages hold every
 //! constraint of the portfolio between them, 110,000 rows at 10,000 pilots.
 
-use super::{esc, link, num, or, NOBODY};
+use super::{esc, link, link_to, num, or, NOBODY};
 use crate::config::Config;
 use crate::date::Date;
 use crate::model::{Constraint, Pilot, Site};
@@ -44,35 +44,17 @@ pub(in crate::render) fn constraint_rows(
             }
             escalation_target(out, &rung.to, p, c);
         }
-        out.push_str("\">\n  <th scope=\"row\"><a href=\"");
-        esc(out, root);
-        out.push_str("pilots/");
-        esc(out, &p.id);
-        out.push_str("/#c-");
-        esc(out, &c.id);
-        out.push_str("\">");
-        esc(out, &c.title);
-        out.push_str("</a></th>\n  <td><a href=\"");
-        esc(out, root);
-        out.push_str("pilots/");
-        esc(out, &p.id);
-        out.push_str("/\">");
-        esc(out, &p.title);
-        out.push_str("</a></td>\n  <td><span class=\"badge category\">");
+        out.push_str("\">\n  <th scope=\"row\">");
+        link_to(out, root, &["pilots/", &p.id, "/#c-", &c.id], &c.title);
+        out.push_str("</th>\n  <td>");
+        link_to(out, root, &["pilots/", &p.id, "/"], &p.title);
+        out.push_str("</td>\n  <td><span class=\"badge category\">");
         esc(out, &c.category);
         out.push_str("</span></td>\n  <td>");
         match c.owner.as_deref().filter(|o| !o.is_empty()) {
             None => out.push_str(NOBODY),
             Some(o) => match site.person(o) {
-                Some(person) => {
-                    out.push_str("<a href=\"");
-                    esc(out, root);
-                    out.push_str("owners/");
-                    esc(out, &person.slug);
-                    out.push_str("/\">");
-                    esc(out, o);
-                    out.push_str("</a>");
-                }
+                Some(person) => link_to(out, root, &["owners/", &person.slug, "/"], o),
                 None => esc(out, o),
             },
         }
@@ -102,14 +84,7 @@ pub(in crate::render) fn constraint_rows(
         esc(out, c.impact.as_deref().unwrap_or_default());
         out.push_str("</td>\n  <td>");
         match pilot::playbook(c, site) {
-            Some((path, title)) => {
-                out.push_str("<a href=\"");
-                esc(out, root);
-                esc(out, path);
-                out.push_str("/\">");
-                esc(out, title);
-                out.push_str("</a>");
-            }
+            Some((path, title)) => link_to(out, root, &[path, "/"], title),
             None => out.push('—'),
         }
         out.push_str("</td>\n</tr>\n");
