@@ -17,6 +17,16 @@ pub fn example_site() -> &'static [(&'static str, &'static [u8])] {
     embedded::EXAMPLE_SITE
 }
 
+/// For the tests: writes the example site into `dir`.
+#[cfg(test)]
+pub(crate) fn write_example_site(dir: &Path) {
+    for (rel, bytes) in example_site() {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a file in a folder")).expect("folder");
+        std::fs::write(path, bytes).expect("file");
+    }
+}
+
 /// A template: its name (`pilot.html`), where it came from, and its text.
 #[derive(Debug, Clone)]
 pub struct Template {

@@ -286,11 +286,7 @@ mod tests {
         for example in [false, true] {
             let dir = tempfile::tempdir().expect("tempdir");
             if example {
-                for (rel, bytes) in crate::theme::example_site() {
-                    let path = dir.path().join(rel);
-                    std::fs::create_dir_all(path.parent().expect("folder")).expect("folder");
-                    std::fs::write(path, bytes).expect("file");
-                }
+                crate::theme::write_example_site(dir.path());
             } else {
                 crate::synth::write_site(dir.path(), 400, 3).expect("generate");
             }

@@ -782,11 +782,7 @@ mod tests {
     #[test]
     fn example_site_pilot_pages_match_tera() {
         let dir = tempfile::tempdir().unwrap();
-        for (path, bytes) in crate::theme::example_site() {
-            let to = dir.path().join(path);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::write(to, bytes).unwrap();
-        }
+        crate::theme::write_example_site(dir.path());
         let plan = plan(dir.path(), "2026-03-20");
         assert!(compare_all(&plan, 1) >= 10);
     }

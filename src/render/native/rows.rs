@@ -236,14 +236,6 @@ mod tests {
     use crate::render::views::ConstraintRow;
     use std::path::Path;
 
-    fn write(root: &Path, files: &[(&str, &[u8])]) {
-        for (rel, bytes) in files {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().expect("a file in a folder")).expect("folder");
-            std::fs::write(path, bytes).expect("file");
-        }
-    }
-
     /// Rows of any kind, for one comparison helper.
     mod erased {
         pub trait Rows {
@@ -301,7 +293,7 @@ mod tests {
     #[test]
     fn rows_are_the_partials_bytes_for_the_example_site() {
         let dir = tempfile::tempdir().expect("tempdir");
-        write(dir.path(), crate::theme::example_site());
+        crate::theme::write_example_site(dir.path());
         assert!(same_rows(dir.path()) > 20);
     }
 
@@ -315,7 +307,7 @@ mod tests {
             playbook = \"no/such/page\"\n\
             [[constraints]]\nid = \"b\"\ntitle = \"Nobody named\"\ncategory = \"people\"\nraised = 2026-01-05\n\
             resolved = 2026-03-01\n+++\nBody.\n";
-        write(dir.path(), &[("content/pilots/awkward.md", awkward.as_bytes())]);
+        std::fs::write(dir.path().join("content/pilots/awkward.md"), awkward).expect("record");
         assert!(same_rows(dir.path()) > 180);
     }
 }
