@@ -10,8 +10,8 @@ use std::fmt;
 /// A file's front matter (an empty table when it has none) and where its
 /// body starts.
 #[derive(Debug)]
-pub struct Split {
-    pub front: Node,
+pub struct Split<'a> {
+    pub front: Node<'a>,
     /// Whether the file had a front-matter block at all.
     pub present: bool,
     pub body_start: usize,
@@ -20,7 +20,7 @@ pub struct Split {
 
 /// Splits and parses `text`; problems in the front matter are returned with
 /// the best value that could still be read.
-pub fn split(text: &str) -> Split {
+pub fn split(text: &str) -> Split<'_> {
     let empty = Node { span: Span::new(0, 0), kind: Kind::Map(Vec::new()) };
     let fence = match text.lines().next().map(str::trim_end) {
         Some("+++") => "+++",
@@ -72,7 +72,7 @@ fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)>
 /// Parses TOML, reporting every syntax error the parser can recover from.
 /// The common case is read by [`crate::frontmatter_fast`]; the rest, and
 /// anything wrong, by the `toml` crate.
-pub fn parse_toml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
+pub fn parse_toml(text: &str, offset: u32) -> (Node<'_>, Vec<Problem>) {
     match crate::frontmatter_fast::parse(text, offset) {
         Some(node) => (node, Vec::new()),
         None => parse_toml_full(text, offset),
@@ -80,7 +80,7 @@ pub fn parse_toml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
 }
 
 /// Parses TOML with the `toml` crate.
-pub fn parse_toml_full(text: &str, offset: u32) -> (Node, Vec<Problem>) {
+pub fn parse_toml_full(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
     let (table, errors) = toml::de::DeTable::parse_recoverable(text);
     let problems = errors
         .iter()
@@ -110,11 +110,11 @@ fn toml_hint(message: &str) -> String {
     }
 }
 
-fn toml_table(table: &toml::de::DeTable<'_>, offset: u32) -> Kind {
+fn toml_table(table: &toml::de::DeTable<'_>, offset: u32) -> Kind<'static> {
     let entries = table
         .iter()
         .map(|(k, v)| Entry {
-            key: k.get_ref().to_string(),
+            key: k.get_ref().to_string().into(),
             key_span: Span::new(k.span().start as u32, k.span().end as u32).shift(offset),
             value: toml_value(v, offset),
         })
@@ -122,21 +122,21 @@ fn toml_table(table: &toml::de::DeTable<'_>, offset: u32) -> Kind {
     Kind::Map(entries)
 }
 
-fn toml_value(v: &toml::Spanned<toml::de::DeValue<'_>>, offset: u32) -> Node {
+fn toml_value(v: &toml::Spanned<toml::de::DeValue<'_>>, offset: u32) -> Node<'static> {
     use toml::de::DeValue;
     let span = Span::new(v.span().start as u32, v.span().end as u32).shift(offset);
     let kind = match v.get_ref() {
-        DeValue::String(s) => Kind::Str(s.to_string()),
+        DeValue::String(s) => Kind::Str(s.to_string().into()),
         DeValue::Integer(i) => {
             let digits = i.as_str().replace('_', "");
             match i64::from_str_radix(&digits, i.radix()) {
                 Ok(n) => Kind::Int(n),
-                Err(_) => Kind::Str(i.as_str().to_string()),
+                Err(_) => Kind::Str(i.as_str().to_string().into()),
             }
         }
         DeValue::Float(f) => Kind::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(b) => Kind::Bool(*b),
-        DeValue::Datetime(d) => Kind::Str(d.to_string()),
+        DeValue::Datetime(d) => Kind::Str(d.to_string().into()),
         DeValue::Array(items) => Kind::Seq(items.iter().map(|i| toml_value(i, offset)).collect()),
         DeValue::Table(t) => toml_table(t, offset),
     };
@@ -144,7 +144,7 @@ fn toml_value(v: &toml::Spanned<toml::de::DeValue<'_>>, offset: u32) -> Node {
 }
 
 /// Parses YAML with serde-saphyr, keeping each value's position.
-pub fn parse_yaml(text: &str, offset: u32) -> (Node, Vec<Problem>) {
+pub fn parse_yaml(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
     if text.trim().is_empty() {
         return (Node { span: Span::new(offset, offset), kind: Kind::Null }, Vec::new());
     }
@@ -187,7 +187,7 @@ fn byte_offset(text: &str, loc: &serde_saphyr::Location) -> u32 {
 
 /// YAML spans come as character positions relative to the front matter;
 /// they were turned into byte offsets on the way in, and are moved here.
-fn shift_node(node: Node, offset: u32, _text: &str) -> Node {
+fn shift_node(node: Node<'static>, offset: u32, _text: &str) -> Node<'static> {
     let kind = match node.kind {
         Kind::Seq(items) => Kind::Seq(items.into_iter().map(|n| shift_node(n, offset, _text)).collect()),
         Kind::Map(entries) => Kind::Map(
@@ -212,7 +212,7 @@ fn yaml_span(loc: &serde_saphyr::Location) -> Span {
     Span::new(start, start + len)
 }
 
-struct YamlNode(Node);
+struct YamlNode(Node<'static>);
 
 impl<'de> Deserialize<'de> for YamlNode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -221,7 +221,7 @@ impl<'de> Deserialize<'de> for YamlNode {
     }
 }
 
-struct YamlKind(Kind);
+struct YamlKind(Kind<'static>);
 
 impl<'de> Deserialize<'de> for YamlKind {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -250,7 +250,7 @@ impl<'de> Visitor<'de> for YamlVisitor {
         Ok(YamlKind(Kind::Float(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<YamlKind, E> {
-        Ok(YamlKind(Kind::Str(v.to_string())))
+        Ok(YamlKind(Kind::Str(v.to_string().into())))
     }
     fn visit_unit<E>(self) -> Result<YamlKind, E> {
         Ok(YamlKind(Kind::Null))
@@ -272,7 +272,7 @@ impl<'de> Visitor<'de> for YamlVisitor {
         let mut entries = Vec::new();
         while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
             let YamlNode(value) = map.next_value()?;
-            entries.push(Entry { key: key.value, key_span: yaml_span(&key.referenced), value });
+            entries.push(Entry { key: key.value.into(), key_span: yaml_span(&key.referenced), value });
         }
         Ok(YamlKind(Kind::Map(entries)))
     }
@@ -282,7 +282,7 @@ impl<'de> Visitor<'de> for YamlVisitor {
 mod tests {
     use super::*;
 
-    fn keys(node: &Node, text: &str) -> Vec<(String, String)> {
+    fn keys(node: &Node<'_>, text: &str) -> Vec<(String, String)> {
         let Kind::Map(entries) = &node.kind else { panic!("not a map") };
         entries
             .iter()

@@ -8,12 +8,13 @@
 
 use crate::diag::Span;
 use crate::node::{Entry, Kind, Node};
+use std::borrow::Cow;
 
 /// The front matter `text` (starting `offset` bytes into its file) as a
 /// tree, or `None` when the fast path does not read it.
-pub fn parse(text: &str, offset: u32) -> Option<Node> {
-    let mut p = Parser { s: text.as_bytes(), text, pos: 0, offset };
-    let mut root = Node { span: Span::new(offset, offset), kind: Kind::Map(Vec::new()) };
+pub fn parse(text: &str, offset: u32) -> Option<Node<'_>> {
+    let mut p = Parser { s: text.as_bytes(), text, pos: 0, offset, keys: Vec::new() };
+    let mut root = Node { span: Span::new(offset, offset), kind: Kind::Map(Vec::with_capacity(TABLE)) };
     // The table that `key = value` lines go into, as a path of entry
     // indexes from the root (into the last element of an array of tables).
     let mut current: Vec<usize> = Vec::new();
@@ -25,7 +26,7 @@ pub fn parse(text: &str, offset: u32) -> Option<Node> {
         p.skip_blank_lines()?;
         match p.peek() {
             None => return Some(root),
-            Some(b'[') => current = p.header(&mut root, &mut defined, &mut implicit)?,
+            Some(b'[') => p.header(&mut root, &mut current, &mut defined, &mut implicit)?,
             Some(_) => {
                 let entry = p.key_value()?;
                 p.line_end()?;
@@ -37,7 +38,7 @@ pub fn parse(text: &str, offset: u32) -> Option<Node> {
 }
 
 /// Adds `entry` to a table; a key given twice is left to the full parser.
-fn add(entries: &mut Vec<Entry>, entry: Entry) -> Option<()> {
+fn add<'a>(entries: &mut Vec<Entry<'a>>, entry: Entry<'a>) -> Option<()> {
     if entries.iter().any(|e| e.key == entry.key) {
         return None;
     }
@@ -47,7 +48,7 @@ fn add(entries: &mut Vec<Entry>, entry: Entry) -> Option<()> {
 
 /// The table at `path`: entry indexes from the root, through the last
 /// element of any array of tables on the way.
-fn table_at<'a>(root: &'a mut Node, path: &[usize]) -> Option<&'a mut Node> {
+fn table_at<'a, 't>(root: &'a mut Node<'t>, path: &[usize]) -> Option<&'a mut Node<'t>> {
     let mut node = root;
     for &i in path {
         let Kind::Map(entries) = &mut node.kind else { return None };
@@ -62,14 +63,20 @@ fn table_at<'a>(root: &'a mut Node, path: &[usize]) -> Option<&'a mut Node> {
     Some(node)
 }
 
+/// Room made for the entries of a table at first: records' tables have a
+/// few keys, so most are made with one allocation.
+const TABLE: usize = 8;
+
 struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
     pos: usize,
     offset: u32,
+    /// The keys of a header, kept between headers for their room.
+    keys: Vec<(Cow<'a, str>, Span)>,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.pos).copied()
     }
@@ -134,7 +141,7 @@ impl Parser<'_> {
     }
 
     /// `key = value`.
-    fn key_value(&mut self) -> Option<Entry> {
+    fn key_value(&mut self) -> Option<Entry<'t>> {
         let (key, key_span) = self.key()?;
         self.ws();
         self.expect(b'=')?;
@@ -144,7 +151,7 @@ impl Parser<'_> {
     }
 
     /// A bare or quoted key (not dotted).
-    fn key(&mut self) -> Option<(String, Span)> {
+    fn key(&mut self) -> Option<(Cow<'t, str>, Span)> {
         let key = self.key_part()?;
         // A dotted key is left to the full parser.
         let after = self.pos;
@@ -157,7 +164,7 @@ impl Parser<'_> {
     }
 
     /// One part of a key: bare (`a-b_1`) or quoted.
-    fn key_part(&mut self) -> Option<(String, Span)> {
+    fn key_part(&mut self) -> Option<(Cow<'t, str>, Span)> {
         let start = self.pos;
         let key = match self.peek()? {
             b'"' => self.basic_string()?,
@@ -169,27 +176,29 @@ impl Parser<'_> {
                 if self.pos == start {
                     return None;
                 }
-                self.text[start..self.pos].to_string()
+                Cow::Borrowed(&self.text[start..self.pos])
             }
         };
         Some((key, self.span(start)))
     }
 
     /// `[a.b]` or `[[a.b]]`: makes the table (and the tables on its way)
-    /// and returns its path.
+    /// and sets `path` to its path.
     fn header(
         &mut self,
-        root: &mut Node,
+        root: &mut Node<'t>,
+        path: &mut Vec<usize>,
         defined: &mut Vec<Vec<usize>>,
         implicit: &mut Vec<Vec<usize>>,
-    ) -> Option<Vec<usize>> {
+    ) -> Option<()> {
         let start = self.pos;
         self.pos += 1;
         let array = self.peek() == Some(b'[');
         if array {
             self.pos += 1;
         }
-        let mut keys = Vec::new();
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.clear();
         loop {
             self.ws();
             keys.push(self.key_part()?);
@@ -206,32 +215,47 @@ impl Parser<'_> {
         }
         let span = self.span(start);
         self.line_end()?;
+        let found = Self::make_table(root, &keys, array, span, path, defined, implicit);
+        self.keys = keys;
+        found
+    }
+
+    /// The table of a header of `keys`, made with the tables on its way.
+    fn make_table(
+        root: &mut Node<'t>,
+        keys: &[(Cow<'t, str>, Span)],
+        array: bool,
+        span: Span,
+        path: &mut Vec<usize>,
+        defined: &mut Vec<Vec<usize>>,
+        implicit: &mut Vec<Vec<usize>>,
+    ) -> Option<()> {
         let (last, parents) = keys.split_last()?;
-        let mut path = Vec::new();
+        path.clear();
         for (key, key_span) in parents {
-            let node = table_at(root, &path)?;
+            let node = table_at(root, path)?;
             let Kind::Map(entries) = &mut node.kind else { return None };
             match entries.iter().position(|e| e.key == *key) {
                 // Through a table a header made, but not through a value or
                 // an array of tables (the full parser knows what is meant).
                 Some(i) => {
                     path.push(i);
-                    if !defined.contains(&path) && !implicit.contains(&path) {
+                    if !defined.contains(path) && !implicit.contains(path) {
                         return None;
                     }
                 }
                 None => {
-                    let value = Node { span: *key_span, kind: Kind::Map(Vec::new()) };
+                    let value = Node { span: *key_span, kind: Kind::Map(Vec::with_capacity(TABLE)) };
                     entries.push(Entry { key: key.clone(), key_span: *key_span, value });
                     path.push(entries.len() - 1);
                     implicit.push(path.clone());
                 }
             }
         }
-        let node = table_at(root, &path)?;
+        let node = table_at(root, path)?;
         let Kind::Map(entries) = &mut node.kind else { return None };
         let (key, key_span) = last;
-        let table = Node { span, kind: Kind::Map(Vec::new()) };
+        let table = Node { span, kind: Kind::Map(Vec::with_capacity(TABLE)) };
         match entries.iter().position(|e| e.key == *key) {
             Some(i) if array => {
                 let Kind::Seq(items) = &mut entries[i].value.kind else { return None };
@@ -248,15 +272,15 @@ impl Parser<'_> {
             }
         }
         if !array {
-            if defined.contains(&path) {
+            if defined.contains(path) {
                 return None;
             }
             defined.push(path.clone());
         }
-        Some(path)
+        Some(())
     }
 
-    fn value(&mut self) -> Option<Node> {
+    fn value(&mut self) -> Option<Node<'t>> {
         let start = self.pos;
         let kind = match self.peek()? {
             b'"' => Kind::Str(self.basic_string()?),
@@ -282,21 +306,30 @@ impl Parser<'_> {
     }
 
     /// `"..."` with the standard escapes; not multi-line.
-    fn basic_string(&mut self) -> Option<String> {
+    fn basic_string(&mut self) -> Option<Cow<'t, str>> {
         self.pos += 1;
         if self.s[self.pos..].starts_with(b"\"\"") {
             return None;
         }
-        let mut out = String::new();
+        // Borrowed from the text until an escape needs a copy.
+        let start = self.pos;
+        let mut out: Option<String> = None;
         let mut run = self.pos;
         loop {
             match self.peek()? {
                 b'"' => {
-                    out.push_str(&self.text[run..self.pos]);
+                    let end = self.pos;
                     self.pos += 1;
-                    return Some(out);
+                    return Some(match out {
+                        None => Cow::Borrowed(&self.text[start..end]),
+                        Some(mut out) => {
+                            out.push_str(&self.text[run..end]);
+                            Cow::Owned(out)
+                        }
+                    });
                 }
                 b'\\' => {
+                    let out = out.get_or_insert_with(String::new);
                     out.push_str(&self.text[run..self.pos]);
                     let c = match *self.s.get(self.pos + 1)? {
                         b'u' => self.unicode(4)?,
@@ -338,7 +371,7 @@ impl Parser<'_> {
     }
 
     /// `'...'`; not multi-line.
-    fn literal_string(&mut self) -> Option<String> {
+    fn literal_string(&mut self) -> Option<Cow<'t, str>> {
         self.pos += 1;
         if self.s[self.pos..].starts_with(b"''") {
             return None;
@@ -347,7 +380,7 @@ impl Parser<'_> {
         loop {
             match self.peek()? {
                 b'\'' => {
-                    let out = self.text[start..self.pos].to_string();
+                    let out = Cow::Borrowed(&self.text[start..self.pos]);
                     self.pos += 1;
                     return Some(out);
                 }
@@ -360,7 +393,7 @@ impl Parser<'_> {
 
     /// A decimal whole number (`1_000`, `-3`) or a date (`2026-03-15`);
     /// other numbers, times and date-times are left to the full parser.
-    fn number_or_date(&mut self) -> Option<Kind> {
+    fn number_or_date(&mut self) -> Option<Kind<'t>> {
         let start = self.pos;
         let rest = &self.s[start..];
         if rest.len() >= 10 && rest[4] == b'-' && rest[..4].iter().all(u8::is_ascii_digit) {
@@ -376,7 +409,7 @@ impl Parser<'_> {
                 return None;
             }
             self.pos += 10;
-            return Some(Kind::Str(date.to_string()));
+            return Some(Kind::Str(Cow::Borrowed(date)));
         }
         let mut end = start;
         if matches!(rest.first(), Some(b'+' | b'-')) {
@@ -403,7 +436,7 @@ impl Parser<'_> {
     }
 
     /// `[v, v, ...]`, over lines, with comments and a trailing comma.
-    fn array(&mut self) -> Option<Node> {
+    fn array(&mut self) -> Option<Node<'t>> {
         let start = self.pos;
         self.pos += 1;
         let mut items = Vec::new();
@@ -425,10 +458,10 @@ impl Parser<'_> {
     }
 
     /// `{ k = v, ... }` on one line, without a trailing comma.
-    fn inline_table(&mut self) -> Option<Node> {
+    fn inline_table(&mut self) -> Option<Node<'t>> {
         let start = self.pos;
         self.pos += 1;
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut entries: Vec<Entry<'t>> = Vec::new();
         self.ws();
         if self.peek()? == b'}' {
             self.pos += 1;

@@ -10,35 +10,39 @@
 use crate::diag::{suggest, Rule, Span};
 use serde::de::{self, DeserializeOwned, Expected, IntoDeserializer, Visitor};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
-/// A value with the byte span it was written at.
+/// A value with the byte span it was written at. Strings and keys borrow
+/// from the text they were read from when they are written there as they
+/// are (no escapes), so reading a record copies each string once, into the
+/// record.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub span: Span,
-    pub kind: Kind,
+    pub kind: Kind<'a>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Kind {
+pub enum Kind<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Str(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<Entry<'a>>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    pub key: String,
+pub struct Entry<'a> {
+    pub key: Cow<'a, str>,
     pub key_span: Span,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Kind {
+impl Kind<'_> {
     fn describe(&self) -> &'static str {
         match self {
             Kind::Null => "nothing",
@@ -63,7 +67,7 @@ pub struct Problem {
 
 /// Deserializes `node` into `T`, collecting every problem. The value is
 /// `None` only when a problem could not be stepped over.
-pub fn from_node<T: DeserializeOwned>(node: &Node) -> (Option<T>, Vec<Problem>) {
+pub fn from_node<T: DeserializeOwned>(node: &Node<'_>) -> (Option<T>, Vec<Problem>) {
     let sink = RefCell::new(Vec::new());
     let result = T::deserialize(NodeDe { node, sink: &sink });
     let mut problems = sink.into_inner();
@@ -101,9 +105,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
                 f.write_str("a value with its position")
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Spanned<T>, A::Error> {
-                let start: Option<(String, u32)> = map.next_entry()?;
-                let end: Option<(String, u32)> = map.next_entry()?;
-                let _: Option<String> = map.next_key()?;
+                // The keys are known (`SPANNED_FIELDS`): read without a copy.
+                let start: Option<(de::IgnoredAny, u32)> = map.next_entry()?;
+                let end: Option<(de::IgnoredAny, u32)> = map.next_entry()?;
+                let _: Option<de::IgnoredAny> = map.next_key()?;
                 let value = map.next_value()?;
                 let (start, end) = (start.map_or(0, |s| s.1), end.map_or(0, |e| e.1));
                 Ok(Spanned { span: Span::new(start, end), value })
@@ -151,7 +156,7 @@ impl de::Error for DeError {
 }
 
 struct NodeDe<'a> {
-    node: &'a Node,
+    node: &'a Node<'a>,
     sink: &'a RefCell<Vec<Problem>>,
 }
 
@@ -176,21 +181,25 @@ impl<'a> NodeDe<'a> {
         });
     }
 
-    fn seq(&self, items: &'a [Node]) -> SeqDe<'a> {
+    fn seq(&self, items: &'a [Node<'a>]) -> SeqDe<'a> {
         SeqDe { iter: items.iter(), sink: self.sink }
     }
 
-    fn map(&self, entries: Vec<&'a Entry>) -> MapDe<'a> {
-        MapDe { iter: entries.into_iter(), value: None, sink: self.sink, last_key: std::rc::Rc::new(Cell::new(None)) }
+    /// The entries of a table; with `fields`, only those whose keys it
+    /// names (see [`NodeDe::report_unknown`]).
+    fn map<'k>(
+        &self,
+        entries: &'a [Entry<'a>],
+        fields: Option<&'static [&'static str]>,
+        last_key: &'k Cell<Option<Span>>,
+    ) -> MapDe<'a, 'k> {
+        MapDe { iter: entries.iter(), fields, value: None, sink: self.sink, last_key }
     }
 
-    /// Entries whose keys `fields` names; the others are reported as unknown.
-    fn known_entries(&self, entries: &'a [Entry], fields: &'static [&'static str]) -> Vec<&'a Entry> {
-        let mut kept = Vec::with_capacity(entries.len());
+    /// Reports the entries whose keys `fields` does not name.
+    fn report_unknown(&self, entries: &'a [Entry<'a>], fields: &'static [&'static str]) {
         for e in entries {
-            if fields.contains(&e.key.as_str()) {
-                kept.push(e);
-            } else {
+            if !fields.contains(&e.key.as_ref()) {
                 self.sink.borrow_mut().push(Problem {
                     rule: Rule::UnknownKey,
                     span: e.key_span,
@@ -199,7 +208,6 @@ impl<'a> NodeDe<'a> {
                 });
             }
         }
-        kept
     }
 }
 
@@ -243,7 +251,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
             Kind::Float(x) => v.visit_f64(*x),
             Kind::Str(s) => v.visit_str(s),
             Kind::Seq(items) => v.visit_seq(self.seq(items)),
-            Kind::Map(entries) => v.visit_map(self.map(entries.iter().collect())),
+            Kind::Map(entries) => v.visit_map(self.map(entries, None, &Cell::new(None))),
         }
         .map_err(|e: DeError| e.at(span))
     }
@@ -350,10 +358,10 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
         let span = self.node.span;
         match &self.node.kind {
-            Kind::Map(entries) => v.visit_map(self.map(entries.iter().collect())),
+            Kind::Map(entries) => v.visit_map(self.map(entries, None, &Cell::new(None))),
             _ => {
                 self.mismatch(&v);
-                v.visit_map(self.map(Vec::new()))
+                v.visit_map(self.map(&[], None, &Cell::new(None)))
             }
         }
         .map_err(|e: DeError| e.at(span))
@@ -371,13 +379,14 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         }
         match &self.node.kind {
             Kind::Map(entries) => {
-                let map = self.map(self.known_entries(entries, fields));
-                let last_key = map.last_key.clone();
-                v.visit_map(map).map_err(|e: DeError| e.at(last_key.get().unwrap_or(span)))
+                self.report_unknown(entries, fields);
+                let last_key = Cell::new(None);
+                v.visit_map(self.map(entries, Some(fields), &last_key))
+                    .map_err(|e: DeError| e.at(last_key.get().unwrap_or(span)))
             }
             _ => {
                 self.mismatch(&v);
-                v.visit_map(self.map(Vec::new())).map_err(|e: DeError| e.at(span))
+                v.visit_map(self.map(&[], None, &Cell::new(None))).map_err(|e: DeError| e.at(span))
             }
         }
     }
@@ -390,7 +399,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
     ) -> Result<V::Value, DeError> {
         let span = self.node.span;
         match &self.node.kind {
-            Kind::Str(s) => v.visit_enum(s.as_str().into_deserializer()),
+            Kind::Str(s) => v.visit_enum(s.as_ref().into_deserializer()),
             other => Err(de::Error::custom(format!("expected a name, found {}", other.describe()))),
         }
         .map_err(|e: DeError| e.at(span))
@@ -406,7 +415,7 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
 }
 
 struct SeqDe<'a> {
-    iter: std::slice::Iter<'a, Node>,
+    iter: std::slice::Iter<'a, Node<'a>>,
     sink: &'a RefCell<Vec<Problem>>,
 }
 
@@ -425,18 +434,23 @@ impl<'de, 'a> de::SeqAccess<'de> for SeqDe<'a> {
     }
 }
 
-struct MapDe<'a> {
-    iter: std::vec::IntoIter<&'a Entry>,
-    value: Option<&'a Node>,
+struct MapDe<'a, 'k> {
+    iter: std::slice::Iter<'a, Entry<'a>>,
+    /// The keys handed out, when not all are (a struct's fields).
+    fields: Option<&'static [&'static str]>,
+    value: Option<&'a Node<'a>>,
     sink: &'a RefCell<Vec<Problem>>,
-    last_key: std::rc::Rc<Cell<Option<Span>>>,
+    /// The span of the last key handed out, for errors in its value.
+    last_key: &'k Cell<Option<Span>>,
 }
 
-impl<'de, 'a> de::MapAccess<'de> for MapDe<'a> {
+impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
     type Error = DeError;
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, DeError> {
-        let Some(entry) = self.iter.next() else {
+        let fields = self.fields;
+        let known = |e: &&Entry| fields.is_none_or(|f| f.contains(&e.key.as_ref()));
+        let Some(entry) = self.iter.by_ref().find(known) else {
             return Ok(None);
         };
         self.value = Some(&entry.value);
@@ -554,7 +568,7 @@ mod tests {
         Span::new(start, end)
     }
 
-    fn entry(key: &str, at: u32, value: Node) -> Entry {
+    fn entry<'a>(key: &'a str, at: u32, value: Node<'a>) -> Entry<'a> {
         Entry { key: key.into(), key_span: s(at, at + key.len() as u32), value }
     }
 

@@ -36,22 +36,23 @@ impl Reporter<'_> {
 
     pub fn date(&mut self, d: &Option<Spanned<DateText>>, key: &str) -> Option<Date> {
         let d = d.as_ref()?;
-        let parsed = Date::parse(d.value.0.trim());
-        if parsed.is_none() {
-            let hint = if d.value.0.len() > 10 && Date::parse(&d.value.0[..10]).is_some() {
-                format!("`{key}` is a date without a time: write `{}`", &d.value.0[..10])
-            } else {
-                "write dates as YYYY-MM-DD, such as 2026-03-15".to_string()
-            };
-            self.error(Rule::BadDate, d.span, format!("`{}` is not a valid date for `{key}`", d.value.0), hint);
-        }
-        parsed
+        let text = match &d.value {
+            DateText::Valid(date) => return Some(*date),
+            DateText::Invalid(text) => text,
+        };
+        let hint = if text.len() > 10 && Date::parse(&text[..10]).is_some() {
+            format!("`{key}` is a date without a time: write `{}`", &text[..10])
+        } else {
+            "write dates as YYYY-MM-DD, such as 2026-03-15".to_string()
+        };
+        self.error(Rule::BadDate, d.span, format!("`{text}` is not a valid date for `{key}`"), hint);
+        None
     }
 
     /// A required, non-empty string.
     pub fn required(&mut self, text: Option<Spanned<String>>, key: &str, at: Span, hint: &str) -> Option<String> {
         match text {
-            Some(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
+            Some(t) if !t.value.trim().is_empty() => Some(trimmed(t.value)),
             Some(t) => {
                 self.error(Rule::Missing, t.span, format!("`{key}` is empty"), hint);
                 None
@@ -201,13 +202,23 @@ impl Pilot {
 }
 
 fn name(text: Option<Spanned<String>>) -> Option<String> {
-    text.map(|t| t.value.trim().to_string()).filter(|t| !t.is_empty())
+    text.map(|t| trimmed(t.value)).filter(|t| !t.is_empty())
+}
+
+/// `text` without the white space around it (the same string when there is
+/// none, as there mostly is not).
+pub(super) fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_string()
+    }
 }
 
 pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for t in raw.unwrap_or_default() {
-        let t = t.value.trim().to_string();
+        let t = trimmed(t.value);
         if !t.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
             out.push(t);
         }

@@ -84,9 +84,13 @@ pub struct RawConfidence {
     pub team: Option<Spanned<i64>>,
 }
 
-/// A date as written; checked by the model.
+/// A date as written: read when it is one, or the text, which the model
+/// reports.
 #[derive(Debug)]
-pub struct DateText(pub String);
+pub enum DateText {
+    Valid(crate::date::Date),
+    Invalid(String),
+}
 
 impl<'de> Deserialize<'de> for DateText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -97,7 +101,10 @@ impl<'de> Deserialize<'de> for DateText {
                 f.write_str("a date written YYYY-MM-DD")
             }
             fn visit_str<E>(self, v: &str) -> Result<DateText, E> {
-                Ok(DateText(v.to_string()))
+                Ok(match crate::date::Date::parse(v.trim()) {
+                    Some(d) => DateText::Valid(d),
+                    None => DateText::Invalid(v.to_string()),
+                })
             }
         }
         d.deserialize_str(V)
