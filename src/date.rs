@@ -90,6 +90,27 @@ impl Date {
     }
 }
 
+impl Date {
+    /// `YYYY-MM-DD` appended to `out`: what `Display` writes, without the
+    /// formatting machinery.
+    pub fn push_to(self, out: &mut String) {
+        match self.iso() {
+            Some(b) => out.extend(b.iter().map(|&c| char::from(c))),
+            None => {
+                use fmt::Write as _;
+                let _ = write!(out, "{self}");
+            }
+        }
+    }
+
+    /// `YYYY-MM-DD`, as `to_string` makes it, faster.
+    pub fn text(self) -> String {
+        let mut out = String::with_capacity(10);
+        self.push_to(&mut out);
+        out
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.iso() {
@@ -172,6 +193,7 @@ mod tests {
             let (y, m, d) = date.ymd();
             let slow = format!("{y:04}-{m:02}-{d:02}");
             assert_eq!(date.to_string(), slow);
+            assert_eq!(date.text(), slow);
             assert_eq!(serde_json::to_string(&date).unwrap(), format!("\"{slow}\""));
         }
     }

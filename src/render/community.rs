@@ -32,7 +32,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                     pilot: p.title.clone(),
                     stage: p.stage.clone(),
                     function: p.function.clone().unwrap_or_default(),
-                    date: date.map(|d| d.to_string()).unwrap_or_default(),
+                    date: date.map(crate::date::Date::text).unwrap_or_default(),
                     tags: tag_links(&p.tags),
                     categories: categories.clone(),
                     html: html.clone(),
@@ -50,7 +50,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                 pilot: String::new(),
                 stage: String::new(),
                 function: String::new(),
-                date: page.date.map(|d| d.to_string()).unwrap_or_default(),
+                date: page.date.map(crate::date::Date::text).unwrap_or_default(),
                 tags: tag_links(&page.tags),
                 categories: page.addresses.clone(),
                 html: page

@@ -17,7 +17,7 @@ pub const JSON_VERSION: u32 = 1;
 pub const FEED_ENTRIES: usize = 200;
 
 fn date(d: Option<Date>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
+    d.map(Date::text).unwrap_or_default()
 }
 
 fn status(c: &Constraint) -> &'static str {
@@ -291,7 +291,7 @@ pub fn feed(site: &Site, config: &Config) -> String {
             }
             Source::Rung(pi, ci, i) => {
                 let (p, c, rung) = (&site.pilots[pi], &site.pilots[pi].constraints[ci], &config.escalation[i]);
-                let due = c.due.map(|d| d.to_string()).unwrap_or_default();
+                let due = c.due.map(Date::text).unwrap_or_default();
                 Entry {
                     id,
                     date,

@@ -102,7 +102,7 @@ pub(super) fn view<'a>(
             let u = &p.updates[u];
             RecentRow {
                 pilot: link(p),
-                week: u.week.to_string(),
+                week: u.week.text(),
                 completed: u.completed.clone().unwrap_or_default(),
                 blocker: u.blocker.clone().unwrap_or_default(),
             }
@@ -173,7 +173,7 @@ pub(super) fn pilot_row(p: &Pilot) -> PilotRow {
         production_ready: p.facts.production_ready,
         open_constraints: p.facts.open_constraints,
         overdue_constraints: p.facts.overdue_constraints,
-        last_update: p.facts.last_update.map(|d| d.to_string()).unwrap_or_default(),
+        last_update: p.facts.last_update.map(crate::date::Date::text).unwrap_or_default(),
         stale: p.facts.stale,
     }
 }

@@ -33,7 +33,7 @@ fn text(o: &Option<String>) -> &str {
 }
 
 fn date(d: Option<crate::date::Date>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
+    d.map(crate::date::Date::text).unwrap_or_default()
 }
 
 /// Who a ladder rung's `to` means for this pilot: "sponsor (Maria Gomez)".
@@ -149,8 +149,9 @@ pub(super) fn pressing(p: &Pilot) -> Vec<&Constraint> {
     open
 }
 
-pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &Config) -> PilotView<'a> {
-    let open: Vec<ConstraintRow> = pressing(p).into_iter().map(|c| constraint_row(p, c, site, config)).collect();
+pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config) -> PilotView<'a> {
+    let rows = |list| Rows { pilot: p, list, site, config };
+    let open = rows(pressing(p));
     let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
     let stage_track = stage_track(p, config);
@@ -180,7 +181,7 @@ pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &Config) -> PilotVi
         dimensions: dimensions(p),
         questions: questions(p, site),
         open,
-        resolved: resolved.into_iter().map(|c| constraint_row(p, c, site, config)).collect(),
+        resolved: rows(resolved),
         integration: p
             .integration
             .iter()
@@ -428,7 +429,7 @@ fn timeline(p: &Pilot) -> Vec<TimelineRow<'_>> {
     };
     let mut rows: Vec<(crate::date::Date, u8, TimelineRow<'_>)> = Vec::new();
     for s in &p.stages {
-        rows.push((s.date, 0, TimelineRow { stage: &s.stage, ..empty(s.date.to_string(), "stage") }));
+        rows.push((s.date, 0, TimelineRow { stage: &s.stage, ..empty(s.date.text(), "stage") }));
     }
     for u in &p.updates {
         let (leader, team) = u.confidence.map_or((0, 0), |c| (c.leader, c.team));
@@ -442,7 +443,7 @@ fn timeline(p: &Pilot) -> Vec<TimelineRow<'_>> {
                 escalation: text(&u.escalation),
                 leader,
                 team,
-                ..empty(u.week.to_string(), "update")
+                ..empty(u.week.text(), "update")
             },
         ));
     }

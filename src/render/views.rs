@@ -318,13 +318,39 @@ pub struct PilotView<'a> {
     pub confidence_gap: String,
     pub dimensions: Vec<DimensionView<'a>>,
     pub questions: Vec<Answer>,
-    pub open: Vec<ConstraintRow<'a>>,
-    pub resolved: Vec<ConstraintRow<'a>>,
+    pub open: Rows<'a>,
+    pub resolved: Rows<'a>,
     pub integration: Vec<IntegrationRow<'a>>,
     pub timeline: Vec<TimelineRow<'a>>,
     pub body_html: &'a str,
     pub toc: &'a [crate::markdown::Heading],
     pub lessons_html: String,
+}
+
+/// Constraints of one pilot, in the order shown. A template sees a list of
+/// [`ConstraintRow`]s, made as it is serialized; a page written natively
+/// (`render/native`) reads the model instead.
+pub struct Rows<'a> {
+    pub pilot: &'a crate::model::Pilot,
+    pub list: Vec<&'a crate::model::Constraint>,
+    pub site: &'a crate::model::Site,
+    pub config: &'a crate::config::Config,
+}
+
+impl Rows<'_> {
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.list.iter().map(|&c| super::pilot::constraint_row(self.pilot, c, self.site, self.config)))
+    }
 }
 
 #[derive(Serialize)]

@@ -19,7 +19,6 @@
 pub(super) mod pilot;
 pub(super) mod rows;
 
-use super::views::ConstraintRow;
 use std::fmt::Write as _;
 
 /// `{{ s }}`: `s` escaped as Tera's autoescape does (the same function;
@@ -62,33 +61,6 @@ fn link_to(o: &mut String, root: &str, url: &[&str], text: &str) {
 
 /// An open constraint's owner cell when nobody is named.
 const NOBODY: &str = "<span class=\"attention\"><span aria-hidden=\"true\">⚠</span> nobody named</span>";
-
-/// `class="c-live status-…" data-due="…" data-resolved="…" data-targets="…"`,
-/// then `>`: the rest of the `<tr` of an open constraint, which the as-of
-/// script brings up to date in the browser.
-fn live_row(o: &mut String, c: &ConstraintRow) {
-    o.push_str("\" class=\"c-live status-");
-    esc(o, c.status);
-    o.push_str("\" data-due=\"");
-    esc(o, &c.due);
-    o.push_str("\" data-resolved=\"");
-    esc(o, &c.resolved);
-    o.push_str("\" data-targets=\"");
-    esc(o, &c.rung_targets);
-    o.push_str("\">");
-}
-
-/// A constraint's owner: linked to their page, or a warning that nobody is
-/// named.
-fn owner(o: &mut String, root: &str, c: &ConstraintRow) {
-    if c.owner.is_empty() {
-        o.push_str(NOBODY);
-    } else if c.owner_url.is_empty() {
-        esc(o, c.owner);
-    } else {
-        link(o, root, &c.owner_url, c.owner);
-    }
-}
 
 /// For the tests: panics, showing both sides around the first difference,
 /// unless Tera's bytes and the native ones are the same.

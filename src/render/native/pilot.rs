@@ -1,8 +1,10 @@
 //! The default theme's `pilot.html` (inside `base.html`), written in Rust
 //! (see the parent module).
 
-use super::{esc, link, live_row, num, or, owner};
-use crate::render::views::{ConstraintRow, Ctx, DimensionView, PilotView, TimelineRow};
+use super::{esc, link, link_to, num, or, rows};
+use crate::model::{Constraint, Pilot, Site};
+use crate::render::pilot;
+use crate::render::views::{Ctx, DimensionView, PilotView, Rows, TimelineRow};
 use crate::render::PilotCtx;
 
 /// `<time datetime="{{ d }}">{{ d }}</time>`
@@ -425,8 +427,8 @@ fn constraints(o: &mut String, root: &str, p: &PilotView) {
         o.push_str("            <th scope=\"col\">Status</th>\n            <th scope=\"col\">Escalated to</th>\n");
         o.push_str("            <th scope=\"col\">Impact</th>\n            <th scope=\"col\">Playbook</th>\n");
         o.push_str("          </tr>\n        </thead>\n        <tbody>\n          ");
-        for c in &p.open {
-            open_row(o, root, c);
+        for c in &p.open.list {
+            open_row(o, root, &p.open, c);
         }
         o.push_str("\n        </tbody>\n      </table>\n    </div>\n    ");
     }
@@ -445,8 +447,8 @@ fn constraints(o: &mut String, root: &str, p: &PilotView) {
         o.push_str("            <th scope=\"col\">Owner</th>\n            <th scope=\"col\">Raised</th>\n");
         o.push_str("            <th scope=\"col\">Outcome</th>\n            <th scope=\"col\">Impact</th>\n");
         o.push_str("            <th scope=\"col\">Playbook</th>\n          </tr>\n        </thead>\n        <tbody>\n          ");
-        for c in &p.resolved {
-            resolved_row(o, root, c);
+        for c in &p.resolved.list {
+            resolved_row(o, root, &p.resolved, c);
         }
         o.push_str("\n        </tbody>\n      </table>\n    </div>\n    ");
     }
@@ -454,73 +456,79 @@ fn constraints(o: &mut String, root: &str, p: &PilotView) {
 }
 
 /// The start of a row of either table: `<th>` with the title and library link, the category.
-fn row_start(o: &mut String, root: &str, c: &ConstraintRow) {
+fn row_start(o: &mut String, root: &str, p: &Pilot, c: &Constraint) {
     o.push_str("\n            <th scope=\"row\">");
-    esc(o, c.title);
+    esc(o, &c.title);
     o.push_str("<br><a class=\"note\" href=\"");
     esc(o, root);
-    esc(o, &c.library_url);
+    o.push_str("constraints/#");
+    esc(o, &p.id);
+    o.push_str("--");
+    esc(o, &c.id);
     o.push_str("\">in the library</a></th>\n            <td><span class=\"badge category\">");
-    esc(o, c.category);
+    esc(o, &c.category);
     o.push_str("</span></td>\n            <td>");
 }
 
 /// The playbook cell and the end of a row of either table.
-fn row_end(o: &mut String, root: &str, c: &ConstraintRow) {
+fn row_end(o: &mut String, root: &str, site: &Site, c: &Constraint) {
     o.push_str("</td>\n            <td>");
-    if c.playbook_url.is_empty() {
-        o.push_str(MUTED_DASH);
-    } else {
-        link(o, root, &c.playbook_url, c.playbook_title);
+    match pilot::playbook(c, site) {
+        Some((path, title)) => link_to(o, root, &[path, "/"], title),
+        None => o.push_str(MUTED_DASH),
     }
     o.push_str("</td>\n          </tr>\n          ");
 }
 
-/// One iteration of `{% for c in pilot.open %}`.
-fn open_row(o: &mut String, root: &str, c: &ConstraintRow) {
+/// One iteration of `{% for c in pilot.open %}`, written from the model as
+/// `pilot::constraint_row` would make its row.
+fn open_row(o: &mut String, root: &str, r: &Rows, c: &Constraint) {
+    let (p, site) = (r.pilot, r.site);
+    let status = pilot::status(c);
     o.push_str("\n          <tr id=\"c-");
-    esc(o, c.id);
-    live_row(o, c);
-    row_start(o, root, c);
-    owner(o, root, c);
+    esc(o, &c.id);
+    rows::live(o, p, c, r.config);
+    row_start(o, root, p, c);
+    rows::owner(o, root, site, c);
     o.push_str("</td>\n            <td class=\"nowrap\">");
-    or(o, &c.due, "<span class=\"attention\">none set</span>");
+    rows::date_or(o, c.due, "<span class=\"attention\">none set</span>");
     o.push_str("</td>\n            <td><span class=\"status-text status-text-");
-    esc(o, c.status);
+    o.push_str(status);
     o.push_str(" js-status\">");
-    if c.status == "overdue" {
+    if status == "overdue" {
         o.push_str("<span aria-hidden=\"true\">⚠</span> ");
     }
-    esc(o, &c.status_text);
+    esc(o, &pilot::status_text(c, site.as_of));
     o.push_str("</span></td>\n            <td class=\"js-rung\">");
-    if c.escalated_to.is_empty() {
-        o.push_str(MUTED_DASH);
-    } else {
-        o.push_str("<strong>");
-        esc(o, &c.escalated_to);
-        o.push_str("</strong>");
+    match c.escalated_to.as_deref() {
+        Some(to) if !to.is_empty() => {
+            o.push_str("<strong>");
+            rows::escalation_target(o, to, p, c);
+            o.push_str("</strong>");
+        }
+        _ => o.push_str(MUTED_DASH),
     }
     o.push_str("</td>\n            <td>");
-    or(o, c.impact, "<span class=\"muted\">not recorded</span>");
-    row_end(o, root, c);
+    or(o, c.impact.as_deref().unwrap_or_default(), "<span class=\"muted\">not recorded</span>");
+    row_end(o, root, site, c);
 }
 
 /// One iteration of `{% for c in pilot.resolved %}`.
-fn resolved_row(o: &mut String, root: &str, c: &ConstraintRow) {
+fn resolved_row(o: &mut String, root: &str, r: &Rows, c: &Constraint) {
     o.push_str("\n          <tr id=\"c-");
-    esc(o, c.id);
+    esc(o, &c.id);
     o.push_str("\" class=\"status-");
-    esc(o, c.status);
+    o.push_str(pilot::status(c));
     o.push_str("\">");
-    row_start(o, root, c);
-    or(o, c.owner, "<span class=\"muted\">nobody named</span>");
+    row_start(o, root, r.pilot, c);
+    or(o, c.owner.as_deref().unwrap_or_default(), "<span class=\"muted\">nobody named</span>");
     o.push_str("</td>\n            <td class=\"nowrap\">");
-    or(o, &c.raised, MUTED_DASH);
+    rows::date_or(o, c.raised, MUTED_DASH);
     o.push_str("</td>\n            <td>");
-    esc(o, &c.status_text);
+    esc(o, &pilot::status_text(c, r.site.as_of));
     o.push_str("</td>\n            <td>");
-    or(o, c.impact, MUTED_DASH);
-    row_end(o, root, c);
+    or(o, c.impact.as_deref().unwrap_or_default(), MUTED_DASH);
+    row_end(o, root, r.site, c);
 }
 
 /// `<section id="pilot-integration">`: the integration map.
@@ -674,13 +682,6 @@ mod tests {
             q.question = owned();
             q.lines.iter_mut().for_each(|l| *l = owned());
         }
-        for c in v.open.iter_mut().chain(&mut v.resolved) {
-            (c.id, c.title, c.category, c.owner, c.impact, c.playbook_title) = (s, s, s, s, s, s);
-            (c.url, c.raised, c.due, c.resolved, c.playbook_url, c.escalated_to) =
-                (owned(), owned(), owned(), owned(), owned(), owned());
-            (c.status_text, c.anchor, c.library_url, c.days_to_resolve, c.owner_url, c.rung_targets) =
-                (owned(), owned(), owned(), owned(), owned(), owned());
-        }
         for i in &mut v.integration {
             (i.system, i.direction, i.status, i.notes) = (s, s, s, s);
         }
@@ -688,6 +689,40 @@ mod tests {
             (t.date, t.stage, t.completed, t.blocker, t.risk, t.escalation) = (owned(), s, s, s, s, s);
         }
         v
+    }
+
+    /// The record with every text of its constraints replaced by `s`, as
+    /// `strings` does to the view (constraint rows are written from the
+    /// model).
+    fn strings_model(p: &Pilot, s: &str) -> Pilot {
+        let mut p = p.clone();
+        p.id = s.into();
+        for c in &mut p.constraints {
+            (c.id, c.title, c.category) = (s.into(), s.into(), s.into());
+            (c.owner, c.impact, c.playbook, c.escalated_to) =
+                (Some(s.into()), Some(s.into()), Some(s.into()), Some(s.into()));
+        }
+        p
+    }
+
+    /// The record with its constraints in turn overdue, open and resolved,
+    /// with and without dates, owner, impact, playbook and escalation.
+    fn flipped_model(p: &Pilot, site: &Site) -> Pilot {
+        let mut p = p.clone();
+        let page = site.pages.first().map(|pg| pg.path.clone());
+        for (k, c) in p.constraints.iter_mut().enumerate() {
+            (c.open, c.overdue_days) = [(true, Some(3)), (true, None), (false, None)][k % 3];
+            (c.due, c.raised, c.resolved) =
+                if k % 2 == 0 { (None, None, None) } else { (c.raised, c.raised, c.raised) };
+            if k % 4 == 1 {
+                (c.owner, c.impact, c.escalated_to, c.days_to_resolve) = (None, None, None, None);
+                c.playbook = page.clone();
+            } else if k % 4 == 2 {
+                (c.owner, c.impact, c.escalated_to) = (Some(String::new()), Some(String::new()), Some(String::new()));
+                c.playbook = Some("no/such/page".into());
+            }
+        }
+        p
     }
 
     /// The view with every flag flipped and the numbers moved to edges.
@@ -705,9 +740,6 @@ mod tests {
         for q in &mut v.questions {
             q.tone = if q.tone == "warn" { "warm".into() } else { "warn".into() };
         }
-        for (k, c) in v.open.iter_mut().chain(&mut v.resolved).enumerate() {
-            c.status = ["overdue", "open", "resolved"][k % 3];
-        }
         for (k, t) in v.timeline.iter_mut().enumerate() {
             t.kind = ["stage", "update", "other"][k % 3];
             (t.leader, t.team) = [(0, 3), (-1, 2), (1, -4), (i64::MAX, i64::MIN)][k % 4];
@@ -718,7 +750,9 @@ mod tests {
     /// The view with every list empty.
     fn emptied(mut v: PilotView) -> PilotView {
         (v.stage_track, v.dimensions, v.questions) = (vec![], vec![], vec![]);
-        (v.open, v.resolved, v.integration, v.timeline) = (vec![], vec![], vec![], vec![]);
+        (v.integration, v.timeline) = (vec![], vec![]);
+        v.open.list.clear();
+        v.resolved.list.clear();
         (v.tags, v.toc) = (&[], &[]);
         for d in &mut v.dimensions {
             d.items.clear();
@@ -747,17 +781,21 @@ mod tests {
             if i % every != 0 {
                 continue;
             }
+            let flipped_p = flipped_model(p, site);
             let bent = [
-                ("flipped", flipped(pilot::view(p, site, config))),
+                ("flipped", flipped(pilot::view(&flipped_p, site, config))),
                 ("emptied", emptied(pilot::view(p, site, config))),
             ];
             for (name, pilot) in bent {
                 same(plan, &plan.ctx(&t, &PilotCtx { pilot }), &format!("{} {name}", p.id));
             }
             for s in [HOSTILE, ""] {
-                let view = PilotCtx { pilot: strings(pilot::view(p, site, config), s, &hostile_tags, &hostile_toc) };
+                let strings_p = strings_model(p, s);
+                let view =
+                    PilotCtx { pilot: strings(pilot::view(&strings_p, site, config), s, &hostile_tags, &hostile_toc) };
                 same(plan, &plan.ctx(&t, &view), &format!("{} strings {s:?}", p.id));
-                let view = PilotCtx { pilot: flipped(strings(pilot::view(p, site, config), s, &[], &[])) };
+                let both = flipped_model(&strings_p, site);
+                let view = PilotCtx { pilot: flipped(strings(pilot::view(&both, site, config), s, &[], &[])) };
                 same(plan, &plan.ctx(&t, &view), &format!("{} flipped strings {s:?}", p.id));
             }
             // The home page's place in the nav, a hostile site, no nav.

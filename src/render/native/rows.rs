@@ -29,39 +29,19 @@ pub(in crate::render) fn constraint_rows(
         esc(out, &p.id);
         out.push_str("--");
         esc(out, &c.id);
-        out.push_str("\" class=\"c-live status-");
-        out.push_str(status);
-        out.push_str("\" data-due=\"");
-        date(out, c.due);
-        out.push_str("\" data-resolved=\"");
-        if !c.open {
-            date(out, c.resolved);
-        }
-        out.push_str("\" data-targets=\"");
-        for (k, rung) in config.escalation.iter().enumerate() {
-            if k > 0 {
-                out.push('|');
-            }
-            escalation_target(out, &rung.to, p, c);
-        }
-        out.push_str("\">\n  <th scope=\"row\">");
+        live(out, p, c, config);
+        out.push_str("\n  <th scope=\"row\">");
         link_to(out, root, &["pilots/", &p.id, "/#c-", &c.id], &c.title);
         out.push_str("</th>\n  <td>");
         link_to(out, root, &["pilots/", &p.id, "/"], &p.title);
         out.push_str("</td>\n  <td><span class=\"badge category\">");
         esc(out, &c.category);
         out.push_str("</span></td>\n  <td>");
-        match c.owner.as_deref().filter(|o| !o.is_empty()) {
-            None => out.push_str(NOBODY),
-            Some(o) => match site.person(o) {
-                Some(person) => link_to(out, root, &["owners/", &person.slug, "/"], o),
-                None => esc(out, o),
-            },
-        }
+        owner(out, root, site, c);
         out.push_str("</td>\n  <td class=\"nowrap\">");
-        date_or_dash(out, c.raised);
+        date_or(out, c.raised, "—");
         out.push_str("</td>\n  <td class=\"nowrap\">");
-        date_or_dash(out, c.due);
+        date_or(out, c.due, "—");
         out.push_str("</td>\n  <td><span class=\"status-text status-text-");
         out.push_str(status);
         out.push_str(" js-status\">");
@@ -96,19 +76,54 @@ pub(in crate::render) fn constraint_rows(
 /// to escape).
 fn date(out: &mut String, d: Option<Date>) {
     if let Some(d) = d {
-        num(out, d);
+        d.push_to(out);
     }
 }
 
-fn date_or_dash(out: &mut String, d: Option<Date>) {
+/// `{% if date %}{{ date }}{% else %}otherwise{% endif %}`
+pub(super) fn date_or(out: &mut String, d: Option<Date>, otherwise: &str) {
     match d {
-        Some(d) => num(out, d),
-        None => out.push('—'),
+        Some(d) => d.push_to(out),
+        None => out.push_str(otherwise),
+    }
+}
+
+/// `" class="c-live status-…" data-due="…" data-resolved="…"
+/// data-targets="…">`: the rest of the `<tr` of a constraint, which the
+/// as-of script brings up to date in the browser.
+pub(super) fn live(out: &mut String, p: &Pilot, c: &Constraint, config: &Config) {
+    out.push_str("\" class=\"c-live status-");
+    out.push_str(pilot::status(c));
+    out.push_str("\" data-due=\"");
+    date(out, c.due);
+    out.push_str("\" data-resolved=\"");
+    if !c.open {
+        date(out, c.resolved);
+    }
+    out.push_str("\" data-targets=\"");
+    for (k, rung) in config.escalation.iter().enumerate() {
+        if k > 0 {
+            out.push('|');
+        }
+        escalation_target(out, &rung.to, p, c);
+    }
+    out.push_str("\">");
+}
+
+/// A constraint's owner: linked to their page, or a warning that nobody is
+/// named.
+pub(super) fn owner(out: &mut String, root: &str, site: &Site, c: &Constraint) {
+    match c.owner.as_deref().filter(|o| !o.is_empty()) {
+        None => out.push_str(NOBODY),
+        Some(o) => match site.person(o) {
+            Some(person) => link_to(out, root, &["owners/", &person.slug, "/"], o),
+            None => esc(out, o),
+        },
     }
 }
 
 /// "sponsor (Maria Gomez)", as `pilot::escalation_target` makes it.
-fn escalation_target(out: &mut String, to: &str, p: &Pilot, c: &Constraint) {
+pub(super) fn escalation_target(out: &mut String, to: &str, p: &Pilot, c: &Constraint) {
     esc(out, to);
     if let Some(who) = pilot::escalation_who(to, p, c) {
         out.push_str(" (");
