@@ -56,17 +56,32 @@ pub fn split(text: &str) -> Split<'_> {
     Split { front, present: true, body_start: close_end, problems }
 }
 
-/// Start and end (after the line break) of the line that closes the front matter.
+/// Start and end (after the line break) of the line that closes the front
+/// matter: the first line from `from` that is the fence (spaces after it
+/// allowed). Only lines that start with the fence are looked at.
 fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)> {
     let mut pos = from;
-    while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-        if text[pos..end].trim_end() == fence {
-            return Some((pos, end));
+    loop {
+        if text[pos..].starts_with(fence) {
+            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+            if text[pos..end].trim_end() == fence {
+                return Some((pos, end));
+            }
         }
-        pos = end;
+        // The next line that starts with the fence's character (found by
+        // `memchr`: a string search is slower for so short a needle).
+        let first = char::from(fence.as_bytes()[0]);
+        let mut search = pos;
+        loop {
+            let at = search + text[search..].find(first)?;
+            // `first` is ASCII: the byte after it starts a character.
+            search = at + 1;
+            if at > pos && text.as_bytes()[at - 1] == b'\n' {
+                pos = at;
+                break;
+            }
+        }
     }
-    None
 }
 
 /// Parses TOML, reporting every syntax error the parser can recover from.
@@ -326,6 +341,22 @@ mod tests {
         assert!(s.problems[0].span.start >= 4);
         let s = split("---\ntitle: [a\n---\n");
         assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+    }
+
+    #[test]
+    fn closing_fences() {
+        for (text, close) in [
+            ("+++\n+++\n", Some(4)),
+            ("+++\n", None),
+            ("+++", None),
+            ("+++\na = 1\n+++ \r\nbody", Some(10)),
+            ("+++\na = \"+++\"\n++++\n +++\n+++x\n+++\n", Some(29)),
+            ("+++\né = \"é+\"\n+é\n+++", Some(19)),
+            ("---\n- a\n-- b\n---\n", Some(13)),
+        ] {
+            let from = text.find('\n').map_or(text.len(), |i| i + 1);
+            assert_eq!(closing_fence(text, from, &text[..3]).map(|c| c.0), close, "{text:?}");
+        }
     }
 
     #[test]

@@ -316,6 +316,7 @@ impl<'t> Parser<'t> {
         let mut out: Option<String> = None;
         let mut run = self.pos;
         loop {
+            self.pos += plain_run(&self.s[self.pos..]);
             match self.peek()? {
                 b'"' => {
                     let end = self.pos;
@@ -481,6 +482,35 @@ impl<'t> Parser<'t> {
         self.pos += 1;
         Some(Node { span: self.span(start), kind: Kind::Map(entries) })
     }
+}
+
+/// How many bytes at the start of `s` a basic string holds as they are:
+/// up to a quote, a backslash, or a control character other than tab.
+/// Eight bytes are tested at a time (record strings are mostly plain text).
+fn plain_run(s: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let special = |b: u8| matches!(b, b'"' | b'\\' | 0..=0x08 | 0x0a..=0x1f | 0x7f);
+    // Whether some byte of `x` is zero, or less than `n` (exact for n <= 128).
+    let less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    let zero = |x: u64| less(x, 1);
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { break };
+        let x = u64::from_le_bytes(bytes);
+        let maybe = less(x, 0x20)
+            || zero(x ^ (ONES * u64::from(b'"')))
+            || zero(x ^ (ONES * u64::from(b'\\')))
+            || zero(x ^ (ONES * 0x7f));
+        if maybe {
+            // A tab is plain: look at each byte of this chunk.
+            if let Some(j) = bytes.iter().position(|&b| special(b)) {
+                return i + j;
+            }
+        }
+        i += 8;
+    }
+    i + s[i..].iter().position(|&b| special(b)).unwrap_or(s.len() - i)
 }
 
 /// Whether `YYYY-MM-DD` is a date of the calendar (year 1 on).
@@ -661,8 +691,33 @@ id = "c1"
         ]
     }
 
+    /// `plain_run` stops where a byte-by-byte scan does.
+    #[test]
+    fn plain_runs_stop_at_the_first_special_byte() {
+        let special = |b: u8| matches!(b, b'"' | b'\\' | 0..=0x08 | 0x0a..=0x1f | 0x7f);
+        for len in 0..40 {
+            for at in 0..=len {
+                for b in 0..=255u8 {
+                    let mut s = vec![b'a'; len];
+                    if at < len {
+                        s[at] = b;
+                    }
+                    let slow = s.iter().position(|&b| special(b)).unwrap_or(len);
+                    assert_eq!(plain_run(&s), slow, "{s:?}");
+                }
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        /// Strings of any bytes, quotes, escapes and control characters,
+        /// of any length, are read as the `toml` crate reads them.
+        #[test]
+        fn strings_are_read_as_toml_reads_them(body in "(\\PC|[\"\\\\\t\u{0}-\u{1f}\u{7f}]|\\\\[ntbfr\"\\\\u])*") {
+            agrees(&format!("k = \"{body}\"\n"));
+        }
+
         #[test]
         fn never_reads_differently(lines in prop::collection::vec(line(), 0..12)) {
             agrees(&lines.join("\n"));
