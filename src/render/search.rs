@@ -27,6 +27,7 @@ use crate::hash::FastMap;
 use crate::model::{Page, Pilot, Section, Site};
 use crate::output::Output;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
@@ -60,8 +61,9 @@ pub struct Record<'a> {
     kind: usize,
     stage: Option<&'a str>,
     tags: &'a [String],
-    /// Everything that is searched, title included.
-    pub text: String,
+    /// Everything that is searched, title included, in parts (each word is
+    /// within one part).
+    pub text: Vec<Cow<'a, str>>,
     pub excerpt: String,
 }
 
@@ -96,14 +98,39 @@ pub fn plain(html: &str) -> String {
     out
 }
 
-/// Calls `f` with each word of `text`, lowercased.
+/// Calls `f` with each word of `text`, lowercased. Reads ASCII a byte at a
+/// time and decodes only other characters (most text is ASCII).
 pub fn words(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
     let mut lower = String::new();
-    for w in text.split(|c: char| !c.is_alphanumeric()) {
-        if w.is_empty() || w.len() > MAX_WORD {
+    // Whether the character at `i` is a letter or digit, and its length.
+    let alnum_at = |i: usize| match bytes[i] {
+        b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+        _ => text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let (alnum, len) = alnum_at(i);
+        if !alnum {
+            i += len;
             continue;
         }
-        if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        let start = i;
+        // Lowercase ASCII letters and digits need no lowercasing.
+        let mut plain = true;
+        while i < bytes.len() {
+            let (alnum, len) = alnum_at(i);
+            if !alnum {
+                break;
+            }
+            plain &= len == 1 && !bytes[i].is_ascii_uppercase();
+            i += len;
+        }
+        let w = &text[start..i];
+        if w.len() > MAX_WORD {
+            continue;
+        }
+        if plain {
             f(w);
         } else {
             lower.clear();
@@ -168,27 +195,27 @@ impl<'a> Source<'a> {
     fn record(self) -> Record<'a> {
         match self {
             Source::Pilot(p) => {
-                let mut text = vec![p.title.as_str()];
-                text.extend([&p.summary, &p.function, &p.owner, &p.success].into_iter().flatten().map(String::as_str));
+                let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&p.title)];
+                let some = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
+                text.extend([&p.summary, &p.function, &p.owner, &p.success].into_iter().filter_map(some));
                 for c in &p.constraints {
-                    text.push(&c.title);
-                    text.extend(c.impact.as_deref());
+                    text.push(Cow::Borrowed(&c.title));
+                    text.extend(some(&c.impact));
                 }
                 for u in &p.updates {
-                    text.extend(
-                        [&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().flatten().map(String::as_str),
-                    );
+                    text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().filter_map(some));
                 }
                 let body = plain(&p.body.html);
-                text.push(&body);
+                let excerpt = excerpt(p.summary.as_deref().unwrap_or(&body));
+                text.push(Cow::Owned(body));
                 Record {
                     url: format!("pilots/{}/", p.id),
                     title: p.title.clone(),
                     kind: 0,
                     stage: Some(&p.stage),
                     tags: &p.tags,
-                    excerpt: excerpt(p.summary.as_deref().unwrap_or(&body)),
-                    text: text.join("\n"),
+                    excerpt,
+                    text,
                 }
             }
             Source::Lessons(p, i) => {
@@ -201,20 +228,21 @@ impl<'a> Source<'a> {
                     stage: Some(&p.stage),
                     tags: &p.tags,
                     excerpt: excerpt(&text),
-                    text,
+                    text: vec![Cow::Owned(text)],
                 }
             }
             Source::Page(page) => {
                 let body = plain(&page.body.html);
-                let text = [Some(page.title.as_str()), page.description.as_deref(), Some(&body)];
+                let excerpt = excerpt(page.description.as_deref().unwrap_or(&body));
+                let text = [Some(Cow::Borrowed(page.title.as_str())), page.description.as_deref().map(Cow::Borrowed)];
                 Record {
                     url: format!("{}/", page.path),
                     title: page.title.clone(),
                     kind: if page.path.starts_with("lessons/") { 1 } else { 2 },
                     stage: None,
                     tags: &page.tags,
-                    excerpt: excerpt(page.description.as_deref().unwrap_or(&body)),
-                    text: text.into_iter().flatten().collect::<Vec<_>>().join("\n"),
+                    excerpt,
+                    text: text.into_iter().flatten().chain([Cow::Owned(body)]).collect(),
                 }
             }
             Source::Section(s) => {
@@ -226,7 +254,7 @@ impl<'a> Source<'a> {
                     stage: None,
                     tags: &[],
                     excerpt: excerpt(s.description.as_deref().unwrap_or(&body)),
-                    text: format!("{}\n{body}", s.title),
+                    text: vec![Cow::Borrowed(&s.title), Cow::Owned(body)],
                 }
             }
         }
@@ -262,7 +290,9 @@ impl Inverted {
 
     fn add_record(&mut self, number: u32, r: &Record) {
         words(&r.title, |w| self.add(number, w, true));
-        words(&r.text, |w| self.add(number, w, false));
+        for part in &r.text {
+            words(part, |w| self.add(number, w, false));
+        }
     }
 
     /// Appends `later`, whose records all come after this one's.
@@ -422,6 +452,49 @@ mod tests {
         assert_eq!(all, ["erp", "integration", "v2", "café", "s", "données"]);
     }
 
+    /// What `words` must find: a split at every character that is not a
+    /// letter or digit, lowercased, long runs left out.
+    fn split(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && w.len() <= MAX_WORD)
+            .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+        #[test]
+        fn words_of_any_text_match_a_split(text in "\\PC{0,80}|[a-zA-Z0-9 _é-]{0,80}") {
+            let mut got = Vec::new();
+            words(&text, |w| got.push(w.to_string()));
+            proptest::prop_assert_eq!(got, split(&text));
+        }
+    }
+
+    #[test]
+    fn words_match_a_split_on_characters() {
+        let long = "x".repeat(MAX_WORD + 1);
+        let exact = "y".repeat(MAX_WORD);
+        let texts = [
+            "",
+            "  ",
+            "ERP-Integration: v2 Café's  données",
+            "İstanbul ΣΊΣΥΦΟΣ straße ǅemal ﬁne",
+            "日本語のテキスト、中文。 ١٢٣ x²  ½ Ⅻ",
+            "tab\there\nnew-line_under_score",
+            "emoji 🙂 inside🙂word and \u{0301}combining e\u{0301}",
+            &long,
+            &exact,
+            "a",
+            "9",
+        ];
+        for text in texts {
+            let mut got = Vec::new();
+            words(text, |w| got.push(w.to_string()));
+            assert_eq!(got, split(text), "{text:?}");
+        }
+    }
+
     #[test]
     fn shard_keys_name_files_safely() {
         assert_eq!(shard_key("renewal"), "re");
@@ -450,7 +523,7 @@ mod tests {
                 kind: 0,
                 stage: None,
                 tags: &[],
-                text: format!("{title}\n{text}"),
+                text: vec![Cow::Borrowed(title), Cow::Borrowed(text)],
                 excerpt: String::new(),
             };
             inv.add_record(n, &r);
