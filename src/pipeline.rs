@@ -216,6 +216,8 @@ pub fn build(opts: &Options) -> Result<Report> {
         render::Plan::new(Arc::clone(&analysis.site), Arc::clone(&analysis.config), Arc::clone(&theme), renderer);
     let jobs = plan.jobs();
     timer.lap("plan");
+    plan.prepare();
+    timer.lap("shared views");
     let written = output::replace_dir(&out_dir, |stage| {
         let pages = {
             use rayon::prelude::*;

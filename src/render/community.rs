@@ -6,7 +6,6 @@ use super::pilot::link;
 use super::views::*;
 use crate::markdown::slug;
 use crate::model::Site;
-use std::collections::BTreeMap;
 
 pub use crate::model::tag_slug;
 
@@ -14,76 +13,103 @@ fn tag_links(tags: &[String]) -> Vec<Link> {
     tags.iter().map(|t| Link { title: t.clone(), url: format!("tags/{}/", tag_slug(t)) }).collect()
 }
 
-/// Every lesson, newest first (undated last), then by title.
+/// Every lesson, newest first (undated last), then by title. The order is
+/// found on small keys and the rows are made after, in parallel: a row is a
+/// dozen strings and a section of HTML.
 pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
-    let mut out: Vec<(Option<crate::date::Date>, LessonRow)> = Vec::new();
-    for p in &site.pilots {
-        let date = p.facts.last_update.or(p.stages.last().map(|s| s.date)).or(p.started);
-        let mut categories: Vec<String> = p.constraints.iter().map(|c| c.category.clone()).collect();
-        categories.sort();
-        categories.dedup();
-        for (id, html) in &p.body.lessons {
-            out.push((
-                date,
+    use rayon::prelude::*;
+    /// A lessons section of a pilot record, or a lesson page.
+    enum From {
+        Pilot(usize, usize),
+        Page(usize),
+    }
+    let pilot_date = |p: &crate::model::Pilot| p.facts.last_update.or(p.stages.last().map(|s| s.date)).or(p.started);
+    let mut keys: Vec<(Option<crate::date::Date>, &str, From)> = Vec::new();
+    for (i, p) in site.pilots.iter().enumerate() {
+        let date = pilot_date(p);
+        keys.extend((0..p.body.lessons.len()).map(|j| (date, p.title.as_str(), From::Pilot(i, j))));
+    }
+    for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| p.path.starts_with("lessons/")) {
+        keys.push((page.date, page.title.as_str(), From::Page(i)));
+    }
+    keys.sort_by(|a, b| a.0.is_none().cmp(&b.0.is_none()).then(b.0.cmp(&a.0)).then(a.1.cmp(b.1)));
+    keys.par_iter()
+        .map(|(date, _, from)| match *from {
+            From::Pilot(i, j) => {
+                let p = &site.pilots[i];
+                let mut categories: Vec<String> = p.constraints.iter().map(|c| c.category.clone()).collect();
+                categories.sort();
+                categories.dedup();
                 LessonRow {
                     title: p.title.clone(),
-                    url: format!("pilots/{}/#{id}", p.id),
+                    url: format!("pilots/{}/#{}", p.id, p.body.lessons[j].0),
                     kind: "pilot".into(),
                     pilot: p.title.clone(),
                     stage: p.stage.clone(),
                     function: p.function.clone().unwrap_or_default(),
                     date: date.map(crate::date::Date::text).unwrap_or_default(),
                     tags: tag_links(&p.tags),
-                    categories: categories.clone(),
-                    html: html.clone(),
-                },
-            ));
-        }
-    }
-    for page in site.pages.iter().filter(|p| p.path.starts_with("lessons/")) {
-        out.push((
-            page.date,
-            LessonRow {
-                title: page.title.clone(),
-                url: format!("{}/", page.path),
-                kind: "page".into(),
-                pilot: String::new(),
-                stage: String::new(),
-                function: String::new(),
-                date: page.date.map(crate::date::Date::text).unwrap_or_default(),
-                tags: tag_links(&page.tags),
-                categories: page.addresses.clone(),
-                html: page
-                    .description
-                    .clone()
-                    .map(|d| format!("<p>{}</p>", super::escape_xml(&d)))
-                    .unwrap_or_else(|| page.body.html.clone()),
-            },
-        ));
-    }
-    out.sort_by(|a, b| a.0.is_none().cmp(&b.0.is_none()).then(b.0.cmp(&a.0)).then(a.1.title.cmp(&b.1.title)));
-    out.into_iter().map(|(_, l)| l).collect()
+                    categories,
+                    html: p.body.lessons[j].1.clone(),
+                }
+            }
+            From::Page(i) => {
+                let page = &site.pages[i];
+                LessonRow {
+                    title: page.title.clone(),
+                    url: format!("{}/", page.path),
+                    kind: "page".into(),
+                    pilot: String::new(),
+                    stage: String::new(),
+                    function: String::new(),
+                    date: date.map(crate::date::Date::text).unwrap_or_default(),
+                    tags: tag_links(&page.tags),
+                    categories: page.addresses.clone(),
+                    html: page
+                        .description
+                        .clone()
+                        .map(|d| format!("<p>{}</p>", super::escape_xml(&d)))
+                        .unwrap_or_else(|| page.body.html.clone()),
+                }
+            }
+        })
+        .collect()
 }
 
-fn group(lessons: &[LessonRow], keys: impl Fn(&LessonRow) -> Vec<(String, String)>) -> Vec<LessonGroup> {
-    let mut groups: BTreeMap<String, LessonGroup> = BTreeMap::new();
+/// The lessons under each of the names `names` gives a lesson, grouped by
+/// `key` of the name (so names that differ only as their key does share a
+/// group, under the first one met), in the order of the keys. Each name is
+/// keyed once: a few names recur across thousands of lessons.
+fn group<'a, I: Iterator<Item = &'a str>>(
+    lessons: &'a [LessonRow],
+    names: impl Fn(&'a LessonRow) -> I,
+    key: impl Fn(&str) -> String,
+) -> Vec<LessonGroup> {
+    let mut by_name: crate::hash::FastMap<&str, usize> = crate::hash::FastMap::default();
+    let mut by_key: crate::hash::FastMap<String, usize> = crate::hash::FastMap::default();
+    let mut groups: Vec<LessonGroup> = Vec::new();
     for (i, l) in lessons.iter().enumerate() {
-        for (key, name) in keys(l) {
-            let g = groups.entry(key.clone()).or_insert_with(|| LessonGroup { name, id: key, lessons: Vec::new() });
+        for name in names(l) {
+            let g = *by_name.entry(name).or_insert_with(|| {
+                *by_key.entry(key(name)).or_insert_with_key(|id| {
+                    groups.push(LessonGroup { name: name.to_string(), id: id.clone(), lessons: Vec::new() });
+                    groups.len() - 1
+                })
+            });
+            let g = &mut groups[g];
             if g.lessons.last() != Some(&i) {
                 g.lessons.push(i);
             }
         }
     }
-    groups.into_values().collect()
+    groups.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    groups
 }
 
 pub(super) fn lessons_view(site: &Site) -> LessonsView {
     let lessons = lessons(site);
-    let by_tag =
-        group(&lessons, |l| l.tags.iter().map(|t| (format!("tag-{}", tag_slug(&t.title)), t.title.clone())).collect());
-    let by_category =
-        group(&lessons, |l| l.categories.iter().map(|c| (format!("category-{}", slug(c)), c.clone())).collect());
+    let by_tag = group(&lessons, |l| l.tags.iter().map(|t| t.title.as_str()), |t| format!("tag-{}", tag_slug(t)));
+    let by_category = group(&lessons, |l| l.categories.iter().map(String::as_str), |c| format!("category-{}", slug(c)));
     let intro_html =
         site.sections.iter().find(|s| s.path == "lessons").map(|s| s.body.html.clone()).unwrap_or_default();
     LessonsView { intro_html, lessons, by_tag, by_category }

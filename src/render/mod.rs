@@ -5,6 +5,7 @@
 mod community;
 mod exports;
 mod home;
+mod json;
 mod library;
 mod native;
 mod nav;
@@ -283,6 +284,20 @@ impl Plan {
         jobs.extend(self.theme.statics.keys().map(|k| (k.clone(), Job::Static(k.clone()))));
         jobs.extend(site.assets.iter().enumerate().map(|(i, (_, to))| (to.clone(), Job::Asset(i))));
         jobs
+    }
+
+    /// Makes the views that several files share, side by side, so that no
+    /// page job waits on another thread making one (each is made once).
+    pub fn prepare(&self) {
+        rayon::join(
+            || rayon::join(|| self.order(), || self.lessons()),
+            || {
+                rayon::join(
+                    || self.by_category.get_or_init(|| community::pilots_by_category(&self.site)),
+                    || self.charts().is_ok(),
+                )
+            },
+        );
     }
 
     fn tags(&self) -> &[community::Tag] {
