@@ -147,8 +147,18 @@ struct JsonConstraint<'a> {
 /// `portfolio.json`: every pilot with its record and derived facts, every
 /// constraint, the as-of date, the rubric and the ladder.
 pub fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Compact: at 10,000 pilots the pretty form is twice the size. A
+    // buffer of its own, so that the many small writes are not each a call
+    // through `dyn Write`. The bytes are serde_json's (`render/json.rs`).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    super::json::to_writer(&mut out, &json_doc(site, config, order))?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    std::io::Write::flush(&mut out)
+}
+
+fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a> {
     let base = config.base_url.trim_end_matches('/');
-    let doc = Json {
+    Json {
         version: JSON_VERSION,
         generator: format!("pilotdeck {}", env!("CARGO_PKG_VERSION")),
         as_of: site.as_of,
@@ -193,14 +203,7 @@ pub fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::
                 constraint: c,
             })
             .collect(),
-    };
-    // Compact: at 10,000 pilots the pretty form is twice the size. A
-    // buffer of its own, so that serde_json's many small writes are not
-    // each a call through `dyn Write`.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer(&mut out, &doc)?;
-    std::io::Write::write_all(&mut out, b"\n")?;
-    std::io::Write::flush(&mut out)
+    }
 }
 
 fn xml(s: &str) -> String {
@@ -338,6 +341,38 @@ pub fn feed(site: &Site, config: &Config) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `portfolio.json` is the bytes serde_json writes of the same
+    /// document: the example site, and a generated one with hostile text.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn portfolio_json_is_what_serde_json_writes() {
+        let example = tempfile::tempdir().unwrap();
+        crate::theme::write_example_site(example.path());
+        let generated = tempfile::tempdir().unwrap();
+        crate::synth::write_site(generated.path(), 40, 3).unwrap();
+        let odd = "+++\ntitle = \"Odd \\\" \\\\ \\t \\u0001 \\u001f <é> ✓\"\nstage = \"idea\"\nowner = \"A\\nB\"\n+++\nbody\n";
+        std::fs::write(generated.path().join("content/pilots/odd.md"), odd).unwrap();
+        for dir in [example.path(), generated.path()] {
+            let opts = crate::pipeline::Options { root: dir.to_path_buf(), ..Default::default() };
+            let a = crate::pipeline::analyse(&opts).unwrap();
+            let order = Order::new(&a.site);
+            let mut ours = Vec::new();
+            json(&a.site, &a.config, &order, &mut ours).unwrap();
+            let mut theirs = serde_json::to_vec(&json_doc(&a.site, &a.config, &order)).unwrap();
+            theirs.push(b'\n');
+            assert!(ours == theirs, "portfolio.json of {} differs from serde_json's", dir.display());
+            assert!(ours.len() > 1000);
+        }
+        let a = crate::pipeline::analyse(&crate::pipeline::Options {
+            root: generated.path().to_path_buf(),
+            ..Default::default()
+        })
+        .unwrap();
+        let mut ours = Vec::new();
+        json(&a.site, &a.config, &Order::new(&a.site), &mut ours).unwrap();
+        assert!(String::from_utf8(ours).unwrap().contains(r#""title":"Odd \" \\ \t \u0001 \u001f <é> ✓""#));
+    }
 
     #[test]
     fn csv_quotes_only_when_needed() {
