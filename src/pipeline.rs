@@ -244,10 +244,8 @@ pub fn build(opts: &Options) -> Result<Report> {
         render::search::index(&plan.site, &mut index)
             .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
         timer.note("search index", start);
-        for (path, content) in &index.files {
-            stage.put(path, content)?;
-        }
-        Ok(())
+        use rayon::prelude::*;
+        index.files.par_iter().try_for_each(|(path, content)| stage.put(path, content))
     });
     let written = match written {
         Ok(w) => w,

@@ -28,7 +28,7 @@ use crate::model::{Page, Pilot, Section, Site};
 use crate::output::Output;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Where the index is written, from the site root.
@@ -397,41 +397,66 @@ fn docs_json(chunk: &[Meta]) -> String {
 
 /// `meta.json`: the lists the filters offer and each record's filters.
 /// Stages are listed in the configured order, tags by their
-/// lowercased name (shown as first written).
+/// lowercased name (shown as first written). Written as `serde_json::json!`
+/// would write it (a test holds it so), without making the value first:
+/// there is a list of filters for each of tens of thousands of records.
 fn meta_json<'a>(site: &Site, metas: &[Meta], shards: impl Iterator<Item = &'a String>) -> String {
     // The configured stages that some record is at, in the configured order.
     let stages: Vec<&str> = site.portfolio.by_stage.iter().filter(|s| s.count > 0).map(|s| s.stage.as_str()).collect();
-    let mut tags: BTreeMap<String, &str> = BTreeMap::new();
+    // Each tag as written is lowercased once: a few tags recur across
+    // thousands of records.
+    let mut lowered: FastMap<&str, String> = FastMap::default();
     for m in metas {
         for t in m.tags {
-            tags.entry(t.to_lowercase()).or_insert(t);
+            lowered.entry(t.as_str()).or_insert_with(|| t.to_lowercase());
         }
     }
-    let tag_index: HashMap<&str, usize> = tags.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
-    let filters: Vec<Vec<i64>> = metas
-        .iter()
-        .map(|m| {
-            let stage = m.stage.and_then(|s| stages.iter().position(|x| *x == s));
-            let mut f = vec![m.kind as i64, stage.map_or(-1, |s| s as i64)];
-            let mut t: Vec<i64> =
-                m.tags.iter().filter_map(|t| tag_index.get(t.to_lowercase().as_str())).map(|&i| i as i64).collect();
-            t.sort_unstable();
-            t.dedup();
-            f.extend(t);
-            f
-        })
-        .collect();
-    serde_json::json!({
-        "version": 1,
-        "records": metas.len(),
-        "chunk": CHUNK,
-        "shards": shards.collect::<Vec<_>>(),
-        "kinds": KINDS,
-        "stages": stages,
-        "tags": tags.values().collect::<Vec<_>>(),
-        "filters": filters,
-    })
-    .to_string()
+    let mut tags: BTreeMap<&str, &str> = BTreeMap::new();
+    for m in metas {
+        for t in m.tags {
+            tags.entry(lowered[t.as_str()].as_str()).or_insert(t);
+        }
+    }
+    let tag_index: FastMap<&str, usize> = tags.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+    let list = |out: &mut String, items: &mut dyn Iterator<Item = String>| {
+        out.push('[');
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&item);
+        }
+        out.push(']');
+    };
+    // Keys in the order serde_json's map keeps them (sorted).
+    let mut out = String::with_capacity(64 + metas.len() * 12);
+    let _ = write!(out, "{{\"chunk\":{CHUNK},\"filters\":[");
+    let mut t: Vec<usize> = Vec::new();
+    for (i, m) in metas.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let stage = m.stage.and_then(|s| stages.iter().position(|x| *x == s)).map_or(-1, |s| s as i64);
+        let _ = write!(out, "[{},{stage}", m.kind);
+        t.clear();
+        t.extend(m.tags.iter().filter_map(|tag| tag_index.get(lowered[tag.as_str()].as_str())));
+        t.sort_unstable();
+        t.dedup();
+        for i in &t {
+            let _ = write!(out, ",{i}");
+        }
+        out.push(']');
+    }
+    out.push_str("],\"kinds\":");
+    list(&mut out, &mut KINDS.iter().map(|k| json_str(k)));
+    let _ = write!(out, ",\"records\":{},\"shards\":", metas.len());
+    list(&mut out, &mut shards.map(|s| json_str(s)));
+    out.push_str(",\"stages\":");
+    list(&mut out, &mut stages.iter().map(|s| json_str(s)));
+    out.push_str(",\"tags\":");
+    list(&mut out, &mut tags.values().map(|t| json_str(t)));
+    out.push_str(",\"version\":1}");
+    out
 }
 
 #[cfg(test)]
@@ -533,6 +558,71 @@ mod tests {
         assert_eq!(claims.weights, [TITLE | 4, 1]);
         let json = shard_json(&[("queue", &inv.0["queue"]), ("claims", claims)]);
         assert_eq!(json, r#"{"claims":[0,132,3,1],"queue":[0,1]}"#);
+    }
+
+    /// `meta.json` is the value the filters need, as `serde_json::json!`
+    /// made it before it was written directly.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn meta_is_the_value_json_made() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::write_site(dir.path(), 30, 5).unwrap();
+        let opts = crate::pipeline::Options { root: dir.path().to_path_buf(), ..Default::default() };
+        let site = crate::pipeline::analyse(&opts).unwrap().site;
+        let mut tags_a = vec!["Ünïcode".to_string(), "ünïcode".to_string(), "a\"b".to_string()];
+        tags_a.extend(site.pilots[0].tags.iter().cloned());
+        let mut metas: Vec<Meta> = sources(&site)
+            .into_iter()
+            .map(|s| {
+                let r = s.record();
+                Meta { url: r.url, title: r.title, excerpt: r.excerpt, kind: r.kind, stage: r.stage, tags: r.tags }
+            })
+            .collect();
+        metas.push(Meta {
+            url: "x".into(),
+            title: "x".into(),
+            excerpt: String::new(),
+            kind: 2,
+            stage: Some("nowhere"),
+            tags: &tags_a,
+        });
+        let shards = ["a".to_string(), "x\"".to_string()];
+        let stages: Vec<&str> =
+            site.portfolio.by_stage.iter().filter(|s| s.count > 0).map(|s| s.stage.as_str()).collect();
+        let mut tags: BTreeMap<String, &str> = BTreeMap::new();
+        for m in &metas {
+            for t in m.tags {
+                tags.entry(t.to_lowercase()).or_insert(t);
+            }
+        }
+        let tag_index: std::collections::HashMap<&str, usize> =
+            tags.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+        let filters: Vec<Vec<i64>> = metas
+            .iter()
+            .map(|m| {
+                let stage = m.stage.and_then(|s| stages.iter().position(|x| *x == s));
+                let mut f = vec![m.kind as i64, stage.map_or(-1, |s| s as i64)];
+                let mut t: Vec<i64> =
+                    m.tags.iter().filter_map(|t| tag_index.get(t.to_lowercase().as_str())).map(|&i| i as i64).collect();
+                t.sort_unstable();
+                t.dedup();
+                f.extend(t);
+                f
+            })
+            .collect();
+        let want = serde_json::json!({
+            "version": 1,
+            "records": metas.len(),
+            "chunk": CHUNK,
+            "shards": shards,
+            "kinds": KINDS,
+            "stages": stages,
+            "tags": tags.values().collect::<Vec<_>>(),
+            "filters": filters,
+        });
+        let got: serde_json::Value = serde_json::from_str(&meta_json(&site, &metas, shards.iter())).unwrap();
+        assert_eq!(got, want);
+        assert!(metas.len() > 30);
     }
 
     #[test]

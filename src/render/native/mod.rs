@@ -10,8 +10,10 @@
 //! templates must be made here too.
 //!
 //! The writers follow their templates line by line: the text between two
-//! tags is written as it stands (newlines and indentation included, since
-//! Tera trims nothing but `{%-`/`-%}`), each `{{ value }}` is escaped as
+//! tags is written as it stands once the built-in templates have lost their
+//! indentation (`theme::dedent`): newlines included, since Tera trims
+//! nothing but `{%-`/`-%}`, and no white space at the start of a line. Each
+//! `{{ value }}` is escaped as
 //! Tera's autoescape does, and each `{% if %}`/`{% for %}` is the same test
 //! in Rust on the serialised form of the view (an empty string or list is
 //! false).

@@ -36,9 +36,9 @@ pub(in crate::render) fn pilot_page(ctx: &Ctx<&PilotCtx>) -> String {
     timeline(&mut o, p);
     // {% if pilot.body_html %}
     if !p.body_html.is_empty() {
-        o.push_str("\n  <section id=\"pilot-notes\" class=\"pilot-section prose pilot-body\" aria-label=\"Notes from the pilot record\">\n    ");
+        o.push_str("\n<section id=\"pilot-notes\" class=\"pilot-section prose pilot-body\" aria-label=\"Notes from the pilot record\">\n");
         o.push_str(p.body_html); // | safe
-        o.push_str("\n  </section>\n  ");
+        o.push_str("\n</section>\n");
     }
     o.push_str("\n</article>\n");
     // {% endblock content %}
@@ -69,24 +69,26 @@ fn base_top(o: &mut String, ctx: &Ctx<&PilotCtx>) {
     o.push_str("\">\n");
     // {% set home_url = root if root else "./" %}
     let home_url = if root.is_empty() { "./" } else { root };
-    o.push_str("\n<a class=\"skip-link\" href=\"#main\">Skip to main content</a>\n<header class=\"site-header\">\n  <div class=\"site-header-inner\">\n");
-    o.push_str("    <p class=\"site-brand\"><a class=\"site-title\" href=\"");
+    o.push_str("\n<a class=\"skip-link\" href=\"#main\">Skip to main content</a>\n<header class=\"site-header\">\n<div class=\"site-header-inner\">\n");
+    o.push_str("<p class=\"site-brand\"><a class=\"site-title\" href=\"");
     esc(o, home_url);
     o.push_str("\">");
     esc(o, &site.title);
     o.push_str("</a> <span class=\"site-asof\">Figures as of ");
     time(o, &site.as_of);
-    o.push_str("</span></p>\n    <form class=\"site-search\" action=\"");
+    o.push_str("</span></p>\n<form class=\"site-search\" action=\"");
     esc(o, root);
     o.push_str("search/\" role=\"search\">\n");
-    o.push_str("      <label class=\"visually-hidden\" for=\"site-search-q\">Search the site</label>\n");
-    o.push_str("      <input id=\"site-search-q\" type=\"search\" name=\"q\" placeholder=\"Search pilots, playbook, lessons\">\n");
-    o.push_str("    </form>\n    ");
+    o.push_str("<label class=\"visually-hidden\" for=\"site-search-q\">Search the site</label>\n");
+    o.push_str(
+        "<input id=\"site-search-q\" type=\"search\" name=\"q\" placeholder=\"Search pilots, playbook, lessons\">\n",
+    );
+    o.push_str("</form>\n");
     // {% if site.nav %}
     if !site.nav.is_empty() {
-        o.push_str("\n    <nav class=\"site-nav\" aria-label=\"Main\">\n      <ul>\n        ");
+        o.push_str("\n<nav class=\"site-nav\" aria-label=\"Main\">\n<ul>\n");
         for l in &site.nav {
-            o.push_str("\n        <li><a href=\"");
+            o.push_str("\n<li><a href=\"");
             if l.url.is_empty() {
                 esc(o, home_url);
             } else {
@@ -100,257 +102,263 @@ fn base_top(o: &mut String, ctx: &Ctx<&PilotCtx>) {
             }
             o.push('>');
             esc(o, &l.title);
-            o.push_str("</a></li>\n        ");
+            o.push_str("</a></li>\n");
         }
-        o.push_str("\n      </ul>\n    </nav>\n    ");
+        o.push_str("\n</ul>\n</nav>\n");
     }
-    o.push_str("\n  </div>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+    o.push_str("\n</div>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n");
 }
 
 /// base.html after `{% endblock content %}`.
 fn base_bottom(o: &mut String, ctx: &Ctx<&PilotCtx>) {
     let site = ctx.site;
-    o.push_str("\n</main>\n<footer class=\"site-footer\">\n  <div class=\"site-footer-inner\">\n    <p>Figures as of ");
+    o.push_str("\n</main>\n<footer class=\"site-footer\">\n<div class=\"site-footer-inner\">\n<p>Figures as of ");
     time(o, &site.as_of);
     o.push_str(". ");
     esc(o, &site.title);
     o.push_str(".</p>\n");
-    o.push_str("    <p class=\"site-footer-note\">Every figure is worked out from the pilot records for the as-of date. If a figure is wrong, the record is wrong: fix it at the source.</p>\n");
-    o.push_str("  </div>\n</footer>\n<script src=\"");
+    o.push_str("<p class=\"site-footer-note\">Every figure is worked out from the pilot records for the as-of date. If a figure is wrong, the record is wrong: fix it at the source.</p>\n");
+    o.push_str("</div>\n</footer>\n<script src=\"");
     esc(o, &ctx.root);
     o.push_str("asof.js\" defer></script>\n</body>\n</html>\n");
 }
 
 /// Breadcrumbs and `<header class="pilot-header">`: title, badges, stage track.
 fn pilot_header(o: &mut String, root: &str, p: &PilotView) {
-    o.push_str("\n<article class=\"pilot\">\n  <nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\">\n    <ol>\n      <li><a href=\"");
+    o.push_str(
+        "\n<article class=\"pilot\">\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\">\n<ol>\n<li><a href=\"",
+    );
     esc(o, root);
-    o.push_str("\">Home</a></li>\n      <li><a href=\"");
+    o.push_str("\">Home</a></li>\n<li><a href=\"");
     esc(o, root);
-    o.push_str("pilots/\">Pilots</a></li>\n    </ol>\n  </nav>\n\n  <header class=\"pilot-header\">\n    <h1>");
+    o.push_str("pilots/\">Pilots</a></li>\n</ol>\n</nav>\n\n<header class=\"pilot-header\">\n<h1>");
     esc(o, p.title);
-    o.push_str("</h1>\n    ");
+    o.push_str("</h1>\n");
     if !p.summary.is_empty() {
         o.push_str("<p class=\"summary\">");
         esc(o, p.summary);
         o.push_str("</p>");
     }
-    o.push_str("\n    <p class=\"pilot-badges\">\n      <span class=\"badge stage stage-");
+    o.push_str("\n<p class=\"pilot-badges\">\n<span class=\"badge stage stage-");
     esc(o, p.stage);
     o.push_str("\"><span class=\"visually-hidden\">Stage: </span>");
     esc(o, p.stage);
-    o.push_str("</span>\n      ");
+    o.push_str("</span>\n");
     if p.production_ready {
-        o.push_str("\n      <span class=\"badge badge-ok\"><span aria-hidden=\"true\">✓</span> production-ready</span>\n      ");
+        o.push_str("\n<span class=\"badge badge-ok\"><span aria-hidden=\"true\">✓</span> production-ready</span>\n");
     } else {
-        o.push_str("\n      <span class=\"badge badge-no\">not production-ready</span>\n      ");
+        o.push_str("\n<span class=\"badge badge-no\">not production-ready</span>\n");
     }
-    o.push_str("\n      ");
+    o.push('\n');
     if p.stale {
         o.push_str("<span class=\"badge badge-warn\"><span aria-hidden=\"true\">⚠</span> stale</span>");
     }
-    o.push_str("\n      ");
+    o.push('\n');
     if !p.open.is_empty() {
         o.push_str("<a class=\"badge badge-count\" href=\"#pilot-constraints\">");
         num(o, p.open.len());
         o.push_str(if p.open.len() == 1 { " open constraint</a>" } else { " open constraints</a>" });
     }
-    o.push_str("\n    </p>\n\n    ");
+    o.push_str("\n</p>\n\n");
 
     // {% if pilot.stage_track %}
     if !p.stage_track.is_empty() {
-        o.push_str("\n    <ol class=\"stage-track\" aria-label=\"Stages\">\n      ");
+        o.push_str("\n<ol class=\"stage-track\" aria-label=\"Stages\">\n");
         for s in &p.stage_track {
-            o.push_str("\n      ");
+            o.push('\n');
             // {% if not (s.state == "todo" and s.stage in ["stalled", "retired"]) %}
             if !(s.state == "todo" && (s.stage == "stalled" || s.stage == "retired")) {
-                o.push_str("\n      <li class=\"step step-");
+                o.push_str("\n<li class=\"step step-");
                 esc(o, &s.state);
                 o.push('"');
                 if s.state == "current" {
                     o.push_str(" aria-current=\"step\"");
                 }
-                o.push_str(">\n        <span class=\"step-mark\" aria-hidden=\"true\">");
+                o.push_str(">\n<span class=\"step-mark\" aria-hidden=\"true\">");
                 o.push_str(match s.state.as_str() {
                     "done" => "✓",
                     "current" => "●",
                     "skipped" => "–",
                     _ => "○",
                 });
-                o.push_str("</span>\n        <span class=\"step-name\">");
+                o.push_str("</span>\n<span class=\"step-name\">");
                 esc(o, &s.stage);
-                o.push_str("</span>\n        <span class=\"step-date\">");
+                o.push_str("</span>\n<span class=\"step-date\">");
                 if !s.date.is_empty() {
                     time(o, &s.date);
                 } else if s.state == "todo" {
                     o.push_str("<span class=\"visually-hidden\">not reached</span>");
                 }
-                o.push_str("</span>\n        ");
+                o.push_str("</span>\n");
                 o.push_str(match s.state.as_str() {
                     "current" => "<span class=\"visually-hidden\">(current stage)</span>",
                     "done" => "<span class=\"visually-hidden\">(done)</span>",
                     "skipped" => "<span class=\"visually-hidden\">(skipped)</span>",
                     _ => "",
                 });
-                o.push_str("\n      </li>\n      ");
+                o.push_str("\n</li>\n");
             }
-            o.push_str("\n      ");
+            o.push('\n');
         }
-        o.push_str("\n    </ol>\n    ");
+        o.push_str("\n</ol>\n");
     }
-    o.push_str("\n  </header>\n\n");
+    o.push_str("\n</header>\n\n");
 }
 
 /// `<div class="pilot-overview">`: the facts, the update note, the tags.
 fn overview(o: &mut String, p: &PilotView) {
     const NOT_NAMED: &str = "<span class=\"muted\">not named</span>";
     const ATTENTION: &str = "<span class=\"attention\"><span aria-hidden=\"true\">⚠</span> ";
-    o.push_str("  <div class=\"pilot-overview\">\n    <dl class=\"facts\">\n");
-    o.push_str("      <div class=\"fact\">\n        <dt>Owner</dt>\n        <dd>");
+    o.push_str("<div class=\"pilot-overview\">\n<dl class=\"facts\">\n");
+    o.push_str("<div class=\"fact\">\n<dt>Owner</dt>\n<dd>");
     if p.owner.is_empty() {
         o.push_str(ATTENTION);
         o.push_str("not named</span>");
     } else {
         esc(o, p.owner);
     }
-    o.push_str("</dd>\n      </div>\n      <div class=\"fact\">\n        <dt>Champion</dt>\n        <dd>");
+    o.push_str("</dd>\n</div>\n<div class=\"fact\">\n<dt>Champion</dt>\n<dd>");
     or(o, p.champion, NOT_NAMED);
-    o.push_str("</dd>\n      </div>\n      <div class=\"fact\">\n        <dt>Sponsor</dt>\n        <dd>");
+    o.push_str("</dd>\n</div>\n<div class=\"fact\">\n<dt>Sponsor</dt>\n<dd>");
     or(o, p.sponsor, NOT_NAMED);
-    o.push_str("</dd>\n      </div>\n      <div class=\"fact\">\n        <dt>Function</dt>\n        <dd>");
+    o.push_str("</dd>\n</div>\n<div class=\"fact\">\n<dt>Function</dt>\n<dd>");
     or(o, p.function, MUTED_DASH);
-    o.push_str("</dd>\n      </div>\n      <div class=\"fact\">\n        <dt>Started</dt>\n        <dd>");
+    o.push_str("</dd>\n</div>\n<div class=\"fact\">\n<dt>Started</dt>\n<dd>");
     if p.started.is_empty() {
         o.push_str(MUTED_DASH);
     } else {
         time(o, &p.started);
     }
-    o.push_str("</dd>\n      </div>\n      <div class=\"fact\">\n        <dt>Target</dt>\n        <dd>");
+    o.push_str("</dd>\n</div>\n<div class=\"fact\">\n<dt>Target</dt>\n<dd>");
     if p.target.is_empty() {
         o.push_str("<span class=\"muted\">no target date</span>");
     } else {
         time(o, &p.target);
     }
-    o.push_str("</dd>\n      </div>\n      <div class=\"fact\">\n        <dt>Production-ready</dt>\n        <dd>");
+    o.push_str("</dd>\n</div>\n<div class=\"fact\">\n<dt>Production-ready</dt>\n<dd>");
     o.push_str(if p.production_ready { "<strong>Yes</strong>" } else { "No" });
-    o.push_str("</dd>\n      </div>\n      ");
+    o.push_str("</dd>\n</div>\n");
     if !p.time_to_production.is_empty() {
-        o.push_str("\n      <div class=\"fact\">\n        <dt>Time to production</dt>\n        <dd>");
+        o.push_str("\n<div class=\"fact\">\n<dt>Time to production</dt>\n<dd>");
         esc(o, &p.time_to_production);
-        o.push_str("</dd>\n      </div>\n      ");
+        o.push_str("</dd>\n</div>\n");
     }
-    o.push_str("\n      ");
+    o.push('\n');
     if !p.confidence_gap.is_empty() {
-        o.push_str("\n      <div class=\"fact\">\n        <dt>Confidence gap <span class=\"muted\">(leader − team)</span></dt>\n        <dd>");
+        o.push_str(
+            "\n<div class=\"fact\">\n<dt>Confidence gap <span class=\"muted\">(leader − team)</span></dt>\n<dd>",
+        );
         esc(o, &p.confidence_gap);
-        o.push_str("</dd>\n      </div>\n      ");
+        o.push_str("</dd>\n</div>\n");
     }
-    o.push_str("\n      <div class=\"fact fact-wide\">\n        <dt>Success looks like</dt>\n        <dd>");
+    o.push_str("\n<div class=\"fact fact-wide\">\n<dt>Success looks like</dt>\n<dd>");
     if p.success.is_empty() {
         o.push_str(ATTENTION);
         o.push_str("not defined</span>");
     } else {
         esc(o, p.success);
     }
-    o.push_str("</dd>\n      </div>\n    </dl>\n\n    ");
+    o.push_str("</dd>\n</div>\n</dl>\n\n");
 
     if p.stale {
-        o.push_str("\n    <p class=\"alert alert-warn\"><strong><span aria-hidden=\"true\">⚠</span> Stale:</strong> ");
+        o.push_str("\n<p class=\"alert alert-warn\"><strong><span aria-hidden=\"true\">⚠</span> Stale:</strong> ");
         esc(o, &p.update_note);
-        o.push_str(".</p>\n    ");
+        o.push_str(".</p>\n");
     } else if !p.update_note.is_empty() {
-        o.push_str("\n    <p class=\"update-note muted\">");
+        o.push_str("\n<p class=\"update-note muted\">");
         esc(o, &p.update_note);
-        o.push_str(".</p>\n    ");
+        o.push_str(".</p>\n");
     }
-    o.push_str("\n\n    ");
+    o.push_str("\n\n");
 
     if !p.tags.is_empty() {
-        o.push_str("\n    <ul class=\"tags\" aria-label=\"Tags\">\n      ");
+        o.push_str("\n<ul class=\"tags\" aria-label=\"Tags\">\n");
         for t in p.tags {
             o.push_str("<li class=\"tag\">");
             esc(o, t);
             o.push_str("</li>");
         }
-        o.push_str("\n    </ul>\n    ");
+        o.push_str("\n</ul>\n");
     }
-    o.push_str("\n  </div>\n\n");
+    o.push_str("\n</div>\n\n");
 }
 
 /// `<nav class="toc">`: the page's sections, then the body's headings.
 fn toc(o: &mut String, p: &PilotView) {
-    o.push_str("  <nav class=\"toc\" aria-labelledby=\"toc-h\">\n    <h2 id=\"toc-h\" class=\"toc-title\">On this page</h2>\n    <ol>\n");
-    o.push_str("      <li><a href=\"#pilot-readiness\">Readiness</a></li>\n");
-    o.push_str("      <li><a href=\"#pilot-questions\">The sponsor's four questions</a></li>\n");
-    o.push_str("      <li><a href=\"#pilot-constraints\">Constraints</a></li>\n");
-    o.push_str("      <li><a href=\"#pilot-integration\">Integration map</a></li>\n");
-    o.push_str("      <li><a href=\"#pilot-timeline\">Timeline</a></li>\n      ");
+    o.push_str(
+        "<nav class=\"toc\" aria-labelledby=\"toc-h\">\n<h2 id=\"toc-h\" class=\"toc-title\">On this page</h2>\n<ol>\n",
+    );
+    o.push_str("<li><a href=\"#pilot-readiness\">Readiness</a></li>\n");
+    o.push_str("<li><a href=\"#pilot-questions\">The sponsor's four questions</a></li>\n");
+    o.push_str("<li><a href=\"#pilot-constraints\">Constraints</a></li>\n");
+    o.push_str("<li><a href=\"#pilot-integration\">Integration map</a></li>\n");
+    o.push_str("<li><a href=\"#pilot-timeline\">Timeline</a></li>\n");
     for h in p.toc {
-        o.push_str("\n      <li class=\"toc-level-");
+        o.push_str("\n<li class=\"toc-level-");
         num(o, h.level);
         o.push_str("\"><a href=\"#");
         esc(o, &h.id);
         o.push_str("\">");
         esc(o, &h.text);
-        o.push_str("</a></li>\n      ");
+        o.push_str("</a></li>\n");
     }
-    o.push_str("\n    </ol>\n  </nav>\n\n");
+    o.push_str("\n</ol>\n</nav>\n\n");
 }
 
 /// `<section id="pilot-readiness">`: a card per dimension.
 fn readiness(o: &mut String, p: &PilotView) {
-    o.push_str("  <section id=\"pilot-readiness\" class=\"pilot-section\" aria-labelledby=\"pilot-readiness-h\">\n");
-    o.push_str("    <h2 id=\"pilot-readiness-h\">Readiness</h2>\n    ");
+    o.push_str("<section id=\"pilot-readiness\" class=\"pilot-section\" aria-labelledby=\"pilot-readiness-h\">\n");
+    o.push_str("<h2 id=\"pilot-readiness-h\">Readiness</h2>\n");
     if p.dimensions.is_empty() {
-        o.push_str("\n    <p class=\"muted\">No readiness rubric is configured.</p>\n    ");
+        o.push_str("\n<p class=\"muted\">No readiness rubric is configured.</p>\n");
     } else {
-        o.push_str("\n    <div class=\"cards\">\n      ");
+        o.push_str("\n<div class=\"cards\">\n");
         for d in &p.dimensions {
             dimension(o, d);
         }
-        o.push_str("\n    </div>\n    ");
+        o.push_str("\n</div>\n");
     }
-    o.push_str("\n  </section>\n\n");
+    o.push_str("\n</section>\n\n");
 }
 
 /// One iteration of `{% for d in pilot.dimensions %}`.
 fn dimension(o: &mut String, d: &DimensionView) {
-    o.push_str("\n      <section class=\"card dimension ");
+    o.push_str("\n<section class=\"card dimension ");
     o.push_str(if d.ready { "dimension-ready" } else { "dimension-not-ready" });
     o.push_str("\" aria-labelledby=\"dim-");
     esc(o, d.key);
-    o.push_str("\">\n        <h3 id=\"dim-");
+    o.push_str("\">\n<h3 id=\"dim-");
     esc(o, d.key);
     o.push_str("\">");
     esc(o, d.label);
-    o.push_str("</h3>\n        <p class=\"dimension-score\">\n          <span class=\"big-number\">");
+    o.push_str("</h3>\n<p class=\"dimension-score\">\n<span class=\"big-number\">");
     num(o, d.percent);
-    o.push_str("%</span>\n          <span class=\"dimension-count\">");
+    o.push_str("%</span>\n<span class=\"dimension-count\">");
     num(o, d.met);
     o.push_str(" of ");
     num(o, d.total);
-    o.push_str(" met</span>\n        </p>\n        <span class=\"bar\" aria-hidden=\"true\"><span class=\"bar-fill\" style=\"width: ");
+    o.push_str(" met</span>\n</p>\n<span class=\"bar\" aria-hidden=\"true\"><span class=\"bar-fill\" style=\"width: ");
     num(o, d.percent);
-    o.push_str("%\"></span></span>\n        <p class=\"dimension-status\">");
+    o.push_str("%\"></span></span>\n<p class=\"dimension-status\">");
     o.push_str(if d.ready {
         "<span class=\"badge badge-ok\"><span aria-hidden=\"true\">✓</span> ready</span>"
     } else {
         "<span class=\"badge badge-warn\"><span aria-hidden=\"true\">✗</span> not ready</span>"
     });
-    o.push_str("</p>\n        ");
+    o.push_str("</p>\n");
     if !d.ready && !d.reason.is_empty() {
         o.push_str("<p class=\"dimension-reason\">");
         esc(o, &d.reason);
         o.push_str("</p>");
     }
-    o.push_str("\n        ");
+    o.push('\n');
     if !d.items.is_empty() {
-        o.push_str("\n        <ul class=\"evidence\">\n          ");
+        o.push_str("\n<ul class=\"evidence\">\n");
         for it in &d.items {
-            o.push_str("\n          <li class=\"evidence-item evidence-");
+            o.push_str("\n<li class=\"evidence-item evidence-");
             // {{ it.state | replace(from=" ", to="-") }}
             esc(o, &it.state.replace(' ', "-"));
-            o.push_str("\">\n            <span class=\"evidence-state\">");
+            o.push_str("\">\n<span class=\"evidence-state\">");
             o.push_str(match it.state {
                 "met" => "<span aria-hidden=\"true\">✓</span>",
                 "not met" => "<span aria-hidden=\"true\">✗</span>",
@@ -358,9 +366,9 @@ fn dimension(o: &mut String, d: &DimensionView) {
             });
             o.push(' ');
             esc(o, it.state);
-            o.push_str("</span>\n            <span class=\"evidence-text\">");
+            o.push_str("</span>\n<span class=\"evidence-text\">");
             esc(o, it.text);
-            o.push_str("</span>\n            ");
+            o.push_str("</span>\n");
             if !it.note.is_empty() {
                 o.push_str("<span class=\"evidence-note\">");
                 if it.note_is_link {
@@ -370,94 +378,84 @@ fn dimension(o: &mut String, d: &DimensionView) {
                 }
                 o.push_str("</span>");
             }
-            o.push_str("\n          </li>\n          ");
+            o.push_str("\n</li>\n");
         }
-        o.push_str("\n        </ul>\n        ");
+        o.push_str("\n</ul>\n");
     }
-    o.push_str("\n      </section>\n      ");
+    o.push_str("\n</section>\n");
 }
 
 /// `<section id="pilot-questions">`: the sponsor's four questions.
 fn questions(o: &mut String, p: &PilotView) {
-    o.push_str("  <section id=\"pilot-questions\" class=\"pilot-section\" aria-labelledby=\"pilot-questions-h\">\n");
-    o.push_str(
-        "    <h2 id=\"pilot-questions-h\">The sponsor's four questions</h2>\n    <div class=\"answers\">\n      ",
-    );
+    o.push_str("<section id=\"pilot-questions\" class=\"pilot-section\" aria-labelledby=\"pilot-questions-h\">\n");
+    o.push_str("<h2 id=\"pilot-questions-h\">The sponsor's four questions</h2>\n<div class=\"answers\">\n");
     for q in &p.questions {
         let warn = q.tone == "warn";
-        o.push_str(if warn {
-            "\n      <div class=\"answer answer-warn\">\n        <h3>"
-        } else {
-            "\n      <div class=\"answer\">\n        <h3>"
-        });
+        o.push_str(if warn { "\n<div class=\"answer answer-warn\">\n<h3>" } else { "\n<div class=\"answer\">\n<h3>" });
         if warn {
             o.push_str("<span class=\"warn-icon\" aria-hidden=\"true\">⚠</span> ");
         }
         esc(o, &q.question);
-        o.push_str("</h3>\n        ");
+        o.push_str("</h3>\n");
         for line in &q.lines {
             o.push_str("<p>");
             esc(o, line);
             o.push_str("</p>");
         }
-        o.push_str("\n        ");
+        o.push('\n');
         if warn {
             o.push_str("<p class=\"visually-hidden\">This answer needs attention.</p>");
         }
-        o.push_str("\n      </div>\n      ");
+        o.push_str("\n</div>\n");
     }
-    o.push_str("\n    </div>\n  </section>\n\n");
+    o.push_str("\n</div>\n</section>\n\n");
 }
 
 /// `<section id="pilot-constraints">`: the open, then the resolved table.
 fn constraints(o: &mut String, root: &str, p: &PilotView) {
-    o.push_str(
-        "  <section id=\"pilot-constraints\" class=\"pilot-section\" aria-labelledby=\"pilot-constraints-h\">\n",
-    );
-    o.push_str("    <h2 id=\"pilot-constraints-h\">Constraints</h2>\n    <h3 id=\"pilot-constraints-open\">Open (");
+    o.push_str("<section id=\"pilot-constraints\" class=\"pilot-section\" aria-labelledby=\"pilot-constraints-h\">\n");
+    o.push_str("<h2 id=\"pilot-constraints-h\">Constraints</h2>\n<h3 id=\"pilot-constraints-open\">Open (");
     num(o, p.open.len());
-    o.push_str(")</h3>\n    ");
+    o.push_str(")</h3>\n");
     if p.open.is_empty() {
-        o.push_str("\n    <p class=\"ok-note\"><span aria-hidden=\"true\">✓</span> No open constraints.</p>\n    ");
+        o.push_str("\n<p class=\"ok-note\"><span aria-hidden=\"true\">✓</span> No open constraints.</p>\n");
     } else {
-        o.push_str("\n    <div class=\"table-scroll\" role=\"region\" aria-labelledby=\"pilot-constraints-open\" tabindex=\"0\">\n");
-        o.push_str("      <table class=\"data constraints-table\">\n        <thead>\n          <tr>\n");
-        o.push_str("            <th scope=\"col\">Constraint</th>\n            <th scope=\"col\">Category</th>\n");
-        o.push_str("            <th scope=\"col\">Owner</th>\n            <th scope=\"col\">Due</th>\n");
-        o.push_str("            <th scope=\"col\">Status</th>\n            <th scope=\"col\">Escalated to</th>\n");
-        o.push_str("            <th scope=\"col\">Impact</th>\n            <th scope=\"col\">Playbook</th>\n");
-        o.push_str("          </tr>\n        </thead>\n        <tbody>\n          ");
+        o.push_str("\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"pilot-constraints-open\" tabindex=\"0\">\n");
+        o.push_str("<table class=\"data constraints-table\">\n<thead>\n<tr>\n");
+        o.push_str("<th scope=\"col\">Constraint</th>\n<th scope=\"col\">Category</th>\n");
+        o.push_str("<th scope=\"col\">Owner</th>\n<th scope=\"col\">Due</th>\n");
+        o.push_str("<th scope=\"col\">Status</th>\n<th scope=\"col\">Escalated to</th>\n");
+        o.push_str("<th scope=\"col\">Impact</th>\n<th scope=\"col\">Playbook</th>\n");
+        o.push_str("</tr>\n</thead>\n<tbody>\n");
         for c in &p.open.list {
             open_row(o, root, &p.open, c);
         }
-        o.push_str("\n        </tbody>\n      </table>\n    </div>\n    ");
+        o.push_str("\n</tbody>\n</table>\n</div>\n");
     }
 
-    o.push_str("\n\n    <h3 id=\"pilot-constraints-resolved\">Resolved (");
+    o.push_str("\n\n<h3 id=\"pilot-constraints-resolved\">Resolved (");
     num(o, p.resolved.len());
-    o.push_str(")</h3>\n    ");
+    o.push_str(")</h3>\n");
     if p.resolved.is_empty() {
-        o.push_str("\n    <p class=\"muted\">No resolved constraints yet.</p>\n    ");
+        o.push_str("\n<p class=\"muted\">No resolved constraints yet.</p>\n");
     } else {
-        o.push_str("\n    <div class=\"table-scroll\" role=\"region\" aria-labelledby=\"pilot-constraints-resolved\" tabindex=\"0\">\n");
-        o.push_str(
-            "      <table class=\"data constraints-table constraints-resolved\">\n        <thead>\n          <tr>\n",
-        );
-        o.push_str("            <th scope=\"col\">Constraint</th>\n            <th scope=\"col\">Category</th>\n");
-        o.push_str("            <th scope=\"col\">Owner</th>\n            <th scope=\"col\">Raised</th>\n");
-        o.push_str("            <th scope=\"col\">Outcome</th>\n            <th scope=\"col\">Impact</th>\n");
-        o.push_str("            <th scope=\"col\">Playbook</th>\n          </tr>\n        </thead>\n        <tbody>\n          ");
+        o.push_str("\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"pilot-constraints-resolved\" tabindex=\"0\">\n");
+        o.push_str("<table class=\"data constraints-table constraints-resolved\">\n<thead>\n<tr>\n");
+        o.push_str("<th scope=\"col\">Constraint</th>\n<th scope=\"col\">Category</th>\n");
+        o.push_str("<th scope=\"col\">Owner</th>\n<th scope=\"col\">Raised</th>\n");
+        o.push_str("<th scope=\"col\">Outcome</th>\n<th scope=\"col\">Impact</th>\n");
+        o.push_str("<th scope=\"col\">Playbook</th>\n</tr>\n</thead>\n<tbody>\n");
         for c in &p.resolved.list {
             resolved_row(o, root, &p.resolved, c);
         }
-        o.push_str("\n        </tbody>\n      </table>\n    </div>\n    ");
+        o.push_str("\n</tbody>\n</table>\n</div>\n");
     }
-    o.push_str("\n  </section>\n\n");
+    o.push_str("\n</section>\n\n");
 }
 
 /// The start of a row of either table: `<th>` with the title and library link, the category.
 fn row_start(o: &mut String, root: &str, p: &Pilot, c: &Constraint) {
-    o.push_str("\n            <th scope=\"row\">");
+    o.push_str("\n<th scope=\"row\">");
     esc(o, &c.title);
     o.push_str("<br><a class=\"note\" href=\"");
     esc(o, root);
@@ -465,19 +463,19 @@ fn row_start(o: &mut String, root: &str, p: &Pilot, c: &Constraint) {
     esc(o, &p.id);
     o.push_str("--");
     esc(o, &c.id);
-    o.push_str("\">in the library</a></th>\n            <td><span class=\"badge category\">");
+    o.push_str("\">in the library</a></th>\n<td><span class=\"badge category\">");
     esc(o, &c.category);
-    o.push_str("</span></td>\n            <td>");
+    o.push_str("</span></td>\n<td>");
 }
 
 /// The playbook cell and the end of a row of either table.
 fn row_end(o: &mut String, root: &str, site: &Site, c: &Constraint) {
-    o.push_str("</td>\n            <td>");
+    o.push_str("</td>\n<td>");
     match pilot::playbook(c, site) {
         Some((path, title)) => link_to(o, root, &[path, "/"], title),
         None => o.push_str(MUTED_DASH),
     }
-    o.push_str("</td>\n          </tr>\n          ");
+    o.push_str("</td>\n</tr>\n");
 }
 
 /// One iteration of `{% for c in pilot.open %}`, written from the model as
@@ -485,21 +483,21 @@ fn row_end(o: &mut String, root: &str, site: &Site, c: &Constraint) {
 fn open_row(o: &mut String, root: &str, r: &Rows, c: &Constraint) {
     let (p, site) = (r.pilot, r.site);
     let status = pilot::status(c);
-    o.push_str("\n          <tr id=\"c-");
+    o.push_str("\n<tr id=\"c-");
     esc(o, &c.id);
     rows::live(o, p, c, r.config);
     row_start(o, root, p, c);
     rows::owner(o, root, site, c);
-    o.push_str("</td>\n            <td class=\"nowrap\">");
+    o.push_str("</td>\n<td class=\"nowrap\">");
     rows::date_or(o, c.due, "<span class=\"attention\">none set</span>");
-    o.push_str("</td>\n            <td><span class=\"status-text status-text-");
+    o.push_str("</td>\n<td><span class=\"status-text status-text-");
     o.push_str(status);
     o.push_str(" js-status\">");
     if status == "overdue" {
         o.push_str("<span aria-hidden=\"true\">⚠</span> ");
     }
     esc(o, &pilot::status_text(c, site.as_of));
-    o.push_str("</span></td>\n            <td class=\"js-rung\">");
+    o.push_str("</span></td>\n<td class=\"js-rung\">");
     match c.escalated_to.as_deref() {
         Some(to) if !to.is_empty() => {
             o.push_str("<strong>");
@@ -508,48 +506,48 @@ fn open_row(o: &mut String, root: &str, r: &Rows, c: &Constraint) {
         }
         _ => o.push_str(MUTED_DASH),
     }
-    o.push_str("</td>\n            <td>");
+    o.push_str("</td>\n<td>");
     or(o, c.impact.as_deref().unwrap_or_default(), "<span class=\"muted\">not recorded</span>");
     row_end(o, root, site, c);
 }
 
 /// One iteration of `{% for c in pilot.resolved %}`.
 fn resolved_row(o: &mut String, root: &str, r: &Rows, c: &Constraint) {
-    o.push_str("\n          <tr id=\"c-");
+    o.push_str("\n<tr id=\"c-");
     esc(o, &c.id);
     o.push_str("\" class=\"status-");
     o.push_str(pilot::status(c));
     o.push_str("\">");
     row_start(o, root, r.pilot, c);
     or(o, c.owner.as_deref().unwrap_or_default(), "<span class=\"muted\">nobody named</span>");
-    o.push_str("</td>\n            <td class=\"nowrap\">");
+    o.push_str("</td>\n<td class=\"nowrap\">");
     rows::date_or(o, c.raised, MUTED_DASH);
-    o.push_str("</td>\n            <td>");
+    o.push_str("</td>\n<td>");
     esc(o, &pilot::status_text(c, r.site.as_of));
-    o.push_str("</td>\n            <td>");
+    o.push_str("</td>\n<td>");
     or(o, c.impact.as_deref().unwrap_or_default(), MUTED_DASH);
     row_end(o, root, r.site, c);
 }
 
 /// `<section id="pilot-integration">`: the integration map.
 fn integration(o: &mut String, p: &PilotView) {
-    o.push_str(
-        "  <section id=\"pilot-integration\" class=\"pilot-section\" aria-labelledby=\"pilot-integration-h\">\n",
-    );
-    o.push_str("    <h2 id=\"pilot-integration-h\">Integration map</h2>\n    ");
+    o.push_str("<section id=\"pilot-integration\" class=\"pilot-section\" aria-labelledby=\"pilot-integration-h\">\n");
+    o.push_str("<h2 id=\"pilot-integration-h\">Integration map</h2>\n");
     if p.integration.is_empty() {
-        o.push_str("\n    <p class=\"attention-note\"><span aria-hidden=\"true\">⚠</span> No integrations recorded. List every system the pilot reads from, writes to, or needs approval from under <code>[[integration]]</code> in the record.</p>\n    ");
+        o.push_str("\n<p class=\"attention-note\"><span aria-hidden=\"true\">⚠</span> No integrations recorded. List every system the pilot reads from, writes to, or needs approval from under <code>[[integration]]</code> in the record.</p>\n");
     } else {
-        o.push_str("\n    <div class=\"table-scroll\" role=\"region\" aria-labelledby=\"pilot-integration-h\" tabindex=\"0\">\n");
-        o.push_str("      <table class=\"data integration-table\">\n        <thead>\n");
-        o.push_str("          <tr><th scope=\"col\">System</th><th scope=\"col\">Direction</th><th scope=\"col\">Status</th><th scope=\"col\">Notes</th></tr>\n");
-        o.push_str("        </thead>\n        <tbody>\n          ");
+        o.push_str(
+            "\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"pilot-integration-h\" tabindex=\"0\">\n",
+        );
+        o.push_str("<table class=\"data integration-table\">\n<thead>\n");
+        o.push_str("<tr><th scope=\"col\">System</th><th scope=\"col\">Direction</th><th scope=\"col\">Status</th><th scope=\"col\">Notes</th></tr>\n");
+        o.push_str("</thead>\n<tbody>\n");
         for i in &p.integration {
-            o.push_str("\n          <tr>\n            <th scope=\"row\">");
+            o.push_str("\n<tr>\n<th scope=\"row\">");
             esc(o, i.system);
-            o.push_str("</th>\n            <td>");
+            o.push_str("</th>\n<td>");
             or(o, i.direction, MUTED_DASH);
-            o.push_str("</td>\n            <td>");
+            o.push_str("</td>\n<td>");
             if i.status.is_empty() {
                 o.push_str(MUTED_DASH);
             } else {
@@ -560,55 +558,55 @@ fn integration(o: &mut String, p: &PilotView) {
                 esc(o, i.status);
                 o.push_str("</span>");
             }
-            o.push_str("</td>\n            <td>");
+            o.push_str("</td>\n<td>");
             or(o, i.notes, MUTED_DASH);
-            o.push_str("</td>\n          </tr>\n          ");
+            o.push_str("</td>\n</tr>\n");
         }
-        o.push_str("\n        </tbody>\n      </table>\n    </div>\n    ");
+        o.push_str("\n</tbody>\n</table>\n</div>\n");
     }
-    o.push_str("\n  </section>\n\n");
+    o.push_str("\n</section>\n\n");
 }
 
 /// `<section id="pilot-timeline">`: stages entered and weekly updates.
 fn timeline(o: &mut String, p: &PilotView) {
-    o.push_str("  <section id=\"pilot-timeline\" class=\"pilot-section\" aria-labelledby=\"pilot-timeline-h\">\n");
-    o.push_str("    <h2 id=\"pilot-timeline-h\">Timeline</h2>\n    ");
+    o.push_str("<section id=\"pilot-timeline\" class=\"pilot-section\" aria-labelledby=\"pilot-timeline-h\">\n");
+    o.push_str("<h2 id=\"pilot-timeline-h\">Timeline</h2>\n");
     if p.timeline.is_empty() {
-        o.push_str("\n    <p class=\"muted\">No stage dates or weekly updates recorded yet.</p>\n    ");
+        o.push_str("\n<p class=\"muted\">No stage dates or weekly updates recorded yet.</p>\n");
     } else {
-        o.push_str("\n    <ol class=\"timeline\">\n      ");
+        o.push_str("\n<ol class=\"timeline\">\n");
         for t in &p.timeline {
             timeline_item(o, t);
         }
-        o.push_str("\n    </ol>\n    ");
+        o.push_str("\n</ol>\n");
     }
-    o.push_str("\n  </section>\n\n  ");
+    o.push_str("\n</section>\n\n");
 }
 
 /// One iteration of `{% for t in pilot.timeline %}`.
 fn timeline_item(o: &mut String, t: &TimelineRow) {
-    o.push_str("\n      <li class=\"timeline-item timeline-");
+    o.push_str("\n<li class=\"timeline-item timeline-");
     esc(o, t.kind);
-    o.push_str("\">\n        <time class=\"timeline-date\" datetime=\"");
+    o.push_str("\">\n<time class=\"timeline-date\" datetime=\"");
     esc(o, &t.date);
     o.push_str("\">");
     esc(o, &t.date);
-    o.push_str("</time>\n        ");
+    o.push_str("</time>\n");
     if t.kind == "stage" {
-        o.push_str("\n        <p class=\"timeline-stage\">Entered <span class=\"badge stage stage-");
+        o.push_str("\n<p class=\"timeline-stage\">Entered <span class=\"badge stage stage-");
         esc(o, t.stage);
         o.push_str("\">");
         esc(o, t.stage);
-        o.push_str("</span></p>\n        ");
+        o.push_str("</span></p>\n");
     } else {
-        o.push_str("\n        <div class=\"timeline-update\">\n          <p class=\"timeline-kind\">Weekly update</p>\n          <dl>\n            ");
+        o.push_str("\n<div class=\"timeline-update\">\n<p class=\"timeline-kind\">Weekly update</p>\n<dl>\n");
         let entry = |o: &mut String, value: &str, open: &str| {
             if !value.is_empty() {
                 o.push_str(open);
                 esc(o, value);
                 o.push_str("</dd></div>");
             }
-            o.push_str("\n            ");
+            o.push('\n');
         };
         entry(o, t.completed, "<div><dt>Completed</dt><dd>");
         entry(o, t.blocker, "<div class=\"timeline-blocker\"><dt>Blocker</dt><dd>");
@@ -621,9 +619,9 @@ fn timeline_item(o: &mut String, t: &TimelineRow) {
             num(o, t.team);
             o.push_str(" <span class=\"muted\">(out of 5)</span></dd></div>");
         }
-        o.push_str("\n          </dl>\n        </div>\n        ");
+        o.push_str("\n</dl>\n</div>\n");
     }
-    o.push_str("\n      </li>\n      ");
+    o.push_str("\n</li>\n");
 }
 
 #[cfg(test)]

@@ -30,19 +30,19 @@ pub(in crate::render) fn constraint_rows(
         out.push_str("--");
         esc(out, &c.id);
         live(out, p, c, config);
-        out.push_str("\n  <th scope=\"row\">");
+        out.push_str("\n<th scope=\"row\">");
         link_to(out, root, &["pilots/", &p.id, "/#c-", &c.id], &c.title);
-        out.push_str("</th>\n  <td>");
+        out.push_str("</th>\n<td>");
         link_to(out, root, &["pilots/", &p.id, "/"], &p.title);
-        out.push_str("</td>\n  <td><span class=\"badge category\">");
+        out.push_str("</td>\n<td><span class=\"badge category\">");
         esc(out, &c.category);
-        out.push_str("</span></td>\n  <td>");
+        out.push_str("</span></td>\n<td>");
         owner(out, root, site, c);
-        out.push_str("</td>\n  <td class=\"nowrap\">");
+        out.push_str("</td>\n<td class=\"nowrap\">");
         date_or(out, c.raised, "—");
-        out.push_str("</td>\n  <td class=\"nowrap\">");
+        out.push_str("</td>\n<td class=\"nowrap\">");
         date_or(out, c.due, "—");
-        out.push_str("</td>\n  <td><span class=\"status-text status-text-");
+        out.push_str("</td>\n<td><span class=\"status-text status-text-");
         out.push_str(status);
         out.push_str(" js-status\">");
         if status == "overdue" {
@@ -55,14 +55,14 @@ pub(in crate::render) fn constraint_rows(
             num(out, d);
             out.push_str(" days to resolve</span>");
         }
-        out.push_str("</td>\n  <td class=\"js-rung\">");
+        out.push_str("</td>\n<td class=\"js-rung\">");
         match c.escalated_to.as_deref() {
             Some(to) if !to.is_empty() => escalation_target(out, to, p, c),
             _ => out.push('—'),
         }
-        out.push_str("</td>\n  <td>");
+        out.push_str("</td>\n<td>");
         esc(out, c.impact.as_deref().unwrap_or_default());
-        out.push_str("</td>\n  <td>");
+        out.push_str("</td>\n<td>");
         match pilot::playbook(c, site) {
             Some((path, title)) => link_to(out, root, &[path, "/"], title),
             None => out.push('—'),
@@ -143,15 +143,15 @@ pub(in crate::render) fn pilot_rows(out: &mut String, root: &str, rows: &[PilotR
         if r.stale {
             out.push_str(" class=\"is-stale\"");
         }
-        out.push_str(">\n  <th scope=\"row\" class=\"pilot-name\">");
+        out.push_str(">\n<th scope=\"row\" class=\"pilot-name\">");
         link(out, root, &r.link.url, &r.link.title);
-        out.push_str("</th>\n  <td><span class=\"badge stage stage-");
+        out.push_str("</th>\n<td><span class=\"badge stage stage-");
         esc(out, &r.link.stage);
         out.push_str("\">");
         esc(out, &r.link.stage);
-        out.push_str("</span></td>\n  <td>");
+        out.push_str("</span></td>\n<td>");
         or(out, &r.function, "<span class=\"muted\">—</span>");
-        out.push_str("</td>\n  <td>");
+        out.push_str("</td>\n<td>");
         if r.owner.is_empty() {
             out.push_str(concat!(
                 "<span class=\"attention\" title=\"No owner named\"><span aria-hidden=\"true\">—</span>",
@@ -160,9 +160,9 @@ pub(in crate::render) fn pilot_rows(out: &mut String, root: &str, rows: &[PilotR
         } else {
             esc(out, &r.owner);
         }
-        out.push_str("</td>\n  ");
+        out.push_str("</td>\n");
         for cell in &r.readiness {
-            out.push_str("\n  <td class=\"num score ");
+            out.push_str("\n<td class=\"num score ");
             out.push_str(if cell.ready { "score-ready" } else { "score-not-ready" });
             out.push_str("\">");
             num(out, cell.percent);
@@ -172,24 +172,24 @@ pub(in crate::render) fn pilot_rows(out: &mut String, root: &str, rows: &[PilotR
             } else {
                 "<span class=\"mark mark-not\" aria-hidden=\"true\">✗</span><span class=\"visually-hidden\">not ready</span>"
             });
-            out.push_str("</td>\n  ");
+            out.push_str("</td>\n");
         }
-        out.push_str("\n  <td>");
+        out.push_str("\n<td>");
         out.push_str(if r.production_ready {
             "<span class=\"badge badge-ok\"><span aria-hidden=\"true\">✓</span> yes</span>"
         } else {
             "<span class=\"badge badge-no\">no</span>"
         });
-        out.push_str("</td>\n  <td class=\"num\">");
+        out.push_str("</td>\n<td class=\"num\">");
         num(out, r.open_constraints);
-        out.push_str("</td>\n  <td class=\"num");
+        out.push_str("</td>\n<td class=\"num");
         if r.overdue_constraints > 0 {
             out.push_str(" attention-cell\"><span aria-hidden=\"true\">⚠</span> ");
         } else {
             out.push_str("\">");
         }
         num(out, r.overdue_constraints);
-        out.push_str("</td>\n  <td class=\"nowrap\">");
+        out.push_str("</td>\n<td class=\"nowrap\">");
         or(out, &r.last_update, "<span class=\"muted\">none yet</span>");
         if r.stale {
             out.push_str(" <span class=\"badge badge-warn\"><span aria-hidden=\"true\">⚠</span> stale</span>");
@@ -202,9 +202,9 @@ pub(in crate::render) fn pilot_rows(out: &mut String, root: &str, rows: &[PilotR
 /// What `partials/lesson_rows.html` makes of `rows` for a page at `root`.
 pub(in crate::render) fn lesson_rows(out: &mut String, root: &str, rows: &[&LessonRow]) {
     for l in rows {
-        out.push_str("\n<article class=\"lesson card\">\n  <h3>");
+        out.push_str("\n<article class=\"lesson card\">\n<h3>");
         link(out, root, &l.url, &l.title);
-        out.push_str("</h3>\n  <p class=\"lesson-meta muted\">");
+        out.push_str("</h3>\n<p class=\"lesson-meta muted\">");
         if l.kind == "pilot" {
             out.push_str("<span class=\"badge stage stage-");
             esc(out, &l.stage);
@@ -228,7 +228,7 @@ pub(in crate::render) fn lesson_rows(out: &mut String, root: &str, rows: &[&Less
             esc(out, &l.date);
             out.push_str("</time>");
         }
-        out.push_str("\n  ");
+        out.push('\n');
         for t in &l.tags {
             out.push_str(" <a class=\"tag\" href=\"");
             esc(out, root);
@@ -237,7 +237,7 @@ pub(in crate::render) fn lesson_rows(out: &mut String, root: &str, rows: &[&Less
             esc(out, &t.title);
             out.push_str("</a>");
         }
-        out.push_str("</p>\n  <div class=\"prose\">");
+        out.push_str("</p>\n<div class=\"prose\">");
         out.push_str(&l.html);
         out.push_str("</div>\n</article>\n");
     }
