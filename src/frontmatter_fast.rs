@@ -39,7 +39,10 @@ pub fn parse(text: &str, offset: u32) -> Option<Node<'_>> {
 
 /// Adds `entry` to a table; a key given twice is left to the full parser.
 fn add<'a>(entries: &mut Vec<Entry<'a>>, entry: Entry<'a>) -> Option<()> {
-    if entries.iter().any(|e| e.key == entry.key) {
+    // Length and first byte before the bytes: most keys of a table differ there.
+    let (key, first) = (entry.key.as_bytes(), entry.key.as_bytes().first());
+    if entries.iter().any(|e| e.key.len() == key.len() && e.key.as_bytes().first() == first && e.key.as_bytes() == key)
+    {
         return None;
     }
     entries.push(entry);
@@ -170,9 +173,8 @@ impl<'t> Parser<'t> {
             b'"' => self.basic_string()?,
             b'\'' => self.literal_string()?,
             _ => {
-                while matches!(self.peek(), Some(b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-')) {
-                    self.pos += 1;
-                }
+                let bare = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-';
+                self.pos += self.s[start..].iter().take_while(|b| bare(b)).count();
                 if self.pos == start {
                     return None;
                 }

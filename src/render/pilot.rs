@@ -74,22 +74,44 @@ pub(super) fn playbook<'a>(c: &'a Constraint, site: &'a Site) -> Option<(&'a str
 }
 
 pub(super) fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
+    let mut out = String::new();
+    write_status_text(&mut out, c, as_of);
+    out
+}
+
+/// [`status_text`] appended to `out`. It is made of words, numbers and
+/// dates: nothing in it needs escaping in HTML.
+pub(super) fn write_status_text(out: &mut String, c: &Constraint, as_of: crate::date::Date) {
+    use std::fmt::Write as _;
+    let days = |out: &mut String, n: i64| {
+        let _ = if n == 1 { write!(out, "1 day") } else { write!(out, "{n} days") };
+    };
     if let Some(d) = c.overdue_days {
-        return format!("overdue by {}", days(d));
+        out.push_str("overdue by ");
+        days(out, d);
+        return;
     }
     if !c.open {
-        let when = date(c.resolved);
-        return match (c.resolved, c.due) {
-            (Some(r), Some(due)) if r > due => {
-                format!("resolved {when}, {} late", days(r.days_since(due)))
+        out.push_str("resolved ");
+        if let Some(r) = c.resolved {
+            r.push_to(out);
+        }
+        if let (Some(r), Some(due)) = (c.resolved, c.due) {
+            if r > due {
+                out.push_str(", ");
+                days(out, r.days_since(due));
+                out.push_str(" late");
             }
-            _ => format!("resolved {when}"),
-        };
+        }
+        return;
     }
     match c.due {
-        None => "no due date".into(),
-        Some(due) if due == as_of => "due today".into(),
-        Some(due) => format!("due in {}", days(due.days_since(as_of))),
+        None => out.push_str("no due date"),
+        Some(due) if due == as_of => out.push_str("due today"),
+        Some(due) => {
+            out.push_str("due in ");
+            days(out, due.days_since(as_of));
+        }
     }
 }
 
@@ -195,13 +217,17 @@ pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config) -> Pilo
         timeline: timeline(p),
         body_html: &p.body.html,
         toc: &p.body.toc,
-        lessons_html: p.body.lessons.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join("\n"),
+        lessons_html: match &p.body.lessons[..] {
+            [] => "".into(),
+            [(_, one)] => one.as_str().into(),
+            all => all.iter().map(|(_, h)| h.as_str()).collect::<Vec<_>>().join("\n").into(),
+        },
     }
 }
 
 /// The configured stages as steps: done, current, still to come, or (for a
 /// pilot that stalled or retired) skipped.
-fn stage_track(p: &Pilot, config: &Config) -> Vec<StageStep> {
+fn stage_track<'a>(p: &'a Pilot, config: &'a Config) -> Vec<StageStep<'a>> {
     let off_path = OFF_PATH.contains(&p.stage.as_str());
     let current = config.stage_index(&p.stage);
     let entered = |s: &str| p.stages.iter().find(|e| e.stage == s).map(|e| e.date);
@@ -226,7 +252,7 @@ fn stage_track(p: &Pilot, config: &Config) -> Vec<StageStep> {
             } else {
                 "todo"
             };
-            StageStep { stage: s.clone(), date: date(entered(s)), state: state.into() }
+            StageStep { stage: s, date: date(entered(s)), state }
         })
         .collect()
 }

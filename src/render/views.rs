@@ -301,7 +301,7 @@ pub struct PilotView<'a> {
     pub summary: &'a str,
     pub stage: &'a str,
     /// Position of the stage in the configured list, for a progress strip.
-    pub stage_track: Vec<StageStep>,
+    pub stage_track: Vec<StageStep<'a>>,
     pub function: &'a str,
     pub owner: &'a str,
     pub champion: &'a str,
@@ -324,7 +324,7 @@ pub struct PilotView<'a> {
     pub timeline: Vec<TimelineRow<'a>>,
     pub body_html: &'a str,
     pub toc: &'a [crate::markdown::Heading],
-    pub lessons_html: String,
+    pub lessons_html: std::borrow::Cow<'a, str>,
 }
 
 /// Constraints of one pilot, in the order shown. A template sees a list of
@@ -354,12 +354,12 @@ impl Serialize for Rows<'_> {
 }
 
 #[derive(Serialize)]
-pub struct StageStep {
-    pub stage: String,
+pub struct StageStep<'a> {
+    pub stage: &'a str,
     /// Date entered, if recorded.
     pub date: String,
     /// `done`, `current` or `todo`.
-    pub state: String,
+    pub state: &'static str,
 }
 
 #[derive(Serialize)]

@@ -169,20 +169,20 @@ fn pilot_header(o: &mut String, root: &str, p: &PilotView) {
             // {% if not (s.state == "todo" and s.stage in ["stalled", "retired"]) %}
             if !(s.state == "todo" && (s.stage == "stalled" || s.stage == "retired")) {
                 o.push_str("\n<li class=\"step step-");
-                esc(o, &s.state);
+                esc(o, s.state);
                 o.push('"');
                 if s.state == "current" {
                     o.push_str(" aria-current=\"step\"");
                 }
                 o.push_str(">\n<span class=\"step-mark\" aria-hidden=\"true\">");
-                o.push_str(match s.state.as_str() {
+                o.push_str(match s.state {
                     "done" => "✓",
                     "current" => "●",
                     "skipped" => "–",
                     _ => "○",
                 });
                 o.push_str("</span>\n<span class=\"step-name\">");
-                esc(o, &s.stage);
+                esc(o, s.stage);
                 o.push_str("</span>\n<span class=\"step-date\">");
                 if !s.date.is_empty() {
                     time(o, &s.date);
@@ -190,7 +190,7 @@ fn pilot_header(o: &mut String, root: &str, p: &PilotView) {
                     o.push_str("<span class=\"visually-hidden\">not reached</span>");
                 }
                 o.push_str("</span>\n");
-                o.push_str(match s.state.as_str() {
+                o.push_str(match s.state {
                     "current" => "<span class=\"visually-hidden\">(current stage)</span>",
                     "done" => "<span class=\"visually-hidden\">(done)</span>",
                     "skipped" => "<span class=\"visually-hidden\">(skipped)</span>",
@@ -496,7 +496,7 @@ fn open_row(o: &mut String, root: &str, r: &Rows, c: &Constraint) {
     if status == "overdue" {
         o.push_str("<span aria-hidden=\"true\">⚠</span> ");
     }
-    esc(o, &pilot::status_text(c, site.as_of));
+    pilot::write_status_text(o, c, site.as_of);
     o.push_str("</span></td>\n<td class=\"js-rung\">");
     match c.escalated_to.as_deref() {
         Some(to) if !to.is_empty() => {
@@ -523,7 +523,7 @@ fn resolved_row(o: &mut String, root: &str, r: &Rows, c: &Constraint) {
     o.push_str("</td>\n<td class=\"nowrap\">");
     rows::date_or(o, c.raised, MUTED_DASH);
     o.push_str("</td>\n<td>");
-    esc(o, &pilot::status_text(c, r.site.as_of));
+    pilot::write_status_text(o, c, r.site.as_of);
     o.push_str("</td>\n<td>");
     or(o, c.impact.as_deref().unwrap_or_default(), MUTED_DASH);
     row_end(o, root, r.site, c);
@@ -666,9 +666,9 @@ mod tests {
             (s, s, s, s, s, s, s, s, s);
         (v.started, v.target, v.update_note, v.time_to_production, v.confidence_gap) =
             (owned(), owned(), owned(), owned(), owned());
-        (v.tags, v.toc, v.body_html, v.lessons_html) = (tags, toc, s, owned());
+        (v.tags, v.toc, v.body_html, v.lessons_html) = (tags, toc, s, owned().into());
         for st in &mut v.stage_track {
-            (st.stage, st.date) = (owned(), owned());
+            (st.stage, st.date) = (s, owned());
         }
         for d in &mut v.dimensions {
             (d.key, d.label, d.reason) = (s, s, owned());
@@ -727,7 +727,7 @@ mod tests {
     fn flipped(mut v: PilotView) -> PilotView {
         (v.stale, v.production_ready) = (!v.stale, !v.production_ready);
         for (k, st) in v.stage_track.iter_mut().enumerate() {
-            st.state = ["done", "current", "todo", "skipped", "other"][k % 5].into();
+            st.state = ["done", "current", "todo", "skipped", "other"][k % 5];
         }
         for d in &mut v.dimensions {
             (d.ready, d.met, d.total, d.percent) = (!d.ready, 0, usize::MAX, u32::MAX);

@@ -48,7 +48,7 @@ pub(in crate::render) fn constraint_rows(
         if status == "overdue" {
             out.push_str("⚠ ");
         }
-        esc(out, &pilot::status_text(c, site.as_of));
+        pilot::write_status_text(out, c, site.as_of);
         out.push_str("</span>");
         if let Some(d) = c.days_to_resolve {
             out.push_str("<br><span class=\"note\">");
