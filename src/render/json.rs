@@ -175,8 +175,17 @@ impl<W: Write> Compound<'_, W> {
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result {
         self.comma()?;
-        string(&mut self.ser.buf, key);
-        self.ser.buf.push(b':');
+        let buf = &mut self.ser.buf;
+        // A field's name is a short identifier: no escape to look for.
+        if key.len() <= 32 && key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            buf.reserve(key.len() + 3);
+            buf.push(b'"');
+            buf.extend_from_slice(key.as_bytes());
+            buf.extend_from_slice(b"\":");
+        } else {
+            string(buf, key);
+            buf.push(b':');
+        }
         value.serialize(&mut *self.ser)
     }
 }
@@ -578,6 +587,7 @@ mod tests {
 
     #[derive(Serialize)]
     struct Inner {
+        #[serde(rename = "x \" \\ \n é")]
         x: i64,
         #[serde(skip_serializing_if = "Option::is_none")]
         y: Option<u8>,

@@ -98,33 +98,71 @@ pub fn plain(html: &str) -> String {
     out
 }
 
-/// Calls `f` with each word of `text`, lowercased. Reads ASCII a byte at a
-/// time and decodes only other characters (most text is ASCII).
+/// What a byte is to [`words`]: 0 a separator, 1 a lowercase ASCII letter
+/// or digit, 2 an uppercase ASCII letter, 3 part of a character that is
+/// not ASCII (decoded to be told).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            3
+        } else if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            1
+        } else if b.is_ascii_uppercase() {
+            2
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Calls `f` with each word of `text`, lowercased: the runs of letters and
+/// digits. ASCII is classed by a table; only other characters are decoded.
 pub fn words(text: &str, mut f: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut lower = String::new();
-    // Whether the character at `i` is a letter or digit, and its length.
-    let alnum_at = |i: usize| match bytes[i] {
-        b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
-        _ => text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
-    };
+    // Whether the character at `i` (not ASCII) is a letter or digit, and its length.
+    let other = |i: usize| text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()));
     let mut i = 0;
     while i < bytes.len() {
-        let (alnum, len) = alnum_at(i);
-        if !alnum {
-            i += len;
-            continue;
+        match CLASS[usize::from(bytes[i])] {
+            0 => {
+                i += 1;
+                continue;
+            }
+            3 => {
+                let (alnum, len) = other(i);
+                if !alnum {
+                    i += len;
+                    continue;
+                }
+            }
+            _ => {}
         }
         let start = i;
         // Lowercase ASCII letters and digits need no lowercasing.
         let mut plain = true;
-        while i < bytes.len() {
-            let (alnum, len) = alnum_at(i);
-            if !alnum {
-                break;
+        while let Some(&b) = bytes.get(i) {
+            match CLASS[usize::from(b)] {
+                1 => i += 1,
+                2 => {
+                    plain = false;
+                    i += 1;
+                }
+                3 => {
+                    let (alnum, len) = other(i);
+                    if !alnum {
+                        break;
+                    }
+                    plain = false;
+                    i += len;
+                }
+                _ => break,
             }
-            plain &= len == 1 && !bytes[i].is_ascii_uppercase();
-            i += len;
         }
         let w = &text[start..i];
         if w.len() > MAX_WORD {
