@@ -26,7 +26,33 @@ use std::fmt::Write as _;
 /// `{{ s }}`: `s` escaped as Tera's autoescape does (the same function;
 /// writing into a `String` does not fail).
 fn esc(o: &mut String, s: &str) {
-    let _ = pulldown_cmark_escape::escape_html(&mut *o, s);
+    if nothing_to_escape(s.as_bytes()) {
+        o.push_str(s);
+    } else {
+        let _ = pulldown_cmark_escape::escape_html(&mut *o, s);
+    }
+}
+
+/// Whether `s` has none of `& < > " '` (what the escape replaces): most
+/// values written (ids, dates, names, words) have none, and are then
+/// copied whole. Eight bytes are tested at a time: `<` and `>` differ in
+/// one bit, as do `&` and `'`, so three tests cover the five.
+fn nothing_to_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { return false };
+        let x = u64::from_le_bytes(bytes);
+        if zero((x | (ONES * 0x02)) ^ (ONES * u64::from(b'>')))
+            || zero((x | ONES) ^ (ONES * u64::from(b'\'')))
+            || zero(x ^ (ONES * u64::from(b'"')))
+        {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
 }
 
 /// `{{ n }}` for a number (digits and `-` need no escaping).
@@ -81,4 +107,33 @@ fn assert_same(what: &str, tera: &str, native: &str) {
         around(a),
         around(b)
     );
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::{esc, nothing_to_escape};
+
+    #[test]
+    fn the_fast_test_finds_every_special_byte_anywhere() {
+        for len in 0..24 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut s = vec![b'a'; len];
+                    s[at] = b;
+                    let slow = !s.iter().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''));
+                    assert_eq!(nothing_to_escape(&s), slow, "{s:?}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn esc_is_the_escape_tera_applies(s in "(\\PC|[&<>\"'])*") {
+            let (mut ours, mut theirs) = (String::new(), String::new());
+            esc(&mut ours, &s);
+            pulldown_cmark_escape::escape_html(&mut theirs, &s).unwrap();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+    }
 }
