@@ -79,7 +79,10 @@ impl Order {
         for (pos, &(i, j)) in all.iter().enumerate() {
             let c = &site.pilots[i].constraints[j];
             if c.open {
-                open_by_category.entry(c.category.clone()).or_default().push(pos);
+                match open_by_category.get_mut(&c.category) {
+                    Some(list) => list.push(pos),
+                    None => drop(open_by_category.insert(c.category.clone(), vec![pos])),
+                }
             }
         }
         Order { all, open_by_category }

@@ -388,12 +388,23 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
     for (word, p) in &inverted.0 {
         shards.entry(shard_key(word)).or_default().push((word, p));
     }
-    let files: Vec<(String, String)> = shards
-        .par_iter()
-        .map(|(key, words)| (format!("{DATA}w/{key}.json"), shard_json(words)))
-        .chain(metas.par_chunks(CHUNK).enumerate().map(|(n, chunk)| (format!("{DATA}d/{n}.json"), docs_json(chunk))))
-        .collect();
-    output.add(format!("{DATA}meta.json"), meta_json(site, &metas, shards.keys()));
+    // The meta file (one pass over every record) beside the others.
+    let (files, meta): (Vec<(String, String)>, String) = rayon::join(
+        || {
+            shards
+                .par_iter()
+                .map(|(key, words)| (format!("{DATA}w/{key}.json"), shard_json(words)))
+                .chain(
+                    metas
+                        .par_chunks(CHUNK)
+                        .enumerate()
+                        .map(|(n, chunk)| (format!("{DATA}d/{n}.json"), docs_json(chunk))),
+                )
+                .collect()
+        },
+        || meta_json(site, &metas, shards.keys()),
+    );
+    output.add(format!("{DATA}meta.json"), meta);
     for (path, json) in files {
         output.add(path, json);
     }
