@@ -326,6 +326,24 @@ impl Plan {
         Ok(self.charts()?.iter().map(|(v, _)| v).filter(|v| keep(&v.id)).cloned().collect())
     }
 
+    /// The lessons page: where it goes and what its template gets.
+    fn lessons_page(&self) -> Result<(Target<'_>, views::LessonsPage<'_>), TemplateError> {
+        let site = &*self.site;
+        let title = site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
+        let all = self.lessons();
+        let rows =
+            self.rows_html(("partials/lesson_rows.html", native::rows::lesson_rows), "../", &all.lessons, |l| l)?;
+        let page = views::LessonsPage {
+            intro_html: &all.intro_html,
+            count: rows.count,
+            rows: rows.parts,
+            links: all.lessons.iter().map(|l| Link { title: l.title.clone(), url: l.url.clone() }).collect(),
+            by_tag: &all.by_tag,
+            by_category: &all.by_category,
+        };
+        Ok((target("lessons.html", "lessons", title, "lessons/"), page))
+    }
+
     /// Makes one file.
     pub fn make(&self, job: &Job) -> Result<Content, TemplateError> {
         let (site, config) = (&*self.site, &*self.config);
@@ -378,24 +396,12 @@ impl Plan {
                 }
             }
             Job::Lessons => {
-                let title =
-                    site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
-                let all = self.lessons();
-                let rows = self.rows_html(
-                    ("partials/lesson_rows.html", native::rows::lesson_rows),
-                    "../",
-                    &all.lessons,
-                    |l| l,
-                )?;
-                let page = views::LessonsPage {
-                    intro_html: &all.intro_html,
-                    count: rows.count,
-                    rows: rows.parts,
-                    links: all.lessons.iter().map(|l| Link { title: l.title.clone(), url: l.url.clone() }).collect(),
-                    by_tag: &all.by_tag,
-                    by_category: &all.by_category,
-                };
-                self.html(target("lessons.html", "lessons", title, "lessons/"), &page)?
+                let (t, page) = self.lessons_page()?;
+                if self.renderer.native(&["lessons.html", "base.html"]) {
+                    native::lessons::lessons_page(&self.ctx(&t, &page))
+                } else {
+                    self.html(t, &page)?
+                }
             }
             Job::Tags => self.html(
                 target("tags.html", "tags", "Tags", "tags/"),

@@ -1,6 +1,6 @@
 //! The default theme's busiest templates written in Rust: the pilot page
-//! (`pilot.rs`: `pilot.html` inside `base.html`) and the rows of the long
-//! tables (`rows.rs`: `partials/constraint_rows.html`, `pilot_rows.html`,
+//! (`pilot.rs`: `pilot.html` inside `base.html`), the lessons page
+//! (`lessons.rs`) and the rows of the long tables (`rows.rs`: `partials/constraint_rows.html`, `pilot_rows.html`,
 //! `lesson_rows.html`). Through Tera, each page or row is first turned into
 //! a map of values and then looked up field by field, which at 10,000
 //! pilots was most of a build. A native writer is used only while the
@@ -18,6 +18,7 @@
 //! in Rust on the serialised form of the view (an empty string or list is
 //! false).
 
+pub(super) mod lessons;
 pub(super) mod pilot;
 pub(super) mod rows;
 

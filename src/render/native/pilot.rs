@@ -46,8 +46,9 @@ pub(in crate::render) fn pilot_page(ctx: &Ctx<&PilotCtx>) -> String {
     o
 }
 
-/// base.html up to `{% block content %}`.
-fn base_top(o: &mut String, ctx: &Ctx<&PilotCtx>) {
+/// base.html up to `{% block content %}` (for a page that adds nothing to
+/// `{% block head %}`).
+pub(super) fn base_top<T: serde::Serialize>(o: &mut String, ctx: &Ctx<T>) {
     let (site, root) = (ctx.site, ctx.root.as_str());
     o.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -110,7 +111,7 @@ fn base_top(o: &mut String, ctx: &Ctx<&PilotCtx>) {
 }
 
 /// base.html after `{% endblock content %}`.
-fn base_bottom(o: &mut String, ctx: &Ctx<&PilotCtx>) {
+pub(super) fn base_bottom<T: serde::Serialize>(o: &mut String, ctx: &Ctx<T>) {
     let site = ctx.site;
     o.push_str("\n</main>\n<footer class=\"site-footer\">\n<div class=\"site-footer-inner\">\n<p>Figures as of ");
     time(o, &site.as_of);
