@@ -60,6 +60,7 @@ pub fn split(text: &str) -> Split<'_> {
 /// matter: the first line from `from` that is the fence (spaces after it
 /// allowed). Only lines that start with the fence are looked at.
 fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)> {
+    let first = char::from(fence.as_bytes()[0]);
     let mut pos = from;
     loop {
         if text[pos..].starts_with(fence) {
@@ -70,7 +71,6 @@ fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)>
         }
         // The next line that starts with the fence's character (found by
         // `memchr`: a string search is slower for so short a needle).
-        let first = char::from(fence.as_bytes()[0]);
         let mut search = pos;
         loop {
             let at = search + text[search..].find(first)?;

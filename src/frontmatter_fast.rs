@@ -487,32 +487,12 @@ impl<'t> Parser<'t> {
 }
 
 /// How many bytes at the start of `s` a basic string holds as they are:
-/// up to a quote, a backslash, or a control character other than tab.
-/// Eight bytes are tested at a time (record strings are mostly plain text).
+/// up to a quote, a backslash, or a control character other than tab
+/// (tested eight bytes at a time: record strings are mostly plain text).
 fn plain_run(s: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let special = |b: u8| matches!(b, b'"' | b'\\' | 0..=0x08 | 0x0a..=0x1f | 0x7f);
-    // Whether some byte of `x` is zero, or less than `n` (exact for n <= 128).
-    let less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
-    let zero = |x: u64| less(x, 1);
-    let mut i = 0;
-    while let Some(chunk) = s.get(i..i + 8) {
-        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { break };
-        let x = u64::from_le_bytes(bytes);
-        let maybe = less(x, 0x20)
-            || zero(x ^ (ONES * u64::from(b'"')))
-            || zero(x ^ (ONES * u64::from(b'\\')))
-            || zero(x ^ (ONES * 0x7f));
-        if maybe {
-            // A tab is plain: look at each byte of this chunk.
-            if let Some(j) = bytes.iter().position(|&b| special(b)) {
-                return i + j;
-            }
-        }
-        i += 8;
-    }
-    i + s[i..].iter().position(|&b| special(b)).unwrap_or(s.len() - i)
+    use crate::scan::{any_below, any_is, first};
+    let maybe = |x| any_below(x, 0x20) || any_is(x, b'"') || any_is(x, b'\\') || any_is(x, 0x7f);
+    first(s, maybe, |b| matches!(b, b'"' | b'\\' | 0..=0x08 | 0x0a..=0x1f | 0x7f))
 }
 
 /// Whether `YYYY-MM-DD` is a date of the calendar (year 1 on).

@@ -29,6 +29,7 @@ pub mod node;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod scan;
 pub mod serve;
 pub mod source;
 pub mod synth;

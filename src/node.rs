@@ -196,10 +196,13 @@ impl<'a> NodeDe<'a> {
         MapDe { iter: entries.iter(), fields, value: None, sink: self.sink, last_key }
     }
 
-    /// Reports the entries whose keys `fields` does not name.
-    fn report_unknown(&self, entries: &'a [Entry<'a>], fields: &'static [&'static str]) {
+    /// Reports the entries whose keys `fields` does not name; whether
+    /// there were none.
+    fn report_unknown(&self, entries: &'a [Entry<'a>], fields: &'static [&'static str]) -> bool {
+        let mut all_known = true;
         for e in entries {
             if !fields.contains(&e.key.as_ref()) {
+                all_known = false;
                 self.sink.borrow_mut().push(Problem {
                     rule: Rule::UnknownKey,
                     span: e.key_span,
@@ -208,6 +211,7 @@ impl<'a> NodeDe<'a> {
                 });
             }
         }
+        all_known
     }
 }
 
@@ -379,9 +383,11 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDe<'a> {
         }
         match &self.node.kind {
             Kind::Map(entries) => {
-                self.report_unknown(entries, fields);
+                // Unknown keys are skipped as the map is read; when there
+                // are none (as mostly), no key is looked up again.
+                let only = (!self.report_unknown(entries, fields)).then_some(fields);
                 let last_key = Cell::new(None);
-                v.visit_map(self.map(entries, Some(fields), &last_key))
+                v.visit_map(self.map(entries, only, &last_key))
                     .map_err(|e: DeError| e.at(last_key.get().unwrap_or(span)))
             }
             _ => {

@@ -76,21 +76,8 @@ impl<W: Write> Ser<W> {
 /// How many bytes at the start of `s` a JSON string holds as they are: up
 /// to a quote, a backslash or a control character.
 fn plain_run(s: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let special = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-    // Whether some byte of `x` is less than `n` (exact for n <= 128).
-    let less = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
-    let mut i = 0;
-    while let Some(chunk) = s.get(i..i + 8) {
-        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { break };
-        let x = u64::from_le_bytes(bytes);
-        if less(x, 0x20) || less(x ^ (ONES * u64::from(b'"')), 1) || less(x ^ (ONES * u64::from(b'\\')), 1) {
-            return i + bytes.iter().position(|&b| special(b)).unwrap_or(8);
-        }
-        i += 8;
-    }
-    i + s[i..].iter().position(|&b| special(b)).unwrap_or(s.len() - i)
+    use crate::scan::{any_below, any_is, first};
+    first(s, |x| any_below(x, 0x20) || any_is(x, b'"') || any_is(x, b'\\'), |b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// `s` quoted and escaped as serde_json escapes it.

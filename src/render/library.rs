@@ -81,7 +81,9 @@ impl Order {
             if c.open {
                 match open_by_category.get_mut(&c.category) {
                     Some(list) => list.push(pos),
-                    None => drop(open_by_category.insert(c.category.clone(), vec![pos])),
+                    None => {
+                        open_by_category.insert(c.category.clone(), vec![pos]);
+                    }
                 }
             }
         }

@@ -20,12 +20,16 @@ pub(super) fn link(p: &Pilot) -> PilotLink {
     }
 }
 
+/// "1 day", "12 days".
 fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".into()
-    } else {
-        format!("{n} days")
-    }
+    let mut out = String::new();
+    write_days(&mut out, n);
+    out
+}
+
+fn write_days(out: &mut String, n: i64) {
+    use std::fmt::Write as _;
+    let _ = if n == 1 { write!(out, "1 day") } else { write!(out, "{n} days") };
 }
 
 fn text(o: &Option<String>) -> &str {
@@ -82,13 +86,9 @@ pub(super) fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
 /// [`status_text`] appended to `out`. It is made of words, numbers and
 /// dates: nothing in it needs escaping in HTML.
 pub(super) fn write_status_text(out: &mut String, c: &Constraint, as_of: crate::date::Date) {
-    use std::fmt::Write as _;
-    let days = |out: &mut String, n: i64| {
-        let _ = if n == 1 { write!(out, "1 day") } else { write!(out, "{n} days") };
-    };
     if let Some(d) = c.overdue_days {
         out.push_str("overdue by ");
-        days(out, d);
+        write_days(out, d);
         return;
     }
     if !c.open {
@@ -99,7 +99,7 @@ pub(super) fn write_status_text(out: &mut String, c: &Constraint, as_of: crate::
         if let (Some(r), Some(due)) = (c.resolved, c.due) {
             if r > due {
                 out.push_str(", ");
-                days(out, r.days_since(due));
+                write_days(out, r.days_since(due));
                 out.push_str(" late");
             }
         }
@@ -110,7 +110,7 @@ pub(super) fn write_status_text(out: &mut String, c: &Constraint, as_of: crate::
         Some(due) if due == as_of => out.push_str("due today"),
         Some(due) => {
             out.push_str("due in ");
-            days(out, due.days_since(as_of));
+            write_days(out, due.days_since(as_of));
         }
     }
 }

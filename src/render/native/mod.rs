@@ -39,21 +39,9 @@ fn esc(o: &mut String, s: &str) {
 /// copied whole. Eight bytes are tested at a time: `<` and `>` differ in
 /// one bit, as do `&` and `'`, so three tests cover the five.
 fn nothing_to_escape(s: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
-    let mut chunks = s.chunks_exact(8);
-    for chunk in &mut chunks {
-        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { return false };
-        let x = u64::from_le_bytes(bytes);
-        if zero((x | (ONES * 0x02)) ^ (ONES * u64::from(b'>')))
-            || zero((x | ONES) ^ (ONES * u64::from(b'\'')))
-            || zero(x ^ (ONES * u64::from(b'"')))
-        {
-            return false;
-        }
-    }
-    !chunks.remainder().iter().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    use crate::scan::{any_is, first, ONES};
+    let maybe = |x: u64| any_is(x | (ONES * 0x02), b'>') || any_is(x | ONES, b'\'') || any_is(x, b'"');
+    first(s, maybe, |b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) == s.len()
 }
 
 /// `{{ n }}` for a number (digits and `-` need no escaping).
