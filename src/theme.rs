@@ -47,7 +47,7 @@ pub struct Theme {
 /// white space that HTML collapses (they have no `<pre>` and no attribute
 /// or expression over two lines), and it was a fifth of every pilot page.
 /// Templates of a theme or a site are used as written.
-pub fn dedent(text: &str) -> String {
+fn dedent(text: &str) -> String {
     text.split_inclusive('\n').map(|line| line.trim_start_matches([' ', '\t'])).collect()
 }
 
@@ -102,4 +102,42 @@ fn files_below(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedent_takes_only_the_start_of_lines() {
+        assert_eq!(dedent("  <p>\n\t  a  b\n{% if x %}  \n"), "<p>\na  b\n{% if x %}  \n");
+    }
+
+    /// What makes `dedent` safe, held of every built-in template: no
+    /// element whose white space shows, and no attribute value, Tera tag or
+    /// expression over two lines (its inner indentation would change).
+    #[test]
+    fn built_in_templates_may_lose_their_indentation() {
+        for (path, bytes) in embedded::THEME.iter().filter(|(p, _)| p.starts_with("templates/")) {
+            let text = String::from_utf8_lossy(bytes);
+            for tag in ["<pre", "<textarea", "white-space"] {
+                assert!(!text.contains(tag), "{path} has {tag}: dedent would change what it shows");
+            }
+            let (mut in_tag, mut quote, mut tera) = (false, None, false);
+            let chars: Vec<char> = text.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                let next = chars.get(i + 1).copied();
+                match c {
+                    '{' if matches!(next, Some('{' | '%' | '#')) => tera = true,
+                    '}' | '%' | '#' if tera && next == Some('}') => tera = false,
+                    '\n' => assert!(!tera && quote.is_none(), "{path}: a tag or value over two lines"),
+                    _ if tera => {}
+                    '<' if quote.is_none() => in_tag = true,
+                    '>' if quote.is_none() => in_tag = false,
+                    '"' | '\'' if in_tag => quote = if quote == Some(c) { None } else { quote.or(Some(c)) },
+                    _ => {}
+                }
+            }
+        }
+    }
 }
