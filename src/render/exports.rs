@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::model::{Constraint, Site};
 use serde::Serialize;
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Version of the `portfolio.json` format; raised when a field changes
@@ -15,10 +14,6 @@ pub const JSON_VERSION: u32 = 1;
 
 /// Most entries in the feed, newest first.
 pub const FEED_ENTRIES: usize = 200;
-
-fn date(d: Option<Date>) -> String {
-    d.map(Date::text).unwrap_or_default()
-}
 
 fn status(c: &Constraint) -> &'static str {
     match (c.overdue_days, c.open) {
@@ -29,12 +24,16 @@ fn status(c: &Constraint) -> &'static str {
 }
 
 fn csv_field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\r', '\n']) {
+    use crate::scan::{any_is, first};
+    // Eight bytes at a time: most fields are names, ids, dates and words.
+    let maybe = |x| any_is(x, b',') || any_is(x, b'"') || any_is(x, b'\n') || any_is(x, b'\r');
+    let b = value.as_bytes();
+    if first(b, maybe, |b| matches!(b, b',' | b'"' | b'\r' | b'\n')) == b.len() {
+        out.push_str(value);
+    } else {
         out.push('"');
         out.push_str(&value.replace('"', "\"\""));
         out.push('"');
-    } else {
-        out.push_str(value);
     }
 }
 
@@ -59,37 +58,56 @@ pub fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> String {
         "impact",
         "playbook",
     ];
-    // Borrowed where the record has the text: 55,000 rows at 10,000 pilots.
-    let text = |s: &'a Option<String>| Cow::Borrowed(s.as_deref().unwrap_or_default());
-    let number = |n: Option<i64>| n.map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string()));
-    let mut out = String::from("\u{feff}");
+    // Written straight into the file's text: 55,000 rows at 10,000 pilots.
+    let rows: usize = site.pilots.iter().map(|p| p.constraints.len()).sum();
+    let mut out = String::with_capacity(256 * rows + 256);
+    out.push('\u{feff}');
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    for (p, c) in order.iter(site) {
-        let fields: [Cow<str>; 16] = [
-            Cow::Borrowed(&p.id),
-            Cow::Borrowed(&p.title),
-            Cow::Borrowed(&p.stage),
-            Cow::Borrowed(&c.id),
-            Cow::Borrowed(&c.title),
-            Cow::Borrowed(&c.category),
-            text(&c.owner),
-            Cow::Owned(date(c.raised)),
-            Cow::Owned(date(c.due)),
-            Cow::Owned(if c.open { String::new() } else { date(c.resolved) }),
-            Cow::Borrowed(status(c)),
-            number(c.overdue_days),
-            Cow::Borrowed(c.rung.map_or("", |r| config.escalation[r].to.as_str())),
-            number(c.days_to_resolve),
-            text(&c.impact),
-            text(&c.playbook),
-        ];
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            csv_field(&mut out, f);
+    let text = |out: &mut String, s: &Option<String>| csv_field(out, s.as_deref().unwrap_or_default());
+    // Dates and numbers: digits and dashes, never quoted.
+    let date = |out: &mut String, d: Option<Date>| {
+        if let Some(d) = d {
+            d.push_to(out);
         }
+    };
+    let number = |out: &mut String, n: Option<i64>| {
+        if let Some(n) = n {
+            let _ = write!(out, "{n}");
+        }
+    };
+    for (p, c) in order.iter(site) {
+        csv_field(&mut out, &p.id);
+        out.push(',');
+        csv_field(&mut out, &p.title);
+        out.push(',');
+        csv_field(&mut out, &p.stage);
+        out.push(',');
+        csv_field(&mut out, &c.id);
+        out.push(',');
+        csv_field(&mut out, &c.title);
+        out.push(',');
+        csv_field(&mut out, &c.category);
+        out.push(',');
+        text(&mut out, &c.owner);
+        out.push(',');
+        date(&mut out, c.raised);
+        out.push(',');
+        date(&mut out, c.due);
+        out.push(',');
+        date(&mut out, if c.open { None } else { c.resolved });
+        out.push(',');
+        out.push_str(status(c));
+        out.push(',');
+        number(&mut out, c.overdue_days);
+        out.push(',');
+        csv_field(&mut out, c.rung.map_or("", |r| config.escalation[r].to.as_str()));
+        out.push(',');
+        number(&mut out, c.days_to_resolve);
+        out.push(',');
+        text(&mut out, &c.impact);
+        out.push(',');
+        text(&mut out, &c.playbook);
         out.push_str("\r\n");
     }
     out
