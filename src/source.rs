@@ -30,6 +30,13 @@ impl SourceFile {
         SourceFile { path, text, released: None }
     }
 
+    /// The file without its text, and with what is needed to know the text
+    /// again on disk; `None` when it was released already.
+    pub fn released(&self) -> Option<SourceFile> {
+        let released = Some((self.text.len(), digest(&self.text)));
+        self.released.is_none().then(|| SourceFile { path: self.path.clone(), text: String::new(), released })
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let offset = offset.min(self.text.len() as u32);
@@ -90,16 +97,13 @@ impl Sources {
         }
     }
 
-    /// Releases the text of a file (its path stays), keeping what is needed
-    /// to know it again on disk. A build does this for each record once it
-    /// is read: only errors are shown with their lines, and the texts of
-    /// thousands of records would otherwise be held through the whole build.
-    pub fn release(&mut self, id: FileId) {
-        let f = &mut self.files[id.0 as usize];
-        if f.released.is_none() {
-            let released = Some((f.text.len(), digest(&f.text)));
-            *f = Arc::new(SourceFile { path: f.path.clone(), text: String::new(), released });
-        }
+    /// Puts in the place of a file what [`SourceFile::released`] made of it.
+    /// A build releases the text of each record once it is read: only
+    /// errors are shown with their lines, and the texts of thousands of
+    /// records would otherwise be held through the whole build.
+    pub fn put_released(&mut self, id: FileId, file: Arc<SourceFile>) {
+        debug_assert_eq!(self.files[id.0 as usize].path, file.path);
+        self.files[id.0 as usize] = file;
     }
 
     /// Reads again, from under `root`, the released texts of `ids`, when the
@@ -202,14 +206,20 @@ pub fn load_content(root: &Path) -> Loaded {
             loaded.assets.push(Asset { from: entry.into_path(), parts });
         }
     }
-    // Files are read in parallel, then added in walk order.
-    let bytes: Vec<Option<std::io::Result<Vec<u8>>>> = {
+    // Files are read and decoded in parallel, then added in walk order.
+    let read: Vec<Option<(String, Read)>> = {
         use rayon::prelude::*;
-        found.par_iter().map(|f| if let Found::Doc(path, _) = f { Some(std::fs::read(path)) } else { None }).collect()
+        found
+            .par_iter()
+            .map(|f| match f {
+                Found::Doc(path, _) => Some((display_path(root, path), std::fs::read(path).map(decode))),
+                Found::Unreadable(..) => None,
+            })
+            .collect()
     };
-    for (f, bytes) in found.into_iter().zip(bytes) {
-        match (f, bytes) {
-            (Found::Doc(path, parts), Some(bytes)) => add_doc(root, &path, parts, bytes, &mut loaded),
+    for (f, read) in found.into_iter().zip(read) {
+        match (f, read) {
+            (Found::Doc(_, parts), Some((shown, read))) => add_doc(shown, parts, read, &mut loaded),
             (Found::Unreadable(path, why), _) => {
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
@@ -281,10 +291,13 @@ impl Loaded {
     }
 }
 
-fn add_doc(root: &Path, path: &Path, parts: Vec<String>, bytes: std::io::Result<Vec<u8>>, loaded: &mut Loaded) {
-    let shown = display_path(root, path);
-    match bytes {
-        Ok(bytes) => match decode(bytes) {
+/// A file as read: its text, or the valid start of it and the first byte
+/// that is not UTF-8, or why it could not be read.
+type Read = std::io::Result<Result<String, (String, u8)>>;
+
+fn add_doc(shown: String, parts: Vec<String>, read: Read, loaded: &mut Loaded) {
+    match read {
+        Ok(decoded) => match decoded {
             Ok(text) => {
                 let file = loaded.sources.add(SourceFile::new(shown, text));
                 Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });

@@ -244,7 +244,7 @@ pub struct BuildOptions {
     pub as_of: Date,
     pub drafts: bool,
     /// Release the text of each record once it is read without an error
-    /// (see `source::Sources::release`).
+    /// (see `source::Sources::put_released`).
     pub release_texts: bool,
 }
 
@@ -296,7 +296,9 @@ pub fn build_cached(
         .collect();
     let mut read: crate::hash::FastMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> =
         crate::hash::FastMap::default();
-    // In batches, so that texts can be released as their records are read.
+    // In batches, so that texts can be released as their records are read;
+    // what stands in for a released text is made beside the reading, and
+    // only put in its place between batches.
     for batch in misses.chunks(1024) {
         use rayon::prelude::*;
         let sources = &loaded.sources;
@@ -304,15 +306,21 @@ pub fn build_cached(
             .par_iter()
             .map(|doc| {
                 let mut found = Vec::new();
-                let p = pilot::read(doc, sources, config, opts, &mut found);
-                (doc.file, (p.map(Arc::new), found))
+                let source = sources.get(doc.file);
+                let p = pilot::read(doc, source, config, opts, &mut found);
+                let released = if opts.release_texts && !found.iter().any(Diagnostic::is_error) {
+                    source.released().map(Arc::new)
+                } else {
+                    None
+                };
+                (doc.file, (p.map(Arc::new), found), released)
             })
             .collect();
-        for (file, (p, found)) in done {
-            if opts.release_texts && !found.iter().any(Diagnostic::is_error) {
-                loaded.sources.release(file);
+        for (file, read_now, released) in done {
+            if let Some(released) = released {
+                loaded.sources.put_released(file, released);
             }
-            read.insert(file, (p, found));
+            read.insert(file, read_now);
         }
     }
     // The cache is brought up to date in place: at thousands of records,

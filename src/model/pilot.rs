@@ -9,7 +9,7 @@ use crate::diag::{suggest, Diagnostic, Loc, Rule, Span};
 use crate::frontmatter;
 use crate::markdown::{self, slug};
 use crate::node::{from_node, Spanned};
-use crate::source::{Doc, FileId, Sources};
+use crate::source::{Doc, FileId, SourceFile};
 
 /// A rubric item key and the evidence written for it.
 type EvidenceEntry = (Spanned<String>, Spanned<RawEvidence>);
@@ -91,12 +91,11 @@ pub(super) fn id_of(parts: &[String]) -> Option<String> {
 
 pub(super) fn read(
     doc: &Doc,
-    sources: &Sources,
+    source: &SourceFile,
     config: &Config,
     opts: &BuildOptions,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Pilot> {
-    let source = sources.get(doc.file);
     let mut r = Reporter { file: doc.file, diags };
     let start = Span::new(0, source.line_text(1).len() as u32);
     let Some(id) = id_of(&doc.parts).filter(|id| !id.is_empty()) else {
