@@ -77,26 +77,15 @@ pub fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> String {
         }
     };
     for (p, c) in order.iter(site) {
-        csv_field(&mut out, &p.id);
-        out.push(',');
-        csv_field(&mut out, &p.title);
-        out.push(',');
-        csv_field(&mut out, &p.stage);
-        out.push(',');
-        csv_field(&mut out, &c.id);
-        out.push(',');
-        csv_field(&mut out, &c.title);
-        out.push(',');
-        csv_field(&mut out, &c.category);
-        out.push(',');
-        text(&mut out, &c.owner);
-        out.push(',');
-        date(&mut out, c.raised);
-        out.push(',');
-        date(&mut out, c.due);
-        out.push(',');
-        date(&mut out, if c.open { None } else { c.resolved });
-        out.push(',');
+        let owner = c.owner.as_deref().unwrap_or_default();
+        for field in [&p.id, &p.title, &p.stage, &c.id, &c.title, &c.category, owner] {
+            csv_field(&mut out, field);
+            out.push(',');
+        }
+        for d in [c.raised, c.due, if c.open { None } else { c.resolved }] {
+            date(&mut out, d);
+            out.push(',');
+        }
         out.push_str(status(c));
         out.push(',');
         number(&mut out, c.overdue_days);
@@ -390,6 +379,22 @@ mod tests {
         let mut ours = Vec::new();
         json(&a.site, &a.config, &Order::new(&a.site), &mut ours).unwrap();
         assert!(String::from_utf8(ours).unwrap().contains(r#""title":"Odd \" \\ \t \u0001 \u001f <é> ✓""#));
+    }
+
+    proptest::proptest! {
+        /// The eight-byte scan quotes exactly the fields that hold a comma,
+        /// a quote or a line break, as the search for them did.
+        #[test]
+        fn csv_fields_are_quoted_as_before(s in "(\\PC|[,\"\r\n])*") {
+            let mut ours = String::new();
+            csv_field(&mut ours, &s);
+            let before = if s.contains([',', '"', '\r', '\n']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.clone()
+            };
+            proptest::prop_assert_eq!(ours, before);
+        }
     }
 
     #[test]
