@@ -33,8 +33,11 @@ impl SourceFile {
     /// The file without its text, and with what is needed to know the text
     /// again on disk; `None` when it was released already.
     pub fn released(&self) -> Option<SourceFile> {
-        let released = Some((self.text.len(), digest(&self.text)));
-        self.released.is_none().then(|| SourceFile { path: self.path.clone(), text: String::new(), released })
+        self.released.is_none().then(|| SourceFile {
+            path: self.path.clone(),
+            text: String::new(),
+            released: Some((self.text.len(), digest(&self.text))),
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -113,7 +116,7 @@ impl Sources {
         for id in ids {
             let f = &self.files[id.0 as usize];
             let Some((len, hash)) = f.released else { continue };
-            let Ok(Ok(text)) = std::fs::read(root.join(&f.path)).map(decode) else { continue };
+            let Ok(Ok(text)) = read(&root.join(&f.path)) else { continue };
             if text.len() == len && digest(&text) == hash {
                 self.files[id.0 as usize] = Arc::new(SourceFile::new(f.path.clone(), text));
             }
@@ -207,19 +210,19 @@ pub fn load_content(root: &Path) -> Loaded {
         }
     }
     // Files are read and decoded in parallel, then added in walk order.
-    let read: Vec<Option<(String, Read)>> = {
+    let texts: Vec<Option<(String, Read)>> = {
         use rayon::prelude::*;
         found
             .par_iter()
             .map(|f| match f {
-                Found::Doc(path, _) => Some((display_path(root, path), std::fs::read(path).map(decode))),
+                Found::Doc(path, _) => Some((display_path(root, path), read(path))),
                 Found::Unreadable(..) => None,
             })
             .collect()
     };
-    for (f, read) in found.into_iter().zip(read) {
-        match (f, read) {
-            (Found::Doc(_, parts), Some((shown, read))) => add_doc(shown, parts, read, &mut loaded),
+    for (f, text) in found.into_iter().zip(texts) {
+        match (f, text) {
+            (Found::Doc(_, parts), Some((shown, text))) => add_doc(shown, parts, text, &mut loaded),
             (Found::Unreadable(path, why), _) => {
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
@@ -262,7 +265,7 @@ impl Loaded {
                 }
                 Ok(m) if m.is_file() => {
                     if parts.last().is_some_and(|n| n.ends_with(".md")) {
-                        let text = decode(std::fs::read(path).ok()?).ok()?;
+                        let text = read(path).ok()?.ok()?;
                         let file = SourceFile::new(display_path(root, path), text);
                         match next.docs.binary_search_by(|d| d.parts.cmp(&parts)) {
                             Ok(i) => next.sources.files[next.docs[i].file.0 as usize] = Arc::new(file),
@@ -295,27 +298,30 @@ impl Loaded {
 /// that is not UTF-8, or why it could not be read.
 type Read = std::io::Result<Result<String, (String, u8)>>;
 
-fn add_doc(shown: String, parts: Vec<String>, read: Read, loaded: &mut Loaded) {
-    match read {
-        Ok(decoded) => match decoded {
-            Ok(text) => {
-                let file = loaded.sources.add(SourceFile::new(shown, text));
-                Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
-            }
-            Err((valid_prefix, bad)) => {
-                let src = SourceFile::new(shown, valid_prefix);
-                let end = src.text.len() as u32;
-                let id = loaded.sources.add(src);
-                loaded.diagnostics.push(
-                    Diagnostic::new(
-                        Rule::Unreadable,
-                        Loc { file: id, span: Span::new(end, end) },
-                        format!("this file is not valid UTF-8 (byte 0x{bad:02x})"),
-                    )
-                    .hint("save the file as UTF-8 in your editor"),
-                );
-            }
-        },
+/// Reads and decodes a text file (see [`decode`]).
+fn read(path: &Path) -> Read {
+    std::fs::read(path).map(decode)
+}
+
+fn add_doc(shown: String, parts: Vec<String>, text: Read, loaded: &mut Loaded) {
+    match text {
+        Ok(Ok(text)) => {
+            let file = loaded.sources.add(SourceFile::new(shown, text));
+            Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
+        }
+        Ok(Err((valid_prefix, bad))) => {
+            let src = SourceFile::new(shown, valid_prefix);
+            let end = src.text.len() as u32;
+            let id = loaded.sources.add(src);
+            loaded.diagnostics.push(
+                Diagnostic::new(
+                    Rule::Unreadable,
+                    Loc { file: id, span: Span::new(end, end) },
+                    format!("this file is not valid UTF-8 (byte 0x{bad:02x})"),
+                )
+                .hint("save the file as UTF-8 in your editor"),
+            );
+        }
         Err(err) => {
             let id = loaded.sources.add(SourceFile::new(shown, String::new()));
             loaded.diagnostics.push(

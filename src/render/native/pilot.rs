@@ -421,17 +421,13 @@ fn constraints(o: &mut String, root: &str, p: &PilotView) {
     if p.open.is_empty() {
         o.push_str("\n<p class=\"ok-note\"><span aria-hidden=\"true\">✓</span> No open constraints.</p>\n");
     } else {
-        o.push_str("\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"pilot-constraints-open\" tabindex=\"0\">\n");
-        o.push_str("<table class=\"data constraints-table\">\n<thead>\n<tr>\n");
-        o.push_str("<th scope=\"col\">Constraint</th>\n<th scope=\"col\">Category</th>\n");
-        o.push_str("<th scope=\"col\">Owner</th>\n<th scope=\"col\">Due</th>\n");
-        o.push_str("<th scope=\"col\">Status</th>\n<th scope=\"col\">Escalated to</th>\n");
-        o.push_str("<th scope=\"col\">Impact</th>\n<th scope=\"col\">Playbook</th>\n");
-        o.push_str("</tr>\n</thead>\n<tbody>\n");
+        const HEADS: [&str; 8] =
+            ["Constraint", "Category", "Owner", "Due", "Status", "Escalated to", "Impact", "Playbook"];
+        table_start(o, "pilot-constraints-open", "data constraints-table", &HEADS);
         for c in &p.open.list {
             open_row(o, root, &p.open, c);
         }
-        o.push_str("\n</tbody>\n</table>\n</div>\n");
+        o.push_str(TABLE_END);
     }
 
     o.push_str("\n\n<h3 id=\"pilot-constraints-resolved\">Resolved (");
@@ -440,19 +436,34 @@ fn constraints(o: &mut String, root: &str, p: &PilotView) {
     if p.resolved.is_empty() {
         o.push_str("\n<p class=\"muted\">No resolved constraints yet.</p>\n");
     } else {
-        o.push_str("\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"pilot-constraints-resolved\" tabindex=\"0\">\n");
-        o.push_str("<table class=\"data constraints-table constraints-resolved\">\n<thead>\n<tr>\n");
-        o.push_str("<th scope=\"col\">Constraint</th>\n<th scope=\"col\">Category</th>\n");
-        o.push_str("<th scope=\"col\">Owner</th>\n<th scope=\"col\">Raised</th>\n");
-        o.push_str("<th scope=\"col\">Outcome</th>\n<th scope=\"col\">Impact</th>\n");
-        o.push_str("<th scope=\"col\">Playbook</th>\n</tr>\n</thead>\n<tbody>\n");
+        const HEADS: [&str; 7] = ["Constraint", "Category", "Owner", "Raised", "Outcome", "Impact", "Playbook"];
+        table_start(o, "pilot-constraints-resolved", "data constraints-table constraints-resolved", &HEADS);
         for c in &p.resolved.list {
             resolved_row(o, root, &p.resolved, c);
         }
-        o.push_str("\n</tbody>\n</table>\n</div>\n");
+        o.push_str(TABLE_END);
     }
     o.push_str("\n</section>\n\n");
 }
+
+/// The start of either constraint table: the scrolling region labelled by
+/// the heading `labelled_by`, the table of `class`, its column heads.
+fn table_start(o: &mut String, labelled_by: &str, class: &str, heads: &[&str]) {
+    o.push_str("\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"");
+    o.push_str(labelled_by);
+    o.push_str("\" tabindex=\"0\">\n<table class=\"");
+    o.push_str(class);
+    o.push_str("\">\n<thead>\n<tr>\n");
+    for head in heads {
+        o.push_str("<th scope=\"col\">");
+        o.push_str(head);
+        o.push_str("</th>\n");
+    }
+    o.push_str("</tr>\n</thead>\n<tbody>\n");
+}
+
+/// The end of either constraint table.
+const TABLE_END: &str = "\n</tbody>\n</table>\n</div>\n";
 
 /// The start of a row of either table: `<th>` with the title and library link, the category.
 fn row_start(o: &mut String, root: &str, p: &Pilot, c: &Constraint) {
