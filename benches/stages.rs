@@ -97,7 +97,7 @@ fn write(b: divan::Bencher) {
     b.bench(|| {
         let target = dir.path().join("public");
         let _ = std::fs::remove_dir_all(&target);
-        pilotdeck::output::write_atomically(&out, &target).expect("write")
+        pilotdeck::output::write_atomically(&out, &target, &pilotdeck::output::marker_text("bench")).expect("write")
     });
 }
 
@@ -106,6 +106,8 @@ fn rewrite_unchanged(b: divan::Bencher) {
     let out = pilotdeck::render::render(&plan()).expect("render");
     let dir = tempfile::tempdir().expect("a temporary folder");
     let target = dir.path().join("public");
-    pilotdeck::output::write_atomically(&out, &target).expect("write");
-    b.bench(|| pilotdeck::output::write_atomically(&out, &target).expect("write"));
+    pilotdeck::output::write_atomically(&out, &target, &pilotdeck::output::marker_text("bench")).expect("write");
+    b.bench(|| {
+        pilotdeck::output::write_atomically(&out, &target, &pilotdeck::output::marker_text("bench")).expect("write")
+    });
 }

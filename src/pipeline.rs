@@ -21,6 +21,9 @@ pub struct Options {
     pub as_of: Option<Date>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Replace an output folder that pilotdeck did not write (never one of
+    /// the folders [`output::check_output_dir`] always refuses).
+    pub force: bool,
 }
 
 /// The site read and checked, before anything is rendered.
@@ -66,13 +69,31 @@ pub fn analyse(opts: &Options) -> Result<Analysis> {
 
 /// Reads the site's `content/` folder (the load stage).
 pub fn load(opts: &Options) -> Result<source::Loaded> {
-    if !opts.root.is_dir() {
-        bail!("the site folder `{}` does not exist", opts.root.display());
-    }
+    check_site(&opts.root)?;
     let mut timer = Timer::new();
     let loaded = source::load_content(&opts.root);
     timer.lap("load");
     Ok(loaded)
+}
+
+/// Refuses a folder that is not a site: one with neither `pilotdeck.toml`
+/// nor `content/` (so that a build run in the wrong folder writes nothing).
+pub fn check_site(root: &Path) -> Result<()> {
+    if !root.is_dir() {
+        bail!(
+            "the site folder `{}` does not exist\n  = help: pass the site's folder with `--root DIR`",
+            root.display()
+        );
+    }
+    if !root.join("pilotdeck.toml").is_file() && !root.join("content").is_dir() {
+        let shown =
+            if root == Path::new(".") { "the current folder".to_string() } else { format!("`{}`", root.display()) };
+        bail!(
+            "{shown} is not a pilotdeck site: it has neither `pilotdeck.toml` nor `content/`\n  \
+             = help: run it in the site's folder or pass `--root DIR`; `pilotdeck init` starts a new site"
+        );
+    }
+    Ok(())
 }
 
 /// What `serve` keeps from one analysis to the next (of the same config and
@@ -187,6 +208,13 @@ fn commit_date(root: &Path) -> Option<Date> {
 /// is written as soon as it is made (the whole site is never in memory),
 /// then the search index is built.
 pub fn build(opts: &Options) -> Result<Report> {
+    check_site(&opts.root)?;
+    // Refused before any work; checked again when the site is swapped in.
+    let out_dir = output::check_output_dir(
+        &opts.root,
+        &opts.output.clone().unwrap_or_else(|| opts.root.join("public")),
+        opts.force,
+    )?;
     let mut analysis = analyse_with(opts, load(opts)?, &mut Caches::default(), true)?;
     let mut timer = Timer::new();
 
@@ -202,8 +230,6 @@ pub fn build(opts: &Options) -> Result<Report> {
     }
     // Only errors are shown with their lines, and there are none.
     analysis.sources.forget_texts();
-    let out_dir = opts.output.clone().unwrap_or_else(|| opts.root.join("public"));
-    output::check_output_dir(&opts.root, &out_dir)?;
     let theme = Arc::new(theme::load(&opts.root, analysis.config.theme.as_deref())?);
     let renderer = match render::Renderer::new(&theme) {
         Ok(r) => Arc::new(r),
@@ -218,7 +244,8 @@ pub fn build(opts: &Options) -> Result<Report> {
     timer.lap("plan");
     plan.prepare();
     timer.lap("shared views");
-    let written = output::replace_dir(&out_dir, |stage| {
+    let marker = output::marker_text(&analysis.config.title);
+    let written = output::replace_dir(&out_dir, &marker, opts.force, |stage| {
         let pages = {
             use rayon::prelude::*;
             jobs.par_iter().try_for_each(|(path, job)| {

@@ -470,8 +470,11 @@ fn init_refuses_a_folder_with_only_a_config() {
 
 #[test]
 fn empty_site_builds_an_empty_portfolio() {
-    let dir = tempfile::tempdir().unwrap();
+    // An empty `content/` is a site (a folder with neither it nor a config
+    // is refused: tests/ownership.rs).
+    let dir = site(&[]);
     let root = dir.path();
+    std::fs::create_dir(root.join("content")).unwrap();
     let a = analysed(root);
     assert!(a.site.pilots.is_empty());
     assert_eq!(a.site.portfolio.pilots, 0);
@@ -499,7 +502,11 @@ fn site_template_overrides_the_built_in_one() {
 
 #[test]
 fn site_static_files_are_copied() {
-    let dir = site(&[("static/img/logo.svg", "<svg/>\n"), ("static/style.css", "/* mine */\n")]);
+    let dir = site(&[
+        ("pilotdeck.toml", "title = \"Static\"\n"),
+        ("static/img/logo.svg", "<svg/>\n"),
+        ("static/style.css", "/* mine */\n"),
+    ]);
     let root = dir.path();
     build_ok(root, &[]);
     assert_eq!(read(root, "public/img/logo.svg"), "<svg/>\n");

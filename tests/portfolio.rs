@@ -150,6 +150,7 @@ fn stage_funnel_snapshot() {
 #[test]
 fn empty_portfolio_says_so() {
     let dir = site(&[]);
+    std::fs::create_dir(dir.path().join("content")).unwrap();
     build_ok(dir.path(), &[]);
     let page = read(dir.path(), "public/portfolio/index.html");
     assert!(page.contains("No pilot records yet"));

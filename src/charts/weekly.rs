@@ -35,7 +35,7 @@ pub fn draw(w: &Weekly) -> Result<String, ChartError> {
         let y_max = count_max(w.weeks.iter().map(|x| x.1).max().unwrap_or(0).max(w.in_flight), 1.15);
         let every = (n as usize).div_ceil(8).max(1);
         let label = |v: &SegmentValue<u32>| match v {
-            SegmentValue::CenterOf(x) if *x < n && ((n - 1 - *x) as usize) % every == 0 => {
+            SegmentValue::CenterOf(x) if *x < n && ((n - 1 - *x) as usize).is_multiple_of(every) => {
                 w.weeks.get(*x as usize).map(|d| d.0.get(5..).unwrap_or(&d.0).to_string()).unwrap_or_default()
             }
             _ => String::new(),

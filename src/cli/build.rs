@@ -15,6 +15,7 @@ pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
         as_of: args.as_of,
         base_url: args.base_url,
         drafts: args.drafts,
+        force: args.force,
     };
     let report = pipeline::build(&opts)?;
     let code = print(&report, start);
@@ -45,6 +46,9 @@ fn print(report: &pipeline::Report, start: Instant) -> u8 {
             1
         }
         Some(w) => {
+            for warning in &w.files.warnings {
+                eprintln!("warning: {warning}");
+            }
             if warnings > 0 {
                 eprintln!("{} (run `pilotdeck check` to see them)", plural(warnings, "warning"));
             }

@@ -68,6 +68,11 @@ pub struct BuildArgs {
     /// Include pages and records marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Replace an output folder that holds files pilotdeck did not write
+    /// (never the home folder, `/`, the site or a folder that holds it, or a
+    /// folder that holds `.git`).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(clap::Args, Debug)]
