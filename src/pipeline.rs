@@ -217,6 +217,8 @@ pub fn build(opts: &Options) -> Result<Report> {
     )?;
     let mut analysis = analyse_with(opts, load(opts)?, &mut Caches::default(), true)?;
     let mut timer = Timer::new();
+    let theme = Arc::new(theme::load(&opts.root, analysis.config.theme.as_deref())?);
+    check_addresses(&mut analysis, &theme, &opts.root);
 
     if analysis.has_errors() {
         let files: Vec<_> = analysis
@@ -230,7 +232,6 @@ pub fn build(opts: &Options) -> Result<Report> {
     }
     // Only errors are shown with their lines, and there are none.
     analysis.sources.forget_texts();
-    let theme = Arc::new(theme::load(&opts.root, analysis.config.theme.as_deref())?);
     let renderer = match render::Renderer::new(&theme) {
         Ok(r) => Arc::new(r),
         Err(e) => {
@@ -287,6 +288,36 @@ pub fn build(opts: &Options) -> Result<Report> {
     timer.lap("render and write");
     let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
     Ok(Report { analysis, written: Some(Written { dir: out_dir, pages, files: written }) })
+}
+
+/// A file of the site's at an address where pilotdeck makes a page (see
+/// [`render::collisions`]) is an error (PD008) naming both: left alone, it
+/// would replace the generated page without a word.
+pub fn check_addresses(analysis: &mut Analysis, theme: &theme::Theme, root: &Path) {
+    let found = render::collisions(&analysis.site, theme);
+    if found.is_empty() {
+        return;
+    }
+    for c in found {
+        let url = c.path.strip_suffix("index.html").unwrap_or(&c.path);
+        let (loc, what) = match c.by {
+            render::Collider::Page(loc) => (loc, analysis.sources.get(loc.file).path.clone()),
+            render::Collider::File(path) => {
+                let shown = Path::new(&path).strip_prefix(root).map_or(path.clone(), |p| p.display().to_string());
+                let id = analysis.sources.add(SourceFile::new(shown.clone(), String::new()));
+                (Loc::start(id), shown)
+            }
+        };
+        analysis.diagnostics.push(
+            Diagnostic::new(
+                Rule::Duplicate,
+                loc,
+                format!("`{what}` would be published at `/{url}`, where pilotdeck makes {}", c.generated),
+            )
+            .hint("that address belongs to the generated page: move or rename the file (for example into `content/playbook/`)"),
+        );
+    }
+    tidy(&mut analysis.diagnostics, &analysis.sources);
 }
 
 /// A template that failed to compile or render becomes a diagnostic.

@@ -151,6 +151,128 @@ pub enum Job {
     Asset(usize),
 }
 
+/// Every file of the site in the order that decides which of two with one
+/// path is made (the later), with `pilots` in their place: the one list of
+/// the site's addresses.
+fn listed(
+    site: &Site,
+    tags: &[community::Tag],
+    theme: &Theme,
+    pilots: impl Iterator<Item = (String, Job)>,
+) -> Vec<(String, Job)> {
+    let mut jobs: Vec<(String, Job)> = vec![
+        ("index.html".into(), Job::Home),
+        ("portfolio/index.html".into(), Job::Portfolio),
+        ("pilots/index.html".into(), Job::Pilots),
+        ("constraints/index.html".into(), Job::Library),
+        ("owners/index.html".into(), Job::Owners),
+        ("constraints.csv".into(), Job::Csv),
+        ("portfolio.json".into(), Job::Json),
+        ("feed.xml".into(), Job::Feed),
+        ("lessons/index.html".into(), Job::Lessons),
+        ("tags/index.html".into(), Job::Tags),
+    ];
+    jobs.extend(portfolio::CHARTS.iter().enumerate().map(|(i, id)| (format!("portfolio/{id}.svg"), Job::Chart(i))));
+    jobs.extend(site.people.iter().enumerate().map(|(i, p)| (format!("owners/{}/index.html", p.slug), Job::Owner(i))));
+    jobs.extend(pilots);
+    jobs.extend(tags.iter().enumerate().map(|(i, t)| (format!("tags/{}/index.html", t.slug), Job::Tag(i))));
+    for (i, s) in site.sections.iter().enumerate() {
+        if s.path != "pilots" && s.path != "lessons" {
+            jobs.push((format!("{}/index.html", s.path), Job::Section(i)));
+        }
+    }
+    jobs.extend(site.pages.iter().enumerate().map(|(i, p)| (format!("{}/index.html", p.path), Job::Page(i))));
+    jobs.push(("404.html".into(), Job::NotFound));
+    jobs.push(("sitemap.xml".into(), Job::Sitemap));
+    jobs.push(("search/index.html".into(), Job::Search));
+    jobs.extend(theme.statics.keys().map(|k| (k.clone(), Job::Static(k.clone()))));
+    jobs.extend(site.assets.iter().enumerate().map(|(i, (_, to))| (to.clone(), Job::Asset(i))));
+    jobs
+}
+
+impl Job {
+    /// Whether the file comes from a file of the site's (a page, a static
+    /// file, an asset) rather than being made by pilotdeck.
+    fn is_content(&self) -> bool {
+        matches!(self, Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_))
+    }
+}
+
+/// A file of the site's that would be written where pilotdeck makes a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    /// The output path (`constraints/index.html`).
+    pub path: String,
+    /// What pilotdeck makes there (`the constraint library`).
+    pub generated: &'static str,
+    /// The file of the site's: its model location when it is a page or a
+    /// section, else its path below the site (`static/index.html`).
+    pub by: Collider,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Collider {
+    Page(crate::diag::Loc),
+    File(String),
+}
+
+/// Every file of the site's whose address is one that pilotdeck makes a
+/// page or file at (a section `content/constraints/_index.md` over the
+/// constraint library, `static/index.html` over the home page), which would
+/// silently replace it.
+pub fn collisions(site: &Site, theme: &Theme) -> Vec<Collision> {
+    let tags = community::tags(site);
+    let pilots = site.pilots.iter().enumerate().map(|(i, p)| (format!("pilots/{}/index.html", p.id), Job::Pilot(i)));
+    let listed = listed(site, &tags, theme, pilots);
+    let theirs: std::collections::HashMap<&str, &Job> =
+        listed.iter().filter(|(_, j)| j.is_content()).map(|(p, j)| (p.as_str(), j)).collect();
+    let mut out = Vec::new();
+    for (path, job) in &listed {
+        let Some(by) = (!job.is_content()).then(|| theirs.get(path.as_str())).flatten() else { continue };
+        let by = match by {
+            Job::Section(i) => match &site.sections[*i].loc {
+                Some(loc) => Collider::Page(*loc),
+                None => continue,
+            },
+            Job::Page(i) => Collider::Page(site.pages[*i].loc),
+            Job::Static(rel) => match theme.statics.get(rel) {
+                Some(Content::Copy(from)) => Collider::File(from.display().to_string()),
+                _ => Collider::File(format!("the theme's static/{rel}")),
+            },
+            Job::Asset(i) => Collider::File(site.assets[*i].0.display().to_string()),
+            _ => continue,
+        };
+        out.push(Collision { path: path.clone(), generated: job.describe(), by });
+    }
+    out
+}
+
+impl Job {
+    /// What a generated file is, for a message.
+    fn describe(&self) -> &'static str {
+        match self {
+            Job::Home => "the home page",
+            Job::Portfolio => "the portfolio page",
+            Job::Chart(_) => "a portfolio chart",
+            Job::Pilots => "the pilot index",
+            Job::Library => "the constraint library",
+            Job::Owners => "the owners page",
+            Job::Owner(_) => "an owner's page",
+            Job::Csv => "the constraint export",
+            Job::Json => "the portfolio export",
+            Job::Feed => "the feed",
+            Job::Pilot(_) => "a pilot's page",
+            Job::Lessons => "the lessons page",
+            Job::Tags => "the tags page",
+            Job::Tag(_) => "a tag's page",
+            Job::NotFound => "the not-found page",
+            Job::Sitemap => "the sitemap",
+            Job::Search => "the search page",
+            Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_) => "a file of the site's",
+        }
+    }
+}
+
 /// What every page of one build shares: the model, the compiled templates,
 /// and the views several pages use, each made once when first needed.
 pub struct Plan {
@@ -253,37 +375,7 @@ impl Plan {
     /// Every file of the site in the order that decides which of two with
     /// one path is made (the later), with `pilots` in their place.
     fn listed(&self, pilots: impl Iterator<Item = (String, Job)>) -> Vec<(String, Job)> {
-        let site = &*self.site;
-        let mut jobs: Vec<(String, Job)> = vec![
-            ("index.html".into(), Job::Home),
-            ("portfolio/index.html".into(), Job::Portfolio),
-            ("pilots/index.html".into(), Job::Pilots),
-            ("constraints/index.html".into(), Job::Library),
-            ("owners/index.html".into(), Job::Owners),
-            ("constraints.csv".into(), Job::Csv),
-            ("portfolio.json".into(), Job::Json),
-            ("feed.xml".into(), Job::Feed),
-            ("lessons/index.html".into(), Job::Lessons),
-            ("tags/index.html".into(), Job::Tags),
-        ];
-        jobs.extend(portfolio::CHARTS.iter().enumerate().map(|(i, id)| (format!("portfolio/{id}.svg"), Job::Chart(i))));
-        jobs.extend(
-            site.people.iter().enumerate().map(|(i, p)| (format!("owners/{}/index.html", p.slug), Job::Owner(i))),
-        );
-        jobs.extend(pilots);
-        jobs.extend(self.tags().iter().enumerate().map(|(i, t)| (format!("tags/{}/index.html", t.slug), Job::Tag(i))));
-        for (i, s) in site.sections.iter().enumerate() {
-            if s.path != "pilots" && s.path != "lessons" {
-                jobs.push((format!("{}/index.html", s.path), Job::Section(i)));
-            }
-        }
-        jobs.extend(site.pages.iter().enumerate().map(|(i, p)| (format!("{}/index.html", p.path), Job::Page(i))));
-        jobs.push(("404.html".into(), Job::NotFound));
-        jobs.push(("sitemap.xml".into(), Job::Sitemap));
-        jobs.push(("search/index.html".into(), Job::Search));
-        jobs.extend(self.theme.statics.keys().map(|k| (k.clone(), Job::Static(k.clone()))));
-        jobs.extend(site.assets.iter().enumerate().map(|(i, (_, to))| (to.clone(), Job::Asset(i))));
-        jobs
+        listed(&self.site, self.tags(), &self.theme, pilots)
     }
 
     /// Makes the views that several files share, side by side, so that no

@@ -98,15 +98,7 @@ impl Session {
         let mut timer = pipeline::Timer::new();
         timer.lap("serve: read the changes");
         self.loaded = Some(loaded.clone());
-        let analysis = pipeline::analyse_loaded(&self.opts, loaded, &mut self.cache)?;
-        if analysis.has_errors() {
-            let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-            return Ok(failed(format!(
-                "{}{}",
-                render_human(&errors, &analysis.sources, Style::Plain),
-                summary(&errors)
-            )));
-        }
+        let mut analysis = pipeline::analyse_loaded(&self.opts, loaded, &mut self.cache)?;
         let (theme, renderer) = match &self.theme {
             Some(t) => t.clone(),
             None => {
@@ -117,6 +109,15 @@ impl Session {
                 }
             }
         };
+        pipeline::check_addresses(&mut analysis, &theme, &self.opts.root);
+        if analysis.has_errors() {
+            let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+            return Ok(failed(format!(
+                "{}{}",
+                render_human(&errors, &analysis.sources, Style::Plain),
+                summary(&errors)
+            )));
+        }
         let plan = Plan::new(
             Arc::clone(&analysis.site),
             Arc::clone(&analysis.config),
