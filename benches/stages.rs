@@ -97,7 +97,7 @@ fn write(b: divan::Bencher) {
     b.bench(|| {
         let target = dir.path().join("public");
         let _ = std::fs::remove_dir_all(&target);
-        pilotdeck::output::write_atomically(&out, &target, &pilotdeck::output::marker_text("bench")).expect("write")
+        pilotdeck::output::write_atomically(&out, &bench_target(&target)).expect("write")
     });
 }
 
@@ -106,8 +106,15 @@ fn rewrite_unchanged(b: divan::Bencher) {
     let out = pilotdeck::render::render(&plan()).expect("render");
     let dir = tempfile::tempdir().expect("a temporary folder");
     let target = dir.path().join("public");
-    pilotdeck::output::write_atomically(&out, &target, &pilotdeck::output::marker_text("bench")).expect("write");
-    b.bench(|| {
-        pilotdeck::output::write_atomically(&out, &target, &pilotdeck::output::marker_text("bench")).expect("write")
-    });
+    pilotdeck::output::write_atomically(&out, &bench_target(&target)).expect("write");
+    b.bench(|| pilotdeck::output::write_atomically(&out, &bench_target(&target)).expect("write"));
+}
+
+fn bench_target(dir: &std::path::Path) -> pilotdeck::output::Target {
+    pilotdeck::output::Target {
+        dir: dir.to_path_buf(),
+        marker: pilotdeck::output::marker_text("bench"),
+        force: false,
+        site: site().clone(),
+    }
 }

@@ -96,6 +96,20 @@ fn holds(dir: &Path) -> Result<Holds> {
     Ok(Holds::Foreign(count, names))
 }
 
+/// Where and how a build writes its site (see [`replace_dir`]).
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The output folder, as [`check_output_dir`] returned it.
+    pub dir: PathBuf,
+    /// The text of the [`MARKER`] ([`marker_text`]).
+    pub marker: String,
+    /// Replace a folder pilotdeck did not write (within the limits of
+    /// [`check_output_dir`]).
+    pub force: bool,
+    /// The site's folder: files copied into the output must lie inside it.
+    pub site: PathBuf,
+}
+
 /// Checks that the build of the site at `root` may replace the folder `out`,
 /// and returns the folder to write (absolute, links resolved, so that
 /// `--output link/` replaces the folder the link points to).
@@ -185,8 +199,8 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 
 /// Writes `output` to `dir`: into a fresh sibling folder first, then swapped
 /// in. On any error the new folder is removed and `dir` is as it was.
-pub fn write_atomically(output: &Output, dir: &Path, marker: &str) -> Result<Written> {
-    replace_dir(dir, marker, false, |stage| {
+pub fn write_atomically(output: &Output, target: &Target) -> Result<Written> {
+    replace_dir(target, |stage| {
         for (rel, content) in &output.files {
             stage.put(rel, content)?;
         }
@@ -212,6 +226,8 @@ pub struct Written {
 /// `rsync` and other tools that copy what changed).
 pub struct Stage {
     dir: PathBuf,
+    /// The site's folder, links resolved: what is copied comes from inside it.
+    site: PathBuf,
     previous: Option<PathBuf>,
     files: AtomicUsize,
     written: AtomicUsize,
@@ -242,7 +258,8 @@ impl Stage {
         if let Some(prev) = &self.previous {
             let old = prev.join(rel);
             let link = path.with_extension("pilotdeck-link");
-            if same_file_bytes(&old, &path) && fs::hard_link(&old, &link).is_ok() {
+            let same = fs::File::open(&path).is_ok_and(|mut new| same_file_bytes(&old, &mut new));
+            if same && fs::hard_link(&old, &link).is_ok() {
                 fs::rename(&link, &path).with_context(|| format!("cannot write `{}`", path.display()))?;
                 return Ok(());
             }
@@ -252,27 +269,94 @@ impl Stage {
     }
 
     /// Puts one file into the new site (may be called from many threads).
+    /// A file copied from the site is opened once, without following a
+    /// link (see [`open_inside`]).
     pub fn put(&self, rel: &str, content: &Content) -> Result<()> {
         let path = self.place(rel)?;
-        if let Some(prev) = &self.previous {
-            let old = prev.join(rel);
-            let same = match content {
-                Content::Bytes(bytes) => same_bytes(&old, bytes),
-                Content::Copy(from) => same_file_bytes(&old, from),
-            };
-            if same && fs::hard_link(&old, &path).is_ok() {
-                return Ok(());
+        let old = self.previous.as_ref().map(|prev| prev.join(rel));
+        match content {
+            Content::Bytes(bytes) => {
+                if old.as_deref().is_some_and(|old| same_bytes(old, bytes) && fs::hard_link(old, &path).is_ok()) {
+                    return Ok(());
+                }
+                fs::write(&path, bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
+            }
+            Content::Copy(from) => {
+                let mut src =
+                    open_inside(&self.site, from).with_context(|| format!("cannot copy `{}`", from.display()))?;
+                if let Some(old) = &old {
+                    if same_file_bytes(old, &mut src) && fs::hard_link(old, &path).is_ok() {
+                        return Ok(());
+                    }
+                    use std::io::Seek;
+                    src.rewind().with_context(|| format!("cannot copy `{}`", from.display()))?;
+                }
+                let mut to = fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
+                std::io::copy(&mut src, &mut to).with_context(|| format!("cannot copy `{}`", from.display()))?;
             }
         }
         self.written.fetch_add(1, Ordering::Relaxed);
-        match content {
-            Content::Bytes(b) => fs::write(&path, b).with_context(|| format!("cannot write `{}`", path.display()))?,
-            Content::Copy(from) => {
-                fs::copy(from, &path).with_context(|| format!("cannot copy `{}`", from.display()))?;
-            }
-        }
         Ok(())
     }
+}
+
+/// Opens a file of the site's (a static file, an asset) to copy or serve:
+/// never through a link at its last step, and only when the file opened
+/// lies inside `site` (links resolved). On Linux the check is made on the
+/// open file itself, so a link swapped in after the site was read cannot
+/// point a build or `serve` at a file outside the site.
+pub fn open_inside(site: &Path, path: &Path) -> std::io::Result<fs::File> {
+    let outside = || {
+        std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "`{}` is a link or not a file inside the site; pilotdeck copies no file through a link",
+                path.display()
+            ),
+        )
+    };
+    let file = open_no_follow(path).map_err(|e| if e.raw_os_error() == Some(ELOOP) { outside() } else { e })?;
+    let real = match fs::read_link(format!("/proc/self/fd/{}", fd_number(&file))) {
+        Ok(real) => real,
+        // No /proc: the path, resolved now.
+        Err(_) => fs::canonicalize(path)?,
+    };
+    if !real.starts_with(site) || !file.metadata()?.is_file() {
+        return Err(outside());
+    }
+    Ok(file)
+}
+
+/// The error a link met by `O_NOFOLLOW` gives.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const ELOOP: i32 = rustix::io::Errno::LOOP.raw_os_error();
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const ELOOP: i32 = -1;
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+    use rustix::fs::{open, Mode, OFlags};
+    let fd = open(path, OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())?;
+    Ok(fs::File::from(fd))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+    if fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "a link"));
+    }
+    fs::File::open(path)
+}
+
+#[cfg(unix)]
+fn fd_number(file: &fs::File) -> i32 {
+    use std::os::fd::AsRawFd;
+    file.as_raw_fd()
+}
+
+#[cfg(not(unix))]
+fn fd_number(_: &fs::File) -> i32 {
+    -1
 }
 
 /// Whether the file at `path` holds exactly `bytes`.
@@ -283,15 +367,15 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Whether the file at `path` holds exactly the bytes of the file `from`
-/// (read a block at a time: such files can be large).
-fn same_file_bytes(path: &Path, from: &Path) -> bool {
+/// Whether the file at `path` holds exactly the bytes of the open file
+/// `from` (read a block at a time: such files can be large).
+fn same_file_bytes(path: &Path, b: &mut fs::File) -> bool {
     use std::io::Read;
-    let (Ok(a), Ok(b)) = (fs::symlink_metadata(path), fs::metadata(from)) else { return false };
-    if !a.is_file() || a.len() != b.len() {
+    let (Ok(a), Ok(from)) = (fs::symlink_metadata(path), b.metadata()) else { return false };
+    if !a.is_file() || a.len() != from.len() {
         return false;
     }
-    let (Ok(mut a), Ok(mut b)) = (fs::File::open(path), fs::File::open(from)) else { return false };
+    let Ok(mut a) = fs::File::open(path) else { return false };
     let (mut x, mut y) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
     loop {
         let n = match a.read(&mut x) {
@@ -321,7 +405,8 @@ fn same_file_bytes(path: &Path, from: &Path) -> bool {
 ///   `dir` is never missing; elsewhere with two renames.
 /// - A previous site that cannot be removed afterwards is a warning in
 ///   [`Written::warnings`], not an error: the new site is in place.
-pub fn replace_dir(dir: &Path, marker: &str, force: bool, fill: impl FnOnce(&Stage) -> Result<()>) -> Result<Written> {
+pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> Result<Written> {
+    let dir = target.dir.as_path();
     let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         bail!("the output `{}` has no folder name; choose a folder such as `public`", dir.display());
     };
@@ -337,13 +422,15 @@ pub fn replace_dir(dir: &Path, marker: &str, force: bool, fill: impl FnOnce(&Sta
     if fs::symlink_metadata(dir.join(".git")).is_ok() {
         bail!("the output folder `{}` holds `.git`; it was left alone", dir.display());
     }
-    if !force && matches!(holds(dir)?, Holds::Foreign(..)) {
+    if !target.force && matches!(holds(dir)?, Holds::Foreign(..)) {
         bail!("the output folder `{}` holds files that pilotdeck did not write; it was left alone", dir.display());
     }
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.new-{pid}"));
     let stage = Stage {
         dir: staging.clone(),
+        site: fs::canonicalize(&target.site)
+            .with_context(|| format!("cannot read the site folder `{}`", target.site.display()))?,
         previous: dir.is_dir().then(|| dir.to_path_buf()),
         files: AtomicUsize::new(0),
         written: AtomicUsize::new(0),
@@ -351,7 +438,7 @@ pub fn replace_dir(dir: &Path, marker: &str, force: bool, fill: impl FnOnce(&Sta
     // The marker first: a staging folder is the build's from its first file.
     let filled = fs::create_dir(&staging)
         .with_context(|| format!("cannot create `{}`", staging.display()))
-        .and_then(|()| stage.put(MARKER, &Content::Bytes(marker.as_bytes().to_vec())))
+        .and_then(|()| stage.put(MARKER, &Content::Bytes(target.marker.as_bytes().to_vec())))
         .and_then(|()| fill(&stage));
     if let Err(e) = filled {
         let _ = fs::remove_dir_all(&staging);
@@ -451,18 +538,22 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    fn target(dir: &Path, site: &Path) -> Target {
+        Target { dir: dir.to_path_buf(), marker: marker_text("test"), force: false, site: site.to_path_buf() }
+    }
+
     #[test]
     fn swaps_in_and_keeps_old_on_failure() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         let mut out = Output::default();
         out.add("index.html", "one");
-        write_atomically(&out, &dir, "generator = \"pilotdeck\"\n").unwrap();
+        write_atomically(&out, &target(&dir, tmp.path())).unwrap();
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "one");
         let mut bad = Output::default();
         bad.add("index.html", "two");
         bad.copy("missing.bin", tmp.path().join("does-not-exist"));
-        assert!(write_atomically(&bad, &dir, "generator = \"pilotdeck\"\n").is_err());
+        assert!(write_atomically(&bad, &target(&dir, tmp.path())).is_err());
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "one");
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
@@ -477,7 +568,7 @@ mod tests {
         out.add("same.html", "same");
         out.add("a/changed.html", "before");
         assert_eq!(
-            write_atomically(&out, &dir, "generator = \"pilotdeck\"\n").unwrap(),
+            write_atomically(&out, &target(&dir, tmp.path())).unwrap(),
             Written { files: 3, written: 3, warnings: vec![] }
         );
         let inode = |p: &str| fs::metadata(dir.join(p)).unwrap().ino();
@@ -485,7 +576,7 @@ mod tests {
         out.add("a/changed.html", "after");
         out.add("new.html", "new");
         assert_eq!(
-            write_atomically(&out, &dir, "generator = \"pilotdeck\"\n").unwrap(),
+            write_atomically(&out, &target(&dir, tmp.path())).unwrap(),
             Written { files: 4, written: 2, warnings: vec![] }
         );
         assert_eq!(inode("same.html"), same, "an unchanged file is the same file");
@@ -500,7 +591,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         let put = |text: &'static str| {
-            replace_dir(&dir, "generator = \"pilotdeck\"\n", false, |stage| {
+            replace_dir(&target(&dir, tmp.path()), |stage| {
                 stage.put_with("big.json", |w| Ok(w.write_all(text.as_bytes())?))
             })
             .unwrap()
@@ -528,6 +619,35 @@ mod tests {
         exchange(&a, &b).unwrap();
         assert_eq!(fs::read_to_string(b.join("f")).unwrap(), "new");
         assert_eq!(fs::read_to_string(a.join("f")).unwrap(), "old");
+    }
+
+    #[test]
+    fn copies_come_only_from_files_inside_the_site_never_through_a_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        fs::create_dir_all(site.join("static")).unwrap();
+        fs::write(tmp.path().join("secret"), "SECRET").unwrap();
+        fs::write(site.join("static/ok.txt"), "ok").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("secret"), site.join("static/out.txt")).unwrap();
+        std::os::unix::fs::symlink(site.join("static/ok.txt"), site.join("static/in.txt")).unwrap();
+        let site = fs::canonicalize(&site).unwrap();
+        assert!(open_inside(&site, &site.join("static/ok.txt")).is_ok());
+        for bad in ["static/out.txt", "static/in.txt", "static", "../secret"] {
+            let e = open_inside(&site, &site.join(bad)).unwrap_err();
+            assert!(
+                bad == "../secret" || e.to_string().contains("pilotdeck copies no file through a link"),
+                "{bad}: {e}"
+            );
+        }
+        // A file swapped for a link after the site was read is not copied.
+        let mut out = Output::default();
+        out.copy("ok.txt", site.join("static/ok.txt"));
+        fs::remove_file(site.join("static/ok.txt")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("secret"), site.join("static/ok.txt")).unwrap();
+        let target = Target { site: site.clone(), ..target(&tmp.path().join("public"), &site) };
+        let e = write_atomically(&out, &target).unwrap_err();
+        assert!(format!("{e:#}").contains("through a link"), "{e:#}");
+        assert!(!tmp.path().join("public").exists());
     }
 
     #[test]

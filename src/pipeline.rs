@@ -245,8 +245,13 @@ pub fn build(opts: &Options) -> Result<Report> {
     timer.lap("plan");
     plan.prepare();
     timer.lap("shared views");
-    let marker = output::marker_text(&analysis.config.title);
-    let written = output::replace_dir(&out_dir, &marker, opts.force, |stage| {
+    let target = output::Target {
+        dir: out_dir.clone(),
+        marker: output::marker_text(&analysis.config.title),
+        force: opts.force,
+        site: opts.root.clone(),
+    };
+    let written = output::replace_dir(&target, |stage| {
         let pages = {
             use rayon::prelude::*;
             jobs.par_iter().try_for_each(|(path, job)| {
