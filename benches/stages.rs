@@ -30,7 +30,11 @@ fn site() -> &'static PathBuf {
 }
 
 fn options() -> Options {
-    Options { root: site().clone(), as_of: pilotdeck::date::Date::parse("2026-11-20"), ..Options::default() }
+    Options {
+        root: site().clone(),
+        as_of: pilotdeck::date::Date::parse("2026-11-20").map(pilotdeck::config::AsOf::Date),
+        ..Options::default()
+    }
 }
 
 fn plan() -> Plan {

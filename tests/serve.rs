@@ -22,8 +22,11 @@ fn record(title: &str, stage: &str) -> String {
 }
 
 fn serve(root: &Path) -> Handle {
-    let site =
-        Options { root: root.to_path_buf(), as_of: pilotdeck::date::Date::parse("2026-03-20"), ..Options::default() };
+    let site = Options {
+        root: root.to_path_buf(),
+        as_of: pilotdeck::date::Date::parse("2026-03-20").map(pilotdeck::config::AsOf::Date),
+        ..Options::default()
+    };
     start(ServeOptions { site, bind: "127.0.0.1".parse().unwrap(), port: 0 }).unwrap()
 }
 

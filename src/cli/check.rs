@@ -8,7 +8,8 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 pub fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
-    let opts = Options { root: root.to_path_buf(), as_of: args.as_of, drafts: args.drafts, ..Options::default() };
+    let opts =
+        Options { root: root.to_path_buf(), as_of: args.as_of.clone(), drafts: args.drafts, ..Options::default() };
     let a = pipeline::analyse(&opts)?;
     for n in &a.notes {
         eprintln!("{n}");
