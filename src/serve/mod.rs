@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-pub use http::site_path;
+pub use http::{site_path, Hosts, Limits};
 
 /// What the server shows, swapped whole after each rebuild.
 pub struct State {
@@ -37,6 +37,8 @@ pub struct ServeOptions {
     pub site: Options,
     pub bind: IpAddr,
     pub port: u16,
+    /// How many connections at once, and for how long.
+    pub limits: Limits,
 }
 
 /// A running server.
@@ -71,20 +73,27 @@ fn classify(root: &Path, path: &Path) -> Option<Change> {
 }
 
 /// Builds, binds and starts serving and watching; returns at once.
+/// The port is taken before the first build: a port in use fails at once.
 pub fn start(opts: ServeOptions) -> Result<Handle> {
+    let at = SocketAddr::new(opts.bind, opts.port);
+    let listener = TcpListener::bind(at).with_context(|| {
+        format!("cannot listen on {at}: is another server using port {}? choose another with --port", opts.port)
+    })?;
+    let addr = listener.local_addr()?;
     let mut session = Session::new(opts.site);
     let first = session.rebuild(Change::Everything, &[])?;
     report(&first);
-    let listener = TcpListener::bind((opts.bind, opts.port))
-        .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
-    let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
         state: Mutex::new(State { site: Arc::clone(&session.served), errors: first.errors, generation: 0 }),
         changed: Condvar::new(),
     });
     {
         let shared = Arc::clone(&shared);
-        std::thread::spawn(move || http::serve(listener, shared));
+        let limits = opts.limits;
+        std::thread::Builder::new()
+            .name("pilotdeck-accept".into())
+            .spawn(move || http::serve(listener, shared, limits))
+            .context("cannot start the server's thread")?;
     }
     watch(session, Arc::clone(&shared))?;
     Ok(Handle { addr, shared })
@@ -117,7 +126,7 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
     })
     .context("cannot watch the site")?;
     watcher.watch(&root, RecursiveMode::Recursive).with_context(|| format!("cannot watch `{}`", root.display()))?;
-    std::thread::spawn(move || {
+    let rebuilds = std::thread::Builder::new().name("pilotdeck-watch".into()).spawn(move || {
         let _keep = watcher;
         while let Ok(first) = rx.recv() {
             let mut events = vec![first];
@@ -150,6 +159,7 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
             }
         }
     });
+    rebuilds.context("cannot start the thread that rebuilds the site")?;
     Ok(())
 }
 
