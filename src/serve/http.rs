@@ -112,6 +112,9 @@ fn serve_with(listener: TcpListener, shared: Arc<Shared>, limits: Limits, spawn:
     let server =
         Arc::new(Server { shared, limits, hosts, connections: AtomicUsize::new(0), events: AtomicUsize::new(0) });
     for stream in listener.incoming() {
+        if server.shared.stopped.load(Ordering::SeqCst) {
+            return;
+        }
         let Ok(mut stream) = stream else {
             // Out of file descriptors, say: wait for some to close.
             std::thread::sleep(Duration::from_millis(10));
@@ -144,8 +147,16 @@ fn serve_with(listener: TcpListener, shared: Arc<Shared>, limits: Limits, spawn:
 }
 
 /// 503 for a connection the server has no room for, written without
-/// waiting long on the client.
+/// waiting long on the client. The request is read first if it comes
+/// within 100 ms: closing a connection with its request unread resets it,
+/// and the client may lose the answer.
 fn busy(stream: &mut TcpStream) {
+    let mut request =
+        BufReader::new(Deadline { stream, at: Instant::now() + Duration::from_millis(100) }.take(16 * 1024));
+    let mut line = String::new();
+    while request.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" && line != "\n" {
+        line.clear();
+    }
     let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
     let _ = respond(
         stream,
@@ -154,6 +165,7 @@ fn busy(stream: &mut TcpStream) {
         b"pilotdeck serve is busy: try again",
         false,
     );
+    let _ = stream.shutdown(std::net::Shutdown::Write);
 }
 
 struct Request {
@@ -497,6 +509,7 @@ mod tests {
                 generation: 0,
             }),
             changed: std::sync::Condvar::new(),
+            stopped: Default::default(),
         });
         let fail = Arc::new(AtomicBool::new(true));
         let flip = Arc::clone(&fail);

@@ -31,6 +31,8 @@ pub struct State {
 pub struct Shared {
     pub state: Mutex<State>,
     pub changed: Condvar,
+    /// Set by [`Handle::stop`]: the accepting and rebuilding threads end.
+    pub stopped: std::sync::atomic::AtomicBool,
 }
 
 pub struct ServeOptions {
@@ -48,6 +50,14 @@ pub struct Handle {
 }
 
 impl Handle {
+    /// Stops accepting connections and watching the site, and frees the
+    /// port (connections being answered finish by themselves).
+    pub fn stop(self) {
+        self.shared.stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accepting thread, which sees the flag and returns.
+        let _ = std::net::TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+    }
+
     /// The current generation (raised after every rebuild).
     pub fn generation(&self) -> u64 {
         self.shared.state.lock().unwrap_or_else(|e| e.into_inner()).generation
@@ -86,6 +96,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle> {
     let shared = Arc::new(Shared {
         state: Mutex::new(State { site: Arc::clone(&session.served), errors: first.errors, generation: 0 }),
         changed: Condvar::new(),
+        stopped: Default::default(),
     });
     {
         let shared = Arc::clone(&shared);
@@ -128,7 +139,17 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
     watcher.watch(&root, RecursiveMode::Recursive).with_context(|| format!("cannot watch `{}`", root.display()))?;
     let rebuilds = std::thread::Builder::new().name("pilotdeck-watch".into()).spawn(move || {
         let _keep = watcher;
-        while let Ok(first) = rx.recv() {
+        loop {
+            let first = match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(event) => event,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if shared.stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                        return;
+                    }
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            };
             let mut events = vec![first];
             while let Ok(more) = rx.recv_timeout(Duration::from_millis(40)) {
                 events.push(more);
