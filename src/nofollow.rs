@@ -27,13 +27,11 @@ pub fn resolve_inside(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
     Ok(real)
 }
 
-/// Opens the regular file at the absolute, resolved `path` for reading,
-/// refusing a symbolic link at any component of the path (and anything but
-/// a regular file at its end).
+/// Opens the regular file at `path` for reading, refusing a symbolic link
+/// at any component of the path (and anything but a regular file at its
+/// end). A relative path is taken from the working folder, whose own path
+/// is not checked.
 pub fn open(path: &Path) -> io::Result<File> {
-    if !path.is_absolute() || path.components().any(|c| matches!(c, Component::ParentDir)) {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not an absolute, resolved path"));
-    }
     let file = open_components(path)?;
     if !file.metadata()?.is_file() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
@@ -52,10 +50,12 @@ pub fn read(path: &Path) -> io::Result<Vec<u8>> {
 #[cfg(unix)]
 fn open_components(path: &Path) -> io::Result<File> {
     use rustix::fs::{openat, Mode, OFlags, CWD};
+    // `..` is never a link; `.` and the root are where the walk starts.
     let names: Vec<&std::ffi::OsStr> = path
         .components()
         .filter_map(|c| match c {
             Component::Normal(n) => Some(n),
+            Component::ParentDir => Some(std::ffi::OsStr::new("..")),
             _ => None,
         })
         .collect();
@@ -67,7 +67,7 @@ fn open_components(path: &Path) -> io::Result<File> {
     let walk = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     let walk = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let mut dir = openat(CWD, "/", walk, Mode::empty())?;
+    let mut dir = openat(CWD, if path.has_root() { "/" } else { "." }, walk, Mode::empty())?;
     for name in folders {
         dir = openat(&dir, *name, walk, Mode::empty()).map_err(symlink_error)?;
     }
@@ -125,9 +125,11 @@ mod tests {
         std::fs::remove_dir_all(root.join("static/sub")).expect("rm");
         std::os::unix::fs::symlink(root.join("elsewhere"), root.join("static/sub")).expect("link");
         assert!(read(&root.join("static/sub/a.txt")).is_err());
-        // Not a regular file; not resolved.
+        // Not a regular file.
         assert!(read(&root.join("static")).is_err());
-        assert!(read(Path::new("static/sub/a.txt")).is_err());
+        // `..` on the way is fine; the link after it is not.
+        assert_eq!(read(&root.join("elsewhere/../elsewhere/a.txt")).expect("dots"), b"elsewhere");
+        assert!(read(&root.join("elsewhere/../static/sub/a.txt")).is_err());
 
         assert!(resolve_inside(&root, &root.join("elsewhere/a.txt")).is_ok());
         std::os::unix::fs::symlink("/etc/hostname", root.join("out.txt")).expect("link");
