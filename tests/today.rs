@@ -190,3 +190,27 @@ fn as_of_commit_is_the_head_commits_date() {
     assert!(got == before || got == today_in("Pacific/Kiritimati"), "{got}");
     assert!(r.stderr.contains("cannot read the HEAD commit's date"), "{}", r.stderr);
 }
+
+/// A machine without a time zone database (an empty `TZDIR`, as in a
+/// slim container) still knows every zone: the binary carries its own.
+#[test]
+fn zones_work_without_the_systems_database() {
+    let dir = site(&[("pilotdeck.toml", "timezone = \"Pacific/Kiritimati\"\n"), ("content/pilots/a.md", RECORD)]);
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pilotdeck"))
+        .arg("--root")
+        .arg(dir.path())
+        .args(["build", "--as-of", "today"])
+        .env("TZDIR", empty.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    let before = today_in("Pacific/Kiritimati");
+    let got = built_as_of(&run);
+    assert!(got == before || got == today_in("Pacific/Kiritimati"), "{got}");
+}
