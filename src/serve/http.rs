@@ -1,6 +1,9 @@
 //! A small HTTP/1.1 server for `serve`: the site from memory, GET and HEAD
 //! only, nothing outside the site, live reload over server-sent events, and
-//! the build's errors shown over the last good page.
+//! the build's errors shown over the last good page. It answers only
+//! requests whose `Host` is its own address (DNS rebinding), reads static
+//! files without following links, and bounds what it takes on: threads,
+//! the time a request may take to arrive, and live-reload streams.
 
 use super::Shared;
 use crate::output::Content;
@@ -246,10 +249,10 @@ fn handle(mut stream: TcpStream, server: &Arc<Server>) -> std::io::Result<()> {
         return respond(&mut stream, "400 Bad Request", &[], b"bad request", false);
     };
     if !req.host.as_deref().is_some_and(|h| server.hosts.allows(h)) {
+        // The header is not echoed: it is the requester's text.
         let body = format!(
-            "pilotdeck serve answers requests for http://{}/ only (Host: {})",
+            "pilotdeck serve answers requests for http://{}/ only: the Host header names another site",
             SocketAddr::new(server.hosts.ip, server.hosts.port),
-            req.host.as_deref().unwrap_or("none").escape_debug()
         );
         return respond(
             &mut stream,
