@@ -30,7 +30,11 @@ fn site() -> &'static PathBuf {
 }
 
 fn options() -> Options {
-    Options { root: site().clone(), as_of: pilotdeck::date::Date::parse("2026-11-20"), ..Options::default() }
+    Options {
+        root: site().clone(),
+        as_of: pilotdeck::date::Date::parse("2026-11-20").map(pilotdeck::config::AsOf::Date),
+        ..Options::default()
+    }
 }
 
 fn plan() -> Plan {
@@ -111,10 +115,5 @@ fn rewrite_unchanged(b: divan::Bencher) {
 }
 
 fn bench_target(dir: &std::path::Path) -> pilotdeck::output::Target {
-    pilotdeck::output::Target {
-        dir: dir.to_path_buf(),
-        marker: pilotdeck::output::marker_text("bench"),
-        force: false,
-        site: site().clone(),
-    }
+    pilotdeck::output::Target { dir: dir.to_path_buf(), marker: pilotdeck::output::marker_text("bench"), force: false }
 }

@@ -2,7 +2,7 @@
 //! the defaults, including a standard rubric for the four readiness
 //! dimensions. Problems are diagnostics pointing into the file.
 
-use crate::date::Date;
+use crate::date::{Date, DateError};
 use crate::diag::{suggest, Diagnostic, Loc, Rule, Severity};
 use crate::node::{from_node, Entries, Spanned};
 use crate::source::{FileId, SourceFile};
@@ -56,6 +56,10 @@ pub struct Config {
     /// Always the four [`DIMENSIONS`], in that order.
     pub rubric: Vec<Dimension>,
     pub theme: Option<String>,
+    /// Where the site's readers are: `as_of = "today"` is today there.
+    /// This machine's zone unless `timezone` names one.
+    #[serde(skip)]
+    pub timezone: jiff::tz::TimeZone,
     pub lessons_heading: String,
     /// A constraint category that hit at least this many pilots recurs.
     pub recurring_pilots: usize,
@@ -81,6 +85,7 @@ impl Default for Config {
             escalation: vec![rung(0, "owner"), rung(7, "sponsor"), rung(21, "leadership")],
             rubric: default_rubric(),
             theme: None,
+            timezone: jiff::tz::TimeZone::system(),
             lessons_heading: "Lessons learned".into(),
             recurring_pilots: 2,
             stuck_after_days: 120,
@@ -156,14 +161,15 @@ fn default_rubric() -> Vec<Dimension> {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: Option<String>,
-    base_url: Option<String>,
+    base_url: Option<Spanned<String>>,
     as_of: Option<Spanned<String>>,
     stale_after_days: Option<Spanned<i64>>,
     stages: Option<Spanned<Vec<Spanned<String>>>>,
     categories: Option<Spanned<Vec<Spanned<String>>>>,
     escalation: Option<Vec<Spanned<RawRung>>>,
     rubric: Option<Entries<Spanned<RawDimension>>>,
-    theme: Option<String>,
+    theme: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
     lessons_heading: Option<String>,
     recurring_pilots: Option<Spanned<i64>>,
     stuck_after_days: Option<Spanned<i64>>,
@@ -226,16 +232,43 @@ impl Validator<'_> {
             c.title = t;
         }
         if let Some(u) = raw.base_url {
-            c.base_url = u.trim_end_matches('/').to_string();
+            match check_base_url(&u.value) {
+                Ok(()) => c.base_url = u.value.trim_end_matches('/').to_string(),
+                Err(e) => self.error(u.span, e, BASE_URL_HINT),
+            }
         }
         if let Some(a) = raw.as_of {
             match parse_as_of(&a.value) {
-                Some(v) => c.as_of = v,
-                None => self.error(
+                Ok(v) => c.as_of = v,
+                Err(DateError::OutOfRange) => self.diags.push(
+                    Diagnostic::new(
+                        Rule::BadDate,
+                        Loc::at(self.file, a.span),
+                        format!("`as_of` cannot be `{}`", a.value),
+                    )
+                    .hint(DateError::OutOfRange.hint()),
+                ),
+                Err(DateError::Malformed) => self.error(
                     a.span,
                     format!("`as_of` cannot be `{}`", a.value),
                     "use \"today\", \"commit\" or a date such as \"2026-03-15\"",
                 ),
+            }
+        }
+        if let Some(z) = raw.timezone {
+            match jiff::tz::TimeZone::get(&z.value) {
+                Ok(zone) => c.timezone = zone,
+                Err(_) => {
+                    let names = jiff::tz::db().available();
+                    let names: Vec<String> = names.map(|n| n.as_str().to_string()).collect();
+                    let hint = match crate::diag::nearest(&z.value, names.iter().map(String::as_str)) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => {
+                            "use a time zone name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\"".into()
+                        }
+                    };
+                    self.error(z.span, format!("unknown time zone `{}`", z.value), hint);
+                }
             }
         }
         if let Some(d) = raw.stale_after_days {
@@ -257,7 +290,16 @@ impl Validator<'_> {
         if let Some(r) = raw.rubric {
             self.rubric(r, &mut c.rubric);
         }
-        c.theme = raw.theme;
+        if let Some(t) = raw.theme {
+            match check_theme_name(&t.value) {
+                Ok(()) => c.theme = Some(t.value),
+                Err(e) => self.error(
+                    t.span,
+                    e,
+                    "name a folder in `themes/`: `theme = \"corporate\"` uses `themes/corporate/`",
+                ),
+            }
+        }
         if let Some(h) = raw.lessons_heading {
             c.lessons_heading = h;
         }
@@ -412,12 +454,62 @@ impl Validator<'_> {
     }
 }
 
-/// `today`, `commit` or a `YYYY-MM-DD` date.
-pub fn parse_as_of(text: &str) -> Option<AsOf> {
+/// What to write for `base_url` (in the config and for `--base-url`).
+pub const BASE_URL_HINT: &str =
+    "use an address such as \"https://pilots.example.com\", a path such as \"/pilots\", or leave it empty";
+
+/// Whether `url` may be the site's `base_url`: empty, a path from the
+/// server's root (`/pilots`), or an `http://` or `https://` address with a
+/// host. Anything else (`javascript:`, `ftp:`, `//host`, spaces, control
+/// characters) would end up in every page's links; the error says why.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\')) {
+        return Err(format!(
+            "`base_url` cannot hold spaces, quotes, `<`, `>`, `\\` or control characters: `{}`",
+            url.escape_debug()
+        ));
+    }
+    if url.is_empty() || (url.starts_with('/') && !url.starts_with("//")) {
+        return Ok(());
+    }
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return Err(format!(
+            "`base_url` must be an http:// or https:// address or a path starting with `/`, not `{url}`"
+        ));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains('@') {
+        return Err(format!("`base_url` has no host name after the scheme, or has a user name: `{url}`"));
+    }
+    Ok(())
+}
+
+/// Whether `name` may be the config's `theme`: the name of one folder in
+/// `themes/`, not a path that could lead out of it.
+pub fn check_theme_name(name: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.contains(['/', '\\', ':', '\0'])
+        || name.chars().any(char::is_control)
+    {
+        return Err(format!("`theme` must be the name of a folder in `themes/`, not `{}`", name.escape_debug()));
+    }
+    Ok(())
+}
+
+/// `today`, `commit` or a `YYYY-MM-DD` date (in the config and on the
+/// command line alike).
+pub fn parse_as_of(text: &str) -> Result<AsOf, DateError> {
     match text {
-        "today" => Some(AsOf::Today),
-        "commit" => Some(AsOf::Commit),
-        other => Date::parse(other).map(AsOf::Date),
+        "today" => Ok(AsOf::Today),
+        "commit" => Ok(AsOf::Commit),
+        other => Date::parse_checked(other).map(AsOf::Date),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Calendar dates as a day count, parsed from and printed as `YYYY-MM-DD`.
-//! No time zones: every date in the content is a civil date.
+//! Every date in the content is a civil date; the calendar itself (which
+//! days a month has, weekdays, today in a time zone) is jiff's.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -9,7 +10,8 @@ use std::fmt;
 pub struct Date(i32);
 
 impl Date {
-    /// Parses `YYYY-MM-DD` exactly (four-digit year, real month and day).
+    /// Parses `YYYY-MM-DD` exactly (four-digit year, real month and day,
+    /// a year from 1900 to 2200).
     ///
     /// ```
     /// use pilotdeck::date::Date;
@@ -19,23 +21,51 @@ impl Date {
     /// assert_eq!(Date::parse("2026-02-30"), None);
     /// ```
     pub fn parse(text: &str) -> Option<Date> {
+        Date::parse_checked(text).ok()
+    }
+
+    /// Parses `YYYY-MM-DD` exactly, and says why a text is not a date:
+    /// not of that form or not in the calendar, or a real date outside
+    /// [`Date::FIRST_YEAR`]..=[`Date::LAST_YEAR`] (a typo such as `1026`
+    /// or `20260` would otherwise shift every figure by centuries).
+    pub fn parse_checked(text: &str) -> Result<Date, DateError> {
         let b = text.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
+            return Err(DateError::Malformed);
         }
-        let num = |r: std::ops::Range<usize>| -> Option<i32> {
-            let s = &text[r];
-            if s.bytes().all(|c| c.is_ascii_digit()) {
-                s.parse().ok()
-            } else {
-                None
-            }
+        let num = |r: std::ops::Range<usize>| -> Result<i16, DateError> {
+            b[r].iter().try_fold(0i16, |n, &c| {
+                if c.is_ascii_digit() {
+                    Ok(n * 10 + i16::from(c - b'0'))
+                } else {
+                    Err(DateError::Malformed)
+                }
+            })
         };
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-        if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
-            return None;
+        let m = i8::try_from(m).map_err(|_| DateError::Malformed)?;
+        let d = i8::try_from(d).map_err(|_| DateError::Malformed)?;
+        let date = jiff::civil::Date::new(y, m, d).map_err(|_| DateError::Malformed)?;
+        if !(Date::FIRST_YEAR..=Date::LAST_YEAR).contains(&y) {
+            return Err(DateError::OutOfRange);
         }
-        Some(Date(days_from_civil(y, m, d)))
+        Ok(Date::from_civil(date))
+    }
+
+    /// The first year a date may have.
+    pub const FIRST_YEAR: i16 = 1900;
+    /// The last year a date may have.
+    pub const LAST_YEAR: i16 = 2200;
+
+    /// The date of a jiff civil date.
+    pub fn from_civil(date: jiff::civil::Date) -> Date {
+        let days = date.duration_since(EPOCH).as_secs().div_euclid(86_400);
+        Date(days as i32)
+    }
+
+    /// This date as a jiff civil date.
+    pub fn civil(self) -> jiff::civil::Date {
+        EPOCH.saturating_add(jiff::SignedDuration::from_hours(24 * i64::from(self.0)))
     }
 
     /// The date `days` after this one (or before, when negative).
@@ -48,24 +78,52 @@ impl Date {
         i64::from(self.0) - i64::from(earlier.0)
     }
 
-    /// Today's date in UTC, from the system clock.
+    /// Today's date on this machine's clock, in its time zone.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        Date((secs / 86_400) as i32)
+        Date::today_in(&jiff::tz::TimeZone::system())
+    }
+
+    /// Today's date in `zone` (where the site's readers are).
+    pub fn today_in(zone: &jiff::tz::TimeZone) -> Date {
+        Date::from_civil(jiff::Timestamp::now().to_zoned_datetime(zone.clone()).date())
     }
 
     /// Year, month (1-12) and day (1-31).
     pub fn ymd(self) -> (i32, u32, u32) {
-        civil_from_days(self.0)
+        let c = self.civil();
+        (i32::from(c.year()), c.month() as u32, c.day() as u32)
     }
 
     /// Monday of this date's ISO week.
     pub fn week_start(self) -> Date {
-        // 1970-01-01 was a Thursday: day 0 has weekday index 3 (Mon = 0).
-        let weekday = (self.0 + 3).rem_euclid(7);
-        Date(self.0 - weekday)
+        self.plus_days(-i32::from(self.civil().weekday().to_monday_zero_offset()))
     }
 }
+
+/// Why a text is not a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// Not `YYYY-MM-DD`, or not a day of the calendar.
+    Malformed,
+    /// A real date before [`Date::FIRST_YEAR`] or after [`Date::LAST_YEAR`].
+    OutOfRange,
+}
+
+impl DateError {
+    /// What to do about it, for a diagnostic's hint.
+    pub fn hint(self) -> String {
+        match self {
+            DateError::Malformed => "write dates as YYYY-MM-DD, such as 2026-03-15".into(),
+            DateError::OutOfRange => format!(
+                "dates run from {}-01-01 to {}-12-31: check the year for a typo",
+                Date::FIRST_YEAR,
+                Date::LAST_YEAR
+            ),
+        }
+    }
+}
+
+const EPOCH: jiff::civil::Date = jiff::civil::Date::constant(1970, 1, 1);
 
 impl Date {
     /// `YYYY-MM-DD` for years 0 to 9999, without the formatting machinery
@@ -132,43 +190,6 @@ impl Serialize for Date {
     }
 }
 
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i32, m: i32) -> i32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Howard Hinnant's days_from_civil / civil_from_days.
-fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i32) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i32::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,16 +199,23 @@ mod tests {
         for s in ["1970-01-01", "2024-02-29", "2026-12-31", "2000-03-01"] {
             assert_eq!(Date::parse(s).map(|d| d.to_string()).as_deref(), Some(s));
         }
-        for s in ["2026-13-01", "2026-02-29", "2026-1-01", "26-01-01", "2026-01-0x", ""] {
-            assert_eq!(Date::parse(s), None, "{s}");
+        for s in ["2026-13-01", "2026-02-29", "2026-1-01", "26-01-01", "2026-01-0x", "", "2026-00-10", "2026-+1-01"] {
+            assert_eq!(Date::parse_checked(s), Err(DateError::Malformed), "{s}");
+        }
+        for s in ["1899-12-31", "2201-01-01", "0001-01-01", "9999-12-31"] {
+            assert_eq!(Date::parse_checked(s), Err(DateError::OutOfRange), "{s}");
+        }
+        for s in ["1900-01-01", "2200-12-31"] {
+            assert_eq!(Date::parse(s).map(|d| d.to_string()).as_deref(), Some(s));
         }
     }
 
-    /// The fast form is the formatted one, from year -2 to 10001 (a day in
+    /// The fast form is the formatted one, from year -2 to 9999 (a day in
     /// every few), and dates serialise as that string.
     #[test]
     fn fast_form_is_the_formatted_one() {
-        let (from, to) = (days_from_civil(-2, 1, 1), days_from_civil(10001, 12, 31));
+        let at = |y, m, d| Date::from_civil(jiff::civil::Date::constant(y, m, d)).0;
+        let (from, to) = (at(-2, 1, 1), at(9999, 12, 31));
         for z in (from..=to).step_by(13).chain([from, to, 0, -1]) {
             let date = Date(z);
             let (y, m, d) = date.ymd();
@@ -207,5 +235,8 @@ mod tests {
         // 2026-11-19 is a Thursday; its week starts on Monday 2026-11-16.
         assert_eq!(Date::parse("2026-11-19").unwrap().week_start().to_string(), "2026-11-16");
         assert_eq!(Date::parse("2026-11-16").unwrap().week_start().to_string(), "2026-11-16");
+        // Sunday 2026-11-22 is in the same week; dates before 1970 too.
+        assert_eq!(Date::parse("2026-11-22").unwrap().week_start().to_string(), "2026-11-16");
+        assert_eq!(Date::parse("1969-12-31").unwrap().week_start().to_string(), "1969-12-29");
     }
 }

@@ -501,17 +501,10 @@ fn valid_date(d: &str) -> bool {
     if b[7] != b'-' || ![0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| b[i].is_ascii_digit()) {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| d[r].parse::<u32>().unwrap_or(0);
-    let (y, m, day) = (num(0..4), num(5..7), num(8..10));
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y >= 1 && (1..=days).contains(&day)
+    // Two digits fit an `i8`, four an `i16`; jiff knows the calendar.
+    let num = |r: std::ops::Range<usize>| d[r].bytes().fold(0i16, |n, c| n * 10 + i16::from(c - b'0'));
+    let (y, m, day) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
+    y >= 1 && jiff::civil::Date::new(y, m, day).is_ok()
 }
 
 #[cfg(test)]

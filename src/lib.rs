@@ -26,6 +26,7 @@ pub mod hash;
 pub mod markdown;
 pub mod model;
 pub mod node;
+pub mod nofollow;
 pub mod output;
 pub mod pipeline;
 pub mod render;

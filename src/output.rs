@@ -106,8 +106,6 @@ pub struct Target {
     /// Replace a folder pilotdeck did not write (within the limits of
     /// [`check_output_dir`]).
     pub force: bool,
-    /// The site's folder: files copied into the output must lie inside it.
-    pub site: PathBuf,
 }
 
 /// Checks that the build of the site at `root` may replace the folder `out`,
@@ -226,8 +224,6 @@ pub struct Written {
 /// `rsync` and other tools that copy what changed).
 pub struct Stage {
     dir: PathBuf,
-    /// The site's folder, links resolved: what is copied comes from inside it.
-    site: PathBuf,
     previous: Option<PathBuf>,
     files: AtomicUsize,
     written: AtomicUsize,
@@ -269,8 +265,9 @@ impl Stage {
     }
 
     /// Puts one file into the new site (may be called from many threads).
-    /// A file copied from the site is opened once, without following a
-    /// link (see [`open_inside`]).
+    /// A file copied from the site is opened once, through no link
+    /// ([`crate::nofollow::open`]): one swapped in after the site was read
+    /// is refused, not followed.
     pub fn put(&self, rel: &str, content: &Content) -> Result<()> {
         let path = self.place(rel)?;
         let old = self.previous.as_ref().map(|prev| prev.join(rel));
@@ -283,7 +280,7 @@ impl Stage {
             }
             Content::Copy(from) => {
                 let mut src =
-                    open_inside(&self.site, from).with_context(|| format!("cannot copy `{}`", from.display()))?;
+                    crate::nofollow::open(from).with_context(|| format!("cannot copy `{}`", from.display()))?;
                 if let Some(old) = &old {
                     if same_file_bytes(old, &mut src) && fs::hard_link(old, &path).is_ok() {
                         return Ok(());
@@ -298,65 +295,6 @@ impl Stage {
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
-}
-
-/// Opens a file of the site's (a static file, an asset) to copy or serve:
-/// never through a link at its last step, and only when the file opened
-/// lies inside `site` (links resolved). On Linux the check is made on the
-/// open file itself, so a link swapped in after the site was read cannot
-/// point a build or `serve` at a file outside the site.
-pub fn open_inside(site: &Path, path: &Path) -> std::io::Result<fs::File> {
-    let outside = || {
-        std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            format!(
-                "`{}` is a link or not a file inside the site; pilotdeck copies no file through a link",
-                path.display()
-            ),
-        )
-    };
-    let file = open_no_follow(path).map_err(|e| if e.raw_os_error() == Some(ELOOP) { outside() } else { e })?;
-    let real = match fs::read_link(format!("/proc/self/fd/{}", fd_number(&file))) {
-        Ok(real) => real,
-        // No /proc: the path, resolved now.
-        Err(_) => fs::canonicalize(path)?,
-    };
-    if !real.starts_with(site) || !file.metadata()?.is_file() {
-        return Err(outside());
-    }
-    Ok(file)
-}
-
-/// The error a link met by `O_NOFOLLOW` gives.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const ELOOP: i32 = rustix::io::Errno::LOOP.raw_os_error();
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-const ELOOP: i32 = -1;
-
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
-    use rustix::fs::{open, Mode, OFlags};
-    let fd = open(path, OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty())?;
-    Ok(fs::File::from(fd))
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
-    if fs::symlink_metadata(path)?.file_type().is_symlink() {
-        return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "a link"));
-    }
-    fs::File::open(path)
-}
-
-#[cfg(unix)]
-fn fd_number(file: &fs::File) -> i32 {
-    use std::os::fd::AsRawFd;
-    file.as_raw_fd()
-}
-
-#[cfg(not(unix))]
-fn fd_number(_: &fs::File) -> i32 {
-    -1
 }
 
 /// Whether the file at `path` holds exactly `bytes`.
@@ -429,8 +367,6 @@ pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> 
     let staging = parent.join(format!(".{name}.new-{pid}"));
     let stage = Stage {
         dir: staging.clone(),
-        site: fs::canonicalize(&target.site)
-            .with_context(|| format!("cannot read the site folder `{}`", target.site.display()))?,
         previous: dir.is_dir().then(|| dir.to_path_buf()),
         files: AtomicUsize::new(0),
         written: AtomicUsize::new(0),
@@ -538,8 +474,8 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    fn target(dir: &Path, site: &Path) -> Target {
-        Target { dir: dir.to_path_buf(), marker: marker_text("test"), force: false, site: site.to_path_buf() }
+    fn target(dir: &Path) -> Target {
+        Target { dir: dir.to_path_buf(), marker: marker_text("test"), force: false }
     }
 
     #[test]
@@ -548,12 +484,12 @@ mod tests {
         let dir = tmp.path().join("public");
         let mut out = Output::default();
         out.add("index.html", "one");
-        write_atomically(&out, &target(&dir, tmp.path())).unwrap();
+        write_atomically(&out, &target(&dir)).unwrap();
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "one");
         let mut bad = Output::default();
         bad.add("index.html", "two");
         bad.copy("missing.bin", tmp.path().join("does-not-exist"));
-        assert!(write_atomically(&bad, &target(&dir, tmp.path())).is_err());
+        assert!(write_atomically(&bad, &target(&dir)).is_err());
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "one");
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
@@ -567,18 +503,12 @@ mod tests {
         let mut out = Output::default();
         out.add("same.html", "same");
         out.add("a/changed.html", "before");
-        assert_eq!(
-            write_atomically(&out, &target(&dir, tmp.path())).unwrap(),
-            Written { files: 3, written: 3, warnings: vec![] }
-        );
+        assert_eq!(write_atomically(&out, &target(&dir)).unwrap(), Written { files: 3, written: 3, warnings: vec![] });
         let inode = |p: &str| fs::metadata(dir.join(p)).unwrap().ino();
         let (same, changed) = (inode("same.html"), inode("a/changed.html"));
         out.add("a/changed.html", "after");
         out.add("new.html", "new");
-        assert_eq!(
-            write_atomically(&out, &target(&dir, tmp.path())).unwrap(),
-            Written { files: 4, written: 2, warnings: vec![] }
-        );
+        assert_eq!(write_atomically(&out, &target(&dir)).unwrap(), Written { files: 4, written: 2, warnings: vec![] });
         assert_eq!(inode("same.html"), same, "an unchanged file is the same file");
         assert_ne!(inode("a/changed.html"), changed);
         assert_eq!(fs::read_to_string(dir.join("a/changed.html")).unwrap(), "after");
@@ -591,10 +521,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         let put = |text: &'static str| {
-            replace_dir(&target(&dir, tmp.path()), |stage| {
-                stage.put_with("big.json", |w| Ok(w.write_all(text.as_bytes())?))
-            })
-            .unwrap()
+            replace_dir(&target(&dir), |stage| stage.put_with("big.json", |w| Ok(w.write_all(text.as_bytes())?)))
+                .unwrap()
         };
         assert_eq!(put("[1]"), Written { files: 2, written: 2, warnings: vec![] });
         let inode = fs::metadata(dir.join("big.json")).unwrap().ino();
@@ -622,31 +550,18 @@ mod tests {
     }
 
     #[test]
-    fn copies_come_only_from_files_inside_the_site_never_through_a_link() {
+    fn a_file_swapped_for_a_link_after_the_site_was_read_is_not_copied() {
         let tmp = tempfile::tempdir().unwrap();
-        let site = tmp.path().join("site");
+        let site = fs::canonicalize(tmp.path()).unwrap().join("site");
         fs::create_dir_all(site.join("static")).unwrap();
         fs::write(tmp.path().join("secret"), "SECRET").unwrap();
         fs::write(site.join("static/ok.txt"), "ok").unwrap();
-        std::os::unix::fs::symlink(tmp.path().join("secret"), site.join("static/out.txt")).unwrap();
-        std::os::unix::fs::symlink(site.join("static/ok.txt"), site.join("static/in.txt")).unwrap();
-        let site = fs::canonicalize(&site).unwrap();
-        assert!(open_inside(&site, &site.join("static/ok.txt")).is_ok());
-        for bad in ["static/out.txt", "static/in.txt", "static", "../secret"] {
-            let e = open_inside(&site, &site.join(bad)).unwrap_err();
-            assert!(
-                bad == "../secret" || e.to_string().contains("pilotdeck copies no file through a link"),
-                "{bad}: {e}"
-            );
-        }
-        // A file swapped for a link after the site was read is not copied.
         let mut out = Output::default();
         out.copy("ok.txt", site.join("static/ok.txt"));
         fs::remove_file(site.join("static/ok.txt")).unwrap();
         std::os::unix::fs::symlink(tmp.path().join("secret"), site.join("static/ok.txt")).unwrap();
-        let target = Target { site: site.clone(), ..target(&tmp.path().join("public"), &site) };
-        let e = write_atomically(&out, &target).unwrap_err();
-        assert!(format!("{e:#}").contains("through a link"), "{e:#}");
+        let e = write_atomically(&out, &target(&tmp.path().join("public"))).unwrap_err();
+        assert!(format!("{e:#}").contains("symbolic link"), "{e:#}");
         assert!(!tmp.path().join("public").exists());
     }
 

@@ -18,7 +18,8 @@ pub struct Options {
     pub root: PathBuf,
     /// Output folder; `public/` below the root when not given.
     pub output: Option<PathBuf>,
-    pub as_of: Option<Date>,
+    /// `--as-of`: a date, `today` or `commit`, instead of the config's.
+    pub as_of: Option<AsOf>,
     pub base_url: Option<String>,
     pub drafts: bool,
     /// Replace an output folder that pilotdeck did not write (never one of
@@ -129,10 +130,7 @@ fn analyse_with(
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let mut notes = Vec::new();
-    let as_of = match opts.as_of {
-        Some(d) => d,
-        None => resolve_as_of(&config.as_of, root, &mut notes),
-    };
+    let as_of = resolve_as_of(opts.as_of.as_ref().unwrap_or(&config.as_of), root, &config.timezone, &mut notes);
     let (site, more) = model::build_cached(
         &mut loaded,
         &config,
@@ -178,15 +176,16 @@ fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) 
     }
 }
 
-/// The as-of date from the config: today, the HEAD commit's date, or a date.
-pub fn resolve_as_of(as_of: &AsOf, root: &Path, notes: &mut Vec<String>) -> Date {
+/// The as-of date of the command line or the config: today in the site's
+/// time zone, the HEAD commit's date, or a date.
+pub fn resolve_as_of(as_of: &AsOf, root: &Path, zone: &jiff::tz::TimeZone, notes: &mut Vec<String>) -> Date {
     match as_of {
         AsOf::Date(d) => *d,
-        AsOf::Today => Date::today(),
+        AsOf::Today => Date::today_in(zone),
         AsOf::Commit => match commit_date(root) {
             Some(d) => d,
             None => {
-                let today = Date::today();
+                let today = Date::today_in(zone);
                 notes.push(format!("warning: cannot read the HEAD commit's date; figures are as of today, {today}"));
                 today
             }
@@ -245,12 +244,8 @@ pub fn build(opts: &Options) -> Result<Report> {
     timer.lap("plan");
     plan.prepare();
     timer.lap("shared views");
-    let target = output::Target {
-        dir: out_dir.clone(),
-        marker: output::marker_text(&analysis.config.title),
-        force: opts.force,
-        site: opts.root.clone(),
-    };
+    let target =
+        output::Target { dir: out_dir.clone(), marker: output::marker_text(&analysis.config.title), force: opts.force };
     let written = output::replace_dir(&target, |stage| {
         let pages = {
             use rayon::prelude::*;

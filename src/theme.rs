@@ -66,6 +66,9 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme> {
     }
     let mut layers = Vec::new();
     if let Some(name) = theme {
+        if let Err(e) = crate::config::check_theme_name(name) {
+            anyhow::bail!("{e}");
+        }
         let dir = root.join("themes").join(name);
         if !dir.is_dir() {
             anyhow::bail!("the theme `{name}` named in pilotdeck.toml has no folder `{}`", dir.display());
@@ -74,31 +77,37 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme> {
     }
     layers.push((root.join("templates"), root.join("static")));
     for (tdir, sdir) in layers {
-        for (rel, path) in files_below(&tdir)? {
-            let bytes = std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        for (rel, path) in files_below(root, &tdir)? {
+            let bytes = crate::nofollow::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
             let text = crate::source::decode(bytes)
                 .map_err(|_| anyhow::anyhow!("the template `{}` is not valid UTF-8", path.display()))?;
             let origin = crate::source::display_path(root, &path);
             templates.insert(rel.clone(), Template { name: rel, origin, text });
         }
-        for (rel, path) in files_below(&sdir)? {
+        for (rel, path) in files_below(root, &sdir)? {
             statics.insert(rel, Content::Copy(path));
         }
     }
     Ok(Theme { templates: templates.into_values().collect(), statics })
 }
 
-/// Every file below `dir` as (`/`-separated relative path, full path).
-fn files_below(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
+/// Every file below `dir` as (`/`-separated relative path, real path).
+/// Links are followed while they stay inside the site folder `root`; a
+/// link that leads out of it is an error (a site publishes only its own
+/// files). The real path has no link on the way, so that the file can be
+/// read later without following one (see [`crate::nofollow`]).
+fn files_below(root: &Path, dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    crate::nofollow::resolve_inside(root, dir)?;
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
         if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            out.push((rel, entry.into_path()));
+            let real = crate::nofollow::resolve_inside(root, entry.path())?;
+            out.push((rel, real));
         }
     }
     Ok(out)

@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use pilotdeck::config::AsOf;
 use pilotdeck::date::Date;
 use pilotdeck::model::{Constraint, Pilot, Readiness, Site};
 use pilotdeck::pipeline::{analyse, Analysis, Options};
@@ -126,7 +127,8 @@ fn date(s: &str) -> Date {
 
 /// Reads a site through the library, failing on any error.
 fn analysed(root: &Path) -> Analysis {
-    let a = analyse(&Options { root: root.to_path_buf(), as_of: Some(as_of()), ..Default::default() }).unwrap();
+    let a =
+        analyse(&Options { root: root.to_path_buf(), as_of: Some(AsOf::Date(as_of())), ..Default::default() }).unwrap();
     let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
     a
@@ -431,7 +433,8 @@ fn init_writes_a_site_that_builds() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(root.join("pilotdeck.toml").is_file());
     assert!(root.join("content").is_dir());
-    let a = analyse(&Options { root: root.to_path_buf(), as_of: Some(as_of()), ..Default::default() }).unwrap();
+    let a =
+        analyse(&Options { root: root.to_path_buf(), as_of: Some(AsOf::Date(as_of())), ..Default::default() }).unwrap();
     assert!(!a.site.pilots.is_empty(), "init wrote no pilot records");
     assert!(!a.site.pages.is_empty(), "init wrote no playbook pages");
     build_ok(root, &[]);
@@ -898,9 +901,12 @@ fn confidence_gap_of_the_latest_update() {
 #[test]
 fn as_of_changes_the_facts_not_the_content() {
     let dir = facts_site();
-    let later =
-        analyse(&Options { root: dir.path().to_path_buf(), as_of: Some(date("2026-03-27")), ..Default::default() })
-            .unwrap();
+    let later = analyse(&Options {
+        root: dir.path().to_path_buf(),
+        as_of: Some(AsOf::Date(date("2026-03-27"))),
+        ..Default::default()
+    })
+    .unwrap();
     assert_eq!(later.site.as_of, date("2026-03-27"));
     let alpha = pilot(&later.site, "alpha");
     // A week later: "Budget line" is 7 days overdue, "Vendor contract" is

@@ -13,8 +13,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 fn plan(root: &Path) -> Plan {
-    let opts =
-        Options { root: root.to_path_buf(), as_of: pilotdeck::date::Date::parse("2026-03-20"), ..Options::default() };
+    let opts = Options {
+        root: root.to_path_buf(),
+        as_of: pilotdeck::date::Date::parse("2026-03-20").map(pilotdeck::config::AsOf::Date),
+        ..Options::default()
+    };
     let a = analyse(&opts).unwrap();
     assert!(!a.has_errors(), "{:?}", a.diagnostics);
     let theme = Arc::new(pilotdeck::theme::load(root, a.config.theme.as_deref()).unwrap());

@@ -60,7 +60,12 @@ fn site_of(files: &[(String, String)]) -> tempfile::TempDir {
 }
 
 fn data(root: &Path) -> ChartsData {
-    let a = analyse(&Options { root: root.to_path_buf(), as_of: Date::parse(AS_OF), ..Options::default() }).unwrap();
+    let a = analyse(&Options {
+        root: root.to_path_buf(),
+        as_of: Date::parse(AS_OF).map(pilotdeck::config::AsOf::Date),
+        ..Options::default()
+    })
+    .unwrap();
     assert!(!a.has_errors(), "{:?}", a.diagnostics);
     portfolio::data(&a.site, &a.config)
 }

@@ -70,7 +70,7 @@ proptest! {
         std::fs::create_dir_all(dir.path().join("content/playbook")).unwrap();
         std::fs::write(dir.path().join("content/pilots/p.md"), &pilot).unwrap();
         std::fs::write(dir.path().join("content/playbook/x.md"), &page).unwrap();
-        let a = analyse(&Options { root: dir.path().to_path_buf(), as_of: pilotdeck::date::Date::parse("2026-03-20"), ..Options::default() }).unwrap();
+        let a = analyse(&Options { root: dir.path().to_path_buf(), as_of: pilotdeck::date::Date::parse("2026-03-20").map(pilotdeck::config::AsOf::Date), ..Options::default() }).unwrap();
         for d in &a.diagnostics {
             let file = a.sources.get(d.loc.file);
             prop_assert!(d.loc.span.start as usize <= file.text.len(), "{} at {:?} outside {}", d.message, d.loc.span, file.path);

@@ -22,16 +22,19 @@ fn record(title: &str, stage: &str) -> String {
 }
 
 fn serve(root: &Path) -> Handle {
-    let site =
-        Options { root: root.to_path_buf(), as_of: pilotdeck::date::Date::parse("2026-03-20"), ..Options::default() };
-    start(ServeOptions { site, bind: "127.0.0.1".parse().unwrap(), port: 0 }).unwrap()
+    let site = Options {
+        root: root.to_path_buf(),
+        as_of: pilotdeck::date::Date::parse("2026-03-20").map(pilotdeck::config::AsOf::Date),
+        ..Options::default()
+    };
+    start(ServeOptions { site, bind: "127.0.0.1".parse().unwrap(), port: 0, limits: Default::default() }).unwrap()
 }
 
 /// Sends a raw request; returns the status code and the body.
 fn request(h: &Handle, method: &str, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(h.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", h.addr).unwrap();
     let mut text = String::new();
     s.read_to_string(&mut text).unwrap();
     let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
@@ -125,7 +128,7 @@ fn live_reload_events_follow_rebuilds() {
     let h = serve(dir.path());
     let mut s = TcpStream::connect(h.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET /__pilotdeck/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(s, "GET /__pilotdeck/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", h.addr.port()).unwrap();
     let mut buf = [0u8; 512];
     let n = s.read(&mut buf).unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).contains("text/event-stream"));

@@ -9,7 +9,7 @@ mod init;
 mod new;
 mod serve;
 
-use crate::date::Date;
+use crate::config::AsOf;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -59,11 +59,12 @@ pub struct BuildArgs {
     /// Where to write the site (default: public/ in the site folder).
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// Compute every figure as of this date (YYYY-MM-DD) instead of the config's `as_of`.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<Date>,
+    /// Compute every figure as of this date (YYYY-MM-DD, `today` in the
+    /// site's time zone, or `commit`) instead of the config's `as_of`.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<AsOf>,
     /// Override the config's base_url.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Include pages and records marked `draft = true`.
     #[arg(long)]
@@ -77,9 +78,9 @@ pub struct BuildArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Compute time-based rules as of this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<Date>,
+    /// Compute time-based rules as of this date (YYYY-MM-DD, `today` or `commit`).
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<AsOf>,
     /// Check pages and records marked `draft = true` too.
     #[arg(long)]
     pub drafts: bool,
@@ -131,8 +132,9 @@ pub struct ServeArgs {
     /// Open the site in a browser.
     #[arg(long)]
     pub open: bool,
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub as_of: Option<Date>,
+    /// Compute every figure as of this date (YYYY-MM-DD, `today` or `commit`).
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<AsOf>,
     #[arg(long)]
     pub drafts: bool,
 }
@@ -149,8 +151,21 @@ pub enum HookCommand {
     Uninstall,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date: write YYYY-MM-DD, such as 2026-03-15"))
+/// `--as-of`: what the config's `as_of` takes, with the same rule codes.
+fn parse_as_of(s: &str) -> Result<AsOf, String> {
+    crate::config::parse_as_of(s).map_err(|e| match e {
+        crate::date::DateError::Malformed => {
+            format!("`{s}` is not a date: write YYYY-MM-DD, such as 2026-03-15")
+        }
+        crate::date::DateError::OutOfRange => format!("PD005: `{s}` is out of range: {}", e.hint()),
+    })
+}
+
+/// `--base-url`: what the config's `base_url` takes (PD009 there).
+fn parse_base_url(s: &str) -> Result<String, String> {
+    crate::config::check_base_url(s)
+        .map(|()| s.to_string())
+        .map_err(|e| format!("PD009: {e}; {}", crate::config::BASE_URL_HINT))
 }
 
 /// Runs a parsed command line; `Ok` carries the exit status (0 or 1).

@@ -8,12 +8,12 @@ use std::path::Path;
 pub fn run(root: &Path, args: ServeArgs) -> anyhow::Result<u8> {
     let site = Options {
         root: root.to_path_buf(),
-        as_of: args.as_of,
+        as_of: args.as_of.clone(),
         drafts: args.drafts,
         // Links to the 404 page and the sitemap point at this server.
-        base_url: Some(format!("http://{}:{}", args.bind, args.port)),
+        base_url: Some(format!("http://{}", std::net::SocketAddr::new(args.bind, args.port))),
         ..Options::default()
     };
-    serve::run(ServeOptions { site, bind: args.bind, port: args.port }, args.open)?;
+    serve::run(ServeOptions { site, bind: args.bind, port: args.port, limits: Default::default() }, args.open)?;
     Ok(0)
 }

@@ -4,7 +4,7 @@ use super::facts;
 use super::raw::{DateText, RawConstraint, RawEvidence, RawPilot, RawUpdate};
 use super::{BuildOptions, Confidence, Constraint, Evidence, Integration, Pilot, Readiness, StageEntry, Update};
 use crate::config::Config;
-use crate::date::Date;
+use crate::date::{Date, DateError};
 use crate::diag::{suggest, Diagnostic, Loc, Rule, Span};
 use crate::frontmatter;
 use crate::markdown::{self, slug};
@@ -40,10 +40,13 @@ impl Reporter<'_> {
             DateText::Valid(date) => return Some(*date),
             DateText::Invalid(text) => text,
         };
-        let hint = if text.len() > 10 && Date::parse(&text[..10]).is_some() {
-            format!("`{key}` is a date without a time: write `{}`", &text[..10])
-        } else {
-            "write dates as YYYY-MM-DD, such as 2026-03-15".to_string()
+        let trimmed = text.trim();
+        let hint = match Date::parse_checked(trimmed) {
+            Err(e @ DateError::OutOfRange) => e.hint(),
+            _ if text.len() > 10 && Date::parse(&text[..10]).is_some() => {
+                format!("`{key}` is a date without a time: write `{}`", &text[..10])
+            }
+            _ => DateError::Malformed.hint(),
         };
         self.error(Rule::BadDate, d.span, format!("`{text}` is not a valid date for `{key}`"), hint);
         None

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-pub use http::site_path;
+pub use http::{site_path, Hosts, Limits};
 
 /// What the server shows, swapped whole after each rebuild.
 pub struct State {
@@ -31,12 +31,16 @@ pub struct State {
 pub struct Shared {
     pub state: Mutex<State>,
     pub changed: Condvar,
+    /// Set by [`Handle::stop`]: the accepting and rebuilding threads end.
+    pub stopped: std::sync::atomic::AtomicBool,
 }
 
 pub struct ServeOptions {
     pub site: Options,
     pub bind: IpAddr,
     pub port: u16,
+    /// How many connections at once, and for how long.
+    pub limits: Limits,
 }
 
 /// A running server.
@@ -46,6 +50,14 @@ pub struct Handle {
 }
 
 impl Handle {
+    /// Stops accepting connections and watching the site, and frees the
+    /// port (connections being answered finish by themselves).
+    pub fn stop(self) {
+        self.shared.stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accepting thread, which sees the flag and returns.
+        let _ = std::net::TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+    }
+
     /// The current generation (raised after every rebuild).
     pub fn generation(&self) -> u64 {
         self.shared.state.lock().unwrap_or_else(|e| e.into_inner()).generation
@@ -71,20 +83,28 @@ fn classify(root: &Path, path: &Path) -> Option<Change> {
 }
 
 /// Builds, binds and starts serving and watching; returns at once.
+/// The port is taken before the first build: a port in use fails at once.
 pub fn start(opts: ServeOptions) -> Result<Handle> {
+    let at = SocketAddr::new(opts.bind, opts.port);
+    let listener = TcpListener::bind(at).with_context(|| {
+        format!("cannot listen on {at}: is another server using port {}? choose another with --port", opts.port)
+    })?;
+    let addr = listener.local_addr()?;
     let mut session = Session::new(opts.site);
     let first = session.rebuild(Change::Everything, &[])?;
     report(&first);
-    let listener = TcpListener::bind((opts.bind, opts.port))
-        .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
-    let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
         state: Mutex::new(State { site: Arc::clone(&session.served), errors: first.errors, generation: 0 }),
         changed: Condvar::new(),
+        stopped: Default::default(),
     });
     {
         let shared = Arc::clone(&shared);
-        std::thread::spawn(move || http::serve(listener, shared));
+        let limits = opts.limits;
+        std::thread::Builder::new()
+            .name("pilotdeck-accept".into())
+            .spawn(move || http::serve(listener, shared, limits))
+            .context("cannot start the server's thread")?;
     }
     watch(session, Arc::clone(&shared))?;
     Ok(Handle { addr, shared })
@@ -117,9 +137,19 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
     })
     .context("cannot watch the site")?;
     watcher.watch(&root, RecursiveMode::Recursive).with_context(|| format!("cannot watch `{}`", root.display()))?;
-    std::thread::spawn(move || {
+    let rebuilds = std::thread::Builder::new().name("pilotdeck-watch".into()).spawn(move || {
         let _keep = watcher;
-        while let Ok(first) = rx.recv() {
+        loop {
+            let first = match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(event) => event,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if shared.stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                        return;
+                    }
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            };
             let mut events = vec![first];
             while let Ok(more) = rx.recv_timeout(Duration::from_millis(40)) {
                 events.push(more);
@@ -150,6 +180,7 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
             }
         }
     });
+    rebuilds.context("cannot start the thread that rebuilds the site")?;
     Ok(())
 }
 

@@ -168,7 +168,8 @@ impl Session {
         // The previous site is freed on another thread: at thousands of pages
         // that takes longer than the rest of a one-record rebuild.
         let previous = std::mem::replace(&mut self.served, Arc::new(served));
-        std::thread::spawn(move || drop(previous));
+        // When no thread can be started, it is freed here.
+        let _ = std::thread::Builder::new().spawn(move || drop(previous));
         self.site = Some(Arc::clone(&analysis.site));
         self.theme = Some((theme, renderer));
         Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages, made, errors: None })

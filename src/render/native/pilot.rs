@@ -654,7 +654,11 @@ mod tests {
     const HOSTILE: &str = "<b x='1'>&amp; \"q\" it's</b> & < > ✓";
 
     fn plan(root: &Path, as_of: &str) -> Plan {
-        let opts = Options { root: root.to_path_buf(), as_of: crate::date::Date::parse(as_of), ..Options::default() };
+        let opts = Options {
+            root: root.to_path_buf(),
+            as_of: crate::date::Date::parse(as_of).map(crate::config::AsOf::Date),
+            ..Options::default()
+        };
         let a = analyse(&opts).unwrap();
         // An open constraint without a due date stops a build, but its
         // record is in the model, and its page is compared too.
