@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::model::{Constraint, Site};
 use serde::Serialize;
+use crate::escape::escaped as xml;
 use std::fmt::Write as _;
 
 /// Version of the `portfolio.json` format; raised when a field changes
@@ -211,10 +212,6 @@ fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a
             })
             .collect(),
     }
-}
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 struct Entry {
