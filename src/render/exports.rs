@@ -4,9 +4,9 @@
 use super::library::Order;
 use crate::config::Config;
 use crate::date::Date;
+use crate::escape::escaped as xml;
 use crate::model::{Constraint, Site};
 use serde::Serialize;
-use crate::escape::escaped as xml;
 use std::fmt::Write as _;
 
 /// Version of the `portfolio.json` format; raised when a field changes
@@ -35,9 +35,9 @@ fn formula_like(value: &str) -> bool {
 /// break (RFC 4180), and, when a spreadsheet could take it for a formula,
 /// quoted with a `'` in front, which spreadsheets read as "this is text"
 /// (OWASP's CSV injection rule). Every cell whose text comes from the
-/// content is written by this function; the dates and numbers the
-/// generator writes itself (a negative number of days among them) are not
-/// text and are left as they are.
+/// content is written by this function; the dates and day counts the
+/// generator writes itself are numbers, never negative (PD013), and are
+/// not written through it.
 fn csv_field(out: &mut String, value: &str) {
     use crate::scan::{any_is, first};
     // Eight bytes at a time: most fields are names, ids, dates and words.
