@@ -52,9 +52,8 @@ pub fn escape_to<W: StrWrite>(mut w: W, s: &str) -> Result<(), W::Error> {
     let b = s.as_bytes();
     // `<` and `>` differ in one bit, as do `&` and `'`: three tests cover
     // the five, two more the bytes that may start a forbidden character.
-    let maybe = |x: u64| {
-        any_is(x | (ONES * 0x02), b'>') || any_is(x | ONES, b'\'') || any_is(x, b'"') || maybe_forbidden(x)
-    };
+    let maybe =
+        |x: u64| any_is(x | (ONES * 0x02), b'>') || any_is(x | ONES, b'\'') || any_is(x, b'"') || maybe_forbidden(x);
     let at = first(b, maybe, |b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || maybe_forbidden_byte(b));
     if at == b.len() {
         return w.write_str(s);

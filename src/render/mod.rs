@@ -666,7 +666,11 @@ fn sitemap(site: &Site, config: &Config) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in paths {
-        xml.push_str(&format!("  <url><loc>{}/{}</loc></url>\n", crate::escape::escaped(&base), crate::escape::escaped(&p)));
+        xml.push_str(&format!(
+            "  <url><loc>{}/{}</loc></url>\n",
+            crate::escape::escaped(&base),
+            crate::escape::escaped(&p)
+        ));
     }
     xml.push_str("</urlset>\n");
     xml
