@@ -36,13 +36,12 @@ fn control_site() -> tempfile::TempDir {
     let page =
         format!("+++\ntitle = \"P{x}age\"\ndescription = \"D{x}\"\ntags = [\"t{x}ag\"]\n+++\nText \u{1}\u{1f}.\n");
     let config = format!("title = \"Site{x}\"\n");
-    let dir = site(&[
+    site(&[
         ("pilotdeck.toml", &config),
         ("content/pilots/ctrl.md", &record),
         ("content/pilots/yaml.md", yaml),
         ("content/playbook/p.md", &page),
-    ]);
-    dir
+    ])
 }
 
 #[test]
