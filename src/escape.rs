@@ -24,52 +24,103 @@ pub fn allowed(c: char) -> bool {
 /// Whether the eight bytes of `x` may hold the start of a forbidden
 /// character: a byte below 0x20 (tab and line breaks too, looked at again
 /// one by one) or 0xEF, the first byte of U+FFFE and U+FFFF in UTF-8.
+#[inline]
 fn maybe_forbidden(x: u64) -> bool {
-    any_below(x, 0x20) || any_is(x, 0xEF)
+    // Most words are ASCII: the test for 0xEF only when a high bit is set.
+    any_below(x, 0x20) || (x & (ONES * 0x80) != 0 && any_is(x, 0xEF))
 }
 
-fn maybe_forbidden_byte(b: u8) -> bool {
-    b < 0x20 || b == 0xEF
+/// Whether a forbidden character may start at byte `b`: a C0 control
+/// other than tab, line feed and carriage return, or 0xEF.
+fn forbidden_start(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF
+}
+
+/// Whether a byte is escaped, or may start a forbidden character.
+fn special(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || forbidden_start(b)
+}
+
+/// Whether the eight bytes of `x` may hold a [`special`] byte.
+#[inline]
+fn maybe_special(x: u64) -> bool {
+    // `<` and `>` differ in one bit, as do `&` and `'`: two tests cover
+    // the four. With bit 1 flipped, `"` (0x22) becomes 0x20 and the C0
+    // controls stay below it: one test finds either. 0xEF (the first byte
+    // of U+FFFE and U+FFFF) is looked for only in a word with a high bit.
+    any_is(x | (ONES * 0x02), b'>')
+        || any_is(x | ONES, b'\'')
+        || any_below(x ^ (ONES * 0x02), 0x21)
+        || (x & (ONES * 0x80) != 0 && any_is(x, 0xEF))
+}
+
+/// Where the first character XML forbids starts in `s`, and its length in
+/// bytes (`(s.len(), 0)` when there is none).
+fn first_forbidden(s: &str) -> (usize, usize) {
+    let b = s.as_bytes();
+    let mut from = 0;
+    loop {
+        let at = from + first(&b[from..], maybe_forbidden, forbidden_start);
+        match b.get(at..) {
+            None | Some([]) => return (b.len(), 0),
+            Some([0xEF, 0xBF, 0xBE | 0xBF, ..]) => return (at, 3),
+            // Another character from U+F000 to U+FFFF.
+            Some([0xEF, ..]) => from = at + 1,
+            Some(_) => return (at, 1),
+        }
+    }
 }
 
 /// `s` with every character XML forbids replaced by U+FFFD; borrowed when
 /// there is none (text without control bytes is passed over eight bytes at
 /// a time).
 pub fn clean(s: &str) -> Cow<'_, str> {
-    let at = first(s.as_bytes(), maybe_forbidden, maybe_forbidden_byte);
-    if !s[at..].chars().any(|c| !allowed(c)) {
+    let (at, len) = first_forbidden(s);
+    if len == 0 {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(s.chars().map(|c| if allowed(c) { c } else { REPLACEMENT }).collect())
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push_str(&s[..at]);
+    let mut rest = &s[at + len..];
+    loop {
+        out.push(REPLACEMENT);
+        let (at, len) = first_forbidden(rest);
+        out.push_str(&rest[..at]);
+        if len == 0 {
+            return Cow::Owned(out);
+        }
+        rest = &rest[at + len..];
+    }
 }
 
 /// Writes `s` to `w` escaped: `& < > " '` as entities (`&amp;` `&lt;`
 /// `&gt;` `&quot;` `&#39;`, the bytes of Tera's autoescape, valid in XML
 /// too) and forbidden characters as U+FFFD. Text with nothing to replace
-/// (most ids, names, dates and words) is written whole after one pass of
-/// eight bytes at a time.
+/// (most ids, names, dates and words, and text with line breaks) is
+/// written whole after one pass of eight bytes at a time.
+#[inline]
 pub fn escape_to<W: StrWrite>(mut w: W, s: &str) -> Result<(), W::Error> {
     let b = s.as_bytes();
-    // `<` and `>` differ in one bit, as do `&` and `'`: three tests cover
-    // the five, two more the bytes that may start a forbidden character.
-    let maybe =
-        |x: u64| any_is(x | (ONES * 0x02), b'>') || any_is(x | ONES, b'\'') || any_is(x, b'"') || maybe_forbidden(x);
-    let at = first(b, maybe, |b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || maybe_forbidden_byte(b));
+    let at = first(b, maybe_special, special);
     if at == b.len() {
         return w.write_str(s);
     }
     // Every byte before `at` is plain and `at` is a character boundary.
     w.write_str(&s[..at])?;
     let mut rest = &s[at..];
-    while let Some((i, c)) = rest.char_indices().find(|&(_, c)| !allowed(c)) {
-        escape_html(&mut w, &rest[..i])?;
+    loop {
+        let (at, len) = first_forbidden(rest);
+        escape_html(&mut w, &rest[..at])?;
+        if len == 0 {
+            return Ok(());
+        }
         w.write_str("\u{FFFD}")?;
-        rest = &rest[i + c.len_utf8()..];
+        rest = &rest[at + len..];
     }
-    escape_html(&mut w, rest)
 }
 
 /// [`escape_to`] onto the end of `out`.
+#[inline]
 pub fn push(out: &mut String, s: &str) {
     // Writing into a `String` does not fail.
     let _ = escape_to(out, s);
@@ -108,7 +159,36 @@ mod tests {
             assert!(matches!(clean(ok), Cow::Borrowed(_)));
             assert_eq!(escaped(ok), ok);
         }
+        let mixed = "\u{ff0c}\u{1}\u{fffe}x\u{feff}\u{ffff}";
+        assert_eq!(clean(mixed), "\u{ff0c}\u{fffd}\u{fffd}x\u{feff}\u{fffd}");
+        assert_eq!(escaped(mixed), clean(mixed));
+        assert_eq!(escaped(&format!("a\n{mixed}<")), format!("a\n{}&lt;", clean(mixed)));
         assert_eq!(escaped("<a href=\"x\">&'\u{1}</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\u{FFFD}&lt;/a&gt;");
+    }
+
+    #[test]
+    fn the_word_tests_miss_no_byte_anywhere() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b'a', b' ', 0xC3, 0x80] {
+                    let mut bytes = [fill; 8];
+                    bytes[at] = b;
+                    let x = u64::from_le_bytes(bytes);
+                    if special(b) {
+                        assert!(maybe_special(x), "{bytes:?}");
+                    }
+                    if forbidden_start(b) {
+                        assert!(maybe_forbidden(x), "{bytes:?}");
+                    }
+                }
+                // Exact on plain ASCII words: no needless slow path.
+                let mut bytes = [b'a'; 8];
+                bytes[at] = b;
+                if b.is_ascii() && !special(b) && b >= 0x20 {
+                    assert!(!maybe_special(u64::from_le_bytes(bytes)), "{bytes:?}");
+                }
+            }
+        }
     }
 
     proptest::proptest! {
