@@ -127,7 +127,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
             let mut out = String::new();
             html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
             if raw_html && !allow_raw_html {
-                out = sanitize(&out, root).0;
+                out = sanitize(&out, root);
             }
             (id, without_forbidden(out))
         })
@@ -135,17 +135,8 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if raw_html && !allow_raw_html {
-        let found;
-        (out, found) = sanitize(&out, root);
-        // Where each was written: the first raw HTML that holds it.
-        for dest in found {
-            let at = html_ranges
-                .iter()
-                .find_map(|r| text.get(r.clone())?.find(&dest).map(|j| r.start + j..r.start + j + dest.len()))
-                .or_else(|| html_ranges.first().cloned())
-                .unwrap_or(0..0);
-            links.push((dest, at));
-        }
+        out = sanitize(&out, root);
+        links.extend(raw_html_links(text, &html_ranges));
         links.sort_by_key(|l| l.1.start);
     }
     Rendered { html: without_forbidden(out), toc, lessons, links }
@@ -196,12 +187,10 @@ pub fn unsafe_url(dest: &str) -> bool {
     ["javascript:", "vbscript:", "file:", "data:"].contains(&scheme.as_str())
 }
 
-/// Keeps the HTML that Markdown makes (headings with ids, tables, task
-/// lists, footnotes, code classes) and drops scripts, event handlers, styles
-/// sheets, frames and unsafe URLs from raw HTML.
-fn sanitize(html: &str, root: &str) -> (String, Vec<String>) {
-    let found = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let (seen, root) = (found.clone(), root.to_string());
+/// The sanitizer: keeps the HTML that Markdown makes (headings with ids,
+/// tables, task lists, footnotes, code classes) and drops scripts, event
+/// handlers, style sheets, frames and unsafe URLs from raw HTML.
+fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class"])
         .add_tags(["input"])
@@ -209,27 +198,73 @@ fn sanitize(html: &str, root: &str) -> (String, Vec<String>) {
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .add_tag_attributes("a", ["title"])
-        .link_rel(None)
-        // The URLs of raw HTML follow the rule of Markdown's (ammonia's
-        // list of schemes is checked first): unsafe ones are dropped, site
-        // links written `/path/` are made relative and checked. The links
-        // Markdown made are relative already by now.
-        .attribute_filter(move |_, attr, value| {
-            if !matches!(attr, "href" | "src" | "xlink:href" | "action" | "formaction" | "poster" | "srcset" | "data") {
-                return Some(value.into());
-            }
-            if unsafe_url(value) {
-                return None;
-            }
-            let Some(rel) = site_relative(value, &root) else { return Some(value.into()) };
+        .link_rel(None);
+    b
+}
+
+/// Whether an attribute holds a URL (of those ammonia may keep).
+fn url_attribute(attr: &str) -> bool {
+    matches!(attr, "href" | "src" | "xlink:href" | "action" | "formaction" | "poster" | "srcset" | "data")
+}
+
+/// `html` sanitized for a page at `root`. The URLs of raw HTML follow the
+/// rule of Markdown's (after ammonia's list of schemes): unsafe ones are
+/// dropped, site links written `/path/` are made relative (the links
+/// Markdown made are relative already).
+fn sanitize(html: &str, root: &str) -> String {
+    let root = root.to_string();
+    let mut b = sanitizer();
+    b.attribute_filter(move |_, attr, value| {
+        if !url_attribute(attr) {
+            return Some(value.into());
+        }
+        if unsafe_url(value) {
+            return None;
+        }
+        Some(site_relative(value, &root).map_or(value.into(), Into::into))
+    });
+    b.clean(html).to_string()
+}
+
+/// The site links written `/path/` in the raw HTML of `text` (at `html`,
+/// the ranges of its raw HTML), as the sanitizer keeps them, each with
+/// where it is written (for the link check). The raw HTML is read on its
+/// own, so that the links Markdown made are not counted twice. A relative
+/// URL in raw HTML (`<img src=x>`) is left to the writer, as before: raw
+/// HTML is often pasted from elsewhere.
+fn raw_html_links(text: &str, html: &[std::ops::Range<usize>]) -> Vec<(String, std::ops::Range<usize>)> {
+    let raw: Vec<&str> = html.iter().filter_map(|r| text.get(r.clone())).collect();
+    let found = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = found.clone();
+    let mut b = sanitizer();
+    b.attribute_filter(move |_, attr, value| {
+        if url_attribute(attr) && !unsafe_url(value) && site_relative(value, "").is_some() {
             if let Ok(mut seen) = seen.lock() {
                 seen.push(value.to_string());
             }
-            Some(rel.into())
-        });
-    let clean = b.clean(html).to_string();
+        }
+        Some(value.into())
+    });
+    b.clean(&raw.join("\n"));
     let found = found.lock().map(|f| f.clone()).unwrap_or_default();
-    (clean, found)
+    // Each at the first place after the one before that holds it as
+    // written, else at the start of the first raw HTML.
+    let mut from = html.first().map_or(0, |r| r.start);
+    found
+        .into_iter()
+        .map(|dest| {
+            let at = html
+                .iter()
+                .filter(|r| r.end > from)
+                .find_map(|r| {
+                    let start = r.start.max(from);
+                    text.get(start..r.end)?.find(&dest).map(|j| start + j..start + j + dest.len())
+                })
+                .unwrap_or_else(|| html.first().map_or(0..0, |r| r.start..r.start));
+            from = at.end.max(from);
+            (dest, at)
+        })
+        .collect()
 }
 
 /// A link into this site: no scheme, not protocol-relative, not only an anchor.
