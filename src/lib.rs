@@ -20,6 +20,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diag;
+pub mod escape;
 pub mod frontmatter;
 pub mod frontmatter_fast;
 pub mod hash;

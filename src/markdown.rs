@@ -58,6 +58,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
         Parser::new_ext(text, options()).into_offset_iter().unzip();
     let mut links = Vec::new();
     let mut raw_html = false;
+    let mut html_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut toc = Vec::new();
     let mut used: Vec<String> = Vec::new();
     // (first event, end event, heading id); the end is usize::MAX while open.
@@ -73,8 +74,13 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
                     .unwrap_or(events.len());
                 let text = plain_text(&events[i + 1..end]);
                 let id = unique(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)), &mut used);
-                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                if let Event::Start(Tag::Heading { id: slot, attrs, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id.clone()));
+                    // `{onclick=...}` would be an attribute written as is:
+                    // only the id and classes are kept, unless raw HTML is.
+                    if !allow_raw_html {
+                        attrs.clear();
+                    }
                 }
                 if let Some(open) = lessons_ranges.last_mut().filter(|r| r.1 == usize::MAX) {
                     if level <= lessons_level {
@@ -89,34 +95,24 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
                 if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                     toc.push(Heading { level: level as u8, id, text });
                 }
-                i = end;
+                // The heading's own events (links, images, raw HTML) are
+                // looked at next, as anywhere else.
             }
-            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                html_ranges.push(ranges[i].clone());
+            }
             // Footnote definitions gather at the end: not part of a lesson.
             Event::Start(Tag::FootnoteDefinition(_)) => {
                 if let Some(open) = lessons_ranges.last_mut().filter(|r| r.1 == usize::MAX) {
                     open.1 = i;
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                if !allow_raw_html && unsafe_url(dest_url) {
-                    if let Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) =
-                        &mut events[i]
-                    {
-                        *dest_url = CowStr::from("#");
-                    }
-                    i += 1;
-                    continue;
-                }
-                if is_internal(dest_url) {
-                    links.push((dest_url.to_string(), ranges[i].clone()));
-                }
-                if let Some(rel) = site_relative(dest_url, root) {
-                    match &mut events[i] {
-                        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                            *dest_url = CowStr::from(rel);
-                        }
-                        _ => {}
+            Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {
+                let at = ranges[i].clone();
+                if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut events[i] {
+                    if let Some(internal) = link(dest_url, root, allow_raw_html) {
+                        links.push((internal, at));
                     }
                 }
             }
@@ -131,32 +127,70 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
             let mut out = String::new();
             html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
             if raw_html && !allow_raw_html {
-                out = sanitize(&out);
+                out = sanitize(&out, root);
             }
-            (id, out)
+            (id, without_forbidden(out))
         })
         .collect();
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if raw_html && !allow_raw_html {
-        out = sanitize(&out);
+        out = sanitize(&out, root);
+        links.extend(raw_html_links(text, &html_ranges));
+        links.sort_by_key(|l| l.1.start);
     }
-    Rendered { html: out, toc, lessons, links }
+    Rendered { html: without_forbidden(out), toc, lessons, links }
 }
 
-/// A link target that runs code or smuggles content: `javascript:`,
-/// `vbscript:`, `data:` (other than an image), `file:`.
-fn unsafe_url(dest: &str) -> bool {
-    let d: String =
-        dest.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
-    ["javascript:", "vbscript:", "file:"].iter().any(|s| d.starts_with(s))
-        || (d.starts_with("data:") && !d.starts_with("data:image/"))
+/// `html` without the control characters a Markdown text may hold (HTML
+/// does not want them, nor does XML; see `crate::escape`).
+fn without_forbidden(html: String) -> String {
+    match crate::escape::clean(&html) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
 }
 
-/// Keeps the HTML that Markdown makes (headings with ids, tables, task
-/// lists, footnotes, code classes) and drops scripts, event handlers, styles
-/// sheets, frames and unsafe URLs from raw HTML.
-fn sanitize(html: &str) -> String {
+/// What every link and image of a Markdown text goes through, wherever
+/// it is written (a paragraph, a heading, a table, a footnote, a link
+/// reference definition, an autolink): an unsafe target becomes `#`
+/// (unless raw HTML is allowed), a site link written `/path/` is made
+/// relative to the page at `root`. Returns the target as written when it
+/// is a link into the site, for the link check.
+fn link(dest: &mut CowStr, root: &str, allow_raw_html: bool) -> Option<String> {
+    if !allow_raw_html && unsafe_url(dest) {
+        *dest = CowStr::from("#");
+        return None;
+    }
+    let internal = is_internal(dest).then(|| dest.to_string());
+    if let Some(rel) = site_relative(dest, root) {
+        *dest = CowStr::from(rel);
+    }
+    internal
+}
+
+/// The one rule for URLs from content: a target that runs code or
+/// smuggles content is unsafe: `javascript:`, `vbscript:`, `data:` (images
+/// too: an SVG in a `data:` URL is a document of its own), `file:`, in any
+/// case and with any white space or control characters inside, which a
+/// browser would drop. A target is looked at after its entities are
+/// decoded (pulldown-cmark and ammonia both hand over decoded text).
+pub fn unsafe_url(dest: &str) -> bool {
+    let mut scheme = String::with_capacity(16);
+    for c in dest.chars().filter(|c| !c.is_whitespace() && !c.is_control()) {
+        if c == ':' || scheme.len() >= 11 {
+            scheme.push(c);
+            break;
+        }
+        scheme.extend(c.to_lowercase());
+    }
+    ["javascript:", "vbscript:", "file:", "data:"].contains(&scheme.as_str())
+}
+
+/// The sanitizer: keeps the HTML that Markdown makes (headings with ids,
+/// tables, task lists, footnotes, code classes) and drops scripts, event
+/// handlers, style sheets, frames and unsafe URLs from raw HTML.
+fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class"])
         .add_tags(["input"])
@@ -165,7 +199,72 @@ fn sanitize(html: &str) -> String {
         .add_tag_attributes("td", ["style"])
         .add_tag_attributes("a", ["title"])
         .link_rel(None);
+    b
+}
+
+/// Whether an attribute holds a URL (of those ammonia may keep).
+fn url_attribute(attr: &str) -> bool {
+    matches!(attr, "href" | "src" | "xlink:href" | "action" | "formaction" | "poster" | "srcset" | "data")
+}
+
+/// `html` sanitized for a page at `root`. The URLs of raw HTML follow the
+/// rule of Markdown's (after ammonia's list of schemes): unsafe ones are
+/// dropped, site links written `/path/` are made relative (the links
+/// Markdown made are relative already).
+fn sanitize(html: &str, root: &str) -> String {
+    let root = root.to_string();
+    let mut b = sanitizer();
+    b.attribute_filter(move |_, attr, value| {
+        if !url_attribute(attr) {
+            return Some(value.into());
+        }
+        if unsafe_url(value) {
+            return None;
+        }
+        Some(site_relative(value, &root).map_or(value.into(), Into::into))
+    });
     b.clean(html).to_string()
+}
+
+/// The site links written `/path/` in the raw HTML of `text` (at `html`,
+/// the ranges of its raw HTML), as the sanitizer keeps them, each with
+/// where it is written (for the link check). The raw HTML is read on its
+/// own, so that the links Markdown made are not counted twice. A relative
+/// URL in raw HTML (`<img src=x>`) is left to the writer, as before: raw
+/// HTML is often pasted from elsewhere.
+fn raw_html_links(text: &str, html: &[std::ops::Range<usize>]) -> Vec<(String, std::ops::Range<usize>)> {
+    let raw: Vec<&str> = html.iter().filter_map(|r| text.get(r.clone())).collect();
+    let found = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = found.clone();
+    let mut b = sanitizer();
+    b.attribute_filter(move |_, attr, value| {
+        if url_attribute(attr) && !unsafe_url(value) && site_relative(value, "").is_some() {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push(value.to_string());
+            }
+        }
+        Some(value.into())
+    });
+    b.clean(&raw.join("\n"));
+    let found = found.lock().map(|f| f.clone()).unwrap_or_default();
+    // Each at the first place after the one before that holds it as
+    // written, else at the start of the first raw HTML.
+    let mut from = html.first().map_or(0, |r| r.start);
+    found
+        .into_iter()
+        .map(|dest| {
+            let at = html
+                .iter()
+                .filter(|r| r.end > from)
+                .find_map(|r| {
+                    let start = r.start.max(from);
+                    text.get(start..r.end)?.find(&dest).map(|j| start + j..start + j + dest.len())
+                })
+                .unwrap_or_else(|| html.first().map_or(0..0, |r| r.start..r.start));
+            from = at.end.max(from);
+            (dest, at)
+        })
+        .collect()
 }
 
 /// A link into this site: no scheme, not protocol-relative, not only an anchor.

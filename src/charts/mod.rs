@@ -58,7 +58,8 @@ pub fn svg(
         draw(&root)?;
         root.present()?;
     }
-    Ok(accessible(&buf, title, desc))
+    // plotters escapes `& < > " '` in its text, not control characters.
+    Ok(accessible(&crate::escape::clean(&buf), title, desc))
 }
 
 /// A bar chart's drawing context: one segment per bar, counts upwards.
@@ -110,14 +111,10 @@ fn accessible(svg: &str, title: &str, desc: &str) -> String {
     let (open, rest) = svg.split_at(end);
     format!(
         "{open} role=\"img\" aria-labelledby=\"chart-title chart-desc\">\n<title id=\"chart-title\">{}</title>\n<desc id=\"chart-desc\">{}</desc>{}",
-        escape(title),
-        escape(desc),
+        crate::escape::escaped(title),
+        crate::escape::escaped(desc),
         &rest[1..]
     )
-}
-
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Shortens a label to `max` characters, with an ellipsis.

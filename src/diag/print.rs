@@ -4,7 +4,28 @@
 
 use super::{Diagnostic, Loc, Severity};
 use crate::source::{SourceFile, Sources};
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+/// `s` with every control character (C0, DEL, C1) written as Rust writes
+/// it in a string literal (`\n`, `\u{1b}`): text from the content (a
+/// quoted key, a file name, a source line) can then neither move the
+/// terminal's cursor or colours nor start a line of its own, which a CI
+/// log would read as a workflow command (`::error ...`).
+pub fn shown(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Whether human output may use colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,19 +71,19 @@ pub fn render_human(diags: &[Diagnostic], sources: &Sources, style: Style) -> St
         let _ = writeln!(
             out,
             "{}: {}: {}",
-            style.paint("1", &format!("{}:{line}:{col}", file.path)),
+            style.paint("1", &format!("{}:{line}:{col}", shown(&file.path))),
             style.paint(colour, d.severity.label()),
-            style.paint("1", &d.message)
+            style.paint("1", &shown(&d.message))
         );
         snippet(&mut out, file, d.loc, &style.paint(colour, d.rule.code()), style, colour);
         let gutter = " ".repeat(line.to_string().len());
         if let Some(h) = &d.hint {
-            let _ = writeln!(out, "{gutter} = {}: {h}", style.paint("1;36", "help"));
+            let _ = writeln!(out, "{gutter} = {}: {}", style.paint("1;36", "help"), shown(h));
         }
         for (loc, msg) in &d.related {
             let rf = sources.get(loc.file);
             let (l, c) = rf.line_col(loc.span.start);
-            let _ = writeln!(out, "{}:{l}:{c}: note: {msg}", rf.path);
+            let _ = writeln!(out, "{}:{l}:{c}: note: {}", shown(&rf.path), shown(msg));
         }
         out.push('\n');
     }
@@ -77,19 +98,40 @@ fn snippet(out: &mut String, file: &SourceFile, loc: Loc, code: &str, style: Sty
         return;
     }
     let text = file.line_text(line);
-    let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-    let line_end = file.line_start(line) + text.len() as u32;
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    // Tabs as one space each, other control characters escaped; the
+    // carets go under the escaped text.
+    let visible = |s: &str| shown(&s.replace('\t', " ")).chars().count();
+    let shown_line = shown(&text.replace('\t', " ")).into_owned();
+    let line_start = file.line_start(line);
+    let line_end = line_start + text.len() as u32;
     let end = loc.span.end.min(line_end).max(loc.span.start);
-    let width = file.text.get(loc.span.start as usize..end as usize).map_or(1, |s| s.chars().count()).max(1);
+    let before = file.text.get(line_start as usize..loc.span.start as usize).map_or(col as usize - 1, visible);
+    let width = file.text.get(loc.span.start as usize..end as usize).map_or(1, visible).max(1);
     let bar = style.paint("1;34", "|");
     let _ = writeln!(out, "{gutter} {bar}");
-    let _ = writeln!(out, "{} {bar} {shown}", style.paint("1;34", &line.to_string()));
+    let _ = writeln!(out, "{} {bar} {shown_line}", style.paint("1;34", &line.to_string()));
     let carets = style.paint(colour, &"^".repeat(width));
-    let _ = writeln!(out, "{gutter} {bar} {}{carets} {code}", " ".repeat(col as usize - 1));
+    let _ = writeln!(out, "{gutter} {bar} {}{carets} {code}", " ".repeat(before));
 }
 
+/// `s` as a JSON string: serde_json escapes the C0 controls; DEL and the
+/// C1 controls, which it writes as they are, are escaped too (`\u007f`),
+/// so that no control character reaches a terminal from any format.
 fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    if !json.chars().any(char::is_control) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One JSON object per line: code, severity, file, line, column, message,
@@ -115,7 +157,9 @@ pub fn render_json(diags: &[Diagnostic], sources: &Sources) -> String {
 /// GitHub Actions workflow commands, so that problems show on the lines of
 /// a pull request: `::error file=F,line=L,col=C,title=PD006::message`.
 pub fn render_github(diags: &[Diagnostic], sources: &Sources) -> String {
-    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    // GitHub's own escapes (actions/toolkit `escapeData`, `escapeProperty`),
+    // after control characters are shown escaped.
+    let data = |s: &str| shown(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for d in diags {
@@ -178,5 +222,32 @@ mod tests {
             render_github(&d, &s),
             "::error file=content/a.md,line=2,col=1,title=PD002::unknown key `stagee` (help: did you mean `stage`?)\n"
         );
+    }
+
+    #[test]
+    fn control_characters_from_content_are_shown_escaped_in_every_format() {
+        let mut sources = Sources::default();
+        let text = "+++\n\"x\\n::error file=a::pwned\u{1b}[2J\u{9b}\" = 1\n\u{1b}]0;t\u{7}k = 2\n+++\n";
+        let id = sources.add(SourceFile::new("content/a\u{1b}.md".into(), text.into()));
+        let key = "x\n::error file=a::pwned\u{1b}[2J\u{9b}";
+        let d = Diagnostic::new(Rule::UnknownKey, Loc::at(id, Span::new(4, 34)), format!("unknown key `{key}`"))
+            .hint(format!("did you mean `{key}`?"));
+        let k = text.find("k = 2").unwrap_or_default() as u32;
+        let second = Diagnostic::new(Rule::UnknownKey, Loc::at(id, Span::new(k, k + 1)), "unknown key `k`");
+        let diags = [d, second];
+        for out in [
+            render_human(&diags, &sources, Style::Plain),
+            render_github(&diags, &sources),
+            render_json(&diags, &sources),
+        ] {
+            assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+            assert!(out.lines().all(|l| !l.starts_with("::error file=a")), "{out}");
+            assert!(out.contains(r"\u{1b}") || out.contains(r"\u001b"), "{out}");
+        }
+        let human = render_human(&diags, &sources, Style::Plain);
+        // The carets stay under the key, after the escaped text before it.
+        let under = format!("3 | \\u{{1b}}]0;t\\u{{7}}k = 2\n  | {}^ PD002", " ".repeat(15));
+        assert!(human.contains(&under), "{human}");
+        assert!(render_json(&diags, &sources).contains(r"\u009b"));
     }
 }

@@ -68,7 +68,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                     html: page
                         .description
                         .clone()
-                        .map(|d| format!("<p>{}</p>", super::escape_xml(&d)))
+                        .map(|d| format!("<p>{}</p>", crate::escape::escaped(&d)))
                         .unwrap_or_else(|| page.body.html.clone()),
                 }
             }

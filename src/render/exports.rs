@@ -4,6 +4,7 @@
 use super::library::Order;
 use crate::config::Config;
 use crate::date::Date;
+use crate::escape::escaped as xml;
 use crate::model::{Constraint, Site};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -23,15 +24,33 @@ fn status(c: &Constraint) -> &'static str {
     }
 }
 
+/// Whether a spreadsheet may read a cell that starts with `value` as a
+/// formula (OWASP's list: `=`, `+`, `-`, `@`, tab, carriage return; and
+/// the full-width `＝ ＋ － ＠`, which some spreadsheets read the same way).
+fn formula_like(value: &str) -> bool {
+    matches!(value.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠'))
+}
+
+/// Writes one text cell: quoted when it holds a comma, a quote or a line
+/// break (RFC 4180), and, when a spreadsheet could take it for a formula,
+/// quoted with a `'` in front, which spreadsheets read as "this is text"
+/// (OWASP's CSV injection rule). Every cell whose text comes from the
+/// content is written by this function; the dates and day counts the
+/// generator writes itself are numbers, never negative (PD013), and are
+/// not written through it.
 fn csv_field(out: &mut String, value: &str) {
     use crate::scan::{any_is, first};
     // Eight bytes at a time: most fields are names, ids, dates and words.
     let maybe = |x| any_is(x, b',') || any_is(x, b'"') || any_is(x, b'\n') || any_is(x, b'\r');
     let b = value.as_bytes();
-    if first(b, maybe, |b| matches!(b, b',' | b'"' | b'\r' | b'\n')) == b.len() {
+    let formula = formula_like(value);
+    if !formula && first(b, maybe, |b| matches!(b, b',' | b'"' | b'\r' | b'\n')) == b.len() {
         out.push_str(value);
     } else {
         out.push('"');
+        if formula {
+            out.push('\'');
+        }
         out.push_str(&value.replace('"', "\"\""));
         out.push('"');
     }
@@ -213,10 +232,6 @@ fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a
     }
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 struct Entry {
     id: String,
     date: Date,
@@ -383,12 +398,16 @@ mod tests {
 
     proptest::proptest! {
         /// The eight-byte scan quotes exactly the fields that hold a comma,
-        /// a quote or a line break, as the search for them did.
+        /// a quote or a line break, as the search for them did, and those
+        /// that start like a formula, with a `'` in front.
         #[test]
-        fn csv_fields_are_quoted_as_before(s in "(\\PC|[,\"\r\n])*") {
+        fn csv_fields_are_quoted_as_before(s in "[-=+@\t\r＝＋－＠]?(\\PC|[,\"\r\n=+@-])*") {
             let mut ours = String::new();
             csv_field(&mut ours, &s);
-            let before = if s.contains([',', '"', '\r', '\n']) {
+            let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']);
+            let before = if formula {
+                format!("\"'{}\"", s.replace('"', "\"\""))
+            } else if s.contains([',', '"', '\r', '\n']) {
                 format!("\"{}\"", s.replace('"', "\"\""))
             } else {
                 s.clone()
@@ -404,5 +423,11 @@ mod tests {
         s.push(',');
         csv_field(&mut s, "a, \"b\"\nc");
         assert_eq!(s, "plain,\"a, \"\"b\"\"\nc\"");
+        let mut s = String::new();
+        for cell in ["=1+1", "-3", "@SUM(A1)", "\tx", "+1", "a=1"] {
+            csv_field(&mut s, cell);
+            s.push(',');
+        }
+        assert_eq!(s, "\"'=1+1\",\"'-3\",\"'@SUM(A1)\",\"'\tx\",\"'+1\",a=1,");
     }
 }

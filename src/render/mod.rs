@@ -46,6 +46,8 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer, TemplateError> {
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Also replaces the characters XML forbids (see `crate::escape`).
+        tera.set_escape_fn(crate::escape::tera);
         let all = theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()));
         if let Err(e) = tera.add_raw_templates(all) {
             let message = error_chain(&e);
@@ -756,14 +758,14 @@ fn sitemap(site: &Site, config: &Config) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in paths {
-        xml.push_str(&format!("  <url><loc>{}/{}</loc></url>\n", escape_xml(&base), escape_xml(&p)));
+        xml.push_str(&format!(
+            "  <url><loc>{}/{}</loc></url>\n",
+            crate::escape::escaped(&base),
+            crate::escape::escaped(&p)
+        ));
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-fn escape_xml(s: &str) -> String {
-    crate::charts::escape(s)
 }
 
 #[cfg(test)]

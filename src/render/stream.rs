@@ -21,10 +21,12 @@ pub(super) struct Deferred {
     chunks: RefCell<Vec<Vec<(usize, usize)>>>,
 }
 
-/// Marks the place of chunk `k` in the rendered page: a private-use
-/// character no escaped text of the model produces around a word.
+/// Marks the place of chunk `k` in the rendered page. No text from the
+/// content can hold it: a raw `<` never comes out of the escape
+/// (`crate::escape`), and a NUL is replaced there and in the HTML of
+/// Markdown bodies, raw HTML included.
 fn marker(k: usize) -> String {
-    format!("\u{E000}pilotdeck-rows-{k}\u{E000}")
+    format!("<\u{0}pilotdeck-rows-{k}\u{0}>")
 }
 
 impl Deferred {

@@ -377,7 +377,7 @@ fn inject(html: &[u8], errors: Option<&str>) -> Vec<u8> {
     if let Some(e) = errors {
         extra.push_str(&format!(
             "<div id=\"pilotdeck-errors\" role=\"alert\" style=\"position:fixed;inset:0;z-index:9999;overflow:auto;background:rgba(20,24,31,.97);color:#fff;padding:2rem;font:14px/1.5 ui-monospace,monospace\"><h2 style=\"color:#ff8a80;margin-top:0\">The last edit did not build</h2><p>The page behind this is the last good build. Fix the file and save: this clears by itself.</p><pre style=\"white-space:pre-wrap;background:#0b0e13;color:#f1f3f5;border:1px solid #ff8a80;padding:1rem;margin:0\">{}</pre></div>",
-            crate::charts::escape(e)
+            crate::escape::escaped(e)
         ));
     }
     let text = String::from_utf8_lossy(html);

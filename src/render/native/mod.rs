@@ -24,24 +24,10 @@ pub(super) mod rows;
 
 use std::fmt::Write as _;
 
-/// `{{ s }}`: `s` escaped as Tera's autoescape does (the same function;
-/// writing into a `String` does not fail).
+/// `{{ s }}`: `s` escaped as Tera's autoescape does (the same function,
+/// `crate::escape`).
 fn esc(o: &mut String, s: &str) {
-    if nothing_to_escape(s.as_bytes()) {
-        o.push_str(s);
-    } else {
-        let _ = pulldown_cmark_escape::escape_html(&mut *o, s);
-    }
-}
-
-/// Whether `s` has none of `& < > " '` (what the escape replaces): most
-/// values written (ids, dates, names, words) have none, and are then
-/// copied whole. Eight bytes are tested at a time: `<` and `>` differ in
-/// one bit, as do `&` and `'`, so three tests cover the five.
-fn nothing_to_escape(s: &[u8]) -> bool {
-    use crate::scan::{any_is, first, ONES};
-    let maybe = |x: u64| any_is(x | (ONES * 0x02), b'>') || any_is(x | ONES, b'\'') || any_is(x, b'"');
-    first(s, maybe, |b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) == s.len()
+    crate::escape::push(o, s);
 }
 
 /// `{{ n }}` for a number (digits and `-` need no escaping).
@@ -96,33 +82,4 @@ fn assert_same(what: &str, tera: &str, native: &str) {
         around(a),
         around(b)
     );
-}
-
-#[cfg(test)]
-mod escape_tests {
-    use super::{esc, nothing_to_escape};
-
-    #[test]
-    fn the_fast_test_finds_every_special_byte_anywhere() {
-        for len in 0..24 {
-            for at in 0..len {
-                for b in 0..=255u8 {
-                    let mut s = vec![b'a'; len];
-                    s[at] = b;
-                    let slow = !s.iter().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''));
-                    assert_eq!(nothing_to_escape(&s), slow, "{s:?}");
-                }
-            }
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn esc_is_the_escape_tera_applies(s in "(\\PC|[&<>\"'])*") {
-            let (mut ours, mut theirs) = (String::new(), String::new());
-            esc(&mut ours, &s);
-            pulldown_cmark_escape::escape_html(&mut theirs, &s).unwrap();
-            proptest::prop_assert_eq!(ours, theirs);
-        }
-    }
 }

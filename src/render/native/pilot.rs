@@ -52,8 +52,10 @@ pub(super) fn base_top<T: serde::Serialize>(o: &mut String, ctx: &Ctx<T>) {
     let (site, root) = (ctx.site, ctx.root.as_str());
     o.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'\">\n");
-    o.push_str("<link rel=\"icon\" href=\"data:,\">\n<title>");
+    o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'\">\n");
+    o.push_str("<link rel=\"icon\" href=\"");
+    esc(o, root);
+    o.push_str("favicon.svg\">\n<title>");
     esc(o, &ctx.title);
     o.push_str(" · ");
     esc(o, &site.title);
