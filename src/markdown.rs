@@ -59,7 +59,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
     let mut links = Vec::new();
     let mut raw_html = false;
     let mut toc = Vec::new();
-    let mut used: Vec<String> = Vec::new();
+    let mut used = Ids::default();
     // (first event, end event, heading id); the end is usize::MAX while open.
     let mut lessons_ranges: Vec<(usize, usize, String)> = Vec::new();
     let mut lessons_level = HeadingLevel::H2;
@@ -72,7 +72,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
                     .find(|&j| matches!(events[j], Event::End(TagEnd::Heading(_))))
                     .unwrap_or(events.len());
                 let text = plain_text(&events[i + 1..end]);
-                let id = unique(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)), &mut used);
+                let id = used.unique(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)));
                 if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id.clone()));
                 }
@@ -210,16 +210,34 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-fn unique(base: String, used: &mut Vec<String>) -> String {
-    let base = if base.is_empty() { "section".to_string() } else { base };
-    let mut id = base.clone();
-    let mut n = 1;
-    while used.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// The heading ids of one page so far, and for each base the number its
+/// next `-N` is looked for from.
+#[derive(Default)]
+struct Ids {
+    used: crate::hash::FastSet<String>,
+    next: crate::hash::FastMap<String, usize>,
+}
+
+impl Ids {
+    /// `base`, or the first of `base-1`, `base-2`, ... not taken yet (a
+    /// heading may be written `x-1` itself). Numbers below a base's counter
+    /// are all taken, as ids are never given back: each heading costs a
+    /// look-up or two, where counting from 1 again made thousands of
+    /// identical headings cubic.
+    fn unique(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
-    used.push(id.clone());
-    id
 }
 
 #[cfg(test)]

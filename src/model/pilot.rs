@@ -215,10 +215,13 @@ pub(super) fn trimmed(text: String) -> String {
 }
 
 pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in raw.unwrap_or_default() {
+    let raw = raw.unwrap_or_default();
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    // The tags kept, as compared (ASCII letters in either case alike).
+    let mut seen: crate::hash::FastSet<String> = crate::hash::FastSet::default();
+    for t in raw {
         let t = trimmed(t.value);
-        if !t.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
+        if !t.is_empty() && seen.insert(t.to_ascii_lowercase()) {
             out.push(t);
         }
     }
@@ -261,8 +264,13 @@ fn read_readiness(
         .map(|dim| {
             let written: Vec<EvidenceEntry> =
                 given.iter_mut().find(|(k, _)| k == &dim.key).map(|(_, v)| std::mem::take(v)).unwrap_or_default();
+            // Items written and items of the rubric, each looked up by key:
+            // both lists may be long (one from the record, one from the config).
+            let by_key: crate::hash::FastMap<&str, &Spanned<RawEvidence>> =
+                written.iter().map(|(k, v)| (k.value.as_str(), v)).collect();
+            let items_known: crate::hash::FastSet<&str> = dim.items.iter().map(|i| &*i.key).collect();
             for (key, _) in &written {
-                if !dim.items.iter().any(|i| *i.key == *key.value) {
+                if !items_known.contains(key.value.as_str()) {
                     r.error(
                         Rule::UnknownEvidence,
                         key.span,
@@ -275,7 +283,7 @@ fn read_readiness(
                 .items
                 .iter()
                 .map(|item| {
-                    let ev = written.iter().find(|(k, _)| *k.value == *item.key).map(|(_, v)| v);
+                    let ev = by_key.get(&*item.key).copied();
                     evidence(r, item, ev)
                 })
                 .collect();
@@ -354,6 +362,9 @@ fn read_integration(r: &mut Reporter, raw: Vec<Spanned<super::raw::RawIntegratio
 
 fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: &Config) -> Vec<Constraint> {
     let mut out: Vec<Constraint> = Vec::new();
+    // Each id seen, with where: a look-up per constraint, not a walk over
+    // the ones before.
+    let mut seen: crate::hash::FastMap<String, Loc> = crate::hash::FastMap::default();
     for item in raw {
         let span = item.span;
         let c = item.value;
@@ -382,20 +393,21 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
         let id_span = c.id.as_ref().map_or(span, |i| i.span);
         let id = c.id.map(|i| slug(&i.value)).or_else(|| title.as_deref().map(slug)).unwrap_or_default();
         let id = if id.is_empty() { format!("constraint-{}", out.len() + 1) } else { id };
-        if let Some(first) = out.iter().find(|o| o.id == id) {
+        if let Some(&first) = seen.get(&id) {
             let d = Diagnostic::new(
                 Rule::DuplicateConstraint,
                 Loc::at(r.file, id_span),
                 format!("two constraints of this pilot have the id `{id}`"),
             )
             .hint("give one of them its own `id = \"...\"`")
-            .related(first.loc, "the other constraint is here");
+            .related(first, "the other constraint is here");
             r.diags.push(d);
             continue;
         }
         let (Some(title), Some(category)) = (title, category) else {
             continue;
         };
+        seen.insert(id.clone(), Loc::at(r.file, span));
         out.push(Constraint {
             id,
             loc: Loc::at(r.file, span),
