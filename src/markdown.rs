@@ -194,8 +194,30 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
-/// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`.
+/// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`. Other
+/// scripts are put in Unicode's composed form (NFC: `café` is one name
+/// however it was typed) and transliterated by `deunicode` (`Über` ->
+/// `uber`, `日本` -> `ri-ben`); ASCII text, as most is, goes straight
+/// through. Empty when the text has no letter or digit to keep.
 pub fn slug(text: &str) -> String {
+    if text.is_ascii() {
+        return ascii_slug(text);
+    }
+    ascii_slug(&deunicode::deunicode(&nfc(text)))
+}
+
+/// `text` in Unicode's composed form (NFC), borrowed when it is already.
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// [`slug`] of ASCII text.
+fn ascii_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() || c == '_' {
@@ -306,5 +328,17 @@ mod tests {
         assert_eq!(slug("Hello, World!"), "hello-world");
         assert_eq!(slug("01-Scoping"), "01-scoping");
         assert_eq!(slug("--x--"), "x");
+        assert_eq!(slug("Über"), "uber");
+        assert_eq!(slug("café"), "cafe");
+        assert_eq!(slug("cafe\u{301}"), "cafe");
+        assert_eq!(slug("日本"), "ri-ben");
+        assert_eq!(slug("中国"), "zhong-guo");
+        assert_eq!(slug("!!!"), "");
+    }
+
+    #[test]
+    fn nfc_composes() {
+        assert_eq!(nfc("cafe\u{301}"), "café");
+        assert!(matches!(nfc("café"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -190,8 +190,9 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
         }
         let at = *index.entry(super::person_key(name)).or_insert_with(|| {
             out.push(Person {
-                name: name.trim().to_string(),
+                name: crate::markdown::nfc(name.trim()).into_owned(),
                 slug: slug(name),
+                base_slug: None,
                 owns: Vec::new(),
                 champions: Vec::new(),
                 sponsors: Vec::new(),
@@ -248,6 +249,7 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
                 break;
             }
         }
+        p.base_slug = Some(base);
     }
     out
 }

@@ -80,13 +80,51 @@ impl Reporter<'_> {
 }
 
 /// The pilot id from a path below `content/`: `pilots/ID.md` or
-/// `pilots/ID/index.md`.
+/// `pilots/ID/index.md`, made a slug (empty when the name has no letter or
+/// digit). Two names with one slug are told apart by [`ids`].
 pub(super) fn id_of(parts: &[String]) -> Option<String> {
+    name_of(parts).map(|n| slug(&n))
+}
+
+/// The name a record's id is made from, in Unicode's composed form (NFC):
+/// the same name typed either way is one name.
+fn name_of(parts: &[String]) -> Option<String> {
     match parts {
-        [_, file] => file.strip_suffix(".md").map(slug),
-        [_, dir, index] if index == "index.md" => Some(slug(dir)),
+        [_, file] => file.strip_suffix(".md").map(|n| markdown::nfc(n).into_owned()),
+        [_, dir, index] if index == "index.md" => Some(markdown::nfc(dir).into_owned()),
         _ => None,
     }
+}
+
+/// The id of every record in `docs`, by file: two different names with one
+/// slug (`cafe.md`, `café.md`) do not share an id; the name later in sorted
+/// order gets `-2` (and so on), with a PD024 warning naming both files. The
+/// same name twice (`a.md`, `a/index.md`) keeps one id: PD008 reports it.
+pub(super) fn ids(docs: &[&Doc]) -> (crate::hash::FastMap<FileId, String>, Vec<Diagnostic>) {
+    let named: Vec<(&Doc, String)> = docs.iter().filter_map(|d| name_of(&d.parts).map(|n| (*d, n))).collect();
+    // The first file of each name, for the warning's note.
+    let mut first: crate::hash::FastMap<&str, FileId> = crate::hash::FastMap::default();
+    for (d, n) in &named {
+        first.entry(n.as_str()).or_insert(d.file);
+    }
+    let (slugs, renamed) = super::distinct_slugs(first.keys().map(|n| (n.to_string(), slug(n))).collect());
+    let mut diags = Vec::new();
+    for r in &renamed {
+        diags.push(
+            Diagnostic::new(
+                Rule::SameSlug,
+                Loc::start(first[r.name.as_str()]),
+                format!(
+                    "`{}` and `{}` both make the pilot id `{}`: this record's id is `{}`",
+                    r.name, r.kept_by, r.base, r.slug
+                ),
+            )
+            .hint(format!("rename one of the files: its address is `/pilots/{}/` until then", r.slug))
+            .related(Loc::start(first[r.kept_by.as_str()]), "the other record is here"),
+        );
+    }
+    let ids = named.into_iter().map(|(d, n)| (d.file, slugs[&n].clone())).collect();
+    (ids, diags)
 }
 
 pub(super) fn read(
@@ -98,7 +136,7 @@ pub(super) fn read(
 ) -> Option<Pilot> {
     let mut r = Reporter { file: doc.file, diags };
     let start = Span::new(0, source.line_text(1).len() as u32);
-    let Some(id) = id_of(&doc.parts).filter(|id| !id.is_empty()) else {
+    let Some(id) = id_of(&doc.parts) else {
         r.error(
             Rule::Unreadable,
             start,
@@ -107,6 +145,15 @@ pub(super) fn read(
         );
         return None;
     };
+    if id.is_empty() {
+        r.error(
+            Rule::Unreadable,
+            start,
+            "this record's id would be empty: its name has no letter or digit",
+            "a pilot's id is made from its file or folder name: rename it with letters or digits, such as `crm-assistant.md`",
+        );
+        return None;
+    }
     let split = frontmatter::split(&source.text);
     if !split.problems.is_empty() {
         // The front matter could not be read: what it lacks is unknown.
@@ -201,7 +248,15 @@ impl Pilot {
 }
 
 fn name(text: Option<Spanned<String>>) -> Option<String> {
-    text.map(|t| trimmed(t.value)).filter(|t| !t.is_empty())
+    text.map(|t| composed(trimmed(t.value))).filter(|t| !t.is_empty())
+}
+
+/// `text` in Unicode's composed form (NFC), the same string when it is.
+fn composed(text: String) -> String {
+    match markdown::nfc(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(n) => n,
+    }
 }
 
 /// `text` without the white space around it (the same string when there is
@@ -217,11 +272,11 @@ pub(super) fn trimmed(text: String) -> String {
 pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
     let raw = raw.unwrap_or_default();
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
-    // The tags kept, as compared (ASCII letters in either case alike).
+    // The tags kept, as compared (see `model::tag_key`).
     let mut seen: crate::hash::FastSet<String> = crate::hash::FastSet::default();
     for t in raw {
-        let t = trimmed(t.value);
-        if !t.is_empty() && seen.insert(t.to_ascii_lowercase()) {
+        let t = composed(trimmed(t.value));
+        if !t.is_empty() && seen.insert(super::tag_key(&t).into_owned()) {
             out.push(t);
         }
     }
