@@ -237,3 +237,32 @@ fn constraint_titles_that_make_one_id_are_told_apart() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("two constraints of this pilot have the id `schema`"), "{}", run.stderr);
 }
+
+#[test]
+fn pages_whose_names_make_one_address_are_told_apart() {
+    let page = |t: &str| format!("+++\ntitle = \"{t}\"\n+++\nText.\n");
+    let dir = site(&[
+        ("content/playbook/cafe.md", &page("Plain")),
+        (&format!("content/playbook/{CAFE_NFC}.md"), &page("Accent")),
+        ("content/playbook/Über.md", &page("Umlaut")),
+        ("content/playbook/ber.md", &page("Short")),
+    ]);
+    build_ok(dir.path(), &[]);
+    assert!(read(dir.path(), "public/playbook/cafe/index.html").contains("Plain"));
+    assert!(read(dir.path(), "public/playbook/cafe-2/index.html").contains("Accent"));
+    assert!(read(dir.path(), "public/playbook/uber/index.html").contains("Umlaut"));
+    assert!(read(dir.path(), "public/playbook/ber/index.html").contains("Short"));
+    let warnings = same_slug(&check(dir.path()));
+    assert_eq!(
+        warnings,
+        vec![(
+            format!("content/playbook/{CAFE_NFC}.md:1:1: warning: `playbook/café` and `playbook/cafe` both make the address `/playbook/cafe/`: this page is at `/playbook/cafe-2/`"),
+            vec!["content/playbook/cafe.md:1:1: note: the other file is here".to_string()]
+        )]
+    );
+    // One name twice (a page and a section) is still an error.
+    let dir = site(&[("content/playbook/x.md", &page("Page")), ("content/playbook/x/_index.md", &page("Section"))]);
+    let run = build(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("two files would both be published at `/playbook/x/`"), "{}", run.stderr);
+}
