@@ -150,3 +150,12 @@ fn hostile_nesting(b: divan::Bencher) {
     let yaml = format!("---\ntags: {}{}\n---\n", "[".repeat(25_000), "]".repeat(25_000));
     b.bench(|| (pilotdeck::frontmatter::split(&toml).problems, pilotdeck::frontmatter::split(&yaml).problems));
 }
+
+/// Raw HTML nested 25,000 deep (275 KB): the sanitizer's parser is
+/// quadratic in the depth (32 s in a debug build before); past 512 levels
+/// the HTML is measured by the tokenizer and shown as text.
+#[divan::bench(sample_count = 10)]
+fn hostile_raw_html(b: divan::Bencher) {
+    let text = format!("{}x{}\n", "<div>".repeat(25_000), "</div>".repeat(25_000));
+    b.bench(|| pilotdeck::markdown::render(&text, "../", "Lessons learned"));
+}

@@ -124,6 +124,20 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
         }
         i += 1;
     }
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events.iter().cloned());
+    if raw_html && !allow_raw_html && html_depth(&out) > HTML_DEPTH {
+        // Too deep to sanitize in good time: the raw HTML is shown as text,
+        // and what is left is Markdown's own markup, which needs no sanitizing.
+        for e in &mut events {
+            if let Event::Html(h) | Event::InlineHtml(h) = e {
+                *e = Event::Text(std::mem::replace(h, CowStr::Borrowed("")));
+            }
+        }
+        raw_html = false;
+        out.clear();
+        html::push_html(&mut out, events.iter().cloned());
+    }
     let lessons = lessons_ranges
         .into_iter()
         .map(|(s, e, id)| {
@@ -136,8 +150,6 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
             (id, out)
         })
         .collect();
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
     if raw_html && !allow_raw_html {
         out = sanitize(&out);
     }
@@ -151,6 +163,66 @@ fn unsafe_url(dest: &str) -> bool {
         dest.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
     ["javascript:", "vbscript:", "file:"].iter().any(|s| d.starts_with(s))
         || (d.starts_with("data:") && !d.starts_with("data:image/"))
+}
+
+/// How deep elements may nest in a page that has raw HTML to sanitize:
+/// the HTML parser under ammonia looks through the open elements at each
+/// tag, so its time grows as the square of the depth (25,000 nested `<div>`
+/// took 32 s in a debug build). Markdown and hand-written HTML nest a few
+/// dozen levels at most.
+const HTML_DEPTH: usize = 512;
+
+/// The deepest nesting of elements in `html`, counted from its tags with
+/// html5ever's tokenizer (linear; the parser's tree building is what is
+/// not). Tags closed implicitly (`<p>` after `<p>`) count as still open:
+/// the count is never less than the depth.
+fn html_depth(html: &str) -> usize {
+    use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
+    use std::cell::Cell;
+    struct Depth {
+        now: Cell<usize>,
+        max: Cell<usize>,
+    }
+    impl TokenSink for Depth {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::TagToken(tag) = token {
+                match tag.kind {
+                    TagKind::StartTag if !tag.self_closing && !is_void(&tag.name) => {
+                        self.now.set(self.now.get() + 1);
+                        self.max.set(self.max.get().max(self.now.get()));
+                    }
+                    TagKind::EndTag => self.now.set(self.now.get().saturating_sub(1)),
+                    TagKind::StartTag => {}
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    fn is_void(name: &str) -> bool {
+        matches!(
+            name,
+            "area"
+                | "base"
+                | "br"
+                | "col"
+                | "embed"
+                | "hr"
+                | "img"
+                | "input"
+                | "link"
+                | "meta"
+                | "source"
+                | "track"
+                | "wbr"
+        )
+    }
+    let input = BufferQueue::default();
+    input.push_back(html.into());
+    let tokenizer = Tokenizer::new(Depth { now: Cell::new(0), max: Cell::new(0) }, Default::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.max.get()
 }
 
 /// Keeps the HTML that Markdown makes (headings with ids, tables, task
@@ -334,6 +406,14 @@ mod tests {
         assert_eq!(slug("日本"), "ri-ben");
         assert_eq!(slug("中国"), "zhong-guo");
         assert_eq!(slug("!!!"), "");
+    }
+
+    #[test]
+    fn html_depth_counts_open_elements() {
+        assert_eq!(html_depth("<p>a</p><div><p>b<br>c<img src=x></p></div>"), 2);
+        assert_eq!(html_depth("<p>a<p>b<p>c"), 3, "implicitly closed tags count as open");
+        assert_eq!(html_depth(&"<i>".repeat(2000)), 2000);
+        assert_eq!(html_depth("text <!-- <div> --> <x/>"), 0);
     }
 
     #[test]

@@ -255,3 +255,25 @@ proptest! {
         prop_assert_eq!(a.site.pilots[0].constraints.len(), distinct.len());
     }
 }
+
+/// 25,000 nested `<div>` (or blockquotes around raw HTML): the HTML parser
+/// under the sanitizer takes time as the square of the depth, so past 512
+/// levels the raw HTML is shown as text and nothing is parsed.
+#[test]
+fn raw_html_nested_25000_deep() {
+    let divs = format!("{}x{}\n", "<div>".repeat(DEEP), "</div>".repeat(DEEP));
+    let quotes = format!("{} x <b onclick=\"alert(1)\">y</b>\n", ">".repeat(DEEP));
+    for body in [divs, quotes] {
+        let dir = site(&[("content/playbook/p.md", &format!("+++\ntitle = \"P\"\n+++\n{body}"))]);
+        build_ok(dir.path(), &[]);
+        let html = read(dir.path(), "public/playbook/p/index.html");
+        assert!(!html.contains("<div><div>") && !html.contains("<b onclick"), "raw HTML is not markup");
+        assert!(html.contains("&lt;div&gt;") || html.contains("&lt;b onclick"));
+    }
+    // Shallow raw HTML is still sanitized, not escaped.
+    let body = format!("{}x{}\n\n<b onclick=\"alert(1)\">y</b>\n", "<div>".repeat(100), "</div>".repeat(100));
+    let dir = site(&[("content/playbook/p.md", &format!("+++\ntitle = \"P\"\n+++\n{body}"))]);
+    build_ok(dir.path(), &[]);
+    let html = read(dir.path(), "public/playbook/p/index.html");
+    assert!(html.contains("<div><div>") && html.contains("<b>y</b>") && !html.contains("onclick"));
+}
