@@ -211,34 +211,6 @@ fn new_pilot_with_a_title_in_another_script() {
 }
 
 #[test]
-fn constraint_titles_that_make_one_id_are_told_apart() {
-    let c = |title: &str| {
-        format!("[[constraints]]\ntitle = \"{title}\"\ncategory = \"data\"\nowner = \"O\"\ndue = 2026-05-01\n")
-    };
-    let front = format!("{}{}{}", c("Data schema"), c("Data-Schema"), c("Daten-Schéma"));
-    let dir = site(&[("content/pilots/a.md", &record("A", &front))]);
-    build_ok(dir.path(), &[]);
-    let run = check(dir.path());
-    let warnings = same_slug(&run);
-    assert_eq!(warnings.len(), 1, "{}", run.stderr);
-    assert_eq!(
-        warnings[0].0,
-        "content/pilots/a.md:9:1: warning: constraints `Data-Schema` and `Data schema` both make the id `data-schema`: this one's id is `data-schema-2`"
-    );
-    assert_eq!(warnings[0].1, vec!["content/pilots/a.md:4:1: note: the other constraint is here".to_string()]);
-    let csv = read(dir.path(), "public/constraints.csv");
-    for id in ["data-schema", "data-schema-2", "daten-schema"] {
-        assert!(csv.contains(&format!("{id},")) || csv.contains(&format!(",{id},")), "{id} in {csv}");
-    }
-    // The same title twice, in either case, is still two constraints with one id.
-    let front = format!("{}{}", c("Schema"), c("schema"));
-    let dir = site(&[("content/pilots/a.md", &record("A", &front))]);
-    let run = build(dir.path(), &[]);
-    assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("two constraints of this pilot have the id `schema`"), "{}", run.stderr);
-}
-
-#[test]
 fn pages_whose_names_make_one_address_are_told_apart() {
     let page = |t: &str| format!("+++\ntitle = \"{t}\"\n+++\nText.\n");
     let dir = site(&[

@@ -417,11 +417,9 @@ fn read_integration(r: &mut Reporter, raw: Vec<Spanned<super::raw::RawIntegratio
 
 fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: &Config) -> Vec<Constraint> {
     let mut out: Vec<Constraint> = Vec::new();
-    // Each id given, with where and the name (its `id`, else its title) it
-    // was made from: a look-up per constraint, not a walk over the ones
-    // before. `next` keeps the number to try next after an id.
-    let mut seen: crate::hash::FastMap<String, (Loc, String)> = crate::hash::FastMap::default();
-    let mut next: crate::hash::FastMap<String, usize> = crate::hash::FastMap::default();
+    // Each id seen, with where: a look-up per constraint, not a walk over
+    // the ones before.
+    let mut seen: crate::hash::FastMap<String, Loc> = crate::hash::FastMap::default();
     for item in raw {
         let span = item.span;
         let c = item.value;
@@ -448,41 +446,9 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
         let due = r.date(&c.due, "due");
         let resolved = r.date(&c.resolved, "resolved");
         let id_span = c.id.as_ref().map_or(span, |i| i.span);
-        let explicit = c.id.is_some();
-        let made_from = c.id.map(|i| i.value).or_else(|| title.clone()).map(|n| markdown::nfc(n.trim()).into_owned());
-        let id = made_from.as_deref().map(slug).unwrap_or_default();
-        let mut id = if id.is_empty() { format!("constraint-{}", out.len() + 1) } else { id };
-        // Two titles that make one id (`Data schema`, `Data-Schema`): the
-        // later one takes a number. The same id, or the same title in
-        // either case, twice is PD022.
-        if let Some((first, first_name)) = seen
-            .get(&id)
-            .filter(|(_, n)| !explicit && made_from.as_ref().is_some_and(|m| m.to_lowercase() != n.to_lowercase()))
-        {
-            let n = next.entry(id.clone()).or_insert(2);
-            let base = std::mem::take(&mut id);
-            id = loop {
-                let id = format!("{base}-{}", *n);
-                *n += 1;
-                if !seen.contains_key(&id) {
-                    break id;
-                }
-            };
-            r.diags.push(
-                Diagnostic::new(
-                    Rule::SameSlug,
-                    Loc::at(r.file, id_span),
-                    format!(
-                        "constraints `{}` and `{first_name}` both make the id `{base}`: this one's id is `{id}`",
-                        made_from.as_deref().unwrap_or_default()
-                    ),
-                )
-                .hint("give one of them its own `id = \"...\"`")
-                .related(*first, "the other constraint is here"),
-            );
-        }
-        if let Some((first, _)) = seen.get(&id) {
-            let first = *first;
+        let id = c.id.map(|i| slug(&i.value)).or_else(|| title.as_deref().map(slug)).unwrap_or_default();
+        let id = if id.is_empty() { format!("constraint-{}", out.len() + 1) } else { id };
+        if let Some(&first) = seen.get(&id) {
             let d = Diagnostic::new(
                 Rule::DuplicateConstraint,
                 Loc::at(r.file, id_span),
@@ -496,7 +462,7 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
         let (Some(title), Some(category)) = (title, category) else {
             continue;
         };
-        seen.insert(id.clone(), (Loc::at(r.file, span), made_from.unwrap_or_default()));
+        seen.insert(id.clone(), Loc::at(r.file, span));
         out.push(Constraint {
             id,
             loc: Loc::at(r.file, span),
