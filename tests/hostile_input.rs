@@ -277,3 +277,30 @@ fn raw_html_nested_25000_deep() {
     let html = read(dir.path(), "public/playbook/p/index.html");
     assert!(html.contains("<div><div>") && html.contains("<b>y</b>") && !html.contains("onclick"));
 }
+
+/// Thousands of problems in one file, all on one long line and on lines
+/// after it: each is printed (positions are found going on from the last
+/// one, not counted from the start), with a window of the long line.
+#[test]
+fn twenty_thousand_problems_in_one_file() {
+    let tags: Vec<String> = (0..20_000).map(|i| i.to_string()).collect();
+    let mut front = format!("tags = [{}]\n", tags.join(", "));
+    for i in 0..20_000 {
+        front.push_str(&format!("[[constraints]]\nid = \"c{i}\"\ntitle = \"T\"\ncategory = \"data\"\nowner = \"O\"\n"));
+    }
+    let dir = site(&[("content/pilots/big.md", &record(&front))]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 1);
+    let d = run.diagnostics();
+    assert_eq!(d.iter().filter(|d| d.header.contains("expected a string, found an integer")).count(), 20_000);
+    assert_eq!(d.iter().filter(|d| d.header.contains("has no due date")).count(), 20_000);
+    // The 10,001st tag, `10000`, at its column, shown in a window of the line.
+    let col = front.find(", 10000,").unwrap() + 3;
+    let tag = d.iter().find(|d| d.header.starts_with(&format!("content/pilots/big.md:4:{col}: ")));
+    let tag = tag.expect("the diagnostic of tag 10000");
+    assert!(tag.snippet.iter().all(|l| l.chars().count() < 300), "{:?}", tag.snippet);
+    let shown = &tag.snippet[1];
+    let caret = &tag.snippet[2];
+    let at = caret.find('^').unwrap();
+    assert_eq!(&shown[at..at + 5], "10000", "{shown}\n{caret}");
+}

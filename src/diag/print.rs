@@ -77,16 +77,35 @@ fn snippet(out: &mut String, file: &SourceFile, loc: Loc, code: &str, style: Sty
         return;
     }
     let text = file.line_text(line);
-    let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
     let line_end = file.line_start(line) + text.len() as u32;
     let end = loc.span.end.min(line_end).max(loc.span.start);
-    let width = file.text.get(loc.span.start as usize..end as usize).map_or(1, |s| s.chars().count()).max(1);
+    // A long line is shown in a window around the problem, found from the
+    // problem's byte offset: printed whole, a 600 KB line with thousands of
+    // problems was gigabytes of output.
+    let (shown, col) = if text.len() > WINDOW {
+        let mut rel = (loc.span.start as usize).saturating_sub(file.line_start(line) as usize).min(text.len());
+        while !text.is_char_boundary(rel) {
+            rel -= 1;
+        }
+        let before = &text[..rel];
+        let at = before.char_indices().rev().take(WINDOW / 2).last().map_or(before.len(), |(i, _)| i);
+        let window: String = text[at..].chars().take(WINDOW).collect();
+        let skipped = if at > 0 { "..." } else { "" };
+        (format!("{skipped}{window}"), skipped.len() + before[at..].chars().count() + 1)
+    } else {
+        (text.to_string(), col as usize)
+    };
+    let shown: String = shown.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let width = file.text.get(loc.span.start as usize..end as usize).map_or(1, |s| s.chars().count()).clamp(1, WINDOW);
     let bar = style.paint("1;34", "|");
     let _ = writeln!(out, "{gutter} {bar}");
     let _ = writeln!(out, "{} {bar} {shown}", style.paint("1;34", &line.to_string()));
     let carets = style.paint(colour, &"^".repeat(width));
-    let _ = writeln!(out, "{gutter} {bar} {}{carets} {code}", " ".repeat(col as usize - 1));
+    let _ = writeln!(out, "{gutter} {bar} {}{carets} {code}", " ".repeat(col - 1));
 }
+
+/// The most characters of a line shown under a diagnostic.
+const WINDOW: usize = 200;
 
 fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
