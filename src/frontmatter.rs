@@ -201,7 +201,22 @@ pub fn parse_yaml(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
     if text.trim().is_empty() {
         return (Node { span: Span::new(offset, offset), kind: Kind::Null }, Vec::new());
     }
-    match serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()) {
+    let parsed = if may_nest_deep(text) {
+        // serde-saphyr takes up to 45 KB of stack a level in a debug build:
+        // [`MAX_DEPTH`] levels need more than the 2 MiB of a test's or
+        // rayon's thread. Such text is read on a thread of its own.
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(YAML_STACK)
+                .spawn_scoped(s, || serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()))
+                .ok()
+                .and_then(|t| t.join().ok())
+        })
+    } else {
+        None
+    };
+    let parsed = parsed.unwrap_or_else(|| serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()));
+    match parsed {
         Ok(YamlNode(node)) => (shift_node(node, offset, text), Vec::new()),
         Err(e) => {
             let start = e.location().map_or(0, |l| byte_offset(text, &l));
@@ -226,6 +241,21 @@ pub fn parse_yaml(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
             (Node { span: Span::new(offset, offset), kind: Kind::Null }, vec![problem])
         }
     }
+}
+
+/// The stack of the thread that reads YAML which may nest deep.
+const YAML_STACK: usize = 16 << 20;
+
+/// Whether YAML `text` may nest more than a dozen levels. A level needs
+/// one more space of indentation than the one around it, or one of the
+/// characters that open a collection on its line (`[`, `{`, `-`, `?`): a
+/// line with fewer than 12 of the two together is at most that deep.
+/// Records nest four levels; a false alarm costs a thread.
+fn may_nest_deep(text: &str) -> bool {
+    text.lines().any(|line| {
+        let indent = line.bytes().take_while(|b| *b == b' ').count();
+        indent + line.bytes().filter(|b| matches!(b, b'[' | b'{' | b'-' | b'?')).count() >= 12
+    })
 }
 
 /// serde-saphyr's defaults, with nesting held to [`MAX_DEPTH`]: block

@@ -103,13 +103,6 @@ fn pilotdeck_toml_nested_25000_deep() {
     assert_eq!(too_deep(&check(dir.path())), "pilotdeck.toml:2:73");
 }
 
-/// Runs `f` on a thread with the stack the binary gives rayon's threads:
-/// serde-saphyr takes some 45 KB of stack a level in a debug build, more
-/// than a test thread's 2 MiB hold at the limit.
-fn on_a_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(16 << 20).spawn(f).unwrap().join().unwrap()
-}
-
 /// Up to the limit is read; one level more is PD001, in both formats.
 #[test]
 fn the_limit_is_the_same_in_toml_and_yaml() {
@@ -117,7 +110,8 @@ fn the_limit_is_the_same_in_toml_and_yaml() {
         // `levels` lists inside the front matter's table: `levels + 1` levels.
         let lists = format!("{}{}", "[".repeat(levels), "]".repeat(levels));
         for text in [format!("+++\nx = {lists}\n+++\n"), format!("---\nx: {lists}\n---\n")] {
-            let problems = on_a_big_stack(move || frontmatter::split(&text).problems);
+            // On the test's own thread (2 MiB of stack).
+            let problems = frontmatter::split(&text).problems;
             let deep = problems.iter().any(|p| p.message.contains("levels deep"));
             assert_eq!(deep, !ok, "{levels} lists: {problems:?}");
             assert_eq!(problems.is_empty(), ok, "{problems:?}");
@@ -221,11 +215,7 @@ proptest! {
         toml.push_str("\n+++\n");
         yaml.push_str("\n---\n");
         for text in [toml, yaml] {
-            let split = on_a_big_stack(move || {
-                let split = frontmatter::split(&text);
-                (split.problems, text.len())
-            });
-            let (problems, len) = split;
+            let (problems, len) = (frontmatter::split(&text).problems, text.len());
             let deep = problems.iter().any(|p| p.message.contains("levels deep"));
             prop_assert_eq!(deep, depth + 1 > MAX_DEPTH, "{} levels: {:?}", depth + 1, problems);
             for p in &problems {
@@ -303,4 +293,34 @@ fn twenty_thousand_problems_in_one_file() {
     let caret = &tag.snippet[2];
     let at = caret.find('^').unwrap();
     assert_eq!(&shown[at..at + 5], "10000", "{shown}\n{caret}");
+}
+
+/// `serve`, in this process (threads of 2 MiB of stack), on a site whose
+/// record, page and config nest 25,000 deep: it starts and shows the
+/// errors over its pages.
+#[test]
+fn serve_starts_on_deeply_nested_front_matter() {
+    let record = format!("---\ntitle: Deep\nstage: idea\ntags: {}{}\n---\nText.\n", "[".repeat(DEEP), "]".repeat(DEEP));
+    let page = format!("+++\ntitle = \"P\"\nx = {}1{}\n+++\nText.\n", "{a=".repeat(DEEP), "}".repeat(DEEP));
+    let config = format!("title = \"Site\"\nstages = {}{}\n", "[".repeat(DEEP), "]".repeat(DEEP));
+    let dir =
+        site(&[("content/pilots/deep.md", &record), ("content/playbook/p.md", &page), ("pilotdeck.toml", &config)]);
+    let opts = pilotdeck::pipeline::Options {
+        root: dir.path().to_path_buf(),
+        as_of: pilotdeck::date::Date::parse("2026-03-20"),
+        ..Default::default()
+    };
+    let h = pilotdeck::serve::start(pilotdeck::serve::ServeOptions {
+        site: opts,
+        bind: "127.0.0.1".parse().unwrap(),
+        port: 0,
+    })
+    .unwrap();
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(h.addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    write!(s, "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    assert!(text.contains("nest more than 64 levels deep"), "{}", &text[..text.len().min(3000)]);
 }

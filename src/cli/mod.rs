@@ -149,16 +149,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 /// Runs a parsed command line; `Ok` carries the exit status (0 or 1).
-/// The stack of each of rayon's threads.
-const STACK: usize = 16 << 20;
-
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
-    // Front matter is read on rayon's threads, whose stacks are 2 MiB by
-    // default; serde-saphyr takes up to 45 KB of stack per level of YAML
-    // nesting in a debug build, and front matter may nest up to
-    // `frontmatter::MAX_DEPTH` levels. Only the stack touched is memory used.
-    // (An error means a pool was started already: it is kept.)
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(STACK).build_global();
     match cli.command {
         Command::Build(args) => build::run(&cli.root, args),
         Command::Check(args) => check::run(&cli.root, args),
