@@ -117,3 +117,53 @@ fn rewrite_unchanged(b: divan::Bencher) {
 fn bench_target(dir: &std::path::Path) -> pilotdeck::output::Target {
     pilotdeck::output::Target { dir: dir.to_path_buf(), marker: pilotdeck::output::marker_text("bench"), force: false }
 }
+
+/// Hostile input (issue 18): each per-file step is linear or n log n, and
+/// these are its bounds. A record of 100,000 constraints (8.9 MB), read,
+/// modelled and checked: `analyse`. The duplicate-id check was quadratic
+/// (124 s before, in release).
+#[divan::bench(sample_count = 3)]
+fn hostile_constraints(b: divan::Bencher) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut text = String::from("+++\ntitle = \"Big\"\nstage = \"pilot\"\n");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "[[constraints]]\nid = \"c{i}\"\ntitle = \"T\"\ncategory = \"data\"\nowner = \"O\"\ndue = 2026-05-01\n"
+        ));
+    }
+    text.push_str("+++\nBody.\n");
+    std::fs::create_dir_all(dir.path().join("content/pilots")).expect("a folder");
+    std::fs::write(dir.path().join("content/pilots/big.md"), text).expect("the record");
+    let opts = Options {
+        root: dir.path().to_path_buf(),
+        as_of: pilotdeck::date::Date::parse("2026-03-20").map(pilotdeck::config::AsOf::Date),
+        ..Options::default()
+    };
+    b.bench(|| pipeline::analyse(&opts).expect("analysis"));
+}
+
+/// 4,000 identical headings (36 KB): their ids were counted from 1 at each
+/// heading, cubic (24 s before).
+#[divan::bench(sample_count = 10)]
+fn hostile_headings(b: divan::Bencher) {
+    let text = "## Step\n\ntext\n\n".repeat(4_000);
+    b.bench(|| pilotdeck::markdown::render(&text, "../", "Lessons learned"));
+}
+
+/// Front matter nested 25,000 levels deep (50 KB), TOML and YAML: refused
+/// at the 64th level.
+#[divan::bench(sample_count = 10)]
+fn hostile_nesting(b: divan::Bencher) {
+    let toml = format!("+++\ntags = {}{}\n+++\n", "[".repeat(25_000), "]".repeat(25_000));
+    let yaml = format!("---\ntags: {}{}\n---\n", "[".repeat(25_000), "]".repeat(25_000));
+    b.bench(|| (pilotdeck::frontmatter::split(&toml).problems, pilotdeck::frontmatter::split(&yaml).problems));
+}
+
+/// Raw HTML nested 25,000 deep (275 KB): the sanitizer's parser is
+/// quadratic in the depth (32 s in a debug build before); past 512 levels
+/// the HTML is measured by the tokenizer and shown as text.
+#[divan::bench(sample_count = 10)]
+fn hostile_raw_html(b: divan::Bencher) {
+    let text = format!("{}x{}\n", "<div>".repeat(25_000), "</div>".repeat(25_000));
+    b.bench(|| pilotdeck::markdown::render(&text, "../", "Lessons learned"));
+}

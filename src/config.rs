@@ -362,6 +362,7 @@ impl Validator<'_> {
 
     fn name_list(&mut self, list: Spanned<Vec<Spanned<String>>>, what: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        let mut seen: crate::hash::FastSet<String> = crate::hash::FastSet::default();
         if list.value.is_empty() {
             self.error(
                 list.span,
@@ -372,7 +373,7 @@ impl Validator<'_> {
         for name in list.value {
             if name.value.trim().is_empty() {
                 self.error(name.span, format!("a name in `{what}` is empty"), "remove it or give it a name");
-            } else if out.contains(&name.value) {
+            } else if !seen.insert(name.value.clone()) {
                 self.error(name.span, format!("`{}` is listed twice in `{what}`", name.value), "remove the second one");
             } else {
                 out.push(name.value);
@@ -433,12 +434,13 @@ impl Validator<'_> {
                 continue;
             }
             let mut out: Vec<RubricItem> = Vec::new();
+            let mut seen: crate::hash::FastSet<String> = crate::hash::FastSet::default();
             for item in items.value {
                 let Some(k) = item.value.key else {
                     self.error(item.span, "a rubric item needs a `key`", "add `key = \"monitoring\"`");
                     continue;
                 };
-                if out.iter().any(|i| *i.key == *k.value) {
+                if !seen.insert(k.value.clone()) {
                     self.error(
                         k.span,
                         format!("rubric item `{}` is listed twice", k.value),

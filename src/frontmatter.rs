@@ -84,6 +84,24 @@ fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)>
     }
 }
 
+/// How deep lists and tables may nest in front matter and in
+/// `pilotdeck.toml`, counting the front matter's own table as the first
+/// level. A record needs four; every reader of a [`Node`] (the parsers,
+/// the deserializer, even dropping the tree) takes one step of the stack per
+/// level, so deeper values are refused with PD001 where the limit is passed
+/// and never reach them.
+pub const MAX_DEPTH: usize = 64;
+
+/// The problem reported where front matter nests deeper than [`MAX_DEPTH`].
+fn too_deep(span: Span) -> Problem {
+    Problem {
+        rule: Rule::Syntax,
+        span,
+        message: format!("lists and tables nest more than {MAX_DEPTH} levels deep"),
+        hint: Some("write the value flat: a record needs a few levels of lists and tables at most".into()),
+    }
+}
+
 /// Parses TOML, reporting every syntax error the parser can recover from.
 /// The common case is read by [`crate::frontmatter_fast`]; the rest, and
 /// anything wrong, by the `toml` crate.
@@ -97,10 +115,21 @@ pub fn parse_toml(text: &str, offset: u32) -> (Node<'_>, Vec<Problem>) {
 /// Parses TOML with the `toml` crate.
 pub fn parse_toml_full(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
     let (table, errors) = toml::de::DeTable::parse_recoverable(text);
+    let mut deep = Vec::new();
+    let span = table.span();
+    let kind = toml_table(table.get_ref(), offset, 1, &mut deep);
+    let too_deep_found = !deep.is_empty();
     let problems = errors
         .iter()
+        // The `toml` crate stops at 80 levels: past [`MAX_DEPTH`], which is
+        // reported first, its own reports say the same again.
+        .filter(|e| !too_deep_found || !e.message().contains("recursi"))
         .map(|e| {
             let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start as u32, r.end as u32));
+            if e.message().contains("recursi") {
+                // Keys of more than 80 parts, or values deeper than that.
+                return too_deep(span.shift(offset));
+            }
             Problem {
                 rule: Rule::Syntax,
                 span: span.shift(offset),
@@ -108,12 +137,9 @@ pub fn parse_toml_full(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>)
                 hint: Some(toml_hint(e.message())),
             }
         })
+        .chain(deep)
         .collect();
-    let span = table.span();
-    let node = Node {
-        span: Span::new(span.start as u32, span.end as u32).shift(offset),
-        kind: toml_table(table.get_ref(), offset),
-    };
+    let node = Node { span: Span::new(span.start as u32, span.end as u32).shift(offset), kind };
     (node, problems)
 }
 
@@ -125,21 +151,33 @@ fn toml_hint(message: &str) -> String {
     }
 }
 
-fn toml_table(table: &toml::de::DeTable<'_>, offset: u32) -> Kind<'static> {
+/// A table at nesting level `depth` (see [`MAX_DEPTH`]).
+fn toml_table(table: &toml::de::DeTable<'_>, offset: u32, depth: usize, deep: &mut Vec<Problem>) -> Kind<'static> {
     let entries = table
         .iter()
         .map(|(k, v)| Entry {
             key: k.get_ref().to_string().into(),
             key_span: Span::new(k.span().start as u32, k.span().end as u32).shift(offset),
-            value: toml_value(v, offset),
+            value: toml_value(v, offset, depth + 1, deep),
         })
         .collect();
     Kind::Map(entries)
 }
 
-fn toml_value(v: &toml::Spanned<toml::de::DeValue<'_>>, offset: u32) -> Node<'static> {
+/// A value at nesting level `depth`; a list or table past [`MAX_DEPTH`] is
+/// reported in `deep` and read as nothing.
+fn toml_value(
+    v: &toml::Spanned<toml::de::DeValue<'_>>,
+    offset: u32,
+    depth: usize,
+    deep: &mut Vec<Problem>,
+) -> Node<'static> {
     use toml::de::DeValue;
     let span = Span::new(v.span().start as u32, v.span().end as u32).shift(offset);
+    if depth > MAX_DEPTH && matches!(v.get_ref(), DeValue::Array(_) | DeValue::Table(_)) {
+        deep.push(too_deep(Span::new(span.start, span.start + 1)));
+        return Node { span, kind: Kind::Null };
+    }
     let kind = match v.get_ref() {
         DeValue::String(s) => Kind::Str(s.to_string().into()),
         DeValue::Integer(i) => {
@@ -152,8 +190,8 @@ fn toml_value(v: &toml::Spanned<toml::de::DeValue<'_>>, offset: u32) -> Node<'st
         DeValue::Float(f) => Kind::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(b) => Kind::Bool(*b),
         DeValue::Datetime(d) => Kind::Str(d.to_string().into()),
-        DeValue::Array(items) => Kind::Seq(items.iter().map(|i| toml_value(i, offset)).collect()),
-        DeValue::Table(t) => toml_table(t, offset),
+        DeValue::Array(items) => Kind::Seq(items.iter().map(|i| toml_value(i, offset, depth + 1, deep)).collect()),
+        DeValue::Table(t) => toml_table(t, offset, depth, deep),
     };
     Node { span, kind }
 }
@@ -163,20 +201,73 @@ pub fn parse_yaml(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
     if text.trim().is_empty() {
         return (Node { span: Span::new(offset, offset), kind: Kind::Null }, Vec::new());
     }
-    match serde_saphyr::from_str::<YamlNode>(text) {
+    let parsed = if may_nest_deep(text) {
+        // serde-saphyr takes up to 45 KB of stack a level in a debug build:
+        // [`MAX_DEPTH`] levels need more than the 2 MiB of a test's or
+        // rayon's thread. Such text is read on a thread of its own.
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(YAML_STACK)
+                .spawn_scoped(s, || serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()))
+                .ok()
+                .and_then(|t| t.join().ok())
+        })
+    } else {
+        None
+    };
+    let parsed = parsed.unwrap_or_else(|| serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()));
+    match parsed {
         Ok(YamlNode(node)) => (shift_node(node, offset, text), Vec::new()),
         Err(e) => {
             let start = e.location().map_or(0, |l| byte_offset(text, &l));
+            let span = Span::new(start, start + 1).shift(offset);
             let message = first_line(&e.without_snippet().to_string());
-            let problem = Problem {
-                rule: Rule::Syntax,
-                span: Span::new(start, start + 1).shift(offset),
-                message,
-                hint: Some("front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`".into()),
+            // Too deep: a block collection past the budget, or a flow one
+            // past the parser's limit (known by its message only).
+            use serde_saphyr::budget::BudgetBreach;
+            let deep =
+                matches!(e.without_snippet(), serde_saphyr::Error::Budget { breach: BudgetBreach::Depth { .. }, .. })
+                    || message == "recursion limit exceeded";
+            let problem = if deep {
+                too_deep(span)
+            } else {
+                Problem {
+                    rule: Rule::Syntax,
+                    span,
+                    message,
+                    hint: Some("front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`".into()),
+                }
             };
             (Node { span: Span::new(offset, offset), kind: Kind::Null }, vec![problem])
         }
     }
+}
+
+/// The stack of the thread that reads YAML which may nest deep.
+const YAML_STACK: usize = 16 << 20;
+
+/// Whether YAML `text` may nest more than a dozen levels. A level needs
+/// one more space of indentation than the one around it, or one of the
+/// characters that open a collection on its line (`[`, `{`, `-`, `?`): a
+/// line with fewer than 12 of the two together is at most that deep.
+/// Records nest four levels; a false alarm costs a thread.
+fn may_nest_deep(text: &str) -> bool {
+    text.lines().any(|line| {
+        let indent = line.bytes().take_while(|b| *b == b' ').count();
+        indent + line.bytes().filter(|b| matches!(b, b'[' | b'{' | b'-' | b'?')).count() >= 12
+    })
+}
+
+/// serde-saphyr's defaults, with nesting held to [`MAX_DEPTH`]: block
+/// collections count the front matter's own map, flow collections
+/// (`[[...]]`) do not, so they are held one level lower.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.flow_nesting_limit = MAX_DEPTH - 1;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
 }
 
 /// The first line of an error message, without trailing position notes.

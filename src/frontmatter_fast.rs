@@ -7,13 +7,14 @@
 //! model stage; a differential test holds the two to the same trees.
 
 use crate::diag::Span;
+use crate::frontmatter::MAX_DEPTH;
 use crate::node::{Entry, Kind, Node};
 use std::borrow::Cow;
 
 /// The front matter `text` (starting `offset` bytes into its file) as a
 /// tree, or `None` when the fast path does not read it.
 pub fn parse(text: &str, offset: u32) -> Option<Node<'_>> {
-    let mut p = Parser { s: text.as_bytes(), text, pos: 0, offset, keys: Vec::new() };
+    let mut p = Parser { s: text.as_bytes(), text, pos: 0, offset, keys: Vec::new(), depth: 1 };
     let mut root = Node { span: Span::new(offset, offset), kind: Kind::Map(Vec::with_capacity(TABLE)) };
     // The table that `key = value` lines go into, as a path of entry
     // indexes from the root (into the last element of an array of tables).
@@ -37,8 +38,12 @@ pub fn parse(text: &str, offset: u32) -> Option<Node<'_>> {
     }
 }
 
-/// Adds `entry` to a table; a key given twice is left to the full parser.
+/// Adds `entry` to a table; a key given twice is left to the full parser,
+/// and so is a table of more than [`WIDE`] keys.
 fn add<'a>(entries: &mut Vec<Entry<'a>>, entry: Entry<'a>) -> Option<()> {
+    if entries.len() >= WIDE {
+        return None;
+    }
     // Length and first byte before the bytes: most keys of a table differ there.
     let (key, first) = (entry.key.as_bytes(), entry.key.as_bytes().first());
     if entries.iter().any(|e| e.key.len() == key.len() && e.key.as_bytes().first() == first && e.key.as_bytes() == key)
@@ -70,6 +75,12 @@ fn table_at<'a, 't>(root: &'a mut Node<'t>, path: &[usize]) -> Option<&'a mut No
 /// few keys, so most are made with one allocation.
 const TABLE: usize = 8;
 
+/// The most keys of one table, and tables named by headers, that the fast
+/// path reads: it looks keys up by walking the list so far, which is
+/// fastest for the few keys a record has, and quadratic for many. Past
+/// this the `toml` crate, whose tables are hashed, reads the text.
+const WIDE: usize = 128;
+
 struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
@@ -77,6 +88,9 @@ struct Parser<'a> {
     offset: u32,
     /// The keys of a header, kept between headers for their room.
     keys: Vec<(Cow<'a, str>, Span)>,
+    /// The nesting level of the table being read, the root's being 1:
+    /// past [`MAX_DEPTH`] the full parser reads the text and reports it.
+    depth: usize,
 }
 
 impl<'t> Parser<'t> {
@@ -217,6 +231,12 @@ impl<'t> Parser<'t> {
         }
         let span = self.span(start);
         self.line_end()?;
+        // Each key a table, or an array and its last table: at most twice
+        // as many levels (the full parser counts them exactly).
+        self.depth = 1 + 2 * keys.len();
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
         let found = Self::make_table(root, &keys, array, span, path, defined, implicit);
         self.keys = keys;
         found
@@ -233,6 +253,9 @@ impl<'t> Parser<'t> {
         implicit: &mut Vec<Vec<usize>>,
     ) -> Option<()> {
         let (last, parents) = keys.split_last()?;
+        if defined.len() + implicit.len() >= WIDE {
+            return None;
+        }
         path.clear();
         for (key, key_span) in parents {
             let node = table_at(root, path)?;
@@ -246,6 +269,7 @@ impl<'t> Parser<'t> {
                         return None;
                     }
                 }
+                None if entries.len() >= WIDE => return None,
                 None => {
                     let value = Node { span: *key_span, kind: Kind::Map(Vec::with_capacity(TABLE)) };
                     entries.push(Entry { key: key.clone(), key_span: *key_span, value });
@@ -267,6 +291,7 @@ impl<'t> Parser<'t> {
             // A table named twice, or made implicitly first: the full parser
             // knows what is allowed.
             Some(_) => return None,
+            None if entries.len() >= WIDE => return None,
             None => {
                 let value = if array { Node { span, kind: Kind::Seq(vec![table]) } } else { table };
                 entries.push(Entry { key: key.clone(), key_span: *key_span, value });
@@ -287,8 +312,16 @@ impl<'t> Parser<'t> {
         let kind = match self.peek()? {
             b'"' => Kind::Str(self.basic_string()?),
             b'\'' => Kind::Str(self.literal_string()?),
-            b'[' => return self.array(),
-            b'{' => return self.inline_table(),
+            b'[' | b'{' => {
+                // Arrays and inline tables nest: one level each, up to the limit.
+                if self.depth >= MAX_DEPTH {
+                    return None;
+                }
+                self.depth += 1;
+                let node = if self.peek() == Some(b'[') { self.array() } else { self.inline_table() };
+                self.depth -= 1;
+                return node;
+            }
             b't' if self.s[self.pos..].starts_with(b"true") => {
                 self.pos += 4;
                 Kind::Bool(true)

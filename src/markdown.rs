@@ -60,7 +60,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
     let mut raw_html = false;
     let mut html_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut toc = Vec::new();
-    let mut used: Vec<String> = Vec::new();
+    let mut used = Ids::default();
     // (first event, end event, heading id); the end is usize::MAX while open.
     let mut lessons_ranges: Vec<(usize, usize, String)> = Vec::new();
     let mut lessons_level = HeadingLevel::H2;
@@ -73,7 +73,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
                     .find(|&j| matches!(events[j], Event::End(TagEnd::Heading(_))))
                     .unwrap_or(events.len());
                 let text = plain_text(&events[i + 1..end]);
-                let id = unique(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)), &mut used);
+                let id = used.unique(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)));
                 if let Event::Start(Tag::Heading { id: slot, attrs, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id.clone()));
                     // `{onclick=...}` would be an attribute written as is:
@@ -120,6 +120,20 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
         }
         i += 1;
     }
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut out, events.iter().cloned());
+    if raw_html && !allow_raw_html && html_depth(&out) > HTML_DEPTH {
+        // Too deep to sanitize in good time: the raw HTML is shown as text,
+        // and what is left is Markdown's own markup, which needs no sanitizing.
+        for e in &mut events {
+            if let Event::Html(h) | Event::InlineHtml(h) = e {
+                *e = Event::Text(std::mem::replace(h, CowStr::Borrowed("")));
+            }
+        }
+        raw_html = false;
+        out.clear();
+        html::push_html(&mut out, events.iter().cloned());
+    }
     let lessons = lessons_ranges
         .into_iter()
         .map(|(s, e, id)| {
@@ -132,8 +146,6 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
             (id, without_forbidden(out))
         })
         .collect();
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
     if raw_html && !allow_raw_html {
         out = sanitize(&out, root);
         links.extend(raw_html_links(text, &html_ranges));
@@ -185,6 +197,66 @@ pub fn unsafe_url(dest: &str) -> bool {
         scheme.extend(c.to_lowercase());
     }
     ["javascript:", "vbscript:", "file:", "data:"].contains(&scheme.as_str())
+}
+
+/// How deep elements may nest in a page that has raw HTML to sanitize:
+/// the HTML parser under ammonia looks through the open elements at each
+/// tag, so its time grows as the square of the depth (25,000 nested `<div>`
+/// took 32 s in a debug build). Markdown and hand-written HTML nest a few
+/// dozen levels at most.
+const HTML_DEPTH: usize = 512;
+
+/// The deepest nesting of elements in `html`, counted from its tags with
+/// html5ever's tokenizer (linear; the parser's tree building is what is
+/// not). Tags closed implicitly (`<p>` after `<p>`) count as still open:
+/// the count is never less than the depth.
+fn html_depth(html: &str) -> usize {
+    use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
+    use std::cell::Cell;
+    struct Depth {
+        now: Cell<usize>,
+        max: Cell<usize>,
+    }
+    impl TokenSink for Depth {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::TagToken(tag) = token {
+                match tag.kind {
+                    TagKind::StartTag if !tag.self_closing && !is_void(&tag.name) => {
+                        self.now.set(self.now.get() + 1);
+                        self.max.set(self.max.get().max(self.now.get()));
+                    }
+                    TagKind::EndTag => self.now.set(self.now.get().saturating_sub(1)),
+                    TagKind::StartTag => {}
+                }
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    fn is_void(name: &str) -> bool {
+        matches!(
+            name,
+            "area"
+                | "base"
+                | "br"
+                | "col"
+                | "embed"
+                | "hr"
+                | "img"
+                | "input"
+                | "link"
+                | "meta"
+                | "source"
+                | "track"
+                | "wbr"
+        )
+    }
+    let input = BufferQueue::default();
+    input.push_back(html.into());
+    let tokenizer = Tokenizer::new(Depth { now: Cell::new(0), max: Cell::new(0) }, Default::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.max.get()
 }
 
 /// The sanitizer: keeps the HTML that Markdown makes (headings with ids,
@@ -293,8 +365,30 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
-/// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`.
+/// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`. Other
+/// scripts are put in Unicode's composed form (NFC: `café` is one name
+/// however it was typed) and transliterated by `deunicode` (`Über` ->
+/// `uber`, `日本` -> `ri-ben`); ASCII text, as most is, goes straight
+/// through. Empty when the text has no letter or digit to keep.
 pub fn slug(text: &str) -> String {
+    if text.is_ascii() {
+        return ascii_slug(text);
+    }
+    ascii_slug(&deunicode::deunicode(&nfc(text)))
+}
+
+/// `text` in Unicode's composed form (NFC), borrowed when it is already.
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// [`slug`] of ASCII text.
+fn ascii_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() || c == '_' {
@@ -309,16 +403,34 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-fn unique(base: String, used: &mut Vec<String>) -> String {
-    let base = if base.is_empty() { "section".to_string() } else { base };
-    let mut id = base.clone();
-    let mut n = 1;
-    while used.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// The heading ids of one page so far, and for each base the number its
+/// next `-N` is looked for from.
+#[derive(Default)]
+struct Ids {
+    used: crate::hash::FastSet<String>,
+    next: crate::hash::FastMap<String, usize>,
+}
+
+impl Ids {
+    /// `base`, or the first of `base-1`, `base-2`, ... not taken yet (a
+    /// heading may be written `x-1` itself). Numbers below a base's counter
+    /// are all taken, as ids are never given back: each heading costs a
+    /// look-up or two, where counting from 1 again made thousands of
+    /// identical headings cubic.
+    fn unique(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
-    used.push(id.clone());
-    id
 }
 
 #[cfg(test)]
@@ -387,5 +499,25 @@ mod tests {
         assert_eq!(slug("Hello, World!"), "hello-world");
         assert_eq!(slug("01-Scoping"), "01-scoping");
         assert_eq!(slug("--x--"), "x");
+        assert_eq!(slug("Über"), "uber");
+        assert_eq!(slug("café"), "cafe");
+        assert_eq!(slug("cafe\u{301}"), "cafe");
+        assert_eq!(slug("日本"), "ri-ben");
+        assert_eq!(slug("中国"), "zhong-guo");
+        assert_eq!(slug("!!!"), "");
+    }
+
+    #[test]
+    fn html_depth_counts_open_elements() {
+        assert_eq!(html_depth("<p>a</p><div><p>b<br>c<img src=x></p></div>"), 2);
+        assert_eq!(html_depth("<p>a<p>b<p>c"), 3, "implicitly closed tags count as open");
+        assert_eq!(html_depth(&"<i>".repeat(2000)), 2000);
+        assert_eq!(html_depth("text <!-- <div> --> <x/>"), 0);
+    }
+
+    #[test]
+    fn nfc_composes() {
+        assert_eq!(nfc("cafe\u{301}"), "café");
+        assert!(matches!(nfc("café"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -20,14 +20,39 @@ pub struct SourceFile {
     /// Set when the text was released to save memory: its length and hash,
     /// to know it again on disk ([`Sources::restore`]).
     released: Option<(usize, u64)>,
+    /// Where the last position asked for was found, to go on from.
+    cursor: std::sync::Mutex<Cursor>,
 }
 
-/// Lines are found by counting line breaks when a position is asked for:
-/// a few diagnostics per file at most, so no table of line starts is kept
-/// for thousands of files.
+/// The last position and the last line looked up in a file. Diagnostics
+/// are printed in order of position, so each lookup goes on from the last
+/// one and a file is read through once however many problems it has
+/// (counting from the start each time made 20,000 problems in one record
+/// take minutes). A lookup before the cursor counts from the start.
+#[derive(Debug, Default, Clone, Copy)]
+struct Cursor {
+    /// A byte offset at a character boundary; line breaks before it; where
+    /// its line starts; characters from there to it.
+    end: u32,
+    line: u32,
+    line_start: u32,
+    col: u32,
+    /// The last line asked for by number (0-based), and where it starts.
+    nth: u32,
+    nth_start: u32,
+}
+
+/// Lines are found by counting line breaks when a position is asked for,
+/// from the last one asked for: no table of line starts is kept for
+/// thousands of files.
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        SourceFile { path, text, released: None }
+        SourceFile { path, text, released: None, cursor: Default::default() }
+    }
+
+    fn cursor(&self) -> std::sync::MutexGuard<'_, Cursor> {
+        // A panic elsewhere while the lock was held leaves a valid cursor.
+        self.cursor.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The file without its text, and with what is needed to know the text
@@ -37,21 +62,39 @@ impl SourceFile {
             path: self.path.clone(),
             text: String::new(),
             released: Some((self.text.len(), digest(&self.text))),
+            cursor: Default::default(),
         })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let offset = offset.min(self.text.len() as u32);
-        let before = &self.text.as_bytes()[..offset as usize];
-        let line = before.iter().filter(|&&b| b == b'\n').count();
-        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let mut end = offset as usize;
+        let mut end = (offset as usize).min(self.text.len());
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let col = self.text[start..end].chars().count() as u32 + 1;
-        (line as u32 + 1, col)
+        let mut cursor = self.cursor();
+        let mut c = *cursor;
+        if end < c.end as usize || c.end as usize > self.text.len() {
+            c = Cursor { nth: c.nth, nth_start: c.nth_start, ..Cursor::default() };
+        }
+        let from = c.end as usize;
+        let between = &self.text.as_bytes()[from..end];
+        let breaks = between.iter().filter(|&&b| b == b'\n').count() as u32;
+        let (col_from, col) = match between.iter().rposition(|&b| b == b'\n') {
+            Some(i) => {
+                c.line_start = (from + i + 1) as u32;
+                (from + i + 1, 0)
+            }
+            None => (from, c.col),
+        };
+        c.line += breaks;
+        c.col = col + self.text[col_from..end].chars().count() as u32;
+        c.end = end as u32;
+        cursor.end = c.end;
+        cursor.line = c.line;
+        cursor.line_start = c.line_start;
+        cursor.col = c.col;
+        (c.line + 1, c.col + 1)
     }
 
     /// The text of a 1-based line, without its line ending.
@@ -70,10 +113,20 @@ impl SourceFile {
 
     /// Byte offset where a 1-based line starts, if the file has that line.
     fn nth_line_start(&self, line: u32) -> Option<usize> {
-        match (line as usize).saturating_sub(1) {
-            0 => Some(0),
-            n => self.text.match_indices('\n').nth(n - 1).map(|(i, _)| i + 1),
+        let n = line.saturating_sub(1);
+        let mut cursor = self.cursor();
+        let (mut at, mut start) = (cursor.nth, cursor.nth_start as usize);
+        if n < at || start > self.text.len() {
+            (at, start) = (0, 0);
         }
+        // From the line asked for last, as many line breaks on.
+        while at < n {
+            start += self.text[start..].find('\n')? + 1;
+            at += 1;
+        }
+        cursor.nth = n;
+        cursor.nth_start = start as u32;
+        Some(start)
     }
 }
 
@@ -421,6 +474,36 @@ mod tests {
         assert_eq!(f.line_col(99), (4, 2), "clamped to the end");
         let trailing = SourceFile::new("b".into(), "a\n".into());
         assert_eq!((trailing.line_col(2), trailing.line_text(2), trailing.line_start(5)), ((2, 1), "", 2));
+    }
+
+    /// Positions asked for in any order (forwards, as diagnostics are
+    /// printed, backwards, and jumping about) are found as a count from the
+    /// start finds them.
+    #[test]
+    fn positions_in_any_order_match_a_count_from_the_start() {
+        let text = "ab\nçd\n\nx日本y\n\n\nlast line é";
+        let naive = |offset: usize| {
+            let mut end = offset.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let before = &text[..end];
+            let line = before.matches('\n').count() as u32 + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            (line, text[start..end].chars().count() as u32 + 1)
+        };
+        let lines = |n: u32| text.split('\n').nth(n.saturating_sub(1) as usize).unwrap_or("");
+        let f = SourceFile::new("a".into(), text.into());
+        let forwards: Vec<usize> = (0..text.len() + 3).collect();
+        let backwards: Vec<usize> = forwards.iter().rev().copied().collect();
+        let jumps: Vec<usize> = (0..200).map(|i| (i * 37 + i * i) % (text.len() + 3)).collect();
+        for order in [forwards, backwards, jumps] {
+            for &o in &order {
+                assert_eq!(f.line_col(o as u32), naive(o), "offset {o}");
+                let line = (o % 9) as u32 + 1;
+                assert_eq!(f.line_text(line), lines(line), "line {line}");
+            }
+        }
     }
 
     #[test]

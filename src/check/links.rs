@@ -28,7 +28,7 @@ impl Known<'_> {
         fixed.extend(site.assets.iter().map(|(_, to)| to.clone()));
         let tags: HashSet<&String> =
             site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags)).collect();
-        fixed.extend(tags.into_iter().map(|t| format!("tags/{}", crate::model::tag_slug(t))));
+        fixed.extend(tags.into_iter().map(|t| format!("tags/{}", site.tag_slug(t))));
         Known { fixed, records: &site.record_ids }
     }
 

@@ -12,7 +12,10 @@ pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
         NewKind::Pilot { title } => {
             let id = slug(&title);
             if id.is_empty() {
-                bail!("cannot make a file name from `{title}`: use letters or digits");
+                bail!(
+                    "cannot make a file name from `{title}`: the id would be empty (hint: a pilot's id is made from \
+                     its title's letters and digits, other scripts transliterated: give the title a letter or digit)"
+                );
             }
             (root.join("content/pilots").join(format!("{id}.md")), pilot_template(&title, today))
         }

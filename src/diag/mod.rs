@@ -86,10 +86,11 @@ pub enum Rule {
     UnknownAddress,
     DuplicateConstraint,
     Template,
+    SameSlug,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 23] = [
+    pub const ALL: [Rule; 24] = [
         Rule::Syntax,
         Rule::UnknownKey,
         Rule::WrongType,
@@ -113,6 +114,7 @@ impl Rule {
         Rule::UnknownAddress,
         Rule::DuplicateConstraint,
         Rule::Template,
+        Rule::SameSlug,
     ];
 
     /// The stable code, `PD001` and on.
@@ -141,6 +143,7 @@ impl Rule {
             Rule::UnknownAddress => "PD021",
             Rule::DuplicateConstraint => "PD022",
             Rule::Template => "PD023",
+            Rule::SameSlug => "PD024",
         }
     }
 
@@ -150,9 +153,12 @@ impl Rule {
 
     pub fn default_severity(self) -> Severity {
         match self {
-            Rule::ConstraintNoOwner | Rule::NotProductionReady | Rule::Stale | Rule::Stuck | Rule::StageDates => {
-                Severity::Warning
-            }
+            Rule::ConstraintNoOwner
+            | Rule::NotProductionReady
+            | Rule::Stale
+            | Rule::Stuck
+            | Rule::StageDates
+            | Rule::SameSlug => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -189,6 +195,7 @@ impl Rule {
             Rule::UnknownAddress => "a page whose `addresses` names an unknown category",
             Rule::DuplicateConstraint => "two constraints of one pilot with the same id",
             Rule::Template => "a template that does not compile or render",
+            Rule::SameSlug => "two different names that make the same address; the later one gets `-2`",
         }
     }
 }

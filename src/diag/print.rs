@@ -91,7 +91,7 @@ pub fn render_human(diags: &[Diagnostic], sources: &Sources, style: Style) -> St
 }
 
 fn snippet(out: &mut String, file: &SourceFile, loc: Loc, code: &str, style: Style, colour: &str) {
-    let (line, col) = file.line_col(loc.span.start);
+    let (line, _) = file.line_col(loc.span.start);
     let gutter = " ".repeat(line.to_string().len());
     if file.text.is_empty() {
         let _ = writeln!(out, "{gutter} = {code}");
@@ -99,21 +99,44 @@ fn snippet(out: &mut String, file: &SourceFile, loc: Loc, code: &str, style: Sty
     }
     let text = file.line_text(line);
     let text = text.strip_suffix('\r').unwrap_or(text);
+    let line_start = file.line_start(line) as usize;
+    let mut rel = (loc.span.start as usize).saturating_sub(line_start).min(text.len());
+    while !text.is_char_boundary(rel) {
+        rel -= 1;
+    }
+    let end = (loc.span.end as usize).saturating_sub(line_start).clamp(rel, text.len());
+    let mut end_rel = end;
+    while !text.is_char_boundary(end_rel) {
+        end_rel -= 1;
+    }
+    // A long line is shown in a window around the problem, found from the
+    // problem's byte offset: printed whole, a 600 KB line with thousands of
+    // problems was gigabytes of output.
+    let (at, skipped) = if text.len() > WINDOW {
+        let at = text[..rel].char_indices().rev().take(WINDOW / 2).last().map_or(rel, |(i, _)| i);
+        (at, if at > 0 { "..." } else { "" })
+    } else {
+        (0, "")
+    };
+    let window = match text[at..].char_indices().nth(WINDOW) {
+        Some((i, _)) => &text[at..at + i],
+        None => &text[at..],
+    };
     // Tabs as one space each, other control characters escaped; the
     // carets go under the escaped text.
     let visible = |s: &str| shown(&s.replace('\t', " ")).chars().count();
-    let shown_line = shown(&text.replace('\t', " ")).into_owned();
-    let line_start = file.line_start(line);
-    let line_end = line_start + text.len() as u32;
-    let end = loc.span.end.min(line_end).max(loc.span.start);
-    let before = file.text.get(line_start as usize..loc.span.start as usize).map_or(col as usize - 1, visible);
-    let width = file.text.get(loc.span.start as usize..end as usize).map_or(1, visible).max(1);
+    let shown_line = format!("{skipped}{}", shown(&window.replace('\t', " ")));
+    let before = skipped.len() + visible(&text[at..rel]);
+    let width = visible(&text[rel..end_rel]).clamp(1, WINDOW);
     let bar = style.paint("1;34", "|");
     let _ = writeln!(out, "{gutter} {bar}");
     let _ = writeln!(out, "{} {bar} {shown_line}", style.paint("1;34", &line.to_string()));
     let carets = style.paint(colour, &"^".repeat(width));
     let _ = writeln!(out, "{gutter} {bar} {}{carets} {code}", " ".repeat(before));
 }
+
+/// The most characters of a line shown under a diagnostic.
+const WINDOW: usize = 200;
 
 /// `s` as a JSON string: serde_json escapes the C0 controls; DEL and the
 /// C1 controls, which it writes as they are, are escaped too (`\u007f`),

@@ -190,8 +190,9 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
         }
         let at = *index.entry(super::person_key(name)).or_insert_with(|| {
             out.push(Person {
-                name: name.trim().to_string(),
+                name: crate::markdown::nfc(name.trim()).into_owned(),
                 slug: slug(name),
+                base_slug: None,
                 owns: Vec::new(),
                 champions: Vec::new(),
                 sponsors: Vec::new(),
@@ -227,17 +228,28 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
     }
     out.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
     // Two names with one slug ("Ana Lee", "Ana-Lee"): the second gets `-2`.
-    let mut seen = std::collections::BTreeSet::new();
+    // Each base's next number is kept: thousands of names with one slug
+    // take a look-up each, not a count from 2 each.
+    let mut seen = crate::hash::FastSet::default();
+    let mut next: FastMap<String, usize> = FastMap::default();
     for p in &mut out {
         if p.slug.is_empty() {
             p.slug = "person".into();
         }
-        let base = p.slug.clone();
-        let mut n = 1;
-        while !seen.insert(p.slug.clone()) {
-            n += 1;
-            p.slug = format!("{base}-{n}");
+        if seen.insert(p.slug.clone()) {
+            continue;
         }
+        let base = std::mem::take(&mut p.slug);
+        let n = next.entry(base.clone()).or_insert(2);
+        loop {
+            let slug = format!("{base}-{}", *n);
+            *n += 1;
+            if seen.insert(slug.clone()) {
+                p.slug = slug;
+                break;
+            }
+        }
+        p.base_slug = Some(base);
     }
     out
 }

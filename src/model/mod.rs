@@ -15,7 +15,7 @@ pub use pilot::percent;
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::diag::{Diagnostic, Loc};
+use crate::diag::{Diagnostic, Loc, Rule};
 use crate::markdown::Rendered;
 use crate::source::Loaded;
 use serde::Serialize;
@@ -48,6 +48,9 @@ pub struct Site {
     /// Page and section titles by path (a page's over a section's): a
     /// constraint row names the playbook page it links to.
     pub titles: crate::hash::FastMap<String, String>,
+    /// The page address of every tag, by [`tag_key`]: two tags that are
+    /// not the same tag never share one (see [`distinct_slugs`]).
+    pub tag_slugs: crate::hash::FastMap<String, String>,
     pub portfolio: Portfolio,
     /// Files to copy from `content/`: source and output path.
     pub assets: Vec<(PathBuf, String)>,
@@ -230,6 +233,10 @@ pub struct PilotFacts {
 pub struct Person {
     pub name: String,
     pub slug: String,
+    /// The slug the name makes, when another name made it first and this
+    /// one took a number.
+    #[serde(skip)]
+    pub base_slug: Option<String>,
     /// Indexes into `Site::pilots`.
     pub owns: Vec<usize>,
     pub champions: Vec<usize>,
@@ -283,6 +290,11 @@ pub fn build_cached(
     let is_record = |doc: &&crate::source::Doc| {
         doc.parts.first().map(String::as_str) == Some("pilots") && doc.parts.len() > 1 && doc.parts[1] != "_index.md"
     };
+    // Every record's id, told apart from the others' (a record read
+    // earlier keeps its id only while no other name takes it).
+    let record_docs: Vec<&crate::source::Doc> = loaded.docs.iter().filter(is_record).collect();
+    let (ids, renamed) = pilot::ids(&record_docs);
+    diags.extend(renamed);
     // Records not in the cache are read in parallel (Markdown dominates);
     // the order of the results is the order of the files.
     let misses: Vec<&crate::source::Doc> = loaded
@@ -332,7 +344,7 @@ pub fn build_cached(
             continue;
         }
         records += 1;
-        record_ids.extend(pilot::id_of(&doc.parts));
+        record_ids.extend(ids.get(&doc.file).filter(|id| !id.is_empty()).cloned());
         let source = loaded.sources.shared(doc.file);
         let entry = match read.remove(&doc.file) {
             Some((p, found)) => {
@@ -352,6 +364,9 @@ pub fn build_cached(
         }
         diags.extend(found.iter().cloned());
         if let Some(p) = pilot {
+            if let Some(id) = ids.get(&doc.file).filter(|id| **id != p.id) {
+                Arc::make_mut(p).id = id.clone();
+            }
             pilots.push(Arc::clone(p));
         }
     }
@@ -375,6 +390,8 @@ pub fn build_cached(
     );
     let assets = pages::assets(&loaded.assets);
     let people_index = people.iter().enumerate().map(|(i, p)| (person_key(&p.name), i)).collect();
+    same_owner_slugs(&people, &pilots, &mut diags);
+    let tag_slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut diags);
     let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
         .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))
         .map(|(path, title)| (path.clone(), title.clone()))
@@ -390,6 +407,7 @@ pub fn build_cached(
         people,
         people_index,
         titles,
+        tag_slugs,
         portfolio,
         assets,
     };
@@ -432,7 +450,136 @@ pub fn median(mut v: Vec<i64>) -> Option<f64> {
     }
 }
 
-/// A tag's key (tags are matched case-insensitively) and page address.
+/// A name that had to take a number: its slug `base` was kept by
+/// `kept_by`, an earlier name in sorted order.
+#[derive(Debug, Clone)]
+pub struct Renamed {
+    pub name: String,
+    pub kept_by: String,
+    pub base: String,
+    pub slug: String,
+}
+
+/// One slug for each of `names` (distinct names, each with its slug), no
+/// slug for two names: in sorted order, the first name of a slug keeps it,
+/// each later one takes the first of `-2`, `-3`, ... that no name has. The
+/// slug of each name, and the names that took a number.
+pub fn distinct_slugs(mut names: Vec<(String, String)>) -> (crate::hash::FastMap<String, String>, Vec<Renamed>) {
+    names.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    let mut taken: crate::hash::FastSet<String> = names.iter().map(|(_, s)| s.clone()).collect();
+    let mut next: crate::hash::FastMap<String, usize> = crate::hash::FastMap::default();
+    let mut out = crate::hash::FastMap::default();
+    let mut renamed = Vec::new();
+    let mut kept: Option<(String, String)> = None;
+    for (name, base) in names {
+        match &kept {
+            Some((k, s)) if *s == base && !base.is_empty() => {
+                let n = next.entry(base.clone()).or_insert(2);
+                let slug = loop {
+                    let slug = format!("{base}-{}", *n);
+                    *n += 1;
+                    if taken.insert(slug.clone()) {
+                        break slug;
+                    }
+                };
+                renamed.push(Renamed { name: name.clone(), kept_by: k.clone(), base, slug: slug.clone() });
+                out.insert(name, slug);
+            }
+            _ => {
+                kept = Some((name.clone(), base.clone()));
+                out.insert(name, base);
+            }
+        }
+    }
+    (out, renamed)
+}
+
+/// The address of each tag's page, two tags never sharing one; a PD024
+/// warning for each tag that had to take a number, at the first record or
+/// page that carries it.
+fn tag_slugs(
+    pilots: &[Arc<Pilot>],
+    pages: &[Page],
+    home: Option<&Page>,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::hash::FastMap<String, String> {
+    // Each tag by key: as first written, and where.
+    let mut first: crate::hash::FastMap<String, (&str, Loc)> = crate::hash::FastMap::default();
+    let carried = pilots
+        .iter()
+        .flat_map(|p| p.tags.iter().map(move |t| (t, p.loc)))
+        .chain(pages.iter().chain(home).flat_map(|p| p.tags.iter().map(move |t| (t, p.loc))));
+    for (t, loc) in carried {
+        let key = tag_key(t);
+        if !first.contains_key(key.as_ref()) {
+            first.insert(key.into_owned(), (t.as_str(), loc));
+        }
+    }
+    let (slugs, renamed) = distinct_slugs(first.keys().map(|k| (k.clone(), tag_slug(k))).collect());
+    for r in renamed {
+        let (name, loc) = first[&r.name];
+        let (other, other_loc) = first[&r.kept_by];
+        diags.push(
+            Diagnostic::new(
+                Rule::SameSlug,
+                loc,
+                format!(
+                    "tags `{name}` and `{other}` both make the page `/tags/{}/`: `{name}` is at `/tags/{}/`",
+                    r.base, r.slug
+                ),
+            )
+            .hint("write the tag as the other one is written if they are the same tag; otherwise rename one")
+            .related(other_loc, format!("`{other}` is here")),
+        );
+    }
+    slugs
+}
+
+/// Owners whose names make one slug (`Ana Lee`, `Ana-Lee`): the later ones
+/// already have `-2` (see `facts::people`); a PD024 warning for each.
+fn same_owner_slugs(people: &[Person], pilots: &[Arc<Pilot>], diags: &mut Vec<Diagnostic>) {
+    let loc = |p: &Person| {
+        let i = p.owns.first().or(p.champions.first()).or(p.sponsors.first());
+        match (i, p.constraints.first()) {
+            (Some(&i), _) => pilots.get(i).map(|x| x.owner_loc),
+            (None, Some(&(i, j))) => pilots.get(i).and_then(|x| x.constraints.get(j)).map(|c| c.loc),
+            _ => None,
+        }
+    };
+    let mut base: crate::hash::FastMap<&str, &Person> = crate::hash::FastMap::default();
+    for p in people {
+        base.entry(p.slug.as_str()).or_insert(p);
+    }
+    for p in people {
+        let Some(other) = p.base_slug.as_deref().and_then(|b| base.get(b)) else { continue };
+        let (Some(at), Some(other_at)) = (loc(p), loc(other)) else { continue };
+        diags.push(
+            Diagnostic::new(
+                Rule::SameSlug,
+                at,
+                format!(
+                    "`{}` and `{}` both make the owner page `/owners/{}/`: `{}` is at `/owners/{}/`",
+                    p.name, other.name, other.slug, p.name, p.slug
+                ),
+            )
+            .hint("write the name as the other one is written if they are the same person; otherwise tell them apart")
+            .related(other_at, format!("`{}` is here", other.name)),
+        );
+    }
+}
+
+/// How tags are matched: case-insensitively, in Unicode's composed form
+/// (borrowed for a lowercase ASCII tag, as most are).
+pub fn tag_key(tag: &str) -> std::borrow::Cow<'_, str> {
+    if tag.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(tag)
+    } else {
+        std::borrow::Cow::Owned(crate::markdown::nfc(tag).to_lowercase())
+    }
+}
+
+/// The slug a tag's page is named from, before two tags with one slug are
+/// told apart (`tag` when nothing is left of it).
 pub fn tag_slug(tag: &str) -> String {
     let s = crate::markdown::slug(tag);
     if s.is_empty() {
@@ -442,9 +589,9 @@ pub fn tag_slug(tag: &str) -> String {
     }
 }
 
-/// How names are matched: trimmed and lowercased.
+/// How names are matched: trimmed, in Unicode's composed form, lowercased.
 pub fn person_key(name: &str) -> String {
-    name.trim().to_lowercase()
+    crate::markdown::nfc(name.trim()).to_lowercase()
 }
 
 impl Site {
@@ -463,6 +610,14 @@ impl Site {
             _ => self.people_index.get(&person_key(name)),
         };
         at.map(|&i| &self.people[i])
+    }
+
+    /// The address of the page of `tag` (below `tags/`).
+    pub fn tag_slug(&self, tag: &str) -> String {
+        match self.tag_slugs.get(tag_key(tag).as_ref()) {
+            Some(slug) => slug.clone(),
+            None => tag_slug(tag),
+        }
     }
 
     /// The title of the page or section at `path` (no slashes at either end).

@@ -47,7 +47,9 @@ pub(super) fn build(
     let mut home = None;
     let mut section_pages: BTreeMap<String, Page> = BTreeMap::new();
     let mut pages: Vec<Page> = Vec::new();
-    let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+    // Each address given, with where and the name it was made from.
+    let mut seen: BTreeMap<String, (Loc, String)> = BTreeMap::new();
+    let mut next: crate::hash::FastMap<String, usize> = crate::hash::FastMap::default();
     for doc in docs {
         let is_index = doc.parts.last().is_some_and(|f| f == "_index.md");
         let dirs = &doc.parts[..doc.parts.len() - 1];
@@ -68,11 +70,45 @@ pub(super) fn build(
             );
             continue;
         }
-        let path = comps.join("/");
+        let mut path = comps.join("/");
+        // The name the address is made from: the path in NFC, without
+        // `.md` or `/_index.md` (`x.md` and `x/_index.md` are one name).
+        let name = doc.parts.join("/");
+        let name = name.strip_suffix("/_index.md").or(name.strip_suffix(".md")).unwrap_or(&name);
+        let name = markdown::nfc(name).into_owned();
+        // Two files whose names differ and make one address (`café.md`,
+        // `cafe.md`): the later takes a number, as pilot ids do. Folders
+        // that make one address share it (their pages are one section).
+        let renamed = match seen.get(&path) {
+            Some((prev, prev_name)) if !is_index && *prev_name != name => {
+                let n = next.entry(path.clone()).or_insert(2);
+                let base = std::mem::take(&mut path);
+                path = loop {
+                    let p = format!("{base}-{}", *n);
+                    *n += 1;
+                    if !seen.contains_key(&p) {
+                        break p;
+                    }
+                };
+                Some((base, *prev, prev_name.clone()))
+            }
+            _ => None,
+        };
         let Some(page) = read_page(doc, sources, config, opts, &path, diags) else {
             continue;
         };
-        if let Some(prev) = seen.get(&path) {
+        if let Some((base, prev, prev_name)) = renamed {
+            diags.push(
+                Diagnostic::new(
+                    Rule::SameSlug,
+                    Loc::start(doc.file),
+                    format!("`{name}` and `{prev_name}` both make the address `/{base}/`: this page is at `/{path}/`"),
+                )
+                .hint("rename one of the files")
+                .related(Loc::start(prev.file), "the other file is here"),
+            );
+        }
+        if let Some((prev, _)) = seen.get(&path) {
             diags.push(
                 Diagnostic::new(Rule::Duplicate, page.loc, format!("two files would both be published at `/{path}/`"))
                     .hint("rename one of them")
@@ -80,7 +116,7 @@ pub(super) fn build(
             );
             continue;
         }
-        seen.insert(path.clone(), page.loc);
+        seen.insert(path.clone(), (page.loc, name));
         if is_index && path.is_empty() {
             home = Some(page);
         } else if is_index {

@@ -83,13 +83,51 @@ impl Reporter<'_> {
 }
 
 /// The pilot id from a path below `content/`: `pilots/ID.md` or
-/// `pilots/ID/index.md`.
+/// `pilots/ID/index.md`, made a slug (empty when the name has no letter or
+/// digit). Two names with one slug are told apart by [`ids`].
 pub(super) fn id_of(parts: &[String]) -> Option<String> {
+    name_of(parts).map(|n| slug(&n))
+}
+
+/// The name a record's id is made from, in Unicode's composed form (NFC):
+/// the same name typed either way is one name.
+fn name_of(parts: &[String]) -> Option<String> {
     match parts {
-        [_, file] => file.strip_suffix(".md").map(slug),
-        [_, dir, index] if index == "index.md" => Some(slug(dir)),
+        [_, file] => file.strip_suffix(".md").map(|n| markdown::nfc(n).into_owned()),
+        [_, dir, index] if index == "index.md" => Some(markdown::nfc(dir).into_owned()),
         _ => None,
     }
+}
+
+/// The id of every record in `docs`, by file: two different names with one
+/// slug (`cafe.md`, `café.md`) do not share an id; the name later in sorted
+/// order gets `-2` (and so on), with a PD024 warning naming both files. The
+/// same name twice (`a.md`, `a/index.md`) keeps one id: PD008 reports it.
+pub(super) fn ids(docs: &[&Doc]) -> (crate::hash::FastMap<FileId, String>, Vec<Diagnostic>) {
+    let named: Vec<(&Doc, String)> = docs.iter().filter_map(|d| name_of(&d.parts).map(|n| (*d, n))).collect();
+    // The first file of each name, for the warning's note.
+    let mut first: crate::hash::FastMap<&str, FileId> = crate::hash::FastMap::default();
+    for (d, n) in &named {
+        first.entry(n.as_str()).or_insert(d.file);
+    }
+    let (slugs, renamed) = super::distinct_slugs(first.keys().map(|n| (n.to_string(), slug(n))).collect());
+    let mut diags = Vec::new();
+    for r in &renamed {
+        diags.push(
+            Diagnostic::new(
+                Rule::SameSlug,
+                Loc::start(first[r.name.as_str()]),
+                format!(
+                    "`{}` and `{}` both make the pilot id `{}`: this record's id is `{}`",
+                    r.name, r.kept_by, r.base, r.slug
+                ),
+            )
+            .hint(format!("rename one of the files: its address is `/pilots/{}/` until then", r.slug))
+            .related(Loc::start(first[r.kept_by.as_str()]), "the other record is here"),
+        );
+    }
+    let ids = named.into_iter().map(|(d, n)| (d.file, slugs[&n].clone())).collect();
+    (ids, diags)
 }
 
 pub(super) fn read(
@@ -101,7 +139,7 @@ pub(super) fn read(
 ) -> Option<Pilot> {
     let mut r = Reporter { file: doc.file, diags };
     let start = Span::new(0, source.line_text(1).len() as u32);
-    let Some(id) = id_of(&doc.parts).filter(|id| !id.is_empty()) else {
+    let Some(id) = id_of(&doc.parts) else {
         r.error(
             Rule::Unreadable,
             start,
@@ -110,6 +148,15 @@ pub(super) fn read(
         );
         return None;
     };
+    if id.is_empty() {
+        r.error(
+            Rule::Unreadable,
+            start,
+            "this record's id would be empty: its name has no letter or digit",
+            "a pilot's id is made from its file or folder name: rename it with letters or digits, such as `crm-assistant.md`",
+        );
+        return None;
+    }
     let split = frontmatter::split(&source.text);
     if !split.problems.is_empty() {
         // The front matter could not be read: what it lacks is unknown.
@@ -204,7 +251,15 @@ impl Pilot {
 }
 
 fn name(text: Option<Spanned<String>>) -> Option<String> {
-    text.map(|t| trimmed(t.value)).filter(|t| !t.is_empty())
+    text.map(|t| composed(trimmed(t.value))).filter(|t| !t.is_empty())
+}
+
+/// `text` in Unicode's composed form (NFC), the same string when it is.
+fn composed(text: String) -> String {
+    match markdown::nfc(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(n) => n,
+    }
 }
 
 /// `text` without the white space around it (the same string when there is
@@ -218,10 +273,13 @@ pub(super) fn trimmed(text: String) -> String {
 }
 
 pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in raw.unwrap_or_default() {
-        let t = trimmed(t.value);
-        if !t.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
+    let raw = raw.unwrap_or_default();
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    // The tags kept, as compared (see `model::tag_key`).
+    let mut seen: crate::hash::FastSet<String> = crate::hash::FastSet::default();
+    for t in raw {
+        let t = composed(trimmed(t.value));
+        if !t.is_empty() && seen.insert(super::tag_key(&t).into_owned()) {
             out.push(t);
         }
     }
@@ -264,8 +322,13 @@ fn read_readiness(
         .map(|dim| {
             let written: Vec<EvidenceEntry> =
                 given.iter_mut().find(|(k, _)| k == &dim.key).map(|(_, v)| std::mem::take(v)).unwrap_or_default();
+            // Items written and items of the rubric, each looked up by key:
+            // both lists may be long (one from the record, one from the config).
+            let by_key: crate::hash::FastMap<&str, &Spanned<RawEvidence>> =
+                written.iter().map(|(k, v)| (k.value.as_str(), v)).collect();
+            let items_known: crate::hash::FastSet<&str> = dim.items.iter().map(|i| &*i.key).collect();
             for (key, _) in &written {
-                if !dim.items.iter().any(|i| *i.key == *key.value) {
+                if !items_known.contains(key.value.as_str()) {
                     r.error(
                         Rule::UnknownEvidence,
                         key.span,
@@ -278,7 +341,7 @@ fn read_readiness(
                 .items
                 .iter()
                 .map(|item| {
-                    let ev = written.iter().find(|(k, _)| *k.value == *item.key).map(|(_, v)| v);
+                    let ev = by_key.get(&*item.key).copied();
                     evidence(r, item, ev)
                 })
                 .collect();
@@ -357,6 +420,9 @@ fn read_integration(r: &mut Reporter, raw: Vec<Spanned<super::raw::RawIntegratio
 
 fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: &Config) -> Vec<Constraint> {
     let mut out: Vec<Constraint> = Vec::new();
+    // Each id seen, with where: a look-up per constraint, not a walk over
+    // the ones before.
+    let mut seen: crate::hash::FastMap<String, Loc> = crate::hash::FastMap::default();
     for item in raw {
         let span = item.span;
         let c = item.value;
@@ -385,20 +451,21 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
         let id_span = c.id.as_ref().map_or(span, |i| i.span);
         let id = c.id.map(|i| slug(&i.value)).or_else(|| title.as_deref().map(slug)).unwrap_or_default();
         let id = if id.is_empty() { format!("constraint-{}", out.len() + 1) } else { id };
-        if let Some(first) = out.iter().find(|o| o.id == id) {
+        if let Some(&first) = seen.get(&id) {
             let d = Diagnostic::new(
                 Rule::DuplicateConstraint,
                 Loc::at(r.file, id_span),
                 format!("two constraints of this pilot have the id `{id}`"),
             )
             .hint("give one of them its own `id = \"...\"`")
-            .related(first.loc, "the other constraint is here");
+            .related(first, "the other constraint is here");
             r.diags.push(d);
             continue;
         }
         let (Some(title), Some(category)) = (title, category) else {
             continue;
         };
+        seen.insert(id.clone(), Loc::at(r.file, span));
         out.push(Constraint {
             id,
             loc: Loc::at(r.file, span),

@@ -7,10 +7,8 @@ use super::views::*;
 use crate::markdown::slug;
 use crate::model::Site;
 
-pub use crate::model::tag_slug;
-
-fn tag_links(tags: &[String]) -> Vec<Link> {
-    tags.iter().map(|t| Link { title: t.clone(), url: format!("tags/{}/", tag_slug(t)) }).collect()
+fn tag_links(site: &Site, tags: &[String]) -> Vec<Link> {
+    tags.iter().map(|t| Link { title: t.clone(), url: format!("tags/{}/", site.tag_slug(t)) }).collect()
 }
 
 /// Every lesson, newest first (undated last), then by title. The order is
@@ -48,7 +46,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                     stage: p.stage.clone(),
                     function: p.function.clone().unwrap_or_default(),
                     date: date.map(crate::date::Date::text).unwrap_or_default(),
-                    tags: tag_links(&p.tags),
+                    tags: tag_links(site, &p.tags),
                     categories,
                     html: p.body.lessons[j].1.clone(),
                 }
@@ -63,7 +61,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                     stage: String::new(),
                     function: String::new(),
                     date: date.map(crate::date::Date::text).unwrap_or_default(),
-                    tags: tag_links(&page.tags),
+                    tags: tag_links(site, &page.tags),
                     categories: page.addresses.clone(),
                     html: page
                         .description
@@ -108,7 +106,7 @@ fn group<'a, I: Iterator<Item = &'a str>>(
 
 pub(super) fn lessons_view(site: &Site) -> LessonsView {
     let lessons = lessons(site);
-    let by_tag = group(&lessons, |l| l.tags.iter().map(|t| t.title.as_str()), |t| format!("tag-{}", tag_slug(t)));
+    let by_tag = group(&lessons, |l| l.tags.iter().map(|t| t.title.as_str()), |t| format!("tag-{}", site.tag_slug(t)));
     let by_category = group(&lessons, |l| l.categories.iter().map(String::as_str), |c| format!("category-{}", slug(c)));
     let intro_html =
         site.sections.iter().find(|s| s.path == "lessons").map(|s| s.body.html.clone()).unwrap_or_default();
@@ -135,7 +133,7 @@ pub(super) fn tags(site: &Site) -> Vec<Tag> {
         let k = match written.get(t.as_str()) {
             Some(&k) => k,
             None => {
-                let slug = tag_slug(t);
+                let slug = site.tag_slug(t);
                 let k = *by_slug.entry(slug.clone()).or_insert_with(|| {
                     tags.push(Tag { name: t.to_string(), slug, pilots: Vec::new(), pages: Vec::new() });
                     tags.len() - 1
@@ -203,7 +201,7 @@ pub(super) fn related(
     tags: &[Tag],
     by_category: &crate::hash::FastMap<String, Vec<usize>>,
 ) -> (Vec<Link>, Vec<PilotLink>, Vec<Link>) {
-    let slugs: Vec<String> = page.tags.iter().map(|t| tag_slug(t)).collect();
+    let slugs: Vec<String> = page.tags.iter().map(|t| site.tag_slug(t)).collect();
     // The lessons and pilots of each of the page's tags and categories, from
     // the lists made once for the site; the first ten of their union.
     let lesson_lists = slugs
@@ -222,7 +220,7 @@ pub(super) fn related(
         .map(|t| &t.pilots[..])
         .chain(page.addresses.iter().filter_map(|c| by_category.get(c)).map(|v| &v[..]));
     let rel_pilots = first(pilot_lists, 10, |_| true).into_iter().map(|i| link(&site.pilots[i])).collect();
-    (rel_lessons, rel_pilots, tag_links(&page.tags))
+    (rel_lessons, rel_pilots, tag_links(site, &page.tags))
 }
 
 /// The `n` smallest of the indexes in `lists` (each ascending) that `keep`.

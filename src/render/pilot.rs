@@ -258,6 +258,13 @@ fn stage_track<'a>(p: &'a Pilot, config: &'a Config) -> Vec<StageStep<'a>> {
 }
 
 fn dimensions(p: &Pilot) -> Vec<DimensionView<'_>> {
+    // Constraint titles by id, for the overdue ones that hold a dimension
+    // back (made only when one does: a look-up each, not a walk).
+    let titles: crate::hash::FastMap<&str, &str> = if p.readiness.iter().any(|d| !d.blocked_by.is_empty()) {
+        p.constraints.iter().map(|c| (c.id.as_str(), c.title.as_str())).collect()
+    } else {
+        Default::default()
+    };
     p.readiness
         .iter()
         .map(|d| {
@@ -270,8 +277,8 @@ fn dimensions(p: &Pilot) -> Vec<DimensionView<'_>> {
                 let titles: Vec<String> = d
                     .blocked_by
                     .iter()
-                    .filter_map(|id| p.constraints.iter().find(|c| &c.id == id))
-                    .map(|c| format!("“{}”", c.title))
+                    .filter_map(|id| titles.get(id.as_str()))
+                    .map(|title| format!("“{title}”"))
                     .collect();
                 reasons.push(format!("overdue: {}", titles.join(", ")));
             }
