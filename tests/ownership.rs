@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{snapshot, write, Run, AS_OF};
+use common::{command, run, snapshot, write, Run, AS_OF};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -44,18 +44,7 @@ impl Scratch {
 
     /// `pilotdeck ARGS` run in `cwd` with `HOME` in the scratch folder.
     fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_pilotdeck"))
-            .args(args)
-            .current_dir(cwd)
-            .env("HOME", self.home())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run(command().args(args).current_dir(cwd).env("HOME", self.home()))
     }
 
     /// `pilotdeck --root SITE build --as-of AS_OF --output OUT EXTRA...`, run in the scratch folder.

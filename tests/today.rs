@@ -162,21 +162,8 @@ fn as_of_commit_is_the_head_commits_date() {
     git(root, home.path(), &["init", "-q"]);
     git(root, home.path(), &["add", "."]);
     git(root, home.path(), &["commit", "-q", "-m", "first"]);
-    let run_home = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_pilotdeck"))
-            .arg("--root")
-            .arg(root)
-            .args(args)
-            .env("HOME", home.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    };
+    let run_home =
+        |args: &[&str]| common::run(common::command().arg("--root").arg(root).args(args).env("HOME", home.path()));
     assert_eq!(built_as_of(&run_home(&["build", "--as-of", "commit"])), "2025-07-04");
     // The config says the same.
     std::fs::write(root.join("pilotdeck.toml"), "as_of = \"commit\"\n").unwrap();
@@ -198,19 +185,9 @@ fn zones_work_without_the_systems_database() {
     let dir = site(&[("pilotdeck.toml", "timezone = \"Pacific/Kiritimati\"\n"), ("content/pilots/a.md", RECORD)]);
     let empty = tempfile::tempdir().unwrap();
     let before = today_in("Pacific/Kiritimati");
-    let out = Command::new(env!("CARGO_BIN_EXE_pilotdeck"))
-        .arg("--root")
-        .arg(dir.path())
-        .args(["build", "--as-of", "today"])
-        .env("TZDIR", empty.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let run = common::run(
+        common::command().arg("--root").arg(dir.path()).args(["build", "--as-of", "today"]).env("TZDIR", empty.path()),
+    );
     let got = built_as_of(&run);
     assert!(got == before || got == today_in("Pacific/Kiritimati"), "{got}");
 }

@@ -128,7 +128,20 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_pilotdeck")).args(args).env("NO_COLOR", "1").output().unwrap();
+    run(command().args(args))
+}
+
+/// The `pilotdeck` binary as a command to add arguments, a folder or an
+/// environment to (without colours).
+pub fn command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pilotdeck"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `cmd` to the end and keeps what it printed.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
