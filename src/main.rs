@@ -14,7 +14,11 @@ fn main() -> ExitCode {
     match pilotdeck::cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // A message may name a path or a value from content: each line
+            // is shown with its control characters escaped, as diagnostics are.
+            let message = format!("{e:#}");
+            let lines: Vec<_> = message.lines().map(pilotdeck::diag::shown).collect();
+            eprintln!("error: {}", lines.join("\n"));
             ExitCode::from(2)
         }
     }

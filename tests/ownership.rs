@@ -323,3 +323,19 @@ fn init_overwrites_nothing_that_is_there() {
     assert!(run.stderr.contains("`.gitlab-ci.yml`"), "{}", run.stderr);
     assert_eq!(snapshot(&dir), before, "nothing written");
 }
+
+#[test]
+fn refusals_show_control_characters_escaped() {
+    let s = Scratch::new();
+    let out = s.path("evil\u{1b}[2Jname");
+    write(&out, &[("x\u{1b}]0;title\u{7}.txt", "mine")]);
+    let run = s.build_into(out.to_str().unwrap(), &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'), "{:?}", run.stderr);
+    assert!(run.stderr.contains("evil\\u{1b}[2Jname"), "{}", run.stderr);
+    assert!(
+        run.stderr.lines().any(|l| l.trim_start().starts_with("= help:")),
+        "the hint keeps its line: {}",
+        run.stderr
+    );
+}

@@ -4,7 +4,7 @@
 
 mod print;
 
-pub use print::{render_github, render_human, render_json, Style};
+pub use print::{render_github, render_human, render_json, shown, Style};
 
 use crate::source::{FileId, Sources};
 
