@@ -44,6 +44,23 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// The text and byte range of the first level-1 heading in `text`, read as
+/// [`render`] reads it (a page without a `title` takes its title from it).
+pub fn first_h1(text: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
+    let (_, range) = parser.find(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))?;
+    let mut title = String::new();
+    for (e, _) in parser {
+        match e {
+            Event::Text(t) | Event::Code(t) => title.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => title.push(' '),
+            Event::End(TagEnd::Heading(_)) => break,
+            _ => {}
+        }
+    }
+    Some((title.trim().to_string(), range))
+}
+
 /// Renders `text`. `root` is the relative path from the page to the site
 /// root (`../../`); `lessons_heading` names the section to collect. Raw HTML
 /// is sanitized and `javascript:`-like link targets are dropped, unless the

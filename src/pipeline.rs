@@ -308,14 +308,19 @@ pub fn check_addresses(analysis: &mut Analysis, theme: &theme::Theme, root: &Pat
                 (Loc::start(id), shown)
             }
         };
-        analysis.diagnostics.push(
-            Diagnostic::new(
-                Rule::Duplicate,
-                loc,
-                format!("`{what}` would be published at `/{url}`, where pilotdeck makes {}", c.generated),
-            )
-            .hint("that address belongs to the generated page: move or rename the file (for example into `content/playbook/`)"),
+        let d = Diagnostic::new(
+            Rule::Duplicate,
+            loc,
+            format!("`{what}` would be published at `/{url}`, where pilotdeck makes {}", c.generated),
         );
+        analysis.diagnostics.push(match c.page {
+            Some(page) => d
+                .hint("rename or remove one of them (an HTML template of another tool is not used)")
+                .related(page, "the page is made from this file"),
+            None => d.hint(
+                "that address belongs to the generated page: move or rename the file (for example into `content/playbook/`)",
+            ),
+        });
     }
     tidy(&mut analysis.diagnostics, &analysis.sources);
 }

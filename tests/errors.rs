@@ -120,12 +120,6 @@ fn unknown_key_in_an_existing_file_that_was_good() {
 }
 
 #[test]
-fn unknown_key_in_a_page() {
-    let run = broken(&[("content/playbook/a.md", "+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n")]);
-    expect_one(&run, "content/playbook/a.md:3:1: error: unknown key `descripton`", "did you mean `description`?");
-}
-
-#[test]
 fn unknown_key_inside_constraints() {
     let run = broken(&[(
         "content/pilots/a.md",
@@ -159,12 +153,6 @@ fn unknown_key_in_the_config() {
 fn missing_title() {
     let run = broken(&[("content/pilots/a.md", &pilot("stage = \"pilot\"\n"))]);
     expect_one(&run, "content/pilots/a.md:1:1: error: missing `title`", "add `title = \"...\"`: the pilot's name");
-}
-
-#[test]
-fn missing_title_in_a_page() {
-    let run = broken(&[("content/playbook/a.md", "+++\nweight = 2\n+++\nText.\n")]);
-    expect_one(&run, "content/playbook/a.md:1:1: error: missing `title`", "add `title = \"...\"` to the front matter");
 }
 
 #[test]
@@ -392,16 +380,6 @@ fn yaml_front_matter_never_closed() {
         &run,
         "content/playbook/a.md:1:1: error: front matter opened with `---` is never closed",
         "add a line `---` after the last key",
-    );
-}
-
-#[test]
-fn page_without_front_matter() {
-    let run = broken(&[("content/playbook/a.md", "# Just a heading\n\nText.\n")]);
-    expect_one(
-        &run,
-        "content/playbook/a.md:1:1: error: missing front matter with a `title`",
-        "start the file with `+++`, `title = \"...\"`, `+++`",
     );
 }
 

@@ -72,6 +72,8 @@ pub struct Page {
     pub body: Rendered,
     /// Index of the section the page is in.
     pub section: Option<usize>,
+    /// Front-matter keys pilotdeck does not use (other tools'), as written.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug)]
@@ -85,6 +87,8 @@ pub struct Section {
     /// Pages and subsections, by weight then title.
     pub children: Vec<Child>,
     pub loc: Option<Loc>,
+    /// The section page's front-matter keys pilotdeck does not use.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -288,7 +292,9 @@ pub fn build_cached(
     let mut page_docs = Vec::new();
     let mut record_ids = std::collections::BTreeSet::new();
     let is_record = |doc: &&crate::source::Doc| {
-        doc.parts.first().map(String::as_str) == Some("pilots") && doc.parts.len() > 1 && doc.parts[1] != "_index.md"
+        doc.parts.first().map(String::as_str) == Some("pilots")
+            && doc.parts.len() > 1
+            && !pages::is_index_name(&doc.parts[1])
     };
     // Every record's id, told apart from the others' (a record read
     // earlier keeps its id only while no other name takes it).

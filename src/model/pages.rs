@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Loc, Rule, Span};
 use crate::frontmatter;
 use crate::markdown::{self, slug};
-use crate::node::from_node;
+use crate::node::{from_node, Kind, Node};
 use crate::source::{Asset, Doc, Sources};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -37,6 +37,12 @@ pub fn humanize(name: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
+/// Whether a file is its folder's own page: `_index.md`, `index.md` or
+/// `README.md` (as GitHub, MkDocs and Jekyll read them).
+pub fn is_index_name(file: &str) -> bool {
+    file == "_index.md" || file == "index.md" || file.eq_ignore_ascii_case("readme.md")
+}
+
 pub(super) fn build(
     docs: &[&Doc],
     sources: &Sources,
@@ -51,11 +57,12 @@ pub(super) fn build(
     let mut seen: BTreeMap<String, (Loc, String)> = BTreeMap::new();
     let mut next: crate::hash::FastMap<String, usize> = crate::hash::FastMap::default();
     for doc in docs {
-        let is_index = doc.parts.last().is_some_and(|f| f == "_index.md");
+        let file = doc.parts.last().map_or("", String::as_str);
+        let is_index = is_index_name(file);
         let dirs = &doc.parts[..doc.parts.len() - 1];
         let mut comps: Vec<String> = dirs.iter().map(|d| slug(d)).collect();
         if !is_index {
-            let stem = doc.parts.last().and_then(|f| f.strip_suffix(".md")).unwrap_or_default();
+            let stem = file.strip_suffix(".md").unwrap_or_default();
             comps.push(slug(stem));
         }
         let source = sources.get(doc.file);
@@ -70,12 +77,29 @@ pub(super) fn build(
             );
             continue;
         }
-        let mut path = comps.join("/");
+        let Some(front) = read_front(doc, sources, config, opts, diags) else {
+            continue;
+        };
         // The name the address is made from: the path in NFC, without
-        // `.md` or `/_index.md` (`x.md` and `x/_index.md` are one name).
-        let name = doc.parts.join("/");
-        let name = name.strip_suffix("/_index.md").or(name.strip_suffix(".md")).unwrap_or(&name);
-        let name = markdown::nfc(name).into_owned();
+        // `.md` or the index file (`x.md` and `x/_index.md` are one name),
+        // or the address the front matter gives.
+        let overridden = if is_index { None } else { address_override(&front, &comps, doc.file, diags) };
+        let name = match &overridden {
+            Some(o) => o.join("/"),
+            None => {
+                let name = doc.parts.join("/");
+                let name = if is_index {
+                    name.strip_suffix(file).map(|n| n.trim_end_matches('/')).unwrap_or(&name)
+                } else {
+                    name.strip_suffix(".md").unwrap_or(&name)
+                };
+                markdown::nfc(name).into_owned()
+            }
+        };
+        if let Some(o) = overridden {
+            comps = o;
+        }
+        let mut path = comps.join("/");
         // Two files whose names differ and make one address (`café.md`,
         // `cafe.md`): the later takes a number, as pilot ids do. Folders
         // that make one address share it (their pages are one section).
@@ -94,9 +118,7 @@ pub(super) fn build(
             }
             _ => None,
         };
-        let Some(page) = read_page(doc, sources, config, opts, &path, diags) else {
-            continue;
-        };
+        let page = finish(doc, sources, config, front, is_index, &path, diags);
         if let Some((base, prev, prev_name)) = renamed {
             diags.push(
                 Diagnostic::new(
@@ -110,9 +132,17 @@ pub(super) fn build(
         }
         if let Some((prev, _)) = seen.get(&path) {
             diags.push(
-                Diagnostic::new(Rule::Duplicate, page.loc, format!("two files would both be published at `/{path}/`"))
-                    .hint("rename one of them")
-                    .related(*prev, "the other file is here"),
+                Diagnostic::new(
+                    Rule::Duplicate,
+                    page.loc,
+                    format!(
+                        "`{}` and `{}` would both be published at `/{path}/`",
+                        sources.get(doc.file).path,
+                        sources.get(prev.file).path
+                    ),
+                )
+                .hint("rename or remove one of them")
+                .related(*prev, "the other file is here"),
             );
             continue;
         }
@@ -125,42 +155,203 @@ pub(super) fn build(
             pages.push(page);
         }
     }
+    beside_folders(&mut pages, &section_pages, sources, diags);
     assemble(home, section_pages, pages)
 }
 
-fn read_page(
+/// `foo.md` beside a folder `foo/` without a page of its own: both would be
+/// published at `/foo/` (the page and the folder's section page). PD008
+/// naming the page and a file in the folder; the page is left out.
+fn beside_folders(
+    pages: &mut Vec<Page>,
+    section_pages: &BTreeMap<String, Page>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut all: Vec<(&str, Loc)> =
+        pages.iter().chain(section_pages.values()).map(|p| (p.path.as_str(), p.loc)).collect();
+    all.sort_unstable();
+    let inside = |path: &str| -> Option<Loc> {
+        let prefix = format!("{path}/");
+        let i = all.partition_point(|(p, _)| *p < prefix.as_str());
+        all.get(i).filter(|(p, _)| p.starts_with(&prefix)).map(|(_, loc)| *loc)
+    };
+    let mut clashes = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(other) = inside(&page.path) {
+            let folder = sources.get(page.loc.file).path.trim_end_matches(".md").to_string();
+            diags.push(
+                Diagnostic::new(
+                    Rule::Duplicate,
+                    page.loc,
+                    format!(
+                        "`{}` and the folder `{folder}/` (with `{}`) would both be published at `/{}/`",
+                        sources.get(page.loc.file).path,
+                        sources.get(other.file).path,
+                        page.path
+                    ),
+                )
+                .hint(format!("move the page into the folder as `{folder}/_index.md`, or rename one of them"))
+                .related(other, "a file in the folder is here"),
+            );
+            clashes.push(i);
+        }
+    }
+    for i in clashes.into_iter().rev() {
+        pages.remove(i);
+    }
+}
+
+/// A page's front matter as read: the known keys, the others as they are
+/// (`page.extra`), and where the body starts.
+struct Front {
+    raw: RawPage,
+    extra: BTreeMap<String, serde_json::Value>,
+    body_start: usize,
+}
+
+/// Reads a page's front matter, if it has any. `None` when it cannot be
+/// read or the page is a draft left out of this build.
+fn read_front(
     doc: &Doc,
     sources: &Sources,
     config: &Config,
     opts: &BuildOptions,
-    path: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Page> {
+) -> Option<Front> {
     let source = sources.get(doc.file);
     let mut r = Reporter { file: doc.file, diags };
-    let first_line = Span::new(0, source.line_text(1).len() as u32);
-    let split = frontmatter::split(&source.text);
+    let mut split = frontmatter::split(&source.text);
     if !split.problems.is_empty() {
         // The front matter could not be read: what it lacks is unknown.
         r.problems(split.problems);
         return None;
     }
+    // Keys of other tools are kept for templates, and named (PD025) unless
+    // the rule is off.
+    let mut extra = BTreeMap::new();
+    if let Kind::Map(entries) = &mut split.front.kind {
+        if entries.iter().any(|e| !RawPage::KEYS.contains(&e.key.as_ref())) {
+            let report = config.rules.get(&Rule::ForeignKey) != Some(&None);
+            let (known, foreign): (Vec<_>, Vec<_>) =
+                std::mem::take(entries).into_iter().partition(|e| RawPage::KEYS.contains(&e.key.as_ref()));
+            *entries = known;
+            for e in foreign {
+                if report {
+                    let hint = match e.key.as_ref() {
+                        "redirect_from" => "pilotdeck makes no redirect pages; templates can read it".to_string(),
+                        k => match crate::diag::nearest(k, RawPage::KEYS) {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => "templates can read it; turn PD025 off under `[rules]` to keep it quietly".into(),
+                        },
+                    };
+                    r.diags.push(
+                        Diagnostic::new(
+                            Rule::ForeignKey,
+                            Loc::at(doc.file, e.key_span),
+                            format!("`{}` is not a key pilotdeck uses: kept as `page.extra.{}`", e.key, e.key),
+                        )
+                        .hint(hint),
+                    );
+                }
+                extra.insert(e.key.into_owned(), json(&e.value));
+            }
+        }
+    }
     let (raw, problems) = from_node::<RawPage>(&split.front);
     r.problems(problems);
     let raw = raw.unwrap_or_default();
-    if raw.draft == Some(true) && !opts.drafts {
+    let draft = raw.draft == Some(true) || raw.published == Some(false);
+    if draft && !opts.drafts {
         return None;
     }
-    let title = if split.present {
-        r.required(raw.title, "title", first_line, "add `title = \"...\"` to the front matter")
-    } else {
-        r.error(
-            Rule::Missing,
-            first_line,
-            "missing front matter with a `title`",
-            "start the file with `+++`, `title = \"...\"`, `+++`",
+    Some(Front { raw, extra, body_start: split.body_start })
+}
+
+/// The address `slug` or `permalink` gives a page, as path components.
+fn address_override(
+    front: &Front,
+    comps: &[String],
+    file: crate::source::FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
+    let (given, absolute) = match (&front.raw.permalink, &front.raw.slug) {
+        (Some(p), _) => (p, p.value.trim().starts_with('/')),
+        (None, Some(s)) => (s, false),
+        (None, None) => return None,
+    };
+    let text = given.value.trim();
+    let text = text.strip_suffix("index.html").or(text.strip_suffix(".html")).unwrap_or(text);
+    let own: Vec<String> = text.split('/').filter(|c| !c.is_empty()).map(slug).collect();
+    if own.is_empty() || own.iter().any(String::is_empty) || text.contains([':', '{']) {
+        diags.push(
+            Diagnostic::new(
+                Rule::ForeignKey,
+                Loc::at(file, given.span),
+                format!("`{}` cannot be used as this page's address", given.value),
+            )
+            .hint("the page is published at the address its file name makes"),
         );
-        None
+        return None;
+    }
+    let mut out = if absolute { Vec::new() } else { comps[..comps.len() - 1].to_vec() };
+    out.extend(own);
+    Some(out)
+}
+
+/// A front-matter value as JSON, for templates.
+fn json(node: &Node<'_>) -> serde_json::Value {
+    use serde_json::Value;
+    match &node.kind {
+        Kind::Null => Value::Null,
+        Kind::Bool(b) => Value::Bool(*b),
+        Kind::Int(i) => Value::from(*i),
+        Kind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        Kind::Str(s) => Value::String(s.to_string()),
+        Kind::Seq(items) => Value::Array(items.iter().map(json).collect()),
+        Kind::Map(entries) => Value::Object(entries.iter().map(|e| (e.key.to_string(), json(&e.value))).collect()),
+    }
+}
+
+/// The page itself: its title (from `title`, else its first `#` heading,
+/// which is then not shown twice, else its file name) and its body.
+fn finish(
+    doc: &Doc,
+    sources: &Sources,
+    config: &Config,
+    front: Front,
+    is_index: bool,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Page {
+    let source = sources.get(doc.file);
+    let mut r = Reporter { file: doc.file, diags };
+    let first_line = Span::new(0, source.line_text(1).len() as u32);
+    let Front { raw, extra, body_start } = front;
+    let text = &source.text[body_start..];
+    let mut body_text = std::borrow::Cow::Borrowed(text);
+    let title = match raw.title.filter(|t| !t.value.trim().is_empty()) {
+        Some(t) => t.value.trim().to_string(),
+        None => match markdown::first_h1(text) {
+            Some((title, range)) if !title.is_empty() => {
+                // Blanked, not cut, so that every other offset stays put.
+                let mut bytes = text.as_bytes().to_vec();
+                for b in &mut bytes[range] {
+                    if *b != b'\n' {
+                        *b = b' ';
+                    }
+                }
+                body_text = std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()));
+                title
+            }
+            _ => {
+                let name = if is_index { doc.parts.iter().rev().nth(1) } else { doc.parts.last() };
+                match name {
+                    Some(n) => humanize(n.strip_suffix(".md").unwrap_or(n)),
+                    None => "Home".to_string(),
+                }
+            }
+        },
     };
     let mut addresses = Vec::new();
     for a in raw.addresses.unwrap_or_default() {
@@ -168,38 +359,37 @@ fn read_page(
             addresses.push(a.value);
         }
     }
-    let body = markdown::render_with(
-        &source.text[split.body_start..],
-        &root_of(path),
-        &config.lessons_heading,
-        config.allow_raw_html,
-    )
-    .shifted(split.body_start);
-    Some(Page {
+    let body = markdown::render_with(&body_text, &root_of(path), &config.lessons_heading, config.allow_raw_html)
+        .shifted(body_start);
+    let date = r.date(&raw.date, "date");
+    Page {
         loc: Loc::at(doc.file, first_line),
         path: path.to_string(),
-        title: title?,
+        title,
         description: raw.description.filter(|d| !d.trim().is_empty()),
-        weight: raw.weight,
+        weight: raw.weight.or(raw.nav_order).or(raw.order),
         tags: tags(raw.tags),
         addresses,
-        date: r.date(&raw.date, "date"),
+        date,
         body,
         section: None,
-    })
+        extra,
+    }
 }
 
 /// Puts pages into sections, creating a section for every folder on the way.
 fn assemble(home: Option<Page>, mut section_pages: BTreeMap<String, Page>, mut pages: Vec<Page>) -> Tree {
-    let mut paths: Vec<String> = section_pages.keys().cloned().collect();
-    for p in &pages {
-        let mut parts: Vec<&str> = p.path.split('/').collect();
-        parts.pop();
-        while !parts.is_empty() {
-            paths.push(parts.join("/"));
-            parts.pop();
+    // Every folder on the way to a page or a section page is a section
+    // (a folder of folders too).
+    let mut paths: Vec<String> = Vec::new();
+    for path in section_pages.keys().map(|k| k.as_str()).chain(pages.iter().map(|p| p.path.as_str())) {
+        let mut rest = path;
+        while let Some((parent, _)) = rest.rsplit_once('/') {
+            paths.push(parent.to_string());
+            rest = parent;
         }
     }
+    paths.extend(section_pages.keys().cloned());
     paths.sort();
     paths.dedup();
     let mut sections: Vec<Section> = paths
@@ -215,6 +405,7 @@ fn assemble(home: Option<Page>, mut section_pages: BTreeMap<String, Page>, mut p
                 body: own.as_ref().map(|p| p.body.clone()).unwrap_or_default(),
                 parent: None,
                 children: Vec::new(),
+                extra: own.as_ref().map(|p| p.extra.clone()).unwrap_or_default(),
                 loc: own.map(|p| p.loc),
             }
         })

@@ -19,6 +19,34 @@ pub struct RawPage {
     pub draft: Option<bool>,
     pub addresses: Option<Vec<Spanned<String>>>,
     pub date: Option<Spanned<DateText>>,
+    // Keys other generators give a meaning pilotdeck can use.
+    /// The last part of the page's address (Jekyll, Hugo).
+    pub slug: Text,
+    /// The page's whole address, `/playbook/x/`, or `x/` within its folder.
+    pub permalink: Text,
+    /// `weight` as Just the Docs and others write it.
+    pub nav_order: Option<i64>,
+    pub order: Option<i64>,
+    /// `published: false` is a draft (Jekyll).
+    pub published: Option<bool>,
+}
+
+impl RawPage {
+    /// Every key a page's front matter may have; others are foreign (PD025).
+    pub const KEYS: [&'static str; 12] = [
+        "title",
+        "description",
+        "weight",
+        "tags",
+        "draft",
+        "addresses",
+        "date",
+        "slug",
+        "permalink",
+        "nav_order",
+        "order",
+        "published",
+    ];
 }
 
 #[derive(Deserialize, Default)]

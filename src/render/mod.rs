@@ -210,6 +210,9 @@ pub struct Collision {
     /// The file of the site's: its model location when it is a page or a
     /// section, else its path below the site (`static/index.html`).
     pub by: Collider,
+    /// The Markdown file the page there is made from, when the generated
+    /// file is a page of the site's.
+    pub page: Option<crate::diag::Loc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,7 +247,30 @@ pub fn collisions(site: &Site, theme: &Theme) -> Vec<Collision> {
             Job::Asset(i) => Collider::File(site.assets[*i].0.display().to_string()),
             _ => continue,
         };
-        out.push(Collision { path: path.clone(), generated: job.describe(), by });
+        out.push(Collision { path: path.clone(), generated: job.describe(), by, page: None });
+    }
+    // A file of the site's (an `index.html` under `content/`, a static
+    // file) at the address of a page made from Markdown.
+    let pages: std::collections::HashMap<&str, &Job> = listed
+        .iter()
+        .filter(|(_, j)| matches!(j, Job::Section(_) | Job::Page(_)))
+        .map(|(p, j)| (p.as_str(), j))
+        .collect();
+    for (path, job) in &listed {
+        let by = match job {
+            Job::Static(rel) => match theme.statics.get(rel) {
+                Some(Content::Copy(from)) => Collider::File(from.display().to_string()),
+                _ => continue,
+            },
+            Job::Asset(i) => Collider::File(site.assets[*i].0.display().to_string()),
+            _ => continue,
+        };
+        let (generated, page) = match pages.get(path.as_str()) {
+            Some(Job::Section(i)) => ("a section page", site.sections[*i].loc),
+            Some(Job::Page(i)) => ("a page", Some(site.pages[*i].loc)),
+            _ => continue,
+        };
+        out.push(Collision { path: path.clone(), generated, by, page });
     }
     out
 }

@@ -87,6 +87,7 @@ pub(super) fn section_view(site: &Site, i: usize) -> SectionView {
         description: s.description.clone().unwrap_or_default(),
         body_html: s.body.html.clone(),
         toc: s.body.toc.clone(),
+        extra: s.extra.clone(),
         children: s
             .children
             .iter()
@@ -136,6 +137,7 @@ pub(super) fn page_view<'a>(site: &Site, i: usize, constraints: (Vec<ConstraintR
         body_html: p.body.html.clone(),
         toc: p.body.toc.clone(),
         tags: p.tags.clone(),
+        extra: p.extra.clone(),
         breadcrumbs: a.breadcrumbs,
         sidebar: a.sidebar,
         prev: a.prev,

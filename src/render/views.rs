@@ -427,6 +427,8 @@ pub struct SectionView {
     pub description: String,
     pub body_html: String,
     pub toc: Vec<crate::markdown::Heading>,
+    /// Front-matter keys pilotdeck does not use, as written (`page.extra`).
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
     pub children: Vec<ChildLink>,
     pub breadcrumbs: Vec<Link>,
     pub sidebar: Vec<NavItem>,
@@ -458,6 +460,8 @@ pub struct PageView<'a> {
     pub body_html: String,
     pub toc: Vec<crate::markdown::Heading>,
     pub tags: Vec<String>,
+    /// Front-matter keys pilotdeck does not use, as written (`page.extra`).
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
     pub breadcrumbs: Vec<Link>,
     pub sidebar: Vec<NavItem>,
     pub prev: Option<Link>,
