@@ -245,3 +245,39 @@ fn a_misspelt_key_is_a_warning_with_the_key_meant() {
     assert!(read(&public, "playbook/b/index.html").contains("<h1>B</h1>"));
     assert!(read(&public, "playbook/c/index.html").contains("<h1>Just a heading</h1>"));
 }
+
+#[test]
+fn init_empty_writes_a_site_without_the_example_organisation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let run = pilotdeck(["init", "--empty", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let config = read(&root, "pilotdeck.toml");
+    assert!(config.starts_with("# pilotdeck.toml: site settings"), "{config}");
+    assert!(config.contains("\n[rubric.technical]\n") && !config.to_lowercase().contains("northwind"));
+    assert!(root.join("content/pilots").is_dir());
+    assert_eq!(std::fs::read_dir(root.join("content/pilots")).unwrap().count(), 0);
+    let mut files: Vec<String> = walkdir(&root.join("content"));
+    files.sort();
+    assert_eq!(files, ["playbook/_index.md"]);
+    // It checks clean, and so does a playbook of another tool dropped in.
+    let run = check(&root);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    common::write(&root, &MKDOCS[2..]);
+    let run = check(&root);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    build_ok(&root, &[]);
+    assert!(read(&root.join("public"), "playbook/engineering/index.html").contains("<h1>Engineering</h1>"));
+    // Twice is refused, and nothing is overwritten.
+    let again = pilotdeck(["init", "--empty", root.to_str().unwrap()]);
+    assert_ne!(again.code, 0, "{}", again.stderr);
+    assert!(again.stderr.contains("already holds a site"), "{}", again.stderr);
+    assert_eq!(read(&root, "pilotdeck.toml"), config);
+}
+
+/// Every file below `dir`, relative, with `/`.
+fn walkdir(dir: &Path) -> Vec<String> {
+    common::snapshot(dir).into_keys().collect()
+}

@@ -1,4 +1,5 @@
-//! `pilotdeck init [DIR]`: writes the example site, refusing to overwrite.
+//! `pilotdeck init [DIR]`: writes the example site, refusing to overwrite;
+//! with `--empty`, a site without the example organisation.
 
 use super::InitArgs;
 use anyhow::{bail, Context};
@@ -9,8 +10,15 @@ pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
     if dir.join("pilotdeck.toml").exists() || dir.join("content").exists() {
         bail!("`{}` already holds a site (pilotdeck.toml or content/); choose an empty folder", dir.display());
     }
-    let mut files: Vec<(String, &[u8])> =
-        crate::theme::example_site().iter().map(|&(rel, bytes)| (rel.to_string(), bytes)).collect();
+    let config = empty_config();
+    let mut files: Vec<(String, &[u8])> = if args.empty {
+        vec![
+            ("pilotdeck.toml".to_string(), config.as_bytes()),
+            ("content/playbook/_index.md".to_string(), EMPTY_PLAYBOOK.as_bytes()),
+        ]
+    } else {
+        crate::theme::example_site().iter().map(|&(rel, bytes)| (rel.to_string(), bytes)).collect()
+    };
     let ci = args.ci.map(|ci| match ci {
         super::Ci::Github => (".github/workflows/pilotdeck.yml", include_str!("../../ci/github-workflow.yml")),
         super::Ci::Gitlab => (".gitlab-ci.yml", include_str!("../../ci/gitlab-ci.yml")),
@@ -38,9 +46,40 @@ pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
             .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
+    if args.empty {
+        let pilots = dir.join("content/pilots");
+        std::fs::create_dir_all(&pilots).with_context(|| format!("cannot create `{}`", pilots.display()))?;
+    }
     if let Some((rel, _)) = ci {
         eprintln!("wrote {}", dir.join(rel).display());
     }
     eprintln!("created a new site in {}; build it with `pilotdeck --root {} build`", dir.display(), dir.display());
     Ok(0)
+}
+
+/// The section page `init --empty` writes for the playbook.
+const EMPTY_PLAYBOOK: &str = "+++\ntitle = \"Playbook\"\n+++\n\nHow we take a pilot from idea to production. Put the playbook's pages in\nthis folder, as they are: Markdown with or without front matter, a\n`README.md` or `index.md` in each folder.\n";
+
+/// The example's `pilotdeck.toml`, with its comments, without the example
+/// organisation's name and address.
+fn empty_config() -> String {
+    let example = crate::theme::example_site()
+        .iter()
+        .find(|(rel, _)| *rel == "pilotdeck.toml")
+        .map_or("", |(_, bytes)| std::str::from_utf8(bytes).unwrap_or_default());
+    example
+        .lines()
+        .map(|line| {
+            if line.starts_with("# pilotdeck.toml:") {
+                "# pilotdeck.toml: site settings for the AI pilot portfolio."
+            } else if line.starts_with("title = ") {
+                "title = \"AI Pilot Portfolio\""
+            } else if line.starts_with("base_url = ") {
+                "base_url = \"https://intranet.example/pilots\""
+            } else {
+                line
+            }
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
 }

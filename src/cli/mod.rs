@@ -114,6 +114,11 @@ pub struct InitArgs {
     /// on every push and once a day.
     #[arg(long, value_enum)]
     pub ci: Option<Ci>,
+    /// Write a site without the example organisation: the commented
+    /// pilotdeck.toml, an empty content/pilots/ and a one-paragraph
+    /// content/playbook/_index.md, ready for a playbook of your own.
+    #[arg(long)]
+    pub empty: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
