@@ -236,5 +236,11 @@ fn pages_whose_names_make_one_address_are_told_apart() {
     let dir = site(&[("content/playbook/x.md", &page("Page")), ("content/playbook/x/_index.md", &page("Section"))]);
     let run = build(dir.path(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("two files would both be published at `/playbook/x/`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "`content/playbook/x.md` and `content/playbook/x/_index.md` would both be published at `/playbook/x/`"
+        ),
+        "{}",
+        run.stderr
+    );
 }
