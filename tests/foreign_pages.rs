@@ -118,11 +118,11 @@ fn other_generators_keys_are_honoured_and_the_rest_kept_with_a_warning() {
     assert!(errors(&run).is_empty(), "{}", run.stderr);
     let warned = by_rule(&run, "PD025");
     let file = "content/playbook/handbook/onboarding.md";
-    for (line, key) in [(3, "redirect_from"), (5, "sidebar"), (6, "keywords")] {
+    for (line, key) in [(5, "sidebar"), (6, "keywords")] {
         let want = format!("{file}:{line}:1: warning: `{key}` is not a key pilotdeck uses: kept as `page.extra.{key}`");
         assert!(warned.iter().any(|w| w.starts_with(&want)), "{want}\n{}", run.stderr);
     }
-    assert_eq!(warned.len(), 3, "{}", run.stderr);
+    assert_eq!(warned.len(), 2, "{}", run.stderr);
 
     build_ok(dir.path(), &[]);
     let public = dir.path().join("public");
@@ -141,6 +141,49 @@ fn other_generators_keys_are_honoured_and_the_rest_kept_with_a_warning() {
     // The other keys are there for templates.
     let onboarding = read(&public, "playbook/handbook/onboarding/index.html");
     assert!(onboarding.contains("<p id=\"extra\">main:[people][first week]:/old/onboarding/</p>"), "{onboarding}");
+    // `redirect_from`: a page at the old address that sends the reader on.
+    let old = read(&public, "old/onboarding/index.html");
+    assert!(
+        old.contains("<meta http-equiv=\"refresh\" content=\"0; url=../../playbook/handbook/onboarding/\">"),
+        "{old}"
+    );
+    assert!(!read(&public, "sitemap.xml").contains("old/onboarding"));
+}
+
+#[test]
+fn a_redirect_never_replaces_a_page() {
+    let dir = site(&[
+        ("content/pilots/a.md", RECORD),
+        ("content/playbook/a.md", "---\ntitle: A\nredirect_from:\n  - /playbook/b/\n  - /old/a/\n---\n"),
+        ("content/playbook/b.md", "---\ntitle: B\nredirect_from: /old/a/\n---\n"),
+    ]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warned = by_rule(&run, "PD025");
+    assert_eq!(
+        warned,
+        [
+            "content/playbook/a.md:4:5: warning: no redirect page made at `/playbook/b/`: a page or another redirect is there",
+            "content/playbook/b.md:3:16: warning: no redirect page made at `/old/a/`: a page or another redirect is there",
+        ],
+        "{}",
+        run.stderr
+    );
+    build_ok(dir.path(), &[]);
+    let public = dir.path().join("public");
+    assert!(read(&public, "playbook/b/index.html").contains("<h1>B</h1>"));
+    assert!(read(&public, "old/a/index.html").contains("url=../../playbook/a/"));
+    // At an address pilotdeck makes a page at: PD008.
+    let dir = site(&[
+        ("content/pilots/a.md", RECORD),
+        ("content/playbook/a.md", "---\ntitle: A\nredirect_from: /tags/\n---\n"),
+    ]);
+    let run = check(dir.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        by_rule(&run, "PD008"),
+        ["content/playbook/a.md:3:16: error: `content/playbook/a.md` would be published at `/tags/`, where pilotdeck makes the tags page"]
+    );
 }
 
 #[test]
@@ -154,7 +197,7 @@ fn foreign_keys_can_be_turned_off_or_made_errors() {
     std::fs::write(dir.path().join("pilotdeck.toml"), format!("{config}\n[rules]\nPD025 = \"error\"\n")).unwrap();
     let run = check(dir.path());
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(errors(&run).len(), 3, "{}", run.stderr);
+    assert_eq!(errors(&run).len(), 2, "{}", run.stderr);
 }
 
 #[test]

@@ -74,6 +74,9 @@ pub struct Page {
     pub section: Option<usize>,
     /// Front-matter keys pilotdeck does not use (other tools'), as written.
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Old addresses (`redirect_from`) that send the reader here, each as a
+    /// path like `path` and where it is written.
+    pub redirect_from: Vec<(String, Loc)>,
 }
 
 #[derive(Debug)]

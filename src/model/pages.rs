@@ -156,7 +156,9 @@ pub(super) fn build(
         }
     }
     beside_folders(&mut pages, &section_pages, sources, diags);
-    assemble(home, section_pages, pages)
+    let mut tree = assemble(home, section_pages, pages);
+    keep_free_redirects(&mut tree, diags);
+    tree
 }
 
 /// `foo.md` beside a folder `foo/` without a page of its own: both would be
@@ -207,6 +209,7 @@ fn beside_folders(
 struct Front {
     raw: RawPage,
     extra: BTreeMap<String, serde_json::Value>,
+    redirects: Vec<(String, Loc)>,
     body_start: usize,
 }
 
@@ -230,6 +233,7 @@ fn read_front(
     // Keys of other tools are kept for templates, and named (PD025) unless
     // the rule is off.
     let mut extra = BTreeMap::new();
+    let mut redirects = Vec::new();
     if let Kind::Map(entries) = &mut split.front.kind {
         if entries.iter().any(|e| !RawPage::KEYS.contains(&e.key.as_ref())) {
             let report = config.rules.get(&Rule::ForeignKey) != Some(&None);
@@ -237,13 +241,14 @@ fn read_front(
                 std::mem::take(entries).into_iter().partition(|e| RawPage::KEYS.contains(&e.key.as_ref()));
             *entries = known;
             for e in foreign {
-                if report {
-                    let hint = match e.key.as_ref() {
-                        "redirect_from" => "pilotdeck makes no redirect pages; templates can read it".to_string(),
-                        k => match crate::diag::nearest(k, RawPage::KEYS) {
-                            Some(n) => format!("did you mean `{n}`?"),
-                            None => "templates can read it; turn PD025 off under `[rules]` to keep it quietly".into(),
-                        },
+                if e.key == "redirect_from" {
+                    // Honoured (a page at each old address that sends the
+                    // reader on), and kept for templates too.
+                    redirect_from(&e.value, doc.file, &mut redirects, r.diags);
+                } else if report {
+                    let hint = match crate::diag::nearest(&e.key, RawPage::KEYS) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => "templates can read it; turn PD025 off under `[rules]` to keep it quietly".into(),
                     };
                     r.diags.push(
                         Diagnostic::new(
@@ -265,7 +270,65 @@ fn read_front(
     if draft && !opts.drafts {
         return None;
     }
-    Some(Front { raw, extra, body_start: split.body_start })
+    Some(Front { raw, extra, redirects, body_start: split.body_start })
+}
+
+/// The addresses `redirect_from` names (one, or a list), as paths without
+/// slashes at either end; one that cannot be an address of this site is
+/// named (PD025) and skipped.
+fn redirect_from(
+    node: &Node<'_>,
+    file: crate::source::FileId,
+    out: &mut Vec<(String, Loc)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let items = match &node.kind {
+        Kind::Seq(items) => items.as_slice(),
+        _ => std::slice::from_ref(node),
+    };
+    for item in items {
+        let loc = Loc::at(file, item.span);
+        let path = match &item.kind {
+            Kind::Str(text) if !text.contains("://") => {
+                let t = text.trim().trim_matches('/');
+                let t = t.strip_suffix("index.html").or(t.strip_suffix(".html")).unwrap_or(t).trim_end_matches('/');
+                let comps: Vec<String> = t.split('/').map(slug).collect();
+                (!t.is_empty() && comps.iter().all(|c| !c.is_empty())).then(|| comps.join("/"))
+            }
+            _ => None,
+        };
+        match path {
+            Some(p) => out.push((p, loc)),
+            None => diags.push(
+                Diagnostic::new(Rule::ForeignKey, loc, "no redirect page made for this `redirect_from` entry")
+                    .hint("write the old address of this site, such as `/old/page/`"),
+            ),
+        }
+    }
+}
+
+/// Drops each redirect whose address a page or section has, or another
+/// redirect took first, with a PD025 warning naming it.
+fn keep_free_redirects(tree: &mut Tree, diags: &mut Vec<Diagnostic>) {
+    let mut taken: crate::hash::FastSet<String> = tree.sections.iter().map(|s| s.path.clone()).collect();
+    taken.extend(tree.pages.iter().map(|p| p.path.clone()));
+    taken.insert(String::new());
+    for page in &mut tree.pages {
+        page.redirect_from.retain(|(from, loc)| {
+            if taken.insert(from.clone()) {
+                return true;
+            }
+            diags.push(
+                Diagnostic::new(
+                    Rule::ForeignKey,
+                    *loc,
+                    format!("no redirect page made at `/{from}/`: a page or another redirect is there"),
+                )
+                .hint("remove this entry, or the other one"),
+            );
+            false
+        });
+    }
 }
 
 /// The address `slug` or `permalink` gives a page, as path components.
@@ -327,7 +390,7 @@ fn finish(
     let source = sources.get(doc.file);
     let mut r = Reporter { file: doc.file, diags };
     let first_line = Span::new(0, source.line_text(1).len() as u32);
-    let Front { raw, extra, body_start } = front;
+    let Front { raw, extra, redirects, body_start } = front;
     let text = &source.text[body_start..];
     let mut body_text = std::borrow::Cow::Borrowed(text);
     let title = match raw.title.filter(|t| !t.value.trim().is_empty()) {
@@ -374,6 +437,7 @@ fn finish(
         body,
         section: None,
         extra,
+        redirect_from: redirects,
     }
 }
 

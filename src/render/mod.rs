@@ -151,6 +151,8 @@ pub enum Job {
     Search,
     Static(String),
     Asset(usize),
+    /// A page's old address (`redirect_from`): the page, and which one.
+    Redirect(usize, usize),
 }
 
 /// Every file of the site in the order that decides which of two with one
@@ -184,6 +186,14 @@ fn listed(
         }
     }
     jobs.extend(site.pages.iter().enumerate().map(|(i, p)| (format!("{}/index.html", p.path), Job::Page(i))));
+    for (i, p) in site.pages.iter().enumerate() {
+        jobs.extend(
+            p.redirect_from
+                .iter()
+                .enumerate()
+                .map(|(k, (from, _))| (format!("{from}/index.html"), Job::Redirect(i, k))),
+        );
+    }
     jobs.push(("404.html".into(), Job::NotFound));
     jobs.push(("sitemap.xml".into(), Job::Sitemap));
     jobs.push(("search/index.html".into(), Job::Search));
@@ -196,7 +206,7 @@ impl Job {
     /// Whether the file comes from a file of the site's (a page, a static
     /// file, an asset) rather than being made by pilotdeck.
     fn is_content(&self) -> bool {
-        matches!(self, Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_))
+        matches!(self, Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_) | Job::Redirect(..))
     }
 }
 
@@ -245,6 +255,7 @@ pub fn collisions(site: &Site, theme: &Theme) -> Vec<Collision> {
                 _ => Collider::File(format!("the theme's static/{rel}")),
             },
             Job::Asset(i) => Collider::File(site.assets[*i].0.display().to_string()),
+            Job::Redirect(i, k) => Collider::Page(site.pages[*i].redirect_from[*k].1),
             _ => continue,
         };
         out.push(Collision { path: path.clone(), generated: job.describe(), by, page: None });
@@ -296,7 +307,9 @@ impl Job {
             Job::NotFound => "the not-found page",
             Job::Sitemap => "the sitemap",
             Job::Search => "the search page",
-            Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_) => "a file of the site's",
+            Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_) | Job::Redirect(..) => {
+                "a file of the site's"
+            }
         }
     }
 }
@@ -565,6 +578,12 @@ impl Plan {
                 return Ok(self.theme.statics.get(path).cloned().unwrap_or(Content::Bytes(Vec::new())));
             }
             Job::Asset(i) => return Ok(Content::Copy(site.assets[*i].0.clone())),
+            Job::Redirect(i, k) => {
+                let p = &site.pages[*i];
+                let from = &p.redirect_from[*k].0;
+                let view = views::RedirectView { to: format!("{}{}/", crate::model::root_of(from), p.path) };
+                self.html(target("redirect.html", from, &p.title, ""), &view)?
+            }
         };
         Ok(Content::Bytes(html.into_bytes()))
     }

@@ -548,3 +548,9 @@ pub struct TagView {
     pub pages: Vec<Link>,
     pub lessons: Vec<Link>,
 }
+
+/// A page's old address (`redirect_from`): where it moved to, relative.
+#[derive(Serialize)]
+pub struct RedirectView {
+    pub to: String,
+}
