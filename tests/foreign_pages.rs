@@ -274,6 +274,8 @@ fn a_misspelt_key_is_a_warning_with_the_key_meant() {
         ("content/playbook/a.md", "+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n"),
         ("content/playbook/b.md", "+++\nweight = 2\n+++\nText.\n"),
         ("content/playbook/c.md", "# Just a heading\n\nText.\n"),
+        ("content/playbook/d.md", "---\ntitle: Same title\n---\n# Same title\n\nText.\n"),
+        ("content/playbook/e.md", "---\ntitle: Other title\n---\n# A heading\n\nText.\n"),
     ]);
     let run = check(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -287,6 +289,10 @@ fn a_misspelt_key_is_a_warning_with_the_key_meant() {
     let public = dir.path().join("public");
     assert!(read(&public, "playbook/b/index.html").contains("<h1>B</h1>"));
     assert!(read(&public, "playbook/c/index.html").contains("<h1>Just a heading</h1>"));
+    // A `# heading` that repeats the title is shown once; another is kept.
+    assert_eq!(read(&public, "playbook/d/index.html").matches("Same title</h1>").count(), 1);
+    let e = read(&public, "playbook/e/index.html");
+    assert!(e.contains("<h1>Other title</h1>") && e.contains("A heading</h1>"), "{e}");
 }
 
 #[test]

@@ -362,6 +362,19 @@ fn address_override(
     Some(out)
 }
 
+/// `text` with the bytes of `range` made spaces (line breaks kept): blanked,
+/// not cut, so that every other offset stays put.
+fn blanked(text: &str, range: std::ops::Range<usize>) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for b in &mut bytes[range] {
+        if *b != b'\n' {
+            *b = b' ';
+        }
+    }
+    // Every byte of each character in the range became a space.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
 /// A front-matter value as JSON, for templates.
 fn json(node: &Node<'_>) -> serde_json::Value {
     use serde_json::Value;
@@ -394,17 +407,19 @@ fn finish(
     let text = &source.text[body_start..];
     let mut body_text = std::borrow::Cow::Borrowed(text);
     let title = match raw.title.filter(|t| !t.value.trim().is_empty()) {
-        Some(t) => t.value.trim().to_string(),
+        Some(t) => {
+            let title = t.value.trim().to_string();
+            // A `# Title` that repeats the title is not shown twice. Only
+            // read for when a line could be one.
+            let maybe = text.lines().any(|l| l.strip_prefix("# ").is_some_and(|rest| rest.trim() == title));
+            if let Some((_, range)) = markdown::first_h1(text).filter(|(h1, _)| maybe && *h1 == title) {
+                body_text = std::borrow::Cow::Owned(blanked(text, range));
+            }
+            title
+        }
         None => match markdown::first_h1(text) {
             Some((title, range)) if !title.is_empty() => {
-                // Blanked, not cut, so that every other offset stays put.
-                let mut bytes = text.as_bytes().to_vec();
-                for b in &mut bytes[range] {
-                    if *b != b'\n' {
-                        *b = b' ';
-                    }
-                }
-                body_text = std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()));
+                body_text = std::borrow::Cow::Owned(blanked(text, range));
                 title
             }
             _ => {
