@@ -23,14 +23,38 @@ pub struct Rendered {
     pub lessons: Vec<(String, String)>,
     /// Links and images to this site, as written, with their byte range in
     /// the Markdown text (for link checks).
-    pub links: Vec<(String, std::ops::Range<usize>)>,
+    pub links: Vec<Link>,
+}
+
+/// A link or image to this site (for the link check).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Link {
+    /// The target as written.
+    pub dest: String,
+    /// Its byte range in the Markdown text.
+    pub range: std::ops::Range<usize>,
+    /// The address it leads to, when it was resolved against the source
+    /// file's folder (see [`LinkBase`]); `None`: to be read against the
+    /// page's address.
+    pub to: Option<String>,
+}
+
+/// Where the relative links of a playbook page are read from: the folder
+/// of its source file (as GitHub and MkDocs read them), and the files
+/// there are.
+pub struct LinkBase<'a> {
+    /// The page's address (`playbook/a/page`).
+    pub page: &'a str,
+    /// The folder of its source file below `content/` (`["playbook", "a"]`).
+    pub dir: &'a [String],
+    pub files: &'a crate::links::Files,
 }
 
 impl Rendered {
     /// The same, with link ranges moved `by` bytes (from the body to the file).
     pub fn shifted(mut self, by: usize) -> Rendered {
-        for (_, r) in &mut self.links {
-            *r = r.start + by..r.end + by;
+        for l in &mut self.links {
+            l.range = l.range.start + by..l.range.end + by;
         }
         self
     }
@@ -54,6 +78,18 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
 
 /// [`render`], with raw HTML passed through when `allow_raw_html`.
 pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html: bool) -> Rendered {
+    render_in(text, root, None, lessons_heading, allow_raw_html)
+}
+
+/// [`render_with`], with relative links read against the source file's
+/// folder when `base` is given (playbook pages).
+pub fn render_in(
+    text: &str,
+    root: &str,
+    base: Option<&LinkBase>,
+    lessons_heading: &str,
+    allow_raw_html: bool,
+) -> Rendered {
     let (mut events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
         Parser::new_ext(text, options()).into_offset_iter().unzip();
     let mut links = Vec::new();
@@ -73,7 +109,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
                     .find(|&j| matches!(events[j], Event::End(TagEnd::Heading(_))))
                     .unwrap_or(events.len());
                 let text = plain_text(&events[i + 1..end]);
-                let id = used.unique(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)));
+                let id = used.unique(id.as_deref().map(str::to_string).unwrap_or_else(|| anchor(&text)));
                 if let Event::Start(Tag::Heading { id: slot, attrs, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id.clone()));
                     // `{onclick=...}` would be an attribute written as is:
@@ -111,8 +147,8 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
             Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {
                 let at = ranges[i].clone();
                 if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut events[i] {
-                    if let Some(internal) = link(dest_url, root, allow_raw_html) {
-                        links.push((internal, at));
+                    if let Some((dest, to)) = link(dest_url, root, base, allow_raw_html) {
+                        links.push(Link { dest, range: at, to });
                     }
                 }
             }
@@ -148,8 +184,12 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
         .collect();
     if raw_html && !allow_raw_html {
         out = sanitize(&out, root);
-        links.extend(raw_html_links(text, &html_ranges));
-        links.sort_by_key(|l| l.1.start);
+        links.extend(raw_html_links(text, &html_ranges).into_iter().map(|(dest, range)| Link {
+            dest,
+            range,
+            to: None,
+        }));
+        links.sort_by_key(|l| l.range.start);
     }
     Rendered { html: without_forbidden(out), toc, lessons, links }
 }
@@ -167,18 +207,39 @@ fn without_forbidden(html: String) -> String {
 /// it is written (a paragraph, a heading, a table, a footnote, a link
 /// reference definition, an autolink): an unsafe target becomes `#`
 /// (unless raw HTML is allowed), a site link written `/path/` is made
-/// relative to the page at `root`. Returns the target as written when it
-/// is a link into the site, for the link check.
-fn link(dest: &mut CowStr, root: &str, allow_raw_html: bool) -> Option<String> {
+/// relative to the page at `root`, and a relative one is read against the
+/// source file's folder when there is a `base` (and written again relative
+/// to the published page). Returns the target as written, and where it
+/// was resolved to, when it is a link into the site, for the link check.
+fn link(
+    dest: &mut CowStr,
+    root: &str,
+    base: Option<&LinkBase>,
+    allow_raw_html: bool,
+) -> Option<(String, Option<String>)> {
     if !allow_raw_html && unsafe_url(dest) {
         *dest = CowStr::from("#");
         return None;
     }
-    let internal = is_internal(dest).then(|| dest.to_string());
+    if !is_internal(dest) {
+        return None;
+    }
+    let written = dest.to_string();
     if let Some(rel) = site_relative(dest, root) {
         *dest = CowStr::from(rel);
+        return Some((written, None));
     }
-    internal
+    let Some(base) = base else { return Some((written, None)) };
+    let Some(target) = base.files.resolve(&written, base.dir, base.page) else { return Some((written, None)) };
+    if !target.published {
+        let is_file = target.address.rsplit('/').next().is_some_and(|last| last.contains('.'));
+        let mut url = crate::links::relative_url(base.page, &target.address, is_file);
+        if let Some(i) = written.find(['?', '#']) {
+            url.push_str(&written[i..]);
+        }
+        *dest = CowStr::from(url);
+    }
+    Some((written, Some(target.address)))
 }
 
 /// The one rule for URLs from content: a target that runs code or
@@ -365,6 +426,24 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
+/// A heading's id as GitHub makes it, so that the `#anchors` written for
+/// GitHub (and MkDocs, which follows it) lead to the same heading:
+/// lowercase, every character but letters, digits, `-`, `_` and spaces
+/// dropped, each space a `-` (not folded: `A - B` is `a---b`). Letters of
+/// any script are kept, in Unicode's composed form (NFC).
+pub fn anchor(text: &str) -> String {
+    let text = nfc(text.trim());
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c.is_alphanumeric() || c == '-' || c == '_' {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
 /// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`. Other
 /// scripts are put in Unicode's composed form (NFC: `café` is one name
 /// however it was typed) and transliterated by `deunicode` (`Über` ->
@@ -513,6 +592,17 @@ mod tests {
         assert_eq!(html_depth("<p>a<p>b<p>c"), 3, "implicitly closed tags count as open");
         assert_eq!(html_depth(&"<i>".repeat(2000)), 2000);
         assert_eq!(html_depth("text <!-- <div> --> <x/>"), 0);
+    }
+
+    #[test]
+    fn anchors_as_github_makes_them() {
+        assert_eq!(anchor("What's new? (2024)"), "whats-new-2024");
+        assert_eq!(anchor("A - B"), "a---b");
+        assert_eq!(anchor("snake_case & Co."), "snake_case--co");
+        assert_eq!(anchor("Über uns"), "über-uns");
+        assert_eq!(anchor("Rolling back"), "rolling-back");
+        let r = render("# Setup\n## FAQ\n## FAQ\n## FAQ\n", "", "Lessons learned");
+        assert!(r.html.contains("id=\"faq-1\"") && r.html.contains("id=\"faq-2\""), "{}", r.html);
     }
 
     #[test]

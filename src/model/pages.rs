@@ -42,6 +42,7 @@ pub(super) fn build(
     sources: &Sources,
     config: &Config,
     opts: &BuildOptions,
+    files: &crate::links::Files,
     diags: &mut Vec<Diagnostic>,
 ) -> Tree {
     let mut home = None;
@@ -94,7 +95,7 @@ pub(super) fn build(
             }
             _ => None,
         };
-        let Some(page) = read_page(doc, sources, config, opts, &path, diags) else {
+        let Some(page) = read_page(doc, sources, config, opts, &path, files, diags) else {
             continue;
         };
         if let Some((base, prev, prev_name)) = renamed {
@@ -134,6 +135,7 @@ fn read_page(
     config: &Config,
     opts: &BuildOptions,
     path: &str,
+    files: &crate::links::Files,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
     let source = sources.get(doc.file);
@@ -168,9 +170,12 @@ fn read_page(
             addresses.push(a.value);
         }
     }
-    let body = markdown::render_with(
+    let dir = &doc.parts[..doc.parts.len().saturating_sub(1)];
+    let base = markdown::LinkBase { page: path, dir, files };
+    let body = markdown::render_in(
         &source.text[split.body_start..],
         &root_of(path),
+        Some(&base),
         &config.lessons_heading,
         config.allow_raw_html,
     )
