@@ -83,8 +83,11 @@ impl Hints {
         if let Some(same) = self.by_name.get(name) {
             return nearest(path, same.iter().map(String::as_str)).or(same.first().map(String::as_str));
         }
-        if let Some(n) = self.by_folder.get(folder).and_then(|f| nearest(path, f.iter().map(String::as_str))) {
-            return Some(n);
+        // In its folder, the names alone are compared (the rest is the same).
+        if let Some(f) = self.by_folder.get(folder) {
+            if let Some(n) = nearest(name, f.iter().map(|a| split(a).1)) {
+                return f.iter().find(|a| split(a).1 == n).map(String::as_str);
+            }
         }
         let len = name.chars().count();
         let limit = (len / 3).max(2);
