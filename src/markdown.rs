@@ -93,6 +93,8 @@ pub fn render_in(
     let (mut events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
         Parser::new_ext(text, options()).into_offset_iter().unzip();
     let mut links = Vec::new();
+    // The URLs Markdown's links were given (see `raw_rewrites`).
+    let mut made: crate::hash::FastSet<String> = crate::hash::FastSet::default();
     let mut raw_html = false;
     let mut html_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut toc = Vec::new();
@@ -150,6 +152,9 @@ pub fn render_in(
                     if let Some((dest, to)) = link(dest_url, root, base, allow_raw_html) {
                         links.push(Link { dest, range: at, to });
                     }
+                    if base.is_some() {
+                        made.insert(dest_url.to_string());
+                    }
                 }
             }
             _ => {}
@@ -170,6 +175,13 @@ pub fn render_in(
         out.clear();
         html::push_html(&mut out, events.iter().cloned());
     }
+    let mut rewrites = std::sync::Arc::default();
+    if raw_html && !allow_raw_html {
+        let (raw, map) = raw_rewrites(text, &html_ranges, base, &made);
+        links.extend(raw);
+        links.sort_by_key(|l| l.range.start);
+        rewrites = std::sync::Arc::new(map);
+    }
     let lessons = lessons_ranges
         .into_iter()
         .map(|(s, e, id)| {
@@ -177,19 +189,13 @@ pub fn render_in(
             let mut out = String::new();
             html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
             if raw_html && !allow_raw_html {
-                out = sanitize(&out, root);
+                out = sanitize(&out, root, &rewrites);
             }
             (id, without_forbidden(out))
         })
         .collect();
     if raw_html && !allow_raw_html {
-        out = sanitize(&out, root);
-        links.extend(raw_html_links(text, &html_ranges).into_iter().map(|(dest, range)| Link {
-            dest,
-            range,
-            to: None,
-        }));
-        links.sort_by_key(|l| l.range.start);
+        out = sanitize(&out, root, &rewrites);
     }
     Rendered { html: without_forbidden(out), toc, lessons, links }
 }
@@ -232,14 +238,20 @@ fn link(
     let Some(base) = base else { return Some((written, None)) };
     let Some(target) = base.files.resolve(&written, base.dir, base.page) else { return Some((written, None)) };
     if !target.published {
-        let is_file = target.address.rsplit('/').next().is_some_and(|last| last.contains('.'));
-        let mut url = crate::links::relative_url(base.page, &target.address, is_file);
-        if let Some(i) = written.find(['?', '#']) {
-            url.push_str(&written[i..]);
-        }
-        *dest = CowStr::from(url);
+        *dest = CowStr::from(relative_to(base, &target, &written));
     }
     Some((written, Some(target.address)))
+}
+
+/// The URL of `target` from the page at `base`, with the query and anchor
+/// of `written`.
+fn relative_to(base: &LinkBase, target: &crate::links::Target, written: &str) -> String {
+    let is_file = target.address.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let mut url = crate::links::relative_url(base.page, &target.address, is_file);
+    if let Some(i) = written.find(['?', '#']) {
+        url.push_str(&written[i..]);
+    }
+    url
 }
 
 /// The one rule for URLs from content: a target that runs code or
@@ -343,9 +355,11 @@ fn url_attribute(attr: &str) -> bool {
 /// `html` sanitized for a page at `root`. The URLs of raw HTML follow the
 /// rule of Markdown's (after ammonia's list of schemes): unsafe ones are
 /// dropped, site links written `/path/` are made relative (the links
-/// Markdown made are relative already).
-fn sanitize(html: &str, root: &str) -> String {
+/// Markdown made are relative already), and relative ones read against
+/// the source folder are written as `rewrites` says (see `raw_rewrites`).
+fn sanitize(html: &str, root: &str, rewrites: &std::sync::Arc<crate::hash::FastMap<String, String>>) -> String {
     let root = root.to_string();
+    let rewrites = std::sync::Arc::clone(rewrites);
     let mut b = sanitizer();
     b.attribute_filter(move |_, attr, value| {
         if !url_attribute(attr) {
@@ -354,26 +368,68 @@ fn sanitize(html: &str, root: &str) -> String {
         if unsafe_url(value) {
             return None;
         }
+        if let Some(url) = rewrites.get(value).filter(|_| matches!(attr, "href" | "src")) {
+            return Some(url.clone().into());
+        }
         Some(site_relative(value, &root).map_or(value.into(), Into::into))
     });
     b.clean(html).to_string()
 }
 
-/// The site links written `/path/` in the raw HTML of `text` (at `html`,
-/// the ranges of its raw HTML), as the sanitizer keeps them, each with
-/// where it is written (for the link check). The raw HTML is read on its
-/// own, so that the links Markdown made are not counted twice. A relative
-/// URL in raw HTML (`<img src=x>`) is left to the writer, as before: raw
-/// HTML is often pasted from elsewhere.
-fn raw_html_links(text: &str, html: &[std::ops::Range<usize>]) -> Vec<(String, std::ops::Range<usize>)> {
+/// The links of the raw HTML of `text` (at `html`, the ranges of its raw
+/// HTML) for the link check, and how its relative `href` and `src` are
+/// written. Those written `/path/` are checked as Markdown's are. On a
+/// playbook page (`base`), a relative `href` or `src` (`<img src=
+/// "img/x.png" width=300>`, as GitHub READMEs have) is read against the
+/// source folder as a Markdown link is, and its new URL put in the map the
+/// sanitizer rewrites from (unless Markdown made that very URL: it is then
+/// left as it is). Elsewhere a relative URL in raw HTML is left to the
+/// writer, as before: raw HTML is often pasted from elsewhere.
+fn raw_rewrites(
+    text: &str,
+    html: &[std::ops::Range<usize>],
+    base: Option<&LinkBase>,
+    made: &crate::hash::FastSet<String>,
+) -> (Vec<Link>, crate::hash::FastMap<String, String>) {
+    let mut rewrites = crate::hash::FastMap::default();
+    let mut links = Vec::new();
+    for (dest, range, relative) in raw_html_links(text, html, base.is_some()) {
+        let to = match base.filter(|_| relative) {
+            Some(base) => base.files.resolve(&dest, base.dir, base.page).map(|target| {
+                if !target.published && !made.contains(&dest) {
+                    rewrites.insert(dest.clone(), relative_to(base, &target, &dest));
+                }
+                target.address
+            }),
+            None => None,
+        };
+        links.push(Link { dest, range, to });
+    }
+    (links, rewrites)
+}
+
+/// The site links written `/path/` in the raw HTML of `text` (at `html`),
+/// and relative `href` and `src` if `relative`, as the sanitizer keeps
+/// them, each with where it is written and whether it is relative. The
+/// raw HTML is read on its own, so that the links Markdown made are not
+/// counted twice.
+fn raw_html_links(
+    text: &str,
+    html: &[std::ops::Range<usize>],
+    relative: bool,
+) -> Vec<(String, std::ops::Range<usize>, bool)> {
     let raw: Vec<&str> = html.iter().filter_map(|r| text.get(r.clone())).collect();
     let found = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = found.clone();
     let mut b = sanitizer();
     b.attribute_filter(move |_, attr, value| {
-        if url_attribute(attr) && !unsafe_url(value) && site_relative(value, "").is_some() {
-            if let Ok(mut seen) = seen.lock() {
-                seen.push(value.to_string());
+        if url_attribute(attr) && !unsafe_url(value) {
+            let site = site_relative(value, "").is_some();
+            let rel = relative && !site && matches!(attr, "href" | "src") && is_internal(value);
+            if site || rel {
+                if let Ok(mut seen) = seen.lock() {
+                    seen.push((value.to_string(), rel));
+                }
             }
         }
         Some(value.into())
@@ -385,17 +441,23 @@ fn raw_html_links(text: &str, html: &[std::ops::Range<usize>]) -> Vec<(String, s
     let mut from = html.first().map_or(0, |r| r.start);
     found
         .into_iter()
-        .map(|dest| {
+        .map(|(dest, relative)| {
             let at = html
                 .iter()
                 .filter(|r| r.end > from)
                 .find_map(|r| {
                     let start = r.start.max(from);
-                    text.get(start..r.end)?.find(&dest).map(|j| start + j..start + j + dest.len())
+                    // As an attribute's value: after `=` or a quote (`x` is
+                    // not the one in `&#x09;`).
+                    let hay = text.get(start..r.end)?;
+                    hay.match_indices(dest.as_str())
+                        .find(|(j, _)| hay[..*j].ends_with(['=', '"', '\'']))
+                        .or_else(|| hay.match_indices(dest.as_str()).next())
+                        .map(|(j, _)| start + j..start + j + dest.len())
                 })
                 .unwrap_or_else(|| html.first().map_or(0..0, |r| r.start..r.start));
             from = at.end.max(from);
-            (dest, at)
+            (dest, at, relative)
         })
         .collect()
 }

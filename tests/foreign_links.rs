@@ -32,7 +32,8 @@ fn playbook() -> tempfile::TempDir {
              ## What's new? (2024)\n\n\
              Back to [the guide](README.md), on to [deploying](../guide/deploy/README.md#rolling-back),\n\
              the [checklist](files/check%20list.pdf), ![flow](img/flow.png) and\n\
-             [this page's news](#whats-new-2024). Pilots are [here](../../pilots/).\n",
+             [this page's news](#whats-new-2024). Pilots are [here](../../pilots/).\n\n\
+             <p align=\"center\"><img src=\"./img/flow.png\" width=\"300\"></p>\n",
         ),
         (
             "content/playbook/guide/deploy/index.md",
@@ -108,6 +109,7 @@ fn source_relative_links_check_clean_and_lead_to_published_files() {
         ("flow", "../img/flow.png\""),
         ("this page", "#whats-new-2024\""),
         ("Pilots", "../../../pilots/\""),
+        ("raw HTML", "<img src=\"../img/flow.png\" width"),
     ] {
         assert!(setup.contains(expected), "{written}: `{expected}` not in {setup}");
     }
@@ -141,12 +143,17 @@ fn a_missing_image_is_pd020_with_the_nearest_file() {
     let dir = playbook();
     common::write(
         dir.path(),
-        &[("content/playbook/guide/deploy/gone.md", "+++\ntitle = \"Gone\"\n+++\nSee\n![a diagram](./img/flow.png)\n")],
+        &[(
+            "content/playbook/guide/deploy/gone.md",
+            "+++\ntitle = \"Gone\"\n+++\nSee\n![a diagram](./img/flow.png)\n\n<img src=\"../img/flw.png\">\n",
+        )],
     );
     let run = check(dir.path());
     assert_eq!(run.code, 1, "{}", run.stderr);
     let diags = run.diagnostics();
-    assert_eq!(diags.len(), 1, "{}", run.stderr);
+    assert_eq!(diags.len(), 2, "{}", run.stderr);
+    assert!(diags[1].header.starts_with("content/playbook/guide/deploy/gone.md:7:"), "{}", diags[1].header);
+    assert!(diags[1].header.contains("`../img/flw.png` leads to no file"), "{}", diags[1].header);
     let d = &diags[0];
     assert!(d.header.starts_with("content/playbook/guide/deploy/gone.md:5:1: error:"), "{}", d.header);
     assert!(d.header.contains("[PD020]") || run.stderr.contains("PD020"), "{}", run.stderr);
