@@ -114,7 +114,17 @@ impl Files {
         match (source, published) {
             (_, Some(p)) if self.addresses.contains(&p) => Some(Target { address: p, found: true, published: true }),
             (None, p) => p.map(|p| Target { address: p, found: false, published: true }),
-            (Some(s), _) => address_of(&s).map(|a| Target { address: a, found: false, published: false }),
+            (Some(s), _) => {
+                // A missing `README.md` is not its folder, which may be there.
+                let mut address = address_of(&s)?;
+                if let Some(stem) = s.last().filter(|l| is_index_name(l)).and_then(|l| l.strip_suffix(".md")) {
+                    if !address.is_empty() {
+                        address.push('/');
+                    }
+                    address.push_str(&slug(stem));
+                }
+                Some(Target { address, found: false, published: false })
+            }
         }
     }
 }
@@ -204,6 +214,7 @@ mod tests {
         assert_eq!(at("../x/"), Some(("playbook/a/x".into(), true)));
         // Missing: the source reading, for the check to report.
         assert_eq!(at("./img/y.png"), Some(("playbook/a/img/y.png".into(), false)));
+        assert_eq!(at("README.md"), Some(("playbook/a/readme".into(), false)));
         // Above the source root: the published reading (`/constraints/`).
         assert_eq!(at("../../../constraints/"), Some(("constraints".into(), false)));
         assert_eq!(at("../../../../x"), None);

@@ -24,6 +24,11 @@ pub struct Rendered {
     /// Links and images to this site, as written, with their byte range in
     /// the Markdown text (for link checks).
     pub links: Vec<Link>,
+    /// The ids of a playbook page's headings, for the `#anchor` of a link
+    /// to it; `None` when not known (not a playbook page, or raw HTML,
+    /// which may give ids of its own).
+    #[serde(skip)]
+    pub anchors: Option<Vec<String>>,
 }
 
 /// A link or image to this site (for the link check).
@@ -93,6 +98,7 @@ pub fn render_in(
     let (mut events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
         Parser::new_ext(text, options()).into_offset_iter().unzip();
     let mut links = Vec::new();
+    let mut anchors = Vec::new();
     // The URLs Markdown's links were given (see `raw_rewrites`).
     let mut made: crate::hash::FastSet<String> = crate::hash::FastSet::default();
     let mut raw_html = false;
@@ -112,6 +118,9 @@ pub fn render_in(
                     .unwrap_or(events.len());
                 let text = plain_text(&events[i + 1..end]);
                 let id = used.unique(id.as_deref().map(str::to_string).unwrap_or_else(|| anchor(&text)));
+                if base.is_some() {
+                    anchors.push(id.clone());
+                }
                 if let Event::Start(Tag::Heading { id: slot, attrs, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id.clone()));
                     // `{onclick=...}` would be an attribute written as is:
@@ -197,7 +206,8 @@ pub fn render_in(
     if raw_html && !allow_raw_html {
         out = sanitize(&out, root, &rewrites);
     }
-    Rendered { html: without_forbidden(out), toc, lessons, links }
+    let anchors = (base.is_some() && html_ranges.is_empty()).then_some(anchors);
+    Rendered { html: without_forbidden(out), toc, lessons, links, anchors }
 }
 
 /// `html` without the control characters a Markdown text may hold (HTML

@@ -22,7 +22,7 @@ fn playbook() -> tempfile::TempDir {
         (
             "content/playbook/guide/README.md",
             "+++\ntitle = \"Guide\"\n+++\n\
-             See [setup](setup.md), [rolling back](./deploy/README.md#rolling-back),\n\
+             See [setup](setup.md), [rolling back](./deploy/index.md#rolling-back),\n\
              [the deploy folder](deploy/) and [its index](deploy/index.md).\n\n\
              ![the flow](./img/flow.png)\n",
         ),
@@ -30,7 +30,7 @@ fn playbook() -> tempfile::TempDir {
             "content/playbook/guide/setup.md",
             "+++\ntitle = \"Setup\"\n+++\n\
              ## What's new? (2024)\n\n\
-             Back to [the guide](README.md), on to [deploying](../guide/deploy/README.md#rolling-back),\n\
+             Back to [the guide](README.md), on to [deploying](../guide/deploy/#rolling-back),\n\
              the [checklist](files/check%20list.pdf), ![flow](img/flow.png) and\n\
              [this page's news](#whats-new-2024). Pilots are [here](../../pilots/).\n\n\
              <p align=\"center\"><img src=\"./img/flow.png\" width=\"300\"></p>\n",
@@ -45,7 +45,10 @@ fn playbook() -> tempfile::TempDir {
             "+++\ntitle = \"Steps\"\n+++\nUp to [deploy](./), [the guide](../) and [the playbook](../../).\n",
         ),
         ("content/playbook/jekyll/first.md", "+++\ntitle = \"First\"\n+++\nNext: [second](../second/).\n"),
-        ("content/playbook/jekyll/second.md", "+++\ntitle = \"Second\"\n+++\nBack: [first](../first/).\n"),
+        (
+            "content/playbook/jekyll/second.md",
+            "+++\ntitle = \"Second\"\n+++\nBack: [first](../first/).\n\n## Next steps\n",
+        ),
     ]);
     write_bytes(dir.path(), "content/playbook/guide/img/flow.png", b"\x89PNG\r\n\x1a\n");
     write_bytes(dir.path(), "content/playbook/guide/files/check list.pdf", b"%PDF-1.4\n");
@@ -220,4 +223,30 @@ fn many_broken_links_are_checked_quickly() {
     // A debug build on a shared machine: generous, and still far from the
     // seconds that every-link-times-every-address took.
     assert!(took.as_secs_f64() < 5.0, "check took {took:?}");
+}
+
+#[test]
+fn an_anchor_must_name_a_heading_of_the_page() {
+    let dir = playbook();
+    common::write(
+        dir.path(),
+        &[
+            (
+                "content/playbook/guide/anchors.md",
+                "+++\ntitle = \"Anchors\"\n+++\n[ok](../jekyll/second.md#next-steps) [old](../jekyll/second.md#next-step)\n\
+                 [gone](deploy/README.md)\n",
+            ),
+        ],
+    );
+    let run = check(dir.path());
+    let diags = run.diagnostics();
+    assert_eq!(diags.len(), 2, "{}", run.stderr);
+    assert!(
+        diags[0].header.contains("warning: `/playbook/jekyll/second/` has no heading `#next-step`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean `#next-steps`?"), "{}", run.stderr);
+    // A `README.md` that is not there is not its folder.
+    assert!(diags[1].header.contains("error: the link `deploy/README.md` leads to no page"), "{}", run.stderr);
 }

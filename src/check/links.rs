@@ -16,6 +16,10 @@ struct Known<'a> {
     records: &'a BTreeSet<String>,
     /// Made at the first broken link.
     hints: OnceLock<Hints>,
+    /// The heading ids of each playbook page, by address (made at the
+    /// first link with an anchor).
+    anchors: OnceLock<FastMap<&'a str, &'a [String]>>,
+    site: &'a Site,
 }
 
 impl Known<'_> {
@@ -33,11 +37,23 @@ impl Known<'_> {
         let tags: HashSet<&String> =
             site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags)).collect();
         fixed.extend(tags.into_iter().map(|t| format!("tags/{}", site.tag_slug(t))));
-        Known { fixed, records: &site.record_ids, hints: OnceLock::new() }
+        Known { fixed, records: &site.record_ids, hints: OnceLock::new(), anchors: OnceLock::new(), site }
     }
 
     fn contains(&self, path: &str) -> bool {
         self.fixed.contains(path) || path.strip_prefix("pilots/").is_some_and(|id| self.records.contains(id))
+    }
+
+    /// The heading ids of the page at `path`, when known.
+    fn anchors(&self, path: &str) -> Option<&[String]> {
+        let site = self.site;
+        let by_path = self.anchors.get_or_init(|| {
+            let pages = site.pages.iter().map(|p| (p.path.as_str(), &p.body));
+            let sections = site.sections.iter().map(|s| (s.path.as_str(), &s.body));
+            let home = site.home.iter().map(|h| ("", &h.body));
+            pages.chain(sections).chain(home).filter_map(|(p, b)| Some((p, b.anchors.as_deref()?))).collect()
+        });
+        by_path.get(path).copied()
     }
 
     /// The nearest address to `path`, which is none (see [`Hints`]).
@@ -172,6 +188,9 @@ fn markdown_links(links: &[Link], base: &str, at: Loc, known: &Known, out: &mut 
             continue;
         };
         if known.contains(&path) {
+            if to.is_some() {
+                anchor(dest, &path, loc, known, out);
+            }
             continue;
         }
         if let Some(stem) = path.strip_suffix(".md") {
@@ -203,6 +222,30 @@ fn markdown_links(links: &[Link], base: &str, at: Loc, known: &Known, out: &mut 
         };
         out.push(Diagnostic::new(Rule::BrokenLink, loc, format!("the link `{dest}` leads to no {what}")).hint(hint));
     }
+}
+
+/// A link's `#anchor` to a playbook page must name one of its headings
+/// (by GitHub's ids, see `markdown::anchor`): a warning, as the page is
+/// there.
+fn anchor(dest: &str, path: &str, loc: Loc, known: &Known, out: &mut Vec<Diagnostic>) {
+    let Some((_, fragment)) = dest.split_once('#') else { return };
+    let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+    if fragment.is_empty() {
+        return;
+    }
+    let Some(ids) = known.anchors(path) else { return };
+    if ids.iter().any(|id| *id == fragment) {
+        return;
+    }
+    let hint = match nearest(&fragment, ids.iter().map(String::as_str)) {
+        Some(n) => format!("did you mean `#{n}`?"),
+        None => {
+            "link to one of its headings: an id is the heading in lowercase, spaces as `-`, without punctuation".into()
+        }
+    };
+    let mut d = Diagnostic::new(Rule::BrokenLink, loc, format!("`/{path}/` has no heading `#{fragment}`")).hint(hint);
+    d.severity = crate::diag::Severity::Warning;
+    out.push(d);
 }
 
 #[cfg(test)]
