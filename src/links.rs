@@ -98,6 +98,10 @@ impl Files {
     /// reading, for the link check to report.
     pub fn resolve(&self, dest: &str, dir: &[String], page: &str) -> Option<Target> {
         let path = dest.split(['#', '?']).next().unwrap_or("");
+        if path.is_empty() {
+            // `?tab=2`: this very page, as the check reads it.
+            return None;
+        }
         let path = percent_encoding::percent_decode_str(path).decode_utf8().unwrap_or(Cow::Borrowed(path));
         let source = join(dir.iter().map(String::as_str), &path);
         if let Some(s) = &source {
@@ -218,6 +222,7 @@ mod tests {
         // Above the source root: the published reading (`/constraints/`).
         assert_eq!(at("../../../constraints/"), Some(("constraints".into(), false)));
         assert_eq!(at("../../../../x"), None);
+        assert_eq!(at("?tab=2"), None);
     }
 
     #[test]
