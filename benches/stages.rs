@@ -167,3 +167,64 @@ fn hostile_raw_html(b: divan::Bencher) {
     let text = format!("{}x{}\n", "<div>".repeat(25_000), "</div>".repeat(25_000));
     b.bench(|| pilotdeck::markdown::render(&text, "../", "Lessons learned"));
 }
+
+/// A playbook of 250 pages in 10 folders with 500 broken links (issue 19,
+/// item 8): a page written `pgae-N.md` in the next folder and an image
+/// that is not there, on every page. The did-you-mean hint was computed
+/// against every address, sorted again, for every broken link (8-13 s for
+/// `check` of such a playbook); it is indexed now. `check_broken_links_off`:
+/// the same with PD020 turned off, when the links are not looked at.
+fn broken_playbook() -> &'static PathBuf {
+    static SITE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &SITE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let root = dir.path().join("site");
+            for s in 0..10 {
+                let folder = root.join(format!("content/playbook/section-{s}"));
+                std::fs::create_dir_all(folder.join("img")).expect("a folder");
+                std::fs::write(folder.join("README.md"), format!("+++\ntitle = \"S{s}\"\n+++\n")).expect("a page");
+                std::fs::write(folder.join("img/diagram.png"), "png").expect("an image");
+                for p in 0..25 {
+                    let text = format!(
+                        "+++\ntitle = \"P{p}\"\n+++\n## Steps\n\nSee [the next](../section-{}/pgae-number-{p}.md#steps) \
+                         and ![the flow](./img/flow-{p}.png), [ok](page-number-{}.md#steps).\n",
+                        (s + 1) % 10,
+                        (p + 1) % 25
+                    );
+                    std::fs::write(folder.join(format!("page-number-{p}.md")), text).expect("a page");
+                }
+            }
+            (dir, root)
+        })
+        .1
+}
+
+fn broken_options() -> Options {
+    Options {
+        root: broken_playbook().clone(),
+        as_of: pilotdeck::date::Date::parse("2026-11-20").map(pilotdeck::config::AsOf::Date),
+        ..Options::default()
+    }
+}
+
+#[divan::bench(sample_count = 10)]
+fn check_broken_links(b: divan::Bencher) {
+    let analysis = pipeline::analyse(&broken_options()).expect("analysis");
+    assert_eq!(analysis.diagnostics.len(), 500, "500 broken links");
+    b.bench(|| check::check(&analysis.site, &analysis.config));
+}
+
+#[divan::bench(sample_count = 10)]
+fn check_broken_links_off(b: divan::Bencher) {
+    let analysis = pipeline::analyse(&broken_options()).expect("analysis");
+    let mut config = (*analysis.config).clone();
+    config.rules.insert(pilotdeck::diag::Rule::BrokenLink, None);
+    b.bench(|| check::check(&analysis.site, &config));
+}
+
+/// The whole `analyse` (load, model, check) of that playbook, as `check` runs it.
+#[divan::bench(sample_count = 10)]
+fn analyse_broken_playbook(b: divan::Bencher) {
+    b.bench(|| pipeline::analyse(&broken_options()).expect("analysis"));
+}

@@ -24,6 +24,7 @@ pub mod escape;
 pub mod frontmatter;
 pub mod frontmatter_fast;
 pub mod hash;
+pub mod links;
 pub mod markdown;
 pub mod model;
 pub mod node;

@@ -23,14 +23,43 @@ pub struct Rendered {
     pub lessons: Vec<(String, String)>,
     /// Links and images to this site, as written, with their byte range in
     /// the Markdown text (for link checks).
-    pub links: Vec<(String, std::ops::Range<usize>)>,
+    pub links: Vec<Link>,
+    /// The ids of a playbook page's headings, for the `#anchor` of a link
+    /// to it; `None` when not known (not a playbook page, or raw HTML,
+    /// which may give ids of its own).
+    #[serde(skip)]
+    pub anchors: Option<Vec<String>>,
+}
+
+/// A link or image to this site (for the link check).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Link {
+    /// The target as written.
+    pub dest: String,
+    /// Its byte range in the Markdown text.
+    pub range: std::ops::Range<usize>,
+    /// The address it leads to, when it was resolved against the source
+    /// file's folder (see [`LinkBase`]); `None`: to be read against the
+    /// page's address.
+    pub to: Option<String>,
+}
+
+/// Where the relative links of a playbook page are read from: the folder
+/// of its source file (as GitHub and MkDocs read them), and the files
+/// there are.
+pub struct LinkBase<'a> {
+    /// The page's address (`playbook/a/page`).
+    pub page: &'a str,
+    /// The folder of its source file below `content/` (`["playbook", "a"]`).
+    pub dir: &'a [String],
+    pub files: &'a crate::links::Files,
 }
 
 impl Rendered {
     /// The same, with link ranges moved `by` bytes (from the body to the file).
     pub fn shifted(mut self, by: usize) -> Rendered {
-        for (_, r) in &mut self.links {
-            *r = r.start + by..r.end + by;
+        for l in &mut self.links {
+            l.range = l.range.start + by..l.range.end + by;
         }
         self
     }
@@ -71,9 +100,24 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
 
 /// [`render`], with raw HTML passed through when `allow_raw_html`.
 pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html: bool) -> Rendered {
+    render_in(text, root, None, lessons_heading, allow_raw_html)
+}
+
+/// [`render_with`], with relative links read against the source file's
+/// folder when `base` is given (playbook pages).
+pub fn render_in(
+    text: &str,
+    root: &str,
+    base: Option<&LinkBase>,
+    lessons_heading: &str,
+    allow_raw_html: bool,
+) -> Rendered {
     let (mut events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
         Parser::new_ext(text, options()).into_offset_iter().unzip();
     let mut links = Vec::new();
+    let mut anchors = Vec::new();
+    // The URLs Markdown's links were given (see `raw_rewrites`).
+    let mut made: crate::hash::FastSet<String> = crate::hash::FastSet::default();
     let mut raw_html = false;
     let mut html_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut toc = Vec::new();
@@ -90,7 +134,10 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
                     .find(|&j| matches!(events[j], Event::End(TagEnd::Heading(_))))
                     .unwrap_or(events.len());
                 let text = plain_text(&events[i + 1..end]);
-                let id = used.unique(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)));
+                let id = used.unique(id.as_deref().map(str::to_string).unwrap_or_else(|| anchor(&text)));
+                if base.is_some() {
+                    anchors.push(id.clone());
+                }
                 if let Event::Start(Tag::Heading { id: slot, attrs, .. }) = &mut events[i] {
                     *slot = Some(CowStr::from(id.clone()));
                     // `{onclick=...}` would be an attribute written as is:
@@ -128,8 +175,11 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
             Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {
                 let at = ranges[i].clone();
                 if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut events[i] {
-                    if let Some(internal) = link(dest_url, root, allow_raw_html) {
-                        links.push((internal, at));
+                    if let Some((dest, to)) = link(dest_url, root, base, allow_raw_html) {
+                        links.push(Link { dest, range: at, to });
+                    }
+                    if base.is_some() {
+                        made.insert(dest_url.to_string());
                     }
                 }
             }
@@ -151,6 +201,13 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
         out.clear();
         html::push_html(&mut out, events.iter().cloned());
     }
+    let mut rewrites = std::sync::Arc::default();
+    if raw_html && !allow_raw_html {
+        let (raw, map) = raw_rewrites(text, &html_ranges, base, &made);
+        links.extend(raw);
+        links.sort_by_key(|l| l.range.start);
+        rewrites = std::sync::Arc::new(map);
+    }
     let lessons = lessons_ranges
         .into_iter()
         .map(|(s, e, id)| {
@@ -158,17 +215,16 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
             let mut out = String::new();
             html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
             if raw_html && !allow_raw_html {
-                out = sanitize(&out, root);
+                out = sanitize(&out, root, &rewrites);
             }
             (id, without_forbidden(out))
         })
         .collect();
     if raw_html && !allow_raw_html {
-        out = sanitize(&out, root);
-        links.extend(raw_html_links(text, &html_ranges));
-        links.sort_by_key(|l| l.1.start);
+        out = sanitize(&out, root, &rewrites);
     }
-    Rendered { html: without_forbidden(out), toc, lessons, links }
+    let anchors = (base.is_some() && html_ranges.is_empty()).then_some(anchors);
+    Rendered { html: without_forbidden(out), toc, lessons, links, anchors }
 }
 
 /// `html` without the control characters a Markdown text may hold (HTML
@@ -184,18 +240,45 @@ fn without_forbidden(html: String) -> String {
 /// it is written (a paragraph, a heading, a table, a footnote, a link
 /// reference definition, an autolink): an unsafe target becomes `#`
 /// (unless raw HTML is allowed), a site link written `/path/` is made
-/// relative to the page at `root`. Returns the target as written when it
-/// is a link into the site, for the link check.
-fn link(dest: &mut CowStr, root: &str, allow_raw_html: bool) -> Option<String> {
+/// relative to the page at `root`, and a relative one is read against the
+/// source file's folder when there is a `base` (and written again relative
+/// to the published page). Returns the target as written, and where it
+/// was resolved to, when it is a link into the site, for the link check.
+fn link(
+    dest: &mut CowStr,
+    root: &str,
+    base: Option<&LinkBase>,
+    allow_raw_html: bool,
+) -> Option<(String, Option<String>)> {
     if !allow_raw_html && unsafe_url(dest) {
         *dest = CowStr::from("#");
         return None;
     }
-    let internal = is_internal(dest).then(|| dest.to_string());
+    if !is_internal(dest) {
+        return None;
+    }
+    let written = dest.to_string();
     if let Some(rel) = site_relative(dest, root) {
         *dest = CowStr::from(rel);
+        return Some((written, None));
     }
-    internal
+    let Some(base) = base else { return Some((written, None)) };
+    let Some(target) = base.files.resolve(&written, base.dir, base.page) else { return Some((written, None)) };
+    if !target.published {
+        *dest = CowStr::from(relative_to(base, &target, &written));
+    }
+    Some((written, Some(target.address)))
+}
+
+/// The URL of `target` from the page at `base`, with the query and anchor
+/// of `written`.
+fn relative_to(base: &LinkBase, target: &crate::links::Target, written: &str) -> String {
+    let is_file = target.address.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let mut url = crate::links::relative_url(base.page, &target.address, is_file);
+    if let Some(i) = written.find(['?', '#']) {
+        url.push_str(&written[i..]);
+    }
+    url
 }
 
 /// The one rule for URLs from content: a target that runs code or
@@ -299,9 +382,11 @@ fn url_attribute(attr: &str) -> bool {
 /// `html` sanitized for a page at `root`. The URLs of raw HTML follow the
 /// rule of Markdown's (after ammonia's list of schemes): unsafe ones are
 /// dropped, site links written `/path/` are made relative (the links
-/// Markdown made are relative already).
-fn sanitize(html: &str, root: &str) -> String {
+/// Markdown made are relative already), and relative ones read against
+/// the source folder are written as `rewrites` says (see `raw_rewrites`).
+fn sanitize(html: &str, root: &str, rewrites: &std::sync::Arc<crate::hash::FastMap<String, String>>) -> String {
     let root = root.to_string();
+    let rewrites = std::sync::Arc::clone(rewrites);
     let mut b = sanitizer();
     b.attribute_filter(move |_, attr, value| {
         if !url_attribute(attr) {
@@ -310,26 +395,68 @@ fn sanitize(html: &str, root: &str) -> String {
         if unsafe_url(value) {
             return None;
         }
+        if let Some(url) = rewrites.get(value).filter(|_| matches!(attr, "href" | "src")) {
+            return Some(url.clone().into());
+        }
         Some(site_relative(value, &root).map_or(value.into(), Into::into))
     });
     b.clean(html).to_string()
 }
 
-/// The site links written `/path/` in the raw HTML of `text` (at `html`,
-/// the ranges of its raw HTML), as the sanitizer keeps them, each with
-/// where it is written (for the link check). The raw HTML is read on its
-/// own, so that the links Markdown made are not counted twice. A relative
-/// URL in raw HTML (`<img src=x>`) is left to the writer, as before: raw
-/// HTML is often pasted from elsewhere.
-fn raw_html_links(text: &str, html: &[std::ops::Range<usize>]) -> Vec<(String, std::ops::Range<usize>)> {
+/// The links of the raw HTML of `text` (at `html`, the ranges of its raw
+/// HTML) for the link check, and how its relative `href` and `src` are
+/// written. Those written `/path/` are checked as Markdown's are. On a
+/// playbook page (`base`), a relative `href` or `src` (`<img src=
+/// "img/x.png" width=300>`, as GitHub READMEs have) is read against the
+/// source folder as a Markdown link is, and its new URL put in the map the
+/// sanitizer rewrites from (unless Markdown made that very URL: it is then
+/// left as it is). Elsewhere a relative URL in raw HTML is left to the
+/// writer, as before: raw HTML is often pasted from elsewhere.
+fn raw_rewrites(
+    text: &str,
+    html: &[std::ops::Range<usize>],
+    base: Option<&LinkBase>,
+    made: &crate::hash::FastSet<String>,
+) -> (Vec<Link>, crate::hash::FastMap<String, String>) {
+    let mut rewrites = crate::hash::FastMap::default();
+    let mut links = Vec::new();
+    for (dest, range, relative) in raw_html_links(text, html, base.is_some()) {
+        let to = match base.filter(|_| relative) {
+            Some(base) => base.files.resolve(&dest, base.dir, base.page).map(|target| {
+                if !target.published && !made.contains(&dest) {
+                    rewrites.insert(dest.clone(), relative_to(base, &target, &dest));
+                }
+                target.address
+            }),
+            None => None,
+        };
+        links.push(Link { dest, range, to });
+    }
+    (links, rewrites)
+}
+
+/// The site links written `/path/` in the raw HTML of `text` (at `html`),
+/// and relative `href` and `src` if `relative`, as the sanitizer keeps
+/// them, each with where it is written and whether it is relative. The
+/// raw HTML is read on its own, so that the links Markdown made are not
+/// counted twice.
+fn raw_html_links(
+    text: &str,
+    html: &[std::ops::Range<usize>],
+    relative: bool,
+) -> Vec<(String, std::ops::Range<usize>, bool)> {
     let raw: Vec<&str> = html.iter().filter_map(|r| text.get(r.clone())).collect();
     let found = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = found.clone();
     let mut b = sanitizer();
     b.attribute_filter(move |_, attr, value| {
-        if url_attribute(attr) && !unsafe_url(value) && site_relative(value, "").is_some() {
-            if let Ok(mut seen) = seen.lock() {
-                seen.push(value.to_string());
+        if url_attribute(attr) && !unsafe_url(value) {
+            let site = site_relative(value, "").is_some();
+            let rel = relative && !site && matches!(attr, "href" | "src") && is_internal(value);
+            if site || rel {
+                if let Ok(mut seen) = seen.lock() {
+                    seen.push((value.to_string(), rel));
+                }
             }
         }
         Some(value.into())
@@ -341,17 +468,23 @@ fn raw_html_links(text: &str, html: &[std::ops::Range<usize>]) -> Vec<(String, s
     let mut from = html.first().map_or(0, |r| r.start);
     found
         .into_iter()
-        .map(|dest| {
+        .map(|(dest, relative)| {
             let at = html
                 .iter()
                 .filter(|r| r.end > from)
                 .find_map(|r| {
                     let start = r.start.max(from);
-                    text.get(start..r.end)?.find(&dest).map(|j| start + j..start + j + dest.len())
+                    // As an attribute's value: after `=` or a quote (`x` is
+                    // not the one in `&#x09;`).
+                    let hay = text.get(start..r.end)?;
+                    hay.match_indices(dest.as_str())
+                        .find(|(j, _)| hay[..*j].ends_with(['=', '"', '\'']))
+                        .or_else(|| hay.match_indices(dest.as_str()).next())
+                        .map(|(j, _)| start + j..start + j + dest.len())
                 })
                 .unwrap_or_else(|| html.first().map_or(0..0, |r| r.start..r.start));
             from = at.end.max(from);
-            (dest, at)
+            (dest, at, relative)
         })
         .collect()
 }
@@ -380,6 +513,24 @@ fn plain_text(events: &[Event]) -> String {
         }
     }
     s
+}
+
+/// A heading's id as GitHub makes it, so that the `#anchors` written for
+/// GitHub (and MkDocs, which follows it) lead to the same heading:
+/// lowercase, every character but letters, digits, `-`, `_` and spaces
+/// dropped, each space a `-` (not folded: `A - B` is `a---b`). Letters of
+/// any script are kept, in Unicode's composed form (NFC).
+pub fn anchor(text: &str) -> String {
+    let text = nfc(text.trim());
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c.is_alphanumeric() || c == '-' || c == '_' {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`. Other
@@ -530,6 +681,17 @@ mod tests {
         assert_eq!(html_depth("<p>a<p>b<p>c"), 3, "implicitly closed tags count as open");
         assert_eq!(html_depth(&"<i>".repeat(2000)), 2000);
         assert_eq!(html_depth("text <!-- <div> --> <x/>"), 0);
+    }
+
+    #[test]
+    fn anchors_as_github_makes_them() {
+        assert_eq!(anchor("What's new? (2024)"), "whats-new-2024");
+        assert_eq!(anchor("A - B"), "a---b");
+        assert_eq!(anchor("snake_case & Co."), "snake_case--co");
+        assert_eq!(anchor("Über uns"), "über-uns");
+        assert_eq!(anchor("Rolling back"), "rolling-back");
+        let r = render("# Setup\n## FAQ\n## FAQ\n## FAQ\n", "", "Lessons learned");
+        assert!(r.html.contains("id=\"faq-1\"") && r.html.contains("id=\"faq-2\""), "{}", r.html);
     }
 
     #[test]

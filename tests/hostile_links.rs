@@ -191,6 +191,11 @@ fn linked_site() -> tempfile::TempDir {
         ("content/playbook/_index.md", &page.replace("title = \"P\"", "title = \"Playbook\"")),
         ("content/playbook/p.md", &page),
         ("content/_index.md", &page.replace("title = \"P\"", "title = \"Home\"")),
+        // The image of `<img src=x onerror=...>`: a relative `src` in raw
+        // HTML of a page is read from the page's folder and checked now
+        // (issue 19), and this site is to build.
+        ("content/x", "an image"),
+        ("content/playbook/x", "an image"),
     ])
 }
 

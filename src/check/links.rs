@@ -2,9 +2,11 @@
 //! Markdown link into the site must reach a page that exists.
 
 use crate::diag::{nearest, Diagnostic, Loc, Rule, Span};
-use crate::hash::FastSet as HashSet;
+use crate::hash::{FastMap, FastSet as HashSet};
+use crate::markdown::Link;
 use crate::model::Site;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// Every address the site publishes, without slashes at either end.
 struct Known<'a> {
@@ -12,6 +14,12 @@ struct Known<'a> {
     fixed: HashSet<String>,
     /// Pilot ids (their pages are `pilots/ID`).
     records: &'a BTreeSet<String>,
+    /// Made at the first broken link.
+    hints: OnceLock<Hints>,
+    /// The heading ids of each playbook page, by address (made at the
+    /// first link with an anchor).
+    anchors: OnceLock<FastMap<&'a str, &'a [String]>>,
+    site: &'a Site,
 }
 
 impl Known<'_> {
@@ -29,18 +37,88 @@ impl Known<'_> {
         let tags: HashSet<&String> =
             site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags)).collect();
         fixed.extend(tags.into_iter().map(|t| format!("tags/{}", site.tag_slug(t))));
-        Known { fixed, records: &site.record_ids }
+        Known { fixed, records: &site.record_ids, hints: OnceLock::new(), anchors: OnceLock::new(), site }
     }
 
     fn contains(&self, path: &str) -> bool {
         self.fixed.contains(path) || path.strip_prefix("pilots/").is_some_and(|id| self.records.contains(id))
     }
 
-    /// Every address, in order (for "did you mean" hints, so that a tie
-    /// gives the same hint every time).
-    fn sorted(&self) -> BTreeSet<String> {
-        self.fixed.iter().cloned().chain(self.records.iter().map(|id| format!("pilots/{id}"))).collect()
+    /// The heading ids of the page at `path`, when known.
+    fn anchors(&self, path: &str) -> Option<&[String]> {
+        let site = self.site;
+        let by_path = self.anchors.get_or_init(|| {
+            let pages = site.pages.iter().map(|p| (p.path.as_str(), &p.body));
+            let sections = site.sections.iter().map(|s| (s.path.as_str(), &s.body));
+            let home = site.home.iter().map(|h| ("", &h.body));
+            pages.chain(sections).chain(home).filter_map(|(p, b)| Some((p, b.anchors.as_deref()?))).collect()
+        });
+        by_path.get(path).copied()
     }
+
+    /// The nearest address to `path`, which is none (see [`Hints`]).
+    fn nearest(&self, path: &str) -> Option<&str> {
+        let hints = self.hints.get_or_init(|| {
+            Hints::new(self.fixed.iter().cloned().chain(self.records.iter().map(|id| format!("pilots/{id}"))))
+        });
+        hints.nearest(path)
+    }
+}
+
+/// Every address indexed for "did you mean" hints, so that a broken link
+/// is compared with a few addresses, not all of them: those with its last
+/// component (a file or page moved to another folder), those in its
+/// folder (a typo in the name), and last the addresses whose last
+/// component is about as long as its own (a typo in a folder's name is
+/// then found by its name). In order, so that a tie gives the same hint
+/// every time.
+struct Hints {
+    by_name: FastMap<String, Vec<String>>,
+    by_folder: FastMap<String, Vec<String>>,
+    /// Each last component, by length in characters, then name.
+    names: Vec<(usize, String)>,
+}
+
+impl Hints {
+    fn new(addresses: impl Iterator<Item = String>) -> Hints {
+        let sorted: BTreeSet<String> = addresses.collect();
+        let mut by_name: FastMap<String, Vec<String>> = FastMap::default();
+        let mut by_folder: FastMap<String, Vec<String>> = FastMap::default();
+        for a in sorted {
+            let (folder, name) = split(&a);
+            by_folder.entry(folder.to_string()).or_default().push(a.clone());
+            by_name.entry(name.to_string()).or_default().push(a);
+        }
+        let mut names: Vec<(usize, String)> = by_name.keys().map(|n| (n.chars().count(), n.clone())).collect();
+        names.sort();
+        Hints { by_name, by_folder, names }
+    }
+
+    fn nearest(&self, path: &str) -> Option<&str> {
+        let (folder, name) = split(path);
+        if let Some(same) = self.by_name.get(name) {
+            return nearest(path, same.iter().map(String::as_str)).or(same.first().map(String::as_str));
+        }
+        // In its folder, the names alone are compared (the rest is the same).
+        if let Some(f) = self.by_folder.get(folder) {
+            if let Some(n) = nearest(name, f.iter().map(|a| split(a).1)) {
+                return f.iter().find(|a| split(a).1 == n).map(String::as_str);
+            }
+        }
+        let len = name.chars().count();
+        let limit = (len / 3).max(2);
+        let from = self.names.partition_point(|(l, _)| *l + limit < len);
+        let near = self.names[from..].iter().take_while(|(l, _)| *l <= len + limit).map(|(_, n)| n.as_str());
+        let n = nearest(name, near)?;
+        let same = self.by_name.get(n)?;
+        // The one whose folder is nearest (by the whole path, with no limit).
+        same.iter().min_by_key(|a| (crate::diag::edit_distance(path, a), a.as_str())).map(String::as_str)
+    }
+}
+
+/// An address's folder and last component.
+fn split(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
 }
 
 /// Resolves `dest` written on the page at `base` (`playbook/x`) to a site
@@ -99,16 +177,10 @@ pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn markdown_links(
-    links: &[(String, std::ops::Range<usize>)],
-    base: &str,
-    at: Loc,
-    known: &Known,
-    out: &mut Vec<Diagnostic>,
-) {
-    for (dest, range) in links {
+fn markdown_links(links: &[Link], base: &str, at: Loc, known: &Known, out: &mut Vec<Diagnostic>) {
+    for Link { dest, range, to } in links {
         let loc = Loc { file: at.file, span: Span::new(range.start as u32, range.end as u32) };
-        let Some(path) = resolve(dest, base) else {
+        let Some(path) = to.clone().or_else(|| resolve(dest, base)) else {
             out.push(
                 Diagnostic::new(Rule::BrokenLink, loc, format!("the link `{dest}` leads outside the site"))
                     .hint("link to a page of the site, such as `/playbook/`"),
@@ -116,6 +188,9 @@ fn markdown_links(
             continue;
         };
         if known.contains(&path) {
+            if to.is_some() {
+                anchor(dest, &path, loc, known, out);
+            }
             continue;
         }
         if let Some(stem) = path.strip_suffix(".md") {
@@ -130,17 +205,47 @@ fn markdown_links(
             }
         }
         let last = path.rsplit('/').next().unwrap_or("");
-        if last.contains('.') && !last.ends_with(".html") && !last.ends_with(".md") {
+        let file = last.contains('.') && !last.ends_with(".html") && !last.ends_with(".md");
+        if file && to.is_none() {
             // A file: it may come from `static/`, which the model does not list.
             continue;
         }
-        let sorted = known.sorted();
-        let hint = match nearest(&path, sorted.iter().map(String::as_str)) {
-            Some(n) => format!("did you mean `/{n}/`?"),
-            None => "check the address; pages are published at `/folder/file-name/`".into(),
+        // A file next to the page, read from its source folder, is one
+        // of `content/` (not of `static/`): it must be there.
+        let (what, hint) = match known.nearest(&path) {
+            Some(n) if n.rsplit('/').next().is_some_and(|l| l.contains('.')) => {
+                ("file", format!("the nearest file is `/{n}`"))
+            }
+            Some(n) => (if file { "file" } else { "page" }, format!("did you mean `/{n}/`?")),
+            None if file => ("file", "check the path; files beside a page are read from its folder".into()),
+            None => ("page", "check the address; pages are published at `/folder/file-name/`".into()),
         };
-        out.push(Diagnostic::new(Rule::BrokenLink, loc, format!("the link `{dest}` leads to no page")).hint(hint));
+        out.push(Diagnostic::new(Rule::BrokenLink, loc, format!("the link `{dest}` leads to no {what}")).hint(hint));
     }
+}
+
+/// A link's `#anchor` to a playbook page must name one of its headings
+/// (by GitHub's ids, see `markdown::anchor`): a warning, as the page is
+/// there.
+fn anchor(dest: &str, path: &str, loc: Loc, known: &Known, out: &mut Vec<Diagnostic>) {
+    let Some((_, fragment)) = dest.split_once('#') else { return };
+    let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+    if fragment.is_empty() {
+        return;
+    }
+    let Some(ids) = known.anchors(path) else { return };
+    if ids.iter().any(|id| *id == fragment) {
+        return;
+    }
+    let hint = match nearest(&fragment, ids.iter().map(String::as_str)) {
+        Some(n) => format!("did you mean `#{n}`?"),
+        None => {
+            "link to one of its headings: an id is the heading in lowercase, spaces as `-`, without punctuation".into()
+        }
+    };
+    let mut d = Diagnostic::new(Rule::BrokenLink, loc, format!("`/{path}/` has no heading `#{fragment}`")).hint(hint);
+    d.severity = crate::diag::Severity::Warning;
+    out.push(d);
 }
 
 #[cfg(test)]

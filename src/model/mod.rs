@@ -388,16 +388,27 @@ pub fn build_cached(
     pilot::reject_duplicates(&mut pilots, &mut diags);
     // Three passes over every record, each bound by memory latency at
     // thousands of records: side by side.
+    let assets = pages::assets(&loaded.assets);
+    // The playbook's files for its links: `assets` keeps the order of
+    // `loaded.assets`, less the files it does not publish.
+    let files = {
+        let mut published = assets.iter().peekable();
+        (loaded.assets.iter())
+            .filter_map(|a| {
+                let (_, to) = published.next_if(|(from, _)| *from == a.from)?;
+                Some((a.parts.clone(), to.clone()))
+            })
+            .collect::<Vec<(Vec<String>, String)>>()
+    };
     let ((tree, people), portfolio) = rayon::join(
         || {
             rayon::join(
-                || pages::build(&page_docs, &loaded.sources, config, opts, &mut diags),
+                || pages::build(&page_docs, &loaded.sources, config, opts, &files, &mut diags),
                 || facts::people(&pilots),
             )
         },
         || facts::portfolio(&pilots, config, opts.as_of),
     );
-    let assets = pages::assets(&loaded.assets);
     let people_index = people.iter().enumerate().map(|(i, p)| (person_key(&p.name), i)).collect();
     same_owner_slugs(&people, &pilots, &mut diags);
     let tag_slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut diags);

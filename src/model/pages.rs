@@ -39,20 +39,21 @@ pub fn humanize(name: &str) -> String {
 
 /// Whether a file is its folder's own page: `_index.md`, `index.md` or
 /// `README.md` (as GitHub, MkDocs and Jekyll read them).
-pub fn is_index_name(file: &str) -> bool {
-    file == "_index.md" || file == "index.md" || file.eq_ignore_ascii_case("readme.md")
-}
+pub use crate::links::is_index_name;
 
 pub(super) fn build(
     docs: &[&Doc],
     sources: &Sources,
     config: &Config,
     opts: &BuildOptions,
+    assets: &[(Vec<String>, String)],
     diags: &mut Vec<Diagnostic>,
 ) -> Tree {
-    let mut home = None;
-    let mut section_pages: BTreeMap<String, Page> = BTreeMap::new();
-    let mut pages: Vec<Page> = Vec::new();
+    // First every page's address (front matter may give it), so that the
+    // links of every page can be read against the addresses pages end at;
+    // then the pages.
+    let mut planned: Vec<(&Doc, Front, bool, String)> = Vec::with_capacity(docs.len());
+    let mut addresses: Vec<(&Doc, String)> = Vec::with_capacity(docs.len());
     // Each address given, with where and the name it was made from.
     let mut seen: BTreeMap<String, (Loc, String)> = BTreeMap::new();
     let mut next: crate::hash::FastMap<String, usize> = crate::hash::FastMap::default();
@@ -78,6 +79,7 @@ pub(super) fn build(
             continue;
         }
         let Some(front) = read_front(doc, sources, config, opts, diags) else {
+            addresses.push((doc, comps.join("/")));
             continue;
         };
         // The name the address is made from: the path in NFC, without
@@ -118,7 +120,7 @@ pub(super) fn build(
             }
             _ => None,
         };
-        let page = finish(doc, sources, config, front, is_index, &path, diags);
+        let loc = Loc::at(doc.file, first_line);
         if let Some((base, prev, prev_name)) = renamed {
             diags.push(
                 Diagnostic::new(
@@ -130,11 +132,12 @@ pub(super) fn build(
                 .related(Loc::start(prev.file), "the other file is here"),
             );
         }
+        addresses.push((doc, path.clone()));
         if let Some((prev, _)) = seen.get(&path) {
             diags.push(
                 Diagnostic::new(
                     Rule::Duplicate,
-                    page.loc,
+                    loc,
                     format!(
                         "`{}` and `{}` would both be published at `/{path}/`",
                         sources.get(doc.file).path,
@@ -146,7 +149,15 @@ pub(super) fn build(
             );
             continue;
         }
-        seen.insert(path.clone(), (page.loc, name));
+        seen.insert(path.clone(), (loc, name));
+        planned.push((doc, front, is_index, path));
+    }
+    let files = crate::links::Files::new(&addresses, assets);
+    let mut home = None;
+    let mut section_pages: BTreeMap<String, Page> = BTreeMap::new();
+    let mut pages: Vec<Page> = Vec::new();
+    for (doc, front, is_index, path) in planned {
+        let page = finish(doc, sources, config, front, &path, &files, diags);
         if is_index && path.is_empty() {
             home = Some(page);
         } else if is_index {
@@ -396,10 +407,11 @@ fn finish(
     sources: &Sources,
     config: &Config,
     front: Front,
-    is_index: bool,
     path: &str,
+    files: &crate::links::Files,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {
+    let is_index = doc.parts.last().is_some_and(|f| is_index_name(f));
     let source = sources.get(doc.file);
     let mut r = Reporter { file: doc.file, diags };
     let first_line = Span::new(0, source.line_text(1).len() as u32);
@@ -437,8 +449,11 @@ fn finish(
             addresses.push(a.value);
         }
     }
-    let body = markdown::render_with(&body_text, &root_of(path), &config.lessons_heading, config.allow_raw_html)
-        .shifted(body_start);
+    let dir = &doc.parts[..doc.parts.len().saturating_sub(1)];
+    let base = markdown::LinkBase { page: path, dir, files };
+    let body =
+        markdown::render_in(&body_text, &root_of(path), Some(&base), &config.lessons_heading, config.allow_raw_html)
+            .shifted(body_start);
     let date = r.date(&raw.date, "date");
     Page {
         loc: Loc::at(doc.file, first_line),
