@@ -3,6 +3,10 @@
 //! section. Headings get stable ids; site links written `/path/` are made
 //! relative to the page, so the site works under any base path.
 
+mod foreign;
+
+pub use foreign::{diagnostics as foreign_diagnostics, ForeignTag};
+
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -24,6 +28,9 @@ pub struct Rendered {
     /// Links and images to this site, as written, with their byte range in
     /// the Markdown text (for link checks).
     pub links: Vec<(String, std::ops::Range<usize>)>,
+    /// Template tags of other tools (Liquid, Nunjucks), each kind once,
+    /// with its first byte range in the Markdown text (for PD026).
+    pub foreign: Vec<ForeignTag>,
 }
 
 impl Rendered {
@@ -31,6 +38,9 @@ impl Rendered {
     pub fn shifted(mut self, by: usize) -> Rendered {
         for (_, r) in &mut self.links {
             *r = r.start + by..r.end + by;
+        }
+        for t in &mut self.foreign {
+            t.at = t.at.start + by..t.at.end + by;
         }
         self
     }
@@ -42,6 +52,7 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
 /// Renders `text`. `root` is the relative path from the page to the site
@@ -54,8 +65,23 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
 
 /// [`render`], with raw HTML passed through when `allow_raw_html`.
 pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html: bool) -> Rendered {
-    let (mut events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
-        Parser::new_ext(text, options()).into_offset_iter().unzip();
+    render_full(text, root, lessons_heading, allow_raw_html, false)
+}
+
+/// [`render_with`], with the template tags of other tools kept as text
+/// when `keep_foreign_tags` (see `foreign`).
+pub fn render_full(
+    text: &str,
+    root: &str,
+    lessons_heading: &str,
+    allow_raw_html: bool,
+    keep_foreign_tags: bool,
+) -> Rendered {
+    let prepared = foreign::prepare(text);
+    let (mut events, mut ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
+        Parser::new_ext(&prepared.text, options()).into_offset_iter().unzip();
+    prepared.map(&mut ranges);
+    let (markup, foreign) = foreign::rewrite(&mut events, &ranges, text, &prepared, keep_foreign_tags);
     let mut links = Vec::new();
     let mut raw_html = false;
     let mut html_ranges: Vec<std::ops::Range<usize>> = Vec::new();
@@ -121,7 +147,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
         i += 1;
     }
     let mut out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut out, events.iter().cloned());
+    html::push_html(&mut out, foreign::html(&events, 0, &markup));
     if raw_html && !allow_raw_html && html_depth(&out) > HTML_DEPTH {
         // Too deep to sanitize in good time: the raw HTML is shown as text,
         // and what is left is Markdown's own markup, which needs no sanitizing.
@@ -132,14 +158,14 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
         }
         raw_html = false;
         out.clear();
-        html::push_html(&mut out, events.iter().cloned());
+        html::push_html(&mut out, foreign::html(&events, 0, &markup));
     }
     let lessons = lessons_ranges
         .into_iter()
         .map(|(s, e, id)| {
             let e = e.min(events.len());
             let mut out = String::new();
-            html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
+            html::push_html(&mut out, foreign::html(&events[s.min(e)..e], s.min(e), &markup));
             if raw_html && !allow_raw_html {
                 out = sanitize(&out, root);
             }
@@ -151,7 +177,7 @@ pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html
         links.extend(raw_html_links(text, &html_ranges));
         links.sort_by_key(|l| l.1.start);
     }
-    Rendered { html: without_forbidden(out), toc, lessons, links }
+    Rendered { html: without_forbidden(out), toc, lessons, links, foreign }
 }
 
 /// `html` without the control characters a Markdown text may hold (HTML
@@ -270,6 +296,8 @@ fn sanitizer() -> ammonia::Builder<'static> {
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .add_tag_attributes("a", ["title"])
+        .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("ol", ["start"])
         .link_rel(None);
     b
 }

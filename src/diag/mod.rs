@@ -87,10 +87,11 @@ pub enum Rule {
     DuplicateConstraint,
     Template,
     SameSlug,
+    ForeignTag,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 24] = [
+    pub const ALL: [Rule; 25] = [
         Rule::Syntax,
         Rule::UnknownKey,
         Rule::WrongType,
@@ -115,6 +116,7 @@ impl Rule {
         Rule::DuplicateConstraint,
         Rule::Template,
         Rule::SameSlug,
+        Rule::ForeignTag,
     ];
 
     /// The stable code, `PD001` and on.
@@ -144,6 +146,7 @@ impl Rule {
             Rule::DuplicateConstraint => "PD022",
             Rule::Template => "PD023",
             Rule::SameSlug => "PD024",
+            Rule::ForeignTag => "PD026",
         }
     }
 
@@ -158,7 +161,8 @@ impl Rule {
             | Rule::Stale
             | Rule::Stuck
             | Rule::StageDates
-            | Rule::SameSlug => Severity::Warning,
+            | Rule::SameSlug
+            | Rule::ForeignTag => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -196,6 +200,7 @@ impl Rule {
             Rule::DuplicateConstraint => "two constraints of one pilot with the same id",
             Rule::Template => "a template that does not compile or render",
             Rule::SameSlug => "two different names that make the same address; the later one gets `-2`",
+            Rule::ForeignTag => "a Liquid or Nunjucks template tag (`{% ... %}`, `{{ ... }}`) in a page's text",
         }
     }
 }

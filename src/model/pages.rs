@@ -168,13 +168,15 @@ fn read_page(
             addresses.push(a.value);
         }
     }
-    let body = markdown::render_with(
+    let body = markdown::render_full(
         &source.text[split.body_start..],
         &root_of(path),
         &config.lessons_heading,
         config.allow_raw_html,
+        config.keep_foreign_tags,
     )
     .shifted(split.body_start);
+    r.diags.extend(markdown::foreign_diagnostics(doc.file, &body.foreign, config.keep_foreign_tags));
     Some(Page {
         loc: Loc::at(doc.file, first_line),
         path: path.to_string(),
