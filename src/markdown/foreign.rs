@@ -462,6 +462,9 @@ fn attributes(events: &mut [Event], ranges: &[Range<usize>], text: &str, markup:
                     events[i] = Event::Text(CowStr::Borrowed(""));
                     if i >= 1 && matches!(events[i - 1], Event::SoftBreak) {
                         markup.0.insert(i - 1, String::new());
+                    } else if matches!(events.get(i + 1), Some(Event::SoftBreak)) {
+                        // The first line of a block (kramdown puts it before).
+                        markup.0.insert(i + 1, String::new());
                     }
                     if let Some(&s) = open.last() {
                         apply(events, s, i, id, &classes, markup);
@@ -702,5 +705,32 @@ mod tests {
         assert_eq!(attribute_line("{: #top .intro .x key=\"v\" }"), Some((Some("top"), vec!["intro", "x"])));
         assert_eq!(attribute_line("{: .a onclick=\"b\"}"), Some((None, vec!["a"])));
         assert_eq!(attribute_line("not {: .a }"), None);
+    }
+
+    #[test]
+    fn with_raw_html_lessons_and_odd_lines() {
+        let md = "<div>raw</div>\n\n## Lessons learned\n\n> [!TIP]\n> Keep it.\n\n???+ danger \"Hot\"\n    Body.\n\n\
+                  {:.a_b}\nBefore.\n\n- x\n{: .li }\n\n3. y\n\n{: .later }\n";
+        let r = super::super::render(md, "", "Lessons learned");
+        // The sanitizer keeps the callouts' markup.
+        assert!(r.html.contains("<aside class=\"callout callout-tip\">"), "{}", r.html);
+        assert!(r.html.contains("<details class=\"callout callout-caution\" open=\"\">"), "{}", r.html);
+        assert!(r.html.contains("<summary class=\"callout-title\">Hot</summary>"), "{}", r.html);
+        // An attribute line before a paragraph, in a list item, after a list.
+        assert!(r.html.contains("<p class=\"a_b\">Before.</p>"), "{}", r.html);
+        assert!(r.html.contains("<li class=\"li\">x</li>"), "{}", r.html);
+        assert!(r.html.contains("<ol start=\"3\" class=\"later\">"), "{}", r.html);
+        assert!(!r.html.contains("{:"), "{}", r.html);
+        // The lessons section holds the callouts too.
+        let (_, lessons) = &r.lessons[0];
+        assert!(lessons.contains("callout-tip") && lessons.contains("</details>"), "{lessons}");
+        assert!(!lessons.contains("<blockquote"), "{lessons}");
+    }
+
+    #[test]
+    fn a_text_without_marks_is_not_copied() {
+        let p = prepare("Plain **bold** text.\n    indented\n");
+        assert!(matches!(p.text, Cow::Borrowed(_)));
+        assert!(p.pieces.is_empty());
     }
 }
