@@ -145,3 +145,16 @@ fn tags_are_kept_as_text_when_the_config_says_and_the_rule_is_configurable() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("`foreign_tags` cannot be `drop`"), "{}", run.stderr);
 }
+
+#[test]
+fn a_broken_link_inside_an_admonition_is_reported_where_it_is_written() {
+    let page = "+++\ntitle = \"Links\"\n+++\nIntro.\n\n!!! note\n    First.\n\n    See [gone](/playbook/gone/).\n";
+    let dir = site(&[("content/playbook/links.md", page)]);
+    let run = pilotdeck(["--root", dir.path().to_str().unwrap(), "check", "--as-of", AS_OF]);
+    let headers: Vec<String> = run.diagnostics().into_iter().map(|d| d.header).collect();
+    assert!(
+        headers.iter().any(|h| h.starts_with("content/playbook/links.md:9:9: error:")),
+        "{headers:#?}\n{}",
+        run.stderr
+    );
+}

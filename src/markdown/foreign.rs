@@ -80,6 +80,8 @@ pub(super) struct Prepared<'t> {
     pieces: Vec<(usize, usize, bool)>,
     /// Each admonition by where its header line starts in the Markdown.
     admonitions: FastMap<usize, Callout>,
+    /// The length of the Markdown as written.
+    len: usize,
 }
 
 impl Prepared<'_> {
@@ -91,7 +93,7 @@ impl Prepared<'_> {
         }
         let (new, old, copied) = self.pieces[i - 1];
         if copied {
-            old + (pos - new)
+            (old + (pos - new)).min(self.len)
         } else {
             old
         }
@@ -167,21 +169,32 @@ fn indented(line: &str) -> Option<usize> {
 /// each blank line inside `>`.
 pub(super) fn prepare(text: &str) -> Prepared<'_> {
     let seen = Seen::of(text);
-    let mut p = Prepared { text: Cow::Borrowed(text), seen, pieces: Vec::new(), admonitions: FastMap::default() };
+    let mut p = Prepared {
+        text: Cow::Borrowed(text),
+        seen,
+        pieces: Vec::new(),
+        admonitions: FastMap::default(),
+        len: text.len(),
+    };
     if !seen.admonitions {
         return p;
     }
     let lines: Vec<(usize, &str)> = line_starts(text).collect();
     let mut out = String::with_capacity(text.len() + 64);
+    admonitions(&lines, "", &mut p, &mut out);
+    p.text = Cow::Owned(out);
+    p
+}
+
+/// How deep admonitions nest before the inner ones are left as they are.
+const NESTING: usize = 8;
+
+/// Writes `lines` (each with where it starts in the Markdown), each after
+/// `prefix` (`> ` once for each admonition around them), with the
+/// admonitions among them as block quotes.
+fn admonitions(lines: &[(usize, &str)], prefix: &str, p: &mut Prepared, out: &mut String) {
     let mut fence: Option<&str> = None;
     let mut i = 0;
-    let mut copied_from: Option<usize> = None;
-    let copy = |out: &mut String, pieces: &mut Vec<(usize, usize, bool)>, from: &mut Option<usize>, at: usize| {
-        if from.is_none() {
-            pieces.push((out.len(), at, true));
-            *from = Some(at);
-        }
-    };
     while i < lines.len() {
         let (start, line) = lines[i];
         let bare = line.trim_end_matches(['\n', '\r']);
@@ -194,10 +207,11 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
         } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fence = Some(&trimmed[..3]);
         }
-        let header = if fence.is_none() && !line.starts_with([' ', '\t']) { admonition_header(bare) } else { None };
+        let deep = prefix.len() / 2 >= NESTING;
+        let header =
+            if fence.is_none() && !deep && !line.starts_with([' ', '\t']) { admonition_header(bare) } else { None };
         let Some(callout) = header else {
-            copy(&mut out, &mut p.pieces, &mut copied_from, start);
-            out.push_str(line);
+            copy_line(p, out, prefix, start, line);
             i += 1;
             continue;
         };
@@ -216,28 +230,49 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
             }
         }
         p.admonitions.insert(start, callout);
-        copied_from = None;
         p.pieces.push((out.len(), start, false));
+        out.push_str(prefix);
         out.push_str(">\n");
-        for &(s, l) in &lines[i + 1..=last] {
-            if l.trim().is_empty() {
-                p.pieces.push((out.len(), s, false));
-                out.push_str(">\n");
-            } else {
-                let cut = indented(l).unwrap_or(0);
-                p.pieces.push((out.len(), s, false));
-                out.push_str("> ");
-                p.pieces.push((out.len(), s + cut, true));
-                out.push_str(&l[cut..]);
-                if !l.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+        let body: Vec<(usize, &str)> = lines[i + 1..=last]
+            .iter()
+            .map(|&(s, l)| match indented(l) {
+                Some(cut) => (s + cut, &l[cut..]),
+                None => (s, l),
+            })
+            .collect();
+        admonitions(&body, &format!("{prefix}> "), p, out);
+        // A line right after it starts a block of its own, as in MkDocs
+        // (in a block quote it would continue the last paragraph).
+        if lines.get(last + 1).is_some_and(|(_, l)| !l.trim().is_empty()) {
+            p.pieces.push((out.len(), lines[last + 1].0, false));
+            out.push_str(prefix.trim_end());
+            out.push('\n');
         }
         i = last + 1;
     }
-    p.text = Cow::Owned(out);
-    p
+}
+
+/// Writes one line after `prefix`, noting where it came from.
+fn copy_line(p: &mut Prepared, out: &mut String, prefix: &str, start: usize, line: &str) {
+    if line.trim().is_empty() && !prefix.is_empty() {
+        p.pieces.push((out.len(), start, false));
+        out.push_str(prefix.trim_end());
+        out.push('\n');
+        return;
+    }
+    if !prefix.is_empty() {
+        p.pieces.push((out.len(), start, false));
+        out.push_str(prefix);
+    }
+    // A piece that goes on from the last copied one is the same piece.
+    let goes_on = p.pieces.last().is_some_and(|&(n, o, copied)| copied && o <= start && n + (start - o) == out.len());
+    if !goes_on {
+        p.pieces.push((out.len(), start, true));
+    }
+    out.push_str(line);
+    if !line.ends_with('\n') {
+        out.push('\n');
+    }
 }
 
 /// Each line of `text` with where it starts, its line break included.
@@ -732,5 +767,16 @@ mod tests {
         let p = prepare("Plain **bold** text.\n    indented\n");
         assert!(matches!(p.text, Cow::Borrowed(_)));
         assert!(p.pieces.is_empty());
+    }
+
+    #[test]
+    fn admonitions_nest_and_end() {
+        let md =
+            "!!! note\n    Outer.\n\n    !!! warning \"Inner\"\n        Inner body.\n\n    Outer again.\nNot inside.\n";
+        let r = super::super::render(md, "", "L");
+        let want = "<aside class=\"callout callout-note\">\n<p class=\"callout-title\">Note</p>\n<p>Outer.</p>\n\
+                    <aside class=\"callout callout-warning\">\n<p class=\"callout-title\">Inner</p>\n<p>Inner body.</p>\n\
+                    </aside>\n<p>Outer again.</p>\n</aside>\n<p>Not inside.</p>";
+        assert!(r.html.contains(want), "{}", r.html);
     }
 }
