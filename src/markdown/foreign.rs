@@ -445,11 +445,11 @@ fn attribute_line(line: &str) -> Option<(Option<&str>, Vec<&str>)> {
     Some((id, classes))
 }
 
-/// The line of `text` around `pos`.
-fn line_at(text: &str, pos: usize) -> &str {
+/// The line of `text` around `pos`: where it starts and ends.
+fn line_at(text: &str, pos: usize) -> Range<usize> {
     let s = text[..pos].rfind('\n').map_or(0, |i| i + 1);
     let e = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    &text[s..e]
+    s..e
 }
 
 /// Attribute lines: text events that are a whole `{: ... }` line. One at
@@ -460,6 +460,10 @@ fn attributes(events: &mut [Event], ranges: &[Range<usize>], text: &str, markup:
     let mut open: Vec<usize> = Vec::new();
     let mut closed: Option<(usize, usize)> = None;
     let mut code = 0usize;
+    // The last line looked at, and its attribute list: a line is read once
+    // however many text events it holds.
+    let mut line: Range<usize> = 0..0;
+    let mut list: Option<(Option<&str>, Vec<&str>)> = None;
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -474,9 +478,12 @@ fn attributes(events: &mut [Event], ranges: &[Range<usize>], text: &str, markup:
             Event::Start(t) if is_block(t) => open.push(i),
             Event::End(t) if is_block_end(t) => closed = open.pop().map(|s| (s, i)),
             Event::Text(t) if code == 0 && t.contains("{:") => {
-                let r = ranges[i].clone();
-                let line = line_at(text, r.start.min(text.len()));
-                if let Some((id, classes)) = attribute_line(line) {
+                let at = ranges[i].start.min(text.len());
+                if !(line.start <= at && at < line.end) {
+                    line = line_at(text, at);
+                    list = attribute_line(&text[line.clone()]);
+                }
+                if let Some((id, classes)) = list.clone() {
                     let alone = i >= 1
                         && matches!(events[i - 1], Event::Start(Tag::Paragraph))
                         && matches!(events.get(i + 1), Some(Event::End(TagEnd::Paragraph)));
@@ -778,5 +785,24 @@ mod tests {
                     <aside class=\"callout callout-warning\">\n<p class=\"callout-title\">Inner</p>\n<p>Inner body.</p>\n\
                     </aside>\n<p>Outer again.</p>\n</aside>\n<p>Not inside.</p>";
         assert!(r.html.contains(want), "{}", r.html);
+    }
+
+    #[test]
+    fn hostile_texts_stay_linear() {
+        let n = 20_000;
+        let texts = [
+            "{:*a*".repeat(n),
+            "{{ {% ".repeat(n),
+            "!!! note\n".repeat(n),
+            format!("!!! note\n{}", "    x\n\n".repeat(n)),
+            "> **Note**\n".repeat(n),
+            "{: .a }\n\n".repeat(n),
+        ];
+        for t in &texts {
+            let start = std::time::Instant::now();
+            let r = super::super::render(t, "", "L");
+            assert!(t.starts_with("{:*") || !r.html.contains("{:"), "attribute lines are never shown");
+            assert!(start.elapsed().as_secs() < 10, "{:?} took {:?}", &t[..20], start.elapsed());
+        }
     }
 }
