@@ -119,7 +119,7 @@ fn template_tags_are_removed_and_warned_once_per_kind() {
     assert!(at(4, 5, "`{% page %}` of another tool (2 times in this file)"), "{warnings:#?}");
     assert!(at(6, 1, "`{% alert %}`"), "{warnings:#?}");
     assert!(at(8, 1, "`{% endalert %}`"), "{warnings:#?}");
-    assert!(at(10, 7, "`{{ }}`"), "{warnings:#?}");
+    assert!(at(10, 7, "`{{ ... }}`"), "{warnings:#?}");
     // The other pages have none.
     assert!(!run.stderr.contains("callouts.md") && !run.stderr.contains("kramdown.md"), "{}", run.stderr);
 }

@@ -24,7 +24,7 @@ use std::ops::Range;
 /// is (in the page's file once [`super::Rendered::shifted`]), and how many.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ForeignTag {
-    /// `{% name %}` for a Liquid or Nunjucks tag, `{{ }}` for an output.
+    /// `{% name %}` for a Liquid or Nunjucks tag, `{{ ... }}` for any output.
     pub kind: String,
     pub at: Range<usize>,
     pub count: usize,
@@ -652,10 +652,10 @@ fn find_tags(text: &str) -> Vec<Range<usize>> {
 }
 
 /// `{% page "/x/" %}` -> `{% page %}`; `{%- endif -%}` -> `{% endif %}`;
-/// any `{{ ... }}` -> `{{ }}`.
+/// any output `{{ x | f }}` -> `{{ ... }}`.
 fn tag_kind(tag: &str) -> String {
     if tag.starts_with("{{") {
-        return "{{ }}".to_string();
+        return "{{ ... }}".to_string();
     }
     let inner = tag[2..tag.len() - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
     let name: String = inner.chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(40).collect();
@@ -729,7 +729,7 @@ mod tests {
         let t = "a {% page \"/x/\" %} b {{ site.x }} \\{% no %} {%- endif -%} {{ unclosed";
         let found = find_tags(t);
         let kinds: Vec<String> = found.iter().map(|r| tag_kind(&t[r.clone()])).collect();
-        assert_eq!(kinds, ["{% page %}", "{{ }}", "{% endif %}"]);
+        assert_eq!(kinds, ["{% page %}", "{{ ... }}", "{% endif %}"]);
     }
 
     #[test]
