@@ -158,3 +158,14 @@ fn a_broken_link_inside_an_admonition_is_reported_where_it_is_written() {
         run.stderr
     );
 }
+
+#[test]
+fn jekyll_baseurl_links_are_checked_as_site_links() {
+    let page = "+++\ntitle = \"Jekyll\"\n+++\n[ok]({{ site.baseurl }}/playbook/tags/)\n\n[gone]({{ site.baseurl }}/playbook/gone/)\n";
+    let dir = site(&files(&[("content/playbook/jekyll.md", page)]));
+    let run = pilotdeck(["--root", dir.path().to_str().unwrap(), "check", "--as-of", AS_OF]);
+    let errors: Vec<String> = run.diagnostics().into_iter().filter(|d| d.is_error()).map(|d| d.header).collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].starts_with("content/playbook/jekyll.md:6:1: error:"), "{errors:#?}");
+    assert!(run.stderr.contains("content/playbook/jekyll.md:4:6: warning: template tag `{{ ... }}`"), "{}", run.stderr);
+}

@@ -75,39 +75,115 @@ struct Callout {
 pub(super) struct Prepared<'t> {
     pub text: Cow<'t, str>,
     seen: Seen,
-    /// (start in `text`, start in the Markdown, copied): a copied piece maps
-    /// byte for byte, an inserted one to its start.
-    pieces: Vec<(usize, usize, bool)>,
+    /// How positions of the text with its link tags taken out map to the
+    /// Markdown as written: (start in the one, start in the other, copied);
+    /// a copied piece maps byte for byte, an inserted one to its start.
+    links: Vec<Piece>,
+    /// Likewise, from the text parsed (admonitions as block quotes) to the
+    /// text with its link tags taken out.
+    pieces: Vec<Piece>,
     /// Each admonition by where its header line starts in the Markdown.
     admonitions: FastMap<usize, Callout>,
     /// The length of the Markdown as written.
     len: usize,
 }
 
+/// A piece of a rewritten text: (start in it, start in the text before,
+/// copied); see [`Prepared`].
+type Piece = (usize, usize, bool);
+
+/// `pos` moved through `pieces` (see [`Prepared`]).
+fn through(pieces: &[Piece], pos: usize, len: usize) -> usize {
+    let i = pieces.partition_point(|p| p.0 <= pos);
+    if i == 0 {
+        return pos;
+    }
+    let (new, old, copied) = pieces[i - 1];
+    if copied {
+        (old + (pos - new)).min(len)
+    } else {
+        old
+    }
+}
+
 impl Prepared<'_> {
     /// `pos` in the text parsed -> the position in the Markdown as written.
     fn original(&self, pos: usize) -> usize {
-        let i = self.pieces.partition_point(|p| p.0 <= pos);
-        if i == 0 {
-            return pos;
-        }
-        let (new, old, copied) = self.pieces[i - 1];
-        if copied {
-            (old + (pos - new)).min(self.len)
-        } else {
-            old
-        }
+        through(&self.links, through(&self.pieces, pos, usize::MAX), self.len)
     }
 
     /// Moves each range of the text parsed to the Markdown as written.
     pub fn map(&self, ranges: &mut [Range<usize>]) {
-        if self.pieces.is_empty() {
+        if self.pieces.is_empty() && self.links.is_empty() {
             return;
         }
         for r in ranges {
             *r = self.original(r.start)..self.original(r.end);
         }
     }
+}
+
+/// Jekyll's ways to write a site link in a link's target, as the link
+/// they make: `]({{ site.baseurl }}/x/)` -> `](/x/)`,
+/// `]({{ "/x.png" | relative_url }})` -> `](/x.png)`. Returns the text
+/// and its pieces (see [`Prepared`]), or `None` when there are none.
+fn link_tags(text: &str) -> Option<(String, Vec<Piece>)> {
+    let mut out = String::new();
+    let mut pieces = Vec::new();
+    // Copied from `text` up to here.
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(j) = text[from..].find("](") {
+        let mut at = from + j + 2;
+        from = at;
+        while text[at..].starts_with(' ') || text[at..].starts_with('<') {
+            at += 1;
+        }
+        while text[at..].starts_with("{{") {
+            let Some(close) = text[at..].find("}}").filter(|&c| c < 200 && !text[at..at + c].contains('\n')) else {
+                break;
+            };
+            let inner = text[at + 2..at + close].trim();
+            let keep = if matches!(inner, "site.baseurl" | "site.url" | "site.github.url") {
+                Some(at..at)
+            } else {
+                inner
+                    .strip_suffix("relative_url")
+                    .or_else(|| inner.strip_suffix("absolute_url"))
+                    .and_then(|v| v.trim_end().strip_suffix('|'))
+                    .map(str::trim_end)
+                    .and_then(|v| {
+                        v.strip_prefix('"')
+                            .and_then(|v| v.strip_suffix('"'))
+                            .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                    })
+                    .filter(|v| !v.contains(char::is_whitespace))
+                    .map(|v| {
+                        let s = v.as_ptr() as usize - text.as_ptr() as usize;
+                        s..s + v.len()
+                    })
+            };
+            let Some(keep) = keep else { break };
+            if pieces.is_empty() {
+                out.reserve(text.len());
+            }
+            pieces.push((out.len(), done, true));
+            out.push_str(&text[done..at]);
+            if !keep.is_empty() {
+                pieces.push((out.len(), keep.start, true));
+                out.push_str(&text[keep]);
+            }
+            at += close + 2;
+            done = at;
+            from = at;
+        }
+    }
+    if pieces.is_empty() {
+        return None;
+    }
+    pieces.push((out.len(), done, true));
+    out.push_str(&text[done..]);
+    Some((out, pieces))
 }
 
 /// An admonition's header line (`!!! note "Title"`, `??? tip`, `???+ x`):
@@ -172,16 +248,29 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
     let mut p = Prepared {
         text: Cow::Borrowed(text),
         seen,
+        links: Vec::new(),
         pieces: Vec::new(),
         admonitions: FastMap::default(),
         len: text.len(),
     };
+    if seen.tags {
+        if let Some((t, pieces)) = link_tags(text) {
+            p.text = Cow::Owned(t);
+            p.links = pieces;
+        }
+    }
     if !seen.admonitions {
         return p;
     }
-    let lines: Vec<(usize, &str)> = line_starts(text).collect();
+    let text = std::mem::take(&mut p.text);
+    let lines: Vec<(usize, &str)> = line_starts(&text).collect();
     let mut out = String::with_capacity(text.len() + 64);
     admonitions(&lines, "", &mut p, &mut out);
+    if !p.links.is_empty() {
+        // Found by their place in the text without link tags.
+        let found = std::mem::take(&mut p.admonitions);
+        p.admonitions = found.into_iter().map(|(at, c)| (through(&p.links, at, p.len), c)).collect();
+    }
     p.text = Cow::Owned(out);
     p
 }
@@ -804,5 +893,23 @@ mod tests {
             assert!(t.starts_with("{:*") || !r.html.contains("{:"), "attribute lines are never shown");
             assert!(start.elapsed().as_secs() < 10, "{:?} took {:?}", &t[..20], start.elapsed());
         }
+    }
+
+    #[test]
+    fn jekyll_site_links_become_site_links() {
+        let md = "[a]({{ site.baseurl }}/playbook/x/) and ![i]({{ \"/img/y.png\" | relative_url }}) {{ other }}\n\n!!! note\n    [b]({{site.url}}{{ site.baseurl }}/z/)\n";
+        let r = super::super::render(md, "../", "L");
+        let links: Vec<(&str, &str)> = r.links.iter().map(|(l, at)| (l.as_str(), &md[at.clone()])).collect();
+        assert_eq!(links.len(), 3, "{links:?}");
+        assert_eq!(links[0].0, "/playbook/x/");
+        assert!(links[0].1.starts_with("[a]({{ site.baseurl }}/playbook/x/)"), "{links:?}");
+        assert_eq!(links[1].0, "/img/y.png");
+        assert_eq!(links[2].0, "/z/");
+        assert!(r.html.contains("href=\"../playbook/x/\"") && r.html.contains("src=\"../img/y.png\""), "{}", r.html);
+        assert!(r.html.contains("callout-note") && r.html.contains("href=\"../z/\""), "{}", r.html);
+        // Each is still named (the site may not serve them where Jekyll did).
+        let kinds: Vec<&str> = r.foreign.iter().map(|t| t.kind.as_str()).collect();
+        assert_eq!(kinds, ["{{ ... }}"]);
+        assert_eq!(r.foreign[0].count, 5);
     }
 }
