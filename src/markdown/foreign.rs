@@ -92,15 +92,19 @@ pub(super) struct Prepared<'t> {
 /// copied); see [`Prepared`].
 type Piece = (usize, usize, bool);
 
-/// `pos` moved through `pieces` (see [`Prepared`]).
-fn through(pieces: &[Piece], pos: usize, len: usize) -> usize {
+/// `pos` moved through `pieces` (see [`Prepared`]). A position inside an
+/// inserted piece goes to where the piece stands for: its start, or for
+/// the `end` of a range, its end.
+fn through(pieces: &[Piece], pos: usize, len: usize, end: bool) -> usize {
     let i = pieces.partition_point(|p| p.0 <= pos);
     if i == 0 {
         return pos;
     }
     let (new, old, copied) = pieces[i - 1];
     if copied {
-        (old + (pos - new)).min(len)
+        old.saturating_add(pos - new).min(len)
+    } else if end && pos > new {
+        pieces.get(i).map_or(len, |p| p.1)
     } else {
         old
     }
@@ -108,8 +112,9 @@ fn through(pieces: &[Piece], pos: usize, len: usize) -> usize {
 
 impl Prepared<'_> {
     /// `pos` in the text parsed -> the position in the Markdown as written.
-    fn original(&self, pos: usize) -> usize {
-        through(&self.links, through(&self.pieces, pos, usize::MAX), self.len)
+    fn original(&self, pos: usize, end: bool) -> usize {
+        let len = self.len;
+        through(&self.links, through(&self.pieces, pos, usize::MAX, end), len, end).min(len)
     }
 
     /// Moves each range of the text parsed to the Markdown as written.
@@ -118,7 +123,7 @@ impl Prepared<'_> {
             return;
         }
         for r in ranges {
-            *r = self.original(r.start)..self.original(r.end);
+            *r = self.original(r.start, false)..self.original(r.end, true);
         }
     }
 }
@@ -259,7 +264,8 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
             p.links = pieces;
         }
     }
-    if !seen.admonitions {
+    let highlights = seen.tags && p.text.contains("highlight");
+    if !seen.admonitions && !highlights {
         return p;
     }
     let text = std::mem::take(&mut p.text);
@@ -269,10 +275,29 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
     if !p.links.is_empty() {
         // Found by their place in the text without link tags.
         let found = std::mem::take(&mut p.admonitions);
-        p.admonitions = found.into_iter().map(|(at, c)| (through(&p.links, at, p.len), c)).collect();
+        p.admonitions = found.into_iter().map(|(at, c)| (through(&p.links, at, p.len, false), c)).collect();
     }
     p.text = Cow::Owned(out);
     p
+}
+
+/// Stands for the fence of a `{% highlight %}` block.
+const HIGHLIGHT: &str = "{% highlight";
+
+/// A line `{% highlight LANG ... %}` (`Some(LANG)`) or `{% endhighlight %}`
+/// (`None`).
+fn highlight(line: &str) -> Option<Option<&str>> {
+    let inner = line.strip_prefix("{%")?.strip_suffix("%}")?;
+    let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
+    if inner == "endhighlight" {
+        return Some(None);
+    }
+    let rest = inner.strip_prefix("highlight")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let lang = rest.split_whitespace().next()?;
+    lang.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-_#.".contains(&b)).then_some(Some(lang))
 }
 
 /// How deep admonitions nest before the inner ones are left as they are.
@@ -289,6 +314,34 @@ fn admonitions(lines: &[(usize, &str)], prefix: &str, p: &mut Prepared, out: &mu
         let bare = line.trim_end_matches(['\n', '\r']);
         // Not inside fenced code.
         let trimmed = bare.trim_start();
+        // Jekyll's `{% highlight ruby %}` ... `{% endhighlight %}`: fenced
+        // code (with a fence its code is unlikely to hold).
+        if let Some(h) = highlight(trimmed).filter(|_| matches!(fence, None | Some(HIGHLIGHT))) {
+            match (h, fence) {
+                (Some(lang), None) => {
+                    fence = Some(HIGHLIGHT);
+                    p.pieces.push((out.len(), start, false));
+                    out.push_str(prefix);
+                    out.push_str("~~~~~~");
+                    out.push_str(lang);
+                    out.push('\n');
+                }
+                (None, Some(_)) => {
+                    fence = None;
+                    p.pieces.push((out.len(), start, false));
+                    out.push_str(prefix);
+                    out.push_str("~~~~~~\n");
+                }
+                _ => copy_line(p, out, prefix, start, line),
+            }
+            i += 1;
+            continue;
+        }
+        if fence == Some(HIGHLIGHT) {
+            copy_line(p, out, prefix, start, line);
+            i += 1;
+            continue;
+        }
         if let Some(f) = fence {
             if trimmed.starts_with(f) {
                 fence = None;
@@ -827,7 +880,7 @@ mod tests {
         let p = prepare(md);
         assert!(p.text.contains(">\n> body [a](/y/)\n>\n> more\n"), "{}", p.text);
         let at = p.text.find("[a]").unwrap();
-        assert_eq!(p.original(at), md.find("[a]").unwrap());
+        assert_eq!(p.original(at, false), md.find("[a]").unwrap());
         assert_eq!(p.admonitions.get(&md.find("!!!").unwrap()).map(|c| c.title.as_str()), Some("Heads up"));
     }
 
@@ -911,5 +964,20 @@ mod tests {
         let kinds: Vec<&str> = r.foreign.iter().map(|t| t.kind.as_str()).collect();
         assert_eq!(kinds, ["{{ ... }}"]);
         assert_eq!(r.foreign[0].count, 5);
+    }
+
+    #[test]
+    fn jekyll_highlight_blocks_are_code() {
+        let md = "Before.\n\n{% highlight ruby linenos %}\ndef x = {{ y }}\n```\n{% endhighlight %}\nAfter {{ z }}.\n";
+        let r = super::super::render(md, "", "L");
+        assert!(
+            r.html.contains("<pre><code class=\"language-ruby\">def x = {{ y }}\n```\n</code></pre>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<p>After .</p>"), "{}", r.html);
+        // Only the tag outside the code is named.
+        assert_eq!(r.foreign.len(), 1);
+        assert_eq!(&md[r.foreign[0].at.clone()], "{{ z }}");
     }
 }
