@@ -653,11 +653,36 @@ fn attributes(events: &mut [Event], ranges: &[Range<usize>], text: &str, markup:
                     if let Some(&s) = open.last() {
                         apply(events, s, i, id, &classes, markup);
                     }
+                } else if i >= 1 && matches!(events[i - 1], Event::End(_)) {
+                    // Right after a link, an image or emphasis: an attribute
+                    // list for it (`[x](y){: target="_blank"}`), not kept.
+                    span_attributes(events, i);
                 }
             }
             _ => {}
         }
         i += 1;
+    }
+}
+
+/// Takes out the attribute list (`{: ... }`) that the text event at `i`
+/// starts with, up to its `}` in this or one of the next few text events
+/// (a `_` or `*` inside splits the text).
+fn span_attributes(events: &mut [Event], i: usize) {
+    for k in i..events.len().min(i + 16) {
+        let Event::Text(t) = &events[k] else { return };
+        if k == i && !t.starts_with("{:") {
+            return;
+        }
+        let from = if k == i { 2 } else { 0 };
+        let Some(end) = t.get(from..).and_then(|r| r.find(['}', '{', '\n'])) else { continue };
+        let Some(rest) = t[from + end..].strip_prefix('}') else { return };
+        let rest = rest.to_string();
+        for e in &mut events[i..k] {
+            *e = Event::Text(CowStr::Borrowed(""));
+        }
+        events[k] = Event::Text(CowStr::from(rest));
+        return;
     }
 }
 
@@ -905,6 +930,16 @@ mod tests {
         assert!(r.html.contains("<li class=\"li\">x</li>"), "{}", r.html);
         assert!(r.html.contains("<ol start=\"3\" class=\"later\">"), "{}", r.html);
         assert!(!r.html.contains("{:"), "{}", r.html);
+        let span = super::super::render(
+            "See [x](https://e.example/){: target=\"_blank\" } and *y*{:.k}. *z* {: x}\n",
+            "",
+            "L",
+        );
+        assert!(
+            span.html.contains("<p>See <a href=\"https://e.example/\">x</a> and <em>y</em>. <em>z</em> {: x}</p>"),
+            "{}",
+            span.html
+        );
         // The lessons section holds the callouts too.
         let (_, lessons) = &r.lessons[0];
         assert!(lessons.contains("callout-tip") && lessons.contains("</details>"), "{lessons}");
