@@ -1015,4 +1015,60 @@ mod tests {
         assert_eq!(r.foreign.len(), 1);
         assert_eq!(&md[r.foreign[0].at.clone()], "{{ z }}");
     }
+
+    #[test]
+    fn any_mix_renders_without_panic() {
+        let parts = [
+            "!!! note \"é\"\n",
+            "??? tip\n",
+            "    ",
+            "\t",
+            "> ",
+            "[!NOTE]",
+            "**Note**",
+            ":",
+            "{: .a }",
+            "{:",
+            "}",
+            "{{ site.baseurl }}",
+            "{% x %}",
+            "{%",
+            "%}",
+            "{{",
+            "}}",
+            "](",
+            "[a]",
+            "(/b/)",
+            "é",
+            "日本",
+            "\n",
+            "\n\n",
+            "`",
+            "```\n",
+            "{% highlight c %}\n",
+            "{% endhighlight %}\n",
+            "<div>",
+            "_",
+            "*",
+            "- ",
+            "1. ",
+            "\\",
+            "\r\n",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..24 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let r = super::super::render_full(&t, "", "L", false, seed.is_multiple_of(2));
+            for (_, at) in &r.links {
+                assert!(at.start <= at.end && t.get(at.clone()).is_some(), "{t:?} {at:?}");
+            }
+            for f in &r.foreign {
+                assert!(t.get(f.at.clone()).is_some(), "{t:?}");
+            }
+        }
+    }
 }
