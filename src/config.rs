@@ -68,6 +68,9 @@ pub struct Config {
     /// Pass raw HTML in Markdown through unsanitized (for sites that trust
     /// their writers).
     pub allow_raw_html: bool,
+    /// `foreign_tags = "keep"`: Liquid and Nunjucks tags in pages are shown
+    /// as text; by default (`"remove"`) they are left out (PD026 names them).
+    pub keep_foreign_tags: bool,
     /// `[rules]`: a new severity for a rule, or `None` to turn it off.
     #[serde(skip)]
     pub rules: std::collections::BTreeMap<Rule, Option<Severity>>,
@@ -90,6 +93,7 @@ impl Default for Config {
             recurring_pilots: 2,
             stuck_after_days: 120,
             allow_raw_html: false,
+            keep_foreign_tags: false,
             rules: Default::default(),
         }
     }
@@ -174,6 +178,7 @@ struct RawConfig {
     recurring_pilots: Option<Spanned<i64>>,
     stuck_after_days: Option<Spanned<i64>>,
     allow_raw_html: Option<bool>,
+    foreign_tags: Option<Spanned<String>>,
     rules: Option<Entries<Spanned<String>>>,
 }
 
@@ -312,6 +317,17 @@ impl Validator<'_> {
         }
         if let Some(a) = raw.allow_raw_html {
             c.allow_raw_html = a;
+        }
+        if let Some(f) = raw.foreign_tags {
+            match f.value.as_str() {
+                "remove" => c.keep_foreign_tags = false,
+                "keep" => c.keep_foreign_tags = true,
+                other => self.error(
+                    f.span,
+                    format!("`foreign_tags` cannot be `{other}`"),
+                    "use \"remove\" (leave Liquid and Nunjucks tags out of pages) or \"keep\" (show them as text)",
+                ),
+            }
         }
         if let Some(rules) = raw.rules {
             self.rules(rules, &mut c.rules);

@@ -3,6 +3,10 @@
 //! section. Headings get stable ids; site links written `/path/` are made
 //! relative to the page, so the site works under any base path.
 
+mod foreign;
+
+pub use foreign::{diagnostics as foreign_diagnostics, ForeignTag};
+
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -29,6 +33,9 @@ pub struct Rendered {
     /// which may give ids of its own).
     #[serde(skip)]
     pub anchors: Option<Vec<String>>,
+    /// Template tags of other tools (Liquid, Nunjucks), each kind once,
+    /// with its first byte range in the Markdown text (for PD026).
+    pub foreign: Vec<ForeignTag>,
 }
 
 /// A link or image to this site (for the link check).
@@ -61,6 +68,9 @@ impl Rendered {
         for l in &mut self.links {
             l.range = l.range.start + by..l.range.end + by;
         }
+        for t in &mut self.foreign {
+            t.at = t.at.start + by..t.at.end + by;
+        }
         self
     }
 }
@@ -71,6 +81,7 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
 /// The text and byte range of the first level-1 heading in `text`, read as
@@ -100,20 +111,25 @@ pub fn render(text: &str, root: &str, lessons_heading: &str) -> Rendered {
 
 /// [`render`], with raw HTML passed through when `allow_raw_html`.
 pub fn render_with(text: &str, root: &str, lessons_heading: &str, allow_raw_html: bool) -> Rendered {
-    render_in(text, root, None, lessons_heading, allow_raw_html)
+    render_in(text, root, None, lessons_heading, allow_raw_html, false)
 }
 
 /// [`render_with`], with relative links read against the source file's
-/// folder when `base` is given (playbook pages).
+/// folder when `base` is given (playbook pages), and the template tags of
+/// other tools kept as text when `keep_foreign_tags` (see `foreign`).
 pub fn render_in(
     text: &str,
     root: &str,
     base: Option<&LinkBase>,
     lessons_heading: &str,
     allow_raw_html: bool,
+    keep_foreign_tags: bool,
 ) -> Rendered {
-    let (mut events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
-        Parser::new_ext(text, options()).into_offset_iter().unzip();
+    let prepared = foreign::prepare(text);
+    let (mut events, mut ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
+        Parser::new_ext(&prepared.text, options()).into_offset_iter().unzip();
+    prepared.map(&mut ranges);
+    let (markup, foreign) = foreign::rewrite(&mut events, &ranges, text, &prepared, keep_foreign_tags);
     let mut links = Vec::new();
     let mut anchors = Vec::new();
     // The URLs Markdown's links were given (see `raw_rewrites`).
@@ -188,7 +204,7 @@ pub fn render_in(
         i += 1;
     }
     let mut out = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut out, events.iter().cloned());
+    html::push_html(&mut out, foreign::html(&events, 0, &markup));
     if raw_html && !allow_raw_html && html_depth(&out) > HTML_DEPTH {
         // Too deep to sanitize in good time: the raw HTML is shown as text,
         // and what is left is Markdown's own markup, which needs no sanitizing.
@@ -199,7 +215,7 @@ pub fn render_in(
         }
         raw_html = false;
         out.clear();
-        html::push_html(&mut out, events.iter().cloned());
+        html::push_html(&mut out, foreign::html(&events, 0, &markup));
     }
     let mut rewrites = std::sync::Arc::default();
     if raw_html && !allow_raw_html {
@@ -213,7 +229,7 @@ pub fn render_in(
         .map(|(s, e, id)| {
             let e = e.min(events.len());
             let mut out = String::new();
-            html::push_html(&mut out, events[s.min(e)..e].iter().cloned());
+            html::push_html(&mut out, foreign::html(&events[s.min(e)..e], s.min(e), &markup));
             if raw_html && !allow_raw_html {
                 out = sanitize(&out, root, &rewrites);
             }
@@ -224,7 +240,7 @@ pub fn render_in(
         out = sanitize(&out, root, &rewrites);
     }
     let anchors = (base.is_some() && html_ranges.is_empty()).then_some(anchors);
-    Rendered { html: without_forbidden(out), toc, lessons, links, anchors }
+    Rendered { html: without_forbidden(out), toc, lessons, links, anchors, foreign }
 }
 
 /// `html` without the control characters a Markdown text may hold (HTML
@@ -370,6 +386,8 @@ fn sanitizer() -> ammonia::Builder<'static> {
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .add_tag_attributes("a", ["title"])
+        .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("ol", ["start"])
         .link_rel(None);
     b
 }

@@ -88,10 +88,11 @@ pub enum Rule {
     Template,
     SameSlug,
     ForeignKey,
+    ForeignTag,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 26] = [
         Rule::Syntax,
         Rule::UnknownKey,
         Rule::WrongType,
@@ -117,6 +118,7 @@ impl Rule {
         Rule::Template,
         Rule::SameSlug,
         Rule::ForeignKey,
+        Rule::ForeignTag,
     ];
 
     /// The stable code, `PD001` and on.
@@ -147,6 +149,7 @@ impl Rule {
             Rule::Template => "PD023",
             Rule::SameSlug => "PD024",
             Rule::ForeignKey => "PD025",
+            Rule::ForeignTag => "PD026",
         }
     }
 
@@ -162,7 +165,8 @@ impl Rule {
             | Rule::Stuck
             | Rule::StageDates
             | Rule::SameSlug
-            | Rule::ForeignKey => Severity::Warning,
+            | Rule::ForeignKey
+            | Rule::ForeignTag => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -201,6 +205,7 @@ impl Rule {
             Rule::Template => "a template that does not compile or render",
             Rule::SameSlug => "two different names that make the same address; the later one gets `-2`",
             Rule::ForeignKey => "a page's front-matter key pilotdeck does not use (kept in `page.extra`)",
+            Rule::ForeignTag => "a Liquid or Nunjucks template tag (`{% ... %}`, `{{ ... }}`) in a page's text",
         }
     }
 }

@@ -451,9 +451,16 @@ fn finish(
     }
     let dir = &doc.parts[..doc.parts.len().saturating_sub(1)];
     let base = markdown::LinkBase { page: path, dir, files };
-    let body =
-        markdown::render_in(&body_text, &root_of(path), Some(&base), &config.lessons_heading, config.allow_raw_html)
-            .shifted(body_start);
+    let body = markdown::render_in(
+        &body_text,
+        &root_of(path),
+        Some(&base),
+        &config.lessons_heading,
+        config.allow_raw_html,
+        config.keep_foreign_tags,
+    )
+    .shifted(body_start);
+    r.diags.extend(markdown::foreign_diagnostics(doc.file, &body.foreign, config.keep_foreign_tags));
     let date = r.date(&raw.date, "date");
     Page {
         loc: Loc::at(doc.file, first_line),

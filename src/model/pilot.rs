@@ -198,9 +198,16 @@ pub(super) fn read(
     let constraints = read_constraints(&mut r, raw.constraints.unwrap_or_default(), config);
     let updates = read_updates(&mut r, raw.updates.unwrap_or_default());
     let root = "../../";
-    let body =
-        markdown::render_with(&source.text[split.body_start..], root, &config.lessons_heading, config.allow_raw_html)
-            .shifted(split.body_start);
+    let body = markdown::render_in(
+        &source.text[split.body_start..],
+        root,
+        None,
+        &config.lessons_heading,
+        config.allow_raw_html,
+        config.keep_foreign_tags,
+    )
+    .shifted(split.body_start);
+    r.diags.extend(markdown::foreign_diagnostics(doc.file, &body.foreign, config.keep_foreign_tags));
     let mut pilot = Pilot {
         id,
         loc: Loc::at(doc.file, title_span.unwrap_or(start)),
