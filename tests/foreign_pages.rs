@@ -306,9 +306,8 @@ fn init_empty_writes_a_site_without_the_example_organisation() {
     assert!(config.contains("\n[rubric.technical]\n") && !config.to_lowercase().contains("northwind"));
     assert!(root.join("content/pilots").is_dir());
     assert_eq!(std::fs::read_dir(root.join("content/pilots")).unwrap().count(), 0);
-    let mut files: Vec<String> = walkdir(&root.join("content"));
-    files.sort();
-    assert_eq!(files, ["playbook/_index.md"]);
+    assert!(walkdir(&root.join("content")).is_empty(), "no page of ours to clash with a playbook's own");
+    assert!(root.join("content/playbook").is_dir());
     // It checks clean, and so does a playbook of another tool dropped in.
     let run = check(&root);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -317,8 +316,17 @@ fn init_empty_writes_a_site_without_the_example_organisation() {
     let run = check(&root);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    // A playbook whose top folder has its own README.md, copied in as it is.
+    common::write(
+        &root,
+        &[("content/playbook/README.md", "# Our playbook\n\nStart with [engineering](engineering/).\n")],
+    );
+    let run = check(&root);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
     build_ok(&root, &[]);
     assert!(read(&root.join("public"), "playbook/engineering/index.html").contains("<h1>Engineering</h1>"));
+    assert!(read(&root.join("public"), "playbook/index.html").contains("<h1>Our playbook</h1>"));
     // Twice is refused, and nothing is overwritten.
     let again = pilotdeck(["init", "--empty", root.to_str().unwrap()]);
     assert_ne!(again.code, 0, "{}", again.stderr);

@@ -12,10 +12,7 @@ pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
     }
     let config = empty_config();
     let mut files: Vec<(String, &[u8])> = if args.empty {
-        vec![
-            ("pilotdeck.toml".to_string(), config.as_bytes()),
-            ("content/playbook/_index.md".to_string(), EMPTY_PLAYBOOK.as_bytes()),
-        ]
+        vec![("pilotdeck.toml".to_string(), config.as_bytes())]
     } else {
         crate::theme::example_site().iter().map(|&(rel, bytes)| (rel.to_string(), bytes)).collect()
     };
@@ -47,8 +44,12 @@ pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     if args.empty {
-        let pilots = dir.join("content/pilots");
-        std::fs::create_dir_all(&pilots).with_context(|| format!("cannot create `{}`", pilots.display()))?;
+        // Empty folders: a playbook copied in brings its own index page
+        // (`README.md`, `index.md`), which one of ours would clash with.
+        for folder in ["content/pilots", "content/playbook"] {
+            let path = dir.join(folder);
+            std::fs::create_dir_all(&path).with_context(|| format!("cannot create `{}`", path.display()))?;
+        }
     }
     if let Some((rel, _)) = ci {
         eprintln!("wrote {}", dir.join(rel).display());
@@ -56,9 +57,6 @@ pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
     eprintln!("created a new site in {}; build it with `pilotdeck --root {} build`", dir.display(), dir.display());
     Ok(0)
 }
-
-/// The section page `init --empty` writes for the playbook.
-const EMPTY_PLAYBOOK: &str = "+++\ntitle = \"Playbook\"\n+++\n\nHow we take a pilot from idea to production. Put the playbook's pages in\nthis folder, as they are: Markdown with or without front matter, a\n`README.md` or `index.md` in each folder.\n";
 
 /// The example's `pilotdeck.toml`, with its comments, without the example
 /// organisation's name and address.
