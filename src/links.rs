@@ -144,7 +144,7 @@ pub struct Target {
 }
 
 /// `path` read from the folder `base`, `.` and `..` applied; `None` above the root.
-fn join<'a>(base: impl Iterator<Item = &'a str>, path: &'a str) -> Option<Vec<&'a str>> {
+pub(crate) fn join<'a>(base: impl Iterator<Item = &'a str>, path: &'a str) -> Option<Vec<&'a str>> {
     let mut parts: Vec<&str> = base.collect();
     for seg in path.split('/') {
         match seg {

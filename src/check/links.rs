@@ -125,17 +125,8 @@ fn split(path: &str) -> (&str, &str) {
 /// path without slashes at either end; `None` for a path above the root.
 fn resolve(dest: &str, base: &str) -> Option<String> {
     let path = dest.split(['#', '?']).next().unwrap_or("");
-    let mut parts: Vec<&str> =
-        if path.starts_with('/') { Vec::new() } else { base.split('/').filter(|s| !s.is_empty()).collect() };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
+    let from = if path.starts_with('/') { "" } else { base };
+    let mut parts = crate::links::join(from.split('/').filter(|s| !s.is_empty()), path)?;
     if parts.last() == Some(&"index.html") {
         parts.pop();
     }
