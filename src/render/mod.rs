@@ -236,9 +236,20 @@ pub enum Collider {
 /// constraint library, `static/index.html` over the home page), which would
 /// silently replace it.
 pub fn collisions(site: &Site, theme: &Theme) -> Vec<Collision> {
-    let tags = community::tags(site);
-    let pilots = site.pilots.iter().enumerate().map(|(i, p)| (format!("pilots/{}/index.html", p.id), Job::Pilot(i)));
-    let listed = listed(site, &tags, theme, pilots);
+    // Run on every `serve` rebuild: the pilot and tag pages (thousands) are
+    // listed only where a file of the site's is at such an address.
+    let mut listed = listed(site, &[], theme, std::iter::empty());
+    let pilots: Vec<(String, Job)> = (listed.iter())
+        .filter(|(_, j)| j.is_content())
+        .filter_map(|(p, _)| Plan::pilot_id(p))
+        .filter_map(|id| site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok())
+        .map(|i| (format!("pilots/{}/index.html", site.pilots[i].id), Job::Pilot(i)))
+        .collect();
+    if listed.iter().any(|(p, j)| j.is_content() && p.starts_with("tags/")) {
+        let tags = community::tags(site);
+        listed.extend(tags.iter().enumerate().map(|(i, t)| (format!("tags/{}/index.html", t.slug), Job::Tag(i))));
+    }
+    listed.extend(pilots);
     let theirs: std::collections::HashMap<&str, &Job> =
         listed.iter().filter(|(_, j)| j.is_content()).map(|(p, j)| (p.as_str(), j)).collect();
     let mut out = Vec::new();
