@@ -110,7 +110,16 @@ pub(super) fn ids(docs: &[&Doc]) -> (crate::hash::FastMap<FileId, String>, Vec<D
     for (d, n) in &named {
         first.entry(n.as_str()).or_insert(d.file);
     }
-    let (slugs, renamed) = super::distinct_slugs(first.keys().map(|n| (n.to_string(), slug(n))).collect());
+    // Run on every `serve` rebuild: when no two names make one id (as
+    // nearly always), each name's slug is its id, without the sorting and
+    // numbering `distinct_slugs` does.
+    let plain: crate::hash::FastMap<&str, String> = first.keys().map(|n| (*n, slug(n))).collect();
+    let mut ids_seen = crate::hash::FastSet::default();
+    if plain.values().all(|s| ids_seen.insert(s.as_str())) {
+        let ids = named.iter().map(|(d, n)| (d.file, plain[n.as_str()].clone())).collect();
+        return (ids, Vec::new());
+    }
+    let (slugs, renamed) = super::distinct_slugs(plain.into_iter().map(|(n, s)| (n.to_string(), s)).collect());
     let mut diags = Vec::new();
     for r in &renamed {
         diags.push(
