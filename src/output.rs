@@ -96,6 +96,30 @@ fn holds(dir: &Path) -> Result<Holds> {
     Ok(Holds::Foreign(count, names))
 }
 
+/// What in the folder `dir` (named `shown`) stops a build from replacing
+/// it: `.git`, always; files pilotdeck did not write, unless `force`.
+/// Checked before a build and again under its lock, before the swap.
+fn check_contents(dir: &Path, shown: &str, force: bool) -> Result<()> {
+    if fs::symlink_metadata(dir.join(".git")).is_ok() {
+        bail!(
+            "the output folder `{shown}` holds `.git` (a repository or a worktree), which a build would delete; \
+             choose another folder, and copy the site into the repository after the build"
+        );
+    }
+    if let Holds::Foreign(count, names) = holds(dir)? {
+        if !force {
+            let more = if count > names.len() { format!(" and {} more", count - names.len()) } else { String::new() };
+            bail!(
+                "the output folder `{shown}` holds files that pilotdeck did not write ({}{more}); a build replaces \
+                 its output folder whole, so it leaves this one alone\n  = help: choose a new or empty folder with \
+                 `--output DIR`, or, if everything in `{shown}` may be deleted, pass `--force`",
+                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Where and how a build writes its site (see [`replace_dir`]).
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -145,23 +169,7 @@ pub fn check_output_dir(root: &Path, out: &Path, force: bool) -> Result<PathBuf>
             bail!("the output `{shown}` exists and is not a folder; choose a folder such as `public`");
         }
     }
-    if fs::symlink_metadata(out.join(".git")).is_ok() {
-        bail!(
-            "the output folder `{shown}` holds `.git` (a repository or a worktree), which a build would delete; \
-             choose another folder, and copy the site into the repository after the build"
-        );
-    }
-    if let Holds::Foreign(count, names) = holds(&out)? {
-        if !force {
-            let more = if count > names.len() { format!(" and {} more", count - names.len()) } else { String::new() };
-            bail!(
-                "the output folder `{shown}` holds files that pilotdeck did not write ({}{more}); a build replaces \
-                 its output folder whole, so it leaves this one alone\n  = help: choose a new or empty folder with \
-                 `--output DIR`, or, if everything in `{shown}` may be deleted, pass `--force`",
-                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-            );
-        }
-    }
+    check_contents(&out, &shown.to_string(), force)?;
     Ok(out)
 }
 
@@ -357,12 +365,7 @@ pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> 
     let mut warnings = remove_stale(&parent, &name);
     // Checked before the build too; checked again now that no other build
     // can write into it.
-    if fs::symlink_metadata(dir.join(".git")).is_ok() {
-        bail!("the output folder `{}` holds `.git`; it was left alone", dir.display());
-    }
-    if !target.force && matches!(holds(dir)?, Holds::Foreign(..)) {
-        bail!("the output folder `{}` holds files that pilotdeck did not write; it was left alone", dir.display());
-    }
+    check_contents(dir, &dir.display().to_string(), target.force)?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.new-{pid}"));
     let stage = Stage {
