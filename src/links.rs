@@ -19,7 +19,8 @@ pub fn is_index_name(name: &str) -> bool {
 /// The address a path below `content/` is published at, without slashes
 /// at either end: folders as web addresses, a Markdown file without `.md`
 /// (an index file is its folder), any other file by its name. `None` when
-/// a folder name makes no address.
+/// a folder or page name makes no address. The one rule for the address
+/// of a file below `content/` (the pages' loader uses it too).
 pub fn address_of(parts: &[&str]) -> Option<String> {
     let Some((last, dirs)) = parts.split_last() else { return Some(String::new()) };
     let mut comps: Vec<String> = Vec::with_capacity(parts.len());
@@ -32,7 +33,11 @@ pub fn address_of(parts: &[&str]) -> Option<String> {
     }
     if let Some(stem) = last.strip_suffix(".md") {
         if !is_index_name(last) {
-            comps.push(slug(stem));
+            let s = slug(stem);
+            if s.is_empty() {
+                return None;
+            }
+            comps.push(s);
         }
     } else if last.contains('.') {
         comps.push((*last).to_string());

@@ -60,15 +60,10 @@ pub(super) fn build(
     for doc in docs {
         let file = doc.parts.last().map_or("", String::as_str);
         let is_index = is_index_name(file);
-        let dirs = &doc.parts[..doc.parts.len() - 1];
-        let mut comps: Vec<String> = dirs.iter().map(|d| slug(d)).collect();
-        if !is_index {
-            let stem = file.strip_suffix(".md").unwrap_or_default();
-            comps.push(slug(stem));
-        }
         let source = sources.get(doc.file);
         let first_line = Span::new(0, source.line_text(1).len() as u32);
-        if comps.iter().any(String::is_empty) {
+        let parts: Vec<&str> = doc.parts.iter().map(String::as_str).collect();
+        let Some(address) = crate::links::address_of(&parts) else {
             let mut r = Reporter { file: doc.file, diags };
             r.error(
                 Rule::Unreadable,
@@ -77,7 +72,8 @@ pub(super) fn build(
                 "use letters, digits and `-` in file and folder names",
             );
             continue;
-        }
+        };
+        let mut comps: Vec<String> = address.split('/').filter(|c| !c.is_empty()).map(String::from).collect();
         let Some(front) = read_front(doc, sources, config, opts, diags) else {
             addresses.push((doc, comps.join("/")));
             continue;
