@@ -3,7 +3,7 @@
 //! for another size). Whole builds, into tmpfs and onto disk, are timed by
 //! `scripts/bench.sh`.
 
-use pilotdeck::model::{self, BuildOptions, PilotCache};
+use pilotdeck::model::{self, BuildOptions, ModelCache};
 use pilotdeck::output::Output;
 use pilotdeck::pipeline::{self, Options};
 use pilotdeck::render::{Plan, Renderer};
@@ -59,7 +59,7 @@ fn model(b: divan::Bencher) {
         release_texts: false,
     };
     b.with_inputs(|| loaded.clone())
-        .bench_local_values(|mut l| model::build_cached(&mut l, &config, &opts, &mut PilotCache::default()));
+        .bench_local_values(|mut l| model::build_cached(&mut l, &config, &opts, &mut ModelCache::default()));
 }
 
 #[divan::bench(sample_count = 10)]

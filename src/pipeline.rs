@@ -102,7 +102,7 @@ pub fn check_site(root: &Path) -> Result<()> {
 /// record only.
 #[derive(Default)]
 pub struct Caches {
-    pub pilots: model::PilotCache,
+    pub model: model::ModelCache,
     pub checks: check::Cache,
 }
 
@@ -135,7 +135,7 @@ fn analyse_with(
         &mut loaded,
         &config,
         &BuildOptions { as_of, drafts: opts.drafts, release_texts },
-        &mut cache.pilots,
+        &mut cache.model,
     );
     timer.lap("model");
     diagnostics.extend(more);

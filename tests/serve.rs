@@ -279,3 +279,28 @@ fn a_record_edit_keeps_what_is_still_right() {
     assert!(text(&s, "pilots/a/index.html").unwrap().contains(">Alpha renamed</h1>"));
     assert_eq!(text(&s, "img/logo.svg").as_deref(), Some("<svg/>"));
 }
+
+#[test]
+fn pages_kept_across_record_edits_follow_the_files_beside_them() {
+    let dir = site(&[
+        ("content/pilots/a.md", &record("Alpha", "pilot")),
+        ("content/playbook/_index.md", "+++\ntitle = \"Playbook\"\n+++\n"),
+        ("content/playbook/x.md", "+++\ntitle = \"Scoping\"\n+++\nSee [the form](form.pdf).\n"),
+    ]);
+    let h = serve(dir.path());
+    // The link's target is missing: an error over the page.
+    assert!(request(&h, "GET", "/playbook/x/").1.contains("PD020"));
+    // A record edit keeps the pages as they were made.
+    let g = h.generation();
+    write(dir.path(), &[("content/pilots/a.md", &record("Alpha renamed", "pilot"))]);
+    rebuilt(&h, g);
+    assert!(request(&h, "GET", "/playbook/x/").1.contains("PD020"));
+    // A new file beside the page: the page is made again and its link works.
+    let g = h.generation();
+    write(dir.path(), &[("content/playbook/form.pdf", "%PDF-1.4\n")]);
+    rebuilt(&h, g);
+    let body = request(&h, "GET", "/playbook/x/").1;
+    assert!(!body.contains("PD020"), "{body}");
+    assert!(body.contains("<a href=\"../form.pdf\">the form</a>"), "{body}");
+    assert_eq!(request(&h, "GET", "/playbook/form.pdf").0, 200);
+}

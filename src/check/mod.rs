@@ -19,7 +19,7 @@ pub fn check(site: &Site, config: &Config) -> Vec<Diagnostic> {
 
 /// What the rules found for each record of an earlier run with the same
 /// config and as-of date. A record whose file did not change is the same
-/// shared `Pilot` (see `model::PilotCache`), and is not checked again.
+/// shared `Pilot` (see `model::ModelCache`), and is not checked again.
 #[derive(Default)]
 pub struct Cache {
     /// By the address of the shared record, which the entry keeps alive.

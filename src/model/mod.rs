@@ -79,7 +79,7 @@ pub struct Page {
     pub redirect_from: Vec<(String, Loc)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Section {
     pub path: String,
     pub title: String,
@@ -262,12 +262,46 @@ pub struct BuildOptions {
     pub release_texts: bool,
 }
 
-/// Pilot records read in an earlier build of the same config and as-of
-/// date, by path: the file, the record, and its diagnostics. `serve` keeps
-/// one so that an edit reads and models one record only.
+/// What an earlier build of the same config made: the pilot records by
+/// path (the file, the record, and its diagnostics), and the pages with
+/// the files they were made from. `serve` keeps one so that an edit to a
+/// record reads and models that record only, and makes no page again.
 #[derive(Debug, Default)]
-pub struct PilotCache {
+pub struct ModelCache {
     entries: crate::hash::FastMap<String, CacheEntry>,
+    pages: Option<PagesEntry>,
+}
+
+/// The pages of an earlier build and what they were made from: each page
+/// file (with its id), the files beside them, the as-of date and drafts.
+#[derive(Debug)]
+struct PagesEntry {
+    docs: Vec<(crate::source::FileId, Arc<crate::source::SourceFile>)>,
+    files: Vec<(Vec<String>, String)>,
+    as_of: Date,
+    drafts: bool,
+    tree: pages::Tree,
+    diags: Vec<Diagnostic>,
+}
+
+impl PagesEntry {
+    /// Whether pages made from these inputs would be the pages kept.
+    fn holds(
+        &self,
+        docs: &[&crate::source::Doc],
+        sources: &crate::source::Sources,
+        files: &[(Vec<String>, String)],
+        opts: &BuildOptions,
+    ) -> bool {
+        self.as_of == opts.as_of
+            && self.drafts == opts.drafts
+            && self.files == files
+            && self.docs.len() == docs.len()
+            && self.docs.iter().zip(docs).all(|((id, cached), doc)| {
+                let now = sources.shared(doc.file);
+                *id == doc.file && cached.path == now.path && same_file(cached, now)
+            })
+    }
 }
 
 type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagnostic>);
@@ -280,15 +314,16 @@ fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::S
 
 /// Builds the site model from loaded files.
 pub fn build(loaded: &mut Loaded, config: &Config, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
-    build_cached(loaded, config, opts, &mut PilotCache::default())
+    build_cached(loaded, config, opts, &mut ModelCache::default())
 }
 
-/// Builds the site model, reusing the records of unchanged files.
+/// Builds the site model, reusing the records of unchanged files, and the
+/// pages when no page and no file beside them changed.
 pub fn build_cached(
     loaded: &mut Loaded,
     config: &Config,
     opts: &BuildOptions,
-    cache: &mut PilotCache,
+    cache: &mut ModelCache,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
@@ -400,15 +435,28 @@ pub fn build_cached(
             })
             .collect::<Vec<(Vec<String>, String)>>()
     };
+    let kept = cache.pages.take().filter(|p| p.holds(&page_docs, &loaded.sources, &files, opts));
     let ((tree, people), portfolio) = rayon::join(
         || {
             rayon::join(
-                || pages::build(&page_docs, &loaded.sources, config, opts, &files, &mut diags),
+                || match kept {
+                    Some(kept) => kept,
+                    None => {
+                        let mut found = Vec::new();
+                        let tree = pages::build(&page_docs, &loaded.sources, config, opts, &files, &mut found);
+                        let docs =
+                            page_docs.iter().map(|d| (d.file, Arc::clone(loaded.sources.shared(d.file)))).collect();
+                        PagesEntry { docs, files, as_of: opts.as_of, drafts: opts.drafts, tree, diags: found }
+                    }
+                },
                 || facts::people(&pilots),
             )
         },
         || facts::portfolio(&pilots, config, opts.as_of),
     );
+    diags.extend(tree.diags.iter().cloned());
+    let (tree, kept) = (tree.tree.clone(), tree);
+    cache.pages = Some(kept);
     let people_index = people.iter().enumerate().map(|(i, p)| (person_key(&p.name), i)).collect();
     same_owner_slugs(&people, &pilots, &mut diags);
     let tag_slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut diags);

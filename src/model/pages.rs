@@ -13,6 +13,7 @@ use crate::source::{Asset, Doc, Sources};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+#[derive(Debug, Clone)]
 pub(super) struct Tree {
     pub home: Option<Page>,
     pub sections: Vec<Section>,
