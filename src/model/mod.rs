@@ -33,7 +33,7 @@ pub struct Site {
     pub pilots: Vec<Arc<Pilot>>,
     /// The id of every pilot record file, read or not (links to a record
     /// that has errors are not broken links too).
-    pub record_ids: std::collections::BTreeSet<String>,
+    pub record_ids: Arc<std::collections::BTreeSet<String>>,
     /// Every section; a section's children point into `sections` and `pages`.
     pub sections: Vec<Section>,
     /// Top-level sections (`playbook`, `lessons`, ...), in order.
@@ -270,6 +270,15 @@ pub struct BuildOptions {
 pub struct ModelCache {
     entries: crate::hash::FastMap<String, CacheEntry>,
     pages: Option<PagesEntry>,
+    ids: Option<(Arc<Vec<crate::source::Doc>>, Arc<Ids>)>,
+}
+
+/// Every record's id by file, the warnings of ids renamed, and the ids.
+#[derive(Debug)]
+struct Ids {
+    by_file: crate::hash::FastMap<crate::source::FileId, String>,
+    renamed: Vec<Diagnostic>,
+    all: Arc<std::collections::BTreeSet<String>>,
 }
 
 /// The pages of an earlier build and what they were made from: each page
@@ -328,17 +337,28 @@ pub fn build_cached(
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
     let mut page_docs = Vec::new();
-    let mut record_ids = std::collections::BTreeSet::new();
     let is_record = |doc: &&crate::source::Doc| {
         doc.parts.first().map(String::as_str) == Some("pilots")
             && doc.parts.len() > 1
             && !pages::is_index_name(&doc.parts[1])
     };
     // Every record's id, told apart from the others' (a record read
-    // earlier keeps its id only while no other name takes it).
-    let record_docs: Vec<&crate::source::Doc> = loaded.docs.iter().filter(is_record).collect();
-    let (ids, renamed) = pilot::ids(&record_docs);
-    diags.extend(renamed);
+    // earlier keeps its id only while no other name takes it). The same
+    // list of files (an edit changes a file's text, not the list) gives
+    // the same ids.
+    let ids = match cache.ids.take().filter(|(docs, _)| Arc::ptr_eq(docs, &loaded.docs)) {
+        Some((_, ids)) => ids,
+        None => {
+            let record_docs: Vec<&crate::source::Doc> = loaded.docs.iter().filter(is_record).collect();
+            let (by_file, renamed) = pilot::ids(&record_docs);
+            let all = Arc::new(by_file.values().filter(|id| !id.is_empty()).cloned().collect());
+            Arc::new(Ids { by_file, renamed, all })
+        }
+    };
+    cache.ids = Some((Arc::clone(&loaded.docs), Arc::clone(&ids)));
+    diags.extend(ids.renamed.iter().cloned());
+    let record_ids = Arc::clone(&ids.all);
+    let ids = &ids.by_file;
     // Records not in the cache are read in parallel (Markdown dominates);
     // the order of the results is the order of the files.
     let misses: Vec<&crate::source::Doc> = loaded
@@ -388,7 +408,6 @@ pub fn build_cached(
             continue;
         }
         records += 1;
-        record_ids.extend(ids.get(&doc.file).filter(|id| !id.is_empty()).cloned());
         let source = loaded.sources.shared(doc.file);
         let entry = match read.remove(&doc.file) {
             Some((p, found)) => {
