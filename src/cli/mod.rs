@@ -12,9 +12,26 @@ mod serve;
 use crate::config::AsOf;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::sync::LazyLock;
+
+/// The commit this binary was built from (40 hex digits), when the build
+/// could read it (see build.rs).
+pub fn commit() -> Option<&'static str> {
+    Some(env!("PILOTDECK_COMMIT")).filter(|c| !c.is_empty())
+}
+
+/// `--version`: `0.1.0 (abc1234 2026-12-06)`, the commit and its date.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    let version = env!("CARGO_PKG_VERSION");
+    match (commit(), env!("PILOTDECK_COMMIT_DATE")) {
+        (None, _) => format!("{version} (commit unknown)"),
+        (Some(c), "") => format!("{version} ({})", &c[..7]),
+        (Some(c), date) => format!("{version} ({} {date})", &c[..7]),
+    }
+});
 
 #[derive(Parser, Debug)]
-#[command(name = "pilotdeck", version, about = "Builds an AI pilot portfolio site from Markdown records")]
+#[command(name = "pilotdeck", version = VERSION.as_str(), about = "Builds an AI pilot portfolio site from Markdown records")]
 pub struct Cli {
     /// The site's folder (the one with pilotdeck.toml and content/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
