@@ -155,7 +155,7 @@ fn hook_install_refuses_to_overwrite_and_uninstalls() {
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), "#!/bin/sh\necho mine\n");
     assert_eq!(pilotdeck(["--root", &root, "hook", "install", "--force"]).code, 0);
     let text = std::fs::read_to_string(&hook).unwrap();
-    assert!(text.contains("pilotdeck --root '.' build"), "{text}");
+    assert!(text.contains("site='.'") && text.contains("--root \"$site\" build"), "{text}");
     assert_eq!(pilotdeck(["--root", &root, "hook", "install"]).code, 0, "its own hook may be rewritten");
     assert_eq!(pilotdeck(["--root", &root, "hook", "uninstall"]).code, 0);
     assert!(!hook.exists());

@@ -7,6 +7,7 @@ mod check;
 mod hook;
 mod init;
 mod new;
+mod repo;
 mod serve;
 
 use crate::config::AsOf;
