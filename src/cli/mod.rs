@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod ci;
 mod hook;
 mod init;
 mod new;
@@ -52,6 +53,9 @@ pub enum Command {
     Init(InitArgs),
     /// Build, serve on http://127.0.0.1:1111, rebuild on every change and reload open pages.
     Serve(ServeArgs),
+    /// Add a CI workflow to this site: it checks and builds the site on
+    /// every push and once a day, with pilotdeck pinned to this binary's commit.
+    Ci(CiArgs),
     /// Install or remove a git post-commit hook that rebuilds the site.
     Hook {
         #[command(subcommand)]
@@ -128,8 +132,8 @@ pub enum Format {
 pub struct InitArgs {
     /// Folder for the new site (default: the current folder).
     pub dir: Option<PathBuf>,
-    /// Also write a CI workflow that checks, builds and publishes the site
-    /// on every push and once a day.
+    /// Also write the CI workflow `pilotdeck ci` writes: it checks and
+    /// builds the site on every push and once a day.
     #[arg(long, value_enum)]
     pub ci: Option<Ci>,
     /// Write a site without the example organisation: the commented
@@ -137,6 +141,18 @@ pub struct InitArgs {
     /// content/playbook/_index.md, ready for a playbook of your own.
     #[arg(long)]
     pub empty: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CiArgs {
+    /// `github` (.github/workflows/pilotdeck.yml) or `gitlab` (.gitlab-ci.yml),
+    /// written at the top of the git repository that holds the site.
+    #[arg(value_enum, value_name = "SERVICE")]
+    pub ci: Ci,
+    /// The git repository CI installs pilotdeck from (default: the
+    /// `PILOTDECK_REPO` variable, else the one this binary was built from).
+    #[arg(long, value_name = "URL")]
+    pub repo: Option<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,6 +215,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Init(args) => init::run(&cli.root, args),
         Command::New { kind } => new::run(&cli.root, kind),
         Command::Serve(args) => serve::run(&cli.root, args),
+        Command::Ci(args) => ci::run(&cli.root, args),
         Command::Hook { command } => hook::run(&cli.root, command),
     }
 }
