@@ -100,7 +100,7 @@ pub fn write(wf: &Workflow) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write `{}`", path.display()))?,
     }
     eprintln!(
-        "wrote {}: it checks and builds the site on every push and once a day, and keeps the built site as an artifact; publishing is commented out in it, with what to choose",
+        "wrote {}: commit and push it; it checks and builds the site on every push and once a day, and keeps the built site as an artifact; publishing is commented out in it, with what to choose",
         path.display()
     );
     for note in &wf.notes {
