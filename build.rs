@@ -24,8 +24,9 @@ fn main() {
 }
 
 /// Sets `PILOTDECK_COMMIT` (40 hex digits or empty), `PILOTDECK_COMMIT_DATE`
-/// (YYYY-MM-DD or empty) and `PILOTDECK_REPOSITORY` (the `origin` remote when
-/// it is a plain `https://` address, else empty), and asks to be run again
+/// (YYYY-MM-DD or empty) and `PILOTDECK_REPOSITORY` (the `origin` remote or
+/// Cargo.toml's `repository`, the first that is a plain `https://` address,
+/// else empty), and asks to be run again
 /// when HEAD, the branch it names or the remotes change.
 fn commit(root: &Path) {
     let found = git_files(root);
@@ -34,15 +35,21 @@ fn commit(root: &Path) {
             println!("cargo:rerun-if-changed={}", path.display());
         }
     }
+    // For its `repository`.
+    println!("cargo:rerun-if-changed=Cargo.toml");
     let hash = git(root, &["rev-parse", "--verify", "HEAD^{commit}"])
         .or_else(|| found.as_ref().and_then(GitFiles::read_commit))
         .filter(|h| h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or_default();
     let date = if hash.is_empty() { None } else { git(root, &["show", "-s", "--format=%cs", &hash]) };
     let date = date.filter(|d| d.len() == 10 && d.bytes().all(|b| b.is_ascii_digit() || b == b'-')).unwrap_or_default();
-    // Only an address that holds no user name or token is kept in the binary.
+    // The clone's `origin` (where the commit is), else Cargo.toml's
+    // `repository`; only an address that holds no user name or token is
+    // kept in the binary.
     let repo = git(root, &["remote", "get-url", "origin"])
-        .filter(|u| {
+        .into_iter()
+        .chain(env::var("CARGO_PKG_REPOSITORY").ok())
+        .find(|u| {
             u.starts_with("https://")
                 && !u["https://".len()..].split('/').next().unwrap_or("@").contains('@')
                 && !u.contains(|c: char| c.is_whitespace() || c.is_control() || c == '"' || c == '\\')
