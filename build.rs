@@ -1,6 +1,9 @@
 //! Embeds the default theme and the example site into the binary, so that
 //! a site needs no theme folder and `pilotdeck init` needs no network.
 //! Writes `$OUT_DIR/embedded.rs`: two sorted `(relative path, bytes)` tables.
+//! Also records the git commit the binary is built from (for `--version`
+//! and the CI workflows `pilotdeck ci` writes), which never fails the build:
+//! without git or a `.git` folder the commit is empty, meaning unknown.
 
 use std::env;
 use std::fmt::Write as _;
@@ -17,6 +20,118 @@ fn main() {
     println!("cargo:rerun-if-changed=themes/default");
     println!("cargo:rerun-if-changed=content");
     println!("cargo:rerun-if-changed=pilotdeck.toml");
+    commit(&root);
+}
+
+/// Sets `PILOTDECK_COMMIT` (40 hex digits or empty), `PILOTDECK_COMMIT_DATE`
+/// (YYYY-MM-DD or empty) and `PILOTDECK_REPOSITORY` (the `origin` remote or
+/// Cargo.toml's `repository`, the first that is a plain `https://` address,
+/// else empty), and asks to be run again
+/// when HEAD, the branch it names or the remotes change.
+fn commit(root: &Path) {
+    let found = git_files(root);
+    for path in found.iter().flat_map(|f| [&f.head, &f.branch, &f.packed, &f.config]) {
+        if path.is_file() {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+    }
+    // For its `repository`.
+    println!("cargo:rerun-if-changed=Cargo.toml");
+    let hash = git(root, &["rev-parse", "--verify", "HEAD^{commit}"])
+        .or_else(|| found.as_ref().and_then(GitFiles::read_commit))
+        .filter(|h| h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_default();
+    let date = if hash.is_empty() { None } else { git(root, &["show", "-s", "--format=%cs", &hash]) };
+    let date = date.filter(|d| d.len() == 10 && d.bytes().all(|b| b.is_ascii_digit() || b == b'-')).unwrap_or_default();
+    // The clone's `origin` (where the commit is), else Cargo.toml's
+    // `repository`; only an address that holds no user name or token is
+    // kept in the binary.
+    let repo = git(root, &["remote", "get-url", "origin"])
+        .into_iter()
+        .chain(env::var("CARGO_PKG_REPOSITORY").ok())
+        .find(|u| {
+            u.starts_with("https://")
+                && !u["https://".len()..].split('/').next().unwrap_or("@").contains('@')
+                && !u.contains(|c: char| c.is_whitespace() || c.is_control() || c == '"' || c == '\\')
+        })
+        .unwrap_or_default();
+    println!("cargo:rustc-env=PILOTDECK_COMMIT={hash}");
+    println!("cargo:rustc-env=PILOTDECK_COMMIT_DATE={date}");
+    println!("cargo:rustc-env=PILOTDECK_REPOSITORY={repo}");
+}
+
+/// One line of `git`'s output in the package's folder, or `None` if git is
+/// missing or fails.
+fn git(root: &Path, args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let line = text.trim();
+    (out.status.success() && !line.is_empty()).then(|| line.to_string())
+}
+
+/// The files of a repository that name the checked-out commit, found
+/// without git: `.git` may be a folder or, in a worktree, a file naming one.
+struct GitFiles {
+    head: PathBuf,
+    /// The file of the branch HEAD names (absent when HEAD is detached).
+    branch: PathBuf,
+    packed: PathBuf,
+    config: PathBuf,
+    ref_name: Option<String>,
+    head_text: String,
+}
+
+fn git_files(root: &Path) -> Option<GitFiles> {
+    let dot_git = root.ancestors().map(|a| a.join(".git")).find(|p| p.exists())?;
+    let dir = if dot_git.is_file() {
+        let text = fs::read_to_string(&dot_git).ok()?;
+        let target = PathBuf::from(text.strip_prefix("gitdir:")?.trim());
+        if target.is_absolute() {
+            target
+        } else {
+            dot_git.parent()?.join(target)
+        }
+    } else {
+        dot_git
+    };
+    // A worktree keeps its HEAD in its own folder and branches in the common one.
+    let common = match fs::read_to_string(dir.join("commondir")) {
+        Ok(c) if Path::new(c.trim()).is_absolute() => PathBuf::from(c.trim()),
+        Ok(c) => dir.join(c.trim()),
+        Err(_) => dir.clone(),
+    };
+    let head = dir.join("HEAD");
+    let head_text = fs::read_to_string(&head).ok()?.trim().to_string();
+    let ref_name = head_text.strip_prefix("ref:").map(|r| r.trim().to_string());
+    let branch = ref_name.as_ref().map_or_else(PathBuf::new, |r| common.join(r));
+    Some(GitFiles {
+        head,
+        branch,
+        packed: common.join("packed-refs"),
+        config: common.join("config"),
+        ref_name,
+        head_text,
+    })
+}
+
+impl GitFiles {
+    fn read_commit(&self) -> Option<String> {
+        let Some(name) = &self.ref_name else {
+            return Some(self.head_text.clone());
+        };
+        if let Ok(text) = fs::read_to_string(&self.branch) {
+            return Some(text.trim().to_string());
+        }
+        let packed = fs::read_to_string(&self.packed).ok()?;
+        packed.lines().find_map(|l| l.strip_suffix(name.as_str())?.strip_suffix(' ').map(str::to_string))
+    }
 }
 
 /// Writes `pub static NAME: &[(&str, &[u8])]` for every file below `base`

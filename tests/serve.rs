@@ -155,7 +155,7 @@ fn hook_install_refuses_to_overwrite_and_uninstalls() {
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), "#!/bin/sh\necho mine\n");
     assert_eq!(pilotdeck(["--root", &root, "hook", "install", "--force"]).code, 0);
     let text = std::fs::read_to_string(&hook).unwrap();
-    assert!(text.contains("pilotdeck --root '.' build"), "{text}");
+    assert!(text.contains("site='.'") && text.contains("--root \"$site\" build"), "{text}");
     assert_eq!(pilotdeck(["--root", &root, "hook", "install"]).code, 0, "its own hook may be rewritten");
     assert_eq!(pilotdeck(["--root", &root, "hook", "uninstall"]).code, 0);
     assert!(!hook.exists());
@@ -167,13 +167,11 @@ fn init_writes_ci_workflows() {
     let gh = dir.path().join("gh");
     assert_eq!(pilotdeck(["init", &gh.display().to_string(), "--ci", "github"]).code, 0);
     let wf = std::fs::read_to_string(gh.join(".github/workflows/pilotdeck.yml")).unwrap();
-    assert!(
-        wf.contains("schedule:") && wf.contains("pilotdeck check --format github") && wf.contains("pilotdeck build")
-    );
+    assert!(wf.contains("schedule:") && wf.contains("check --format github") && wf.contains("\" build"));
     let gl = dir.path().join("gl");
     assert_eq!(pilotdeck(["init", &gl.display().to_string(), "--ci", "gitlab"]).code, 0);
     let ci = std::fs::read_to_string(gl.join(".gitlab-ci.yml")).unwrap();
-    assert!(ci.contains("pages:") && ci.contains("$CI_PIPELINE_SOURCE == \"schedule\""));
+    assert!(ci.contains("pages:") && ci.contains("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"));
 }
 
 #[test]

@@ -11,16 +11,13 @@ pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
         bail!("`{}` already holds a site (pilotdeck.toml or content/); choose an empty folder", dir.display());
     }
     let config = empty_config();
-    let mut files: Vec<(String, &[u8])> = if args.empty {
+    let files: Vec<(String, &[u8])> = if args.empty {
         vec![("pilotdeck.toml".to_string(), config.as_bytes())]
     } else {
         crate::theme::example_site().iter().map(|&(rel, bytes)| (rel.to_string(), bytes)).collect()
     };
-    let ci = args.ci.map(|ci| match ci {
-        super::Ci::Github => (".github/workflows/pilotdeck.yml", include_str!("../../ci/github-workflow.yml")),
-        super::Ci::Gitlab => (".gitlab-ci.yml", include_str!("../../ci/gitlab-ci.yml")),
-    });
-    files.extend(ci.map(|(rel, text)| (rel.to_string(), text.as_bytes())));
+    // Made (and refused if its file is there) before anything is written.
+    let ci = args.ci.map(|ci| super::ci::workflow(&dir, ci, None)).transpose()?;
     // Nothing that is there already is overwritten: every file is checked
     // before the first is written.
     let taken: Vec<String> = files
@@ -51,8 +48,8 @@ pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
             std::fs::create_dir_all(&path).with_context(|| format!("cannot create `{}`", path.display()))?;
         }
     }
-    if let Some((rel, _)) = ci {
-        eprintln!("wrote {}", dir.join(rel).display());
+    if let Some(workflow) = &ci {
+        super::ci::write(workflow)?;
     }
     eprintln!("created a new site in {}; build it with `pilotdeck --root {} build`", dir.display(), dir.display());
     Ok(0)

@@ -4,17 +4,36 @@
 
 mod build;
 mod check;
+mod ci;
 mod hook;
 mod init;
 mod new;
+mod repo;
 mod serve;
 
 use crate::config::AsOf;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::sync::LazyLock;
+
+/// The commit this binary was built from (40 hex digits), when the build
+/// could read it (see build.rs).
+pub fn commit() -> Option<&'static str> {
+    Some(env!("PILOTDECK_COMMIT")).filter(|c| !c.is_empty())
+}
+
+/// `--version`: `0.1.0 (abc1234 2026-12-06)`, the commit and its date.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    let version = env!("CARGO_PKG_VERSION");
+    match (commit(), env!("PILOTDECK_COMMIT_DATE")) {
+        (None, _) => format!("{version} (commit unknown)"),
+        (Some(c), "") => format!("{version} ({})", &c[..7]),
+        (Some(c), date) => format!("{version} ({} {date})", &c[..7]),
+    }
+});
 
 #[derive(Parser, Debug)]
-#[command(name = "pilotdeck", version, about = "Builds an AI pilot portfolio site from Markdown records")]
+#[command(name = "pilotdeck", version = VERSION.as_str(), about = "Builds an AI pilot portfolio site from Markdown records")]
 pub struct Cli {
     /// The site's folder (the one with pilotdeck.toml and content/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -34,6 +53,9 @@ pub enum Command {
     Init(InitArgs),
     /// Build, serve on http://127.0.0.1:1111, rebuild on every change and reload open pages.
     Serve(ServeArgs),
+    /// Add a CI workflow to this site: it checks and builds the site on
+    /// every push and once a day, with pilotdeck pinned to this binary's commit.
+    Ci(CiArgs),
     /// Install or remove a git post-commit hook that rebuilds the site.
     Hook {
         #[command(subcommand)]
@@ -110,8 +132,8 @@ pub enum Format {
 pub struct InitArgs {
     /// Folder for the new site (default: the current folder).
     pub dir: Option<PathBuf>,
-    /// Also write a CI workflow that checks, builds and publishes the site
-    /// on every push and once a day.
+    /// Also write the CI workflow `pilotdeck ci` writes: it checks and
+    /// builds the site on every push and once a day.
     #[arg(long, value_enum)]
     pub ci: Option<Ci>,
     /// Write a site without the example organisation: the commented
@@ -119,6 +141,18 @@ pub struct InitArgs {
     /// content/playbook/_index.md, ready for a playbook of your own.
     #[arg(long)]
     pub empty: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CiArgs {
+    /// `github` (.github/workflows/pilotdeck.yml) or `gitlab` (.gitlab-ci.yml),
+    /// written at the top of the git repository that holds the site.
+    #[arg(value_enum, value_name = "SERVICE")]
+    pub ci: Ci,
+    /// The git repository CI installs pilotdeck from (default: the
+    /// `PILOTDECK_REPO` variable, else the one this binary was built from).
+    #[arg(long, value_name = "URL")]
+    pub repo: Option<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,6 +215,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Init(args) => init::run(&cli.root, args),
         Command::New { kind } => new::run(&cli.root, kind),
         Command::Serve(args) => serve::run(&cli.root, args),
+        Command::Ci(args) => ci::run(&cli.root, args),
         Command::Hook { command } => hook::run(&cli.root, command),
     }
 }
