@@ -8,6 +8,7 @@ mod hook;
 mod init;
 mod new;
 mod serve;
+mod starter;
 
 use crate::config::AsOf;
 use clap::{Parser, Subcommand};
@@ -30,7 +31,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every problem in the content without building.
     Check(CheckArgs),
-    /// Write a new site: pilotdeck.toml, an example playbook and pilot records.
+    /// Start a new site of your own: config, one example record and one page.
+    ///
+    /// Writes pilotdeck.toml, one example pilot record, one playbook page and
+    /// a .gitignore, dated so that the site checks clean today. Asks nothing.
+    /// `--example` writes a whole example organisation instead, `--empty`
+    /// only the config and empty folders. Never overwrites a file.
     Init(InitArgs),
     /// Build, serve on http://127.0.0.1:1111, rebuild on every change and reload open pages.
     Serve(ServeArgs),
@@ -110,15 +116,30 @@ pub enum Format {
 pub struct InitArgs {
     /// Folder for the new site (default: the current folder).
     pub dir: Option<PathBuf>,
+    /// The site's name, shown in the header of every page (default: `AI
+    /// Pilot Portfolio`).
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// The address the site will be published at, from which links, the
+    /// feed and the sitemap are made (default: a placeholder,
+    /// `https://intranet.example/pilots`); it can be changed later in
+    /// pilotdeck.toml.
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
     /// Also write a CI workflow that checks, builds and publishes the site
     /// on every push and once a day.
     #[arg(long, value_enum)]
     pub ci: Option<Ci>,
-    /// Write a site without the example organisation: the commented
-    /// pilotdeck.toml, an empty content/pilots/ and a one-paragraph
-    /// content/playbook/_index.md, ready for a playbook of your own.
-    #[arg(long)]
+    /// Write no content: the commented pilotdeck.toml, a .gitignore and
+    /// empty content/pilots/ and content/playbook/ folders, ready for a
+    /// playbook of your own (copied in as it is).
+    #[arg(long, conflicts_with = "example")]
     pub empty: bool,
+    /// Write the example organisation instead: twelve pilot records at every
+    /// stage, a full playbook and lessons, to see every page pilotdeck makes.
+    /// Its dates are fixed, so some records show warnings as time passes.
+    #[arg(long)]
+    pub example: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
