@@ -45,7 +45,13 @@ pub enum Command {
         #[command(subcommand)]
         command: HookCommand,
     },
-    /// Write a new pilot record or page from the standard template.
+    /// Write a new pilot record or page, dated today.
+    ///
+    /// Never writes over a file that exists; prints the path written.
+    ///
+    /// `pilotdeck new pilot "Invoice matching" --owner "Dana Ruiz"` writes
+    /// content/pilots/invoice-matching.md; `pilotdeck new page
+    /// playbook/scoping/kick-off` writes content/playbook/scoping/kick-off.md.
     New {
         #[command(subcommand)]
         kind: NewKind,
@@ -54,10 +60,44 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum NewKind {
-    /// content/pilots/ID.md, the id made from the title.
-    Pilot { title: String },
-    /// content/PATH.md, such as `playbook/01-scoping/my-page`.
-    Page { path: String },
+    /// content/pilots/ID.md: a record dated today, with the title as written.
+    ///
+    /// The id (the file name and the page's address) is made from the title:
+    /// lowercase letters, digits and `-`, other scripts transliterated
+    /// (`Über café — étude` makes `uber-cafe-etude`). An id that a record of
+    /// the site already has is refused.
+    Pilot(NewPilotArgs),
+    /// content/PATH.md, a page such as `playbook/01-scoping/my-page`.
+    ///
+    /// Each part of PATH is made a name the way ids are (`Über uns` makes
+    /// `uber-uns`); the title is `--title`, or the last part of PATH.
+    Page(NewPageArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewPilotArgs {
+    /// The pilot's title, kept as written (any script).
+    pub title: String,
+    /// The id instead of the one made from the title: lowercase ASCII
+    /// letters, digits, `-` and `_`, such as `crm-assistant`.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// The stage the pilot is at today: one of the config's `stages`
+    /// (default: the first).
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// The production owner: the person accountable for the outcome.
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewPageArgs {
+    /// Where the page goes below content/, without `.md`.
+    pub path: String,
+    /// The page's title (default: made from the last part of PATH).
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]

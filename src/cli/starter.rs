@@ -1,4 +1,4 @@
-//! The starter files `init` writes (from `starter/`, compiled in):
+//! The starter files `init` and `new` write (from `starter/`, compiled in):
 //! Tera templates filled with TOML values, so that a title in any script or
 //! with quotes is written as the record's parser reads it back.
 
@@ -12,6 +12,10 @@ pub const PILOT: &str = include_str!("../../starter/pilot.md");
 pub const PLAYBOOK_PAGE: &str = include_str!("../../starter/playbook-page.md");
 /// `.gitignore` of a new site.
 pub const GITIGNORE: &str = include_str!("../../starter/gitignore");
+/// What `new pilot` writes.
+pub const NEW_PILOT: &str = include_str!("../../starter/new-pilot.md");
+/// What `new page` writes.
+pub const NEW_PAGE: &str = include_str!("../../starter/new-page.md");
 
 /// `template` with each `{{ name }}` replaced by its value, written as is
 /// (the values are TOML already: see [`toml_string`]).
@@ -33,18 +37,29 @@ pub fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
+/// `name` as a TOML key: bare when it can be, else quoted.
+pub fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if bare {
+        name.to_string()
+    } else {
+        toml_string(name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn strings_read_back_as_written() {
+    fn strings_and_keys_read_back_as_written() {
         for text in ["Über café — étude", "say \"hi\"", "back\\slash", "tab\there", "日本語のタイトル", "it's"]
         {
-            let line = format!("a = {}\n", toml_string(text));
+            let line = format!("{} = {}\n", toml_key(text), toml_string(text));
             let table: toml::Table = line.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
-            assert_eq!(table.get("a").and_then(|v| v.as_str()), Some(text), "{line}");
+            assert_eq!(table.get(text).and_then(|v| v.as_str()), Some(text), "{line}");
         }
+        assert_eq!(toml_key("pilot"), "pilot");
     }
 
     #[test]
