@@ -51,8 +51,8 @@ fn pilot(root: &Path, args: NewPilotArgs) -> anyhow::Result<(PathBuf, String)> {
             let made = slug(&args.title);
             if made.is_empty() {
                 bail!(
-                    "cannot make an id from `{}`: it has no letter or digit to keep\n  = help: give one with \
-                     `--id`, such as `--id crm-assistant`",
+                    "cannot make an id from `{}`: the id would be empty, as it has no letter or digit\n  = help: \
+                     give one with `--id`, such as `--id crm-assistant`",
                     args.title
                 );
             }
