@@ -426,10 +426,10 @@ Body text.
 }
 
 #[test]
-fn init_writes_a_site_that_builds() {
+fn init_example_writes_a_site_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let run = pilotdeck(["--root".into(), root.as_os_str().to_owned(), std::ffi::OsString::from("init")]);
+    let run = pilotdeck(["--root".into(), root.as_os_str().to_owned(), "init".into(), "--example".into()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(root.join("pilotdeck.toml").is_file());
     assert!(root.join("content").is_dir());

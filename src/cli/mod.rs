@@ -10,6 +10,7 @@ mod init;
 mod new;
 mod repo;
 mod serve;
+mod starter;
 
 use crate::config::AsOf;
 use clap::{Parser, Subcommand};
@@ -49,7 +50,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Report every problem in the content without building.
     Check(CheckArgs),
-    /// Write a new site: pilotdeck.toml, an example playbook and pilot records.
+    /// Start a new site of your own: config, one example record and one page.
+    ///
+    /// Writes pilotdeck.toml, one example pilot record, one playbook page and
+    /// a .gitignore, dated so that the site checks clean today. Asks nothing.
+    /// `--example` writes a whole example organisation instead, `--empty`
+    /// only the config and empty folders. Never overwrites a file.
     Init(InitArgs),
     /// Build, serve on http://127.0.0.1:1111, rebuild on every change and reload open pages.
     Serve(ServeArgs),
@@ -61,7 +67,13 @@ pub enum Command {
         #[command(subcommand)]
         command: HookCommand,
     },
-    /// Write a new pilot record or page from the standard template.
+    /// Write a new pilot record or page, dated today.
+    ///
+    /// Never writes over a file that exists; prints the path written.
+    ///
+    /// `pilotdeck new pilot "Invoice matching" --owner "Dana Ruiz"` writes
+    /// content/pilots/invoice-matching.md; `pilotdeck new page
+    /// playbook/scoping/kick-off` writes content/playbook/scoping/kick-off.md.
     New {
         #[command(subcommand)]
         kind: NewKind,
@@ -70,10 +82,44 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum NewKind {
-    /// content/pilots/ID.md, the id made from the title.
-    Pilot { title: String },
-    /// content/PATH.md, such as `playbook/01-scoping/my-page`.
-    Page { path: String },
+    /// content/pilots/ID.md: a record dated today, with the title as written.
+    ///
+    /// The id (the file name and the page's address) is made from the title:
+    /// lowercase letters, digits and `-`, other scripts transliterated
+    /// (`Über café — étude` makes `uber-cafe-etude`). An id that a record of
+    /// the site already has is refused.
+    Pilot(NewPilotArgs),
+    /// content/PATH.md, a page such as `playbook/01-scoping/my-page`.
+    ///
+    /// Each part of PATH is made a name the way ids are (`Über uns` makes
+    /// `uber-uns`); the title is `--title`, or the last part of PATH.
+    Page(NewPageArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewPilotArgs {
+    /// The pilot's title, kept as written (any script).
+    pub title: String,
+    /// The id instead of the one made from the title: lowercase ASCII
+    /// letters, digits, `-` and `_`, such as `crm-assistant`.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// The stage the pilot is at today: one of the config's `stages`
+    /// (default: the first).
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// The production owner: the person accountable for the outcome.
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewPageArgs {
+    /// Where the page goes below content/, without `.md`.
+    pub path: String,
+    /// The page's title (default: made from the last part of PATH).
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -132,15 +178,30 @@ pub enum Format {
 pub struct InitArgs {
     /// Folder for the new site (default: the current folder).
     pub dir: Option<PathBuf>,
+    /// The site's name, shown in the header of every page (default: `AI
+    /// Pilot Portfolio`).
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// The address the site will be published at, from which links, the
+    /// feed and the sitemap are made (default: a placeholder,
+    /// `https://intranet.example/pilots`); it can be changed later in
+    /// pilotdeck.toml.
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
     /// Also write the CI workflow `pilotdeck ci` writes: it checks and
     /// builds the site on every push and once a day.
     #[arg(long, value_enum)]
     pub ci: Option<Ci>,
-    /// Write a site without the example organisation: the commented
-    /// pilotdeck.toml, an empty content/pilots/ and a one-paragraph
-    /// content/playbook/_index.md, ready for a playbook of your own.
-    #[arg(long)]
+    /// Write no content: the commented pilotdeck.toml, a .gitignore and
+    /// empty content/pilots/ and content/playbook/ folders, ready for a
+    /// playbook of your own (copied in as it is).
+    #[arg(long, conflicts_with = "example")]
     pub empty: bool,
+    /// Write the example organisation instead: twelve pilot records at every
+    /// stage, a full playbook and lessons, to see every page pilotdeck makes.
+    /// Its dates are fixed, so some records show warnings as time passes.
+    #[arg(long)]
+    pub example: bool,
 }
 
 #[derive(clap::Args, Debug)]
