@@ -118,9 +118,9 @@ pub fn render_report(diags: &[Diagnostic], sources: &Sources, style: Style, base
 
 /// At most `max` of `diags`, errors first, in their order: a thousand
 /// warnings do not hide an error.
-pub fn listed(diags: &[Diagnostic], max: Option<usize>) -> Vec<Diagnostic> {
+pub fn listed(diags: &[Diagnostic], max: Option<usize>) -> Cow<'_, [Diagnostic]> {
     let Some(max) = max.filter(|m| *m < diags.len()) else {
-        return diags.to_vec();
+        return Cow::Borrowed(diags);
     };
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let (mut errors_left, mut warnings_left) = (max.min(errors), max.saturating_sub(errors));
@@ -133,7 +133,8 @@ pub fn listed(diags: &[Diagnostic], max: Option<usize>) -> Vec<Diagnostic> {
             keep
         })
         .cloned()
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// One line per rule that found something, in code order:
