@@ -58,10 +58,12 @@ pub struct Session {
     pub served: Arc<Served>,
     /// The model of the last good site.
     site: Option<Arc<Site>>,
-    /// The warnings of the last analysis, each by its file, rule and
-    /// message (not its line, which an edit above it moves): a rebuild
-    /// prints those it does not hold. `None` before the first analysis.
-    warnings: Option<FastSet<String>>,
+    /// The warnings of the last analysis, each by a hash of its file, rule
+    /// and message (not its line, which an edit above it moves; a hash, so
+    /// that tens of thousands of warnings cost no allocation a rebuild): a
+    /// rebuild prints those it does not hold. `None` before the first
+    /// analysis.
+    warnings: Option<FastSet<u64>>,
     /// What goes before each path printed (see [`path_base`]).
     base: String,
     /// Colour in the terminal's report.
@@ -200,8 +202,13 @@ impl Session {
     /// its warnings remembered for the next.
     fn report(&mut self, analysis: &pipeline::Analysis) -> String {
         let sources = &analysis.sources;
-        let key = |d: &Diagnostic| format!("{}\0{}\0{}", sources.get(d.loc.file).path, d.rule.code(), d.message);
-        let now: FastSet<String> = analysis.diagnostics.iter().filter(|d| !d.is_error()).map(key).collect();
+        let key = |d: &Diagnostic| {
+            use std::hash::{Hash, Hasher};
+            let mut h = crate::hash::Fx::default();
+            (&sources.get(d.loc.file).path, d.rule, &d.message).hash(&mut h);
+            h.finish()
+        };
+        let now: FastSet<u64> = analysis.diagnostics.iter().filter(|d| !d.is_error()).map(key).collect();
         let report = match &self.warnings {
             None => render_report(&analysis.diagnostics, sources, self.style, &self.base, None),
             Some(before) => {
