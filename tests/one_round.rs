@@ -201,3 +201,38 @@ fn a_bad_date_in_a_list_or_a_table_is_found_with_the_others() {
     let got = found(dir.path());
     assert_eq!(codes_at(&got), vec![("PD005", 23, 9), ("PD018", 27, 25)]);
 }
+
+#[test]
+fn the_same_mistakes_in_yaml_front_matter_are_all_reported_in_one_run() {
+    let record = "---
+stage: pilott
+owner: 3
+started: 2026-13-01
+sponser: Karen Holt
+constraints:
+  - title: No production data feed
+    category: data
+    owner: Dana
+  - title: Consent wording
+    category: governance
+    owner: Laura
+    due: 2026-02-30
+---
+See [the map](/playbook/integraton-map/).
+";
+    let dir = site(&[("content/pilots/claims.md", record), PLAYBOOK]);
+    let got = found(dir.path());
+    assert_eq!(
+        codes_at(&got),
+        vec![
+            ("PD004", 1, 1),
+            ("PD006", 2, 8),
+            ("PD003", 3, 8),
+            ("PD005", 4, 10),
+            ("PD002", 5, 1),
+            ("PD012", 7, 5),
+            ("PD005", 13, 10),
+            ("PD020", 15, 5),
+        ]
+    );
+}
