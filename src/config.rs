@@ -205,7 +205,7 @@ struct RawItem {
 
 /// Reads the configuration from `pilotdeck.toml`'s text.
 pub fn parse(file: FileId, source: &SourceFile) -> (Config, Vec<Diagnostic>) {
-    let (node, problems) = crate::frontmatter::parse_toml(&source.text, 0);
+    let crate::frontmatter::Parsed { node, problems, .. } = crate::frontmatter::parse_toml(&source.text, 0);
     let mut diags: Vec<Diagnostic> = problems
         .into_iter()
         .map(|p| Diagnostic::new(p.rule, Loc::at(file, p.span), p.message).maybe_hint(p.hint))

@@ -100,6 +100,39 @@ impl Date {
     }
 }
 
+/// The message and hint of the diagnostic (PD005) for `text`, written as
+/// the date of `key`, which is not a date: one wording wherever a date is
+/// read (the front matter's TOML dates and the record's quoted ones).
+pub fn not_a_date(text: &str, key: &str) -> (String, String) {
+    let trimmed = text.trim();
+    let hint = match Date::parse_checked(trimmed) {
+        Err(e @ DateError::OutOfRange) => e.hint(),
+        _ => match trimmed.get(..10) {
+            Some(day) if trimmed.len() > 10 && Date::parse(day).is_some() => {
+                format!("`{key}` is a date without a time: write `{day}`")
+            }
+            _ => no_such_day(trimmed).unwrap_or_else(|| DateError::Malformed.hint()),
+        },
+    };
+    (format!("`{text}` is not a valid date for `{key}`"), hint)
+}
+
+/// For `YYYY-MM-DD` with a month or day the calendar does not have, what
+/// it has (`2026-13-01`, `2026-02-30`).
+fn no_such_day(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9];
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits.iter().all(|&i| b[i].is_ascii_digit()) {
+        return None;
+    }
+    let (y, m, d): (i16, i8, i8) = (text[..4].parse().ok()?, text[5..7].parse().ok()?, text[8..].parse().ok()?);
+    if !(1..=12).contains(&m) {
+        return Some(format!("there is no month {m}: write YYYY-MM-DD, the month from 01 to 12"));
+    }
+    let days = jiff::civil::Date::new(y, m, 1).ok()?.days_in_month();
+    (d < 1 || d > days).then(|| format!("{y}-{m:02} has days 01 to {days}: write YYYY-MM-DD"))
+}
+
 /// Why a text is not a date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DateError {
@@ -193,6 +226,20 @@ impl Serialize for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_a_date_says_what_the_calendar_has() {
+        let hint = |t: &str| not_a_date(t, "due").1;
+        assert_eq!(not_a_date("2026-13-01", "due").0, "`2026-13-01` is not a valid date for `due`");
+        assert_eq!(hint("2026-13-01"), "there is no month 13: write YYYY-MM-DD, the month from 01 to 12");
+        assert_eq!(hint("2024-02-30"), "2024-02 has days 01 to 29: write YYYY-MM-DD");
+        assert_eq!(hint("2026-04-00"), "2026-04 has days 01 to 30: write YYYY-MM-DD");
+        assert_eq!(hint("0926-04-01"), DateError::OutOfRange.hint());
+        assert_eq!(hint("2026-04-01T10:00"), "`due` is a date without a time: write `2026-04-01`");
+        assert_eq!(hint("soon"), DateError::Malformed.hint());
+        // A character across the tenth byte is no date, and no panic.
+        assert_eq!(hint("2026-03-1\u{e9}tude"), DateError::Malformed.hint());
+    }
 
     #[test]
     fn round_trips_and_rejects() {

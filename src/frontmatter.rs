@@ -16,6 +16,9 @@ pub struct Split<'a> {
     pub present: bool,
     pub body_start: usize,
     pub problems: Vec<Problem>,
+    /// Whether every key was read: the problems, if any, are at values
+    /// (see [`Parsed::whole`]), and the rest can be checked.
+    pub whole: bool,
 }
 
 /// Splits and parses `text`; problems in the front matter are returned with
@@ -25,7 +28,7 @@ pub fn split(text: &str) -> Split<'_> {
     let fence = match text.lines().next().map(str::trim_end) {
         Some("+++") => "+++",
         Some("---") => "---",
-        _ => return Split { front: empty, present: false, body_start: 0, problems: Vec::new() },
+        _ => return Split { front: empty, present: false, body_start: 0, problems: Vec::new(), whole: true },
     };
     let open_end = text.find('\n').map_or(text.len(), |i| i + 1);
     let Some((close_start, close_end)) = closing_fence(text, open_end, fence) else {
@@ -35,11 +38,12 @@ pub fn split(text: &str) -> Split<'_> {
             message: format!("front matter opened with `{fence}` is never closed"),
             hint: Some(format!("add a line `{fence}` after the last key")),
         };
-        return Split { front: empty, present: true, body_start: text.len(), problems: vec![problem] };
+        return Split { front: empty, present: true, body_start: text.len(), problems: vec![problem], whole: false };
     };
     let inner = &text[open_end..close_start];
     let offset = open_end as u32;
-    let (front, problems) = if fence == "+++" { parse_toml(inner, offset) } else { parse_yaml(inner, offset) };
+    let Parsed { node: front, problems, whole } =
+        if fence == "+++" { parse_toml(inner, offset) } else { parse_yaml(inner, offset) };
     let front = match front.kind {
         Kind::Map(_) => front,
         Kind::Null => Node { span: front.span, kind: Kind::Map(Vec::new()) },
@@ -50,10 +54,10 @@ pub fn split(text: &str) -> Split<'_> {
                 message: "front matter must be a table of `key: value` pairs".into(),
                 hint: Some("write one key per line, such as `title: My page`".into()),
             };
-            return Split { front: empty, present: true, body_start: close_end, problems: vec![problem] };
+            return Split { front: empty, present: true, body_start: close_end, problems: vec![problem], whole: false };
         }
     };
-    Split { front, present: true, body_start: close_end, problems }
+    Split { front, present: true, body_start: close_end, problems, whole }
 }
 
 /// Start and end (after the line break) of the line that closes the front
@@ -102,104 +106,164 @@ fn too_deep(span: Span) -> Problem {
     }
 }
 
+/// Front matter parsed: the tree, its problems, and whether the tree is
+/// whole: every problem is at a value (a date not in the calendar, a word
+/// without quotes), which was read as well as it could be, and every key
+/// is there, so that the rest of the front matter can still be checked.
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    pub node: Node<'a>,
+    pub problems: Vec<Problem>,
+    pub whole: bool,
+}
+
 /// Parses TOML, reporting every syntax error the parser can recover from.
 /// The common case is read by [`crate::frontmatter_fast`]; the rest, and
 /// anything wrong, by the `toml` crate.
-pub fn parse_toml(text: &str, offset: u32) -> (Node<'_>, Vec<Problem>) {
+pub fn parse_toml(text: &str, offset: u32) -> Parsed<'_> {
     match crate::frontmatter_fast::parse(text, offset) {
-        Some(node) => (node, Vec::new()),
+        Some(node) => Parsed { node, problems: Vec::new(), whole: true },
         None => parse_toml_full(text, offset),
     }
 }
 
-/// Parses TOML with the `toml` crate.
-pub fn parse_toml_full(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
+/// Parses TOML with the `toml` crate. It recovers from an error at a value
+/// (`started = 2026-13-01`, `stage = pilot`) and reads on: such an error
+/// is reported at its place and the tree stays whole. A date that is not
+/// in the calendar is read as its text and reported as one (PD005), as a
+/// quoted one is; other errors are PD001.
+pub fn parse_toml_full(text: &str, offset: u32) -> Parsed<'static> {
     let (table, errors) = toml::de::DeTable::parse_recoverable(text);
-    let mut deep = Vec::new();
+    let mut reader = TomlReader { text, offset, problems: Vec::new(), scalars: Vec::new(), bad_dates: Vec::new() };
     let span = table.span();
-    let kind = toml_table(table.get_ref(), offset, 1, &mut deep);
-    let too_deep_found = !deep.is_empty();
-    let problems = errors
+    let kind = reader.table(table.get_ref(), 1);
+    let too_deep_found = reader.problems.iter().any(|p| p.rule == Rule::Syntax);
+    reader.scalars.sort_unstable();
+    reader.bad_dates.sort_unstable();
+    let mut whole = !too_deep_found;
+    let mut problems: Vec<Problem> = errors
         .iter()
         // The `toml` crate stops at 80 levels: past [`MAX_DEPTH`], which is
         // reported first, its own reports say the same again.
         .filter(|e| !too_deep_found || !e.message().contains("recursi"))
-        .map(|e| {
+        .filter_map(|e| {
             let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start as u32, r.end as u32));
+            if within(&reader.bad_dates, span) {
+                // Reported as a date, with what the calendar has.
+                return None;
+            }
+            whole &= within(&reader.scalars, span);
             if e.message().contains("recursi") {
                 // Keys of more than 80 parts, or values deeper than that.
-                return too_deep(span.shift(offset));
+                return Some(too_deep(span.shift(offset)));
             }
-            Problem {
+            Some(Problem {
                 rule: Rule::Syntax,
                 span: span.shift(offset),
                 message: first_line(e.message()),
                 hint: Some(toml_hint(e.message())),
-            }
+            })
         })
-        .chain(deep)
         .collect();
+    problems.append(&mut reader.problems);
     let node = Node { span: Span::new(span.start as u32, span.end as u32).shift(offset), kind };
-    (node, problems)
+    Parsed { node, problems, whole }
+}
+
+/// Whether `span` lies within one of `spans` (sorted, not overlapping).
+fn within(spans: &[(u32, u32)], span: Span) -> bool {
+    let i = spans.partition_point(|s| s.0 <= span.start);
+    i > 0 && spans[i - 1].1 >= span.end
 }
 
 fn toml_hint(message: &str) -> String {
     if message.contains("duplicate key") {
         "each key may appear once in a table".into()
+    } else if message.contains("must be quoted") {
+        "put the text in quotes: `key = \"value\"`".into()
     } else {
         "front matter between `+++` lines is TOML: `key = \"value\"`, dates as 2026-03-15".into()
     }
 }
 
-/// A table at nesting level `depth` (see [`MAX_DEPTH`]).
-fn toml_table(table: &toml::de::DeTable<'_>, offset: u32, depth: usize, deep: &mut Vec<Problem>) -> Kind<'static> {
-    let entries = table
-        .iter()
-        .map(|(k, v)| Entry {
-            key: k.get_ref().to_string().into(),
-            key_span: Span::new(k.span().start as u32, k.span().end as u32).shift(offset),
-            value: toml_value(v, offset, depth + 1, deep),
-        })
-        .collect();
-    Kind::Map(entries)
+/// Turns the `toml` crate's tree into a [`Node`], noting where each value
+/// is (spans relative to the front matter).
+struct TomlReader<'t> {
+    text: &'t str,
+    offset: u32,
+    /// Lists and tables too deep, and dates not in the calendar.
+    problems: Vec<Problem>,
+    /// Every one-line scalar value: an error within one is at a value.
+    scalars: Vec<(u32, u32)>,
+    /// Every date-time the `toml` crate could not read.
+    bad_dates: Vec<(u32, u32)>,
 }
 
-/// A value at nesting level `depth`; a list or table past [`MAX_DEPTH`] is
-/// reported in `deep` and read as nothing.
-fn toml_value(
-    v: &toml::Spanned<toml::de::DeValue<'_>>,
-    offset: u32,
-    depth: usize,
-    deep: &mut Vec<Problem>,
-) -> Node<'static> {
-    use toml::de::DeValue;
-    let span = Span::new(v.span().start as u32, v.span().end as u32).shift(offset);
-    if depth > MAX_DEPTH && matches!(v.get_ref(), DeValue::Array(_) | DeValue::Table(_)) {
-        deep.push(too_deep(Span::new(span.start, span.start + 1)));
-        return Node { span, kind: Kind::Null };
+impl TomlReader<'_> {
+    /// A table at nesting level `depth` (see [`MAX_DEPTH`]).
+    fn table(&mut self, table: &toml::de::DeTable<'_>, depth: usize) -> Kind<'static> {
+        let entries = table
+            .iter()
+            .map(|(k, v)| Entry {
+                key: k.get_ref().to_string().into(),
+                key_span: Span::new(k.span().start as u32, k.span().end as u32).shift(self.offset),
+                value: self.value(v, k.get_ref(), depth + 1),
+            })
+            .collect();
+        Kind::Map(entries)
     }
-    let kind = match v.get_ref() {
-        DeValue::String(s) => Kind::Str(s.to_string().into()),
-        DeValue::Integer(i) => {
-            let digits = i.as_str().replace('_', "");
-            match i64::from_str_radix(&digits, i.radix()) {
-                Ok(n) => Kind::Int(n),
-                Err(_) => Kind::Str(i.as_str().to_string().into()),
-            }
+
+    /// A value of `key` at nesting level `depth`; a list or table past
+    /// [`MAX_DEPTH`] is reported and read as nothing.
+    fn value(&mut self, v: &toml::Spanned<toml::de::DeValue<'_>>, key: &str, depth: usize) -> Node<'static> {
+        use toml::de::DeValue;
+        let at = (v.span().start as u32, v.span().end as u32);
+        let span = Span::new(at.0, at.1).shift(self.offset);
+        if depth > MAX_DEPTH && matches!(v.get_ref(), DeValue::Array(_) | DeValue::Table(_)) {
+            self.problems.push(too_deep(Span::new(span.start, span.start + 1)));
+            return Node { span, kind: Kind::Null };
         }
-        DeValue::Float(f) => Kind::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
-        DeValue::Boolean(b) => Kind::Bool(*b),
-        DeValue::Datetime(d) => Kind::Str(d.to_string().into()),
-        DeValue::Array(items) => Kind::Seq(items.iter().map(|i| toml_value(i, offset, depth + 1, deep)).collect()),
-        DeValue::Table(t) => toml_table(t, offset, depth, deep),
-    };
-    Node { span, kind }
+        let raw = self.text.get(v.span()).unwrap_or("");
+        if !matches!(v.get_ref(), DeValue::Array(_) | DeValue::Table(_))
+            && !raw.starts_with("\"\"\"")
+            && !raw.starts_with("\'\'\'")
+        {
+            self.scalars.push(at);
+        }
+        let kind = match v.get_ref() {
+            DeValue::String(s) => Kind::Str(s.to_string().into()),
+            DeValue::Integer(i) => {
+                let digits = i.as_str().replace('_', "");
+                match i64::from_str_radix(&digits, i.radix()) {
+                    Ok(n) => Kind::Int(n),
+                    Err(_) => Kind::Str(i.as_str().to_string().into()),
+                }
+            }
+            DeValue::Float(f) => Kind::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+            DeValue::Boolean(b) => Kind::Bool(*b),
+            DeValue::Datetime(d) if d.date.is_none() && d.time.is_none() => {
+                // Not in the calendar (`2026-13-01`): read as the text.
+                self.bad_dates.push(at);
+                let (message, hint) = crate::date::not_a_date(raw, key);
+                self.problems.push(Problem { rule: Rule::BadDate, span, message, hint: Some(hint) });
+                Kind::Str(raw.to_string().into())
+            }
+            DeValue::Datetime(d) => Kind::Str(d.to_string().into()),
+            DeValue::Array(items) => Kind::Seq(items.iter().map(|i| self.value(i, key, depth + 1)).collect()),
+            DeValue::Table(t) => self.table(t, depth),
+        };
+        Node { span, kind }
+    }
 }
 
 /// Parses YAML with serde-saphyr, keeping each value's position.
-pub fn parse_yaml(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
+pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'static> {
     if text.trim().is_empty() {
-        return (Node { span: Span::new(offset, offset), kind: Kind::Null }, Vec::new());
+        return Parsed {
+            node: Node { span: Span::new(offset, offset), kind: Kind::Null },
+            problems: Vec::new(),
+            whole: true,
+        };
     }
     let parsed = if may_nest_deep(text) {
         // serde-saphyr takes up to 45 KB of stack a level in a debug build:
@@ -217,7 +281,7 @@ pub fn parse_yaml(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
     };
     let parsed = parsed.unwrap_or_else(|| serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()));
     match parsed {
-        Ok(YamlNode(node)) => (shift_node(node, offset, text), Vec::new()),
+        Ok(YamlNode(node)) => Parsed { node: shift_node(node, offset, text), problems: Vec::new(), whole: true },
         Err(e) => {
             let start = e.location().map_or(0, |l| byte_offset(text, &l));
             let span = Span::new(start, start + 1).shift(offset);
@@ -238,7 +302,8 @@ pub fn parse_yaml(text: &str, offset: u32) -> (Node<'static>, Vec<Problem>) {
                     hint: Some("front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`".into()),
                 }
             };
-            (Node { span: Span::new(offset, offset), kind: Kind::Null }, vec![problem])
+            let node = Node { span: Span::new(offset, offset), kind: Kind::Null };
+            Parsed { node, problems: vec![problem], whole: false }
         }
     }
 }
@@ -432,6 +497,24 @@ mod tests {
         assert!(s.problems[0].span.start >= 4);
         let s = split("---\ntitle: [a\n---\n");
         assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+        assert!(!s.whole);
+    }
+
+    #[test]
+    fn an_error_at_a_value_leaves_the_rest_readable() {
+        let text = "+++\nstarted = 2026-13-01\nstage = pilot\nn = [1, 2026-02-30]\nowner = \"A\"\n+++\n";
+        let s = split(text);
+        assert!(s.whole, "{:?}", s.problems);
+        let rules: Vec<(Rule, &str)> =
+            s.problems.iter().map(|p| (p.rule, &text[p.span.start as usize..p.span.end as usize])).collect();
+        assert_eq!(rules, vec![(Rule::Syntax, "pilot"), (Rule::BadDate, "2026-13-01"), (Rule::BadDate, "2026-02-30")]);
+        let k = keys(&s.front, text);
+        assert_eq!(k.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["started", "stage", "n", "owner"]);
+        let Kind::Map(entries) = &s.front.kind else { panic!("not a map") };
+        assert_eq!(entries[0].value.kind, Kind::Str("2026-13-01".into()));
+        // A string never closed over several lines loses what follows.
+        let s = split("+++\na = \"\"\"x\nb = 1\n+++\n");
+        assert!(!s.whole, "{:?}", s.problems);
     }
 
     #[test]

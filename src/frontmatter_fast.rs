@@ -548,7 +548,7 @@ mod tests {
 
     /// The fast path reads `text` as the `toml` crate does, or not at all.
     fn agrees(text: &str) -> bool {
-        let (full, problems) = parse_toml_full(text, 4);
+        let crate::frontmatter::Parsed { node: full, problems, .. } = parse_toml_full(text, 4);
         match parse(text, 4) {
             Some(fast) => {
                 assert!(problems.is_empty(), "the fast path read what the full parser rejects: {text:?}");

@@ -23,7 +23,7 @@ fn clashes(extra: (&str, &str)) -> (Vec<String>, Vec<String>) {
         s.lines().filter(|l| l.contains("error:") && l.contains("where pilotdeck makes")).map(String::from).collect()
     };
     assert_eq!(check.code, 1, "{}: {}", extra.0, check.stderr);
-    (pd008(&check.stderr), pd008(&built.stderr))
+    (pd008(&check.stdout), pd008(&built.stderr))
 }
 
 #[test]

@@ -156,7 +156,8 @@ fn snapshot(name: &str, text: &str) {
 fn exact_text_in_every_format() {
     let dir = seeded();
     let human = check(dir.path(), &[]);
-    snapshot("check-human.txt", &human.stderr);
+    snapshot("check-human.txt", &human.stdout);
+    assert_eq!(human.stderr, "");
     let json = check(dir.path(), &["--format", "json"]);
     snapshot("check-json.txt", &json.stdout);
     let github = check(dir.path(), &["--format", "github"]);
@@ -194,7 +195,7 @@ fn warnings_pass_unless_denied() {
     assert_eq!(check(dir.path(), &["--deny", "warnings"]).code, 1);
     // --as-of applies to the time-based rules: not stale on 2026-01-10.
     let early = pilotdeck(["--root", &dir.path().display().to_string(), "check", "--as-of", "2026-01-10"]);
-    assert_eq!(early.stderr, "0 errors, 0 warnings\n");
+    assert_eq!(early.stdout, "0 errors, 0 warnings\n");
 }
 
 #[test]

@@ -45,7 +45,7 @@ impl Scratch {
 fn assert_clean(run: &Run) {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.diagnostics().is_empty(), "{}", run.stderr);
-    assert_eq!(run.last_line(), "0 errors, 0 warnings", "{}", run.stderr);
+    assert_eq!(run.stdout.lines().last().unwrap_or(""), "0 errors, 0 warnings", "{}", run.stdout);
 }
 
 /// The front matter of a `+++` record or page, parsed.

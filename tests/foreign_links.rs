@@ -98,7 +98,7 @@ fn opened(public: &Path, page: &str, url: &str) -> std::path::PathBuf {
 fn source_relative_links_check_clean_and_lead_to_published_files() {
     let dir = playbook();
     let run = check(dir.path());
-    assert_eq!((run.code, run.stderr.as_str()), (0, "0 errors, 0 warnings\n"), "{}", run.stderr);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "0 errors, 0 warnings\n"), "{}", run.stdout);
     build_ok(dir.path(), &[]);
     let public = dir.path().join("public");
     // The files beside the pages are published beside them.
@@ -152,16 +152,16 @@ fn a_missing_image_is_pd020_with_the_nearest_file() {
         )],
     );
     let run = check(dir.path());
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stdout);
     let diags = run.diagnostics();
-    assert_eq!(diags.len(), 2, "{}", run.stderr);
+    assert_eq!(diags.len(), 2, "{}", run.stdout);
     assert!(diags[1].header.starts_with("content/playbook/guide/deploy/gone.md:7:"), "{}", diags[1].header);
     assert!(diags[1].header.contains("`../img/flw.png` leads to no file"), "{}", diags[1].header);
     let d = &diags[0];
     assert!(d.header.starts_with("content/playbook/guide/deploy/gone.md:5:1: error:"), "{}", d.header);
-    assert!(d.header.contains("[PD020]") || run.stderr.contains("PD020"), "{}", run.stderr);
+    assert!(d.header.contains("[PD020]") || run.stdout.contains("PD020"), "{}", run.stdout);
     assert!(d.header.contains("./img/flow.png"), "{}", d.header);
-    assert!(run.stderr.contains("/playbook/guide/img/flow.png"), "the nearest file: {}", run.stderr);
+    assert!(run.stdout.contains("/playbook/guide/img/flow.png"), "the nearest file: {}", run.stdout);
 }
 
 #[test]
@@ -176,9 +176,9 @@ fn a_broken_page_link_names_the_page_in_its_folder() {
     );
     let run = check(dir.path());
     let diags = run.diagnostics();
-    assert_eq!(diags.len(), 2, "{}", run.stderr);
-    assert!(run.stderr.contains("did you mean `/playbook/guide/setup/`?"), "{}", run.stderr);
-    assert!(run.stderr.contains("`../../guide/setup.md` leads to no page"), "{}", run.stderr);
+    assert_eq!(diags.len(), 2, "{}", run.stdout);
+    assert!(run.stdout.contains("did you mean `/playbook/guide/setup/`?"), "{}", run.stdout);
+    assert!(run.stdout.contains("`../../guide/setup.md` leads to no page"), "{}", run.stdout);
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn turned_off_the_rule_reports_nothing() {
         ],
     );
     let run = check(dir.path());
-    assert_eq!((run.code, run.stderr.as_str()), (0, "0 errors, 0 warnings\n"), "{}", run.stderr);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "0 errors, 0 warnings\n"), "{}", run.stdout);
 }
 
 /// 250 pages with two broken links each: `check` answers quickly (the
@@ -218,8 +218,8 @@ fn many_broken_links_are_checked_quickly() {
     let start = std::time::Instant::now();
     let run = check(dir.path());
     let took = start.elapsed();
-    assert_eq!(run.diagnostics().len(), 500, "{}", &run.stderr[..run.stderr.len().min(2000)]);
-    assert!(run.stderr.contains("did you mean `/playbook/s1/page-0/`?"), "{}", &run.stderr[..2000]);
+    assert_eq!(run.diagnostics().len(), 500, "{}", &run.stdout[..run.stdout.len().min(2000)]);
+    assert!(run.stdout.contains("did you mean `/playbook/s1/page-0/`?"), "{}", &run.stdout[..2000]);
     // A debug build on a shared machine: generous, and still far from the
     // seconds that every-link-times-every-address took.
     assert!(took.as_secs_f64() < 5.0, "check took {took:?}");
@@ -240,15 +240,15 @@ fn an_anchor_must_name_a_heading_of_the_page() {
     );
     let run = check(dir.path());
     let diags = run.diagnostics();
-    assert_eq!(diags.len(), 2, "{}", run.stderr);
+    assert_eq!(diags.len(), 2, "{}", run.stdout);
     assert!(
         diags[0].header.contains("warning: `/playbook/jekyll/second/` has no heading `#next-step`"),
         "{}",
-        run.stderr
+        run.stdout
     );
-    assert!(run.stderr.contains("did you mean `#next-steps`?"), "{}", run.stderr);
+    assert!(run.stdout.contains("did you mean `#next-steps`?"), "{}", run.stdout);
     // A `README.md` that is not there is not its folder.
-    assert!(diags[1].header.contains("error: the link `deploy/README.md` leads to no page"), "{}", run.stderr);
+    assert!(diags[1].header.contains("error: the link `deploy/README.md` leads to no page"), "{}", run.stdout);
 }
 
 /// A page whose front matter gives its address (`slug`, `permalink`), or
@@ -264,7 +264,7 @@ fn links_lead_to_the_address_front_matter_gives() {
         ("content/playbook/caf\u{e9}.md", "# Caf\u{e9}\n"),
     ]);
     let run = check(dir.path());
-    assert!(run.stderr.contains("0 errors") && !run.stderr.contains("PD020"), "{}", run.stderr);
+    assert!(run.stdout.contains("0 errors") && !run.stdout.contains("PD020"), "{}", run.stdout);
     build_ok(dir.path(), &[]);
     let public = dir.path().join("public");
     let a = read(&public, "playbook/a/index.html");

@@ -235,12 +235,12 @@ fn a_page_beside_a_folder_of_its_name_is_pd008_naming_both() {
         let dir =
             site(&[("content/pilots/a.md", RECORD), ("content/playbook/foo.md", "# Foo\n"), (inside, "# Inside\n")]);
         let run = check(dir.path());
-        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert_eq!(run.code, 1, "{}", run.stdout);
         let e = errors(&run);
-        assert_eq!(e.len(), 1, "{inside}: {}", run.stderr);
-        assert_eq!(e, by_rule(&run, "PD008"), "{}", run.stderr);
+        assert_eq!(e.len(), 1, "{inside}: {}", run.stdout);
+        assert_eq!(e, by_rule(&run, "PD008"), "{}", run.stdout);
         assert!(e[0].contains("/playbook/foo/"), "{}", e[0]);
-        assert!(run.stderr.contains("content/playbook/foo.md") && run.stderr.contains(inside), "{}", run.stderr);
+        assert!(run.stdout.contains("content/playbook/foo.md") && run.stdout.contains(inside), "{}", run.stdout);
         assert!(!dir.path().join("public").exists());
     }
 }

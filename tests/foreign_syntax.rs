@@ -121,7 +121,7 @@ fn template_tags_are_removed_and_warned_once_per_kind() {
     assert!(at(8, 1, "`{% endalert %}`"), "{warnings:#?}");
     assert!(at(10, 7, "`{{ ... }}`"), "{warnings:#?}");
     // The other pages have none.
-    assert!(!run.stderr.contains("callouts.md") && !run.stderr.contains("kramdown.md"), "{}", run.stderr);
+    assert!(!run.stdout.contains("callouts.md") && !run.stdout.contains("kramdown.md"), "{}", run.stdout);
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn tags_are_kept_as_text_when_the_config_says_and_the_rule_is_configurable() {
     let root = bad.path().to_str().unwrap();
     let run = pilotdeck(["--root", root, "check", "--as-of", AS_OF]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("`foreign_tags` cannot be `drop`"), "{}", run.stderr);
+    assert!(run.stdout.contains("`foreign_tags` cannot be `drop`"), "{}", run.stdout);
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn a_broken_link_inside_an_admonition_is_reported_where_it_is_written() {
     assert!(
         headers.iter().any(|h| h.starts_with("content/playbook/links.md:9:9: error:")),
         "{headers:#?}\n{}",
-        run.stderr
+        run.stdout
     );
 }
 
@@ -167,5 +167,5 @@ fn jekyll_baseurl_links_are_checked_as_site_links() {
     let errors: Vec<String> = run.diagnostics().into_iter().filter(|d| d.is_error()).map(|d| d.header).collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].starts_with("content/playbook/jekyll.md:6:1: error:"), "{errors:#?}");
-    assert!(run.stderr.contains("content/playbook/jekyll.md:4:6: warning: template tag `{{ ... }}`"), "{}", run.stderr);
+    assert!(run.stdout.contains("content/playbook/jekyll.md:4:6: warning: template tag `{{ ... }}`"), "{}", run.stdout);
 }

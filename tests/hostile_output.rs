@@ -146,5 +146,6 @@ fn a_quoted_key_cannot_inject_a_workflow_command_nor_reach_the_terminal() {
     // A file name with a control character is escaped too.
     write_bytes(dir.path(), "content/playbook/b\u{1b}[31m.md", b"+++\ntitle = \"B\"\nunknown = 1\n+++\n");
     let run = pilotdeck(["--root", &root, "check", "--as-of", common::AS_OF]);
-    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+    assert!(run.stdout.contains(r"content/playbook/b\u{1b}[31m.md:3:1"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'), "{}", run.stdout);
 }

@@ -138,7 +138,7 @@ pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     let pages_only: Vec<&str> =
         site.pages.iter().map(|p| p.path.as_str()).chain(site.sections.iter().map(|s| s.path.as_str())).collect();
     let is_page: HashSet<&str> = pages_only.iter().copied().collect();
-    for p in &site.pilots {
+    for p in site.pilots.iter().chain(&site.incomplete) {
         for c in &p.constraints {
             let (Some(target), Some(loc)) = (&c.playbook, c.playbook_loc) else { continue };
             let path = target.trim().trim_matches('/');

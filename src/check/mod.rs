@@ -34,7 +34,7 @@ pub fn check_cached(site: &Site, config: &Config, cache: &mut Cache) -> Vec<Diag
         || {
             let mut out = Vec::new();
             let mut next = FastMap::default();
-            for p in &site.pilots {
+            for p in site.pilots.iter().chain(&site.incomplete) {
                 let key = Arc::as_ptr(p) as usize;
                 let found = match cache.by_pilot.remove(&key) {
                     Some((_, found)) => found,
@@ -112,7 +112,7 @@ fn constraints(p: &Pilot, out: &mut Vec<Diagnostic>) {
                     .hint("add `owner = \"...\"`: who resolves it"),
             );
         }
-        if c.due.is_none() {
+        if !c.due_written {
             out.push(
                 Diagnostic::new(Rule::ConstraintNoDue, c.loc, format!("constraint `{}` has no due date", c.id))
                     .hint("add `due = 2026-03-15`: escalation counts from this date"),

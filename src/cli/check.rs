@@ -1,8 +1,9 @@
 //! `pilotdeck check`: every problem in the content, errors and warnings, as
-//! text for people, JSON lines for tools, or GitHub workflow commands.
+//! text for people, JSON lines for tools, or GitHub workflow commands, on
+//! standard output (so that it pipes: `pilotdeck check | less`).
 
 use super::{CheckArgs, Format};
-use crate::diag::{render_github, render_human, render_json, summary, Severity, Style};
+use crate::diag::{listed, path_base, render_github, render_json, render_report, summary, Severity, Style};
 use crate::pipeline::{self, Options};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -17,14 +18,30 @@ pub fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
         eprintln!("{n}");
     }
     match args.format {
-        Format::Human => eprint!(
+        // The report, its summary by rule and its totals; paths read from
+        // the working folder.
+        Format::Human => print!(
             "{}",
-            render_human(&a.diagnostics, &a.sources, Style::for_terminal(std::io::stderr().is_terminal()))
+            render_report(
+                &a.diagnostics,
+                &a.sources,
+                Style::for_terminal(std::io::stdout().is_terminal()),
+                &path_base(root),
+                args.max
+            )
         ),
-        Format::Json => print!("{}", render_json(&a.diagnostics, &a.sources)),
-        Format::Github => print!("{}", render_github(&a.diagnostics, &a.sources)),
+        // For tools: paths are the site's own, and the totals go to
+        // standard error.
+        Format::Json | Format::Github => {
+            let shown = listed(&a.diagnostics, args.max);
+            if args.format == Format::Json {
+                print!("{}", render_json(&shown, &a.sources));
+            } else {
+                print!("{}", render_github(&shown, &a.sources));
+            }
+            eprintln!("{}", summary(&a.diagnostics));
+        }
     }
-    eprintln!("{}", summary(&a.diagnostics));
     let warnings = a.diagnostics.iter().any(|d| d.severity == Severity::Warning);
     Ok(u8::from(a.has_errors() || (args.deny_warnings() && warnings)))
 }

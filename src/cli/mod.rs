@@ -159,6 +159,10 @@ pub struct CheckArgs {
     /// `--deny warnings`: exit 1 on warnings too.
     #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
     pub deny: Option<String>,
+    /// List at most N problems, errors first (the summary still counts
+    /// them all).
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
 }
 
 impl CheckArgs {

@@ -4,7 +4,10 @@
 
 mod print;
 
-pub use print::{render_github, render_human, render_json, shown, Style};
+pub use print::{
+    listed, path_base, render_github, render_human, render_human_from, render_json, render_report, render_rule_summary,
+    shown, Style,
+};
 
 use crate::source::{FileId, Sources};
 
@@ -175,6 +178,39 @@ impl Rule {
     /// file or the config unreadable cannot be demoted or turned off.
     pub fn configurable(self) -> bool {
         self.code() >= "PD010" && self != Rule::Template
+    }
+
+    /// The rule's name in a word or two, for the summary of a report
+    /// (`PD020 broken link: 12 errors`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Syntax => "syntax",
+            Rule::UnknownKey => "unknown key",
+            Rule::WrongType => "wrong type",
+            Rule::Missing => "missing key",
+            Rule::BadDate => "bad date",
+            Rule::UnknownName => "unknown name",
+            Rule::Unreadable => "unreadable file",
+            Rule::Duplicate => "duplicate",
+            Rule::BadConfig => "bad config value",
+            Rule::NoOwner => "no production owner",
+            Rule::ConstraintNoOwner => "constraint without owner",
+            Rule::ConstraintNoDue => "constraint without due date",
+            Rule::ResolvedBeforeRaised => "resolved before raised",
+            Rule::NotProductionReady => "not production-ready",
+            Rule::Stale => "stale",
+            Rule::Stuck => "stuck",
+            Rule::StageDates => "stage dates",
+            Rule::Confidence => "confidence",
+            Rule::UnknownEvidence => "unknown evidence",
+            Rule::BrokenLink => "broken link",
+            Rule::UnknownAddress => "unknown category in addresses",
+            Rule::DuplicateConstraint => "duplicate constraint",
+            Rule::Template => "template",
+            Rule::SameSlug => "same address",
+            Rule::ForeignKey => "foreign key",
+            Rule::ForeignTag => "foreign template tag",
+        }
     }
 
     /// What the rule finds, in a few words.

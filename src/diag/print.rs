@@ -61,8 +61,14 @@ fn severity_colour(s: Severity) -> &'static str {
 
 /// Prints every diagnostic the way rustc does, followed by a blank line:
 /// `path:line:column: error: message`, the line with a caret under the
-/// problem and the rule's code, `= help: ...`, and `note:` lines.
+/// problem and the rule's code, `= help: ...`, and `note:` lines. Paths
+/// are the site's own (`content/...`).
 pub fn render_human(diags: &[Diagnostic], sources: &Sources, style: Style) -> String {
+    render_human_from(diags, sources, style, "")
+}
+
+/// [`render_human`], each path after `base` (see [`path_base`]).
+pub fn render_human_from(diags: &[Diagnostic], sources: &Sources, style: Style, base: &str) -> String {
     let mut out = String::new();
     for d in diags {
         let file = sources.get(d.loc.file);
@@ -71,7 +77,7 @@ pub fn render_human(diags: &[Diagnostic], sources: &Sources, style: Style) -> St
         let _ = writeln!(
             out,
             "{}: {}: {}",
-            style.paint("1", &format!("{}:{line}:{col}", shown(&file.path))),
+            style.paint("1", &format!("{base}{}:{line}:{col}", shown(&file.path))),
             style.paint(colour, d.severity.label()),
             style.paint("1", &shown(&d.message))
         );
@@ -83,11 +89,100 @@ pub fn render_human(diags: &[Diagnostic], sources: &Sources, style: Style) -> St
         for (loc, msg) in &d.related {
             let rf = sources.get(loc.file);
             let (l, c) = rf.line_col(loc.span.start);
-            let _ = writeln!(out, "{}:{l}:{c}: note: {}", shown(&rf.path), shown(msg));
+            let _ = writeln!(out, "{base}{}:{l}:{c}: note: {}", shown(&rf.path), shown(msg));
         }
         out.push('\n');
     }
     out
+}
+
+/// The whole report for people, as `check` prints it: the diagnostics
+/// (at most `max` of them, see [`listed`]), how many were left out, one
+/// line per rule and the totals (`2 errors, 1 warning`).
+pub fn render_report(diags: &[Diagnostic], sources: &Sources, style: Style, base: &str, max: Option<usize>) -> String {
+    let shown_diags = listed(diags, max);
+    let mut out = render_human_from(&shown_diags, sources, style, base);
+    if shown_diags.len() < diags.len() {
+        let _ = writeln!(
+            out,
+            "{} more not listed (--max {}): the summary counts them\n",
+            diags.len() - shown_diags.len(),
+            max.unwrap_or_default()
+        );
+    }
+    out.push_str(&render_rule_summary(diags));
+    out.push_str(&super::summary(diags));
+    out.push('\n');
+    out
+}
+
+/// At most `max` of `diags`, errors first, in their order: a thousand
+/// warnings do not hide an error.
+pub fn listed(diags: &[Diagnostic], max: Option<usize>) -> Cow<'_, [Diagnostic]> {
+    let Some(max) = max.filter(|m| *m < diags.len()) else {
+        return Cow::Borrowed(diags);
+    };
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let (mut errors_left, mut warnings_left) = (max.min(errors), max.saturating_sub(errors));
+    diags
+        .iter()
+        .filter(|d| {
+            let left = if d.is_error() { &mut errors_left } else { &mut warnings_left };
+            let keep = *left > 0;
+            *left = left.saturating_sub(1);
+            keep
+        })
+        .cloned()
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// One line per rule that found something, in code order:
+/// `PD020 broken link: 12 errors, 1 warning`. Empty for no diagnostics.
+pub fn render_rule_summary(diags: &[Diagnostic]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, (&str, usize, usize)> = std::collections::BTreeMap::new();
+    for d in diags {
+        let c = counts.entry(d.rule.code()).or_insert((d.rule.name(), 0, 0));
+        if d.is_error() {
+            c.1 += 1;
+        } else {
+            c.2 += 1;
+        }
+    }
+    let mut out = String::new();
+    for (code, (name, errors, warnings)) in counts {
+        let parts: Vec<String> = [(errors, "error"), (warnings, "warning")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, word)| super::plural(n, word))
+            .collect();
+        let _ = writeln!(out, "{code} {name}: {}", parts.join(", "));
+    }
+    out
+}
+
+/// What to put before a file's path (which is relative to the site's
+/// folder) so that it reads from the working folder: nothing when the site
+/// is the working folder, the way there when the site is below it (or was
+/// given as a relative path), else the site's folder as given.
+pub fn path_base(root: &std::path::Path) -> String {
+    use std::path::{Component, Path, PathBuf};
+    let rel: PathBuf = if root.is_absolute() {
+        let cwd = std::env::current_dir().ok();
+        let under = |root: &Path, cwd: &Path| root.strip_prefix(cwd).ok().map(Path::to_path_buf);
+        cwd.as_deref()
+            .and_then(|cwd| under(root, cwd).or_else(|| under(&root.canonicalize().ok()?, &cwd.canonicalize().ok()?)))
+            .unwrap_or_else(|| root.to_path_buf())
+    } else {
+        root.to_path_buf()
+    };
+    let rel: PathBuf = rel.components().filter(|c| !matches!(c, Component::CurDir)).collect();
+    let text = rel.to_string_lossy().replace('\\', "/");
+    if text.is_empty() || text.ends_with('/') {
+        text
+    } else {
+        text + "/"
+    }
 }
 
 fn snippet(out: &mut String, file: &SourceFile, loc: Loc, code: &str, style: Style, colour: &str) {

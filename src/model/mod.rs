@@ -31,6 +31,11 @@ pub struct Site {
     /// Sorted by id; shared with the next build of a `serve` session when
     /// the record did not change.
     pub pilots: Vec<Arc<Pilot>>,
+    /// Records read with errors that leave them without a title or a
+    /// configured stage: never published, but what could be read of them
+    /// (constraints, stage dates, links) is checked with the others, so
+    /// that one run reports every problem. In file order.
+    pub incomplete: Vec<Arc<Pilot>>,
     /// The id of every pilot record file, read or not (links to a record
     /// that has errors are not broken links too).
     pub record_ids: Arc<std::collections::BTreeSet<String>>,
@@ -128,6 +133,9 @@ pub struct Pilot {
     pub facts: PilotFacts,
     /// Where the owner was (or should be) written, for checks.
     pub owner_loc: Loc,
+    /// Read with errors that leave it without a title or a configured
+    /// stage (then `stage` is empty): see [`Site::incomplete`].
+    pub incomplete: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -185,6 +193,10 @@ pub struct Constraint {
     pub owner: Option<String>,
     pub raised: Option<Date>,
     pub due: Option<Date>,
+    /// Whether `due` was written, a date or not (one that is not is PD005,
+    /// and is not reported as missing too).
+    #[serde(skip)]
+    pub due_written: bool,
     pub resolved: Option<Date>,
     pub impact: Option<String>,
     pub playbook: Option<String>,
@@ -336,6 +348,7 @@ pub fn build_cached(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
+    let mut incomplete = Vec::new();
     let mut page_docs = Vec::new();
     let is_record = |doc: &&crate::source::Doc| {
         doc.parts.first().map(String::as_str) == Some("pilots")
@@ -430,7 +443,11 @@ pub fn build_cached(
             if let Some(id) = ids.get(&doc.file).filter(|id| **id != p.id) {
                 Arc::make_mut(p).id = id.clone();
             }
-            pilots.push(Arc::clone(p));
+            if p.incomplete {
+                incomplete.push(Arc::clone(p));
+            } else {
+                pilots.push(Arc::clone(p));
+            }
         }
     }
     // Records no longer there.
@@ -487,6 +504,7 @@ pub fn build_cached(
         as_of: opts.as_of,
         home: tree.home,
         pilots,
+        incomplete,
         record_ids,
         sections: tree.sections,
         roots: tree.roots,

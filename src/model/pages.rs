@@ -233,11 +233,14 @@ fn read_front(
     let source = sources.get(doc.file);
     let mut r = Reporter { file: doc.file, diags };
     let mut split = frontmatter::split(&source.text);
-    if !split.problems.is_empty() {
+    if !split.whole {
         // The front matter could not be read: what it lacks is unknown.
         r.problems(split.problems);
         return None;
     }
+    // Problems at values (a date not in the calendar, a word without
+    // quotes): the rest is read and checked.
+    r.problems(std::mem::take(&mut split.problems));
     // Keys of other tools are kept for templates, and named (PD025) unless
     // the rule is off.
     let mut extra = BTreeMap::new();

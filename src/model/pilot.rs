@@ -4,7 +4,7 @@ use super::facts;
 use super::raw::{DateText, RawConstraint, RawEvidence, RawPilot, RawUpdate};
 use super::{BuildOptions, Confidence, Constraint, Evidence, Integration, Pilot, Readiness, StageEntry, Update};
 use crate::config::Config;
-use crate::date::{Date, DateError};
+use crate::date::Date;
 use crate::diag::{suggest, Diagnostic, Loc, Rule, Span};
 use crate::frontmatter;
 use crate::markdown::{self, slug};
@@ -40,15 +40,8 @@ impl Reporter<'_> {
             DateText::Valid(date) => return Some(*date),
             DateText::Invalid(text) => text,
         };
-        let trimmed = text.trim();
-        let hint = match Date::parse_checked(trimmed) {
-            Err(e @ DateError::OutOfRange) => e.hint(),
-            _ if text.len() > 10 && Date::parse(&text[..10]).is_some() => {
-                format!("`{key}` is a date without a time: write `{}`", &text[..10])
-            }
-            _ => DateError::Malformed.hint(),
-        };
-        self.error(Rule::BadDate, d.span, format!("`{text}` is not a valid date for `{key}`"), hint);
+        let (message, hint) = crate::date::not_a_date(text, key);
+        self.error(Rule::BadDate, d.span, message, hint);
         None
     }
 
@@ -166,12 +159,15 @@ pub(super) fn read(
         );
         return None;
     }
-    let split = frontmatter::split(&source.text);
-    if !split.problems.is_empty() {
+    let mut split = frontmatter::split(&source.text);
+    if !split.whole {
         // The front matter could not be read: what it lacks is unknown.
         r.problems(split.problems);
         return None;
     }
+    // Problems at values (a date not in the calendar, a word without
+    // quotes): the rest is read and checked.
+    r.problems(std::mem::take(&mut split.problems));
     if !split.present {
         r.error(
             Rule::Missing,
@@ -217,12 +213,16 @@ pub(super) fn read(
     )
     .shifted(split.body_start);
     r.diags.extend(markdown::foreign_diagnostics(doc.file, &body.foreign, config.keep_foreign_tags));
+    // Without a title or a stage the record is not published, but what
+    // was read of it is still checked (see `Site::incomplete`).
+    let incomplete = title.is_none() || stage.is_none();
+    let stage_known = stage.is_some();
     let mut pilot = Pilot {
-        id,
         loc: Loc::at(doc.file, title_span.unwrap_or(start)),
-        title: title?,
+        title: title.unwrap_or_else(|| id.clone()),
+        id,
         summary: raw.summary.filter(|s| !s.trim().is_empty()),
-        stage: stage?,
+        stage: stage.unwrap_or_default(),
         function: raw.function.filter(|s| !s.trim().is_empty()),
         owner: name(raw.owner),
         champion: name(raw.champion),
@@ -239,8 +239,11 @@ pub(super) fn read(
         body,
         facts: Default::default(),
         owner_loc,
+        incomplete,
     };
-    facts::derive(&mut pilot, config, opts.as_of);
+    if stage_known {
+        facts::derive(&mut pilot, config, opts.as_of);
+    }
     pilot.shrink();
     Some(pilot)
 }
@@ -490,6 +493,7 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
             owner: name(c.owner),
             raised,
             due,
+            due_written: c.due.is_some(),
             resolved,
             impact: c.impact.filter(|s| !s.trim().is_empty()),
             playbook_loc: c.playbook.as_ref().map(|p| Loc::at(r.file, p.span)),

@@ -110,13 +110,20 @@ pub fn start(opts: ServeOptions) -> Result<Handle> {
     Ok(Handle { addr, shared })
 }
 
+/// Prints what a rebuild found (the errors, and the warnings that are new,
+/// in full; the totals), then what it did.
 fn report(r: &session::Rebuilt) {
     match &r.errors {
         None => eprintln!(
-            "rebuilt in {} ms ({} files made, {} of them pilot pages; other pages are made when opened)",
-            r.millis, r.made, r.pilot_pages
+            "{}rebuilt in {} ms ({} files made, {} of them pilot pages; other pages are made when opened)",
+            r.report, r.millis, r.made, r.pilot_pages
         ),
-        Some(e) => eprintln!("{e}\nthe last edit did not build ({} ms); still serving the last good site", r.millis),
+        Some(e) if r.report.is_empty() => {
+            eprintln!("{e}\nthe last edit did not build ({} ms); still serving the last good site", r.millis)
+        }
+        Some(_) => {
+            eprintln!("{}the last edit did not build ({} ms); still serving the last good site", r.report, r.millis)
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! templates or the static files makes everything again.
 
 use super::site::Served;
-use crate::diag::{render_human, summary, Style};
+use crate::diag::{path_base, render_human_from, render_report, summary, Diagnostic, Style};
 use crate::hash::{FastMap as HashMap, FastSet};
 use crate::model::Site;
 use crate::output::Content;
@@ -38,8 +38,14 @@ pub struct Rebuilt {
     /// Files made during the rebuild (the rest are made when asked for).
     pub made: usize,
     /// The diagnostics as text when the content has errors (the last good
-    /// site is kept), else `None`.
+    /// site is kept), else `None`: the errors in full and the totals of
+    /// errors and warnings, as `check` counts them.
     pub errors: Option<String>,
+    /// What to print in the terminal, as `check` prints it: after the first
+    /// build, `check`'s whole report; after the others, the errors and the
+    /// warnings that are new since the build before in full, then the
+    /// totals. Empty when a template or an output failed (see `errors`).
+    pub report: String,
 }
 
 pub struct Session {
@@ -52,15 +58,29 @@ pub struct Session {
     pub served: Arc<Served>,
     /// The model of the last good site.
     site: Option<Arc<Site>>,
+    /// The warnings of the last analysis, each by a hash of its file, rule
+    /// and message (not its line, which an edit above it moves; a hash, so
+    /// that tens of thousands of warnings cost no allocation a rebuild): a
+    /// rebuild prints those it does not hold. `None` before the first
+    /// analysis.
+    warnings: Option<FastSet<u64>>,
+    /// What goes before each path printed (see [`path_base`]).
+    base: String,
+    /// Colour in the terminal's report.
+    style: Style,
 }
 
 impl Session {
     pub fn new(mut opts: Options) -> Session {
         // Watched paths come absolute and resolved; so is the root.
+        let base = path_base(&opts.root);
         if let Ok(root) = std::fs::canonicalize(&opts.root) {
             opts.root = root;
         }
         Session {
+            warnings: None,
+            base,
+            style: Style::for_terminal(std::io::IsTerminal::is_terminal(&std::io::stderr())),
             opts,
             loaded: None,
             cache: pipeline::Caches::default(),
@@ -79,6 +99,7 @@ impl Session {
             pilot_pages: 0,
             made: 0,
             errors: Some(errors),
+            report: String::new(),
         };
         if change == Change::Everything {
             self.cache = pipeline::Caches::default();
@@ -110,13 +131,15 @@ impl Session {
             }
         };
         pipeline::check_addresses(&mut analysis, &theme, &self.opts.root);
+        let report = self.report(&analysis);
         if analysis.has_errors() {
             let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-            return Ok(failed(format!(
+            let overlay = format!(
                 "{}{}",
-                render_human(&errors, &analysis.sources, Style::Plain),
-                summary(&errors)
-            )));
+                render_human_from(&errors, &analysis.sources, Style::Plain, &self.base),
+                summary(&analysis.diagnostics)
+            );
+            return Ok(Rebuilt { report, ..failed(overlay) });
         }
         let plan = Plan::new(
             Arc::clone(&analysis.site),
@@ -172,7 +195,37 @@ impl Session {
         let _ = std::thread::Builder::new().spawn(move || drop(previous));
         self.site = Some(Arc::clone(&analysis.site));
         self.theme = Some((theme, renderer));
-        Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages, made, errors: None })
+        Ok(Rebuilt { millis: start.elapsed().as_millis(), pilot_pages, made, errors: None, report })
+    }
+
+    /// The terminal's report of an analysis (see [`Rebuilt::report`]), and
+    /// its warnings remembered for the next.
+    fn report(&mut self, analysis: &pipeline::Analysis) -> String {
+        let sources = &analysis.sources;
+        let key = |d: &Diagnostic| {
+            use std::hash::{Hash, Hasher};
+            let mut h = crate::hash::Fx::default();
+            (&sources.get(d.loc.file).path, d.rule, &d.message).hash(&mut h);
+            h.finish()
+        };
+        let now: FastSet<u64> = analysis.diagnostics.iter().filter(|d| !d.is_error()).map(key).collect();
+        let report = match &self.warnings {
+            None => render_report(&analysis.diagnostics, sources, self.style, &self.base, None),
+            Some(before) => {
+                let shown: Vec<Diagnostic> = analysis
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error() || !before.contains(&key(d)))
+                    .cloned()
+                    .collect();
+                let mut out = render_human_from(&shown, sources, self.style, &self.base);
+                out.push_str(&summary(&analysis.diagnostics));
+                out.push('\n');
+                out
+            }
+        };
+        self.warnings = Some(now);
+        report
     }
 }
 

@@ -27,9 +27,12 @@ impl Run {
         self.stderr.lines().next().unwrap_or("")
     }
 
-    /// Every diagnostic printed, in order.
+    /// Every diagnostic printed, in order: `check` prints them on standard
+    /// output, `build` on standard error.
     pub fn diagnostics(&self) -> Vec<Diag> {
-        parse_diagnostics(&self.stderr)
+        let mut all = parse_diagnostics(&self.stdout);
+        all.extend(parse_diagnostics(&self.stderr));
+        all
     }
 
     /// The last line of standard error (the build's summary).
@@ -123,12 +126,22 @@ pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) {
 }
 
 /// Runs `pilotdeck` with these arguments.
+///
+/// `check` is run in the site's folder (the `--root` given, when it is a
+/// folder), as people run it: it prints paths from the working folder, so
+/// they are then the site's own (`content/...`).
 pub fn pilotdeck<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    run(command().args(args))
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().to_os_string()).collect();
+    let mut cmd = command();
+    let root = args.windows(2).find(|w| w[0] == "--root").map(|w| PathBuf::from(&w[1]));
+    if let Some(root) = root.filter(|r| r.is_absolute() && r.is_dir() && args.iter().any(|a| a == "check")) {
+        cmd.current_dir(std::fs::canonicalize(root).unwrap());
+    }
+    run(cmd.args(args))
 }
 
 /// The `pilotdeck` binary as a command to add arguments, a folder or an
