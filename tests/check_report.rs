@@ -104,4 +104,10 @@ fn paths_read_from_the_working_folder() {
     // JSON keeps the site's own paths.
     let r = check_in(outer.path(), &["--root", "site", "check", "--format", "json"]);
     assert!(r.stdout.contains("\"file\":\"content/playbook/a.md\""), "{}", r.stdout);
+    // GitHub's annotations name files from the top of the repository, the
+    // folder a workflow runs in: a site in a subfolder is annotated there.
+    let r = check_in(outer.path(), &["--root", "site", "check", "--format", "github"]);
+    assert!(r.stdout.starts_with("::error file=site/content/playbook/a.md,line=4,col=1,"), "{}", r.stdout);
+    let r = check_in(&dir, &["check", "--format", "github"]);
+    assert!(r.stdout.starts_with("::error file=content/playbook/a.md,line=4,col=1,"), "{}", r.stdout);
 }

@@ -471,11 +471,11 @@ fn constraints_without_owner_or_due() {
         vec![
             (
                 "content/pilots/a.md:5:1: error: constraint `schema-approval` has no due date",
-                Some("add `due = 2026-03-15`: escalation counts from this date")
+                Some("add `due = 2026-04-03` (a date two weeks on, for instance): escalation counts from this date")
             ),
             (
                 "content/pilots/a.md:9:1: error: constraint `budget` has no due date",
-                Some("add `due = 2026-03-15`: escalation counts from this date")
+                Some("add `due = 2026-04-03` (a date two weeks on, for instance): escalation counts from this date")
             ),
         ],
         "\n{}",

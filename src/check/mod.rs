@@ -64,7 +64,7 @@ pub fn check_cached(site: &Site, config: &Config, cache: &mut Cache) -> Vec<Diag
 fn pilot(p: &Pilot, as_of: Date, config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     owners(p, config, &mut out);
-    constraints(p, &mut out);
+    constraints(p, as_of, &mut out);
     stale(p, config, &mut out);
     production_ready(p, &mut out);
     stuck(p, as_of, config, &mut out);
@@ -104,7 +104,7 @@ fn owners(p: &Pilot, config: &Config, out: &mut Vec<Diagnostic>) {
 
 /// Every constraint needs an owner and a due date; it cannot be resolved
 /// before it was raised.
-fn constraints(p: &Pilot, out: &mut Vec<Diagnostic>) {
+fn constraints(p: &Pilot, as_of: Date, out: &mut Vec<Diagnostic>) {
     for c in &p.constraints {
         if c.owner.is_none() {
             out.push(
@@ -114,8 +114,12 @@ fn constraints(p: &Pilot, out: &mut Vec<Diagnostic>) {
         }
         if !c.due_written {
             out.push(
-                Diagnostic::new(Rule::ConstraintNoDue, c.loc, format!("constraint `{}` has no due date", c.id))
-                    .hint("add `due = 2026-03-15`: escalation counts from this date"),
+                Diagnostic::new(Rule::ConstraintNoDue, c.loc, format!("constraint `{}` has no due date", c.id)).hint(
+                    format!(
+                        "add `due = {}` (a date two weeks on, for instance): escalation counts from this date",
+                        as_of.plus_days(14)
+                    ),
+                ),
             );
         }
         if let (Some(raised), Some(resolved)) = (c.raised, c.resolved) {

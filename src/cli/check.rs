@@ -30,14 +30,15 @@ pub fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
                 args.max
             )
         ),
-        // For tools: paths are the site's own, and the totals go to
-        // standard error.
+        // For tools, the totals on standard error. JSON paths are the
+        // site's own; GitHub's are read from the working folder (the top of
+        // the repository in a workflow), as its annotations need.
         Format::Json | Format::Github => {
             let shown = listed(&a.diagnostics, args.max);
             if args.format == Format::Json {
                 print!("{}", render_json(&shown, &a.sources));
             } else {
-                print!("{}", render_github(&shown, &a.sources));
+                print!("{}", render_github(&shown, &a.sources, &path_base(root)));
             }
             eprintln!("{}", summary(&a.diagnostics));
         }

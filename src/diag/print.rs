@@ -273,8 +273,9 @@ pub fn render_json(diags: &[Diagnostic], sources: &Sources) -> String {
 }
 
 /// GitHub Actions workflow commands, so that problems show on the lines of
-/// a pull request: `::error file=F,line=L,col=C,title=PD006::message`.
-pub fn render_github(diags: &[Diagnostic], sources: &Sources) -> String {
+/// a pull request: `::error file=F,line=L,col=C,title=PD006::message`;
+/// `base` comes before each path (the site's folder from the working folder).
+pub fn render_github(diags: &[Diagnostic], sources: &Sources, base: &str) -> String {
     // GitHub's own escapes (actions/toolkit `escapeData`, `escapeProperty`),
     // after control characters are shown escaped.
     let data = |s: &str| shown(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
@@ -293,7 +294,7 @@ pub fn render_github(diags: &[Diagnostic], sources: &Sources) -> String {
             out,
             "::{} file={},line={line},col={col},title={}::{}",
             d.severity.label(),
-            property(&file.path),
+            property(&format!("{base}{}", file.path)),
             property(d.rule.code()),
             data(&message)
         );
@@ -337,7 +338,7 @@ mod tests {
     fn github_commands() {
         let (d, s) = one();
         assert_eq!(
-            render_github(&d, &s),
+            render_github(&d, &s, ""),
             "::error file=content/a.md,line=2,col=1,title=PD002::unknown key `stagee` (help: did you mean `stage`?)\n"
         );
     }
@@ -355,7 +356,7 @@ mod tests {
         let diags = [d, second];
         for out in [
             render_human(&diags, &sources, Style::Plain),
-            render_github(&diags, &sources),
+            render_github(&diags, &sources, ""),
             render_json(&diags, &sources),
         ] {
             assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
