@@ -116,6 +116,27 @@ fn many_files_in_one_folder() {
     assert!(dir.path().join("public/playbook/p1999/index.html").exists());
 }
 
+/// The loader returns files in name order, whatever order the file system
+/// lists them in. Files made in name order are listed otherwise by tmpfs
+/// (newest first) and ext4 (hash order); the test first makes sure that the
+/// listing here is not in name order, so that it can fail.
+#[test]
+fn the_loader_returns_files_in_name_order_not_listing_order() {
+    let names: Vec<String> = (0..64).map(|i| format!("p{i:02}.md")).collect();
+    let files: Vec<(String, String)> =
+        names.iter().map(|n| (format!("content/playbook/{n}"), "+++\ntitle = \"P\"\n+++\n".to_string())).collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = site(&files);
+    let listed: Vec<String> = std::fs::read_dir(dir.path().join("content/playbook"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_ne!(listed, names, "this file system lists in name order: the test could not tell");
+    let loaded = pilotdeck::source::load_content(dir.path());
+    let got: Vec<&str> = loaded.docs.iter().map(|d| d.parts[1].as_str()).collect();
+    assert_eq!(got, names);
+}
+
 #[test]
 fn file_order_on_disk_does_not_change_the_output() {
     let files: Vec<(String, String)> = (0..20)

@@ -1,5 +1,5 @@
 //! The command line: clap definitions, one file per command. Each command
-//! returns an [`ExitCode`]-like number: 0 done, 1 content errors, 2 usage or
+//! returns an [`ExitCode`](std::process::ExitCode)-like number: 0 done, 1 content errors, 2 usage or
 //! I/O errors (returned as `Err`).
 
 mod build;
@@ -282,5 +282,15 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::run(&cli.root, args),
         Command::Ci(args) => ci::run(&cli.root, args),
         Command::Hook { command } => hook::run(&cli.root, command),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own check of the definitions: names, conflicts, defaults.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }
