@@ -36,4 +36,5 @@ pub mod scan;
 pub mod serve;
 pub mod source;
 pub mod synth;
+pub mod text;
 pub mod theme;

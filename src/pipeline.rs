@@ -226,7 +226,7 @@ pub fn build(opts: &Options) -> Result<Report> {
             .filter(|d| d.is_error())
             .flat_map(|d| std::iter::once(d.loc.file).chain(d.related.iter().map(|(loc, _)| loc.file)))
             .collect();
-        analysis.sources.restore(&opts.root, files);
+        analysis.sources.restore(files, |path| source::read(&opts.root.join(path)).ok()?.ok());
         return Ok(Report { analysis, written: None });
     }
     // Only errors are shown with their lines, and there are none.

@@ -9,7 +9,7 @@ pub use print::{
     shown, Style,
 };
 
-use crate::source::{FileId, Sources};
+use crate::text::{FileId, Sources};
 
 /// A byte range within one file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

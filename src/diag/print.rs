@@ -3,7 +3,7 @@
 //! terminal), JSON lines for tools, and GitHub workflow commands for CI.
 
 use super::{Diagnostic, Loc, Severity};
-use crate::source::{SourceFile, Sources};
+use crate::text::{SourceFile, Sources};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 

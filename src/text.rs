@@ -1,0 +1,199 @@
+//! The site's text files, each addressed by a [`FileId`]: the text,
+//! normalised, and its lines and columns found on demand for diagnostics.
+//! Shared by every stage and by the diagnostics printer; it depends on
+//! neither.
+
+use std::sync::Arc;
+
+/// Index of a file in [`Sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// One text file of the site, normalised: no BOM, `\n` line endings.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as shown to the user, relative to the site root, `/`-separated.
+    pub path: String,
+    pub text: String,
+    /// Set when the text was released to save memory: its length and hash,
+    /// to know it again on disk ([`Sources::restore`]).
+    released: Option<(usize, u64)>,
+    /// Where the last position asked for was found, to go on from.
+    cursor: std::sync::Mutex<Cursor>,
+}
+
+/// The last position and the last line looked up in a file. Diagnostics
+/// are printed in order of position, so each lookup goes on from the last
+/// one and a file is read through once however many problems it has
+/// (counting from the start each time made 20,000 problems in one record
+/// take minutes). A lookup before the cursor counts from the start.
+#[derive(Debug, Default, Clone, Copy)]
+struct Cursor {
+    /// A byte offset at a character boundary; line breaks before it; where
+    /// its line starts; characters from there to it.
+    end: u32,
+    line: u32,
+    line_start: u32,
+    col: u32,
+    /// The last line asked for by number (0-based), and where it starts.
+    nth: u32,
+    nth_start: u32,
+}
+
+/// Lines are found by counting line breaks when a position is asked for,
+/// from the last one asked for: no table of line starts is kept for
+/// thousands of files.
+impl SourceFile {
+    pub fn new(path: String, text: String) -> SourceFile {
+        SourceFile { path, text, released: None, cursor: Default::default() }
+    }
+
+    fn cursor(&self) -> std::sync::MutexGuard<'_, Cursor> {
+        // A panic elsewhere while the lock was held leaves a valid cursor.
+        self.cursor.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The file without its text, and with what is needed to know the text
+    /// again on disk; `None` when it was released already.
+    pub fn released(&self) -> Option<SourceFile> {
+        self.released.is_none().then(|| SourceFile {
+            path: self.path.clone(),
+            text: String::new(),
+            released: Some((self.text.len(), digest(&self.text))),
+            cursor: Default::default(),
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let mut end = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut cursor = self.cursor();
+        let mut c = *cursor;
+        if end < c.end as usize || c.end as usize > self.text.len() {
+            c = Cursor { nth: c.nth, nth_start: c.nth_start, ..Cursor::default() };
+        }
+        let from = c.end as usize;
+        let between = &self.text.as_bytes()[from..end];
+        let breaks = between.iter().filter(|&&b| b == b'\n').count() as u32;
+        let (col_from, col) = match between.iter().rposition(|&b| b == b'\n') {
+            Some(i) => {
+                c.line_start = (from + i + 1) as u32;
+                (from + i + 1, 0)
+            }
+            None => (from, c.col),
+        };
+        c.line += breaks;
+        c.col = col + self.text[col_from..end].chars().count() as u32;
+        c.end = end as u32;
+        cursor.end = c.end;
+        cursor.line = c.line;
+        cursor.line_start = c.line_start;
+        cursor.col = c.col;
+        (c.line + 1, c.col + 1)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: u32) -> &str {
+        let Some(start) = self.nth_line_start(line) else {
+            return "";
+        };
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |e| start + e);
+        &self.text[start..end]
+    }
+
+    /// Byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: u32) -> u32 {
+        self.nth_line_start(line).unwrap_or_else(|| self.text.rfind('\n').map_or(0, |i| i + 1)) as u32
+    }
+
+    /// Byte offset where a 1-based line starts, if the file has that line.
+    fn nth_line_start(&self, line: u32) -> Option<usize> {
+        let n = line.saturating_sub(1);
+        let mut cursor = self.cursor();
+        let (mut at, mut start) = (cursor.nth, cursor.nth_start as usize);
+        if n < at || start > self.text.len() {
+            (at, start) = (0, 0);
+        }
+        // From the line asked for last, as many line breaks on.
+        while at < n {
+            start += self.text[start..].find('\n')? + 1;
+            at += 1;
+        }
+        cursor.nth = n;
+        cursor.nth_start = start as u32;
+        Some(start)
+    }
+}
+
+/// Every text file read for one build, addressed by [`FileId`]. Files are
+/// shared, so that a rebuild after an edit keeps every file it did not read
+/// again (and can tell them apart from the ones it did).
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl Sources {
+    /// Puts `file` in the place of the file `id` (an edited file keeps its id).
+    pub fn replace(&mut self, id: FileId, file: Arc<SourceFile>) {
+        self.files[id.0 as usize] = file;
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(Arc::new(file));
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    /// Forgets the text of every file (their paths stay). For a build that
+    /// found no errors: nothing after it shows a snippet of the content, and
+    /// rendering needs the memory.
+    pub fn forget_texts(&mut self) {
+        for f in &mut self.files {
+            *f = Arc::new(SourceFile::new(f.path.clone(), String::new()));
+        }
+    }
+
+    /// Puts in the place of a file what [`SourceFile::released`] made of it.
+    /// A build releases the text of each record once it is read: only
+    /// errors are shown with their lines, and the texts of thousands of
+    /// records would otherwise be held through the whole build.
+    pub fn put_released(&mut self, id: FileId, file: Arc<SourceFile>) {
+        debug_assert_eq!(self.files[id.0 as usize].path, file.path);
+        self.files[id.0 as usize] = file;
+    }
+
+    /// Puts back the released texts of `ids`, as `read` gives them by path,
+    /// when they are still what was read (else the files stay without text,
+    /// and a problem in them is shown without its line).
+    pub fn restore(&mut self, ids: impl IntoIterator<Item = FileId>, read: impl Fn(&str) -> Option<String>) {
+        for id in ids {
+            let f = &self.files[id.0 as usize];
+            let Some((len, hash)) = f.released else { continue };
+            let Some(text) = read(&f.path) else { continue };
+            if text.len() == len && digest(&text) == hash {
+                self.files[id.0 as usize] = Arc::new(SourceFile::new(f.path.clone(), text));
+            }
+        }
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The shared file (to compare with the one an earlier build read).
+    pub fn shared(&self, id: FileId) -> &Arc<SourceFile> {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), &**f))
+    }
+}
+
+fn digest(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<crate::hash::Fx>::default().hash_one(text)
+}
