@@ -485,6 +485,29 @@ mod tests {
     }
 
     #[test]
+    fn nav_files_are_read_not_published_and_a_change_reads_all_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        for (rel, text) in [
+            ("content/playbook/mkdocs.yml", "nav: []\n"),
+            ("content/playbook/docs/.pages", "title: T\n"),
+            ("content/playbook/docs/a.md", "# A\n"),
+            ("content/playbook/docs/.hidden.md", "x"),
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let loaded = load_content(&root);
+        let navs: Vec<&str> = loaded.navs.iter().map(|d| loaded.sources.get(d.file).path.as_str()).collect();
+        assert_eq!(navs, ["content/playbook/docs/.pages", "content/playbook/mkdocs.yml"]);
+        assert!(loaded.assets.is_empty());
+        assert_eq!(loaded.docs.len(), 1);
+        let pages = root.join("content/playbook/docs/.pages");
+        assert!(loaded.update(&root, &[pages]).is_none());
+    }
+
+    #[test]
     fn line_and_column() {
         let f = SourceFile::new("a".into(), "ab\nçd\n\nx".into());
         assert_eq!(f.line_col(0), (1, 1));

@@ -117,8 +117,10 @@ fn mkdocs_nav_gives_the_order_and_the_titles() {
     assert!(at("Scoping") < at("Why we scope") && at("Why we scope") < at("How to scope"));
     assert!(at("Aardvark notes") < at("Zeta comes first") && at("Zeta comes first") < at("Delivery"));
     assert!(at("B page") < at("A page") && at("A page") < at("Alpha"));
-    // `Home: index.md` does not rename the folder's own section.
+    // `Home: index.md` does not rename the folder's own section;
+    // `site_name` titles the folder of `mkdocs.yml`.
     assert!(docs.contains("<h1>Handbook</h1>"));
+    assert!(read(&public, "playbook/index.html").contains("<h1>Team handbook</h1>"));
     // The nav file is read, not published.
     assert!(!public.join("playbook/mkdocs.yml").exists());
 }
@@ -174,7 +176,10 @@ fn pages_files_give_title_order_and_the_rest() {
     let dir = site(&[
         ("content/pilots/a.md", RECORD),
         ("content/playbook/_index.md", "# Playbook\n"),
-        ("content/playbook/guides/.pages", "title: The guides\nnav:\n  - intro.md\n  - ...\n  - Last words: end.md\n"),
+        (
+            "content/playbook/guides/.pages",
+            "title: The guides\nnav:\n  - intro.md\n  - Tooling: tools\n  - ...\n  - Last words: end.md\n",
+        ),
         ("content/playbook/guides/intro.md", "# Introduction\n"),
         ("content/playbook/guides/end.md", "# The end\n"),
         ("content/playbook/guides/b.md", "# Bravo\n"),
@@ -190,7 +195,7 @@ fn pages_files_give_title_order_and_the_rest() {
     let public = dir.path().join("public");
     let guides = read(&public, "playbook/guides/index.html");
     assert!(guides.contains("<h1>The guides</h1>"), "{guides}");
-    assert_eq!(listed(&guides), ["Introduction", "Alpha", "Bravo", "Tools", "Last words"]);
+    assert_eq!(listed(&guides), ["Introduction", "Tooling", "Alpha", "Bravo", "Last words"]);
     let playbook = read(&public, "playbook/index.html");
     assert_eq!(listed(&playbook), ["Desc", "The guides"]);
     assert_eq!(listed(&read(&public, "playbook/desc/index.html")), ["Bravo", "Alpha"]);

@@ -35,7 +35,8 @@ pub struct Entry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Nav {
     pub entries: Vec<Entry>,
-    /// `.pages`: the title of its folder.
+    /// `.pages`: the title of its folder; `mkdocs.yml`: `site_name`, the
+    /// title of the folder it is in.
     pub title: Option<String>,
     /// `.pages`: `order: desc`, the children not listed in reverse order.
     pub descending: bool,
@@ -48,18 +49,22 @@ pub fn is_mkdocs(name: &str) -> bool {
     name.starts_with("mkdocs.")
 }
 
-/// The `nav:` and `docs_dir` of a `mkdocs.yml`. Only those keys are read,
+/// The `nav:`, `docs_dir` and `site_name` of a `mkdocs.yml`. Only those keys are read,
 /// each from its own lines: the rest of the file (`!!python/name:` and
 /// `!ENV` tags of plugins and extensions) is not looked at.
 pub fn mkdocs(text: &str) -> (Nav, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut nav = Nav::default();
-    if let Some((at, block)) = top_level(text, "docs_dir") {
+    let scalar = |key: &str| -> Option<String> {
+        let (at, block) = top_level(text, key)?;
         let (node, _) = parse_yaml(block, at as u32);
-        if let Some(Node { kind: Kind::Str(dir), .. }) = value(&node, "docs_dir") {
-            nav.docs_dir = Some(dir.trim().to_string()).filter(|d| !d.is_empty());
+        match value(&node, key) {
+            Some(Node { kind: Kind::Str(v), .. }) => Some(v.trim().to_string()).filter(|v| !v.is_empty()),
+            _ => None,
         }
-    }
+    };
+    nav.docs_dir = scalar("docs_dir");
+    nav.title = scalar("site_name");
     let Some((at, block)) = top_level(text, "nav") else { return (nav, problems) };
     let (node, found) = parse_yaml(block, at as u32);
     problems.extend(found.into_iter().map(|p| Problem {
@@ -298,6 +303,7 @@ mod tests {
         let text = "site_name: Handbook\ndocs_dir: 'src'\nnav:\n  - index.md\n  - Start: start.md\n  - Guides:\n      - guides/README.md\n      - Testing: guides/testing.md\n  - Source: https://example.com/x\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n  - x: !ENV [X, 1]\n";
         let (nav, problems) = mkdocs(text);
         assert_eq!(nav.docs_dir.as_deref(), Some("src"));
+        assert_eq!(nav.title.as_deref(), Some("Handbook"));
         assert_eq!(
             flat(&nav.entries),
             vec![
@@ -323,7 +329,7 @@ mod tests {
         assert_eq!(problems[0].rule, Rule::NavEntry);
         assert!(problems[0].span.start as usize >= text.find("nav:").unwrap_or(0));
         // No nav at all: nothing to say.
-        assert_eq!(mkdocs("site_name: x\n"), (Nav::default(), Vec::new()));
+        assert_eq!(mkdocs("theme: x\n"), (Nav::default(), Vec::new()));
     }
 
     #[test]

@@ -96,8 +96,15 @@ impl Order {
             read.push((doc, nav, mkdocs));
         }
         let (mkdocs, pages): (Vec<_>, Vec<_>) = read.into_iter().partition(|(_, _, m)| *m);
-        for (doc, nav, _) in &mkdocs {
+        for (doc, mut nav, _) in mkdocs {
             let folder = &doc.parts[..doc.parts.len() - 1];
+            // `site_name` titles the folder of `mkdocs.yml` (unless a nav
+            // titles it), not the folder its paths are read from.
+            if let Some(name) = nav.title.take() {
+                if let Some(a) = files.address(&nfc(&folder.join("/"))).filter(|a| !a.is_empty()) {
+                    order.titles.entry(a.to_string()).or_insert(name);
+                }
+            }
             let dir = nav.docs_dir.as_deref().unwrap_or("docs");
             // `docs_dir` below the file's folder; a playbook copied without
             // its `docs/` folder (its pages beside `mkdocs.yml`): the folder.
@@ -105,7 +112,7 @@ impl Order {
                 .map(|p| p.into_iter().map(String::from).collect::<Vec<_>>())
                 .filter(|p| !p.is_empty() && files.address(&nfc(&p.join("/"))).is_some())
                 .unwrap_or_else(|| folder.to_vec());
-            order.apply(nav, &base, doc.file, files, diags);
+            order.apply(&nav, &base, doc.file, files, diags);
         }
         for (doc, nav) in summaries {
             order.apply(nav, &doc.parts[..doc.parts.len() - 1], doc.file, files, diags);
