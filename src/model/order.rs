@@ -28,6 +28,10 @@ pub(super) struct Order {
     next: u32,
 }
 
+/// Weight (none last), the numbers the name starts with (none last), the
+/// title in lowercase.
+type DefaultKey = (bool, i64, bool, Vec<u64>, String);
+
 /// What a child is sorted by when no nav lists it.
 pub(super) struct Sortable<'a> {
     pub path: &'a str,
@@ -134,7 +138,7 @@ impl Order {
     pub fn sort<'a>(&self, parent: &str, children: &mut Vec<Child>, of: impl Fn(Child) -> Sortable<'a>) {
         let rest = self.rest.get(parent).copied();
         let descending = self.descending.contains(parent);
-        let mut keyed: Vec<(Option<u32>, (bool, i64, bool, Vec<u64>, String), Child)> = children
+        let mut keyed: Vec<(Option<u32>, DefaultKey, Child)> = children
             .iter()
             .map(|&c| {
                 let s = of(c);
