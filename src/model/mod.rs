@@ -90,7 +90,8 @@ pub struct Section {
     pub weight: Option<i64>,
     pub body: Rendered,
     pub parent: Option<usize>,
-    /// Pages and subsections, by weight then title.
+    /// Pages and subsections: as a nav file lists them, then by weight,
+    /// the number the name starts with, and title.
     pub children: Vec<Child>,
     pub loc: Option<Loc>,
     /// The section page's front-matter keys pilotdeck does not use.

@@ -1,5 +1,6 @@
 //! Playbook, lessons and other pages -> sections nested as their folders
-//! are, each with its children ordered by weight, then title.
+//! are, each with its children in the order and with the titles the nav
+//! files give (see `order`), else by weight, leading number, then title.
 
 use super::nav::{self, Nav};
 use super::order::{number_prefix, Order, Sortable};
