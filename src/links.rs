@@ -91,6 +91,12 @@ impl Files {
         files
     }
 
+    /// The address of the file or folder at `source` (a path below
+    /// `content/` in NFC, `/` between components).
+    pub fn address(&self, source: &str) -> Option<&str> {
+        self.by_source.get(source).map(String::as_str)
+    }
+
     /// Where `dest` (a relative link, neither `/...` nor with a scheme),
     /// written in the file in folder `dir` (below `content/`) of the page
     /// at `page`, leads: an address without slashes at either end, or

@@ -101,6 +101,12 @@ pub fn first_h1(text: &str) -> Option<(String, std::ops::Range<usize>)> {
     Some((title.trim().to_string(), range))
 }
 
+/// The events of `text` with their byte ranges, read as [`render`] reads
+/// it: for a file read for its structure (a `SUMMARY.md` table of contents).
+pub fn events(text: &str) -> impl Iterator<Item = (Event<'_>, std::ops::Range<usize>)> {
+    Parser::new_ext(text, options()).into_offset_iter()
+}
+
 /// Renders `text`. `root` is the relative path from the page to the site
 /// root (`../../`); `lessons_heading` names the section to collect. Raw HTML
 /// is sanitized and `javascript:`-like link targets are dropped, unless the

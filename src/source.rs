@@ -32,7 +32,18 @@ pub struct Loaded {
     /// and an edit to a file changes its text, not this list.
     pub docs: Arc<Vec<Doc>>,
     pub assets: Vec<Asset>,
+    /// Files that give the playbook's order and titles (`mkdocs.yml`,
+    /// `.pages`): read for the model, not published.
+    pub navs: Vec<Doc>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether a file below `content/` gives the playbook's order and titles
+/// and is read as such, not published: `mkdocs.yml` (MkDocs) or `.pages`
+/// (the awesome-pages plugin). A `SUMMARY.md` is Markdown, read as a page
+/// unless the model finds it to be a table of contents.
+pub fn is_nav_file(name: &str) -> bool {
+    matches!(name, "mkdocs.yml" | "mkdocs.yaml" | ".pages")
 }
 
 /// Reads `root/content`, in file-name order so that output never depends on
@@ -46,6 +57,7 @@ pub fn load_content(root: &Path) -> Loaded {
     /// What the walk found, in walk order.
     enum Found {
         Doc(PathBuf, Vec<String>),
+        Nav(PathBuf, Vec<String>),
         Unreadable(String, String),
     }
     let mut found = Vec::new();
@@ -64,12 +76,15 @@ pub fn load_content(root: &Path) -> Loaded {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') {
+        let nav = is_nav_file(&name);
+        if name.starts_with('.') && !nav {
             continue;
         }
         let rel = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        if name.ends_with(".md") {
+        if nav {
+            found.push(Found::Nav(entry.into_path(), parts));
+        } else if name.ends_with(".md") {
             found.push(Found::Doc(entry.into_path(), parts));
         } else {
             loaded.assets.push(Asset { from: entry.into_path(), parts });
@@ -81,14 +96,15 @@ pub fn load_content(root: &Path) -> Loaded {
         found
             .par_iter()
             .map(|f| match f {
-                Found::Doc(path, _) => Some((display_path(root, path), read(path))),
+                Found::Doc(path, _) | Found::Nav(path, _) => Some((display_path(root, path), read(path))),
                 Found::Unreadable(..) => None,
             })
             .collect()
     };
     for (f, text) in found.into_iter().zip(texts) {
         match (f, text) {
-            (Found::Doc(_, parts), Some((shown, text))) => add_doc(shown, parts, text, &mut loaded),
+            (Found::Doc(_, parts), Some((shown, text))) => add_doc(shown, parts, text, &mut loaded, false),
+            (Found::Nav(_, parts), Some((shown, text))) => add_doc(shown, parts, text, &mut loaded, true),
             (Found::Unreadable(path, why), _) => {
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
@@ -96,7 +112,7 @@ pub fn load_content(root: &Path) -> Loaded {
                         .hint("check the permissions, or remove the entry"),
                 );
             }
-            (Found::Doc(..), None) => {}
+            (Found::Doc(..) | Found::Nav(..), None) => {}
         }
     }
     loaded
@@ -118,6 +134,10 @@ impl Loaded {
             let rel = path.strip_prefix(&content).ok()?;
             let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             if parts.is_empty() {
+                return None;
+            }
+            // A nav file orders every page below it: all are read again.
+            if parts.last().is_some_and(|n| is_nav_file(n)) {
                 return None;
             }
             if parts.iter().any(|p| p.starts_with('.')) {
@@ -169,11 +189,16 @@ pub(crate) fn read(path: &Path) -> Read {
     std::fs::read(path).map(decode)
 }
 
-fn add_doc(shown: String, parts: Vec<String>, text: Read, loaded: &mut Loaded) {
+/// Adds a Markdown file read, or a nav file (`nav`).
+fn add_doc(shown: String, parts: Vec<String>, text: Read, loaded: &mut Loaded, nav: bool) {
     match text {
         Ok(Ok(text)) => {
             let file = loaded.sources.add(SourceFile::new(shown, text));
-            Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
+            if nav {
+                loaded.navs.push(Doc { file, parts });
+            } else {
+                Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
+            }
         }
         Ok(Err((valid_prefix, bad))) => {
             let src = SourceFile::new(shown, valid_prefix);
@@ -270,6 +295,29 @@ mod tests {
         // A folder that was never read needs a full load.
         std::fs::create_dir_all(root.join("content/new")).unwrap();
         assert!(updated.update(&root, &[root.join("content/new")]).is_none());
+    }
+
+    #[test]
+    fn nav_files_are_read_not_published_and_a_change_reads_all_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        for (rel, text) in [
+            ("content/playbook/mkdocs.yml", "nav: []\n"),
+            ("content/playbook/docs/.pages", "title: T\n"),
+            ("content/playbook/docs/a.md", "# A\n"),
+            ("content/playbook/docs/.hidden.md", "x"),
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let loaded = load_content(&root);
+        let navs: Vec<&str> = loaded.navs.iter().map(|d| loaded.sources.get(d.file).path.as_str()).collect();
+        assert_eq!(navs, ["content/playbook/docs/.pages", "content/playbook/mkdocs.yml"]);
+        assert!(loaded.assets.is_empty());
+        assert_eq!(loaded.docs.len(), 1);
+        let pages = root.join("content/playbook/docs/.pages");
+        assert!(loaded.update(&root, &[pages]).is_none());
     }
 
     #[test]

@@ -92,10 +92,11 @@ pub enum Rule {
     SameSlug,
     ForeignKey,
     ForeignTag,
+    NavEntry,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 26] = [
+    pub const ALL: [Rule; 27] = [
         Rule::Syntax,
         Rule::UnknownKey,
         Rule::WrongType,
@@ -122,6 +123,7 @@ impl Rule {
         Rule::SameSlug,
         Rule::ForeignKey,
         Rule::ForeignTag,
+        Rule::NavEntry,
     ];
 
     /// The stable code, `PD001` and on.
@@ -153,6 +155,7 @@ impl Rule {
             Rule::SameSlug => "PD024",
             Rule::ForeignKey => "PD025",
             Rule::ForeignTag => "PD026",
+            Rule::NavEntry => "PD027",
         }
     }
 
@@ -169,7 +172,8 @@ impl Rule {
             | Rule::StageDates
             | Rule::SameSlug
             | Rule::ForeignKey
-            | Rule::ForeignTag => Severity::Warning,
+            | Rule::ForeignTag
+            | Rule::NavEntry => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -210,6 +214,7 @@ impl Rule {
             Rule::SameSlug => "same address",
             Rule::ForeignKey => "foreign key",
             Rule::ForeignTag => "foreign template tag",
+            Rule::NavEntry => "nav entry",
         }
     }
 
@@ -242,6 +247,7 @@ impl Rule {
             Rule::SameSlug => "two different names that make the same address; the later one gets `-2`",
             Rule::ForeignKey => "a page's front-matter key pilotdeck does not use (kept in `page.extra`)",
             Rule::ForeignTag => "a Liquid or Nunjucks template tag (`{% ... %}`, `{{ ... }}`) in a page's text",
+            Rule::NavEntry => "an entry of a `mkdocs.yml` nav, `.pages` or `SUMMARY.md` that names no file, or such a file that cannot be read",
         }
     }
 }

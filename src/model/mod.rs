@@ -5,11 +5,14 @@
 //! HTML pages or touches the disk.
 
 mod facts;
+mod nav;
+mod order;
 mod pages;
 mod pilot;
 pub mod raw;
 
 pub use facts::{dimension_of, Portfolio, StageCount};
+pub use order::number_prefix;
 pub use pages::{humanize, root_of};
 pub use pilot::percent;
 
@@ -92,7 +95,8 @@ pub struct Section {
     pub weight: Option<i64>,
     pub body: Rendered,
     pub parent: Option<usize>,
-    /// Pages and subsections, by weight then title.
+    /// Pages and subsections: as a nav file lists them, then by weight,
+    /// the number the name starts with, and title.
     pub children: Vec<Child>,
     pub loc: Option<Loc>,
     /// The section page's front-matter keys pilotdeck does not use.
@@ -298,6 +302,8 @@ struct Ids {
 #[derive(Debug)]
 struct PagesEntry {
     docs: Vec<(crate::source::FileId, Arc<crate::source::SourceFile>)>,
+    /// The nav files, as `docs`.
+    navs: Vec<(crate::source::FileId, Arc<crate::source::SourceFile>)>,
     files: Vec<(Vec<String>, String)>,
     as_of: Date,
     drafts: bool,
@@ -310,18 +316,24 @@ impl PagesEntry {
     fn holds(
         &self,
         docs: &[&crate::source::Doc],
+        navs: &[crate::source::Doc],
         sources: &crate::source::Sources,
         files: &[(Vec<String>, String)],
         opts: &BuildOptions,
     ) -> bool {
+        let same = |cached: &[(crate::source::FileId, Arc<crate::source::SourceFile>)],
+                    docs: &mut dyn ExactSizeIterator<Item = &crate::source::Doc>| {
+            cached.len() == docs.len()
+                && cached.iter().zip(docs).all(|((id, cached), doc)| {
+                    let now = sources.shared(doc.file);
+                    *id == doc.file && cached.path == now.path && same_file(cached, now)
+                })
+        };
         self.as_of == opts.as_of
             && self.drafts == opts.drafts
             && self.files == files
-            && self.docs.len() == docs.len()
-            && self.docs.iter().zip(docs).all(|((id, cached), doc)| {
-                let now = sources.shared(doc.file);
-                *id == doc.file && cached.path == now.path && same_file(cached, now)
-            })
+            && same(&self.docs, &mut docs.iter().copied())
+            && same(&self.navs, &mut navs.iter())
     }
 }
 
@@ -471,7 +483,7 @@ pub fn build_cached(
             })
             .collect::<Vec<(Vec<String>, String)>>()
     };
-    let kept = cache.pages.take().filter(|p| p.holds(&page_docs, &loaded.sources, &files, opts));
+    let kept = cache.pages.take().filter(|p| p.holds(&page_docs, &loaded.navs, &loaded.sources, &files, opts));
     let ((tree, people), portfolio) = rayon::join(
         || {
             rayon::join(
@@ -479,10 +491,12 @@ pub fn build_cached(
                     Some(kept) => kept,
                     None => {
                         let mut found = Vec::new();
-                        let tree = pages::build(&page_docs, &loaded.sources, config, opts, &files, &mut found);
-                        let docs =
-                            page_docs.iter().map(|d| (d.file, Arc::clone(loaded.sources.shared(d.file)))).collect();
-                        PagesEntry { docs, files, as_of: opts.as_of, drafts: opts.drafts, tree, diags: found }
+                        let navs: Vec<&crate::source::Doc> = loaded.navs.iter().collect();
+                        let tree = pages::build(&page_docs, &navs, &loaded.sources, config, opts, &files, &mut found);
+                        let shared = |d: &crate::source::Doc| (d.file, Arc::clone(loaded.sources.shared(d.file)));
+                        let docs = page_docs.iter().map(|d| shared(d)).collect();
+                        let navs = loaded.navs.iter().map(shared).collect();
+                        PagesEntry { docs, navs, files, as_of: opts.as_of, drafts: opts.drafts, tree, diags: found }
                     }
                 },
                 || facts::people(&pilots),

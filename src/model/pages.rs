@@ -1,6 +1,9 @@
 //! Playbook, lessons and other pages -> sections nested as their folders
-//! are, each with its children ordered by weight, then title.
+//! are, each with its children in the order and with the titles the nav
+//! files give (see `order`), else by weight, leading number, then title.
 
+use super::nav::{self, Nav};
+use super::order::{number_prefix, Order, Sortable};
 use super::pilot::{tags, Reporter};
 use super::raw::RawPage;
 use super::{BuildOptions, Child, Page, Section};
@@ -30,10 +33,12 @@ pub fn root_of(path: &str) -> String {
     }
 }
 
-/// A folder name as a title: `01-scoping` -> `Scoping`.
+/// A file or folder name as a title: `01-scoping` -> `Scoping` (the
+/// number in front orders it, see [`number_prefix`]).
 pub fn humanize(name: &str) -> String {
-    let t = name.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_').replace(['-', '_'], " ");
-    let t = if t.trim().is_empty() { name.to_string() } else { t };
+    let (_, rest) = number_prefix(name);
+    let t = rest.replace(['-', '_'], " ");
+    let t = if t.trim().is_empty() { name } else { t.trim() };
     let mut c = t.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
@@ -44,6 +49,7 @@ pub use crate::links::is_index_name;
 
 pub(super) fn build(
     docs: &[&Doc],
+    navs: &[&Doc],
     sources: &Sources,
     config: &Config,
     opts: &BuildOptions,
@@ -58,7 +64,18 @@ pub(super) fn build(
     // Each address given, with where and the name it was made from.
     let mut seen: BTreeMap<String, (Loc, String)> = BTreeMap::new();
     let mut next: crate::hash::FastMap<String, usize> = crate::hash::FastMap::default();
+    // A `SUMMARY.md` that is a table of contents gives the order and is
+    // no page; a link to it leads to its folder.
+    let mut summaries: Vec<(&Doc, Nav)> = Vec::new();
     for doc in docs {
+        if doc.parts.last().is_some_and(|f| f == "SUMMARY.md") {
+            if let Some(nav) = nav::summary(&sources.get(doc.file).text) {
+                let dirs: Vec<&str> = doc.parts[..doc.parts.len() - 1].iter().map(String::as_str).collect();
+                addresses.push((doc, crate::links::address_of(&dirs).unwrap_or_default()));
+                summaries.push((doc, nav));
+                continue;
+            }
+        }
         let file = doc.parts.last().map_or("", String::as_str);
         let is_index = is_index_name(file);
         let source = sources.get(doc.file);
@@ -150,6 +167,7 @@ pub(super) fn build(
         planned.push((doc, front, is_index, path));
     }
     let files = crate::links::Files::new(&addresses, assets);
+    let order = Order::read(navs, &summaries, sources, &files, diags);
     let mut home = None;
     let mut section_pages: BTreeMap<String, Page> = BTreeMap::new();
     let mut pages: Vec<Page> = Vec::new();
@@ -164,7 +182,7 @@ pub(super) fn build(
         }
     }
     beside_folders(&mut pages, &section_pages, sources, diags);
-    let mut tree = assemble(home, section_pages, pages);
+    let mut tree = assemble(home, section_pages, pages, &order, sources);
     keep_free_redirects(&mut tree, diags);
     tree
 }
@@ -478,8 +496,16 @@ fn finish(
     }
 }
 
-/// Puts pages into sections, creating a section for every folder on the way.
-fn assemble(home: Option<Page>, mut section_pages: BTreeMap<String, Page>, mut pages: Vec<Page>) -> Tree {
+/// Puts pages into sections, creating a section for every folder on the
+/// way, each with its children in order (see [`Order`]); the titles the
+/// nav files give win.
+fn assemble(
+    home: Option<Page>,
+    mut section_pages: BTreeMap<String, Page>,
+    mut pages: Vec<Page>,
+    order: &Order,
+    sources: &Sources,
+) -> Tree {
     // Every folder on the way to a page or a section page is a section
     // (a folder of folders too).
     let mut paths: Vec<String> = Vec::new();
@@ -498,9 +524,13 @@ fn assemble(home: Option<Page>, mut section_pages: BTreeMap<String, Page>, mut p
         .map(|path| {
             let own = section_pages.remove(path);
             let name = path.rsplit('/').next().unwrap_or(path);
+            let title = match order.title(path) {
+                Some(t) => t.to_string(),
+                None => own.as_ref().map_or_else(|| humanize(name), |p| p.title.clone()),
+            };
             Section {
                 path: path.clone(),
-                title: own.as_ref().map_or_else(|| humanize(name), |p| p.title.clone()),
+                title,
                 description: own.as_ref().and_then(|p| p.description.clone()),
                 weight: own.as_ref().and_then(|p| p.weight),
                 body: own.as_ref().map(|p| p.body.clone()).unwrap_or_default(),
@@ -527,24 +557,33 @@ fn assemble(home: Option<Page>, mut section_pages: BTreeMap<String, Page>, mut p
         if let Some(s) = page.section {
             sections[s].children.push(Child::Page(i));
         }
+        if let Some(t) = order.title(&page.path) {
+            page.title = t.to_string();
+        }
     }
-    let key = |c: &Child| -> (bool, i64, String) {
-        let (w, t) = match *c {
-            Child::Page(i) => (pages[i].weight, &pages[i].title),
-            Child::Section(i) => (sections[i].weight, &sections[i].title),
-        };
-        (w.is_none(), w.unwrap_or(0), t.to_lowercase())
+    // Pages by the name of their file, sections by their folder's.
+    let of = |c: Child| match c {
+        Child::Page(i) => {
+            let p = &pages[i];
+            let file = sources.get(p.loc.file).path.rsplit('/').next().unwrap_or("");
+            Sortable { path: &p.path, weight: p.weight, name: file, title: &p.title }
+        }
+        Child::Section(i) => {
+            let s = &sections[i];
+            let name = s.path.rsplit('/').next().unwrap_or("");
+            Sortable { path: &s.path, weight: s.weight, name, title: &s.title }
+        }
     };
     let sorted: Vec<Vec<Child>> = sections
         .iter()
         .map(|s| {
             let mut c = s.children.clone();
-            c.sort_by_key(|c| key(c));
+            order.sort(&s.path, &mut c, of);
             c
         })
         .collect();
     let mut root_children: Vec<Child> = roots.iter().map(|&i| Child::Section(i)).collect();
-    root_children.sort_by_key(|c| key(c));
+    order.sort("", &mut root_children, of);
     for (s, c) in sections.iter_mut().zip(sorted) {
         s.children = c;
     }
@@ -580,5 +619,8 @@ mod tests {
         assert_eq!(root_of("playbook/a"), "../../");
         assert_eq!(humanize("01-scoping"), "Scoping");
         assert_eq!(humanize("lessons"), "Lessons");
+        assert_eq!(humanize("2_getting_started"), "Getting started");
+        assert_eq!(humanize("10x-faster"), "10x faster");
+        assert_eq!(humanize("2024"), "2024");
     }
 }
