@@ -101,28 +101,57 @@ fn mkdocs_nav_gives_the_order_and_the_titles() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     build_ok(dir.path(), &[]);
     let public = dir.path().join("public");
-    let docs = read(&public, "playbook/docs/index.html");
+    let docs = read(&public, "playbook/index.html");
     // As the nav lists them, with its titles; the page not in it after.
     assert_eq!(listed(&docs), ["Scoping", "Zeta comes first", "Delivery", "Alpha"], "{docs}");
-    let scoping = read(&public, "playbook/docs/scoping/index.html");
+    let scoping = read(&public, "playbook/scoping/index.html");
     assert_eq!(listed(&scoping), ["Why we scope", "How to scope", "Aardvark notes"]);
     assert!(scoping.contains("<h1>Scoping</h1>"), "the nav's section title wins over the H1");
-    let delivery = read(&public, "playbook/docs/delivery/index.html");
+    let delivery = read(&public, "playbook/delivery/index.html");
     assert_eq!(listed(&delivery), ["B page", "A page"]);
     // The sidebar of a page follows the same order.
-    let why = read(&public, "playbook/docs/scoping/why/index.html");
+    let why = read(&public, "playbook/scoping/why/index.html");
     assert!(why.contains("<h1>Why we scope</h1>"), "{why}");
     let side = sidebar(&why);
     let at = |t: &str| side.iter().position(|s| s == t).unwrap_or_else(|| panic!("{t} not in {side:?}"));
     assert!(at("Scoping") < at("Why we scope") && at("Why we scope") < at("How to scope"));
     assert!(at("Aardvark notes") < at("Zeta comes first") && at("Zeta comes first") < at("Delivery"));
     assert!(at("B page") < at("A page") && at("A page") < at("Alpha"));
-    // `Home: index.md` does not rename the folder's own section;
-    // `site_name` titles the folder of `mkdocs.yml`.
-    assert!(docs.contains("<h1>Handbook</h1>"));
-    assert!(read(&public, "playbook/index.html").contains("<h1>Team handbook</h1>"));
+    // The pages of `docs/` are published at the folder of `mkdocs.yml`,
+    // as MkDocs publishes them: `docs/index.md` is its page, and
+    // `site_name` its title (`Home: index.md` does not rename it).
+    assert!(docs.contains("<h1>Team handbook</h1>"), "{docs}");
+    assert!(docs.contains("Start here."), "{docs}");
+    assert!(!public.join("playbook/docs").exists());
     // The nav file is read, not published.
     assert!(!public.join("playbook/mkdocs.yml").exists());
+}
+
+/// The rest of a MkDocs repository (its README, licence, CI files) is not
+/// part of the MkDocs site: not published, and named in one warning.
+#[test]
+fn files_beside_mkdocs_yml_outside_docs_dir_are_not_published() {
+    let mut files = MKDOCS.to_vec();
+    files.push(("content/playbook/README.md", "# The repository\n\nRun `mkdocs serve`.\n"));
+    files.push(("content/playbook/LICENSE", "MIT\n"));
+    files.push(("content/playbook/docs/img/flow.png", "PNG"));
+    files.push(("content/playbook/docs/zeta.md", "# Zeta\n\n![flow](img/flow.png) and [why](scoping/why.md#why)\n"));
+    let dir = site(&files);
+    let run = check(dir.path());
+    let found = by_rule(&run, "PD027");
+    assert_eq!(found.len(), 2, "{}", run.stdout);
+    let outside = found.iter().find(|f| f.contains("outside its `docs_dir`")).expect("the warning");
+    assert!(outside.starts_with("content/playbook/mkdocs.yml:1:1: warning: 2 files"), "{outside}");
+    assert!(outside.contains("`README.md`, `LICENSE`"), "{outside}");
+    build_ok(dir.path(), &[]);
+    let public = dir.path().join("public");
+    assert!(!public.join("playbook/LICENSE").exists());
+    assert!(read(&public, "playbook/index.html").contains("Start here."), "docs/index.md, not the README");
+    // Links and images inside `docs/` lead where they did.
+    let zeta = read(&public, "playbook/zeta/index.html");
+    assert!(zeta.contains("src=\"../img/flow.png\""), "{zeta}");
+    assert!(zeta.contains("href=\"../scoping/why/#why\""), "{zeta}");
+    assert!(public.join("playbook/img/flow.png").exists());
 }
 
 #[test]

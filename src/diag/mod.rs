@@ -247,7 +247,7 @@ impl Rule {
             Rule::SameSlug => "two different names that make the same address; the later one gets `-2`",
             Rule::ForeignKey => "a page's front-matter key pilotdeck does not use (kept in `page.extra`)",
             Rule::ForeignTag => "a Liquid or Nunjucks template tag (`{% ... %}`, `{{ ... }}`) in a page's text",
-            Rule::NavEntry => "an entry of a `mkdocs.yml` nav, `.pages` or `SUMMARY.md` that names no file, or such a file that cannot be read",
+            Rule::NavEntry => "an entry of a `mkdocs.yml` nav, `.pages` or `SUMMARY.md` that names no file, such a file that cannot be read, or files beside a `mkdocs.yml` outside its `docs_dir` (not published)",
         }
     }
 }

@@ -49,6 +49,78 @@ pub fn is_mkdocs(name: &str) -> bool {
     name.starts_with("mkdocs.")
 }
 
+/// A folder holding a `mkdocs.yml` whose `docs_dir` is there. MkDocs
+/// publishes the files of `docs_dir` at the folder's own address, and
+/// nothing else of the folder: so does pilotdeck.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocsRoot {
+    /// The folder of `mkdocs.yml`, below `content/`.
+    pub folder: Vec<String>,
+    /// Its `docs_dir`, one folder name (`docs`).
+    pub docs: String,
+    /// The `mkdocs.yml` itself.
+    pub file: crate::source::FileId,
+}
+
+/// Where a file below `content/` is published, given the [`DocsRoot`]s.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// Where its path says.
+    Same,
+    /// Inside a `docs_dir`: as if the `docs_dir` were its parent folder.
+    Moved(Vec<String>),
+    /// Beside a `mkdocs.yml`, outside its `docs_dir`: not published.
+    Outside(&'a DocsRoot),
+}
+
+/// The folders whose `mkdocs.yml` names a `docs_dir` (default `docs`) of
+/// one folder that holds a file of `files`, deepest first. A `docs_dir`
+/// of several folders, or one that is not there (a playbook copied with
+/// its pages beside `mkdocs.yml`), changes nothing.
+pub fn docs_roots<'a>(
+    navs: &[crate::source::Doc],
+    sources: &crate::source::Sources,
+    files: impl Iterator<Item = &'a [String]> + Clone,
+) -> Vec<DocsRoot> {
+    let mut roots: Vec<DocsRoot> = navs
+        .iter()
+        .filter(|d| d.parts.last().is_some_and(|n| is_mkdocs(n)))
+        .filter_map(|d| {
+            let folder = d.parts[..d.parts.len() - 1].to_vec();
+            let (nav, _) = mkdocs(&sources.get(d.file).text);
+            let docs = nav.docs_dir.as_deref().unwrap_or("docs").trim().trim_start_matches("./").trim_end_matches('/');
+            if docs.is_empty() || docs.contains('/') || docs == "." || docs == ".." {
+                return None;
+            }
+            let there =
+                files.clone().any(|p| p.len() > folder.len() + 1 && p.starts_with(&folder) && p[folder.len()] == docs);
+            there.then(|| DocsRoot { folder, docs: docs.to_string(), file: d.file })
+        })
+        .collect();
+    roots.sort_by(|a, b| b.folder.len().cmp(&a.folder.len()).then(a.folder.cmp(&b.folder)));
+    roots
+}
+
+/// Where the file at `parts` is published (see [`Place`]).
+pub fn place<'a>(parts: &[String], roots: &'a [DocsRoot]) -> Place<'a> {
+    for root in roots {
+        let n = root.folder.len();
+        if parts.len() <= n || !parts.starts_with(&root.folder) {
+            continue;
+        }
+        return if parts.len() > n + 1 && parts[n] == root.docs {
+            let mut moved = root.folder.clone();
+            moved.extend(parts[n + 1..].iter().cloned());
+            Place::Moved(moved)
+        } else if parts.len() == n + 1 && is_mkdocs(&parts[n]) {
+            Place::Same
+        } else {
+            Place::Outside(root)
+        };
+    }
+    Place::Same
+}
+
 /// The `nav:`, `docs_dir` and `site_name` of a `mkdocs.yml`. Only those keys are read,
 /// each from its own lines: the rest of the file (`!!python/name:` and
 /// `!ENV` tags of plugins and extensions) is not looked at.
