@@ -84,6 +84,14 @@ pub(super) struct Prepared<'t> {
     pieces: Vec<Piece>,
     /// Each admonition by where its header line starts in the Markdown.
     admonitions: FastMap<usize, Callout>,
+    /// Where the template tags pilotdeck understood start in the Markdown
+    /// (`{% link %}` in a link's target, a paired callout's tags): not
+    /// named for PD026.
+    understood: crate::hash::FastSet<usize>,
+    /// Paired callout tags (`{% alert %}` ... `{% endalert %}` on lines of
+    /// their own): by where the opening tag starts in the text with its
+    /// link tags taken out, where the closing one starts, and the callout.
+    pairs: FastMap<usize, (usize, Callout)>,
     /// The length of the Markdown as written.
     len: usize,
 }
@@ -130,11 +138,14 @@ impl Prepared<'_> {
 
 /// Jekyll's ways to write a site link in a link's target, as the link
 /// they make: `]({{ site.baseurl }}/x/)` -> `](/x/)`,
-/// `]({{ "/x.png" | relative_url }})` -> `](/x.png)`. Returns the text
-/// and its pieces (see [`Prepared`]), or `None` when there are none.
-fn link_tags(text: &str) -> Option<(String, Vec<Piece>)> {
+/// `]({{ "/x.png" | relative_url }})` -> `](/x.png)`, and the link tags
+/// (see [`link_tag`]) `]({% link _docs/x.md %})` -> `](/_docs/x.md)`.
+/// Returns the text, its pieces (see [`Prepared`]) and where the link
+/// tags start, or `None` when there are none.
+fn link_tags(text: &str) -> Option<(String, Vec<Piece>, Vec<usize>)> {
     let mut out = String::new();
     let mut pieces = Vec::new();
+    let mut understood = Vec::new();
     // Copied from `text` up to here.
     let mut done = 0;
     let mut from = 0;
@@ -144,7 +155,21 @@ fn link_tags(text: &str) -> Option<(String, Vec<Piece>)> {
         while text[at..].starts_with(' ') || text[at..].starts_with('<') {
             at += 1;
         }
-        while text[at..].starts_with("{{") {
+        while text[at..].starts_with("{{") || text[at..].starts_with("{%") {
+            if let Some((url, len)) = text[at..].starts_with("{%").then(|| link_tag(&text[at..])).flatten() {
+                if pieces.is_empty() {
+                    out.reserve(text.len());
+                }
+                pieces.push((out.len(), done, true));
+                out.push_str(&text[done..at]);
+                pieces.push((out.len(), at, false));
+                out.push_str(&url);
+                understood.push(at);
+                at += len;
+                done = at;
+                from = at;
+                continue;
+            }
             let Some(close) = text[at..].find("}}").filter(|&c| c < 200 && !text[at..at + c].contains('\n')) else {
                 break;
             };
@@ -188,7 +213,36 @@ fn link_tags(text: &str) -> Option<(String, Vec<Piece>)> {
     }
     pieces.push((out.len(), done, true));
     out.push_str(&text[done..]);
-    Some((out, pieces))
+    Some((out, pieces, understood))
+}
+
+/// A tag at the start of `tag` that names a page as a link's target, as
+/// the site link it makes, and the tag's length: Jekyll's `{% link
+/// _docs/x.md %}` (from the site's root, here the playbook's, see
+/// `links::Files::resolve_rooted`) -> `/_docs/x.md`, `{% post_url
+/// 2024-01-02-name %}` -> `/_posts/2024-01-02-name.md`, and the
+/// `{% page "/x/" %}` shortcode of Eleventy handbooks -> `/x/`. `None`
+/// for any other tag, or an argument that is not one plain path.
+fn link_tag(tag: &str) -> Option<(String, usize)> {
+    let close = 2 + tag.get(2..)?.find("%}").filter(|&c| c < 300 && !tag[2..2 + c].contains('\n'))?;
+    let inner = tag[2..close].trim_start_matches('-').trim_end_matches('-').trim();
+    let (name, arg) = inner.split_once(char::is_whitespace)?;
+    let arg = arg.trim();
+    let arg = arg
+        .strip_prefix('"')
+        .and_then(|a| a.strip_suffix('"'))
+        .or_else(|| arg.strip_prefix('\'').and_then(|a| a.strip_suffix('\'')))
+        .unwrap_or(arg);
+    if arg.is_empty() || arg.contains(|c: char| c.is_whitespace() || "{}\"'|<>()".contains(c)) {
+        return None;
+    }
+    let path = arg.trim_start_matches('/');
+    let url = match name {
+        "link" | "page" | "url" => format!("/{path}"),
+        "post_url" => format!("/_posts/{path}.md"),
+        _ => return None,
+    };
+    Some((url, close + 2))
 }
 
 /// An admonition's header line (`!!! note "Title"`, `??? tip`, `???+ x`):
@@ -256,26 +310,39 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
         links: Vec::new(),
         pieces: Vec::new(),
         admonitions: FastMap::default(),
+        understood: Default::default(),
+        pairs: FastMap::default(),
         len: text.len(),
     };
     if seen.tags {
-        if let Some((t, pieces)) = link_tags(text) {
+        if let Some((t, pieces, understood)) = link_tags(text) {
             p.text = Cow::Owned(t);
             p.links = pieces;
+            p.understood.extend(understood);
         }
     }
     let highlights = seen.tags && p.text.contains("highlight");
-    if !seen.admonitions && !highlights {
-        return p;
-    }
     let text = std::mem::take(&mut p.text);
     let lines: Vec<(usize, &str)> = line_starts(&text).collect();
+    if seen.tags {
+        p.pairs = pairs(&lines);
+    }
+    if !seen.admonitions && !highlights && p.pairs.is_empty() {
+        p.text = text;
+        return p;
+    }
     let mut out = String::with_capacity(text.len() + 64);
     admonitions(&lines, "", &mut p, &mut out);
     if !p.links.is_empty() {
         // Found by their place in the text without link tags.
         let found = std::mem::take(&mut p.admonitions);
         p.admonitions = found.into_iter().map(|(at, c)| (through(&p.links, at, p.len, false), c)).collect();
+    }
+    // The paired tags that became callouts.
+    let used: Vec<usize> = p.pairs.iter().flat_map(|(&open, &(close, _))| [open, close]).collect();
+    for at in used {
+        let at = through(&p.links, at, p.len, false);
+        p.understood.insert(at);
     }
     p.text = Cow::Owned(out);
     p
@@ -350,6 +417,22 @@ fn admonitions(lines: &[(usize, &str)], prefix: &str, p: &mut Prepared, out: &mu
             fence = Some(&trimmed[..3]);
         }
         let deep = prefix.len() / 2 >= NESTING;
+        if let Some(end) = paired(lines, i, p).filter(|_| fence.is_none() && !deep) {
+            // `{% alert %}` ... `{% endalert %}`: a block quote that is a
+            // callout, as an admonition is, ended by a blank line.
+            if let Some((_, c)) = p.pairs.get(&tag_start(start, line)).cloned() {
+                p.admonitions.insert(start, c);
+            }
+            p.pieces.push((out.len(), start, false));
+            out.push_str(prefix);
+            out.push_str(">\n");
+            admonitions(&lines[i + 1..end], &format!("{prefix}> "), p, out);
+            p.pieces.push((out.len(), lines[end].0, false));
+            out.push_str(prefix.trim_end());
+            out.push('\n');
+            i = end + 1;
+            continue;
+        }
         let header =
             if fence.is_none() && !deep && !line.starts_with([' ', '\t']) { admonition_header(bare) } else { None };
         let Some(callout) = header else {
@@ -392,6 +475,91 @@ fn admonitions(lines: &[(usize, &str)], prefix: &str, p: &mut Prepared, out: &mu
         }
         i = last + 1;
     }
+}
+
+/// The names of the paired tags that are callouts (`{% alert %}` ...
+/// `{% endalert %}`), as Jekyll themes and Eleventy handbooks define them.
+const CALLOUT_TAGS: [&str; 14] = [
+    "alert",
+    "callout",
+    "admonition",
+    "note",
+    "notice",
+    "info",
+    "tip",
+    "hint",
+    "important",
+    "warning",
+    "caution",
+    "danger",
+    "success",
+    "error",
+];
+
+/// A line that is one `{% name args %}` tag: its name and arguments.
+fn line_tag(line: &str) -> Option<(&str, &str)> {
+    let inner = line.trim().strip_prefix("{%")?.strip_suffix("%}")?;
+    if inner.contains("%}") {
+        return None;
+    }
+    let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
+    Some(inner.split_once(char::is_whitespace).unwrap_or((inner, "")))
+}
+
+/// Where the tag on `line` (which starts at `start`) starts: after its indent.
+fn tag_start(start: usize, line: &str) -> usize {
+    start + (line.len() - line.trim_start_matches([' ', '\t']).len())
+}
+
+/// The paired callout tags of `lines` (see [`Prepared::pairs`]): each
+/// closing tag ends the last one opened with its name. One pass.
+fn pairs(lines: &[(usize, &str)]) -> FastMap<usize, (usize, Callout)> {
+    let mut open: FastMap<&str, Vec<(usize, Callout)>> = FastMap::default();
+    let mut pairs = FastMap::default();
+    for &(start, line) in lines {
+        let Some((name, args)) = line_tag(line) else { continue };
+        if let Some(n) = CALLOUT_TAGS.iter().find(|n| **n == name) {
+            open.entry(*n).or_default().push((tag_start(start, line), tag_callout(name, args)));
+        } else if let Some(opened) = name.strip_prefix("end").and_then(|n| open.get_mut(n)).and_then(Vec::pop) {
+            pairs.insert(opened.0, (tag_start(start, line), opened.1));
+        }
+    }
+    pairs
+}
+
+/// The callout a paired tag makes: its type from the first argument
+/// (`{% callout "warning" %}`, `{% alert type="danger" %}`) or the tag's
+/// name (`{% warning %}`), its title from a second quoted argument, else
+/// the type's name (none for a plain `{% alert %}`).
+fn tag_callout(name: &str, args: &str) -> Callout {
+    let mut words = args.split([',', ' ', '\t']).filter(|w| !w.is_empty());
+    let first = words.next().map(|w| {
+        let w = w.rsplit('=').next().unwrap_or(w);
+        w.trim_matches(['"', '\''])
+    });
+    let title = args.split('"').skip(1).step_by(2).find(|q| Some(*q) != first);
+    let word = first.filter(|w| CALLOUT_TAGS.contains(&w.to_ascii_lowercase().as_str())).unwrap_or(name);
+    let generic = matches!(word, "alert" | "callout" | "admonition");
+    let title = match title {
+        Some(t) => t.to_string(),
+        None if generic => String::new(),
+        None => capitalized(word),
+    };
+    Callout { kind: kind_of(word), title, folded: None }
+}
+
+/// When `lines[i]` opens a paired callout whose closing tag is among
+/// `lines`: the index of the closing line (found by its place, as the
+/// lines are in order).
+fn paired(lines: &[(usize, &str)], i: usize, p: &Prepared) -> Option<usize> {
+    let (start, line) = lines[i];
+    if p.pairs.is_empty() {
+        return None;
+    }
+    let &(close, _) = p.pairs.get(&tag_start(start, line))?;
+    let end = i + lines[i..].partition_point(|&(s, _)| s <= close).checked_sub(1)?;
+    let (s, l) = lines[end];
+    (end > i && tag_start(s, l) == close).then_some(end)
 }
 
 /// Writes one line after `prefix`, noting where it came from.
@@ -465,13 +633,14 @@ pub(super) fn rewrite(
     if !prepared.seen.any() {
         return (markup, Vec::new());
     }
-    if prepared.seen.callouts || prepared.seen.admonitions {
+    if prepared.seen.callouts || !prepared.admonitions.is_empty() {
         callouts(events, ranges, prepared, &mut markup);
     }
     if prepared.seen.attributes {
         attributes(events, ranges, text, &mut markup);
     }
-    let tags = if prepared.seen.tags { tags(events, ranges, text, keep_tags) } else { Vec::new() };
+    let tags =
+        if prepared.seen.tags { tags(events, ranges, text, keep_tags, &prepared.understood) } else { Vec::new() };
     (markup, tags)
 }
 
@@ -753,7 +922,13 @@ fn apply(events: &mut [Event], start: usize, _end: usize, id: Option<&str>, clas
 /// Template tags outside code: `{% ... %}` and `{{ ... }}` (closed within
 /// a few lines). Each kind once, with a count; their text is taken out of
 /// the text events unless `keep`.
-fn tags(events: &mut [Event], ranges: &[Range<usize>], text: &str, keep: bool) -> Vec<ForeignTag> {
+fn tags(
+    events: &mut [Event],
+    ranges: &[Range<usize>],
+    text: &str,
+    keep: bool,
+    understood: &crate::hash::FastSet<usize>,
+) -> Vec<ForeignTag> {
     let found = find_tags(text);
     if found.is_empty() {
         return Vec::new();
@@ -770,11 +945,20 @@ fn tags(events: &mut [Event], ranges: &[Range<usize>], text: &str, keep: bool) -
         let i = code.partition_point(|c| c.start <= at);
         i > 0 && code[..i].iter().rev().take(4).any(|c| at < c.end)
     };
-    let found: Vec<Range<usize>> = found.into_iter().filter(|t| !in_code(t.start)).collect();
+    let found: Vec<Range<usize>> =
+        found.into_iter().filter(|t| !in_code(t.start) && !understood.contains(&t.start)).collect();
     let mut kinds: Vec<ForeignTag> = Vec::new();
     let mut index: FastMap<String, usize> = FastMap::default();
     for t in &found {
         let kind = tag_kind(&text[t.clone()]);
+        // `{% raw %}` is understood: its text is kept as written.
+        if kind == "{% raw %}" || kind == "{% endraw %}" {
+            continue;
+        }
+        // The end of a pair is named with its start (`{% if %}` ... `{% endif %}`).
+        if kind.strip_prefix("{% end").is_some_and(|n| index.contains_key(&format!("{{% {n}"))) {
+            continue;
+        }
         match index.get(&kind) {
             Some(&k) => kinds[k].count += 1,
             None => {
@@ -797,6 +981,7 @@ fn find_tags(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut close_pct: Option<usize> = None;
     let mut close_brace: Option<usize> = None;
+    let mut raw_end: Option<usize> = None;
     let next_close = |cache: &mut Option<usize>, from: usize, mark: &str| -> Option<usize> {
         if cache.is_none_or(|c| c < from) {
             *cache = Some(text[from..].find(mark).map_or(usize::MAX, |j| from + j));
@@ -810,12 +995,45 @@ fn find_tags(text: &str) -> Vec<Range<usize>> {
             if let Some(c) = next_close(cache, i + 2, mark).filter(|&c| c - i <= REACH) {
                 out.push(i..c + 2);
                 i = c + 2;
+                if tag_kind(&text[out[out.len() - 1].clone()]) == "{% raw %}" {
+                    // Nothing up to `{% endraw %}` is a tag.
+                    if let Some(end) = endraw(text, i, &mut raw_end) {
+                        out.push(end.clone());
+                        i = end.end;
+                    }
+                }
                 continue;
             }
         }
         i += 1;
     }
     out
+}
+
+/// The first `{% endraw %}` of `text` from `from`. The place of the last
+/// `endraw` looked at is kept in `cache`, so that the text is read once.
+fn endraw(text: &str, from: usize, cache: &mut Option<usize>) -> Option<Range<usize>> {
+    let mut at = from;
+    loop {
+        let j = match *cache {
+            Some(c) if c >= at => c,
+            Some(_) | None => {
+                let j = text[at..].find("endraw").map_or(usize::MAX, |j| at + j);
+                *cache = Some(j);
+                j
+            }
+        };
+        if j == usize::MAX {
+            return None;
+        }
+        let before = text[..j].trim_end_matches([' ', '\t', '-']);
+        let after = text[j + 6..].trim_start_matches([' ', '\t', '-']);
+        if before.ends_with("{%") && before.len() >= from + 2 && after.starts_with("%}") {
+            let start = before.len() - 2;
+            return Some(start..text.len() - after.len() + 2);
+        }
+        at = j + 6;
+    }
 }
 
 /// `{% page "/x/" %}` -> `{% page %}`; `{%- endif -%}` -> `{% endif %}`;
@@ -974,6 +1192,10 @@ mod tests {
             format!("!!! note\n{}", "    x\n\n".repeat(n)),
             "> **Note**\n".repeat(n),
             "{: .a }\n\n".repeat(n),
+            "{% alert %}\n".repeat(n),
+            format!("{}{}", "{% alert %}\n".repeat(n), "{% endalert %}\n".repeat(n)),
+            "{% raw %} {% endraw".repeat(n),
+            "[a]({% link x.md %}".repeat(n),
         ];
         for t in &texts {
             let start = std::time::Instant::now();
@@ -1017,6 +1239,67 @@ mod tests {
     }
 
     #[test]
+    fn paired_callout_tags() {
+        let c = |args: &str, name: &str| {
+            let c = tag_callout(name, args);
+            (c.kind, c.title)
+        };
+        assert_eq!(c("", "alert"), ("note", String::new()));
+        assert_eq!(c("\"warning\"", "callout"), ("warning", "Warning".into()));
+        assert_eq!(c("\"danger\", \"Hot stuff\"", "callout"), ("caution", "Hot stuff".into()));
+        assert_eq!(c("type=\"tip\"", "alert"), ("tip", "Tip".into()));
+        assert_eq!(c("", "warning"), ("warning", "Warning".into()));
+        let md = "{% callout \"warning\" %}\nOuter.\n\n{% note %}\nInner [x](/y/).\n{% endnote %}\n{% endcallout %}\nAfter.\n\n\
+                  {% alert %}\nno end\n";
+        let r = super::super::render(md, "", "L");
+        let want = "<aside class=\"callout callout-warning\">\n<p class=\"callout-title\">Warning</p>\n<p>Outer.</p>\n\
+                    <aside class=\"callout callout-note\">\n<p class=\"callout-title\">Note</p>\n<p>Inner <a href=\"y/\">x</a>.</p>\n\
+                    </aside>\n</aside>\n<p>After.</p>\n<p>\nno end</p>";
+        assert!(r.html.contains(want), "{}", r.html);
+        assert_eq!(&md[r.links[0].range.clone()], "[x](/y/)");
+        // Only the one without its end is named.
+        let kinds: Vec<&str> = r.foreign.iter().map(|t| t.kind.as_str()).collect();
+        assert_eq!(kinds, ["{% alert %}"]);
+    }
+
+    #[test]
+    fn raw_text_is_kept_as_written() {
+        let md = "{% raw %}Hello {{ name }} {% if x %}{% endraw %} and {%- raw -%}\n{{ y }}\n{%- endraw -%}\n\n{% if a %}b{% endif %}\n";
+        let r = super::super::render(md, "", "L");
+        assert!(r.html.contains("<p>Hello {{ name }} {% if x %} and \n{{ y }}\n</p>"), "{}", r.html);
+        assert!(r.html.contains("<p>b</p>"), "{}", r.html);
+        // `{% endif %}` goes with its `{% if %}`: one warning.
+        let kinds: Vec<&str> = r.foreign.iter().map(|t| t.kind.as_str()).collect();
+        assert_eq!(kinds, ["{% if %}"]);
+        assert_eq!(find_tags("{% raw %} {{ a }}"), [0..9, 10..17], "no end: tags as usual");
+    }
+
+    #[test]
+    fn link_tags_in_targets() {
+        assert_eq!(link_tag("{% link _docs/x.md %})"), Some(("/_docs/x.md".into(), 21)));
+        assert_eq!(link_tag("{%- link /a/b.md -%}"), Some(("/a/b.md".into(), 20)));
+        assert_eq!(link_tag("{% post_url 2024-01-02-hi %}"), Some(("/_posts/2024-01-02-hi.md".into(), 28)));
+        assert_eq!(link_tag("{% page \"/x/\" %}"), Some(("/x/".into(), 16)));
+        assert_eq!(link_tag("{% link {{ page.x }} %}"), None);
+        assert_eq!(link_tag("{% include x.md %}"), None);
+        assert_eq!(link_tag("{%}"), None);
+        let md =
+            "[a]({% link _docs/x.md %}#top) and [b]({{ site.baseurl }}{% post_url 2024-01-02-hi %}) {% link y.md %}\n";
+        let r = super::super::render(md, "", "L");
+        let links: Vec<(&str, &str)> = r.links.iter().map(|l| (l.dest.as_str(), &md[l.range.clone()])).collect();
+        assert_eq!(
+            links,
+            [
+                ("/_docs/x.md#top", "[a]({% link _docs/x.md %}#top)"),
+                ("/_posts/2024-01-02-hi.md", "[b]({{ site.baseurl }}{% post_url 2024-01-02-hi %})")
+            ]
+        );
+        // The tag outside a link's target is not understood.
+        let kinds: Vec<(&str, usize)> = r.foreign.iter().map(|t| (t.kind.as_str(), t.count)).collect();
+        assert_eq!(kinds, [("{{ ... }}", 1), ("{% link %}", 1)]);
+    }
+
+    #[test]
     fn any_mix_renders_without_panic() {
         let parts = [
             "!!! note \"é\"\n",
@@ -1047,6 +1330,11 @@ mod tests {
             "```\n",
             "{% highlight c %}\n",
             "{% endhighlight %}\n",
+            "{% alert %}\n",
+            "{% endalert %}\n",
+            "{% raw %}",
+            "{% endraw %}",
+            "]({% link a.md %})",
             "<div>",
             "_",
             "*",
