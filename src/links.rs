@@ -201,7 +201,7 @@ impl Files {
                 let address = full.join("/");
                 self.addresses.get(&address).or_else(|| self.source(&full))
             };
-            if let Some(a) = under(&parts).or_else(|| bare.and_then(|b| under(b))) {
+            if let Some(a) = under(&parts).or_else(|| bare.and_then(under)) {
                 return found(a);
             }
         }
