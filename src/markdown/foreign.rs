@@ -139,7 +139,8 @@ impl Prepared<'_> {
 /// Jekyll's ways to write a site link in a link's target, as the link
 /// they make: `]({{ site.baseurl }}/x/)` -> `](/x/)`,
 /// `]({{ "/x.png" | relative_url }})` -> `](/x.png)`, and the link tags
-/// (see [`link_tag`]) `]({% link _docs/x.md %})` -> `](/_docs/x.md)`.
+/// (see [`link_tag`]) `]({% link _docs/x.md %})` -> `](/_docs/x.md)`,
+/// also in a link reference definition (`[x]: {% link a.md %}`).
 /// Returns the text, its pieces (see [`Prepared`]) and where the link
 /// tags start, or `None` when there are none.
 fn link_tags(text: &str) -> Option<(String, Vec<Piece>, Vec<usize>)> {
@@ -149,8 +150,15 @@ fn link_tags(text: &str) -> Option<(String, Vec<Piece>, Vec<usize>)> {
     // Copied from `text` up to here.
     let mut done = 0;
     let mut from = 0;
-    while let Some(j) = text[from..].find("](") {
-        let mut at = from + j + 2;
+    while let Some(j) = text[from..].find(']') {
+        // A link's target, `](x)`, or a link reference definition's, `]: x`.
+        let after = text.as_bytes().get(from + j + 1);
+        let mut at = from + j + 1;
+        from = at;
+        if !matches!(after, Some(b'(' | b':')) {
+            continue;
+        }
+        at += 1;
         from = at;
         while text[at..].starts_with(' ') || text[at..].starts_with('<') {
             at += 1;
@@ -1284,14 +1292,16 @@ mod tests {
         assert_eq!(link_tag("{% include x.md %}"), None);
         assert_eq!(link_tag("{%}"), None);
         let md =
-            "[a]({% link _docs/x.md %}#top) and [b]({{ site.baseurl }}{% post_url 2024-01-02-hi %}) {% link y.md %}\n";
+            "[a]({% link _docs/x.md %}#top) and [b]({{ site.baseurl }}{% post_url 2024-01-02-hi %}) {% link y.md %}\n\n\
+             [c][r]\n\n[r]: {% link r.md %}\n";
         let r = super::super::render(md, "", "L");
         let links: Vec<(&str, &str)> = r.links.iter().map(|l| (l.dest.as_str(), &md[l.range.clone()])).collect();
         assert_eq!(
             links,
             [
                 ("/_docs/x.md#top", "[a]({% link _docs/x.md %}#top)"),
-                ("/_posts/2024-01-02-hi.md", "[b]({{ site.baseurl }}{% post_url 2024-01-02-hi %})")
+                ("/_posts/2024-01-02-hi.md", "[b]({{ site.baseurl }}{% post_url 2024-01-02-hi %})"),
+                ("/r.md", "[c][r]"),
             ]
         );
         // The tag outside a link's target is not understood.
