@@ -92,6 +92,8 @@ pub(super) struct Prepared<'t> {
     /// their own): by where the opening tag starts in the text with its
     /// link tags taken out, where the closing one starts, and the callout.
     pairs: FastMap<usize, (usize, Callout)>,
+    /// Where the tags of the pairs made callouts start (as `pairs`).
+    paired: Vec<usize>,
     /// The length of the Markdown as written.
     len: usize,
 }
@@ -320,6 +322,7 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
         admonitions: FastMap::default(),
         understood: Default::default(),
         pairs: FastMap::default(),
+        paired: Vec::new(),
         len: text.len(),
     };
     if seen.tags {
@@ -347,8 +350,7 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
         p.admonitions = found.into_iter().map(|(at, c)| (through(&p.links, at, p.len, false), c)).collect();
     }
     // The paired tags that became callouts.
-    let used: Vec<usize> = p.pairs.iter().flat_map(|(&open, &(close, _))| [open, close]).collect();
-    for at in used {
+    for at in std::mem::take(&mut p.paired) {
         let at = through(&p.links, at, p.len, false);
         p.understood.insert(at);
     }
@@ -425,11 +427,14 @@ fn admonitions(lines: &[(usize, &str)], prefix: &str, p: &mut Prepared, out: &mu
             fence = Some(&trimmed[..3]);
         }
         let deep = prefix.len() / 2 >= NESTING;
-        if let Some(end) = paired(lines, i, p).filter(|_| fence.is_none() && !deep) {
+        let block = fence.is_none() && !deep && !line.starts_with([' ', '\t']);
+        if let Some(end) = paired(lines, i, p).filter(|_| block) {
             // `{% alert %}` ... `{% endalert %}`: a block quote that is a
             // callout, as an admonition is, ended by a blank line.
-            if let Some((_, c)) = p.pairs.get(&tag_start(start, line)).cloned() {
+            let open = tag_start(start, line);
+            if let Some((close, c)) = p.pairs.get(&open).cloned() {
                 p.admonitions.insert(start, c);
+                p.paired.extend([open, close]);
             }
             p.pieces.push((out.len(), start, false));
             out.push_str(prefix);
@@ -1268,6 +1273,14 @@ mod tests {
         // Only the one without its end is named.
         let kinds: Vec<&str> = r.foreign.iter().map(|t| t.kind.as_str()).collect();
         assert_eq!(kinds, ["{% alert %}"]);
+    }
+
+    #[test]
+    fn paired_callout_tags_in_a_list_item_are_left_to_it() {
+        let md = "- item\n\n  {% alert %}\n  text\n  {% endalert %}\n- next\n";
+        let r = super::super::render(md, "", "L");
+        assert!(r.html.contains("<li>\n<p>item</p>\n<p>\ntext\n</p>\n</li>\n<li>\n<p>next</p>"), "{}", r.html);
+        assert_eq!(r.foreign.len(), 1);
     }
 
     #[test]
