@@ -2,8 +2,9 @@
 //! (issue 19, items 4 and 6, what was left): `page.html`, `dir/index.html`
 //! and `page` lead to the page `page.md`; a link from the root (`/guide/`)
 //! that is no address of the site is read from the playbook's root;
-//! Jekyll's `{% link %}` and `{% post_url %}` and the `{% page %}`
-//! shortcode in a link's target lead to the page they name; the relative
+//! Jekyll's `{% link %}` and `{% post_url %}`, the `{% page %}`
+//! shortcode and Hugo's `{{< ref >}}` in a link's target lead to the page
+//! they name; the relative
 //! URLs of raw HTML are read like Markdown's, kept or sanitized. A target
 //! that is not there is PD020 at its line.
 
@@ -141,7 +142,8 @@ fn root_links_and_jekyll_link_tags_lead_to_the_pages() {
             (
                 "content/playbook/_docs/intro.md",
                 "# Intro\n\n[Setup]({% link guide/setup.md %}) [launch]({% post_url 2024-01-02-launch %})\n\
-                 [deploy]({% page \"/guide/deploy/\" %}) [again]({% link _docs/intro.md %})\n",
+                 [deploy]({% page \"/guide/deploy/\" %}) [again]({% link _docs/intro.md %})\n\
+                 [hugo]({{< ref \"/guide/setup.md#install\" >}}) [hugo too]({{% relref \"../_posts/2024-01-02-launch.md\" %}})\n",
             ),
         ],
     );
@@ -164,6 +166,8 @@ fn root_links_and_jekyll_link_tags_lead_to_the_pages() {
     assert_eq!(url_of(&intro, "launch"), "../../_posts/2024-01-02-launch/");
     assert_eq!(url_of(&intro, "deploy"), "../../guide/deploy/");
     assert_eq!(url_of(&intro, "again"), "./");
+    assert_eq!(url_of(&intro, "hugo"), "../../guide/setup/#install");
+    assert_eq!(url_of(&intro, "hugo too"), "../../_posts/2024-01-02-launch/");
     assert!(!intro.contains("{%"), "{intro}");
     assert!(public.join("playbook/_posts/2024-01-02-launch/index.html").is_file());
 }

@@ -40,7 +40,7 @@ pub(super) fn link_tags(text: &str) -> Option<(String, Vec<Piece>, Vec<usize>)> 
             at += 1;
         }
         while text[at..].starts_with("{{") || text[at..].starts_with("{%") {
-            if let Some((url, len)) = text[at..].starts_with("{%").then(|| link_tag(&text[at..])).flatten() {
+            if let Some((url, len)) = link_tag(&text[at..]) {
                 if pieces.is_empty() {
                     out.reserve(text.len());
                 }
@@ -105,11 +105,20 @@ pub(super) fn link_tags(text: &str) -> Option<(String, Vec<Piece>, Vec<usize>)> 
 /// _docs/x.md %}` (from the site's root, here the playbook's, see
 /// `links::Files::resolve_rooted`) -> `/_docs/x.md`, `{% post_url
 /// 2024-01-02-name %}` -> `/_posts/2024-01-02-name.md`, and the
-/// `{% page "/x/" %}` shortcode of Eleventy handbooks -> `/x/`. `None`
-/// for any other tag, or an argument that is not one plain path.
+/// `{% page "/x/" %}` shortcode of Eleventy handbooks -> `/x/`; Hugo's
+/// `{{< ref "x.md" >}}` and `{{< relref "/docs/x.md" >}}` (or `{{% %}}`)
+/// -> the path as written (relative to the page, or from the root with a
+/// `/`). `None` for any other tag, or an argument that is not one plain
+/// path.
 fn link_tag(tag: &str) -> Option<(String, usize)> {
-    let close = 2 + tag.get(2..)?.find("%}").filter(|&c| c < 300 && !tag[2..2 + c].contains('\n'))?;
-    let inner = tag[2..close].trim_start_matches('-').trim_end_matches('-').trim();
+    let (open, end) = match tag.get(..3)? {
+        "{{<" => (3, ">}}"),
+        "{{%" => (3, "%}}"),
+        t if t.starts_with("{%") => (2, "%}"),
+        _ => return None,
+    };
+    let close = open + tag.get(open..)?.find(end).filter(|&c| c < 300 && !tag[open..open + c].contains('\n'))?;
+    let inner = tag[open..close].trim_start_matches('-').trim_end_matches('-').trim();
     let (name, arg) = inner.split_once(char::is_whitespace)?;
     let arg = arg.trim();
     let arg = arg
@@ -121,12 +130,13 @@ fn link_tag(tag: &str) -> Option<(String, usize)> {
         return None;
     }
     let path = arg.trim_start_matches('/');
-    let url = match name {
-        "link" | "page" | "url" => format!("/{path}"),
-        "post_url" => format!("/_posts/{path}.md"),
+    let url = match (open, name) {
+        (2, "link" | "page" | "url") => format!("/{path}"),
+        (2, "post_url") => format!("/_posts/{path}.md"),
+        (3, "ref" | "relref") => arg.to_string(),
         _ => return None,
     };
-    Some((url, close + 2))
+    Some((url, close + end.len()))
 }
 
 /// The names of the paired tags that are callouts (`{% alert %}` ...
@@ -452,9 +462,13 @@ mod tests {
         assert_eq!(link_tag("{% link {{ page.x }} %}"), None);
         assert_eq!(link_tag("{% include x.md %}"), None);
         assert_eq!(link_tag("{%}"), None);
+        assert_eq!(link_tag("{{< ref \"docs/x.md\" >}}"), Some(("docs/x.md".into(), 23)));
+        assert_eq!(link_tag("{{% relref \"/a/b\" %}}"), Some(("/a/b".into(), 21)));
+        assert_eq!(link_tag("{{< figure src=\"x\" >}}"), None);
+        assert_eq!(link_tag("{{ site.x }}"), None);
         let md =
             "[a]({% link _docs/x.md %}#top) and [b]({{ site.baseurl }}{% post_url 2024-01-02-hi %}) {% link y.md %}\n\n\
-             [c][r]\n\n[r]: {% link r.md %}\n";
+             [c][r] [h]({{< relref \"h.md#x\" >}})\n\n[r]: {% link r.md %}\n";
         let r = render(md, "", "L");
         let links: Vec<(&str, &str)> = r.links.iter().map(|l| (l.dest.as_str(), &md[l.range.clone()])).collect();
         assert_eq!(
@@ -463,6 +477,7 @@ mod tests {
                 ("/_docs/x.md#top", "[a]({% link _docs/x.md %}#top)"),
                 ("/_posts/2024-01-02-hi.md", "[b]({{ site.baseurl }}{% post_url 2024-01-02-hi %})"),
                 ("/r.md", "[c][r]"),
+                ("h.md#x", "[h]({{< relref \"h.md#x\" >}})"),
             ]
         );
         // The tag outside a link's target is not understood.
