@@ -484,12 +484,13 @@ fn rewrite_urls(html: &str, map: &crate::hash::FastMap<String, String>) -> Optio
     let b = html.as_bytes();
     let mut out = String::new();
     let mut done = 0;
-    let mut i = 1;
+    let mut i = 0;
     while i < b.len() {
         let name = [&b"href"[..], b"src"]
             .into_iter()
             .find(|n| b[i..].get(..n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)));
-        let Some(name) = name.filter(|_| b[i - 1].is_ascii_whitespace()) else {
+        // After white space, or at the start of a line of an HTML block.
+        let Some(name) = name.filter(|_| i == 0 || b[i - 1].is_ascii_whitespace()) else {
             i += 1;
             continue;
         };
@@ -805,6 +806,7 @@ mod tests {
         );
         assert_eq!(rewrite_urls("<img src=\"other.png\">", &map), None);
         assert_eq!(rewrite_urls("src", &map), None);
+        assert_eq!(rewrite_urls("src=\"img/x.png\">\n", &map).as_deref(), Some("src=\"../img/x.png\">\n"));
     }
 
     #[test]
