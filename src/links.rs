@@ -114,10 +114,8 @@ impl Files {
         }
         let path = percent_encoding::percent_decode_str(path).decode_utf8().unwrap_or(Cow::Borrowed(path));
         let source = join(dir.iter().map(String::as_str), &path);
-        if let Some(s) = &source {
-            if let Some(a) = self.by_source.get(nfc(&s.join("/")).as_ref()) {
-                return Some(Target { address: a.clone(), found: true, published: false });
-            }
+        if let Some(a) = source.as_deref().and_then(|s| self.source(s)) {
+            return Some(Target { address: a.clone(), found: true, published: false });
         }
         let published = join(page.split('/').filter(|s| !s.is_empty()), &path).map(|mut p| {
             if p.last() == Some(&"index.html") {
@@ -128,7 +126,19 @@ impl Files {
         match (source, published) {
             (_, Some(p)) if self.addresses.contains(&p) => Some(Target { address: p, found: true, published: true }),
             (None, p) => p.map(|p| Target { address: p, found: false, published: true }),
-            (Some(s), _) => {
+            (Some(mut s), _) => {
+                // A missing `x.html` is the page `x` that is not there;
+                // `index.html`, its folder's.
+                let page;
+                if let Some(stem) = s.last().and_then(|l| html_stem(l)) {
+                    if stem == "index" {
+                        s.pop();
+                    } else {
+                        page = format!("{stem}.md");
+                        s.pop();
+                        s.push(&page);
+                    }
+                }
                 // A missing `README.md` is not its folder, which may be there.
                 let mut address = address_of(&s)?;
                 if let Some(stem) = s.last().filter(|l| is_index_name(l)).and_then(|l| l.strip_suffix(".md")) {
@@ -141,6 +151,98 @@ impl Files {
             }
         }
     }
+}
+
+impl Files {
+    /// The address of the file or folder at `parts` (below `content/`),
+    /// also when the link names a page the way its published file or its
+    /// source is named without `.md`: `x.html` (MkDocs without directory
+    /// URLs, Jekyll), `dir/index.html`, `x` (GitHub wikis, Jekyll) are
+    /// the page `x.md` or the folder `dir` when there is one.
+    fn source(&self, parts: &[&str]) -> Option<&String> {
+        if let Some(a) = self.by_source.get(nfc(&parts.join("/")).as_ref()) {
+            return Some(a);
+        }
+        let (last, dirs) = parts.split_last()?;
+        let mut key = dirs.join("/");
+        match html_stem(last) {
+            Some("index") => {}
+            Some(stem) => push_name(&mut key, &format!("{stem}.md")),
+            None if !last.contains('.') && !last.is_empty() => push_name(&mut key, &format!("{last}.md")),
+            None => return None,
+        }
+        self.by_source.get(nfc(&key).as_ref())
+    }
+
+    /// Where `dest`, a link written from the site's root (`/guide/`,
+    /// `/_docs/x.md`), leads when it names no address of the site as
+    /// written: the first reading that names a page, folder or file,
+    /// read from `content/` (`/playbook/a/x.md`, `/playbook/a/x.html`),
+    /// then from each folder above the page's source file (`dir`),
+    /// outermost first, as an address and as a source path: a playbook
+    /// copied into `content/playbook/` wrote `/guide/` for its own root,
+    /// which is `/playbook/guide/` here. A Jekyll collection's folder
+    /// (`/_docs/x.md`) may also be left out (`x.md` moved up). `None`:
+    /// the link stays as written, for the link check.
+    pub fn resolve_rooted(&self, dest: &str, dir: &[String]) -> Option<Target> {
+        let path = dest.split(['#', '?']).next().unwrap_or("");
+        let path = percent_encoding::percent_decode_str(path).decode_utf8().unwrap_or(Cow::Borrowed(path));
+        let mut parts = join(std::iter::empty(), &path)?;
+        if parts.last() == Some(&"index.html") {
+            parts.pop();
+        }
+        let first = *parts.first()?;
+        if SITE_PAGES.contains(&first) || self.addresses.contains(&parts.join("/")) {
+            return None;
+        }
+        let found = |address: &String| Some(Target { address: address.clone(), found: true, published: false });
+        if let Some(a) = self.source(&parts) {
+            return found(a);
+        }
+        let bare = parts.get(1..).filter(|_| first.starts_with('_') && parts.len() > 1);
+        for n in 1..=dir.len() {
+            let under = |parts: &[&str]| -> Option<&String> {
+                let mut full: Vec<&str> = dir[..n].iter().map(String::as_str).collect();
+                full.extend_from_slice(parts);
+                let address = full.join("/");
+                self.addresses.get(&address).or_else(|| self.source(&full))
+            };
+            if let Some(a) = under(&parts).or_else(|| bare.and_then(under)) {
+                return found(a);
+            }
+        }
+        None
+    }
+}
+
+/// The first components of the addresses the site makes itself (its
+/// home is ``): a link from the root to one of them is the site's.
+pub const SITE_PAGES: [&str; 12] = [
+    "pilots",
+    "portfolio",
+    "constraints",
+    "owners",
+    "lessons",
+    "tags",
+    "search",
+    "feed.xml",
+    "constraints.csv",
+    "portfolio.json",
+    "sitemap.xml",
+    "404.html",
+];
+
+/// `x` of `x.html` or `x.htm`.
+fn html_stem(name: &str) -> Option<&str> {
+    name.strip_suffix(".html").or_else(|| name.strip_suffix(".htm")).filter(|s| !s.is_empty())
+}
+
+/// `name` added to the path `key` (`a/b`), with a `/` when needed.
+fn push_name(key: &mut String, name: &str) {
+    if !key.is_empty() {
+        key.push('/');
+    }
+    key.push_str(name);
 }
 
 /// Where a relative link leads (see [`Files::resolve`]).
@@ -201,6 +303,8 @@ mod tests {
             "playbook/dir/d.md",
             "playbook/jekyll/first.md",
             "playbook/My Page.md",
+            "playbook/_docs/intro.md",
+            "about.md",
         ]
         .iter()
         .map(|p| Doc { file: FileId(0), parts: p.split('/').map(String::from).collect() })
@@ -236,6 +340,47 @@ mod tests {
         assert_eq!(at("../../../constraints/"), Some(("constraints".into(), false)));
         assert_eq!(at("../../../../x"), None);
         assert_eq!(at("?tab=2"), None);
+    }
+
+    #[test]
+    fn reads_html_and_extensionless_names_as_pages() {
+        let f = files();
+        let dir = ["playbook", "a"].map(String::from);
+        let at = |dest: &str| f.resolve(dest, &dir, "playbook/a/page").map(|t| (t.address, t.found));
+        assert_eq!(at("x.html"), Some(("playbook/a/x".into(), true)));
+        assert_eq!(at("x.htm#top"), Some(("playbook/a/x".into(), true)));
+        assert_eq!(at("x"), Some(("playbook/a/x".into(), true)));
+        assert_eq!(at("../b/index.html"), Some(("playbook/b".into(), true)));
+        assert_eq!(at("../b/README"), Some(("playbook/b".into(), true)));
+        assert_eq!(at("../dir/d.html"), Some(("playbook/dir/d".into(), true)));
+        // Missing: the page it would be, for the hint.
+        assert_eq!(at("y.html"), Some(("playbook/a/y".into(), false)));
+        assert_eq!(at("../nowhere/index.html"), Some(("playbook/nowhere".into(), false)));
+    }
+
+    #[test]
+    fn reads_root_links_from_the_playbook_root_when_the_site_has_none() {
+        let f = files();
+        let dir = ["playbook", "a"].map(String::from);
+        let at = |dest: &str| f.resolve_rooted(dest, &dir).map(|t| t.address);
+        // The site's own addresses stay as written.
+        assert_eq!(at("/playbook/a/x/"), None);
+        assert_eq!(at("/about/"), None);
+        assert_eq!(at("/pilots/"), None);
+        assert_eq!(at("/tags/x/"), None);
+        // Source paths from `content/`.
+        assert_eq!(at("/playbook/a/x.md#top"), Some("playbook/a/x".into()));
+        assert_eq!(at("/playbook/a/x.html"), Some("playbook/a/x".into()));
+        // From the playbook's root: addresses, folders, source paths.
+        assert_eq!(at("/b/c/"), Some("playbook/b/c".into()));
+        assert_eq!(at("/dir/"), Some("playbook/dir".into()));
+        assert_eq!(at("/b/index.html"), Some("playbook/b".into()));
+        assert_eq!(at("/a/x.html"), Some("playbook/a/x".into()));
+        assert_eq!(at("/_docs/intro.md"), Some("playbook/_docs/intro".into()));
+        assert_eq!(at("/_pages/My%20Page.md"), Some("playbook/my-page".into()), "a collection folder left out");
+        assert_eq!(at("/nowhere/"), None);
+        assert_eq!(at("/"), None);
+        assert_eq!(at("/../x"), None);
     }
 
     #[test]

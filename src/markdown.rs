@@ -209,6 +209,22 @@ pub fn render_in(
         }
         i += 1;
     }
+    if raw_html && allow_raw_html && base.is_some() {
+        // Kept as written, but for the relative URLs read against the
+        // source folder (and those checked), as on any playbook page.
+        let (raw, map) = raw_rewrites(text, &html_ranges, base, &Default::default());
+        links.extend(raw);
+        links.sort_by_key(|l| l.range.start);
+        if !map.is_empty() {
+            for e in &mut events {
+                if let Event::Html(h) | Event::InlineHtml(h) = e {
+                    if let Some(new) = rewrite_urls(h, &map) {
+                        *h = CowStr::from(new);
+                    }
+                }
+            }
+        }
+    }
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, foreign::html(&events, 0, &markup));
     if raw_html && !allow_raw_html && html_depth(&out) > HTML_DEPTH {
@@ -281,6 +297,11 @@ fn link(
     }
     let written = dest.to_string();
     if let Some(rel) = site_relative(dest, root) {
+        // On a playbook page, `/guide/` may be written from the playbook's own root.
+        if let Some((base, target)) = base.and_then(|b| Some((b, b.files.resolve_rooted(&written, b.dir)?))) {
+            *dest = CowStr::from(relative_to(base, &target, &written));
+            return Some((written, Some(target.address)));
+        }
         *dest = CowStr::from(rel);
         return Some((written, None));
     }
@@ -445,18 +466,75 @@ fn raw_rewrites(
     let mut rewrites = crate::hash::FastMap::default();
     let mut links = Vec::new();
     for (dest, range, relative) in raw_html_links(text, html, base.is_some()) {
-        let to = match base.filter(|_| relative) {
-            Some(base) => base.files.resolve(&dest, base.dir, base.page).map(|target| {
-                if !target.published && !made.contains(&dest) {
-                    rewrites.insert(dest.clone(), relative_to(base, &target, &dest));
-                }
-                target.address
-            }),
+        let target = match base {
+            Some(b) if relative => b.files.resolve(&dest, b.dir, b.page),
+            Some(b) => b.files.resolve_rooted(&dest, b.dir),
             None => None,
         };
+        let to = base.zip(target).map(|(base, target)| {
+            if !target.published && !made.contains(&dest) {
+                rewrites.insert(dest.clone(), relative_to(base, &target, &dest));
+            }
+            target.address
+        });
         links.push(Link { dest, range, to });
     }
     (links, rewrites)
+}
+
+/// `html` (raw HTML kept as written) with the value of each `href` and
+/// `src` attribute that `map` holds replaced by its new URL; `None` when
+/// there is none. One pass over the text; the tags are read no further
+/// than to find those attributes (the rest is the writer's, trusted).
+fn rewrite_urls(html: &str, map: &crate::hash::FastMap<String, String>) -> Option<String> {
+    let b = html.as_bytes();
+    let mut out = String::new();
+    let mut done = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let name = [&b"href"[..], b"src"]
+            .into_iter()
+            .find(|n| b[i..].get(..n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)));
+        // After white space, or at the start of a line of an HTML block.
+        let Some(name) = name.filter(|_| i == 0 || b[i - 1].is_ascii_whitespace()) else {
+            i += 1;
+            continue;
+        };
+        let skip = |mut j: usize| {
+            while b.get(j).is_some_and(u8::is_ascii_whitespace) {
+                j += 1;
+            }
+            j
+        };
+        let j = skip(i + name.len());
+        if b.get(j) != Some(&b'=') {
+            i += 1;
+            continue;
+        }
+        let j = skip(j + 1);
+        let (start, end) = match b.get(j) {
+            Some(&q) if q == b'"' || q == b'\'' => {
+                (j + 1, html[j + 1..].find(q as char).map_or(html.len(), |e| j + 1 + e))
+            }
+            _ => (j, html[j..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(html.len(), |e| j + e)),
+        };
+        if let Some(url) = map.get(&html[start..end]) {
+            out.push_str(&html[done..start]);
+            for c in url.chars() {
+                match c {
+                    ' ' => out.push_str("%20"),
+                    '"' => out.push_str("%22"),
+                    '\'' => out.push_str("%27"),
+                    '<' => out.push_str("%3C"),
+                    '>' => out.push_str("%3E"),
+                    c => out.push(c),
+                }
+            }
+            done = end;
+        }
+        i = end.max(i + 1);
+    }
+    (done > 0).then(|| out + &html[done..])
 }
 
 /// The site links written `/path/` in the raw HTML of `text` (at `html`),
@@ -716,6 +794,25 @@ mod tests {
         assert_eq!(anchor("Rolling back"), "rolling-back");
         let r = render("# Setup\n## FAQ\n## FAQ\n## FAQ\n", "", "Lessons learned");
         assert!(r.html.contains("id=\"faq-1\"") && r.html.contains("id=\"faq-2\""), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_urls_are_rewritten_in_place() {
+        let map: crate::hash::FastMap<String, String> = [("img/x.png", "../img/x.png"), ("a b.pdf", "../a b.pdf")]
+            .into_iter()
+            .map(|(a, b)| (a.into(), b.into()))
+            .collect();
+        let got = rewrite_urls(
+            "<p><img SRC=\"img/x.png\" data-src=img/x.png> <a href = a b.pdf>x</a><a href='a b.pdf'>",
+            &map,
+        );
+        assert_eq!(
+            got.as_deref(),
+            Some("<p><img SRC=\"../img/x.png\" data-src=img/x.png> <a href = a b.pdf>x</a><a href='../a%20b.pdf'>")
+        );
+        assert_eq!(rewrite_urls("<img src=\"other.png\">", &map), None);
+        assert_eq!(rewrite_urls("src", &map), None);
+        assert_eq!(rewrite_urls("src=\"img/x.png\">\n", &map).as_deref(), Some("src=\"../img/x.png\">\n"));
     }
 
     #[test]

@@ -25,11 +25,7 @@ struct Known<'a> {
 impl Known<'_> {
     fn new(site: &Site) -> Known<'_> {
         let mut fixed: HashSet<String> =
-            ["", "pilots", "portfolio", "constraints", "owners", "lessons", "tags", "search"]
-                .into_iter()
-                .chain(["feed.xml", "constraints.csv", "portfolio.json", "sitemap.xml", "404.html"])
-                .map(String::from)
-                .collect();
+            std::iter::once("").chain(crate::links::SITE_PAGES).map(String::from).collect();
         fixed.extend(site.people.iter().map(|p| format!("owners/{}", p.slug)));
         fixed.extend(site.sections.iter().map(|s| s.path.clone()));
         fixed.extend(site.pages.iter().map(|p| p.path.clone()));

@@ -4,7 +4,7 @@
 //! attribute lines (`{: .intro }`) give their classes to the block before
 //! them and are not shown; Liquid and Nunjucks tags (`{% ... %}`,
 //! `{{ ... }}`) are found, removed unless kept, and each kind is named once
-//! per page for a warning (rule PD026).
+//! per page for a warning (rule PD026; see `tags`).
 //!
 //! A text with none of these (found by one look at its bytes) costs that
 //! look and nothing more. Everything else is one pass over the lines or the
@@ -12,13 +12,16 @@
 //! parse (and maps positions back), [`rewrite`] changes the events in place
 //! and says which events to write differently, [`html`] writes them so.
 
-use crate::diag::{Diagnostic, Loc, Rule, Span};
+mod tags;
+
+pub use tags::diagnostics;
+
 use crate::hash::FastMap;
-use crate::source::FileId;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::ops::Range;
+use tags::{link_tags, pairs, tag_start, tags};
 
 /// A kind of template tag found in a page: the first of its kind, where it
 /// is (in the page's file once [`super::Rendered::shifted`]), and how many.
@@ -84,6 +87,16 @@ pub(super) struct Prepared<'t> {
     pieces: Vec<Piece>,
     /// Each admonition by where its header line starts in the Markdown.
     admonitions: FastMap<usize, Callout>,
+    /// Where the template tags pilotdeck understood start in the Markdown
+    /// (`{% link %}` in a link's target, a paired callout's tags): not
+    /// named for PD026.
+    understood: crate::hash::FastSet<usize>,
+    /// Paired callout tags (`{% alert %}` ... `{% endalert %}` on lines of
+    /// their own): by where the opening tag starts in the text with its
+    /// link tags taken out, where the closing one starts, and the callout.
+    pairs: FastMap<usize, (usize, Callout)>,
+    /// Where the tags of the pairs made callouts start (as `pairs`).
+    paired: Vec<usize>,
     /// The length of the Markdown as written.
     len: usize,
 }
@@ -126,69 +139,6 @@ impl Prepared<'_> {
             *r = self.original(r.start, false)..self.original(r.end, true);
         }
     }
-}
-
-/// Jekyll's ways to write a site link in a link's target, as the link
-/// they make: `]({{ site.baseurl }}/x/)` -> `](/x/)`,
-/// `]({{ "/x.png" | relative_url }})` -> `](/x.png)`. Returns the text
-/// and its pieces (see [`Prepared`]), or `None` when there are none.
-fn link_tags(text: &str) -> Option<(String, Vec<Piece>)> {
-    let mut out = String::new();
-    let mut pieces = Vec::new();
-    // Copied from `text` up to here.
-    let mut done = 0;
-    let mut from = 0;
-    while let Some(j) = text[from..].find("](") {
-        let mut at = from + j + 2;
-        from = at;
-        while text[at..].starts_with(' ') || text[at..].starts_with('<') {
-            at += 1;
-        }
-        while text[at..].starts_with("{{") {
-            let Some(close) = text[at..].find("}}").filter(|&c| c < 200 && !text[at..at + c].contains('\n')) else {
-                break;
-            };
-            let inner = text[at + 2..at + close].trim();
-            let keep = if matches!(inner, "site.baseurl" | "site.url" | "site.github.url") {
-                Some(at..at)
-            } else {
-                inner
-                    .strip_suffix("relative_url")
-                    .or_else(|| inner.strip_suffix("absolute_url"))
-                    .and_then(|v| v.trim_end().strip_suffix('|'))
-                    .map(str::trim_end)
-                    .and_then(|v| {
-                        v.strip_prefix('"')
-                            .and_then(|v| v.strip_suffix('"'))
-                            .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-                    })
-                    .filter(|v| !v.contains(char::is_whitespace))
-                    .map(|v| {
-                        let s = v.as_ptr() as usize - text.as_ptr() as usize;
-                        s..s + v.len()
-                    })
-            };
-            let Some(keep) = keep else { break };
-            if pieces.is_empty() {
-                out.reserve(text.len());
-            }
-            pieces.push((out.len(), done, true));
-            out.push_str(&text[done..at]);
-            if !keep.is_empty() {
-                pieces.push((out.len(), keep.start, true));
-                out.push_str(&text[keep]);
-            }
-            at += close + 2;
-            done = at;
-            from = at;
-        }
-    }
-    if pieces.is_empty() {
-        return None;
-    }
-    pieces.push((out.len(), done, true));
-    out.push_str(&text[done..]);
-    Some((out, pieces))
 }
 
 /// An admonition's header line (`!!! note "Title"`, `??? tip`, `???+ x`):
@@ -256,26 +206,39 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
         links: Vec::new(),
         pieces: Vec::new(),
         admonitions: FastMap::default(),
+        understood: Default::default(),
+        pairs: FastMap::default(),
+        paired: Vec::new(),
         len: text.len(),
     };
     if seen.tags {
-        if let Some((t, pieces)) = link_tags(text) {
+        if let Some((t, pieces, understood)) = link_tags(text) {
             p.text = Cow::Owned(t);
             p.links = pieces;
+            p.understood.extend(understood);
         }
     }
     let highlights = seen.tags && p.text.contains("highlight");
-    if !seen.admonitions && !highlights {
-        return p;
-    }
     let text = std::mem::take(&mut p.text);
     let lines: Vec<(usize, &str)> = line_starts(&text).collect();
+    if seen.tags {
+        p.pairs = pairs(&lines);
+    }
+    if !seen.admonitions && !highlights && p.pairs.is_empty() {
+        p.text = text;
+        return p;
+    }
     let mut out = String::with_capacity(text.len() + 64);
     admonitions(&lines, "", &mut p, &mut out);
     if !p.links.is_empty() {
         // Found by their place in the text without link tags.
         let found = std::mem::take(&mut p.admonitions);
         p.admonitions = found.into_iter().map(|(at, c)| (through(&p.links, at, p.len, false), c)).collect();
+    }
+    // The paired tags that became callouts.
+    for at in std::mem::take(&mut p.paired) {
+        let at = through(&p.links, at, p.len, false);
+        p.understood.insert(at);
     }
     p.text = Cow::Owned(out);
     p
@@ -350,6 +313,25 @@ fn admonitions(lines: &[(usize, &str)], prefix: &str, p: &mut Prepared, out: &mu
             fence = Some(&trimmed[..3]);
         }
         let deep = prefix.len() / 2 >= NESTING;
+        let block = fence.is_none() && !deep && !line.starts_with([' ', '\t']);
+        if let Some(end) = paired(lines, i, p).filter(|_| block) {
+            // `{% alert %}` ... `{% endalert %}`: a block quote that is a
+            // callout, as an admonition is, ended by a blank line.
+            let open = tag_start(start, line);
+            if let Some((close, c)) = p.pairs.get(&open).cloned() {
+                p.admonitions.insert(start, c);
+                p.paired.extend([open, close]);
+            }
+            p.pieces.push((out.len(), start, false));
+            out.push_str(prefix);
+            out.push_str(">\n");
+            admonitions(&lines[i + 1..end], &format!("{prefix}> "), p, out);
+            p.pieces.push((out.len(), lines[end].0, false));
+            out.push_str(prefix.trim_end());
+            out.push('\n');
+            i = end + 1;
+            continue;
+        }
         let header =
             if fence.is_none() && !deep && !line.starts_with([' ', '\t']) { admonition_header(bare) } else { None };
         let Some(callout) = header else {
@@ -392,6 +374,20 @@ fn admonitions(lines: &[(usize, &str)], prefix: &str, p: &mut Prepared, out: &mu
         }
         i = last + 1;
     }
+}
+
+/// When `lines[i]` opens a paired callout whose closing tag is among
+/// `lines`: the index of the closing line (found by its place, as the
+/// lines are in order).
+fn paired(lines: &[(usize, &str)], i: usize, p: &Prepared) -> Option<usize> {
+    let (start, line) = lines[i];
+    if p.pairs.is_empty() {
+        return None;
+    }
+    let &(close, _) = p.pairs.get(&tag_start(start, line))?;
+    let end = i + lines[i..].partition_point(|&(s, _)| s <= close).checked_sub(1)?;
+    let (s, l) = lines[end];
+    (end > i && tag_start(s, l) == close).then_some(end)
 }
 
 /// Writes one line after `prefix`, noting where it came from.
@@ -465,13 +461,14 @@ pub(super) fn rewrite(
     if !prepared.seen.any() {
         return (markup, Vec::new());
     }
-    if prepared.seen.callouts || prepared.seen.admonitions {
+    if prepared.seen.callouts || !prepared.admonitions.is_empty() {
         callouts(events, ranges, prepared, &mut markup);
     }
     if prepared.seen.attributes {
         attributes(events, ranges, text, &mut markup);
     }
-    let tags = if prepared.seen.tags { tags(events, ranges, text, keep_tags) } else { Vec::new() };
+    let tags =
+        if prepared.seen.tags { tags(events, ranges, text, keep_tags, &prepared.understood) } else { Vec::new() };
     (markup, tags)
 }
 
@@ -750,154 +747,9 @@ fn apply(events: &mut [Event], start: usize, _end: usize, id: Option<&str>, clas
     }
 }
 
-/// Template tags outside code: `{% ... %}` and `{{ ... }}` (closed within
-/// a few lines). Each kind once, with a count; their text is taken out of
-/// the text events unless `keep`.
-fn tags(events: &mut [Event], ranges: &[Range<usize>], text: &str, keep: bool) -> Vec<ForeignTag> {
-    let found = find_tags(text);
-    if found.is_empty() {
-        return Vec::new();
-    }
-    // Code, where a tag is an example: code spans and blocks.
-    let mut code: Vec<Range<usize>> = Vec::new();
-    for (e, r) in events.iter().zip(ranges) {
-        match e {
-            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => code.push(r.clone()),
-            _ => {}
-        }
-    }
-    let in_code = |at: usize| {
-        let i = code.partition_point(|c| c.start <= at);
-        i > 0 && code[..i].iter().rev().take(4).any(|c| at < c.end)
-    };
-    let found: Vec<Range<usize>> = found.into_iter().filter(|t| !in_code(t.start)).collect();
-    let mut kinds: Vec<ForeignTag> = Vec::new();
-    let mut index: FastMap<String, usize> = FastMap::default();
-    for t in &found {
-        let kind = tag_kind(&text[t.clone()]);
-        match index.get(&kind) {
-            Some(&k) => kinds[k].count += 1,
-            None => {
-                index.insert(kind.clone(), kinds.len());
-                kinds.push(ForeignTag { kind, at: t.clone(), count: 1 });
-            }
-        }
-    }
-    if !keep && !found.is_empty() {
-        remove(events, ranges, text, &found);
-    }
-    kinds
-}
-
-/// Every `{% ... %}` and `{{ ... }}` of `text` not escaped with `\`, in
-/// order; one pass (the next closing mark is looked for once per kind).
-fn find_tags(text: &str) -> Vec<Range<usize>> {
-    const REACH: usize = 2000;
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut close_pct: Option<usize> = None;
-    let mut close_brace: Option<usize> = None;
-    let next_close = |cache: &mut Option<usize>, from: usize, mark: &str| -> Option<usize> {
-        if cache.is_none_or(|c| c < from) {
-            *cache = Some(text[from..].find(mark).map_or(usize::MAX, |j| from + j));
-        }
-        cache.filter(|&c| c != usize::MAX)
-    };
-    let mut i = 0;
-    while i + 1 < b.len() {
-        if b[i] == b'{' && (b[i + 1] == b'%' || b[i + 1] == b'{') && (i == 0 || b[i - 1] != b'\\') {
-            let (cache, mark) = if b[i + 1] == b'%' { (&mut close_pct, "%}") } else { (&mut close_brace, "}}") };
-            if let Some(c) = next_close(cache, i + 2, mark).filter(|&c| c - i <= REACH) {
-                out.push(i..c + 2);
-                i = c + 2;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-/// `{% page "/x/" %}` -> `{% page %}`; `{%- endif -%}` -> `{% endif %}`;
-/// any output `{{ x | f }}` -> `{{ ... }}`.
-fn tag_kind(tag: &str) -> String {
-    if tag.starts_with("{{") {
-        return "{{ ... }}".to_string();
-    }
-    let inner = tag[2..tag.len() - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
-    let name: String = inner.chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(40).collect();
-    if name.is_empty() {
-        "{% %}".to_string()
-    } else {
-        format!("{{% {name} %}}")
-    }
-}
-
-/// Takes the text of `found` out of the text events (those written as they
-/// are in the Markdown: a tag is not split by an entity or an escape).
-fn remove(events: &mut [Event], ranges: &[Range<usize>], text: &str, found: &[Range<usize>]) {
-    let mut k = 0;
-    for (e, r) in events.iter_mut().zip(ranges) {
-        let Event::Text(t) = e else { continue };
-        while k < found.len() && found[k].end <= r.start {
-            k += 1;
-        }
-        if k == found.len() || found[k].start >= r.end || text.get(r.clone()) != Some(&**t) {
-            continue;
-        }
-        let mut kept = String::with_capacity(t.len());
-        let mut at = r.start;
-        let mut j = k;
-        while j < found.len() && found[j].start < r.end {
-            let f = &found[j];
-            if f.start > at {
-                kept.push_str(&text[at..f.start]);
-            }
-            at = at.max(f.end);
-            j += 1;
-        }
-        if at < r.end {
-            kept.push_str(&text[at..r.end]);
-        }
-        *e = Event::Text(CowStr::from(kept));
-    }
-}
-
-/// The warnings for the template tags of a page in `file` (PD026), one for
-/// each kind.
-pub fn diagnostics(file: FileId, found: &[ForeignTag], kept: bool) -> Vec<Diagnostic> {
-    let hint = if kept {
-        "pilotdeck does not run Liquid or Nunjucks: the tag is shown as text (`foreign_tags = \"keep\"`); \
-         replace it with Markdown, or put it in `code` to show it as an example"
-    } else {
-        "pilotdeck does not run Liquid or Nunjucks: the tag is left out of the page (`foreign_tags = \"keep\"` \
-         shows it as text); replace it with Markdown, or put it in `code` to show it as an example"
-    };
-    found
-        .iter()
-        .map(|t| {
-            let times = if t.count == 1 { String::new() } else { format!(" ({} times in this file)", t.count) };
-            Diagnostic::new(
-                Rule::ForeignTag,
-                Loc::at(file, Span::new(t.at.start as u32, t.at.end as u32)),
-                format!("template tag `{}` of another tool{times}", t.kind),
-            )
-            .hint(hint)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_are_found_and_named() {
-        let t = "a {% page \"/x/\" %} b {{ site.x }} \\{% no %} {%- endif -%} {{ unclosed";
-        let found = find_tags(t);
-        let kinds: Vec<String> = found.iter().map(|r| tag_kind(&t[r.clone()])).collect();
-        assert_eq!(kinds, ["{% page %}", "{{ ... }}", "{% endif %}"]);
-    }
 
     #[test]
     fn admonitions_map_back() {
@@ -974,6 +826,10 @@ mod tests {
             format!("!!! note\n{}", "    x\n\n".repeat(n)),
             "> **Note**\n".repeat(n),
             "{: .a }\n\n".repeat(n),
+            "{% alert %}\n".repeat(n),
+            format!("{}{}", "{% alert %}\n".repeat(n), "{% endalert %}\n".repeat(n)),
+            "{% raw %} {% endraw".repeat(n),
+            "[a]({% link x.md %}".repeat(n),
         ];
         for t in &texts {
             let start = std::time::Instant::now();
@@ -1047,6 +903,11 @@ mod tests {
             "```\n",
             "{% highlight c %}\n",
             "{% endhighlight %}\n",
+            "{% alert %}\n",
+            "{% endalert %}\n",
+            "{% raw %}",
+            "{% endraw %}",
+            "]({% link a.md %})",
             "<div>",
             "_",
             "*",
