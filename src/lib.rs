@@ -37,3 +37,4 @@ pub mod serve;
 pub mod source;
 pub mod synth;
 pub mod theme;
+pub mod urls;

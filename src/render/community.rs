@@ -8,7 +8,7 @@ use crate::markdown::slug;
 use crate::model::Site;
 
 fn tag_links(site: &Site, tags: &[String]) -> Vec<Link> {
-    tags.iter().map(|t| Link { title: t.clone(), url: format!("tags/{}/", site.tag_slug(t)) }).collect()
+    tags.iter().map(|t| Link { title: t.clone(), url: crate::urls::tag(&site.tag_slug(t)) }).collect()
 }
 
 /// Every lesson, newest first (undated last), then by title. The order is
@@ -27,7 +27,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
         let date = pilot_date(p);
         keys.extend((0..p.body.lessons.len()).map(|j| (date, p.title.as_str(), From::Pilot(i, j))));
     }
-    for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| p.path.starts_with("lessons/")) {
+    for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| p.path.starts_with(crate::urls::LESSONS)) {
         keys.push((page.date, page.title.as_str(), From::Page(i)));
     }
     keys.sort_by(|a, b| a.0.is_none().cmp(&b.0.is_none()).then(b.0.cmp(&a.0)).then(a.1.cmp(b.1)));
@@ -40,7 +40,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                 categories.dedup();
                 LessonRow {
                     title: p.title.clone(),
-                    url: format!("pilots/{}/#{}", p.id, p.body.lessons[j].0),
+                    url: crate::urls::pilot_section(&p.id, &p.body.lessons[j].0),
                     kind: "pilot".into(),
                     pilot: p.title.clone(),
                     stage: p.stage.clone(),
@@ -169,7 +169,7 @@ pub(super) fn tags_view(tags: &[Tag], lessons: &LessonsView) -> TagsView {
                 // are among the tag's pages already).
                 let sections = tagged(lessons, &t.slug).iter().filter(|&&i| lessons.lessons[i].kind == "pilot").count();
                 let count = t.pilots.len() + t.pages.len() + sections;
-                TagRow { name: t.name.clone(), url: format!("tags/{}/", t.slug), count }
+                TagRow { name: t.name.clone(), url: crate::urls::tag(&t.slug), count }
             })
             .collect(),
     }

@@ -292,11 +292,7 @@ fn handle(mut stream: TcpStream, server: &Arc<Server>) -> std::io::Result<()> {
     let Some(key) = site_path(&req.path) else {
         return not_found(&mut stream, &site, errors.as_deref(), head);
     };
-    let page = if key.is_empty() || req.path.ends_with('/') {
-        format!("{key}{}index.html", if key.is_empty() { "" } else { "/" })
-    } else {
-        key.clone()
-    };
+    let page = if key.is_empty() || req.path.ends_with('/') { crate::urls::file_of_page(&key) } else { key.clone() };
     match site.get(&page) {
         Some(Ok(content)) => return send(&mut stream, "200 OK", &page, &content, errors.as_deref(), head),
         Some(Err(e)) => {
@@ -311,7 +307,7 @@ fn handle(mut stream: TcpStream, server: &Arc<Server>) -> std::io::Result<()> {
         }
         None => {}
     }
-    if site.contains(&format!("{key}/index.html")) {
+    if site.contains(&crate::urls::file_of_page(&key)) {
         return respond(&mut stream, "301 Moved Permanently", &[("Location", format!("{}/", req.path))], b"", head);
     }
     not_found(&mut stream, &site, errors.as_deref(), head)
