@@ -247,6 +247,69 @@ pub fn root_of(address: &str) -> String {
     "../".repeat(address.split('/').filter(|c| !c.is_empty()).count())
 }
 
+/// HTML made for the page at path `from` (no slashes at either end), with
+/// its relative links (`href`, `src`) written again for the page at path
+/// `to`: a lessons-learned section of a pilot record (made for
+/// `pilots/ID/`) shown on the lessons page. Links with a scheme, from the
+/// host's root or to an anchor stay as they are, and so does one that
+/// leaves the site from `from` (it was broken there already).
+pub fn rebase(html: &str, from: &str, to: &str) -> String {
+    const ATTRS: [&str; 2] = [" href=\"", " src=\""];
+    if from == to || !ATTRS.iter().any(|a| html.contains(a)) {
+        return html.to_string();
+    }
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html;
+    loop {
+        let next = ATTRS.iter().filter_map(|a| rest.find(a).map(|i| i + a.len())).min();
+        let Some(start) = next else { break };
+        let Some(len) = rest[start..].find('"') else { break };
+        out.push_str(&rest[..start]);
+        let link = &rest[start..start + len];
+        match rebased(link, &from, &to) {
+            Some(new) => out.push_str(&new),
+            None => out.push_str(link),
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One link of [`rebase`]; `None` to leave it as it is.
+fn rebased(link: &str, from: &[&str], to: &[&str]) -> Option<String> {
+    let cut = link.find(['?', '#']).unwrap_or(link.len());
+    let (path, suffix) = link.split_at(cut);
+    let scheme = path.split('/').next().is_some_and(|first| first.contains(':'));
+    if path.is_empty() || path.starts_with('/') || scheme {
+        return None;
+    }
+    let mut comps: Vec<&str> = from.to_vec();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                comps.pop()?;
+            }
+            s => comps.push(s),
+        }
+    }
+    let folder = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..") || path == "." || path == "..";
+    let common = to.iter().zip(&comps).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(to.len() - common);
+    out.push_str(&comps[common..].join("/"));
+    if folder && comps.len() > common {
+        out.push('/');
+    }
+    if out.is_empty() {
+        out.push_str("./");
+    }
+    out.push_str(suffix);
+    Some(out)
+}
+
 /// What the output file `file` is, for a server that finds the page to
 /// make from a request (the reverse of the functions above).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,6 +477,19 @@ mod tests {
         assert_eq!(root_of("pilots/a/"), "../../");
         assert_eq!(root_of(&pilot("x")), PILOT_ROOT);
         assert_eq!(root_of(PILOTS), "../");
+    }
+
+    #[test]
+    fn rebases_links() {
+        let html = r##"<p><a href="../../playbook/a/">a</a> <a href="../b/#x">b</a> <img src="img/x.png" alt=""> <a href="https://e.example/">e</a> <a href="#top">t</a> <a href="../../../up">u</a> <a href="./">me</a></p>"##;
+        assert_eq!(
+            rebase(html, "pilots/a", "lessons"),
+            r##"<p><a href="../playbook/a/">a</a> <a href="../pilots/b/#x">b</a> <img src="../pilots/a/img/x.png" alt=""> <a href="https://e.example/">e</a> <a href="#top">t</a> <a href="../../../up">u</a> <a href="../pilots/a/">me</a></p>"##
+        );
+        assert_eq!(rebase(html, "lessons", "lessons"), html);
+        assert_eq!(rebase("<p>no links</p>", "pilots/a", "lessons"), "<p>no links</p>");
+        assert_eq!(rebase(r#"<a href="../x/">x</a>"#, "lessons/first", "lessons"), r#"<a href="x/">x</a>"#);
+        assert_eq!(rebase(r#"<a href="../">up</a>"#, "lessons/first", "lessons"), r#"<a href="./">up</a>"#);
     }
 
     #[test]

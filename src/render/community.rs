@@ -48,14 +48,18 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                     date: date.map(crate::date::Date::text).unwrap_or_default(),
                     tags: tag_links(site, &p.tags),
                     categories,
-                    html: p.body.lessons[j].1.clone(),
+                    html: crate::urls::rebase(
+                        &p.body.lessons[j].1,
+                        &crate::urls::pilot_path(&p.id),
+                        crate::urls::path_of(crate::urls::LESSONS),
+                    ),
                 }
             }
             From::Page(i) => {
                 let page = &site.pages[i];
                 LessonRow {
                     title: page.title.clone(),
-                    url: format!("{}/", page.path),
+                    url: crate::urls::page(&page.path),
                     kind: "page".into(),
                     pilot: String::new(),
                     stage: String::new(),
@@ -67,7 +71,9 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                         .description
                         .clone()
                         .map(|d| format!("<p>{}</p>", crate::escape::escaped(&d)))
-                        .unwrap_or_else(|| page.body.html.clone()),
+                        .unwrap_or_else(|| {
+                            crate::urls::rebase(&page.body.html, &page.path, crate::urls::path_of(crate::urls::LESSONS))
+                        }),
                 }
             }
         })
@@ -183,7 +189,7 @@ pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &LessonsView) -> TagView
         pages: tag
             .pages
             .iter()
-            .map(|&i| Link { title: site.pages[i].title.clone(), url: format!("{}/", site.pages[i].path) })
+            .map(|&i| Link { title: site.pages[i].title.clone(), url: crate::urls::page(&site.pages[i].path) })
             .collect(),
         lessons: group
             .iter()
@@ -208,7 +214,7 @@ pub(super) fn related(
         .iter()
         .map(|s| tagged(lessons, s))
         .chain(lessons.by_category.iter().filter(|g| page.addresses.contains(&g.name)).map(|g| &g.lessons[..]));
-    let own = format!("{}/", page.path);
+    let own = crate::urls::page(&page.path);
     let rel_lessons = first(lesson_lists, 11, |&i| lessons.lessons[i].url != own)
         .into_iter()
         .take(10)

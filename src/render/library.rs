@@ -158,7 +158,7 @@ pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
                 .pages
                 .iter()
                 .filter(|pg| pg.addresses.contains(cat))
-                .map(|pg| Link { title: pg.title.clone(), url: format!("{}/", pg.path) })
+                .map(|pg| Link { title: pg.title.clone(), url: crate::urls::page(&pg.path) })
                 .collect();
             CategoryView {
                 name: cat.clone(),

@@ -286,7 +286,7 @@ impl<'a> Source<'a> {
             Source::Section(s) => {
                 let body = plain(&s.body.html);
                 Record {
-                    url: format!("{}/", s.path),
+                    url: crate::urls::page(&s.path),
                     title: s.title.clone(),
                     kind: 2,
                     stage: None,
