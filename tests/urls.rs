@@ -97,7 +97,8 @@ fn broken(files: &BTreeMap<String, Vec<u8>>, base_root: &str) -> (BTreeSet<Strin
             // The search index's address is a folder the script reads files in.
             let folder = file.strip_suffix("index.html").filter(|f| folders.contains(*f));
             let is_index = html.contains(&format!("data-index=\"{link}\""));
-            if !files.contains_key(&file) && !(is_index && folder.is_some()) {
+            let found = files.contains_key(&file) || (is_index && folder.is_some());
+            if !found {
                 bad.insert(format!("{page} -> {link}"));
             }
         }

@@ -223,7 +223,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     all.extend(
         site.sections
             .iter()
-            .filter(|s| s.path != "pilots" && s.path != "lessons" && !s.body.html.is_empty())
+            .filter(|s| !crate::urls::is_generated_section(&s.path) && !s.body.html.is_empty())
             .map(Source::Section),
     );
     all

@@ -410,8 +410,8 @@ fn send(
 }
 
 fn not_found(stream: &mut TcpStream, site: &super::Served, errors: Option<&str>, head: bool) -> std::io::Result<()> {
-    match site.get("404.html") {
-        Some(Ok(c)) => send(stream, "404 Not Found", "404.html", &c, errors, head),
+    match site.get(crate::urls::NOT_FOUND) {
+        Some(Ok(c)) => send(stream, "404 Not Found", crate::urls::NOT_FOUND, &c, errors, head),
         _ => {
             let body = inject(b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>", errors);
             respond(stream, "404 Not Found", &[("Content-Type", "text/html; charset=utf-8".into())], &body, head)
