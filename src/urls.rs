@@ -416,6 +416,10 @@ mod tests {
         assert_eq!(pilot_path("a"), "pilots/a");
         assert_eq!(pilot_section("a", "lessons-learned"), "pilots/a/#lessons-learned");
         assert_eq!(constraint("a", "c1"), "pilots/a/#c-c1");
+        assert_eq!(constraint_parts("a", "c1"), ["pilots/", "a", "/#c-", "c1"]);
+        assert_eq!(library_entry_parts("a", "c1").concat(), library_entry("a", "c1"));
+        assert_eq!(owner_parts("maria").concat(), owner("maria"));
+        assert_eq!(page_parts("playbook/x").concat(), page("playbook/x"));
         assert_eq!(library_entry("a", "c1"), "constraints/#a--c1");
         assert_eq!(library_anchor_parts("a", "c1").concat(), "a--c1");
         assert_eq!(owner("maria"), "owners/maria/");
