@@ -1,7 +1,7 @@
 //! Typed, serializable views of the model: what templates receive. Every
 //! value a template shows is computed here, so templates only lay it out.
-//! URLs in views are relative to the site root (`pilots/a/`); templates put
-//! `{{ root }}` before them.
+//! URLs in views are relative to the site root (`pilots/a/`), made by
+//! [`crate::urls`]; templates put `{{ root }}` before them.
 
 use serde::Serialize;
 
