@@ -38,3 +38,4 @@ pub mod source;
 pub mod synth;
 pub mod text;
 pub mod theme;
+pub mod urls;

@@ -9,42 +9,12 @@
 use crate::hash::{FastMap, FastSet};
 use crate::markdown::{nfc, slug};
 use crate::source::Doc;
+use crate::urls::address_of;
 use std::borrow::Cow;
 
 /// The file names of a folder's own page: a section page, like `_index.md`.
 pub fn is_index_name(name: &str) -> bool {
     name == "_index.md" || name == "index.md" || name.eq_ignore_ascii_case("readme.md")
-}
-
-/// The address a path below `content/` is published at, without slashes
-/// at either end: folders as web addresses, a Markdown file without `.md`
-/// (an index file is its folder), any other file by its name. `None` when
-/// a folder or page name makes no address. The one rule for the address
-/// of a file below `content/` (the pages' loader uses it too).
-pub fn address_of(parts: &[&str]) -> Option<String> {
-    let Some((last, dirs)) = parts.split_last() else { return Some(String::new()) };
-    let mut comps: Vec<String> = Vec::with_capacity(parts.len());
-    for d in dirs {
-        let s = slug(d);
-        if s.is_empty() {
-            return None;
-        }
-        comps.push(s);
-    }
-    if let Some(stem) = last.strip_suffix(".md") {
-        if !is_index_name(last) {
-            let s = slug(stem);
-            if s.is_empty() {
-                return None;
-            }
-            comps.push(s);
-        }
-    } else if last.contains('.') {
-        comps.push((*last).to_string());
-    } else {
-        comps.push(slug(last));
-    }
-    Some(comps.join("/"))
 }
 
 /// What the playbook's source tree holds, for reading its links.
@@ -62,7 +32,7 @@ impl Files {
     /// From the pages' sources, each with the address it is published at
     /// (its path's, or the one its front matter gives), and the files
     /// copied as they are (each with its published address, as
-    /// `model::pages::assets` gives them).
+    /// `urls::asset` gives them).
     pub fn new(docs: &[(&Doc, String)], assets: &[(Vec<String>, String)]) -> Files {
         let mut files = Files::default();
         let folder = |parts: &[String], files: &mut Files| {
@@ -118,7 +88,7 @@ impl Files {
             return Some(Target { address: a.clone(), found: true, published: false });
         }
         let published = join(page.split('/').filter(|s| !s.is_empty()), &path).map(|mut p| {
-            if p.last() == Some(&"index.html") {
+            if p.last().is_some_and(|l| crate::urls::is_page_file(l)) {
                 p.pop();
             }
             p.join("/")
@@ -192,7 +162,7 @@ impl Files {
             parts.pop();
         }
         let first = *parts.first()?;
-        if SITE_PAGES.contains(&first) || self.addresses.contains(&parts.join("/")) {
+        if crate::urls::SITE_PAGES.contains(&first) || self.addresses.contains(&parts.join("/")) {
             return None;
         }
         let found = |address: &String| Some(Target { address: address.clone(), found: true, published: false });
@@ -214,23 +184,6 @@ impl Files {
         None
     }
 }
-
-/// The first components of the addresses the site makes itself (its
-/// home is ``): a link from the root to one of them is the site's.
-pub const SITE_PAGES: [&str; 12] = [
-    "pilots",
-    "portfolio",
-    "constraints",
-    "owners",
-    "lessons",
-    "tags",
-    "search",
-    "feed.xml",
-    "constraints.csv",
-    "portfolio.json",
-    "sitemap.xml",
-    "404.html",
-];
 
 /// `x` of `x.html` or `x.htm`.
 fn html_stem(name: &str) -> Option<&str> {
@@ -269,23 +222,6 @@ pub(crate) fn join<'a>(base: impl Iterator<Item = &'a str>, path: &'a str) -> Op
         }
     }
     Some(parts)
-}
-
-/// The URL of `address` (a page's or section's, else a file's) from the
-/// page published at `from`, relative: `x` from `a/page` is `../x/`.
-pub fn relative_url(from: &str, address: &str, is_file: bool) -> String {
-    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let to: Vec<&str> = address.split('/').filter(|s| !s.is_empty()).collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut url = "../".repeat(from.len() - common);
-    url.push_str(&to[common..].join("/"));
-    if !is_file && !url.is_empty() && !url.ends_with('/') {
-        url.push('/');
-    }
-    if url.is_empty() {
-        url.push_str("./");
-    }
-    url
 }
 
 #[cfg(test)]
@@ -381,15 +317,5 @@ mod tests {
         assert_eq!(at("/nowhere/"), None);
         assert_eq!(at("/"), None);
         assert_eq!(at("/../x"), None);
-    }
-
-    #[test]
-    fn relative_urls() {
-        assert_eq!(relative_url("playbook/a/page", "playbook/a/x", false), "../x/");
-        assert_eq!(relative_url("playbook/a/page", "playbook/a/img/x.png", true), "../img/x.png");
-        assert_eq!(relative_url("playbook/a/page", "playbook/a/page", false), "./");
-        assert_eq!(relative_url("playbook/b", "playbook/b/c", false), "c/");
-        assert_eq!(relative_url("", "", false), "./");
-        assert_eq!(relative_url("playbook/a", "constraints", false), "../../constraints/");
     }
 }

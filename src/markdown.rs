@@ -317,7 +317,7 @@ fn link(
 /// of `written`.
 fn relative_to(base: &LinkBase, target: &crate::links::Target, written: &str) -> String {
     let is_file = target.address.rsplit('/').next().is_some_and(|last| last.contains('.'));
-    let mut url = crate::links::relative_url(base.page, &target.address, is_file);
+    let mut url = crate::urls::relative(base.page, &target.address, is_file);
     if let Some(i) = written.find(['?', '#']) {
         url.push_str(&written[i..]);
     }

@@ -299,7 +299,7 @@ pub fn check_addresses(analysis: &mut Analysis, theme: &theme::Theme, root: &Pat
         return;
     }
     for c in found {
-        let url = c.path.strip_suffix("index.html").unwrap_or(&c.path);
+        let url = crate::urls::address_of_file(&c.path);
         let (loc, what) = match c.by {
             render::Collider::Page(loc) => (loc, analysis.sources.get(loc.file).path.clone()),
             render::Collider::File(path) => {

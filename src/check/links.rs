@@ -5,6 +5,7 @@ use crate::diag::{nearest, Diagnostic, Loc, Rule, Span};
 use crate::hash::{FastMap, FastSet as HashSet};
 use crate::markdown::Link;
 use crate::model::Site;
+use crate::urls;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -24,20 +25,23 @@ struct Known<'a> {
 
 impl Known<'_> {
     fn new(site: &Site) -> Known<'_> {
-        let mut fixed: HashSet<String> =
-            std::iter::once("").chain(crate::links::SITE_PAGES).map(String::from).collect();
-        fixed.extend(site.people.iter().map(|p| format!("owners/{}", p.slug)));
+        let mut fixed: HashSet<String> = (urls::FIXED_PAGES.iter().chain([&urls::SEARCH]))
+            .map(|a| urls::path_of(a))
+            .chain([urls::FEED, urls::CSV, urls::JSON, urls::SITEMAP, urls::NOT_FOUND])
+            .map(String::from)
+            .collect();
+        fixed.extend(site.people.iter().map(|p| urls::path_of(&urls::owner(&p.slug)).to_string()));
         fixed.extend(site.sections.iter().map(|s| s.path.clone()));
         fixed.extend(site.pages.iter().map(|p| p.path.clone()));
         fixed.extend(site.assets.iter().map(|(_, to)| to.clone()));
         let tags: HashSet<&String> =
             site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags)).collect();
-        fixed.extend(tags.into_iter().map(|t| format!("tags/{}", site.tag_slug(t))));
+        fixed.extend(tags.into_iter().map(|t| urls::path_of(&urls::tag(&site.tag_slug(t))).to_string()));
         Known { fixed, records: &site.record_ids, hints: OnceLock::new(), anchors: OnceLock::new(), site }
     }
 
     fn contains(&self, path: &str) -> bool {
-        self.fixed.contains(path) || path.strip_prefix("pilots/").is_some_and(|id| self.records.contains(id))
+        self.fixed.contains(path) || path.strip_prefix(urls::PILOTS).is_some_and(|id| self.records.contains(id))
     }
 
     /// The heading ids of the page at `path`, when known.
@@ -55,7 +59,7 @@ impl Known<'_> {
     /// The nearest address to `path`, which is none (see [`Hints`]).
     fn nearest(&self, path: &str) -> Option<&str> {
         let hints = self.hints.get_or_init(|| {
-            Hints::new(self.fixed.iter().cloned().chain(self.records.iter().map(|id| format!("pilots/{id}"))))
+            Hints::new(self.fixed.iter().cloned().chain(self.records.iter().map(|id| urls::pilot_path(id))))
         });
         hints.nearest(path)
     }
@@ -123,7 +127,7 @@ fn resolve(dest: &str, base: &str) -> Option<String> {
     let path = dest.split(['#', '?']).next().unwrap_or("");
     let from = if path.starts_with('/') { "" } else { base };
     let mut parts = crate::links::join(from.split('/').filter(|s| !s.is_empty()), path)?;
-    if parts.last() == Some(&"index.html") {
+    if parts.last().is_some_and(|l| urls::is_page_file(l)) {
         parts.pop();
     }
     Some(parts.join("/"))
@@ -149,7 +153,7 @@ pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        markdown_links(&p.body.links, &format!("pilots/{}", p.id), p.loc, &known, out);
+        markdown_links(&p.body.links, &urls::pilot_path(&p.id), p.loc, &known, out);
     }
     for page in &site.pages {
         markdown_links(&page.body.links, &page.path, page.loc, &known, out);

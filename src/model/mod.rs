@@ -13,7 +13,7 @@ pub mod raw;
 
 pub use facts::{dimension_of, Portfolio, StageCount};
 pub use order::number_prefix;
-pub use pages::{humanize, root_of};
+pub use pages::humanize;
 pub use pilot::percent;
 
 use crate::config::Config;
@@ -706,8 +706,9 @@ fn tag_slugs(
                 Rule::SameSlug,
                 loc,
                 format!(
-                    "tags `{name}` and `{other}` both make the page `/tags/{}/`: `{name}` is at `/tags/{}/`",
-                    r.base, r.slug
+                    "tags `{name}` and `{other}` both make the page `/{}`: `{name}` is at `/{}`",
+                    crate::urls::tag(&r.base),
+                    crate::urls::tag(&r.slug)
                 ),
             )
             .hint("write the tag as the other one is written if they are the same tag; otherwise rename one")
@@ -740,8 +741,12 @@ fn same_owner_slugs(people: &[Person], pilots: &[Arc<Pilot>], diags: &mut Vec<Di
                 Rule::SameSlug,
                 at,
                 format!(
-                    "`{}` and `{}` both make the owner page `/owners/{}/`: `{}` is at `/owners/{}/`",
-                    p.name, other.name, other.slug, p.name, p.slug
+                    "`{}` and `{}` both make the owner page `/{}`: `{}` is at `/{}`",
+                    p.name,
+                    other.name,
+                    crate::urls::owner(&other.slug),
+                    p.name,
+                    crate::urls::owner(&p.slug)
                 ),
             )
             .hint("write the name as the other one is written if they are the same person; otherwise tell them apart")
@@ -794,7 +799,7 @@ impl Site {
         at.map(|&i| &self.people[i])
     }
 
-    /// The address of the page of `tag` (below `tags/`).
+    /// The slug of the page of `tag` (its address is [`crate::urls::tag`]).
     pub fn tag_slug(&self, tag: &str) -> String {
         match self.tag_slugs.get(tag_key(tag).as_ref()) {
             Some(slug) => slug.clone(),

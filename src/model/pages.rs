@@ -24,15 +24,6 @@ pub(super) struct Tree {
     pub pages: Vec<Page>,
 }
 
-/// `../` once per path component: from a page's folder to the site root.
-pub fn root_of(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        "../".repeat(path.split('/').count())
-    }
-}
-
 /// A file or folder name as a title: `01-scoping` -> `Scoping` (the
 /// number in front orders it, see [`number_prefix`]).
 pub fn humanize(name: &str) -> String {
@@ -71,7 +62,7 @@ pub(super) fn build(
         if doc.parts.last().is_some_and(|f| f == "SUMMARY.md") {
             if let Some(nav) = nav::summary(&sources.get(doc.file).text) {
                 let dirs: Vec<&str> = doc.parts[..doc.parts.len() - 1].iter().map(String::as_str).collect();
-                addresses.push((doc, crate::links::address_of(&dirs).unwrap_or_default()));
+                addresses.push((doc, crate::urls::address_of(&dirs).unwrap_or_default()));
                 summaries.push((doc, nav));
                 continue;
             }
@@ -81,7 +72,7 @@ pub(super) fn build(
         let source = sources.get(doc.file);
         let first_line = Span::new(0, source.line_text(1).len() as u32);
         let parts: Vec<&str> = doc.parts.iter().map(String::as_str).collect();
-        let Some(address) = crate::links::address_of(&parts) else {
+        let Some(address) = crate::urls::address_of(&parts) else {
             let mut r = Reporter { file: doc.file, diags };
             r.error(
                 Rule::Unreadable,
@@ -320,7 +311,7 @@ fn redirect_from(
         let path = match &item.kind {
             Kind::Str(text) if !text.contains("://") => {
                 let t = text.trim().trim_matches('/');
-                let t = t.strip_suffix("index.html").or(t.strip_suffix(".html")).unwrap_or(t).trim_end_matches('/');
+                let t = crate::urls::without_file(t).trim_end_matches('/');
                 let comps: Vec<String> = t.split('/').map(slug).collect();
                 (!t.is_empty() && comps.iter().all(|c| !c.is_empty())).then(|| comps.join("/"))
             }
@@ -373,7 +364,7 @@ fn address_override(
         (None, None) => return None,
     };
     let text = given.value.trim();
-    let text = text.strip_suffix("index.html").or(text.strip_suffix(".html")).unwrap_or(text);
+    let text = crate::urls::without_file(text);
     let own: Vec<String> = text.split('/').filter(|c| !c.is_empty()).map(slug).collect();
     if own.is_empty() || own.iter().any(String::is_empty) || text.contains([':', '{']) {
         diags.push(
@@ -471,7 +462,7 @@ fn finish(
     let base = markdown::LinkBase { page: path, dir, files };
     let body = markdown::render_in(
         &body_text,
-        &root_of(path),
+        &crate::urls::root_of(path),
         Some(&base),
         &config.lessons_heading,
         config.allow_raw_html,
@@ -592,21 +583,9 @@ fn assemble(
     Tree { home, sections, roots, pages }
 }
 
-/// Where each asset is published: folders as web addresses, the file name
-/// as it is.
+/// Where each asset is published (see [`crate::urls::asset`]).
 pub(super) fn assets(assets: &[Asset]) -> Vec<(PathBuf, String)> {
-    assets
-        .iter()
-        .filter_map(|a| {
-            let (file, dirs) = a.parts.split_last()?;
-            let mut comps: Vec<String> = dirs.iter().map(|d| slug(d)).collect();
-            if comps.iter().any(String::is_empty) || file.starts_with('.') {
-                return None;
-            }
-            comps.push(file.clone());
-            Some((a.from.clone(), comps.join("/")))
-        })
-        .collect()
+    assets.iter().filter_map(|a| Some((a.from.clone(), crate::urls::asset(&a.parts)?))).collect()
 }
 
 #[cfg(test)]
@@ -615,8 +594,6 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(root_of(""), "");
-        assert_eq!(root_of("playbook/a"), "../../");
         assert_eq!(humanize("01-scoping"), "Scoping");
         assert_eq!(humanize("lessons"), "Lessons");
         assert_eq!(humanize("2_getting_started"), "Getting started");

@@ -124,7 +124,7 @@ pub(super) fn ids(docs: &[&Doc]) -> (crate::hash::FastMap<FileId, String>, Vec<D
                     r.name, r.kept_by, r.base, r.slug
                 ),
             )
-            .hint(format!("rename one of the files: its address is `/pilots/{}/` until then", r.slug))
+            .hint(format!("rename one of the files: its address is `/{}` until then", crate::urls::pilot(&r.slug)))
             .related(Loc::start(first[r.kept_by.as_str()]), "the other record is here"),
         );
     }
@@ -202,7 +202,7 @@ pub(super) fn read(
     let integration = read_integration(&mut r, raw.integration.unwrap_or_default());
     let constraints = read_constraints(&mut r, raw.constraints.unwrap_or_default(), config);
     let updates = read_updates(&mut r, raw.updates.unwrap_or_default());
-    let root = "../../";
+    let root = crate::urls::PILOT_ROOT;
     let body = markdown::render_in(
         &source.text[split.body_start..],
         root,

@@ -8,7 +8,7 @@ use crate::markdown::slug;
 use crate::model::Site;
 
 fn tag_links(site: &Site, tags: &[String]) -> Vec<Link> {
-    tags.iter().map(|t| Link { title: t.clone(), url: format!("tags/{}/", site.tag_slug(t)) }).collect()
+    tags.iter().map(|t| Link { title: t.clone(), url: crate::urls::tag(&site.tag_slug(t)) }).collect()
 }
 
 /// Every lesson, newest first (undated last), then by title. The order is
@@ -27,7 +27,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
         let date = pilot_date(p);
         keys.extend((0..p.body.lessons.len()).map(|j| (date, p.title.as_str(), From::Pilot(i, j))));
     }
-    for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| p.path.starts_with("lessons/")) {
+    for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| p.path.starts_with(crate::urls::LESSONS)) {
         keys.push((page.date, page.title.as_str(), From::Page(i)));
     }
     keys.sort_by(|a, b| a.0.is_none().cmp(&b.0.is_none()).then(b.0.cmp(&a.0)).then(a.1.cmp(b.1)));
@@ -40,7 +40,7 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                 categories.dedup();
                 LessonRow {
                     title: p.title.clone(),
-                    url: format!("pilots/{}/#{}", p.id, p.body.lessons[j].0),
+                    url: crate::urls::pilot_section(&p.id, &p.body.lessons[j].0),
                     kind: "pilot".into(),
                     pilot: p.title.clone(),
                     stage: p.stage.clone(),
@@ -48,14 +48,18 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                     date: date.map(crate::date::Date::text).unwrap_or_default(),
                     tags: tag_links(site, &p.tags),
                     categories,
-                    html: p.body.lessons[j].1.clone(),
+                    html: crate::urls::rebase(
+                        &p.body.lessons[j].1,
+                        &crate::urls::pilot_path(&p.id),
+                        crate::urls::path_of(crate::urls::LESSONS),
+                    ),
                 }
             }
             From::Page(i) => {
                 let page = &site.pages[i];
                 LessonRow {
                     title: page.title.clone(),
-                    url: format!("{}/", page.path),
+                    url: crate::urls::page(&page.path),
                     kind: "page".into(),
                     pilot: String::new(),
                     stage: String::new(),
@@ -67,7 +71,9 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                         .description
                         .clone()
                         .map(|d| format!("<p>{}</p>", crate::escape::escaped(&d)))
-                        .unwrap_or_else(|| page.body.html.clone()),
+                        .unwrap_or_else(|| {
+                            crate::urls::rebase(&page.body.html, &page.path, crate::urls::path_of(crate::urls::LESSONS))
+                        }),
                 }
             }
         })
@@ -108,8 +114,12 @@ pub(super) fn lessons_view(site: &Site) -> LessonsView {
     let lessons = lessons(site);
     let by_tag = group(&lessons, |l| l.tags.iter().map(|t| t.title.as_str()), |t| format!("tag-{}", site.tag_slug(t)));
     let by_category = group(&lessons, |l| l.categories.iter().map(String::as_str), |c| format!("category-{}", slug(c)));
-    let intro_html =
-        site.sections.iter().find(|s| s.path == "lessons").map(|s| s.body.html.clone()).unwrap_or_default();
+    let intro_html = site
+        .sections
+        .iter()
+        .find(|s| s.path == crate::urls::path_of(crate::urls::LESSONS))
+        .map(|s| s.body.html.clone())
+        .unwrap_or_default();
     LessonsView { intro_html, lessons, by_tag, by_category }
 }
 
@@ -169,7 +179,7 @@ pub(super) fn tags_view(tags: &[Tag], lessons: &LessonsView) -> TagsView {
                 // are among the tag's pages already).
                 let sections = tagged(lessons, &t.slug).iter().filter(|&&i| lessons.lessons[i].kind == "pilot").count();
                 let count = t.pilots.len() + t.pages.len() + sections;
-                TagRow { name: t.name.clone(), url: format!("tags/{}/", t.slug), count }
+                TagRow { name: t.name.clone(), url: crate::urls::tag(&t.slug), count }
             })
             .collect(),
     }
@@ -183,7 +193,7 @@ pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &LessonsView) -> TagView
         pages: tag
             .pages
             .iter()
-            .map(|&i| Link { title: site.pages[i].title.clone(), url: format!("{}/", site.pages[i].path) })
+            .map(|&i| Link { title: site.pages[i].title.clone(), url: crate::urls::page(&site.pages[i].path) })
             .collect(),
         lessons: group
             .iter()
@@ -208,7 +218,7 @@ pub(super) fn related(
         .iter()
         .map(|s| tagged(lessons, s))
         .chain(lessons.by_category.iter().filter(|g| page.addresses.contains(&g.name)).map(|g| &g.lessons[..]));
-    let own = format!("{}/", page.path);
+    let own = crate::urls::page(&page.path);
     let rel_lessons = first(lesson_lists, 11, |&i| lessons.lessons[i].url != own)
         .into_iter()
         .take(10)

@@ -200,7 +200,7 @@ fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a
             .iter()
             .map(|p| JsonPilot {
                 id: &p.id,
-                url: format!("{base}/pilots/{}/", p.id),
+                url: crate::urls::absolute(base, &crate::urls::pilot_parts(&p.id)),
                 title: &p.title,
                 summary: &p.summary,
                 stage: &p.stage,
@@ -243,8 +243,7 @@ struct Entry {
 /// `feed.xml`: weekly updates, and escalations (each rung a constraint has
 /// crossed by the as-of date, dated the day it crossed), newest first.
 pub fn feed(site: &Site, config: &Config) -> String {
-    let base =
-        if config.base_url.is_empty() { String::new() } else { format!("{}/", config.base_url.trim_end_matches('/')) };
+    let base = crate::urls::feed_base(&config.base_url);
     // Every entry's date and id first; only the newest are written out.
     enum Source {
         Update(usize, usize),
@@ -310,7 +309,7 @@ pub fn feed(site: &Site, config: &Config) -> String {
                     id,
                     date,
                     title: format!("{}: update for the week of {}", p.title, u.week),
-                    link: format!("{base}pilots/{}/", p.id),
+                    link: [base.as_str(), &crate::urls::pilot(&p.id)].concat(),
                     summary: summary.trim_end().to_string(),
                 }
             }
@@ -321,7 +320,7 @@ pub fn feed(site: &Site, config: &Config) -> String {
                     id,
                     date,
                     title: format!("Escalated to {}: {} ({})", rung.to, c.title, p.title),
-                    link: format!("{base}constraints/#{}--{}", p.id, c.id),
+                    link: [base.as_str(), &crate::urls::library_entry(&p.id, &c.id)].concat(),
                     summary: format!(
                         "“{}” was due {due} and is still open; {} days past due it escalates to {}. Owner: {}.",
                         c.title,
@@ -344,7 +343,7 @@ pub fn feed(site: &Site, config: &Config) -> String {
     let _ = writeln!(out, "  <title>{} — updates and escalations</title>", xml(&config.title));
     let _ = writeln!(out, "  <updated>{updated}T00:00:00Z</updated>");
     let _ = writeln!(out, "  <author><name>{}</name></author>", xml(&config.title));
-    let _ = writeln!(out, "  <link rel=\"self\" href=\"{}feed.xml\"/>", xml(&base));
+    let _ = writeln!(out, "  <link rel=\"self\" href=\"{}{}\"/>", xml(&base), crate::urls::FEED);
     let _ = writeln!(out, "  <link rel=\"alternate\" href=\"{}\"/>", xml(if base.is_empty() { "./" } else { &base }));
     let _ = writeln!(out, "  <generator>pilotdeck</generator>");
     for e in entries {

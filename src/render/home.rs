@@ -28,21 +28,21 @@ pub(super) fn view<'a>(
             "Pilots",
             pf.pilots.to_string(),
             format!("{} with an open constraint", site.pilots.iter().filter(|p| p.facts.open_constraints > 0).count()),
-            "pilots/",
+            crate::urls::PILOTS,
             false,
         ),
         figure(
             "In production",
             format!("{} ({}%)", pf.in_production, pf.production_share),
             "share of all pilots".into(),
-            "pilots/?stage=production",
+            &[crate::urls::PILOTS, "?stage=production"].concat(),
             false,
         ),
         figure(
             "Median time to production",
             median,
             format!("from pilot start, over {reached} pilots that reached production"),
-            "portfolio/#time-to-production",
+            &[crate::urls::PORTFOLIO, "#time-to-production"].concat(),
             false,
         ),
         figure(
@@ -52,21 +52,21 @@ pub(super) fn view<'a>(
                 Some(r) => format!("{} escalated to {}", r.count, r.to),
                 None => format!("of {} open", pf.open_constraints),
             },
-            "portfolio/#overdue",
+            &[crate::urls::PORTFOLIO, "#overdue"].concat(),
             pf.overdue_constraints > 0,
         ),
         figure(
             "Stale pilots",
             pf.stale.to_string(),
             format!("no update for more than {} days", config.stale_after_days),
-            "portfolio/#stale",
+            &[crate::urls::PORTFOLIO, "#stale"].concat(),
             pf.stale > 0,
         ),
         figure(
             "Largest confidence gap",
             gap.map_or("—".into(), |g| format!("{:+}", g.1)),
             gap.map_or("leaders and teams agree".into(), |g| format!("leader over team: {}", site.pilots[g.0].title)),
-            "portfolio/#confidence-gap",
+            &[crate::urls::PORTFOLIO, "#confidence-gap"].concat(),
             gap.is_some_and(|g| g.1 >= 2),
         ),
     ];
@@ -149,7 +149,12 @@ pub(super) fn pilots_view(
     let mut functions: Vec<String> = site.pilots.iter().filter_map(|p| p.function.clone()).collect();
     functions.sort();
     functions.dedup();
-    let intro_html = site.sections.iter().find(|s| s.path == "pilots").map(|s| s.body.html.clone()).unwrap_or_default();
+    let intro_html = site
+        .sections
+        .iter()
+        .find(|s| s.path == crate::urls::path_of(crate::urls::PILOTS))
+        .map(|s| s.body.html.clone())
+        .unwrap_or_default();
     Ok(PilotsView {
         intro_html,
         dimensions: config.rubric.iter().map(|d| Link { title: capitalise(&d.key), url: d.key.clone() }).collect(),

@@ -158,7 +158,7 @@ pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
                 .pages
                 .iter()
                 .filter(|pg| pg.addresses.contains(cat))
-                .map(|pg| Link { title: pg.title.clone(), url: format!("{}/", pg.path) })
+                .map(|pg| Link { title: pg.title.clone(), url: crate::urls::page(&pg.path) })
                 .collect();
             CategoryView {
                 name: cat.clone(),
@@ -200,7 +200,7 @@ pub(super) fn library_view(site: &Site, config: &Config, order: &Order, rows: &R
         .map(|person| {
             let (open, overdue, resolved) =
                 count(&mut person.constraints.iter().map(|&(p, c)| &site.pilots[p].constraints[c]));
-            GroupRow { title: person.name.clone(), url: format!("owners/{}/", person.slug), open, overdue, resolved }
+            GroupRow { title: person.name.clone(), url: crate::urls::owner(&person.slug), open, overdue, resolved }
         })
         .collect();
     let nobody = count(&mut all(site).map(|(_, c)| c).filter(|c| c.owner.is_none()));
@@ -215,7 +215,7 @@ pub(super) fn library_view(site: &Site, config: &Config, order: &Order, rows: &R
         .filter(|p| !p.constraints.is_empty())
         .map(|p| {
             let (open, overdue, resolved) = count(&mut p.constraints.iter());
-            GroupRow { title: p.title.clone(), url: format!("pilots/{}/", p.id), open, overdue, resolved }
+            GroupRow { title: p.title.clone(), url: crate::urls::pilot(&p.id), open, overdue, resolved }
         })
         .collect();
     by_pilot.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
@@ -251,7 +251,7 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
         .iter()
         .map(|person| PersonRow {
             name: person.name.clone(),
-            url: format!("owners/{}/", person.slug),
+            url: crate::urls::owner(&person.slug),
             owns: person.owns.len(),
             champions: person.champions.len(),
             sponsors: person.sponsors.len(),

@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::model::Site;
 use crate::output::{Content, Output};
 use crate::theme::Theme;
+use crate::urls;
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use views::{ChartView, Ctx, LessonsView, Link, SiteView};
@@ -165,38 +166,35 @@ fn listed(
     pilots: impl Iterator<Item = (String, Job)>,
 ) -> Vec<(String, Job)> {
     let mut jobs: Vec<(String, Job)> = vec![
-        ("index.html".into(), Job::Home),
-        ("portfolio/index.html".into(), Job::Portfolio),
-        ("pilots/index.html".into(), Job::Pilots),
-        ("constraints/index.html".into(), Job::Library),
-        ("owners/index.html".into(), Job::Owners),
-        ("constraints.csv".into(), Job::Csv),
-        ("portfolio.json".into(), Job::Json),
-        ("feed.xml".into(), Job::Feed),
-        ("lessons/index.html".into(), Job::Lessons),
-        ("tags/index.html".into(), Job::Tags),
+        (urls::file_of(urls::HOME), Job::Home),
+        (urls::file_of(urls::PORTFOLIO), Job::Portfolio),
+        (urls::file_of(urls::PILOTS), Job::Pilots),
+        (urls::file_of(urls::CONSTRAINTS), Job::Library),
+        (urls::file_of(urls::OWNERS), Job::Owners),
+        (urls::file_of(urls::CSV), Job::Csv),
+        (urls::file_of(urls::JSON), Job::Json),
+        (urls::file_of(urls::FEED), Job::Feed),
+        (urls::file_of(urls::LESSONS), Job::Lessons),
+        (urls::file_of(urls::TAGS), Job::Tags),
     ];
-    jobs.extend(portfolio::CHARTS.iter().enumerate().map(|(i, id)| (format!("portfolio/{id}.svg"), Job::Chart(i))));
-    jobs.extend(site.people.iter().enumerate().map(|(i, p)| (format!("owners/{}/index.html", p.slug), Job::Owner(i))));
+    jobs.extend(portfolio::CHARTS.iter().enumerate().map(|(i, id)| (urls::chart(id), Job::Chart(i))));
+    jobs.extend(site.people.iter().enumerate().map(|(i, p)| (urls::owner_file(&p.slug), Job::Owner(i))));
     jobs.extend(pilots);
-    jobs.extend(tags.iter().enumerate().map(|(i, t)| (format!("tags/{}/index.html", t.slug), Job::Tag(i))));
+    jobs.extend(tags.iter().enumerate().map(|(i, t)| (urls::tag_file(&t.slug), Job::Tag(i))));
     for (i, s) in site.sections.iter().enumerate() {
-        if s.path != "pilots" && s.path != "lessons" {
-            jobs.push((format!("{}/index.html", s.path), Job::Section(i)));
+        if !urls::is_generated_section(&s.path) {
+            jobs.push((urls::file_of_page(&s.path), Job::Section(i)));
         }
     }
-    jobs.extend(site.pages.iter().enumerate().map(|(i, p)| (format!("{}/index.html", p.path), Job::Page(i))));
+    jobs.extend(site.pages.iter().enumerate().map(|(i, p)| (urls::file_of_page(&p.path), Job::Page(i))));
     for (i, p) in site.pages.iter().enumerate() {
         jobs.extend(
-            p.redirect_from
-                .iter()
-                .enumerate()
-                .map(|(k, (from, _))| (format!("{from}/index.html"), Job::Redirect(i, k))),
+            p.redirect_from.iter().enumerate().map(|(k, (from, _))| (urls::file_of_page(from), Job::Redirect(i, k))),
         );
     }
-    jobs.push(("404.html".into(), Job::NotFound));
-    jobs.push(("sitemap.xml".into(), Job::Sitemap));
-    jobs.push(("search/index.html".into(), Job::Search));
+    jobs.push((urls::file_of(urls::NOT_FOUND), Job::NotFound));
+    jobs.push((urls::file_of(urls::SITEMAP), Job::Sitemap));
+    jobs.push((urls::file_of(urls::SEARCH), Job::Search));
     jobs.extend(theme.statics.keys().map(|k| (k.clone(), Job::Static(k.clone()))));
     jobs.extend(site.assets.iter().enumerate().map(|(i, (_, to))| (to.clone(), Job::Asset(i))));
     jobs
@@ -241,13 +239,13 @@ pub fn collisions(site: &Site, theme: &Theme) -> Vec<Collision> {
     let mut listed = listed(site, &[], theme, std::iter::empty());
     let pilots: Vec<(String, Job)> = (listed.iter())
         .filter(|(_, j)| j.is_content())
-        .filter_map(|(p, _)| Plan::pilot_id(p))
+        .filter_map(|(p, _)| urls::pilot_of(p))
         .filter_map(|id| site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok())
-        .map(|i| (format!("pilots/{}/index.html", site.pilots[i].id), Job::Pilot(i)))
+        .map(|i| (urls::pilot_file(&site.pilots[i].id), Job::Pilot(i)))
         .collect();
-    if listed.iter().any(|(p, j)| j.is_content() && p.starts_with("tags/")) {
+    if listed.iter().any(|(p, j)| j.is_content() && p.starts_with(urls::TAGS)) {
         let tags = community::tags(site);
-        listed.extend(tags.iter().enumerate().map(|(i, t)| (format!("tags/{}/index.html", t.slug), Job::Tag(i))));
+        listed.extend(tags.iter().enumerate().map(|(i, t)| (urls::tag_file(&t.slug), Job::Tag(i))));
     }
     listed.extend(pilots);
     let theirs: std::collections::HashMap<&str, &Job> =
@@ -365,8 +363,7 @@ impl Plan {
     /// Every file of the site, by output path, in path order.
     pub fn jobs(&self) -> Vec<(String, Job)> {
         let site = &*self.site;
-        let pilots =
-            site.pilots.iter().enumerate().map(|(i, p)| (format!("pilots/{}/index.html", p.id), Job::Pilot(i)));
+        let pilots = site.pilots.iter().enumerate().map(|(i, p)| (urls::pilot_file(&p.id), Job::Pilot(i)));
         let mut jobs: Vec<(String, Job)> = self.listed(pilots);
         // Later entries win, as when the files were written one over another
         // (an asset over a static file of the same name).
@@ -389,7 +386,7 @@ impl Plan {
         // A pilot page, unless a static file or an asset of that path is
         // made over it (nothing else can have such a path).
         let pilot =
-            Plan::pilot_id(path).and_then(|id| self.site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok());
+            urls::pilot_of(path).and_then(|id| self.site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok());
         if let Some(i) = pilot {
             if !self.theme.statics.contains_key(path) && !self.is_asset(path) {
                 return Some(Job::Pilot(i));
@@ -402,11 +399,6 @@ impl Plan {
     pub fn is_asset(&self, path: &str) -> bool {
         let assets = self.asset_paths.get_or_init(|| self.site.assets.iter().map(|(_, to)| to.clone()).collect());
         assets.contains(path)
-    }
-
-    /// The id in a pilot page's path (`pilots/ID/index.html`).
-    pub fn pilot_id(path: &str) -> Option<&str> {
-        path.strip_prefix("pilots/")?.strip_suffix("/index.html").filter(|id| !id.contains('/'))
     }
 
     /// The job that makes the file at `path` among the files that are not
@@ -473,10 +465,15 @@ impl Plan {
     /// The lessons page: where it goes and what its template gets.
     fn lessons_page(&self) -> Result<(Target<'_>, views::LessonsPage<'_>), TemplateError> {
         let site = &*self.site;
-        let title = site.sections.iter().find(|s| s.path == "lessons").map_or("Lessons learned", |s| s.title.as_str());
+        let title = site
+            .sections
+            .iter()
+            .find(|s| s.path == urls::path_of(urls::LESSONS))
+            .map_or("Lessons learned", |s| s.title.as_str());
         let all = self.lessons();
+        let root = urls::root_of(urls::LESSONS);
         let rows =
-            self.rows_html(("partials/lesson_rows.html", native::rows::lesson_rows), "../", &all.lessons, |l| l)?;
+            self.rows_html(("partials/lesson_rows.html", native::rows::lesson_rows), &root, &all.lessons, |l| l)?;
         let page = views::LessonsPage {
             intro_html: &all.intro_html,
             count: rows.count,
@@ -485,7 +482,7 @@ impl Plan {
             by_tag: &all.by_tag,
             by_category: &all.by_category,
         };
-        Ok((target("lessons.html", "lessons", title, "lessons/"), page))
+        Ok((target("lessons.html", urls::path_of(urls::LESSONS), title, urls::LESSONS), page))
     }
 
     /// Makes one file.
@@ -494,24 +491,31 @@ impl Plan {
         let html = match job {
             Job::Home => {
                 let charts = self.chart_views(|id| id == "readiness-heatmap" || id == "constraints-by-age")?;
-                self.html(target("home.html", "", "Home", ""), &home::view(site, config, self.order(), 10, charts))?
+                self.html(
+                    target("home.html", urls::HOME, "Home", urls::HOME),
+                    &home::view(site, config, self.order(), 10, charts),
+                )?
             }
             Job::Portfolio => {
                 let board = home::view(site, config, self.order(), 50, self.chart_views(|_| true)?);
-                self.html(target("portfolio.html", "portfolio", "Portfolio", "portfolio/"), &board)?
+                self.html(
+                    target("portfolio.html", urls::path_of(urls::PORTFOLIO), "Portfolio", urls::PORTFOLIO),
+                    &board,
+                )?
             }
             Job::Chart(i) => {
                 let svg = self.charts()?.get(*i).map(|(_, svg)| svg.clone()).unwrap_or_default();
                 return Ok(Content::Bytes(svg.into_bytes()));
             }
             Job::Pilots => {
+                let root = urls::root_of(urls::PILOTS);
                 let rows = |ps: &[&crate::model::Pilot]| {
-                    self.rows_html(("partials/pilot_rows.html", native::rows::pilot_rows), "../", ps, |p| {
+                    self.rows_html(("partials/pilot_rows.html", native::rows::pilot_rows), &root, ps, |p| {
                         home::pilot_row(p)
                     })
                 };
                 self.html(
-                    target("pilots.html", "pilots", "Pilots", "pilots/"),
+                    target("pilots.html", urls::path_of(urls::PILOTS), "Pilots", urls::PILOTS),
                     &home::pilots_view(site, config, &rows)?,
                 )?
             }
@@ -523,16 +527,17 @@ impl Plan {
                 })?;
                 return Ok(Content::Bytes(bytes));
             }
-            Job::Owners => {
-                self.html(target("owners.html", "owners", "Owners", "owners/"), &library::people_view(site))?
-            }
+            Job::Owners => self.html(
+                target("owners.html", urls::path_of(urls::OWNERS), "Owners", urls::OWNERS),
+                &library::people_view(site),
+            )?,
             Job::Csv => exports::csv(site, config, self.order()),
             Job::Feed => exports::feed(site, config),
             Job::Pilot(i) => {
                 let p = &site.pilots[*i];
                 let view = PilotCtx { pilot: pilot::view(p, site, config) };
-                let path = format!("pilots/{}", p.id);
-                let t = target("pilot.html", &path, &p.title, "pilots/");
+                let path = urls::pilot_path(&p.id);
+                let t = target("pilot.html", &path, &p.title, urls::PILOTS);
                 if self.renderer.native(&["pilot.html", "base.html"]) {
                     native::pilot::pilot_page(&self.ctx(&t, &view))
                 } else {
@@ -548,14 +553,14 @@ impl Plan {
                 }
             }
             Job::Tags => self.html(
-                target("tags.html", "tags", "Tags", "tags/"),
+                target("tags.html", urls::path_of(urls::TAGS), "Tags", urls::TAGS),
                 &community::tags_view(self.tags(), self.lessons()),
             )?,
             Job::Tag(i) => {
                 let t = &self.tags()[*i];
                 let view = TagCtx { tag: community::tag_view(site, t, self.lessons()) };
-                let path = format!("tags/{}", t.slug);
-                self.html(target("tag.html", &path, &t.name, "tags/"), &view)?
+                let address = urls::tag(&t.slug);
+                self.html(target("tag.html", urls::path_of(&address), &t.name, urls::TAGS), &view)?
             }
             Job::Section(i) => {
                 let s = &site.sections[*i];
@@ -575,8 +580,8 @@ impl Plan {
             Job::NotFound => {
                 let not_found = Ctx {
                     site: &self.sv,
-                    root: base_path(&config.base_url),
-                    path: "404.html".into(),
+                    root: urls::base_root(&config.base_url),
+                    path: urls::NOT_FOUND.into(),
                     title: "Page not found".into(),
                     section_url: String::new(),
                     page: views::NotFoundView {},
@@ -584,7 +589,9 @@ impl Plan {
                 self.renderer.render("404.html", &not_found)?
             }
             Job::Sitemap => sitemap(site, config),
-            Job::Search => self.html(target("search.html", "search", "Search", "search/"), &SearchView {})?,
+            Job::Search => {
+                self.html(target("search.html", urls::path_of(urls::SEARCH), "Search", urls::SEARCH), &SearchView {})?
+            }
             Job::Static(path) => {
                 return Ok(self.theme.statics.get(path).cloned().unwrap_or(Content::Bytes(Vec::new())));
             }
@@ -592,8 +599,8 @@ impl Plan {
             Job::Redirect(i, k) => {
                 let p = &site.pages[*i];
                 let from = &p.redirect_from[*k].0;
-                let view = views::RedirectView { to: format!("{}{}/", crate::model::root_of(from), p.path) };
-                self.html(target("redirect.html", from, &p.title, ""), &view)?
+                let view = views::RedirectView { to: urls::root_of(from) + &urls::page(&p.path) };
+                self.html(target("redirect.html", from, &p.title, urls::HOME), &view)?
             }
         };
         Ok(Content::Bytes(html.into_bytes()))
@@ -662,19 +669,25 @@ impl Plan {
                 let deferred = stream::Deferred::default();
                 let rows = |r: &[(usize, usize)]| deferred.rows(r);
                 let library = library::library_view(site, config, self.order(), &rows);
-                let t = target("constraints.html", "constraints", "Constraint library", "constraints/");
+                let t = target(
+                    "constraints.html",
+                    urls::path_of(urls::CONSTRAINTS),
+                    "Constraint library",
+                    urls::CONSTRAINTS,
+                );
                 let page = self.html(t, &library)?;
                 drop(library);
-                deferred.write(&page, |c| self.constraint_rows("../", c), out)?;
+                let root = urls::root_of(urls::CONSTRAINTS);
+                deferred.write(&page, |c| self.constraint_rows(&root, c), out)?;
             }
             Job::Owner(i) => {
                 let person = &site.people[*i];
-                let path = format!("owners/{}", person.slug);
-                let root = crate::model::root_of(&path);
+                let address = urls::owner(&person.slug);
+                let (path, root) = (urls::path_of(&address), urls::root_of(&address));
                 let deferred = stream::Deferred::default();
                 let rows = |r: &[(usize, usize)]| deferred.rows(r);
                 let view = PersonCtx { person: library::person_view(site, config, person, &rows) };
-                let page = self.html(target("owner.html", &path, &person.name, "owners/"), &view)?;
+                let page = self.html(target("owner.html", path, &person.name, urls::OWNERS), &view)?;
                 drop(view);
                 deferred.write(&page, |c| self.constraint_rows(&root, c), out)?;
             }
@@ -692,8 +705,8 @@ impl Plan {
     fn ctx<'v, T: Serialize>(&'v self, t: &Target, view: &'v T) -> Ctx<'v, &'v T> {
         Ctx {
             site: &self.sv,
-            root: crate::model::root_of(t.path),
-            path: path_url(t.path),
+            root: urls::root_of(t.path),
+            path: urls::page(t.path),
             title: t.title.to_string(),
             section_url: t.section_url.to_string(),
             page: view,
@@ -753,85 +766,48 @@ struct PageCtx<'a> {
     page: views::PageView<'a>,
 }
 
-fn path_url(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!("{path}/")
-    }
-}
-
 fn site_view(site: &Site, config: &Config) -> SiteView {
     let mut nav = vec![
-        Link { title: "Home".into(), url: String::new() },
-        Link { title: "Portfolio".into(), url: "portfolio/".into() },
-        Link { title: "Pilots".into(), url: "pilots/".into() },
-        Link { title: "Constraints".into(), url: "constraints/".into() },
-        Link { title: "Owners".into(), url: "owners/".into() },
+        Link { title: "Home".into(), url: urls::HOME.into() },
+        Link { title: "Portfolio".into(), url: urls::PORTFOLIO.into() },
+        Link { title: "Pilots".into(), url: urls::PILOTS.into() },
+        Link { title: "Constraints".into(), url: urls::CONSTRAINTS.into() },
+        Link { title: "Owners".into(), url: urls::OWNERS.into() },
     ];
     for &i in &site.roots {
         let s = &site.sections[i];
-        if s.path != "pilots" && s.path != "lessons" {
-            nav.push(Link { title: s.title.clone(), url: format!("{}/", s.path) });
+        if !urls::is_generated_section(&s.path) {
+            nav.push(Link { title: s.title.clone(), url: urls::page(&s.path) });
         }
     }
-    nav.push(Link { title: "Lessons".into(), url: "lessons/".into() });
-    nav.push(Link { title: "Tags".into(), url: "tags/".into() });
+    nav.push(Link { title: "Lessons".into(), url: urls::LESSONS.into() });
+    nav.push(Link { title: "Tags".into(), url: urls::TAGS.into() });
     SiteView {
         title: config.title.clone(),
         base_url: config.base_url.clone(),
         as_of: site.as_of.to_string(),
         nav,
         ladder: config.escalation.iter().map(|r| r.after_days.to_string()).collect::<Vec<_>>().join(","),
-    }
-}
-
-/// The path part of the base URL, with slashes at both ends (`/ai/`).
-fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
-    let path = after_scheme.split_once('/').map_or("", |(_, p)| p).trim_matches('/');
-    if path.is_empty() {
-        "/".into()
-    } else {
-        format!("/{path}/")
+        urls: views::FixedUrls::default(),
     }
 }
 
 fn sitemap(site: &Site, config: &Config) -> String {
-    let mut paths: Vec<String> = ["", "pilots/", "portfolio/", "constraints/", "owners/", "lessons/", "tags/"]
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
-    paths.extend(site.people.iter().map(|p| format!("owners/{}/", p.slug)));
-    paths.extend(site.pilots.iter().map(|p| format!("pilots/{}/", p.id)));
-    paths.extend(
-        site.sections.iter().filter(|s| s.path != "pilots" && s.path != "lessons").map(|s| format!("{}/", s.path)),
-    );
-    paths.extend(site.pages.iter().map(|p| format!("{}/", p.path)));
+    let mut paths: Vec<String> = urls::FIXED_PAGES.iter().map(|p| p.to_string()).collect();
+    paths.extend(site.people.iter().map(|p| urls::owner(&p.slug)));
+    paths.extend(site.pilots.iter().map(|p| urls::pilot(&p.id)));
+    paths.extend(site.sections.iter().filter(|s| !urls::is_generated_section(&s.path)).map(|s| urls::page(&s.path)));
+    paths.extend(site.pages.iter().map(|p| urls::page(&p.path)));
     paths.sort();
     let base = if config.base_url.is_empty() { String::new() } else { config.base_url.clone() };
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in paths {
-        xml.push_str(&format!(
-            "  <url><loc>{}/{}</loc></url>\n",
-            crate::escape::escaped(&base),
-            crate::escape::escaped(&p)
-        ));
+        xml.push_str("  <url><loc>");
+        xml.push_str(&crate::escape::escaped(&urls::absolute(&base, &[&p])));
+        xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_paths() {
-        assert_eq!(base_path(""), "/");
-        assert_eq!(base_path("https://intranet.example"), "/");
-        assert_eq!(base_path("https://intranet.example/ai/"), "/ai/");
-    }
 }

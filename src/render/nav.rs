@@ -5,7 +5,7 @@ use super::views::*;
 use crate::model::{Child, Site};
 
 fn url(path: &str) -> String {
-    format!("{path}/")
+    crate::urls::page(path)
 }
 
 /// The top-level section a section belongs to, as a nav url.

@@ -11,13 +11,7 @@ pub(super) fn link(p: &Pilot) -> PilotLink {
         None => "no update yet".to_string(),
         Some(d) => format!("last update {} days before the as-of date", d),
     };
-    PilotLink {
-        id: p.id.clone(),
-        title: p.title.clone(),
-        url: format!("pilots/{}/", p.id),
-        stage: p.stage.clone(),
-        note,
-    }
+    PilotLink { id: p.id.clone(), title: p.title.clone(), url: crate::urls::pilot(&p.id), stage: p.stage.clone(), note }
 }
 
 /// "1 day", "12 days".
@@ -123,12 +117,12 @@ pub(super) fn constraint_row<'a>(
 ) -> ConstraintRow<'a> {
     let status = status(c);
     let (playbook_url, playbook_title) = match playbook(c, site) {
-        Some((path, title)) => (format!("{path}/"), title),
+        Some((path, title)) => (crate::urls::named_page_parts(path).concat(), title),
         None => (String::new(), ""),
     };
     ConstraintRow {
         id: &c.id,
-        url: format!("pilots/{}/#c-{}", p.id, c.id),
+        url: crate::urls::constraint(&p.id, &c.id),
         pilot: link(p),
         title: &c.title,
         category: &c.category,
@@ -143,14 +137,14 @@ pub(super) fn constraint_row<'a>(
         overdue_days: c.overdue_days.unwrap_or(0),
         escalated_to: c.escalated_to.as_deref().map(|to| escalation_target(to, p, c)).unwrap_or_default(),
         status_text: status_text(c, site.as_of),
-        anchor: format!("{}--{}", p.id, c.id),
-        library_url: format!("constraints/#{}--{}", p.id, c.id),
+        anchor: crate::urls::library_anchor_parts(&p.id, &c.id).concat(),
+        library_url: crate::urls::library_entry(&p.id, &c.id),
         days_to_resolve: c.days_to_resolve.map(|d| d.to_string()).unwrap_or_default(),
         owner_url: c
             .owner
             .as_deref()
             .and_then(|o| site.person(o))
-            .map(|person| format!("owners/{}/", person.slug))
+            .map(|person| crate::urls::owner(&person.slug))
             .unwrap_or_default(),
         rung_targets: config.escalation.iter().map(|r| escalation_target(&r.to, p, c)).collect::<Vec<_>>().join("|"),
     }

@@ -73,7 +73,7 @@ fn heatmap_data(site: &Site, config: &Config) -> heatmap::Heatmap {
             .into_iter()
             .map(|p| heatmap::HeatRow {
                 label: p.title.clone(),
-                url: format!("pilots/{}/", p.id),
+                url: crate::urls::pilot(&p.id),
                 pilots: 1,
                 cells: p.readiness.iter().map(|d| d.percent).collect(),
             })
@@ -217,7 +217,7 @@ pub fn charts(data: &ChartsData) -> Result<Vec<(ChartView, String)>, ChartError>
     let mut views = Vec::new();
     let mut add = |id: &str, title: &str, desc: String, svg: String, table: TableView| {
         debug_assert_eq!(CHARTS.get(views.len()), Some(&id));
-        let file = format!("portfolio/{id}.svg");
+        let file = crate::urls::chart(id);
         views.push((ChartView { id: id.into(), file, title: title.into(), desc, table }, svg));
     };
     let d = data;

@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Where the index is written, from the site root.
-pub const DATA: &str = "search/data/";
+pub const DATA: &str = crate::urls::SEARCH_DATA;
 /// Records per file of `d/`.
 const CHUNK: usize = 500;
 /// Characters of text shown under a result.
@@ -223,7 +223,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     all.extend(
         site.sections
             .iter()
-            .filter(|s| s.path != "pilots" && s.path != "lessons" && !s.body.html.is_empty())
+            .filter(|s| !crate::urls::is_generated_section(&s.path) && !s.body.html.is_empty())
             .map(Source::Section),
     );
     all
@@ -247,7 +247,7 @@ impl<'a> Source<'a> {
                 let excerpt = excerpt(p.summary.as_deref().unwrap_or(&body));
                 text.push(Cow::Owned(body));
                 Record {
-                    url: format!("pilots/{}/", p.id),
+                    url: crate::urls::pilot(&p.id),
                     title: p.title.clone(),
                     kind: 0,
                     stage: Some(&p.stage),
@@ -260,7 +260,7 @@ impl<'a> Source<'a> {
                 let (id, html) = &p.body.lessons[i];
                 let text = plain(html);
                 Record {
-                    url: format!("pilots/{}/#{id}", p.id),
+                    url: crate::urls::pilot_section(&p.id, id),
                     title: format!("{}: lessons learned", p.title),
                     kind: 1,
                     stage: Some(&p.stage),
@@ -274,9 +274,9 @@ impl<'a> Source<'a> {
                 let excerpt = excerpt(page.description.as_deref().unwrap_or(&body));
                 let text = [Some(Cow::Borrowed(page.title.as_str())), page.description.as_deref().map(Cow::Borrowed)];
                 Record {
-                    url: format!("{}/", page.path),
+                    url: crate::urls::page(&page.path),
                     title: page.title.clone(),
-                    kind: if page.path.starts_with("lessons/") { 1 } else { 2 },
+                    kind: if page.path.starts_with(crate::urls::LESSONS) { 1 } else { 2 },
                     stage: None,
                     tags: &page.tags,
                     excerpt,
@@ -286,7 +286,7 @@ impl<'a> Source<'a> {
             Source::Section(s) => {
                 let body = plain(&s.body.html);
                 Record {
-                    url: format!("{}/", s.path),
+                    url: crate::urls::page(&s.path),
                     title: s.title.clone(),
                     kind: 2,
                     stage: None,

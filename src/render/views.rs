@@ -1,7 +1,7 @@
 //! Typed, serializable views of the model: what templates receive. Every
 //! value a template shows is computed here, so templates only lay it out.
-//! URLs in views are relative to the site root (`pilots/a/`); templates put
-//! `{{ root }}` before them.
+//! URLs in views are relative to the site root (`pilots/a/`), made by
+//! [`crate::urls`]; templates put `{{ root }}` before them.
 
 use serde::Serialize;
 
@@ -17,6 +17,44 @@ pub struct SiteView {
     /// The escalation ladder's `after_days`, comma-separated, for the live
     /// as-of script.
     pub ladder: String,
+    /// The addresses of the pages pilotdeck makes at fixed places, for
+    /// templates: `{{ root }}{{ site.urls.pilots }}`.
+    pub urls: FixedUrls,
+}
+
+/// The addresses of [`crate::urls`] that templates link to.
+#[derive(Serialize, Clone)]
+pub struct FixedUrls {
+    pub portfolio: &'static str,
+    pub pilots: &'static str,
+    pub constraints: &'static str,
+    pub owners: &'static str,
+    pub lessons: &'static str,
+    pub tags: &'static str,
+    pub search: &'static str,
+    pub search_data: &'static str,
+    pub csv: &'static str,
+    pub json: &'static str,
+    pub feed: &'static str,
+}
+
+impl Default for FixedUrls {
+    fn default() -> FixedUrls {
+        use crate::urls::*;
+        FixedUrls {
+            portfolio: PORTFOLIO,
+            pilots: PILOTS,
+            constraints: CONSTRAINTS,
+            owners: OWNERS,
+            lessons: LESSONS,
+            tags: TAGS,
+            search: SEARCH,
+            search_data: SEARCH_DATA,
+            csv: CSV,
+            json: JSON,
+            feed: FEED,
+        }
+    }
 }
 
 #[derive(Serialize, Clone)]

@@ -292,11 +292,7 @@ fn handle(mut stream: TcpStream, server: &Arc<Server>) -> std::io::Result<()> {
     let Some(key) = site_path(&req.path) else {
         return not_found(&mut stream, &site, errors.as_deref(), head);
     };
-    let page = if key.is_empty() || req.path.ends_with('/') {
-        format!("{key}{}index.html", if key.is_empty() { "" } else { "/" })
-    } else {
-        key.clone()
-    };
+    let page = if key.is_empty() || req.path.ends_with('/') { crate::urls::file_of_page(&key) } else { key.clone() };
     match site.get(&page) {
         Some(Ok(content)) => return send(&mut stream, "200 OK", &page, &content, errors.as_deref(), head),
         Some(Err(e)) => {
@@ -311,7 +307,7 @@ fn handle(mut stream: TcpStream, server: &Arc<Server>) -> std::io::Result<()> {
         }
         None => {}
     }
-    if site.contains(&format!("{key}/index.html")) {
+    if site.contains(&crate::urls::file_of_page(&key)) {
         return respond(&mut stream, "301 Moved Permanently", &[("Location", format!("{}/", req.path))], b"", head);
     }
     not_found(&mut stream, &site, errors.as_deref(), head)
@@ -414,8 +410,8 @@ fn send(
 }
 
 fn not_found(stream: &mut TcpStream, site: &super::Served, errors: Option<&str>, head: bool) -> std::io::Result<()> {
-    match site.get("404.html") {
-        Some(Ok(c)) => send(stream, "404 Not Found", "404.html", &c, errors, head),
+    match site.get(crate::urls::NOT_FOUND) {
+        Some(Ok(c)) => send(stream, "404 Not Found", crate::urls::NOT_FOUND, &c, errors, head),
         _ => {
             let body = inject(b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>", errors);
             respond(stream, "404 Not Found", &[("Content-Type", "text/html; charset=utf-8".into())], &body, head)

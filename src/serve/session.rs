@@ -156,7 +156,7 @@ impl Session {
         let mut fresh_pilots = Vec::new();
         if change != Change::Everything {
             let (changed, gone) = changed_records(self.site.as_deref(), &analysis.site);
-            fresh_pilots = changed.iter().map(|id| format!("pilots/{id}/index.html")).collect();
+            fresh_pilots = changed.iter().map(|id| crate::urls::pilot_file(id)).collect();
             kept = self.served.take_made();
             // Nothing but a static file or an asset has a pilot page's path,
             // so a kept pilot page is still right while its record is there
@@ -168,7 +168,7 @@ impl Session {
                 if statics.contains_key(path) {
                     change == Change::Pilots || !plan.is_asset(path)
                 } else {
-                    change == Change::Pilots && Plan::pilot_id(path).is_some_and(|id| !gone.contains(id))
+                    change == Change::Pilots && crate::urls::pilot_of(path).is_some_and(|id| !gone.contains(id))
                 }
             });
         }

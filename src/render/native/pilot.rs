@@ -81,7 +81,8 @@ pub(super) fn base_top<T: serde::Serialize>(o: &mut String, ctx: &Ctx<T>) {
     time(o, &site.as_of);
     o.push_str("</span></p>\n<form class=\"site-search\" action=\"");
     esc(o, root);
-    o.push_str("search/\" role=\"search\">\n");
+    esc(o, site.urls.search);
+    o.push_str("\" role=\"search\">\n");
     o.push_str("<label class=\"visually-hidden\" for=\"site-search-q\">Search the site</label>\n");
     o.push_str(
         "<input id=\"site-search-q\" type=\"search\" name=\"q\" placeholder=\"Search pilots, playbook, lessons\">\n",
@@ -134,7 +135,8 @@ fn pilot_header(o: &mut String, root: &str, p: &PilotView) {
     esc(o, root);
     o.push_str("\">Home</a></li>\n<li><a href=\"");
     esc(o, root);
-    o.push_str("pilots/\">Pilots</a></li>\n</ol>\n</nav>\n\n<header class=\"pilot-header\">\n<h1>");
+    esc(o, crate::urls::PILOTS);
+    o.push_str("\">Pilots</a></li>\n</ol>\n</nav>\n\n<header class=\"pilot-header\">\n<h1>");
     esc(o, p.title);
     o.push_str("</h1>\n");
     if !p.summary.is_empty() {
@@ -473,10 +475,9 @@ fn row_start(o: &mut String, root: &str, p: &Pilot, c: &Constraint) {
     esc(o, &c.title);
     o.push_str("<br><a class=\"note\" href=\"");
     esc(o, root);
-    o.push_str("constraints/#");
-    esc(o, &p.id);
-    o.push_str("--");
-    esc(o, &c.id);
+    for part in crate::urls::library_entry_parts(&p.id, &c.id) {
+        esc(o, part);
+    }
     o.push_str("\">in the library</a></th>\n<td><span class=\"badge category\">");
     esc(o, &c.category);
     o.push_str("</span></td>\n<td>");
@@ -486,7 +487,7 @@ fn row_start(o: &mut String, root: &str, p: &Pilot, c: &Constraint) {
 fn row_end(o: &mut String, root: &str, site: &Site, c: &Constraint) {
     o.push_str("</td>\n<td>");
     match pilot::playbook(c, site) {
-        Some((path, title)) => link_to(o, root, &[path, "/"], title),
+        Some((path, title)) => link_to(o, root, &crate::urls::named_page_parts(path), title),
         None => o.push_str(MUTED_DASH),
     }
     o.push_str("</td>\n</tr>\n");
@@ -789,8 +790,8 @@ mod tests {
         home_site.nav.push(Link { title: HOSTILE.into(), url: HOSTILE.into() });
         let mut pages = 0;
         for (i, p) in site.pilots.iter().enumerate() {
-            let path = format!("pilots/{}", p.id);
-            let t = crate::render::target("pilot.html", &path, &p.title, "pilots/");
+            let path = crate::urls::pilot_path(&p.id);
+            let t = crate::render::target("pilot.html", &path, &p.title, crate::urls::PILOTS);
             let view = PilotCtx { pilot: pilot::view(p, site, config) };
             same(plan, &plan.ctx(&t, &view), &p.id);
             pages += 1;

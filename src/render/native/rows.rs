@@ -9,6 +9,7 @@ use crate::date::Date;
 use crate::model::{Constraint, Pilot, Site};
 use crate::render::pilot;
 use crate::render::views::{LessonRow, PilotRow};
+use crate::urls;
 
 /// What `partials/constraint_rows.html` makes of the constraints at `rows`
 /// (pilot and constraint indexes) for a page at `root`: written from the
@@ -26,14 +27,14 @@ pub(in crate::render) fn constraint_rows(
         let c = &p.constraints[j];
         let status = pilot::status(c);
         out.push_str("\n<tr id=\"");
-        esc(out, &p.id);
-        out.push_str("--");
-        esc(out, &c.id);
+        for part in urls::library_anchor_parts(&p.id, &c.id) {
+            esc(out, part);
+        }
         live(out, p, c, config);
         out.push_str("\n<th scope=\"row\">");
-        link_to(out, root, &["pilots/", &p.id, "/#c-", &c.id], &c.title);
+        link_to(out, root, &urls::constraint_parts(&p.id, &c.id), &c.title);
         out.push_str("</th>\n<td>");
-        link_to(out, root, &["pilots/", &p.id, "/"], &p.title);
+        link_to(out, root, &urls::pilot_parts(&p.id), &p.title);
         out.push_str("</td>\n<td><span class=\"badge category\">");
         esc(out, &c.category);
         out.push_str("</span></td>\n<td>");
@@ -64,7 +65,7 @@ pub(in crate::render) fn constraint_rows(
         esc(out, c.impact.as_deref().unwrap_or_default());
         out.push_str("</td>\n<td>");
         match pilot::playbook(c, site) {
-            Some((path, title)) => link_to(out, root, &[path, "/"], title),
+            Some((path, title)) => link_to(out, root, &urls::named_page_parts(path), title),
             None => out.push('—'),
         }
         out.push_str("</td>\n</tr>\n");
@@ -116,7 +117,7 @@ pub(super) fn owner(out: &mut String, root: &str, site: &Site, c: &Constraint) {
     match c.owner.as_deref().filter(|o| !o.is_empty()) {
         None => out.push_str(NOBODY),
         Some(o) => match site.person(o) {
-            Some(person) => link_to(out, root, &["owners/", &person.slug, "/"], o),
+            Some(person) => link_to(out, root, &urls::owner_parts(&person.slug), o),
             None => esc(out, o),
         },
     }
