@@ -65,7 +65,7 @@ pub struct Written {
 
 /// Load, model and check: everything but rendering.
 pub fn analyse(opts: &Options) -> Result<Analysis> {
-    analyse_loaded(opts, load(opts)?, &mut Caches::default())
+    Ok(analyse_loaded(opts, load(opts)?, Reuse::default())?.0)
 }
 
 /// Reads the site's `content/` folder (the load stage).
@@ -97,20 +97,20 @@ pub fn check_site(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// What `serve` keeps from one analysis to the next (of the same config and
-/// as-of date), so that an edit to one record reads, models and checks that
-/// record only.
+/// What one analysis leaves for the next (of the same config and as-of
+/// date): `serve` keeps it, so that an edit to one record reads, models
+/// and checks that record only.
 #[derive(Default)]
-pub struct Caches {
+pub struct Reuse {
     pub model: model::ModelCache,
-    pub checks: check::Cache,
+    pub checks: check::Findings,
 }
 
 /// Model and check content already loaded, reusing the pilot records of
-/// `cache` whose files did not change since the analysis that filled it,
-/// and what the rules found in them.
-pub fn analyse_loaded(opts: &Options, loaded: source::Loaded, cache: &mut Caches) -> Result<Analysis> {
-    analyse_with(opts, loaded, cache, false)
+/// `previous` whose files did not change since the analysis that made it,
+/// and what the rules found in them; returns what the next may reuse.
+pub fn analyse_loaded(opts: &Options, loaded: source::Loaded, previous: Reuse) -> Result<(Analysis, Reuse)> {
+    analyse_with(opts, loaded, previous, false)
 }
 
 /// Model and check; with `release_texts`, the text of each record read
@@ -119,9 +119,9 @@ pub fn analyse_loaded(opts: &Options, loaded: source::Loaded, cache: &mut Caches
 fn analyse_with(
     opts: &Options,
     mut loaded: source::Loaded,
-    cache: &mut Caches,
+    previous: Reuse,
     release_texts: bool,
-) -> Result<Analysis> {
+) -> Result<(Analysis, Reuse)> {
     let root = &opts.root;
     let mut timer = Timer::new();
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
@@ -131,20 +131,23 @@ fn analyse_with(
     }
     let mut notes = Vec::new();
     let as_of = resolve_as_of(opts.as_of.as_ref().unwrap_or(&config.as_of), root, &config.timezone, &mut notes);
-    let (site, more) = model::build_cached(
+    let (site, more, model) = model::build_reusing(
         &mut loaded,
         &config,
         &BuildOptions { as_of, drafts: opts.drafts, release_texts },
-        &mut cache.model,
+        previous.model,
     );
     timer.lap("model");
     diagnostics.extend(more);
-    diagnostics.extend(check::check_cached(&site, &config, &mut cache.checks));
+    let (found, checks) = check::check_reusing(&site, &config, previous.checks);
+    diagnostics.extend(found);
     timer.lap("check");
     check::apply_config(&mut diagnostics, &config);
     tidy(&mut diagnostics, &loaded.sources);
     timer.lap("sort diagnostics");
-    Ok(Analysis { sources: loaded.sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes })
+    let analysis =
+        Analysis { sources: loaded.sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes };
+    Ok((analysis, Reuse { model, checks }))
 }
 
 fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {
@@ -214,7 +217,7 @@ pub fn build(opts: &Options) -> Result<Report> {
         &opts.output.clone().unwrap_or_else(|| opts.root.join("public")),
         opts.force,
     )?;
-    let mut analysis = analyse_with(opts, load(opts)?, &mut Caches::default(), true)?;
+    let (mut analysis, _) = analyse_with(opts, load(opts)?, Reuse::default(), true)?;
     let mut timer = Timer::new();
     let theme = Arc::new(theme::load(&opts.root, analysis.config.theme.as_deref())?);
     check_addresses(&mut analysis, &theme, &opts.root);

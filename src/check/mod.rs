@@ -14,37 +14,43 @@ use std::sync::Arc;
 
 /// Runs every rule.
 pub fn check(site: &Site, config: &Config) -> Vec<Diagnostic> {
-    check_cached(site, config, &mut Cache::default())
+    check_reusing(site, config, Findings::default()).0
 }
 
-/// What the rules found for each record of an earlier run with the same
-/// config and as-of date. A record whose file did not change is the same
-/// shared `Pilot` (see `model::ModelCache`), and is not checked again.
+/// What the rules found in each record of a run, with the record. A record
+/// whose file did not change is the same shared `Pilot` in the next model
+/// (see `model::ModelCache`), and is not checked again.
 #[derive(Default)]
-pub struct Cache {
-    /// By the address of the shared record, which the entry keeps alive.
-    by_pilot: FastMap<usize, (Arc<Pilot>, Vec<Diagnostic>)>,
+pub struct Findings {
+    records: Vec<(Arc<Pilot>, Vec<Diagnostic>)>,
 }
 
-/// Runs every rule, taking what the rules of one record found from `cache`
-/// when that record is unchanged, and leaving the findings of this run in it.
-pub fn check_cached(site: &Site, config: &Config, cache: &mut Cache) -> Vec<Diagnostic> {
+/// Runs every rule, taking what the rules of one record found from
+/// `previous` (a run with the same config and as-of date) when that record
+/// is the same; returns the findings and what the next run may reuse.
+pub fn check_reusing(site: &Site, config: &Config, previous: Findings) -> (Vec<Diagnostic>, Findings) {
     // The links and the per-record rules each walk every record: side by side.
-    let (mut out, links) = rayon::join(
+    let (per_record, links) = rayon::join(
         || {
+            let mut previous = previous.records;
+            let records = || site.pilots.iter().chain(&site.incomplete);
+            // Which earlier findings are this run's: those of the same record.
+            let reuse: Vec<Option<usize>> = {
+                let at: FastMap<&str, usize> =
+                    previous.iter().enumerate().map(|(i, (p, _))| (p.id.as_str(), i)).collect();
+                records().map(|p| at.get(p.id.as_str()).copied().filter(|&i| Arc::ptr_eq(&previous[i].0, p))).collect()
+            };
+            let mut found_now = Vec::with_capacity(reuse.len());
             let mut out = Vec::new();
-            let mut next = FastMap::default();
-            for p in site.pilots.iter().chain(&site.incomplete) {
-                let key = Arc::as_ptr(p) as usize;
-                let found = match cache.by_pilot.remove(&key) {
-                    Some((_, found)) => found,
+            for (p, kept) in records().zip(reuse) {
+                let found = match kept {
+                    Some(i) => std::mem::take(&mut previous[i].1),
                     None => pilot(p, site.as_of, config),
                 };
                 out.extend(found.iter().cloned());
-                next.insert(key, (Arc::clone(p), found));
+                found_now.push((Arc::clone(p), found));
             }
-            cache.by_pilot = next;
-            out
+            (out, Findings { records: found_now })
         },
         || {
             // Every link rule is PD020: turned off, no link is looked at
@@ -56,8 +62,9 @@ pub fn check_cached(site: &Site, config: &Config, cache: &mut Cache) -> Vec<Diag
             out
         },
     );
+    let (mut out, findings) = per_record;
     out.extend(links);
-    out
+    (out, findings)
 }
 
 /// The rules that need one record only (with the config and as-of date).

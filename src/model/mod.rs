@@ -347,17 +347,21 @@ fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::S
 
 /// Builds the site model from loaded files.
 pub fn build(loaded: &mut Loaded, config: &Config, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
-    build_cached(loaded, config, opts, &mut ModelCache::default())
+    let (site, diags, _) = build_reusing(loaded, config, opts, ModelCache::default());
+    (site, diags)
 }
 
-/// Builds the site model, reusing the records of unchanged files, and the
-/// pages when no page and no file beside them changed.
-pub fn build_cached(
+/// Builds the site model, reusing what `previous` (what an earlier build
+/// of the same config made) holds of the records of unchanged files, and
+/// its pages when no page and no file beside them changed; returns what
+/// the next build may reuse.
+pub fn build_reusing(
     loaded: &mut Loaded,
     config: &Config,
     opts: &BuildOptions,
-    cache: &mut ModelCache,
-) -> (Site, Vec<Diagnostic>) {
+    previous: ModelCache,
+) -> (Site, Vec<Diagnostic>, ModelCache) {
+    let mut cache = previous;
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
     let mut incomplete = Vec::new();
@@ -593,7 +597,7 @@ pub fn build_cached(
         portfolio,
         assets,
     };
-    (site, diags)
+    (site, diags, cache)
 }
 
 impl Pilot {

@@ -52,7 +52,7 @@ pub struct Session {
     pub opts: Options,
     /// The content as last read.
     loaded: Option<Loaded>,
-    cache: pipeline::Caches,
+    reuse: pipeline::Reuse,
     theme: Option<(Arc<Theme>, Arc<Renderer>)>,
     /// The last good site, shared with the server.
     pub served: Arc<Served>,
@@ -83,7 +83,7 @@ impl Session {
             style: Style::for_terminal(std::io::IsTerminal::is_terminal(&std::io::stderr())),
             opts,
             loaded: None,
-            cache: pipeline::Caches::default(),
+            reuse: pipeline::Reuse::default(),
             theme: None,
             served: Arc::new(Served::empty()),
             site: None,
@@ -102,7 +102,7 @@ impl Session {
             report: String::new(),
         };
         if change == Change::Everything {
-            self.cache = pipeline::Caches::default();
+            self.reuse = pipeline::Reuse::default();
             self.theme = None;
         }
         let content = self.opts.root.join("content");
@@ -119,7 +119,8 @@ impl Session {
         let mut timer = pipeline::Timer::new();
         timer.lap("serve: read the changes");
         self.loaded = Some(loaded.clone());
-        let mut analysis = pipeline::analyse_loaded(&self.opts, loaded, &mut self.cache)?;
+        let (mut analysis, reuse) = pipeline::analyse_loaded(&self.opts, loaded, std::mem::take(&mut self.reuse))?;
+        self.reuse = reuse;
         let (theme, renderer) = match &self.theme {
             Some(t) => t.clone(),
             None => {
