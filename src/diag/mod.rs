@@ -1,6 +1,6 @@
 //! Problems found in the content, as values: [`Diagnostic`]s are collected
-//! over every file and printed together, rustc style:
-//! `path:line:column: error: message`, the line, a caret, and `help: ...`.
+//! over every file and printed together, rustc style (`error[PD002]:
+//! message`, `--> path:line:column`, the line, a caret, and `help: ...`).
 
 mod print;
 
