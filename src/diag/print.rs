@@ -358,7 +358,6 @@ mod tests {
     fn human_is_rustc_style() {
         let (d, s) = one();
         let out = render_human(&d, &s, Style::Plain);
-        println!("{out}");
         assert_eq!(
             out,
             "error[PD002]: unknown key `stagee`\n --> content/a.md:2:1\n  |\n2 | stagee = 1\n  | ^^^^^^\n  |\n  = help: did you mean `stage`?\n\n"
@@ -373,7 +372,6 @@ mod tests {
         let other = s.add(SourceFile::new("content/b.md".into(), "+++\n\tstage = 1\n+++\n".into()));
         d[0].related.push((Loc::at(other, Span::new(5, 10)), "the other one is here".into()));
         let out = render_human_from(&d, &s, Style::Plain, "site/");
-        println!("{out}");
         assert!(out.starts_with("error[PD002]: unknown key `stagee`\n --> site/content/a.md:2:1\n"), "{out}");
         assert!(
             out.ends_with(
@@ -391,7 +389,6 @@ mod tests {
         let id = sources.add(SourceFile::new("content/a.md".into(), format!("+++\n{line}\n+++\n")));
         let d = Diagnostic::new(Rule::WrongType, Loc::at(id, Span::new(4 + at as u32, 8 + at as u32)), "not a string");
         let out = render_human(&[d], &sources, Style::Plain);
-        println!("{out}");
         assert!(out.contains(&format!(" --> content/a.md:2:{}\n", at + 1)), "{out}");
         assert!(out.lines().all(|l| l.chars().count() < 300), "{out}");
         let lines: Vec<&str> = out.lines().collect();
