@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{build, pilotdeck, site, AS_OF};
+use common::{build, parse_diagnostics, pilotdeck, site, AS_OF};
 
 const RECORD: &str = "+++\ntitle = \"A\"\nstage = \"pilot\"\ntags = [\"risk\"]\nowner = \"Dana Lee\"\n\n[[constraints]]\ntitle = \"Sign-off\"\nowner = \"Dana Lee\"\ndue = 2026-04-01\n+++\n";
 const PAGE: &str = "+++\ntitle = \"Mine\"\n+++\nText.\n";
@@ -20,7 +20,8 @@ fn clashes(extra: (&str, &str)) -> (Vec<String>, Vec<String>) {
     assert_eq!(built.code, 1, "{}: {}", extra.0, built.stderr);
     assert!(!dir.path().join("public").exists(), "{}: nothing written", extra.0);
     let pd008 = |s: &str| {
-        s.lines().filter(|l| l.contains("error:") && l.contains("where pilotdeck makes")).map(String::from).collect()
+        let headers = parse_diagnostics(s).into_iter().map(|d| d.header);
+        headers.filter(|l| l.contains(": error: ") && l.contains("where pilotdeck makes")).collect()
     };
     assert_eq!(check.code, 1, "{}: {}", extra.0, check.stderr);
     (pd008(&check.stdout), pd008(&built.stderr))

@@ -21,11 +21,7 @@ fn check(root: &Path) -> Run {
 
 /// The PD024 warnings of a run, header and note.
 fn same_slug(run: &Run) -> Vec<(String, Vec<String>)> {
-    run.diagnostics()
-        .into_iter()
-        .filter(|d| d.snippet.iter().any(|l| l.contains("PD024")))
-        .map(|d| (d.header, d.notes))
-        .collect()
+    run.diagnostics().into_iter().filter(|d| d.code == "PD024").map(|d| (d.header, d.notes)).collect()
 }
 
 const CAFE_NFC: &str = "caf\u{e9}";

@@ -76,7 +76,10 @@ fn serves_rebuilds_and_shows_errors_over_the_last_good_page() {
     assert_eq!(status, 200);
     assert!(body.contains(">Alpha two</h1>"), "the last good page stays");
     assert!(
-        body.contains("pilotdeck-errors") && body.contains("content/pilots/a.md:3:9: error: unknown stage `pilott`")
+        body.contains("pilotdeck-errors")
+            && body.contains("error[PD006]: unknown stage `pilott`\n --&gt; ")
+            && body.contains("content/pilots/a.md:3:9\n"),
+        "{body}"
     );
 
     // Fixed: the overlay clears by itself.

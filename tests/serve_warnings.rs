@@ -101,7 +101,8 @@ fn the_overlay_counts_errors_and_warnings_as_check_does() {
     let check = run(command().arg("--root").arg(dir.path()).args(["check", "--as-of", AS_OF]));
     assert_eq!(check.stdout.lines().last(), Some("1 error, 1 warning"));
     assert!(overlay.ends_with("1 error, 1 warning"), "{overlay}");
-    assert!(overlay.contains("content/pilots/a.md:3:9: error: unknown stage `pilott`"), "{overlay}");
+    assert!(overlay.contains("error[PD006]: unknown stage `pilott`\n --> "), "{overlay}");
+    assert!(overlay.contains("content/pilots/a.md:3:9\n"), "{overlay}");
     // The terminal shows the error in full and the totals.
     assert!(plain(&r.report).ends_with("1 error, 1 warning\n"), "{}", r.report);
     assert_eq!(headers(&plain(&r.report)).len(), 1, "{}", r.report);
@@ -182,7 +183,7 @@ fn the_command_prints_the_warnings_at_start_and_the_new_ones_after_an_edit() {
     // A bad edit: the overlay counts the warnings too.
     write(dir.path(), &[("content/pilots/b.md", &record("Beta", "2026-01-12").replace("owner", "ownr"))]);
     let bad = server.until(|l| l.starts_with("rebuilt in ") || l.starts_with("the last edit"));
-    assert!(bad.contains("error: unknown key `ownr`") && bad.contains("1 error, 3 warnings\n"), "{bad}");
+    assert!(bad.contains("error[PD002]: unknown key `ownr`") && bad.contains("1 error, 3 warnings\n"), "{bad}");
     let mut s = std::net::TcpStream::connect(&addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     write!(s, "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();

@@ -112,7 +112,7 @@ impl Hints {
         let n = nearest(name, near)?;
         let same = self.by_name.get(n)?;
         // The one whose folder is nearest (by the whole path, with no limit).
-        same.iter().min_by_key(|a| (crate::diag::edit_distance(path, a), a.as_str())).map(String::as_str)
+        same.iter().min_by_key(|a| (strsim::levenshtein(path, a), a.as_str())).map(String::as_str)
     }
 }
 

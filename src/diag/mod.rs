@@ -1,6 +1,6 @@
 //! Problems found in the content, as values: [`Diagnostic`]s are collected
-//! over every file and printed together, rustc style:
-//! `path:line:column: error: message`, the line, a caret, and `help: ...`.
+//! over every file and printed together, rustc style (`error[PD002]:
+//! message`, `--> path:line:column`, the line, a caret, and `help: ...`).
 
 mod print;
 
@@ -331,13 +331,16 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// The known name nearest to `word`, if it is near enough to be a typo.
+/// The known name nearest to `word`, if it is near enough to be a typo:
+/// at most a third of its characters (and at least two) edited, by
+/// Levenshtein distance over characters (strsim), ties to the name that
+/// sorts first.
 pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_l = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(2);
     known
         .into_iter()
-        .map(|k| (edit_distance(&word_l, &k.to_lowercase()), k))
+        .map(|k| (strsim::levenshtein(&word_l, &k.to_lowercase()), k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, k)| (*d, *k))
         .map(|(_, k)| k)
@@ -352,23 +355,6 @@ pub fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str> + Clone)
             format!("expected one of {}", list.join(", "))
         }
     }
-}
-
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    // Two rows, allocated once (hints for hundreds of broken links call
-    // this thousands of times).
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur: Vec<usize> = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

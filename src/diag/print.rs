@@ -43,57 +43,141 @@ impl Style {
             Style::Plain
         }
     }
-
-    fn paint(self, code: &str, text: &str) -> String {
-        match self {
-            Style::Plain => text.to_string(),
-            Style::Colour => format!("\x1b[{code}m{text}\x1b[0m"),
-        }
-    }
 }
 
-fn severity_colour(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "1;31",
-        Severity::Warning => "1;33",
-    }
-}
-
-/// Prints every diagnostic the way rustc does, followed by a blank line:
-/// `path:line:column: error: message`, the line with a caret under the
-/// problem and the rule's code, `= help: ...`, and `note:` lines. Paths
-/// are the site's own (`content/...`).
+/// Prints every diagnostic the way rustc does, with rustc's own printer
+/// (annotate-snippets), each followed by a blank line:
+///
+/// ```text
+/// error[PD002]: unknown key `stagee`
+///  --> content/a.md:2:1
+///   |
+/// 2 | stagee = 1
+///   | ^^^^^^
+///   |
+///   = help: did you mean `stage`?
+/// ```
+///
+/// then a `note:` for each related place, with its own line. Paths are the
+/// site's own (`content/...`). Text from the content is [`shown`] escaped
+/// and a long line is cut to a window around the problem before it is
+/// handed to the printer.
 pub fn render_human(diags: &[Diagnostic], sources: &Sources, style: Style) -> String {
     render_human_from(diags, sources, style, "")
 }
 
 /// [`render_human`], each path after `base` (see [`path_base`]).
 pub fn render_human_from(diags: &[Diagnostic], sources: &Sources, style: Style, base: &str) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer};
+    let renderer = match style {
+        Style::Plain => Renderer::plain(),
+        Style::Colour => Renderer::styled(),
+    }
+    // Lines come cut to `WINDOW` characters already: no second cut.
+    .term_width(4 * WINDOW);
     let mut out = String::new();
     for d in diags {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let message = shown(&d.message);
+        let mut fixes = Vec::new();
         let file = sources.get(d.loc.file);
-        let (line, col) = file.line_col(d.loc.span.start);
-        let colour = severity_colour(d.severity);
-        let _ = writeln!(
-            out,
-            "{}: {}: {}",
-            style.paint("1", &format!("{base}{}:{line}:{col}", shown(&file.path))),
-            style.paint(colour, d.severity.label()),
-            style.paint("1", &shown(&d.message))
-        );
-        snippet(&mut out, file, d.loc, &style.paint(colour, d.rule.code()), style, colour);
-        let gutter = " ".repeat(line.to_string().len());
+        let (here, fix) = place(file, d.loc, base, AnnotationKind::Primary);
+        fixes.extend(fix);
+        let mut group = level.primary_title(&*message).id(d.rule.code()).element(here);
         if let Some(h) = &d.hint {
-            let _ = writeln!(out, "{gutter} = {}: {}", style.paint("1;36", "help"), shown(h));
+            group = group.element(Level::HELP.message(shown(h)));
         }
+        let mut report = vec![group];
         for (loc, msg) in &d.related {
-            let rf = sources.get(loc.file);
-            let (l, c) = rf.line_col(loc.span.start);
-            let _ = writeln!(out, "{base}{}:{l}:{c}: note: {}", shown(&rf.path), shown(msg));
+            let (there, fix) = place(sources.get(loc.file), *loc, base, AnnotationKind::Context);
+            fixes.extend(fix);
+            report.push(Group::with_title(Level::NOTE.secondary_title(shown(msg))).element(there));
         }
-        out.push('\n');
+        let mut text = renderer.render(&report);
+        for (wrong, right) in fixes {
+            // The `-->` line: the printer counts the column from the start
+            // of the window; the file's column is put in its place.
+            if let Some(at) = text.find(&wrong) {
+                text.replace_range(at..at + wrong.len(), &right);
+            }
+        }
+        out.push_str(&text);
+        out.push_str("\n\n");
     }
     out
+}
+
+/// Where `loc` is, for the printer: `--> path:line:column` and the line
+/// with the span marked (cut to a window around it when long, control
+/// characters shown escaped, tabs as one space each); for an empty file
+/// the place alone. When the line was cut, the `-->` text as printed and
+/// as it should be: the printer counts columns from the window's start.
+fn place<'a>(
+    file: &SourceFile,
+    loc: Loc,
+    base: &str,
+    kind: annotate_snippets::AnnotationKind,
+) -> (annotate_snippets::Element<'a>, Option<(String, String)>) {
+    use annotate_snippets::{Origin, Snippet};
+    let (line, col) = file.line_col(loc.span.start);
+    let path = format!("{base}{}", shown(&file.path));
+    let Some((text, span)) = excerpt(file, line, loc) else {
+        return (Origin::path(path).line(line as usize).char_column(col as usize).into(), None);
+    };
+    let printed = text[..span.start].chars().count() + 1;
+    let fix = (printed != col as usize)
+        .then(|| (format!("--> {path}:{line}:{printed}\n"), format!("--> {path}:{line}:{col}\n")));
+    let snippet = Snippet::source(text).path(path).line_start(line as usize).fold(false).annotation(kind.span(span));
+    (snippet.into(), fix)
+}
+
+/// The line of `loc` as shown (see [`place`]) and the span's bytes in it
+/// (at least one character wide); `None` for an empty file.
+fn excerpt(file: &SourceFile, line: u32, loc: Loc) -> Option<(String, std::ops::Range<usize>)> {
+    if file.text.is_empty() {
+        return None;
+    }
+    let text = file.line_text(line);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    let line_start = file.line_start(line) as usize;
+    let mut rel = (loc.span.start as usize).saturating_sub(line_start).min(text.len());
+    while !text.is_char_boundary(rel) {
+        rel -= 1;
+    }
+    let end = (loc.span.end as usize).saturating_sub(line_start).clamp(rel, text.len());
+    let mut end_rel = end;
+    while !text.is_char_boundary(end_rel) {
+        end_rel -= 1;
+    }
+    // A long line is shown in a window around the problem, found from the
+    // problem's byte offset: printed whole, a 600 KB line with thousands of
+    // problems was gigabytes of output.
+    let (at, skipped) = if text.len() > WINDOW {
+        let at = text[..rel].char_indices().rev().take(WINDOW / 2).last().map_or(rel, |(i, _)| i);
+        (at, if at > 0 { "..." } else { "" })
+    } else {
+        (0, "")
+    };
+    let window_end = match text[at..].char_indices().nth(WINDOW) {
+        Some((i, _)) => at + i,
+        None => text.len(),
+    };
+    let end_rel = end_rel.min(window_end);
+    let visible = |s: &str| shown(&s.replace('\t', " ")).into_owned();
+    let before = format!("{skipped}{}", visible(&text[at..rel]));
+    let inside = visible(&text[rel..end_rel]);
+    let after = visible(&text[end_rel..window_end]);
+    let start = before.len();
+    let mut end = start + inside.len();
+    let whole = before + &inside + &after;
+    if end == start {
+        // An empty span (or one at the line's end) marks one character.
+        end = whole[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+    }
+    Some((whole, start..end))
 }
 
 /// The whole report for people, as `check` prints it: the diagnostics
@@ -185,51 +269,6 @@ pub fn path_base(root: &std::path::Path) -> String {
     }
 }
 
-fn snippet(out: &mut String, file: &SourceFile, loc: Loc, code: &str, style: Style, colour: &str) {
-    let (line, _) = file.line_col(loc.span.start);
-    let gutter = " ".repeat(line.to_string().len());
-    if file.text.is_empty() {
-        let _ = writeln!(out, "{gutter} = {code}");
-        return;
-    }
-    let text = file.line_text(line);
-    let text = text.strip_suffix('\r').unwrap_or(text);
-    let line_start = file.line_start(line) as usize;
-    let mut rel = (loc.span.start as usize).saturating_sub(line_start).min(text.len());
-    while !text.is_char_boundary(rel) {
-        rel -= 1;
-    }
-    let end = (loc.span.end as usize).saturating_sub(line_start).clamp(rel, text.len());
-    let mut end_rel = end;
-    while !text.is_char_boundary(end_rel) {
-        end_rel -= 1;
-    }
-    // A long line is shown in a window around the problem, found from the
-    // problem's byte offset: printed whole, a 600 KB line with thousands of
-    // problems was gigabytes of output.
-    let (at, skipped) = if text.len() > WINDOW {
-        let at = text[..rel].char_indices().rev().take(WINDOW / 2).last().map_or(rel, |(i, _)| i);
-        (at, if at > 0 { "..." } else { "" })
-    } else {
-        (0, "")
-    };
-    let window = match text[at..].char_indices().nth(WINDOW) {
-        Some((i, _)) => &text[at..at + i],
-        None => &text[at..],
-    };
-    // Tabs as one space each, other control characters escaped; the
-    // carets go under the escaped text.
-    let visible = |s: &str| shown(&s.replace('\t', " ")).chars().count();
-    let shown_line = format!("{skipped}{}", shown(&window.replace('\t', " ")));
-    let before = skipped.len() + visible(&text[at..rel]);
-    let width = visible(&text[rel..end_rel]).clamp(1, WINDOW);
-    let bar = style.paint("1;34", "|");
-    let _ = writeln!(out, "{gutter} {bar}");
-    let _ = writeln!(out, "{} {bar} {shown_line}", style.paint("1;34", &line.to_string()));
-    let carets = style.paint(colour, &"^".repeat(width));
-    let _ = writeln!(out, "{gutter} {bar} {}{carets} {code}", " ".repeat(before));
-}
-
 /// The most characters of a line shown under a diagnostic.
 const WINDOW: usize = 200;
 
@@ -318,11 +357,53 @@ mod tests {
     #[test]
     fn human_is_rustc_style() {
         let (d, s) = one();
+        let out = render_human(&d, &s, Style::Plain);
         assert_eq!(
-            render_human(&d, &s, Style::Plain),
-            "content/a.md:2:1: error: unknown key `stagee`\n  |\n2 | stagee = 1\n  | ^^^^^^ PD002\n  = help: did you mean `stage`?\n\n"
+            out,
+            "error[PD002]: unknown key `stagee`\n --> content/a.md:2:1\n  |\n2 | stagee = 1\n  | ^^^^^^\n  |\n  = help: did you mean `stage`?\n\n"
         );
-        assert!(render_human(&d, &s, Style::Colour).contains("\x1b[1;31merror\x1b[0m"));
+        let colour = render_human(&d, &s, Style::Colour);
+        assert!(colour.contains("\x1b[") && !out.contains('\x1b'), "{colour:?}");
+    }
+
+    #[test]
+    fn related_places_are_notes_with_their_lines() {
+        let (mut d, mut s) = one();
+        let other = s.add(SourceFile::new("content/b.md".into(), "+++\n\tstage = 1\n+++\n".into()));
+        d[0].related.push((Loc::at(other, Span::new(5, 10)), "the other one is here".into()));
+        let out = render_human_from(&d, &s, Style::Plain, "site/");
+        assert!(out.starts_with("error[PD002]: unknown key `stagee`\n --> site/content/a.md:2:1\n"), "{out}");
+        assert!(
+            out.ends_with(
+                "note: the other one is here\n --> site/content/b.md:2:2\n  |\n2 |  stage = 1\n  |  -----\n\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_in_a_window_with_the_file_column() {
+        let mut sources = Sources::default();
+        let line = format!("tags = [{}]", (0..2000).map(|i| i.to_string()).collect::<Vec<_>>().join(", "));
+        let at = line.find(", 1500,").unwrap_or_default() + 2;
+        let id = sources.add(SourceFile::new("content/a.md".into(), format!("+++\n{line}\n+++\n")));
+        let d = Diagnostic::new(Rule::WrongType, Loc::at(id, Span::new(4 + at as u32, 8 + at as u32)), "not a string");
+        let out = render_human(&[d], &sources, Style::Plain);
+        assert!(out.contains(&format!(" --> content/a.md:2:{}\n", at + 1)), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 300), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let caret = lines[4].find('^').unwrap_or_default();
+        assert_eq!(&lines[3][caret..caret + 4], "1500", "{out}");
+        assert!(lines[3].starts_with("2 | ..."), "{out}");
+    }
+
+    #[test]
+    fn an_empty_file_has_its_place_without_a_line() {
+        let mut sources = Sources::default();
+        let id = sources.add(SourceFile::new("content/a.md".into(), String::new()));
+        let d = Diagnostic::new(Rule::Missing, Loc::at(id, Span::new(0, 0)), "a pilot record needs front matter");
+        let out = render_human(&[d], &sources, Style::Plain);
+        assert_eq!(out, "error[PD004]: a pilot record needs front matter\n--> content/a.md:1:1\n\n", "{out}");
     }
 
     #[test]
@@ -365,7 +446,7 @@ mod tests {
         }
         let human = render_human(&diags, &sources, Style::Plain);
         // The carets stay under the key, after the escaped text before it.
-        let under = format!("3 | \\u{{1b}}]0;t\\u{{7}}k = 2\n  | {}^ PD002", " ".repeat(15));
+        let under = format!("3 | \\u{{1b}}]0;t\\u{{7}}k = 2\n  | {}^\n", " ".repeat(15));
         assert!(human.contains(&under), "{human}");
         assert!(render_json(&diags, &sources).contains(r"\u009b"));
     }

@@ -5,7 +5,6 @@
 mod community;
 mod exports;
 mod home;
-mod json;
 mod library;
 mod native;
 mod nav;

@@ -20,8 +20,11 @@
 //!   title;
 //! - `d/N.json`: `[url, title, excerpt]` of each record of chunk `N`.
 //!
-//! A word is a run of letters and digits, lowercased; `search.js` splits a
-//! query the same way.
+//! A word is a run of letters and digits (Unicode `Alphabetic` and
+//! `Numeric`), lowercased the way Unicode lowercases a word (`Σ` at its end
+//! is `ς`), and kept when it is at most 40 characters (Unicode scalar
+//! values) long. `search.js` splits a query by the same rule, and
+//! tests/tokenizer.rs feeds both the same strings.
 
 use crate::hash::FastMap;
 use crate::model::{Page, Pilot, Section, Site};
@@ -37,8 +40,10 @@ pub const DATA: &str = crate::urls::SEARCH_DATA;
 const CHUNK: usize = 500;
 /// Characters of text shown under a result.
 const EXCERPT: usize = 220;
-/// Longer runs (hashes, long numbers) are not words anyone types.
-const MAX_WORD: usize = 40;
+/// Longer runs (hashes, long numbers) are not words anyone types: the most
+/// characters (Unicode scalar values, after lowercasing) of a word;
+/// `MAX_WORD` in `search.js` is the same.
+pub const MAX_WORD: usize = 40;
 const KINDS: [&str; 3] = ["pilot", "lesson", "playbook"];
 const TITLE: u8 = 0x80;
 
@@ -120,8 +125,10 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Calls `f` with each word of `text`, lowercased: the runs of letters and
-/// digits. ASCII is classed by a table; only other characters are decoded.
+/// Calls `f` with each word of `text` (see the module's notes): the runs
+/// of letters and digits, lowercased as `str::to_lowercase` does (as
+/// JavaScript's `toLowerCase`), at most `MAX_WORD` characters. ASCII is
+/// classed by a table; only other characters are decoded.
 pub fn words(text: &str, mut f: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut lower = String::new();
@@ -165,15 +172,23 @@ pub fn words(text: &str, mut f: impl FnMut(&str)) {
             }
         }
         let w = &text[start..i];
-        if w.len() > MAX_WORD {
-            continue;
-        }
         if plain {
-            f(w);
-        } else {
-            lower.clear();
-            lower.extend(w.chars().flat_map(char::to_lowercase));
-            f(&lower);
+            if w.len() <= MAX_WORD {
+                f(w);
+            }
+        } else if w.is_ascii() {
+            if w.len() <= MAX_WORD {
+                lower.clear();
+                lower.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                f(&lower);
+            }
+        } else if w.chars().nth(MAX_WORD).is_none() {
+            // The whole word at once (a final `Σ` is `ς`); lowercasing
+            // never makes a word shorter, sometimes longer (`İ`).
+            let l = w.to_lowercase();
+            if l.chars().nth(MAX_WORD).is_none() {
+                f(&l);
+            }
         }
     }
 }
@@ -530,8 +545,8 @@ mod tests {
     /// letter or digit, lowercased, long runs left out.
     fn split(text: &str) -> Vec<String> {
         text.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && w.len() <= MAX_WORD)
-            .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+            .map(str::to_lowercase)
+            .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
             .collect()
     }
 

@@ -315,8 +315,11 @@ fn handle(mut stream: TcpStream, server: &Arc<Server>) -> std::io::Result<()> {
 
 /// The output path for a request path, or `None` when the path would leave
 /// the site (`..`, encoded or not, backslashes, NUL) or is not valid UTF-8.
+/// Decoded by the `percent-encoding` crate, once: a `%` not followed by
+/// two hex digits stays as it is (as browsers read it), and `%252e` is the
+/// name `%2e`, never `.`.
 pub fn site_path(path: &str) -> Option<String> {
-    let decoded = percent_decode(path)?;
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
         return None;
     }
@@ -329,23 +332,6 @@ pub fn site_path(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -542,7 +528,21 @@ mod tests {
         assert_eq!(site_path("/").as_deref(), Some(""));
         assert_eq!(site_path("/pilots/a/").as_deref(), Some("pilots/a"));
         assert_eq!(site_path("/a%20b").as_deref(), Some("a b"));
-        for bad in ["/../etc/passwd", "/%2e%2e/x", "/a/%2E%2E/%2e%2e/x", "/a\\..\\b", "etc", "/%00", "/%zz", "/%ff"] {
+        assert_eq!(site_path("/%C3%A9t%C3%A9").as_deref(), Some("\u{e9}t\u{e9}"));
+        // Decoded once; a malformed escape is a literal `%`.
+        assert_eq!(site_path("/%252e%252e/x").as_deref(), Some("%2e%2e/x"));
+        assert_eq!(site_path("/%zz").as_deref(), Some("%zz"));
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/x",
+            "/a/%2E%2E/%2e%2e/x",
+            "/a\\..\\b",
+            "/a%5C..%5Cb",
+            "etc",
+            "/%00",
+            "/%ff",
+            "/%C3",
+        ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
     }

@@ -41,15 +41,22 @@ impl Run {
     }
 }
 
-/// One printed diagnostic: `path:line:col: error: message`, the source line
-/// with a caret, `= help: ...`, and `path:line:col: note: ...` lines.
+/// One printed diagnostic. It is printed the way rustc prints one
+/// (`error[PD002]: message`, ` --> path:line:col`, the source line with a
+/// caret, `= help: ...`, a `note: ...` with its own ` --> ` per related
+/// place); read back here in one line each, `path:line:col: error: message`
+/// and `path:line:col: note: message`, so that tests compare one string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diag {
+    /// `path:line:col: error: message`.
     pub header: String,
-    /// The lines between the header and the help line (` |`, the source
-    /// line, the caret line), as printed.
+    /// The rule's code, `PD002`.
+    pub code: String,
+    /// The lines between the ` --> ` line and the help line (` |`, the
+    /// source line, the caret line), as printed.
     pub snippet: Vec<String>,
     pub help: Option<String>,
+    /// `path:line:col: note: message`, one per related place.
     pub notes: Vec<String>,
 }
 
@@ -60,27 +67,29 @@ impl Diag {
 }
 
 /// Splits standard error into diagnostics: blocks separated by blank lines
-/// whose first line is `path:line:col: error|warning: message`.
+/// whose first line is `error[PD...]: message` or `warning[PD...]: message`.
 pub fn parse_diagnostics(stderr: &str) -> Vec<Diag> {
     let mut out = Vec::new();
     for block in stderr.split("\n\n") {
         let mut lines = block.lines().filter(|l| !l.is_empty());
-        let Some(header) = lines.next() else {
+        let Some((severity, code, message)) = lines.next().and_then(title) else {
             continue;
         };
-        if !is_diag_header(header) {
-            continue;
-        }
-        let mut d = Diag { header: header.to_string(), snippet: Vec::new(), help: None, notes: Vec::new() };
+        let at = lines.next().and_then(place).unwrap_or_default();
+        let header = format!("{at}: {severity}: {message}");
+        let mut d = Diag { header, code: code.to_string(), snippet: Vec::new(), help: None, notes: Vec::new() };
+        let mut note: Option<&str> = None;
         for l in lines {
-            if let Some((_, h)) = l.split_once(" = help: ") {
+            if let Some(n) = note.take() {
+                d.notes.push(format!("{}: note: {n}", place(l).unwrap_or_default()));
+            } else if let Some(n) = l.strip_prefix("note: ") {
+                note = Some(n);
+            } else if let Some((_, h)) = l.split_once(" = help: ") {
                 d.help = Some(h.to_string());
-            } else if l.contains(": note: ") {
-                d.notes.push(l.to_string());
-            } else if is_diag_header(l) || l.starts_with("error: the site was not built") {
-                // The summary line ends the last block.
+            } else if l.starts_with("error: ") || title(l).is_some() {
+                // The build's summary line ends the last block.
                 break;
-            } else {
+            } else if d.help.is_none() && d.notes.is_empty() {
                 d.snippet.push(l.to_string());
             }
         }
@@ -89,18 +98,17 @@ pub fn parse_diagnostics(stderr: &str) -> Vec<Diag> {
     out
 }
 
-fn is_diag_header(line: &str) -> bool {
-    // path:LINE:COL: error: ...
-    let mut parts = line.splitn(4, ':');
-    let (Some(path), Some(l), Some(c), Some(rest)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    !path.is_empty()
-        && !l.is_empty()
-        && l.bytes().all(|b| b.is_ascii_digit())
-        && !c.is_empty()
-        && c.bytes().all(|b| b.is_ascii_digit())
-        && (rest.starts_with(" error: ") || rest.starts_with(" warning: "))
+/// `error[PD002]: message` as (severity, code, message).
+fn title(line: &str) -> Option<(&str, &str, &str)> {
+    let (severity, rest) = line.split_once('[')?;
+    let (code, message) = rest.split_once("]: ")?;
+    let ok = matches!(severity, "error" | "warning") && code.starts_with("PD");
+    ok.then_some((severity, code, message))
+}
+
+/// The `path:line:col` of a ` --> path:line:col` line.
+fn place(line: &str) -> Option<&str> {
+    line.trim_start().strip_prefix("--> ")
 }
 
 /// A new temporary site holding `files` (path below the site root, text).

@@ -7,6 +7,38 @@
 // &stage=&tag=), so that a search can be linked to.
 (function () {
   "use strict";
+  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  // The most characters (code points, after lowercasing) of a word, as
+  // MAX_WORD in src/render/search.rs.
+  var MAX_WORD = 40;
+
+  // The indexer's rule (src/render/search.rs, `words`): runs of letters
+  // and digits, each lowercased as a whole (a final Σ is ς), at most
+  // MAX_WORD characters. tests/tokenizer.rs holds the two to the same words.
+  function words(text) {
+    var out = [];
+    text.split(SPLIT).forEach(function (w) {
+      w = w.toLowerCase();
+      if (w && Array.from(w).length <= MAX_WORD) out.push(w);
+    });
+    return out;
+  }
+
+  function shardKey(word) {
+    var head = Array.from(word).slice(0, 2).join("");
+    if (/^[a-z0-9]+$/.test(head)) return head;
+    var key = "x";
+    new TextEncoder().encode(head).forEach(function (b) { key += (b < 16 ? "0" : "") + b.toString(16); });
+    return key;
+  }
+
+  // Under Node (the test), only the rule above.
+  if (typeof module === "object" && module.exports) {
+    module.exports = { words: words, shardKey: shardKey };
+    return;
+  }
+
   var box = document.getElementById("search");
   if (!box || !window.fetch) return;
   var dataUrl = box.dataset.index;
@@ -17,8 +49,6 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var PAGE = 20;
-  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
-  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   var cache = {};
   var meta = null;
   var shards = null;
@@ -34,24 +64,6 @@
       });
     }
     return cache[path];
-  }
-
-  // The same words as the indexer: runs of letters and digits, lowercased.
-  function words(text) {
-    var out = [];
-    text.split(SPLIT).forEach(function (w) {
-      w = w.toLowerCase();
-      if (w && w.length <= 40 && out.indexOf(w) < 0) out.push(w);
-    });
-    return out;
-  }
-
-  function shardKey(word) {
-    var head = Array.from(word).slice(0, 2).join("");
-    if (/^[a-z0-9]+$/.test(head)) return head;
-    var key = "x";
-    new TextEncoder().encode(head).forEach(function (b) { key += (b < 16 ? "0" : "") + b.toString(16); });
-    return key;
   }
 
   // Record -> score for one query word, over the words it matches.
@@ -188,7 +200,7 @@
     var mine = ++run;
     if (!keepShown) shown = PAGE;
     var q = input.value;
-    var terms = words(q);
+    var terms = words(q).filter(function (w, i, all) { return all.indexOf(w) === i; });
     var c = chosen();
     address(q.trim(), c);
     if (!terms.length) {
