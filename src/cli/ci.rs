@@ -5,7 +5,7 @@
 //! the site, and never replaces a CI file that is there.
 
 use super::{Ci, CiArgs};
-use anyhow::{bail, Context};
+use anyhow::bail;
 use std::path::{Path, PathBuf};
 
 /// The values in the templates that [`workflow`] replaces.
@@ -90,14 +90,8 @@ pub fn workflow(site: &Path, ci: Ci, repo: Option<&str>) -> anyhow::Result<Workf
 /// Writes the workflow, never over a file that is there, and says what it did.
 pub fn write(wf: &Workflow) -> anyhow::Result<()> {
     let path = wf.top.join(wf.rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
-    }
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => refuse_existing(&wf.top, wf.rel)?,
-        opened => opened
-            .and_then(|mut f| std::io::Write::write_all(&mut f, wf.text.as_bytes()))
-            .with_context(|| format!("cannot write `{}`", path.display()))?,
+    if !super::write_new(&path, wf.text.as_bytes())? {
+        refuse_existing(&wf.top, wf.rel)?;
     }
     eprintln!(
         "wrote {}: commit and push it; it checks and builds the site on every push and once a day, and keeps the built site as an artifact; publishing is commented out in it, with what to choose",

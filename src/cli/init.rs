@@ -47,15 +47,9 @@ pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
     }
     for (rel, bytes) in &files {
         let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+        if !super::write_new(&path, bytes)? {
+            bail!("`{}` appeared while the site was written; nothing after it was written", path.display());
         }
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
-            .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     if args.empty {
         // Empty folders: a playbook copied in brings its own index page

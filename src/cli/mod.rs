@@ -272,6 +272,23 @@ fn parse_base_url(s: &str) -> Result<String, String> {
         .map_err(|e| format!("PD009: {e}; {}", crate::config::BASE_URL_HINT))
 }
 
+/// Writes `bytes` to a new file at `path`, making its folders. A file that
+/// is there, or appeared since the caller looked, is never replaced:
+/// `Ok(false)` then.
+fn write_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<bool> {
+    use anyhow::Context;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+    }
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        opened => opened
+            .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+            .map(|()| true)
+            .with_context(|| format!("cannot write `{}`", path.display())),
+    }
+}
+
 /// Runs a parsed command line; `Ok` carries the exit status (0 or 1).
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {

@@ -6,7 +6,7 @@ use super::starter::{self, toml_key, toml_string};
 use super::{NewKind, NewPageArgs, NewPilotArgs};
 use crate::markdown::slug;
 use crate::pipeline::{self, Options};
-use anyhow::{bail, Context};
+use anyhow::bail;
 use std::path::{Path, PathBuf};
 
 pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
@@ -14,19 +14,10 @@ pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
         NewKind::Pilot(args) => pilot(root, args)?,
         NewKind::Page(args) => page(root, args)?,
     };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+    // A file that appeared since the checks is not replaced.
+    if !super::write_new(&path, text.as_bytes())? {
+        anyhow::bail!("`{}` already exists", path.display());
     }
-    // `create_new`: a file that appeared since the checks is not replaced.
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => anyhow::anyhow!("`{}` already exists", path.display()),
-            _ => anyhow::Error::new(e).context(format!("cannot write `{}`", path.display())),
-        })?;
     // Relative to the working folder when `--root` is it (`content/...`).
     println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
     Ok(0)
