@@ -303,16 +303,7 @@ fn rebased(link: &str, from: &[&str], to: &[&str]) -> Option<String> {
     if path.is_empty() || path.starts_with('/') || scheme {
         return None;
     }
-    let mut comps: Vec<&str> = from.to_vec();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                comps.pop()?;
-            }
-            s => comps.push(s),
-        }
-    }
+    let comps = crate::links::join(from.iter().copied(), path)?;
     let folder = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..") || path == "." || path == "..";
     let common = to.iter().zip(&comps).take_while(|(a, b)| a == b).count();
     let mut out = "../".repeat(to.len() - common);

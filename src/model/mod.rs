@@ -786,6 +786,13 @@ pub fn person_key(name: &str) -> String {
 }
 
 impl Site {
+    /// The section of the content at `address` (a page pilotdeck makes, such
+    /// as `lessons/`, may have one for its title and introduction).
+    pub fn section_at(&self, address: &str) -> Option<&Section> {
+        let path = crate::urls::path_of(address);
+        self.sections.iter().find(|s| s.path == path)
+    }
+
     /// The person a name refers to, matched case-insensitively.
     pub fn person(&self, name: &str) -> Option<&Person> {
         // Names are short and mostly ASCII: lowercased on the stack, as

@@ -114,12 +114,7 @@ pub(super) fn lessons_view(site: &Site) -> LessonsView {
     let lessons = lessons(site);
     let by_tag = group(&lessons, |l| l.tags.iter().map(|t| t.title.as_str()), |t| format!("tag-{}", site.tag_slug(t)));
     let by_category = group(&lessons, |l| l.categories.iter().map(String::as_str), |c| format!("category-{}", slug(c)));
-    let intro_html = site
-        .sections
-        .iter()
-        .find(|s| s.path == crate::urls::path_of(crate::urls::LESSONS))
-        .map(|s| s.body.html.clone())
-        .unwrap_or_default();
+    let intro_html = site.section_at(crate::urls::LESSONS).map(|s| s.body.html.clone()).unwrap_or_default();
     LessonsView { intro_html, lessons, by_tag, by_category }
 }
 

@@ -149,12 +149,7 @@ pub(super) fn pilots_view(
     let mut functions: Vec<String> = site.pilots.iter().filter_map(|p| p.function.clone()).collect();
     functions.sort();
     functions.dedup();
-    let intro_html = site
-        .sections
-        .iter()
-        .find(|s| s.path == crate::urls::path_of(crate::urls::PILOTS))
-        .map(|s| s.body.html.clone())
-        .unwrap_or_default();
+    let intro_html = site.section_at(crate::urls::PILOTS).map(|s| s.body.html.clone()).unwrap_or_default();
     Ok(PilotsView {
         intro_html,
         dimensions: config.rubric.iter().map(|d| Link { title: capitalise(&d.key), url: d.key.clone() }).collect(),

@@ -464,11 +464,7 @@ impl Plan {
     /// The lessons page: where it goes and what its template gets.
     fn lessons_page(&self) -> Result<(Target<'_>, views::LessonsPage<'_>), TemplateError> {
         let site = &*self.site;
-        let title = site
-            .sections
-            .iter()
-            .find(|s| s.path == urls::path_of(urls::LESSONS))
-            .map_or("Lessons learned", |s| s.title.as_str());
+        let title = site.section_at(urls::LESSONS).map_or("Lessons learned", |s| s.title.as_str());
         let all = self.lessons();
         let root = urls::root_of(urls::LESSONS);
         let rows =
