@@ -44,16 +44,26 @@ struct Seen {
 
 impl Seen {
     fn of(text: &str) -> Seen {
+        use crate::scan::{any_is, first};
         let b = text.as_bytes();
         let mut s = Seen::default();
-        for w in b.windows(3) {
-            match (w[0], w[1], w[2]) {
+        // From one byte that may start such syntax to the next, eight bytes
+        // at a time between them (most text has none).
+        let starts = |c: u8| matches!(c, b'{' | b'!' | b'?' | b'[' | b'*');
+        let maybe =
+            |x: u64| any_is(x, b'{') || any_is(x, b'!') || any_is(x, b'?') || any_is(x, b'[') || any_is(x, b'*');
+        let mut i = 0;
+        while i < b.len() {
+            i += first(&b[i..], maybe, starts);
+            let (Some(&c0), Some(&c1)) = (b.get(i), b.get(i + 1)) else { break };
+            match (c0, c1, b.get(i + 2).copied().unwrap_or(0)) {
                 (b'{', b'%' | b'{', _) => s.tags = true,
                 (b'{', b':', _) => s.attributes = true,
                 (b'!', b'!', b'!') | (b'?', b'?', b'?') => s.admonitions = true,
                 (b'[', b'!', _) | (b'*', b'*', _) => s.callouts = true,
                 _ => {}
             }
+            i += 1;
         }
         s
     }
@@ -217,6 +227,10 @@ pub(super) fn prepare(text: &str) -> Prepared<'_> {
             p.links = pieces;
             p.understood.extend(understood);
         }
+    }
+    // Nearly every page and record has none of it: no list of lines.
+    if !seen.tags && !seen.admonitions {
+        return p;
     }
     let highlights = seen.tags && p.text.contains("highlight");
     let text = std::mem::take(&mut p.text);
@@ -749,6 +763,36 @@ fn apply(events: &mut [Event], start: usize, _end: usize, id: Option<&str>, clas
 
 #[cfg(test)]
 mod tests {
+    /// `Seen::of` jumps between candidate bytes: it sees what a look at
+    /// every three bytes sees.
+    #[test]
+    fn seen_finds_every_kind_anywhere() {
+        let naive = |t: &str| {
+            let mut s = Seen::default();
+            let b = t.as_bytes();
+            for i in 0..b.len() {
+                match (b[i], b.get(i + 1).copied().unwrap_or(0), b.get(i + 2).copied().unwrap_or(0)) {
+                    (b'{', b'%' | b'{', _) => s.tags = true,
+                    (b'{', b':', _) => s.attributes = true,
+                    (b'!', b'!', b'!') | (b'?', b'?', b'?') => s.admonitions = true,
+                    (b'[', b'!', _) | (b'*', b'*', _) => s.callouts = true,
+                    _ => {}
+                }
+            }
+            (s.tags, s.attributes, s.admonitions, s.callouts)
+        };
+        let pieces = ["{%", "{{", "{:", "!!!", "???", "[!", "**", "{", "!", "?", "[", "*", "abcdefgh", "é", "\n"];
+        for a in pieces {
+            for b in pieces {
+                for pad in 0..10 {
+                    let t = format!("{}{a}{}{b}", "x".repeat(pad), "y".repeat(pad % 3));
+                    let s = Seen::of(&t);
+                    assert_eq!((s.tags, s.attributes, s.admonitions, s.callouts), naive(&t), "{t:?}");
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
