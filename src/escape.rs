@@ -13,11 +13,12 @@ use pulldown_cmark_escape::{escape_html, IoWriter, StrWrite};
 use std::borrow::Cow;
 
 /// What a character XML 1.0 forbids becomes.
-pub const REPLACEMENT: char = '\u{FFFD}';
+pub(crate) const REPLACEMENT: char = '\u{FFFD}';
 
 /// Whether XML 1.0 allows `c` in a document (a Rust `char` is never a
-/// surrogate).
-pub fn allowed(c: char) -> bool {
+/// surrogate): what the tests hold the escapers to.
+#[cfg(test)]
+fn allowed(c: char) -> bool {
     !matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
@@ -74,7 +75,7 @@ fn first_forbidden(s: &str) -> (usize, usize) {
 /// `s` with every character XML forbids replaced by U+FFFD; borrowed when
 /// there is none (text without control bytes is passed over eight bytes at
 /// a time).
-pub fn clean(s: &str) -> Cow<'_, str> {
+pub(crate) fn clean(s: &str) -> Cow<'_, str> {
     let (at, len) = first_forbidden(s);
     if len == 0 {
         return Cow::Borrowed(s);
@@ -99,7 +100,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// (most ids, names, dates and words, and text with line breaks) is
 /// written whole after one pass of eight bytes at a time.
 #[inline]
-pub fn escape_to<W: StrWrite>(mut w: W, s: &str) -> Result<(), W::Error> {
+pub(crate) fn escape_to<W: StrWrite>(mut w: W, s: &str) -> Result<(), W::Error> {
     let b = s.as_bytes();
     let at = first(b, maybe_special, special);
     if at == b.len() {
@@ -121,20 +122,20 @@ pub fn escape_to<W: StrWrite>(mut w: W, s: &str) -> Result<(), W::Error> {
 
 /// [`escape_to`] onto the end of `out`.
 #[inline]
-pub fn push(out: &mut String, s: &str) {
+pub(crate) fn push(out: &mut String, s: &str) {
     // Writing into a `String` does not fail.
     let _ = escape_to(out, s);
 }
 
 /// [`escape_to`] into a new string.
-pub fn escaped(s: &str) -> String {
+pub(crate) fn escaped(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     push(&mut out, s);
     out
 }
 
 /// [`escape_to`] as Tera's escape function (`Tera::set_escape_fn`).
-pub fn tera(s: &str, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn tera(s: &str, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     escape_to(IoWriter(w), s)
 }
 

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 /// The front matter `text` (starting `offset` bytes into its file) as a
 /// tree, or `None` when the fast path does not read it.
-pub fn parse(text: &str, offset: u32) -> Option<Node<'_>> {
+pub(crate) fn parse(text: &str, offset: u32) -> Option<Node<'_>> {
     let mut p = Parser { s: text.as_bytes(), text, pos: 0, offset, keys: Vec::new(), depth: 1 };
     let mut root = Node { span: Span::new(offset, offset), kind: Kind::Map(Vec::with_capacity(TABLE)) };
     // The table that `key = value` lines go into, as a path of entry

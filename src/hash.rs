@@ -53,8 +53,8 @@ impl Hasher for Fx {
     }
 }
 
-pub type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fx>>;
-pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fx>>;
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fx>>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fx>>;
 
 #[cfg(test)]
 mod tests {

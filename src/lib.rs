@@ -14,28 +14,28 @@
 //! `pipeline` sequences the stages; `diag` carries problems with their file,
 //! line and column; `cli` maps commands onto the pipeline.
 
-pub mod charts;
+pub(crate) mod charts;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diag;
-pub mod escape;
+pub(crate) mod escape;
 pub mod frontmatter;
-pub mod frontmatter_fast;
-pub mod hash;
-pub mod links;
+pub(crate) mod frontmatter_fast;
+pub(crate) mod hash;
+pub(crate) mod links;
 pub mod markdown;
 pub mod model;
 pub mod node;
-pub mod nofollow;
+pub(crate) mod nofollow;
 pub mod output;
 pub mod pipeline;
 pub mod render;
-pub mod scan;
+pub(crate) mod scan;
 pub mod serve;
 pub mod source;
 pub mod synth;
-pub mod text;
+pub(crate) mod text;
 pub mod theme;
-pub mod urls;
+pub(crate) mod urls;

@@ -13,7 +13,7 @@ use crate::urls::address_of;
 use std::borrow::Cow;
 
 /// The file names of a folder's own page: a section page, like `_index.md`.
-pub fn is_index_name(name: &str) -> bool {
+pub(crate) fn is_index_name(name: &str) -> bool {
     name == "_index.md" || name == "index.md" || name.eq_ignore_ascii_case("readme.md")
 }
 

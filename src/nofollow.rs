@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// The real path of `path` (every link resolved) when it is inside the
 /// site folder `root`, else an error naming both.
-pub fn resolve_inside(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
+pub(crate) fn resolve_inside(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
     let real_root = std::fs::canonicalize(root)
         .map_err(|e| anyhow::anyhow!("cannot resolve the site folder `{}`: {e}", root.display()))?;
     let real = std::fs::canonicalize(path).map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", path.display()))?;
@@ -31,7 +31,7 @@ pub fn resolve_inside(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
 /// at any component of the path (and anything but a regular file at its
 /// end). A relative path is taken from the working folder, whose own path
 /// is not checked.
-pub fn open(path: &Path) -> io::Result<File> {
+pub(crate) fn open(path: &Path) -> io::Result<File> {
     let file = open_components(path)?;
     if !file.metadata()?.is_file() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
@@ -40,7 +40,7 @@ pub fn open(path: &Path) -> io::Result<File> {
 }
 
 /// Reads the whole file at `path` as [`open`] opens it.
-pub fn read(path: &Path) -> io::Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> io::Result<Vec<u8>> {
     use io::Read as _;
     let mut out = Vec::new();
     open(path)?.read_to_end(&mut out)?;

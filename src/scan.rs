@@ -6,16 +6,16 @@
 //! the pages (`render/native`).
 
 /// `0x01` in every byte.
-pub const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// Whether some byte of `x` is less than `n` (exact for `n` up to 128).
-pub fn any_below(x: u64, n: u8) -> bool {
+pub(crate) fn any_below(x: u64, n: u8) -> bool {
     x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0
 }
 
 /// Whether some byte of `x` is `b`.
-pub fn any_is(x: u64, b: u8) -> bool {
+pub(crate) fn any_is(x: u64, b: u8) -> bool {
     any_below(x ^ (ONES * u64::from(b)), 1)
 }
 
@@ -23,7 +23,7 @@ pub fn any_is(x: u64, b: u8) -> bool {
 /// when there is none). `maybe` is asked of each eight bytes, read as a
 /// little-endian word, whether one of them may be special: it may say yes
 /// wrongly (the bytes are then looked at one by one), never no.
-pub fn first(s: &[u8], maybe: impl Fn(u64) -> bool, special: impl Fn(u8) -> bool) -> usize {
+pub(crate) fn first(s: &[u8], maybe: impl Fn(u64) -> bool, special: impl Fn(u8) -> bool) -> usize {
     let mut i = 0;
     while let Some(chunk) = s.get(i..i + 8) {
         let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { break };

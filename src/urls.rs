@@ -18,46 +18,46 @@
 use crate::markdown::slug;
 
 /// The home page's address.
-pub const HOME: &str = "";
+pub(crate) const HOME: &str = "";
 /// The portfolio page (its charts are files below it, see [`chart`]).
-pub const PORTFOLIO: &str = "portfolio/";
+pub(crate) const PORTFOLIO: &str = "portfolio/";
 /// The pilot index (each pilot's page is below it, see [`pilot`]).
-pub const PILOTS: &str = "pilots/";
+pub(crate) const PILOTS: &str = "pilots/";
 /// The constraint library.
-pub const CONSTRAINTS: &str = "constraints/";
+pub(crate) const CONSTRAINTS: &str = "constraints/";
 /// The owners page (each owner's page is below it, see [`owner`]).
-pub const OWNERS: &str = "owners/";
+pub(crate) const OWNERS: &str = "owners/";
 /// The lessons page.
-pub const LESSONS: &str = "lessons/";
+pub(crate) const LESSONS: &str = "lessons/";
 /// The tags page (each tag's page is below it, see [`tag`]).
-pub const TAGS: &str = "tags/";
+pub(crate) const TAGS: &str = "tags/";
 /// The search page.
-pub const SEARCH: &str = "search/";
+pub(crate) const SEARCH: &str = "search/";
 /// The folder of the search index (see `render::search`).
-pub const SEARCH_DATA: &str = "search/data/";
+pub(crate) const SEARCH_DATA: &str = "search/data/";
 /// The constraint export.
-pub const CSV: &str = "constraints.csv";
+pub(crate) const CSV: &str = "constraints.csv";
 /// The portfolio export.
-pub const JSON: &str = "portfolio.json";
+pub(crate) const JSON: &str = "portfolio.json";
 /// The feed.
-pub const FEED: &str = "feed.xml";
+pub(crate) const FEED: &str = "feed.xml";
 /// The sitemap.
-pub const SITEMAP: &str = "sitemap.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
 /// The not-found page (a file: a server shows it at any address).
-pub const NOT_FOUND: &str = "404.html";
+pub(crate) const NOT_FOUND: &str = "404.html";
 /// The way back to the root from any pilot page ([`root_of`] of [`pilot`]).
-pub const PILOT_ROOT: &str = "../../";
+pub(crate) const PILOT_ROOT: &str = "../../";
 
 /// The file a folder's page is written to.
 const INDEX: &str = "index.html";
 
 /// The pages pilotdeck makes at fixed addresses, with their paths, in
 /// the order the sitemap lists them before sorting.
-pub const FIXED_PAGES: [&str; 7] = [HOME, PILOTS, PORTFOLIO, CONSTRAINTS, OWNERS, LESSONS, TAGS];
+pub(crate) const FIXED_PAGES: [&str; 7] = [HOME, PILOTS, PORTFOLIO, CONSTRAINTS, OWNERS, LESSONS, TAGS];
 
 /// The first components of the addresses the site makes itself (its
 /// home is ``): a link from the root to one of them is the site's.
-pub const SITE_PAGES: [&str; 12] = [
+pub(crate) const SITE_PAGES: [&str; 12] = [
     "pilots",
     "portfolio",
     "constraints",
@@ -75,106 +75,106 @@ pub const SITE_PAGES: [&str; 12] = [
 /// The paths (no slashes at either end) of the top-level pages whose
 /// content pilotdeck makes: a section of the site's at one of them is not
 /// a page of its own (`content/pilots/_index.md`).
-pub fn is_generated_section(path: &str) -> bool {
+pub(crate) fn is_generated_section(path: &str) -> bool {
     path == path_of(PILOTS) || path == path_of(LESSONS)
 }
 
 /// A pilot's page, in parts: `pilots/ID/`.
-pub fn pilot_parts(id: &str) -> [&str; 3] {
+pub(crate) fn pilot_parts(id: &str) -> [&str; 3] {
     [PILOTS, id, "/"]
 }
 
 /// A pilot's page: `pilots/ID/`.
-pub fn pilot(id: &str) -> String {
+pub(crate) fn pilot(id: &str) -> String {
     pilot_parts(id).concat()
 }
 
 /// The file of a pilot's page: `pilots/ID/index.html`.
-pub fn pilot_file(id: &str) -> String {
+pub(crate) fn pilot_file(id: &str) -> String {
     [PILOTS, id, "/", INDEX].concat()
 }
 
 /// A pilot's page as a path: `pilots/ID`.
-pub fn pilot_path(id: &str) -> String {
+pub(crate) fn pilot_path(id: &str) -> String {
     [PILOTS, id].concat()
 }
 
 /// A section on a pilot's page, by its heading's id: `pilots/ID/#SECTION`.
-pub fn pilot_section(id: &str, section: &str) -> String {
+pub(crate) fn pilot_section(id: &str, section: &str) -> String {
     [PILOTS, id, "/#", section].concat()
 }
 
 /// A constraint on its pilot's page, in parts: `pilots/ID/#c-C`.
-pub fn constraint_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a str; 4] {
+pub(crate) fn constraint_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a str; 4] {
     [PILOTS, pilot, "/#c-", constraint]
 }
 
 /// A constraint on its pilot's page: `pilots/ID/#c-C`.
-pub fn constraint(pilot: &str, constraint: &str) -> String {
+pub(crate) fn constraint(pilot: &str, constraint: &str) -> String {
     constraint_parts(pilot, constraint).concat()
 }
 
 /// A constraint's row in the library, in parts: `constraints/#ID--C`
 /// (the row's id is [`library_anchor_parts`]).
-pub fn library_entry_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a str; 5] {
+pub(crate) fn library_entry_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a str; 5] {
     [CONSTRAINTS, "#", pilot, "--", constraint]
 }
 
 /// A constraint's row in the library: `constraints/#ID--C`.
-pub fn library_entry(pilot: &str, constraint: &str) -> String {
+pub(crate) fn library_entry(pilot: &str, constraint: &str) -> String {
     library_entry_parts(pilot, constraint).concat()
 }
 
 /// The id of a constraint's row in the library, in parts: `ID--C`.
-pub fn library_anchor_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a str; 3] {
+pub(crate) fn library_anchor_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a str; 3] {
     [pilot, "--", constraint]
 }
 
 /// An owner's page, in parts: `owners/SLUG/`.
-pub fn owner_parts(slug: &str) -> [&str; 3] {
+pub(crate) fn owner_parts(slug: &str) -> [&str; 3] {
     [OWNERS, slug, "/"]
 }
 
 /// An owner's page: `owners/SLUG/`.
-pub fn owner(slug: &str) -> String {
+pub(crate) fn owner(slug: &str) -> String {
     owner_parts(slug).concat()
 }
 
 /// The file of an owner's page: `owners/SLUG/index.html`.
-pub fn owner_file(slug: &str) -> String {
+pub(crate) fn owner_file(slug: &str) -> String {
     [OWNERS, slug, "/", INDEX].concat()
 }
 
 /// A tag's page: `tags/SLUG/`.
-pub fn tag(slug: &str) -> String {
+pub(crate) fn tag(slug: &str) -> String {
     [TAGS, slug, "/"].concat()
 }
 
 /// The file of a tag's page: `tags/SLUG/index.html`.
-pub fn tag_file(slug: &str) -> String {
+pub(crate) fn tag_file(slug: &str) -> String {
     [TAGS, slug, "/", INDEX].concat()
 }
 
 /// A portfolio chart's file: `portfolio/ID.svg`.
-pub fn chart(id: &str) -> String {
+pub(crate) fn chart(id: &str) -> String {
     [PORTFOLIO, id, ".svg"].concat()
 }
 
 /// The address of the page or section at `path` (no slashes at either
 /// end), in parts: `path/`, empty for home.
-pub fn page_parts(path: &str) -> [&str; 2] {
+pub(crate) fn page_parts(path: &str) -> [&str; 2] {
     [path, if path.is_empty() { "" } else { "/" }]
 }
 
 /// The address of the page or section at `path`: `path/`, empty for home.
-pub fn page(path: &str) -> String {
+pub(crate) fn page(path: &str) -> String {
     page_parts(path).concat()
 }
 
 /// An address (in parts) as a link from outside the site, below the
 /// site's `base_url` (no slash at its end): `https://x.example/ai/pilots/a/`,
 /// or from the host's root (`/pilots/a/`) when there is none.
-pub fn absolute(base_url: &str, parts: &[&str]) -> String {
+pub(crate) fn absolute(base_url: &str, parts: &[&str]) -> String {
     let mut out = String::with_capacity(base_url.len() + 1 + parts.iter().map(|p| p.len()).sum::<usize>());
     out.push_str(base_url);
     out.push('/');
@@ -184,7 +184,7 @@ pub fn absolute(base_url: &str, parts: &[&str]) -> String {
 
 /// What the feed puts before an address: the base URL and a slash, or
 /// nothing (links relative to the feed) when the site has no base URL.
-pub fn feed_base(base_url: &str) -> String {
+pub(crate) fn feed_base(base_url: &str) -> String {
     if base_url.is_empty() {
         String::new()
     } else {
@@ -195,7 +195,7 @@ pub fn feed_base(base_url: &str) -> String {
 /// The root of the site on its host, for a page shown at any address
 /// (the not-found page): the path part of the base URL with slashes at
 /// both ends (`/ai/`), or `/`.
-pub fn base_root(base_url: &str) -> String {
+pub(crate) fn base_root(base_url: &str) -> String {
     let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
     let path = after_scheme.split_once('/').map_or("", |(_, p)| p).trim_matches('/');
     if path.is_empty() {
@@ -208,19 +208,19 @@ pub fn base_root(base_url: &str) -> String {
 /// The page a constraint's `playbook` field names by its path, in parts:
 /// `path/`, as [`page_parts`] but always with the slash (an empty field is
 /// no link to home: it stays as written, for the link check to report).
-pub fn named_page_parts(path: &str) -> [&str; 2] {
+pub(crate) fn named_page_parts(path: &str) -> [&str; 2] {
     [path, "/"]
 }
 
 /// The path of a page's `address`: without slashes at either end.
-pub fn path_of(address: &str) -> &str {
+pub(crate) fn path_of(address: &str) -> &str {
     address.trim_matches('/')
 }
 
 /// The file an address is written to: a page's `index.html` in its folder
 /// (`pilots/a/` -> `pilots/a/index.html`, home -> `index.html`), a file's
 /// address as it is.
-pub fn file_of(address: &str) -> String {
+pub(crate) fn file_of(address: &str) -> String {
     let mut out = String::with_capacity(address.len() + INDEX.len());
     out.push_str(address);
     if address.is_empty() || address.ends_with('/') {
@@ -231,7 +231,7 @@ pub fn file_of(address: &str) -> String {
 
 /// The file the page at `path` (no slashes at either end) is written to:
 /// `pilots/a` -> `pilots/a/index.html`, home -> `index.html`.
-pub fn file_of_page(path: &str) -> String {
+pub(crate) fn file_of_page(path: &str) -> String {
     let [a, b] = page_parts(path);
     [a, b, INDEX].concat()
 }
@@ -239,7 +239,7 @@ pub fn file_of_page(path: &str) -> String {
 /// The address of the page written to `file`, the way back from
 /// [`file_of`]: `pilots/a/index.html` -> `pilots/a/`; any other file's
 /// address is its path.
-pub fn address_of_file(file: &str) -> &str {
+pub(crate) fn address_of_file(file: &str) -> &str {
     match file.strip_suffix(INDEX) {
         Some(folder) if folder.is_empty() || folder.ends_with('/') => folder,
         _ => file,
@@ -248,19 +248,19 @@ pub fn address_of_file(file: &str) -> &str {
 
 /// A page's path as a link or a `permalink` may write it: without the
 /// `index.html` or `.html` a static site's address may end with.
-pub fn without_file(text: &str) -> &str {
+pub(crate) fn without_file(text: &str) -> &str {
     text.strip_suffix(INDEX).or(text.strip_suffix(".html")).unwrap_or(text)
 }
 
 /// Whether the last component of a path read from a link is the page file
 /// of its folder (`x/index.html` is the page `x`).
-pub fn is_page_file(name: &str) -> bool {
+pub(crate) fn is_page_file(name: &str) -> bool {
     name == INDEX
 }
 
 /// The way back to the site root from the page at `address` (or path):
 /// `../` once per folder, `../../` from `pilots/a/`, empty from home.
-pub fn root_of(address: &str) -> String {
+pub(crate) fn root_of(address: &str) -> String {
     "../".repeat(address.split('/').filter(|c| !c.is_empty()).count())
 }
 
@@ -270,7 +270,7 @@ pub fn root_of(address: &str) -> String {
 /// `pilots/ID/`) shown on the lessons page. Links with a scheme, from the
 /// host's root or to an anchor stay as they are, and so does one that
 /// leaves the site from `from` (it was broken there already).
-pub fn rebase(html: &str, from: &str, to: &str) -> String {
+pub(crate) fn rebase(html: &str, from: &str, to: &str) -> String {
     const ATTRS: [&str; 2] = [" href=\"", " src=\""];
     if from == to || !ATTRS.iter().any(|a| html.contains(a)) {
         return html.to_string();
@@ -321,7 +321,7 @@ fn rebased(link: &str, from: &[&str], to: &[&str]) -> Option<String> {
 /// What the output file `file` is, for a server that finds the page to
 /// make from a request (the reverse of the functions above).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parsed<'a> {
+pub(crate) enum Parsed<'a> {
     /// A pilot's page (`pilots/ID/index.html`), by id.
     Pilot(&'a str),
     /// Any other file.
@@ -329,7 +329,7 @@ pub enum Parsed<'a> {
 }
 
 /// Reads an output path: see [`Parsed`].
-pub fn parse(file: &str) -> Parsed<'_> {
+pub(crate) fn parse(file: &str) -> Parsed<'_> {
     let id = file.strip_prefix(PILOTS).and_then(|rest| rest.strip_suffix(INDEX)?.strip_suffix('/'));
     match id {
         Some(id) if !id.is_empty() && !id.contains('/') => Parsed::Pilot(id),
@@ -338,7 +338,7 @@ pub fn parse(file: &str) -> Parsed<'_> {
 }
 
 /// The id of the pilot whose page is written to `file`, if it is one.
-pub fn pilot_of(file: &str) -> Option<&str> {
+pub(crate) fn pilot_of(file: &str) -> Option<&str> {
     match parse(file) {
         Parsed::Pilot(id) => Some(id),
         Parsed::Other => None,
@@ -350,7 +350,7 @@ pub fn pilot_of(file: &str) -> Option<&str> {
 /// (an index file is its folder), any other file by its name. `None` when
 /// a folder or page name makes no address. The one rule for the address
 /// of a file below `content/`: pages, sections and copied files.
-pub fn address_of(parts: &[&str]) -> Option<String> {
+pub(crate) fn address_of(parts: &[&str]) -> Option<String> {
     let Some((last, dirs)) = parts.split_last() else { return Some(String::new()) };
     let mut comps = folders(dirs.iter().copied(), parts.len())?;
     if let Some(stem) = last.strip_suffix(".md") {
@@ -386,7 +386,7 @@ fn folders<'a>(dirs: impl Iterator<Item = &'a str>, room: usize) -> Option<Vec<S
 /// PDF) is published: its folders as [`address_of`] makes them, its name
 /// as it is; `None` for a hidden file (`.DS_Store`) or a folder that makes
 /// no address.
-pub fn asset(parts: &[String]) -> Option<String> {
+pub(crate) fn asset(parts: &[String]) -> Option<String> {
     let (file, dirs) = parts.split_last()?;
     if file.starts_with('.') {
         return None;
@@ -398,7 +398,7 @@ pub fn asset(parts: &[String]) -> Option<String> {
 
 /// The URL of `address` (a page's or section's path, else a file's) from
 /// the page published at `from`, relative: `x` from `a/page` is `../x/`.
-pub fn relative(from: &str, address: &str, is_file: bool) -> String {
+pub(crate) fn relative(from: &str, address: &str, is_file: bool) -> String {
     let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
     let to: Vec<&str> = address.split('/').filter(|s| !s.is_empty()).collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();

@@ -5,10 +5,10 @@ use plotters::coord::ranged1d::SegmentValue;
 use serde::Serialize;
 
 /// Age buckets, by days since a constraint was raised.
-pub const BUCKETS: [&str; 4] = ["under 2 weeks", "2-4 weeks", "1-3 months", "over 3 months"];
+pub(crate) const BUCKETS: [&str; 4] = ["under 2 weeks", "2-4 weeks", "1-3 months", "over 3 months"];
 
 /// The bucket index for an age in days.
-pub fn bucket(days: i64) -> usize {
+pub(crate) fn bucket(days: i64) -> usize {
     match days {
         ..=13 => 0,
         14..=29 => 1,
@@ -32,9 +32,9 @@ pub struct AgeRow {
     pub overdue: usize,
 }
 
-pub const TITLE: &str = "Open constraints by category and age";
+pub(crate) const TITLE: &str = "Open constraints by category and age";
 
-pub fn describe(a: &AgeChart) -> String {
+pub(crate) fn describe(a: &AgeChart) -> String {
     let total: usize = a.rows.iter().map(|r| r.total).sum();
     let overdue: usize = a.rows.iter().map(|r| r.overdue).sum();
     let parts: Vec<String> = a
@@ -49,7 +49,7 @@ pub fn describe(a: &AgeChart) -> String {
     )
 }
 
-pub fn draw(a: &AgeChart) -> Result<String, ChartError> {
+pub(crate) fn draw(a: &AgeChart) -> Result<String, ChartError> {
     svg(TITLE, &describe(a), |root| {
         if a.rows.iter().all(|r| r.total == 0) {
             return empty(root, TITLE, "No open constraints");

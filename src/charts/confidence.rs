@@ -22,9 +22,9 @@ pub struct ConfCell {
     pub names: Vec<String>,
 }
 
-pub const TITLE: &str = "Leader against team confidence";
+pub(crate) const TITLE: &str = "Leader against team confidence";
 
-pub fn describe(c: &ConfidenceMap) -> String {
+pub(crate) fn describe(c: &ConfidenceMap) -> String {
     let total: usize = c.cells.iter().map(|x| x.pilots).sum();
     let above: usize = c.cells.iter().filter(|x| x.gap > 0).map(|x| x.pilots).sum();
     let below: usize = c.cells.iter().filter(|x| x.gap < 0).map(|x| x.pilots).sum();
@@ -34,7 +34,7 @@ pub fn describe(c: &ConfidenceMap) -> String {
     )
 }
 
-pub fn draw(c: &ConfidenceMap) -> Result<String, ChartError> {
+pub(crate) fn draw(c: &ConfidenceMap) -> Result<String, ChartError> {
     svg(TITLE, &describe(c), |root| {
         if c.cells.is_empty() {
             return empty(root, TITLE, "No update records a confidence yet");

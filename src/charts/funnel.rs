@@ -10,15 +10,15 @@ pub struct Funnel {
     pub stages: Vec<(String, usize)>,
 }
 
-pub const TITLE: &str = "Pilots per stage";
+pub(crate) const TITLE: &str = "Pilots per stage";
 
-pub fn describe(f: &Funnel) -> String {
+pub(crate) fn describe(f: &Funnel) -> String {
     let total: usize = f.stages.iter().map(|s| s.1).sum();
     let parts: Vec<String> = f.stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
     format!("Horizontal bar chart of {total} pilots by stage: {}.", parts.join(", "))
 }
 
-pub fn draw(f: &Funnel) -> Result<String, ChartError> {
+pub(crate) fn draw(f: &Funnel) -> Result<String, ChartError> {
     svg(TITLE, &describe(f), |root| {
         let n = f.stages.len() as u32;
         if f.stages.iter().all(|s| s.1 == 0) {

@@ -24,9 +24,9 @@ pub struct HeatRow {
     pub cells: Vec<u32>,
 }
 
-pub const TITLE: &str = "Readiness by dimension";
+pub(crate) const TITLE: &str = "Readiness by dimension";
 
-pub fn describe(h: &Heatmap) -> String {
+pub(crate) fn describe(h: &Heatmap) -> String {
     let what = if h.by_stage { "stages (the mean of their pilots)" } else { "pilots" };
     let cells: Vec<String> = h
         .rows
@@ -61,7 +61,7 @@ fn shade(percent: u32) -> (RGBColor, RGBColor) {
 
 /// Drawn cell by cell in pixels: a grid needs no axes, and this way one
 /// row lays out as well as thirty.
-pub fn draw(h: &Heatmap) -> Result<String, ChartError> {
+pub(crate) fn draw(h: &Heatmap) -> Result<String, ChartError> {
     svg(TITLE, &describe(h), |root| {
         if h.rows.is_empty() {
             return empty(root, TITLE, "No pilot records yet");

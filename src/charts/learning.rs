@@ -24,9 +24,9 @@ pub struct LearnPoint {
     pub pilots: usize,
 }
 
-pub const TITLE: &str = "Time to production by pilot start order";
+pub(crate) const TITLE: &str = "Time to production by pilot start order";
 
-pub fn describe(l: &Learning) -> String {
+pub(crate) fn describe(l: &Learning) -> String {
     if l.points.is_empty() {
         return "No pilot has reached production yet, so there is no curve to show.".into();
     }
@@ -41,7 +41,7 @@ pub fn describe(l: &Learning) -> String {
     )
 }
 
-pub fn draw(l: &Learning) -> Result<String, ChartError> {
+pub(crate) fn draw(l: &Learning) -> Result<String, ChartError> {
     svg(TITLE, &describe(l), |root| {
         if l.points.is_empty() {
             return empty(root, TITLE, "No pilot has reached production yet");

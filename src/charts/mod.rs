@@ -4,33 +4,31 @@
 //! for screen readers, and uses colours that survive greyscale printing and
 //! colour-blind readers (Okabe-Ito hues, sequential blues for amounts).
 
-pub mod age;
-pub mod confidence;
-pub mod funnel;
-pub mod heatmap;
-pub mod learning;
-pub mod weekly;
+pub(crate) mod age;
+pub(crate) mod confidence;
+pub(crate) mod funnel;
+pub(crate) mod heatmap;
+pub(crate) mod learning;
+pub(crate) mod weekly;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Width and height of every chart, in SVG user units.
-pub const SIZE: (u32, u32) = (760, 420);
+pub(crate) const SIZE: (u32, u32) = (760, 420);
 
 /// Okabe-Ito colours.
-pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
-pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
-pub const VERMILION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
-pub const GREY: RGBColor = RGBColor(0x6B, 0x72, 0x80);
-pub const INK: RGBColor = RGBColor(0x1F, 0x29, 0x37);
+pub(crate) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub(crate) const VERMILION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub(crate) const GREY: RGBColor = RGBColor(0x6B, 0x72, 0x80);
+pub(crate) const INK: RGBColor = RGBColor(0x1F, 0x29, 0x37);
 
 /// Light to dark blues: amounts that still read in greyscale.
-pub const SEQUENCE: [RGBColor; 4] =
+pub(crate) const SEQUENCE: [RGBColor; 4] =
     [RGBColor(0xC6, 0xDB, 0xEF), RGBColor(0x6B, 0xAE, 0xD6), RGBColor(0x21, 0x71, 0xB5), RGBColor(0x08, 0x30, 0x6B)];
 
 /// Font sizes as the browser will show them (plotters scales sizes down).
-pub fn font(size: f64) -> (&'static str, f64) {
+pub(crate) fn font(size: f64) -> (&'static str, f64) {
     ("sans-serif", size * 1.24)
 }
 
@@ -46,7 +44,7 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Chart
 
 /// Draws with `draw` on a fresh SVG canvas and returns the finished
 /// document, with its title and description.
-pub fn svg(
+pub(crate) fn svg(
     title: &str,
     desc: &str,
     draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), ChartError>,
@@ -63,7 +61,7 @@ pub fn svg(
 }
 
 /// A bar chart's drawing context: one segment per bar, counts upwards.
-pub type BarChart<'a, 'b> = ChartContext<
+pub(crate) type BarChart<'a, 'b> = ChartContext<
     'a,
     SVGBackend<'b>,
     Cartesian2d<
@@ -75,7 +73,7 @@ pub type BarChart<'a, 'b> = ChartContext<
 /// The axes of a bar chart with `n` bars (one per segment) and counts up to
 /// `y_max`: caption, mesh, the bar labels from `label`, and both axis
 /// descriptions.
-pub fn bar_axes<'a, 'b>(
+pub(crate) fn bar_axes<'a, 'b>(
     root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
     title: &str,
     (n, y_max): (u32, u32),
@@ -118,7 +116,7 @@ fn accessible(svg: &str, title: &str, desc: &str) -> String {
 }
 
 /// Shortens a label to `max` characters, with an ellipsis.
-pub fn clip(label: &str, max: usize) -> String {
+pub(crate) fn clip(label: &str, max: usize) -> String {
     if label.chars().count() <= max {
         label.to_string()
     } else {
@@ -129,7 +127,7 @@ pub fn clip(label: &str, max: usize) -> String {
 }
 
 /// A round upper bound for an axis that must show `max`.
-pub fn axis_max(max: f64) -> f64 {
+pub(crate) fn axis_max(max: f64) -> f64 {
     if max <= 0.0 {
         return 1.0;
     }
@@ -144,7 +142,7 @@ pub fn axis_max(max: f64) -> f64 {
 
 /// The edge before segment `i` of `n` on a segmented axis (the far edge
 /// of the last segment is `Last`, which also works for a single segment).
-pub fn edge(i: u32, n: u32) -> plotters::coord::ranged1d::SegmentValue<u32> {
+pub(crate) fn edge(i: u32, n: u32) -> plotters::coord::ranged1d::SegmentValue<u32> {
     use plotters::coord::ranged1d::SegmentValue;
     if i >= n {
         SegmentValue::Last
@@ -154,7 +152,7 @@ pub fn edge(i: u32, n: u32) -> plotters::coord::ranged1d::SegmentValue<u32> {
 }
 
 /// Grid lines: the major ones faint, the minor ones left out.
-pub fn mesh_style() -> (ShapeStyle, ShapeStyle) {
+pub(crate) fn mesh_style() -> (ShapeStyle, ShapeStyle) {
     (
         ShapeStyle { color: GREY.mix(0.25), filled: false, stroke_width: 1 },
         ShapeStyle { color: WHITE.mix(0.0), filled: false, stroke_width: 0 },
@@ -162,12 +160,12 @@ pub fn mesh_style() -> (ShapeStyle, ShapeStyle) {
 }
 
 /// A whole-number axis bound that shows `max` with some headroom.
-pub fn count_max(max: usize, headroom: f64) -> u32 {
+pub(crate) fn count_max(max: usize, headroom: f64) -> u32 {
     axis_max(max as f64 * headroom).ceil() as u32
 }
 
 /// Draws a centred note on an empty chart.
-pub fn empty(
+pub(crate) fn empty(
     root: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     title: &str,
     note: &str,

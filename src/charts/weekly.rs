@@ -13,9 +13,9 @@ pub struct Weekly {
     pub in_flight: usize,
 }
 
-pub const TITLE: &str = "Weekly updates across the portfolio";
+pub(crate) const TITLE: &str = "Weekly updates across the portfolio";
 
-pub fn describe(w: &Weekly) -> String {
+pub(crate) fn describe(w: &Weekly) -> String {
     let total: usize = w.weeks.iter().map(|x| x.1).sum();
     match (w.weeks.first(), w.weeks.last()) {
         (Some(first), Some(last)) => format!(
@@ -26,7 +26,7 @@ pub fn describe(w: &Weekly) -> String {
     }
 }
 
-pub fn draw(w: &Weekly) -> Result<String, ChartError> {
+pub(crate) fn draw(w: &Weekly) -> Result<String, ChartError> {
     svg(TITLE, &describe(w), |root| {
         let n = w.weeks.len() as u32;
         if n == 0 || (w.weeks.iter().all(|x| x.1 == 0) && w.in_flight == 0) {

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
-pub fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
+pub(super) fn run(root: &Path, args: BuildArgs) -> anyhow::Result<u8> {
     let start = Instant::now();
     let opts = Options {
         root: root.to_path_buf(),

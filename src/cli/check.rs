@@ -8,7 +8,7 @@ use crate::pipeline::{self, Options};
 use std::io::IsTerminal;
 use std::path::Path;
 
-pub fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
+pub(super) fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
     let opts =
         Options { root: root.to_path_buf(), as_of: args.as_of.clone(), drafts: args.drafts, ..Options::default() };
     let mut a = pipeline::analyse(&opts)?;

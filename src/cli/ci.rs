@@ -14,7 +14,7 @@ const REV_PLACEHOLDER: &str = "\"REPLACE-WITH-A-PILOTDECK-COMMIT\"";
 const SITE_LINE: &str = "PILOTDECK_SITE: \".\"";
 
 /// A workflow ready to be written: where, what, and what the user must know.
-pub struct Workflow {
+pub(super) struct Workflow {
     /// The top of the git repository (or the site's folder outside one).
     pub top: PathBuf,
     /// Where the file goes below `top`.
@@ -24,7 +24,7 @@ pub struct Workflow {
     pub notes: Vec<String>,
 }
 
-pub fn run(root: &Path, args: CiArgs) -> anyhow::Result<u8> {
+pub(super) fn run(root: &Path, args: CiArgs) -> anyhow::Result<u8> {
     if !root.join("pilotdeck.toml").is_file() {
         bail!(
             "`{}` holds no site (no pilotdeck.toml): run it in the site's folder, pass `--root DIR`, or make a site with `pilotdeck init`",
@@ -38,7 +38,7 @@ pub fn run(root: &Path, args: CiArgs) -> anyhow::Result<u8> {
 
 /// The workflow for the site in `site` (which `init` may not have made
 /// yet), refused if its file exists.
-pub fn workflow(site: &Path, ci: Ci, repo: Option<&str>) -> anyhow::Result<Workflow> {
+pub(super) fn workflow(site: &Path, ci: Ci, repo: Option<&str>) -> anyhow::Result<Workflow> {
     let (template, rel) = match ci {
         Ci::Github => (include_str!("../../ci/github-workflow.yml"), ".github/workflows/pilotdeck.yml"),
         Ci::Gitlab => (include_str!("../../ci/gitlab-ci.yml"), ".gitlab-ci.yml"),
@@ -88,7 +88,7 @@ pub fn workflow(site: &Path, ci: Ci, repo: Option<&str>) -> anyhow::Result<Workf
 }
 
 /// Writes the workflow, never over a file that is there, and says what it did.
-pub fn write(wf: &Workflow) -> anyhow::Result<()> {
+pub(super) fn write(wf: &Workflow) -> anyhow::Result<()> {
     let path = wf.top.join(wf.rel);
     if !super::write_new(&path, wf.text.as_bytes())? {
         refuse_existing(&wf.top, wf.rel)?;

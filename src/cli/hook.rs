@@ -74,7 +74,7 @@ fn script(exe: &Path, site: &str) -> Vec<u8> {
     text
 }
 
-pub fn run(root: &Path, cmd: HookCommand) -> anyhow::Result<u8> {
+pub(super) fn run(root: &Path, cmd: HookCommand) -> anyhow::Result<u8> {
     let hooks = hooks_dir(root)?;
     let hook = hooks.join("post-commit");
     let ours = std::fs::read_to_string(&hook).map(|t| t.contains(MARK)).unwrap_or(false);

@@ -14,7 +14,7 @@ const DEFAULT_TITLE: &str = "AI Pilot Portfolio";
 /// The address of a new site unless `--base-url` gives one: a placeholder.
 const DEFAULT_BASE_URL: &str = "https://intranet.example/pilots";
 
-pub fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
+pub(super) fn run(root: &Path, args: InitArgs) -> anyhow::Result<u8> {
     let dir = args.dir.clone().unwrap_or_else(|| root.to_path_buf());
     if dir.join("pilotdeck.toml").exists() || dir.join("content").exists() {
         bail!("`{}` already holds a site (pilotdeck.toml or content/); choose an empty folder", dir.display());

@@ -9,7 +9,7 @@ use crate::pipeline::{self, Options};
 use anyhow::bail;
 use std::path::{Path, PathBuf};
 
-pub fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
+pub(super) fn run(root: &Path, kind: NewKind) -> anyhow::Result<u8> {
     let (path, text) = match kind {
         NewKind::Pilot(args) => pilot(root, args)?,
         NewKind::Page(args) => page(root, args)?,

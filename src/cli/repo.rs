@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The top of the git repository that holds `site`, and the site's folder
 /// below it (`.` at the top), or `None` outside a repository or without git.
 /// `site` need not exist yet: its nearest folder that does is asked.
-pub fn site_in_repo(site: &Path) -> anyhow::Result<Option<(PathBuf, String)>> {
+pub(super) fn site_in_repo(site: &Path) -> anyhow::Result<Option<(PathBuf, String)>> {
     let abs = std::path::absolute(site).with_context(|| format!("cannot resolve `{}`", site.display()))?;
     let Some(existing) = abs.ancestors().find(|a| a.is_dir()) else {
         return Ok(None);

@@ -5,7 +5,7 @@ use crate::pipeline::Options;
 use crate::serve::{self, ServeOptions};
 use std::path::Path;
 
-pub fn run(root: &Path, args: ServeArgs) -> anyhow::Result<u8> {
+pub(super) fn run(root: &Path, args: ServeArgs) -> anyhow::Result<u8> {
     let site = Options {
         root: root.to_path_buf(),
         as_of: args.as_of.clone(),

@@ -5,21 +5,21 @@
 use anyhow::Context as _;
 
 /// `content/_index.md` of a new site: the home page's text.
-pub const HOME: &str = include_str!("../../starter/home.md");
+pub(super) const HOME: &str = include_str!("../../starter/home.md");
 /// The one example record of a new site.
-pub const PILOT: &str = include_str!("../../starter/pilot.md");
+pub(super) const PILOT: &str = include_str!("../../starter/pilot.md");
 /// The one playbook page of a new site.
-pub const PLAYBOOK_PAGE: &str = include_str!("../../starter/playbook-page.md");
+pub(super) const PLAYBOOK_PAGE: &str = include_str!("../../starter/playbook-page.md");
 /// `.gitignore` of a new site.
-pub const GITIGNORE: &str = include_str!("../../starter/gitignore");
+pub(super) const GITIGNORE: &str = include_str!("../../starter/gitignore");
 /// What `new pilot` writes.
-pub const NEW_PILOT: &str = include_str!("../../starter/new-pilot.md");
+pub(super) const NEW_PILOT: &str = include_str!("../../starter/new-pilot.md");
 /// What `new page` writes.
-pub const NEW_PAGE: &str = include_str!("../../starter/new-page.md");
+pub(super) const NEW_PAGE: &str = include_str!("../../starter/new-page.md");
 
 /// `template` with each `{{ name }}` replaced by its value, written as is
 /// (the values are TOML already: see [`toml_string`]).
-pub fn render(template: &str, values: &[(&'static str, String)]) -> anyhow::Result<String> {
+pub(super) fn render(template: &str, values: &[(&'static str, String)]) -> anyhow::Result<String> {
     let mut context = tera::Context::new();
     for (name, value) in values {
         context.insert(*name, value);
@@ -33,12 +33,12 @@ pub fn render(template: &str, values: &[(&'static str, String)]) -> anyhow::Resu
 }
 
 /// `text` as a TOML string, quoted and escaped.
-pub fn toml_string(text: &str) -> String {
+pub(super) fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
 /// `name` as a TOML key: bare when it can be, else quoted.
-pub fn toml_key(name: &str) -> String {
+pub(super) fn toml_key(name: &str) -> String {
     let bare = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if bare {
         name.to_string()

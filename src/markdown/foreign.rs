@@ -141,7 +141,7 @@ impl Prepared<'_> {
     }
 
     /// Moves each range of the text parsed to the Markdown as written.
-    pub fn map(&self, ranges: &mut [Range<usize>]) {
+    pub(super) fn map(&self, ranges: &mut [Range<usize>]) {
         if self.pieces.is_empty() && self.links.is_empty() {
             return;
         }

@@ -10,7 +10,7 @@ use crate::node::{Kind, Node, Problem};
 
 /// What a nav entry names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(super) enum Target {
     /// A file or folder, as written (relative to the nav's folder).
     File(String),
     /// A link out of the site (`https://...`, `/absolute`): not a page.
@@ -23,7 +23,7 @@ pub enum Target {
 
 /// One entry of a nav, with the entries nested below it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub(super) struct Entry {
     pub title: Option<String>,
     pub target: Target,
     /// Where it is written.
@@ -33,7 +33,7 @@ pub struct Entry {
 
 /// A nav file as read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Nav {
+pub(super) struct Nav {
     pub entries: Vec<Entry>,
     /// `.pages`: the title of its folder; `mkdocs.yml`: `site_name`, the
     /// title of the folder it is in.
@@ -45,7 +45,7 @@ pub struct Nav {
 }
 
 /// Which reader a nav file (see [`crate::source::is_nav_file`]) takes.
-pub fn is_mkdocs(name: &str) -> bool {
+pub(super) fn is_mkdocs(name: &str) -> bool {
     name.starts_with("mkdocs.")
 }
 
@@ -53,7 +53,7 @@ pub fn is_mkdocs(name: &str) -> bool {
 /// publishes the files of `docs_dir` at the folder's own address, and
 /// nothing else of the folder: so does pilotdeck.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocsRoot {
+pub(super) struct DocsRoot {
     /// The folder of `mkdocs.yml`, below `content/`.
     pub folder: Vec<String>,
     /// Its `docs_dir`, one folder name (`docs`).
@@ -64,7 +64,7 @@ pub struct DocsRoot {
 
 /// Where a file below `content/` is published, given the [`DocsRoot`]s.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Place<'a> {
+pub(super) enum Place<'a> {
     /// Where its path says.
     Same,
     /// Inside a `docs_dir`: as if the `docs_dir` were its parent folder.
@@ -77,7 +77,7 @@ pub enum Place<'a> {
 /// one folder that holds a file of `files`, deepest first. A `docs_dir`
 /// of several folders, or one that is not there (a playbook copied with
 /// its pages beside `mkdocs.yml`), changes nothing.
-pub fn docs_roots<'a>(
+pub(super) fn docs_roots<'a>(
     navs: &[crate::source::Doc],
     sources: &crate::source::Sources,
     files: impl Iterator<Item = &'a [String]> + Clone,
@@ -102,7 +102,7 @@ pub fn docs_roots<'a>(
 }
 
 /// Where the file at `parts` is published (see [`Place`]).
-pub fn place<'a>(parts: &[String], roots: &'a [DocsRoot]) -> Place<'a> {
+pub(super) fn place<'a>(parts: &[String], roots: &'a [DocsRoot]) -> Place<'a> {
     for root in roots {
         let n = root.folder.len();
         if parts.len() <= n || !parts.starts_with(&root.folder) {
@@ -124,7 +124,7 @@ pub fn place<'a>(parts: &[String], roots: &'a [DocsRoot]) -> Place<'a> {
 /// The `nav:`, `docs_dir` and `site_name` of a `mkdocs.yml`. Only those keys are read,
 /// each from its own lines: the rest of the file (`!!python/name:` and
 /// `!ENV` tags of plugins and extensions) is not looked at.
-pub fn mkdocs(text: &str) -> (Nav, Vec<Problem>) {
+pub(super) fn mkdocs(text: &str) -> (Nav, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut nav = Nav::default();
     let scalar = |key: &str| -> Option<String> {
@@ -155,7 +155,7 @@ pub fn mkdocs(text: &str) -> (Nav, Vec<Problem>) {
 
 /// A `.pages` file of the awesome-pages plugin: `title`, `nav` (`arrange`
 /// in its first version) with `...` for the children not listed, `order`.
-pub fn pages(text: &str) -> (Nav, Vec<Problem>) {
+pub(super) fn pages(text: &str) -> (Nav, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut nav = Nav::default();
     let crate::frontmatter::Parsed { node, problems: found, .. } = parse_yaml(text, 0);
@@ -193,7 +193,7 @@ pub fn pages(text: &str) -> (Nav, Vec<Problem>) {
 /// list (mdBook's prefix and suffix chapters) are entries too; headings
 /// (`# Summary`, part titles) and rules are not. `None` when no link names
 /// a file: then it is an ordinary page.
-pub fn summary(text: &str) -> Option<Nav> {
+pub(super) fn summary(text: &str) -> Option<Nav> {
     use pulldown_cmark::{Event, Tag, TagEnd};
     let mut top: Vec<Entry> = Vec::new();
     // The list items open, innermost last.

@@ -78,7 +78,7 @@ impl Order {
     /// names no file, or a file that cannot be read, is a PD027 warning.
     /// MkDocs navs first, then summaries, then `.pages`: where two rank
     /// one page, the first wins.
-    pub fn read(
+    pub(super) fn read(
         navs: &[&Doc],
         summaries: &[(&Doc, Nav)],
         sources: &Sources,
@@ -128,14 +128,14 @@ impl Order {
     }
 
     /// The title a nav gives the page or section at `path`.
-    pub fn title(&self, path: &str) -> Option<&str> {
+    pub(super) fn title(&self, path: &str) -> Option<&str> {
         self.titles.get(path).map(String::as_str)
     }
 
     /// Sorts the children of the section at `parent` (`""`: the top-level
     /// sections): as the navs rank them, then the rest by weight, the
     /// number their name starts with, and title.
-    pub fn sort<'a>(&self, parent: &str, children: &mut Vec<Child>, of: impl Fn(Child) -> Sortable<'a>) {
+    pub(super) fn sort<'a>(&self, parent: &str, children: &mut Vec<Child>, of: impl Fn(Child) -> Sortable<'a>) {
         let rest = self.rest.get(parent).copied();
         let descending = self.descending.contains(parent);
         let mut keyed: Vec<(Option<u32>, DefaultKey, Child)> = children

@@ -36,7 +36,7 @@ pub fn humanize(name: &str) -> String {
 
 /// Whether a file is its folder's own page: `_index.md`, `index.md` or
 /// `README.md` (as GitHub, MkDocs and Jekyll read them).
-pub use crate::links::is_index_name;
+pub(super) use crate::links::is_index_name;
 
 pub(super) fn build(
     docs: &[&Doc],

@@ -14,8 +14,8 @@ use crate::source::{Doc, FileId, SourceFile};
 /// A rubric item key and the evidence written for it.
 type EvidenceEntry = (Spanned<String>, Spanned<RawEvidence>);
 
-pub const DIRECTIONS: [&str; 4] = ["reads", "writes", "approves", "signs-off"];
-pub const STATUSES: [&str; 4] = ["planned", "mapped", "built", "live"];
+pub(super) const DIRECTIONS: [&str; 4] = ["reads", "writes", "approves", "signs-off"];
+pub(super) const STATUSES: [&str; 4] = ["planned", "mapped", "built", "live"];
 
 /// Collects the diagnostics of one file.
 pub(super) struct Reporter<'a> {
@@ -24,17 +24,17 @@ pub(super) struct Reporter<'a> {
 }
 
 impl Reporter<'_> {
-    pub fn error(&mut self, rule: Rule, span: Span, message: impl Into<String>, hint: impl Into<String>) {
+    pub(super) fn error(&mut self, rule: Rule, span: Span, message: impl Into<String>, hint: impl Into<String>) {
         self.diags.push(Diagnostic::new(rule, Loc::at(self.file, span), message).hint(hint));
     }
 
-    pub fn problems(&mut self, problems: Vec<crate::node::Problem>) {
+    pub(super) fn problems(&mut self, problems: Vec<crate::node::Problem>) {
         for p in problems {
             self.diags.push(Diagnostic::new(p.rule, Loc::at(self.file, p.span), p.message).maybe_hint(p.hint));
         }
     }
 
-    pub fn date(&mut self, d: &Option<Spanned<DateText>>, key: &str) -> Option<Date> {
+    pub(super) fn date(&mut self, d: &Option<Spanned<DateText>>, key: &str) -> Option<Date> {
         let d = d.as_ref()?;
         let text = match &d.value {
             DateText::Valid(date) => return Some(*date),
@@ -46,7 +46,13 @@ impl Reporter<'_> {
     }
 
     /// A required, non-empty string.
-    pub fn required(&mut self, text: Option<Spanned<String>>, key: &str, at: Span, hint: &str) -> Option<String> {
+    pub(super) fn required(
+        &mut self,
+        text: Option<Spanned<String>>,
+        key: &str,
+        at: Span,
+        hint: &str,
+    ) -> Option<String> {
         match text {
             Some(t) if !t.value.trim().is_empty() => Some(trimmed(t.value)),
             Some(t) => {
@@ -61,7 +67,7 @@ impl Reporter<'_> {
     }
 
     /// A name that must be one of `known`.
-    pub fn one_of(&mut self, rule: Rule, text: &Spanned<String>, known: &[String], what: &str) -> bool {
+    pub(super) fn one_of(&mut self, rule: Rule, text: &Spanned<String>, known: &[String], what: &str) -> bool {
         if known.iter().any(|k| k == &text.value) {
             return true;
         }

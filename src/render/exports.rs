@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 
 /// Version of the `portfolio.json` format; raised when a field changes
 /// meaning or disappears (new fields keep the version).
-pub const JSON_VERSION: u32 = 1;
+pub(super) const JSON_VERSION: u32 = 1;
 
 /// Most entries in the feed, newest first.
-pub const FEED_ENTRIES: usize = 200;
+pub(super) const FEED_ENTRIES: usize = 200;
 
 fn status(c: &Constraint) -> &'static str {
     match (c.overdue_days, c.open) {
@@ -58,7 +58,7 @@ fn csv_field(out: &mut String, value: &str) {
 
 /// `constraints.csv`: a UTF-8 byte order mark (so spreadsheets read the
 /// encoding right), a header, one row per constraint, CRLF line ends.
-pub fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> String {
+pub(super) fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> String {
     let header = [
         "pilot",
         "pilot_title",
@@ -172,7 +172,7 @@ struct JsonConstraint<'a> {
 
 /// `portfolio.json`: every pilot with its record and derived facts, every
 /// constraint, the as-of date, the rubric and the ladder.
-pub fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(super) fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Compact: at 10,000 pilots the pretty form is twice the size. A
     // buffer of its own, so that the many small writes are not each a call
     // through `dyn Write`. serde_json itself: a serializer of our own wrote
@@ -244,7 +244,7 @@ struct Entry {
 
 /// `feed.xml`: weekly updates, and escalations (each rung a constraint has
 /// crossed by the as-of date, dated the day it crossed), newest first.
-pub fn feed(site: &Site, config: &Config) -> String {
+pub(super) fn feed(site: &Site, config: &Config) -> String {
     let base = crate::urls::feed_base(&config.base_url);
     // Every entry's date and id first; only the newest are written out.
     enum Source {

@@ -63,7 +63,7 @@ fn sort_in_order(site: &Site, rows: &mut [(usize, usize)]) {
 
 /// Every constraint in library order (overdue, open, resolved), made once
 /// for a build and shared by the pages and exports that list constraints.
-pub struct Order {
+pub(super) struct Order {
     /// Pilot and constraint indexes.
     all: Vec<(usize, usize)>,
     /// Positions in `all` of the open constraints of each category.
@@ -71,7 +71,7 @@ pub struct Order {
 }
 
 impl Order {
-    pub fn new(site: &Site) -> Order {
+    pub(super) fn new(site: &Site) -> Order {
         let mut all: Vec<(usize, usize)> =
             site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
         sort_in_order(site, &mut all);
@@ -100,7 +100,7 @@ impl Order {
     }
 
     /// Every constraint with its pilot, in library order.
-    pub fn iter<'a>(&'a self, site: &'a Site) -> impl Iterator<Item = (&'a Pilot, &'a Constraint)> + 'a {
+    pub(super) fn iter<'a>(&'a self, site: &'a Site) -> impl Iterator<Item = (&'a Pilot, &'a Constraint)> + 'a {
         self.all.iter().map(move |&(i, j)| (&*site.pilots[i], &site.pilots[i].constraints[j]))
     }
 
@@ -145,7 +145,7 @@ fn ladder_days(config: &Config) -> String {
 }
 
 /// Per category: counts, pilots hit, median days to resolve, playbook pages.
-pub fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
+pub(super) fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
     config
         .categories
         .iter()

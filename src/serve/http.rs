@@ -101,7 +101,7 @@ struct Server {
 /// own, at most [`Limits::connections`] at once. A connection beyond the
 /// limit, or one whose thread cannot be started, is answered 503 and
 /// closed; the accepting goes on.
-pub fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Limits) {
+pub(super) fn serve(listener: TcpListener, shared: Arc<Shared>, limits: Limits) {
     serve_with(listener, shared, limits, |work| {
         std::thread::Builder::new().name("pilotdeck-http".into()).spawn(work).map(drop)
     });
