@@ -332,9 +332,24 @@ pub fn check_addresses(analysis: &mut Analysis, theme: &theme::Theme, root: &Pat
 fn template_error(analysis: &mut Analysis, theme: &theme::Theme, e: render::TemplateError) {
     let text = theme.templates.iter().find(|t| t.origin == e.origin || t.name == e.origin).map(|t| t.text.clone());
     let origin = theme.templates.iter().find(|t| t.name == e.origin).map_or(e.origin.clone(), |t| t.origin.clone());
-    let id = analysis.sources.add(SourceFile::new(origin, text.unwrap_or_default()));
+    let text = text.unwrap_or_default();
+    // Tera's message is its own report: `error: what`, ` --> name:line:col`
+    // and the line. Its first line is the message; its place, the place.
+    let what = e.message.lines().next().unwrap_or_default().trim_start_matches("error: ").trim();
+    let span = (e.message.lines()).find_map(|l| l.trim_start().strip_prefix("--> ")).and_then(|at| {
+        let mut it = at.rsplitn(3, ':');
+        let col: usize = it.next()?.trim().parse().ok()?;
+        let line: usize = it.next()?.trim().parse().ok()?;
+        let start: usize = text.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum();
+        let in_line = text[start..].lines().next().unwrap_or_default();
+        let at = start + in_line.char_indices().nth(col.saturating_sub(1)).map_or(in_line.len(), |(i, _)| i);
+        let end = at + in_line[at - start..].chars().next().map_or(0, char::len_utf8);
+        Some(crate::diag::Span::new(at as u32, end as u32))
+    });
+    let id = analysis.sources.add(SourceFile::new(origin, text));
+    let loc = span.map_or(Loc::start(id), |span| Loc { file: id, span });
     analysis.diagnostics.push(
-        Diagnostic::new(Rule::Template, Loc::start(id), format!("template error: {}", e.message))
+        Diagnostic::new(Rule::Template, loc, format!("template error: {what}"))
             .hint("fix the template, or remove it to use the built-in one"),
     );
 }
