@@ -1,5 +1,5 @@
 //! Data exports: the constraint library as CSV (RFC 4180), the whole
-//! portfolio as JSON, and an Atom feed of weekly updates and escalations.
+//! portfolio as JSON, an Atom feed of weekly updates and escalations, and the sitemap.
 
 use super::library::Order;
 use crate::config::Config;
@@ -359,6 +359,32 @@ pub(super) fn feed(site: &Site, config: &Config) -> String {
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// `sitemap.xml`: every page's address, sorted.
+pub(super) fn sitemap(site: &crate::model::Site, config: &crate::config::Config) -> String {
+    let mut paths: Vec<String> = crate::urls::FIXED_PAGES.iter().map(|p| p.to_string()).collect();
+    paths.extend(site.people.iter().map(|p| crate::urls::owner(&p.slug)));
+    paths.extend(site.pilots.iter().map(|p| crate::urls::pilot(&p.id)));
+    paths.extend(
+        site.sections
+            .iter()
+            .filter(|s| !crate::urls::is_generated_section(&s.path))
+            .map(|s| crate::urls::page(&s.path)),
+    );
+    paths.extend(site.pages.iter().map(|p| crate::urls::page(&p.path)));
+    paths.sort();
+    let base = if config.base_url.is_empty() { String::new() } else { config.base_url.clone() };
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in paths {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&crate::escape::escaped(&crate::urls::absolute(&base, &[&p])));
+        xml.push_str("</loc></url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
 }
 
 #[cfg(test)]

@@ -1,10 +1,15 @@
 //! Model -> pages. Builds a typed view for every page, renders it with the
 //! Tera templates of the theme, and returns the whole site as an
 //! [`Output`]. Sees the model and the theme, never the files on disk.
+//! This file holds the plan of one build (what its pages share) and the
+//! making of each file; `engine` the templates, `jobs` the list of files,
+//! `exports` the files that are not pages (CSV, JSON, feed, sitemap).
 
 mod community;
+mod engine;
 mod exports;
 mod home;
+mod jobs;
 mod library;
 mod native;
 mod nav;
@@ -23,304 +28,10 @@ use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use views::{ChartView, Ctx, LessonsView, Link, SiteView};
 
-/// A template that would not compile or render.
-#[derive(Debug)]
-pub struct TemplateError {
-    /// Where the template came from (`templates/page.html`).
-    pub origin: String,
-    pub message: String,
-}
-
-/// A native writer of a row partial: what it makes of rows for a page at a root.
-type NativeRows<R> = fn(&mut String, &str, &[R]);
-
-/// Templates compiled once for a build.
-pub struct Renderer {
-    tera: tera::Tera,
-    /// The names of the templates that are the default theme's own (no
-    /// theme or site folder replaces them); see [`Renderer::native`].
-    builtin: Vec<String>,
-}
-
-impl Renderer {
-    pub fn new(theme: &Theme) -> Result<Renderer, TemplateError> {
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Also replaces the characters XML forbids (see `crate::escape`).
-        tera.set_escape_fn(crate::escape::tera);
-        let all = theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()));
-        if let Err(e) = tera.add_raw_templates(all) {
-            let message = error_chain(&e);
-            let origin = theme
-                .templates
-                .iter()
-                .find(|t| message.contains(&t.name))
-                .map_or_else(|| "templates".to_string(), |t| t.origin.clone());
-            return Err(TemplateError { origin, message });
-        }
-        let builtin = theme.templates.iter().filter(|t| t.origin.starts_with("(built-in)")).map(|t| t.name.clone());
-        Ok(Renderer { tera, builtin: builtin.collect() })
-    }
-
-    /// Whether what `templates` make may be written by their native writer
-    /// (`render/native/`) rather than by Tera: only while every one of them
-    /// is the built-in template the writer copies.
-    fn native(&self, templates: &[&str]) -> bool {
-        templates.iter().all(|name| self.builtin.iter().any(|b| b == name))
-    }
-
-    /// The `<tr>` rows of a long table: `partial` with `root` and `rows`.
-    fn render_rows<R: Serialize>(&self, partial: &str, root: &str, rows: &[R]) -> Result<String, TemplateError> {
-        let mut context = tera::Context::new();
-        context.insert("root", root);
-        context.insert("rows", rows);
-        self.tera
-            .render(partial, &context)
-            .map_err(|e| TemplateError { origin: partial.into(), message: error_chain(&e) })
-    }
-
-    fn render<T: Serialize>(&self, name: &str, ctx: &Ctx<T>) -> Result<String, TemplateError> {
-        let context = tera::Context::from_serialize(ctx)
-            .map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })?;
-        self.tera.render(name, &context).map_err(|e| TemplateError { origin: name.into(), message: error_chain(&e) })
-    }
-}
-
-impl std::fmt::Display for TemplateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.origin, self.message)
-    }
-}
-
-impl std::error::Error for TemplateError {}
-
-/// Why a file written as it was made is not whole.
-#[derive(Debug)]
-pub enum Streamed {
-    Template(TemplateError),
-    Io(std::io::Error),
-}
-
-impl From<TemplateError> for Streamed {
-    fn from(e: TemplateError) -> Streamed {
-        Streamed::Template(e)
-    }
-}
-
-impl From<std::io::Error> for Streamed {
-    fn from(e: std::io::Error) -> Streamed {
-        Streamed::Io(e)
-    }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
-}
-
-/// One file of the site to make. Every file of the output is one job, so
-/// that a build can make them in parallel and write each as it is made, and
-/// `serve` can make one when it is asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Job {
-    Home,
-    Portfolio,
-    /// A portfolio chart, by its index in [`portfolio::CHARTS`].
-    Chart(usize),
-    Pilots,
-    Library,
-    Owners,
-    Owner(usize),
-    Csv,
-    Json,
-    Feed,
-    Pilot(usize),
-    Lessons,
-    Tags,
-    Tag(usize),
-    Section(usize),
-    Page(usize),
-    NotFound,
-    Sitemap,
-    Search,
-    Static(String),
-    Asset(usize),
-    /// A page's old address (`redirect_from`): the page, and which one.
-    Redirect(usize, usize),
-}
-
-/// Every file of the site in the order that decides which of two with one
-/// path is made (the later), with `pilots` in their place: the one list of
-/// the site's addresses.
-fn listed(
-    site: &Site,
-    tags: &[community::Tag],
-    theme: &Theme,
-    pilots: impl Iterator<Item = (String, Job)>,
-) -> Vec<(String, Job)> {
-    let mut jobs: Vec<(String, Job)> = vec![
-        (urls::file_of(urls::HOME), Job::Home),
-        (urls::file_of(urls::PORTFOLIO), Job::Portfolio),
-        (urls::file_of(urls::PILOTS), Job::Pilots),
-        (urls::file_of(urls::CONSTRAINTS), Job::Library),
-        (urls::file_of(urls::OWNERS), Job::Owners),
-        (urls::file_of(urls::CSV), Job::Csv),
-        (urls::file_of(urls::JSON), Job::Json),
-        (urls::file_of(urls::FEED), Job::Feed),
-        (urls::file_of(urls::LESSONS), Job::Lessons),
-        (urls::file_of(urls::TAGS), Job::Tags),
-    ];
-    jobs.extend(portfolio::CHARTS.iter().enumerate().map(|(i, id)| (urls::chart(id), Job::Chart(i))));
-    jobs.extend(site.people.iter().enumerate().map(|(i, p)| (urls::owner_file(&p.slug), Job::Owner(i))));
-    jobs.extend(pilots);
-    jobs.extend(tags.iter().enumerate().map(|(i, t)| (urls::tag_file(&t.slug), Job::Tag(i))));
-    for (i, s) in site.sections.iter().enumerate() {
-        if !urls::is_generated_section(&s.path) {
-            jobs.push((urls::file_of_page(&s.path), Job::Section(i)));
-        }
-    }
-    jobs.extend(site.pages.iter().enumerate().map(|(i, p)| (urls::file_of_page(&p.path), Job::Page(i))));
-    for (i, p) in site.pages.iter().enumerate() {
-        jobs.extend(
-            p.redirect_from.iter().enumerate().map(|(k, (from, _))| (urls::file_of_page(from), Job::Redirect(i, k))),
-        );
-    }
-    jobs.push((urls::file_of(urls::NOT_FOUND), Job::NotFound));
-    jobs.push((urls::file_of(urls::SITEMAP), Job::Sitemap));
-    jobs.push((urls::file_of(urls::SEARCH), Job::Search));
-    jobs.extend(theme.statics.keys().map(|k| (k.clone(), Job::Static(k.clone()))));
-    jobs.extend(site.assets.iter().enumerate().map(|(i, (_, to))| (to.clone(), Job::Asset(i))));
-    jobs
-}
-
-impl Job {
-    /// Whether the file comes from a file of the site's (a page, a static
-    /// file, an asset) rather than being made by pilotdeck.
-    fn is_content(&self) -> bool {
-        matches!(self, Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_) | Job::Redirect(..))
-    }
-}
-
-/// A file of the site's that would be written where pilotdeck makes a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Collision {
-    /// The output path (`constraints/index.html`).
-    pub path: String,
-    /// What pilotdeck makes there (`the constraint library`).
-    pub generated: &'static str,
-    /// The file of the site's: its model location when it is a page or a
-    /// section, else its path below the site (`static/index.html`).
-    pub by: Collider,
-    /// The Markdown file the page there is made from, when the generated
-    /// file is a page of the site's.
-    pub page: Option<crate::diag::Loc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Collider {
-    Page(crate::diag::Loc),
-    File(String),
-}
-
-/// Every file of the site's whose address is one that pilotdeck makes a
-/// page or file at (a section `content/constraints/_index.md` over the
-/// constraint library, `static/index.html` over the home page), which would
-/// silently replace it.
-pub fn collisions(site: &Site, theme: &Theme) -> Vec<Collision> {
-    // Run on every `serve` rebuild: the pilot and tag pages (thousands) are
-    // listed only where a file of the site's is at such an address.
-    let mut listed = listed(site, &[], theme, std::iter::empty());
-    let pilots: Vec<(String, Job)> = (listed.iter())
-        .filter(|(_, j)| j.is_content())
-        .filter_map(|(p, _)| urls::pilot_of(p))
-        .filter_map(|id| site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok())
-        .map(|i| (urls::pilot_file(&site.pilots[i].id), Job::Pilot(i)))
-        .collect();
-    if listed.iter().any(|(p, j)| j.is_content() && p.starts_with(urls::TAGS)) {
-        let tags = community::tags(site);
-        listed.extend(tags.iter().enumerate().map(|(i, t)| (urls::tag_file(&t.slug), Job::Tag(i))));
-    }
-    listed.extend(pilots);
-    let theirs: std::collections::HashMap<&str, &Job> =
-        listed.iter().filter(|(_, j)| j.is_content()).map(|(p, j)| (p.as_str(), j)).collect();
-    let mut out = Vec::new();
-    for (path, job) in &listed {
-        let Some(by) = (!job.is_content()).then(|| theirs.get(path.as_str())).flatten() else { continue };
-        let by = match by {
-            Job::Section(i) => match &site.sections[*i].loc {
-                Some(loc) => Collider::Page(*loc),
-                None => continue,
-            },
-            Job::Page(i) => Collider::Page(site.pages[*i].loc),
-            Job::Static(rel) => match theme.statics.get(rel) {
-                Some(Content::Copy(from)) => Collider::File(from.display().to_string()),
-                _ => Collider::File(format!("the theme's static/{rel}")),
-            },
-            Job::Asset(i) => Collider::File(site.assets[*i].0.display().to_string()),
-            Job::Redirect(i, k) => Collider::Page(site.pages[*i].redirect_from[*k].1),
-            _ => continue,
-        };
-        out.push(Collision { path: path.clone(), generated: job.describe(), by, page: None });
-    }
-    // A file of the site's (an `index.html` under `content/`, a static
-    // file) at the address of a page made from Markdown.
-    let pages: std::collections::HashMap<&str, &Job> = listed
-        .iter()
-        .filter(|(_, j)| matches!(j, Job::Section(_) | Job::Page(_)))
-        .map(|(p, j)| (p.as_str(), j))
-        .collect();
-    for (path, job) in &listed {
-        let by = match job {
-            Job::Static(rel) => match theme.statics.get(rel) {
-                Some(Content::Copy(from)) => Collider::File(from.display().to_string()),
-                _ => continue,
-            },
-            Job::Asset(i) => Collider::File(site.assets[*i].0.display().to_string()),
-            _ => continue,
-        };
-        let (generated, page) = match pages.get(path.as_str()) {
-            Some(Job::Section(i)) => ("a section page", site.sections[*i].loc),
-            Some(Job::Page(i)) => ("a page", Some(site.pages[*i].loc)),
-            _ => continue,
-        };
-        out.push(Collision { path: path.clone(), generated, by, page });
-    }
-    out
-}
-
-impl Job {
-    /// What a generated file is, for a message.
-    fn describe(&self) -> &'static str {
-        match self {
-            Job::Home => "the home page",
-            Job::Portfolio => "the portfolio page",
-            Job::Chart(_) => "a portfolio chart",
-            Job::Pilots => "the pilot index",
-            Job::Library => "the constraint library",
-            Job::Owners => "the owners page",
-            Job::Owner(_) => "an owner's page",
-            Job::Csv => "the constraint export",
-            Job::Json => "the portfolio export",
-            Job::Feed => "the feed",
-            Job::Pilot(_) => "a pilot's page",
-            Job::Lessons => "the lessons page",
-            Job::Tags => "the tags page",
-            Job::Tag(_) => "a tag's page",
-            Job::NotFound => "the not-found page",
-            Job::Sitemap => "the sitemap",
-            Job::Search => "the search page",
-            Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_) | Job::Redirect(..) => {
-                "a file of the site's"
-            }
-        }
-    }
-}
+use engine::NativeRows;
+pub use engine::{Renderer, Streamed, TemplateError};
+use jobs::listed;
+pub use jobs::{collisions, Collider, Collision, Job};
 
 /// What every page of one build shares: the model, the compiled templates,
 /// and the views several pages use, each made once when first needed.
@@ -583,7 +294,7 @@ impl Plan {
                 };
                 self.renderer.render("404.html", &not_found)?
             }
-            Job::Sitemap => sitemap(site, config),
+            Job::Sitemap => exports::sitemap(site, config),
             Job::Search => {
                 self.html(target("search.html", urls::path_of(urls::SEARCH), "Search", urls::SEARCH), &SearchView {})?
             }
@@ -785,24 +496,4 @@ fn site_view(site: &Site, config: &Config) -> SiteView {
         ladder: config.escalation.iter().map(|r| r.after_days.to_string()).collect::<Vec<_>>().join(","),
         urls: views::FixedUrls::default(),
     }
-}
-
-fn sitemap(site: &Site, config: &Config) -> String {
-    let mut paths: Vec<String> = urls::FIXED_PAGES.iter().map(|p| p.to_string()).collect();
-    paths.extend(site.people.iter().map(|p| urls::owner(&p.slug)));
-    paths.extend(site.pilots.iter().map(|p| urls::pilot(&p.id)));
-    paths.extend(site.sections.iter().filter(|s| !urls::is_generated_section(&s.path)).map(|s| urls::page(&s.path)));
-    paths.extend(site.pages.iter().map(|p| urls::page(&p.path)));
-    paths.sort();
-    let base = if config.base_url.is_empty() { String::new() } else { config.base_url.clone() };
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for p in paths {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&crate::escape::escaped(&urls::absolute(&base, &[&p])));
-        xml.push_str("</loc></url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml
 }
