@@ -90,7 +90,7 @@ fn search_index(b: divan::Bencher) {
     let plan = plan();
     b.bench(|| {
         let mut out = Output::default();
-        pilotdeck::render::search::index(&plan.site, &mut out).expect("index")
+        pilotdeck::search::index(&plan.site, &mut out).expect("index")
     });
 }
 

@@ -53,7 +53,7 @@ fn main() {
     }
     let t = Instant::now();
     let mut index = pilotdeck::output::Output::default();
-    let records = pilotdeck::render::search::index(&plan.site, &mut index).expect("search index");
+    let records = pilotdeck::search::index(&plan.site, &mut index).expect("search index");
     println!(
         "search index {:8.1} ms {records} records in {} files",
         t.elapsed().as_micros() as f64 / 1000.0,

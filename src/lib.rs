@@ -33,6 +33,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub(crate) mod scan;
+pub mod search;
 pub mod serve;
 pub mod source;
 pub mod synth;

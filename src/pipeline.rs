@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::diag::{tidy, Diagnostic, Loc, Rule};
 use crate::model::{self, BuildOptions, Site};
 use crate::source::{self, SourceFile, Sources};
-use crate::{check, output, render, theme};
+use crate::{check, output, render, search, theme};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -272,8 +272,7 @@ pub fn build(opts: &Options) -> Result<Report> {
         // in the same pool beside them the two peaks of memory met.
         let start = std::time::Instant::now();
         let mut index = output::Output::default();
-        render::search::index(&plan.site, &mut index)
-            .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+        search::index(&plan.site, &mut index).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
         timer.note("search index", start);
         use rayon::prelude::*;
         index.files.par_iter().try_for_each(|(path, content)| stage.put(path, content))

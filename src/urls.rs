@@ -33,7 +33,7 @@ pub(crate) const LESSONS: &str = "lessons/";
 pub(crate) const TAGS: &str = "tags/";
 /// The search page.
 pub(crate) const SEARCH: &str = "search/";
-/// The folder of the search index (see `render::search`).
+/// The folder of the search index (see `crate::search`).
 pub(crate) const SEARCH_DATA: &str = "search/data/";
 /// The constraint export.
 pub(crate) const CSV: &str = "constraints.csv";

@@ -1,4 +1,4 @@
-//! One rule for the words of search, in Rust (the index, `render::search`)
+//! One rule for the words of search, in Rust (the index, `search`)
 //! and in JavaScript (the query, the default theme's `search.js`): the same
 //! strings go through both and must come out as the same words and shards.
 //! The JavaScript is run with `node`; without it the test says so and
@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use pilotdeck::render::search::{shard_key, words, MAX_WORD};
+use pilotdeck::search::{shard_key, words, MAX_WORD};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};

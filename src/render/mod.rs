@@ -15,7 +15,6 @@ mod native;
 mod nav;
 mod pilot;
 pub mod portfolio;
-pub mod search;
 mod stream;
 pub mod views;
 

@@ -7,7 +7,8 @@
 
 use crate::hash::FastMap as HashMap;
 use crate::output::Content;
-use crate::render::{search, Job, Plan, TemplateError};
+use crate::render::{Job, Plan, TemplateError};
+use crate::search;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
