@@ -1,9 +1,9 @@
 //! The home page's headline figures and the table of all pilots.
 
-use super::library::Order;
 use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
+use crate::library_order::Order;
 use crate::model::{Pilot, Site};
 
 fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Figure {

@@ -3,11 +3,11 @@
 //! [`Output`]. Sees the model and the theme, never the files on disk.
 //! This file holds the plan of one build (what its pages share) and the
 //! making of each file; `engine` the templates, `jobs` the list of files,
-//! `exports` the files that are not pages (CSV, JSON, feed, sitemap).
+//! `crate::exports` writes the files that are not pages (CSV, JSON, feed,
+//! sitemap) for their jobs.
 
 mod community;
 mod engine;
-mod exports;
 mod home;
 mod jobs;
 mod library;
@@ -43,7 +43,7 @@ pub struct Plan {
     charts: OnceLock<Result<Vec<(ChartView, String)>, String>>,
     lessons: OnceLock<LessonsView>,
     tags: OnceLock<Vec<community::Tag>>,
-    order: OnceLock<library::Order>,
+    order: OnceLock<crate::library_order::Order>,
     by_category: OnceLock<crate::hash::FastMap<String, Vec<usize>>>,
     /// Every file but the pilot pages, by path (see [`Plan::job_for`]).
     others: OnceLock<crate::hash::FastMap<String, Job>>,
@@ -149,8 +149,8 @@ impl Plan {
         self.tags.get_or_init(|| community::tags(&self.site))
     }
 
-    fn order(&self) -> &library::Order {
-        self.order.get_or_init(|| library::Order::new(&self.site))
+    fn order(&self) -> &crate::library_order::Order {
+        self.order.get_or_init(|| crate::library_order::Order::new(&self.site))
     }
 
     fn lessons(&self) -> &LessonsView {
@@ -236,8 +236,8 @@ impl Plan {
                 target("owners.html", urls::path_of(urls::OWNERS), "Owners", urls::OWNERS),
                 &library::people_view(site),
             )?,
-            Job::Csv => exports::csv(site, config, self.order()),
-            Job::Feed => exports::feed(site, config),
+            Job::Csv => crate::exports::csv(site, config, self.order()),
+            Job::Feed => crate::exports::feed(site, config),
             Job::Pilot(i) => {
                 let p = &site.pilots[*i];
                 let view = PilotCtx { pilot: pilot::view(p, site, config) };
@@ -293,7 +293,7 @@ impl Plan {
                 };
                 self.renderer.render("404.html", &not_found)?
             }
-            Job::Sitemap => exports::sitemap(site, config),
+            Job::Sitemap => crate::exports::sitemap(site, config),
             Job::Search => {
                 self.html(target("search.html", urls::path_of(urls::SEARCH), "Search", urls::SEARCH), &SearchView {})?
             }
@@ -396,7 +396,7 @@ impl Plan {
                 drop(view);
                 deferred.write(&page, |c| self.constraint_rows(&root, c), out)?;
             }
-            Job::Json => exports::json(site, config, self.order(), out)?,
+            Job::Json => crate::exports::json(site, config, self.order(), out)?,
             _ => {}
         }
         Ok(())

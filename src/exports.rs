@@ -1,20 +1,20 @@
 //! Data exports: the constraint library as CSV (RFC 4180), the whole
 //! portfolio as JSON, an Atom feed of weekly updates and escalations, and the sitemap.
 
-use super::library::Order;
 use crate::config::Config;
 use crate::date::Date;
 use crate::escape::escaped as xml;
+use crate::library_order::Order;
 use crate::model::{Constraint, Site};
 use serde::Serialize;
 use std::fmt::Write as _;
 
 /// Version of the `portfolio.json` format; raised when a field changes
 /// meaning or disappears (new fields keep the version).
-pub(super) const JSON_VERSION: u32 = 1;
+pub(crate) const JSON_VERSION: u32 = 1;
 
 /// Most entries in the feed, newest first.
-pub(super) const FEED_ENTRIES: usize = 200;
+pub(crate) const FEED_ENTRIES: usize = 200;
 
 fn status(c: &Constraint) -> &'static str {
     match (c.overdue_days, c.open) {
@@ -58,7 +58,7 @@ fn csv_field(out: &mut String, value: &str) {
 
 /// `constraints.csv`: a UTF-8 byte order mark (so spreadsheets read the
 /// encoding right), a header, one row per constraint, CRLF line ends.
-pub(super) fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> String {
+pub(crate) fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> String {
     let header = [
         "pilot",
         "pilot_title",
@@ -172,7 +172,7 @@ struct JsonConstraint<'a> {
 
 /// `portfolio.json`: every pilot with its record and derived facts, every
 /// constraint, the as-of date, the rubric and the ladder.
-pub(super) fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Compact: at 10,000 pilots the pretty form is twice the size. A
     // buffer of its own, so that the many small writes are not each a call
     // through `dyn Write`. serde_json itself: a serializer of our own wrote
@@ -244,7 +244,7 @@ struct Entry {
 
 /// `feed.xml`: weekly updates, and escalations (each rung a constraint has
 /// crossed by the as-of date, dated the day it crossed), newest first.
-pub(super) fn feed(site: &Site, config: &Config) -> String {
+pub(crate) fn feed(site: &Site, config: &Config) -> String {
     let base = crate::urls::feed_base(&config.base_url);
     // Every entry's date and id first; only the newest are written out.
     enum Source {
@@ -362,7 +362,7 @@ pub(super) fn feed(site: &Site, config: &Config) -> String {
 }
 
 /// `sitemap.xml`: every page's address, sorted.
-pub(super) fn sitemap(site: &crate::model::Site, config: &crate::config::Config) -> String {
+pub(crate) fn sitemap(site: &crate::model::Site, config: &crate::config::Config) -> String {
     let mut paths: Vec<String> = crate::urls::FIXED_PAGES.iter().map(|p| p.to_string()).collect();
     paths.extend(site.people.iter().map(|p| crate::urls::owner(&p.slug)));
     paths.extend(site.pilots.iter().map(|p| crate::urls::pilot(&p.id)));
