@@ -3,6 +3,7 @@
 //! [`Node`] whose spans are byte offsets into the whole file.
 
 use crate::diag::{Rule, Span};
+pub use crate::node::MAX_DEPTH;
 use crate::node::{Entry, Kind, Node, Problem};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
@@ -87,14 +88,6 @@ fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)>
         }
     }
 }
-
-/// How deep lists and tables may nest in front matter and in
-/// `pilotdeck.toml`, counting the front matter's own table as the first
-/// level. A record needs four; every reader of a [`Node`] (the parsers,
-/// the deserializer, even dropping the tree) takes one step of the stack per
-/// level, so deeper values are refused with PD001 where the limit is passed
-/// and never reach them.
-pub const MAX_DEPTH: usize = 64;
 
 /// The problem reported where front matter nests deeper than [`MAX_DEPTH`].
 fn too_deep(span: Span) -> Problem {

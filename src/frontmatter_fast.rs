@@ -7,7 +7,7 @@
 //! model stage; a differential test holds the two to the same trees.
 
 use crate::diag::Span;
-use crate::frontmatter::MAX_DEPTH;
+use crate::node::MAX_DEPTH;
 use crate::node::{Entry, Kind, Node};
 use std::borrow::Cow;
 

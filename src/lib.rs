@@ -29,6 +29,7 @@ pub(crate) mod library_order;
 pub(crate) mod links;
 pub mod markdown;
 pub mod model;
+pub(crate) mod names;
 pub mod node;
 pub(crate) mod nofollow;
 pub mod output;

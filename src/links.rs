@@ -7,15 +7,11 @@
 //! (Jekyll's `../slug/`) still works when that is what it names.
 
 use crate::hash::{FastMap, FastSet};
-use crate::markdown::{nfc, slug};
+use crate::names::{nfc, slug};
 use crate::source::Doc;
 use crate::urls::address_of;
+pub(crate) use crate::urls::{is_index_name, join};
 use std::borrow::Cow;
-
-/// The file names of a folder's own page: a section page, like `_index.md`.
-pub(crate) fn is_index_name(name: &str) -> bool {
-    name == "_index.md" || name == "index.md" || name.eq_ignore_ascii_case("readme.md")
-}
 
 /// What the playbook's source tree holds, for reading its links.
 #[derive(Debug, Default)]
@@ -207,21 +203,6 @@ pub struct Target {
     pub found: bool,
     /// Whether it was read against the published folder (and is left as written).
     pub published: bool,
-}
-
-/// `path` read from the folder `base`, `.` and `..` applied; `None` above the root.
-pub(crate) fn join<'a>(base: impl Iterator<Item = &'a str>, path: &'a str) -> Option<Vec<&'a str>> {
-    let mut parts: Vec<&str> = base.collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts)
 }
 
 #[cfg(test)]

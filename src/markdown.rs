@@ -7,6 +7,7 @@ mod foreign;
 
 pub use foreign::{diagnostics as foreign_diagnostics, ForeignTag};
 
+pub use crate::names::{nfc, slug};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -631,44 +632,6 @@ pub fn anchor(text: &str) -> String {
         } else if c.is_alphanumeric() || c == '-' || c == '_' {
             out.extend(c.to_lowercase());
         }
-    }
-    out
-}
-
-/// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`. Other
-/// scripts are put in Unicode's composed form (NFC: `café` is one name
-/// however it was typed) and transliterated by `deunicode` (`Über` ->
-/// `uber`, `日本` -> `ri-ben`); ASCII text, as most is, goes straight
-/// through. Empty when the text has no letter or digit to keep.
-pub fn slug(text: &str) -> String {
-    if text.is_ascii() {
-        return ascii_slug(text);
-    }
-    ascii_slug(&deunicode::deunicode(&nfc(text)))
-}
-
-/// `text` in Unicode's composed form (NFC), borrowed when it is already.
-pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
-    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        std::borrow::Cow::Owned(text.nfc().collect())
-    }
-}
-
-/// [`slug`] of ASCII text.
-fn ascii_slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
     }
     out
 }

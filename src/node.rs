@@ -14,6 +14,14 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
+/// How deep lists and tables may nest in front matter and in
+/// `pilotdeck.toml`, counting the front matter's own table as the first
+/// level. A record needs four; every reader of a [`Node`] (the parsers,
+/// the deserializer, even dropping the tree) takes one step of the stack per
+/// level, so deeper values are refused with PD001 where the limit is passed
+/// and never reach them.
+pub const MAX_DEPTH: usize = 64;
+
 /// A value with the byte span it was written at. Strings and keys borrow
 /// from the text they were read from when they are written there as they
 /// are (no escapes), so reading a record copies each string once, into the

@@ -15,7 +15,7 @@
 //! functions give an address in pieces, for writers that escape each piece
 //! into a page as they go, without putting the address together first.
 
-use crate::markdown::slug;
+use crate::names::slug;
 
 /// The home page's address.
 pub(crate) const HOME: &str = "";
@@ -303,7 +303,7 @@ fn rebased(link: &str, from: &[&str], to: &[&str]) -> Option<String> {
     if path.is_empty() || path.starts_with('/') || scheme {
         return None;
     }
-    let comps = crate::links::join(from.iter().copied(), path)?;
+    let comps = join(from.iter().copied(), path)?;
     let folder = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..") || path == "." || path == "..";
     let common = to.iter().zip(&comps).take_while(|(a, b)| a == b).count();
     let mut out = "../".repeat(to.len() - common);
@@ -354,7 +354,7 @@ pub(crate) fn address_of(parts: &[&str]) -> Option<String> {
     let Some((last, dirs)) = parts.split_last() else { return Some(String::new()) };
     let mut comps = folders(dirs.iter().copied(), parts.len())?;
     if let Some(stem) = last.strip_suffix(".md") {
-        if !crate::links::is_index_name(last) {
+        if !is_index_name(last) {
             let s = slug(stem);
             if s.is_empty() {
                 return None;
@@ -411,6 +411,26 @@ pub(crate) fn relative(from: &str, address: &str, is_file: bool) -> String {
         url.push_str("./");
     }
     url
+}
+
+/// The file names of a folder's own page: a section page, like `_index.md`.
+pub(crate) fn is_index_name(name: &str) -> bool {
+    name == "_index.md" || name == "index.md" || name.eq_ignore_ascii_case("readme.md")
+}
+
+/// `path` read from the folder `base`, `.` and `..` applied; `None` above the root.
+pub(crate) fn join<'a>(base: impl Iterator<Item = &'a str>, path: &'a str) -> Option<Vec<&'a str>> {
+    let mut parts: Vec<&str> = base.collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts)
 }
 
 #[cfg(test)]

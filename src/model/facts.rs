@@ -162,7 +162,7 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
         pilots: pilots.len(),
         by_stage,
         in_production,
-        production_share: super::pilot::percent(in_production, pilots.len()),
+        production_share: percent(in_production, pilots.len()),
         median_time_to_production: median,
         open_constraints: open,
         overdue_constraints: overdue,
@@ -252,4 +252,13 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
         p.base_slug = Some(base);
     }
     out
+}
+
+/// `met / total` as a whole percentage, rounded half up; 0 for no items.
+pub fn percent(met: usize, total: usize) -> u32 {
+    if total == 0 {
+        0
+    } else {
+        ((met * 200 + total) / (total * 2)) as u32
+    }
 }

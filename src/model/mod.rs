@@ -11,10 +11,10 @@ mod pages;
 mod pilot;
 pub mod raw;
 
+pub use facts::percent;
 pub use facts::{dimension_of, Portfolio, StageCount};
 pub use order::number_prefix;
 pub use pages::humanize;
-pub use pilot::percent;
 
 use crate::config::Config;
 use crate::date::Date;

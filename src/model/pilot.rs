@@ -378,7 +378,7 @@ fn read_readiness(
                 items,
                 met,
                 total,
-                percent: percent(met, total),
+                percent: super::facts::percent(met, total),
                 ready: false,
                 blocked_by: Vec::new(),
             }
@@ -413,15 +413,6 @@ fn evidence(r: &mut Reporter, item: &crate::config::RubricItem, ev: Option<&Span
         ),
     }
     e
-}
-
-/// `met / total` as a whole percentage, rounded half up; 0 for no items.
-pub fn percent(met: usize, total: usize) -> u32 {
-    if total == 0 {
-        0
-    } else {
-        ((met * 200 + total) / (total * 2)) as u32
-    }
 }
 
 fn read_integration(r: &mut Reporter, raw: Vec<Spanned<super::raw::RawIntegration>>) -> Vec<Integration> {

@@ -1,0 +1,56 @@
+//! Names made web-safe: the one slug rule (for ids, addresses, tags and
+//! people) and Unicode's composed form, that one name typed two ways is
+//! one name. Below every module that makes an address.
+
+/// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`. Other
+/// scripts are put in Unicode's composed form (NFC: `café` is one name
+/// however it was typed) and transliterated by `deunicode` (`Über` ->
+/// `uber`, `日本` -> `ri-ben`); ASCII text, as most is, goes straight
+/// through. Empty when the text has no letter or digit to keep.
+pub fn slug(text: &str) -> String {
+    if text.is_ascii() {
+        return ascii_slug(text);
+    }
+    ascii_slug(&deunicode::deunicode(&nfc(text)))
+}
+
+/// `text` in Unicode's composed form (NFC), borrowed when it is already.
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// [`slug`] of ASCII text.
+fn ascii_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_letters_and_digits_and_transliterate() {
+        assert_eq!(slug("Hello, World!"), "hello-world");
+        assert_eq!(slug("Über"), "uber");
+        assert_eq!(slug("cafe\u{301}"), "cafe");
+        assert_eq!(slug("日本"), "ri-ben");
+        assert_eq!(slug("!!!"), "");
+        assert_eq!(nfc("cafe\u{301}"), "café");
+    }
+}
