@@ -477,3 +477,10 @@ fn timeline(p: &Pilot) -> Vec<TimelineRow<'_>> {
     rows.sort_by_key(|r| (r.0, r.1));
     rows.into_iter().map(|r| r.2).collect()
 }
+
+/// A record's constraint rows, made as they are written (see [`Rows`]).
+impl serde::Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.list.iter().map(|&c| constraint_row(self.pilot, c, self.site, self.config)))
+    }
+}

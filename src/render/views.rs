@@ -385,12 +385,6 @@ impl Rows<'_> {
     }
 }
 
-impl Serialize for Rows<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.list.iter().map(|&c| super::pilot::constraint_row(self.pilot, c, self.site, self.config)))
-    }
-}
-
 #[derive(Serialize)]
 pub struct StageStep<'a> {
     pub stage: &'a str,
