@@ -59,7 +59,7 @@ fn model(b: divan::Bencher) {
         release_texts: false,
     };
     b.with_inputs(|| loaded.clone())
-        .bench_local_values(|mut l| model::build_reusing(&mut l, &config, &opts, ModelCache::default()));
+        .bench_local_values(|l| model::build_reusing(l, &config, &opts, ModelCache::default()));
 }
 
 #[divan::bench(sample_count = 10)]

@@ -131,22 +131,22 @@ fn analyse_with(
     }
     let mut notes = Vec::new();
     let as_of = resolve_as_of(opts.as_of.as_ref().unwrap_or(&config.as_of), root, &config.timezone, &mut notes);
-    let (site, more, model) = model::build_reusing(
-        &mut loaded,
+    let built = model::build_reusing(
+        loaded,
         &config,
         &BuildOptions { as_of, drafts: opts.drafts, release_texts },
         previous.model,
     );
+    let (site, sources, model) = (built.site, built.sources, built.reuse);
     timer.lap("model");
-    diagnostics.extend(more);
+    diagnostics.extend(built.diagnostics);
     let (found, checks) = check::check_reusing(&site, &config, previous.checks);
     diagnostics.extend(found);
     timer.lap("check");
     check::apply_config(&mut diagnostics, &config);
-    tidy(&mut diagnostics, &loaded.sources);
+    tidy(&mut diagnostics, &sources);
     timer.lap("sort diagnostics");
-    let analysis =
-        Analysis { sources: loaded.sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes };
+    let analysis = Analysis { sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes };
     Ok((analysis, Reuse { model, checks }))
 }
 

@@ -346,21 +346,27 @@ fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::S
 }
 
 /// Builds the site model from loaded files.
-pub fn build(loaded: &mut Loaded, config: &Config, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
-    let (site, diags, _) = build_reusing(loaded, config, opts, ModelCache::default());
-    (site, diags)
+pub fn build(loaded: Loaded, config: &Config, opts: &BuildOptions) -> (Site, Vec<Diagnostic>) {
+    let built = build_reusing(loaded, config, opts, ModelCache::default());
+    (built.site, built.diagnostics)
+}
+
+/// What the model stage makes of loaded files.
+pub struct Built {
+    pub site: Site,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files as loaded, less the texts of records read without an
+    /// error when [`BuildOptions::release_texts`] asks for it.
+    pub sources: crate::source::Sources,
+    /// What the next build of the same config may reuse.
+    pub reuse: ModelCache,
 }
 
 /// Builds the site model, reusing what `previous` (what an earlier build
 /// of the same config made) holds of the records of unchanged files, and
-/// its pages when no page and no file beside them changed; returns what
-/// the next build may reuse.
-pub fn build_reusing(
-    loaded: &mut Loaded,
-    config: &Config,
-    opts: &BuildOptions,
-    previous: ModelCache,
-) -> (Site, Vec<Diagnostic>, ModelCache) {
+/// its pages when no page and no file beside them changed; returns, with
+/// the model, the files and what the next build may reuse.
+pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, previous: ModelCache) -> Built {
     let mut cache = previous;
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
@@ -597,7 +603,7 @@ pub fn build_reusing(
         portfolio,
         assets,
     };
-    (site, diags, cache)
+    Built { site, diagnostics: diags, sources: loaded.sources, reuse: cache }
 }
 
 impl Pilot {
