@@ -489,7 +489,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         &loaded.sources,
         page_docs.iter().map(|d| &d.parts[..]).chain(loaded.assets.iter().map(|a| &a.parts[..])),
     );
-    let (moved_docs, moved_assets, moved_navs);
+    let published;
     let (page_docs, loaded_assets, navs): (
         Vec<&crate::source::Doc>,
         &[crate::source::Asset],
@@ -497,53 +497,9 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     ) = if roots.is_empty() {
         (page_docs, &loaded.assets, loaded.navs.iter().collect())
     } else {
-        let mut outside: Vec<(&nav::DocsRoot, String)> = Vec::new();
-        let mut moved = |parts: &[String]| match nav::place(parts, &roots) {
-            nav::Place::Same => Some(parts.to_vec()),
-            nav::Place::Moved(p) => Some(p),
-            nav::Place::Outside(root) => {
-                outside.push((root, parts[root.folder.len()..].join("/")));
-                None
-            }
-        };
-        moved_docs = (page_docs.iter())
-            .filter_map(|d| moved(&d.parts).map(|parts| crate::source::Doc { file: d.file, parts }))
-            .collect::<Vec<_>>();
-        moved_assets = (loaded.assets.iter())
-            .filter_map(|a| moved(&a.parts).map(|parts| crate::source::Asset { from: a.from.clone(), parts }))
-            .collect::<Vec<_>>();
-        moved_navs = (loaded.navs.iter())
-            .filter_map(|d| match nav::place(&d.parts, &roots) {
-                nav::Place::Same => Some(d.clone()),
-                nav::Place::Moved(parts) => Some(crate::source::Doc { file: d.file, parts }),
-                nav::Place::Outside(_) => None,
-            })
-            .collect::<Vec<_>>();
-        for root in &roots {
-            let names: Vec<&str> =
-                outside.iter().filter(|(r, _)| r.file == root.file).map(|(_, n)| n.as_str()).collect();
-            if names.is_empty() {
-                continue;
-            }
-            let shown: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
-            let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
-            diags.push(
-                    Diagnostic::new(
-                        Rule::NavEntry,
-                        crate::diag::Loc::start(root.file),
-                        format!(
-                            "{} file{} beside this `mkdocs.yml`, outside its `docs_dir` `{}/`, {} not published, as in MkDocs: {}{more}",
-                            names.len(),
-                            if names.len() == 1 { "" } else { "s" },
-                            root.docs,
-                            if names.len() == 1 { "is" } else { "are" },
-                            shown.join(", ")
-                        ),
-                    )
-                    .hint(format!("the pages of `{}/` are published at this folder's address; move a file into `{}/` to publish it", root.docs, root.docs)),
-                );
-        }
-        (moved_docs.iter().collect(), &moved_assets, moved_navs.iter().collect())
+        published = nav::published(&roots, &page_docs, &loaded.assets, &loaded.navs);
+        diags.extend(published.left_out.iter().cloned());
+        (published.docs.iter().collect(), &published.assets, published.navs.iter().collect())
     };
     let assets = pages::assets(loaded_assets);
     // The playbook's files for its links: `assets` keeps the order of

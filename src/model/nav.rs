@@ -121,6 +121,78 @@ pub(super) fn place<'a>(parts: &[String], roots: &'a [DocsRoot]) -> Place<'a> {
     Place::Same
 }
 
+/// The playbook's files as published under `roots` (see [`place`]): the
+/// page files, the other files and the nav files, and for each
+/// `mkdocs.yml` one PD027 warning naming the files beside it that are not
+/// published.
+pub struct Published {
+    pub docs: Vec<crate::source::Doc>,
+    pub assets: Vec<crate::source::Asset>,
+    pub navs: Vec<crate::source::Doc>,
+    pub left_out: Vec<crate::diag::Diagnostic>,
+}
+
+/// The files of `docs`, `assets` and `navs` where [`place`] puts them.
+pub fn published(
+    roots: &[DocsRoot],
+    docs: &[&crate::source::Doc],
+    assets: &[crate::source::Asset],
+    navs: &[crate::source::Doc],
+) -> Published {
+    use crate::source::{Asset, Doc};
+    let mut outside: Vec<(&DocsRoot, String)> = Vec::new();
+    let mut moved = |parts: &[String]| match place(parts, roots) {
+        Place::Same => Some(parts.to_vec()),
+        Place::Moved(p) => Some(p),
+        Place::Outside(root) => {
+            outside.push((root, parts[root.folder.len()..].join("/")));
+            None
+        }
+    };
+    let docs = docs.iter().filter_map(|d| moved(&d.parts).map(|parts| Doc { file: d.file, parts })).collect();
+    let assets =
+        assets.iter().filter_map(|a| moved(&a.parts).map(|parts| Asset { from: a.from.clone(), parts })).collect();
+    // A nav file outside a `docs_dir` (a `.pages` of the repository) is
+    // not read, and not named: it is no page.
+    let navs = (navs.iter())
+        .filter_map(|d| match place(&d.parts, roots) {
+            Place::Same => Some(d.clone()),
+            Place::Moved(parts) => Some(Doc { file: d.file, parts }),
+            Place::Outside(_) => None,
+        })
+        .collect();
+    let left_out = roots
+        .iter()
+        .filter_map(|root| {
+            let names: Vec<&str> =
+                outside.iter().filter(|(r, _)| r.file == root.file).map(|(_, n)| n.as_str()).collect();
+            (!names.is_empty()).then(|| left_out(root, &names))
+        })
+        .collect();
+    Published { docs, assets, navs, left_out }
+}
+
+/// The warning for the files beside a `mkdocs.yml` that are not published.
+fn left_out(root: &DocsRoot, names: &[&str]) -> crate::diag::Diagnostic {
+    let shown: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
+    let more = if names.len() > 5 { format!(" and {} more", names.len() - 5) } else { String::new() };
+    let (files, are) = if names.len() == 1 { ("file", "is") } else { ("files", "are") };
+    crate::diag::Diagnostic::new(
+        Rule::NavEntry,
+        crate::diag::Loc::start(root.file),
+        format!(
+            "{} {files} beside this `mkdocs.yml`, outside its `docs_dir` `{}/`, {are} not published, as in MkDocs: {}{more}",
+            names.len(),
+            root.docs,
+            shown.join(", ")
+        ),
+    )
+    .hint(format!(
+        "the pages of `{}/` are published at this folder's address; move a file into `{}/` to publish it",
+        root.docs, root.docs
+    ))
+}
+
 /// The `nav:`, `docs_dir` and `site_name` of a `mkdocs.yml`. Only those keys are read,
 /// each from its own lines: the rest of the file (`!!python/name:` and
 /// `!ENV` tags of plugins and extensions) is not looked at.
