@@ -10,6 +10,72 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "src/dedent.rs"]
+mod dedent;
+#[path = "build/templates.rs"]
+mod templates;
+
+use templates::Compiled;
+
+/// The names of the default theme's templates that every view has.
+const PAGE: &[&str] = &["site", "root", "path", "title", "section_url"];
+
+/// The default theme's templates compiled into Rust (`build/templates.rs`),
+/// with the Rust type of what each is given: the pages and rows a large
+/// site has thousands of. Tera renders every other template, and these too
+/// when a theme or site replaces one of the templates they are made from.
+const COMPILED: &[Compiled] = &[
+    Compiled {
+        template: "pilot.html",
+        module: "pilot",
+        context: "Ctx<'_, &PilotCtx<'_>>",
+        fields: PAGE,
+        rest: Some("page"),
+    },
+    Compiled {
+        template: "lessons.html",
+        module: "lessons",
+        context: "Ctx<'_, &LessonsPage<'_>>",
+        fields: PAGE,
+        rest: Some("page"),
+    },
+    Compiled {
+        template: "partials/constraint_rows.html",
+        module: "constraint_rows",
+        context: "RowsCtx<'_, ConstraintRow<'_>>",
+        fields: &["root", "rows"],
+        rest: None,
+    },
+    Compiled {
+        template: "partials/pilot_rows.html",
+        module: "pilot_rows",
+        context: "RowsCtx<'_, PilotRow>",
+        fields: &["root", "rows"],
+        rest: None,
+    },
+    Compiled {
+        template: "partials/lesson_rows.html",
+        module: "lesson_rows",
+        context: "RowsCtx<'_, &LessonRow>",
+        fields: &["root", "rows"],
+        rest: None,
+    },
+];
+
+/// Writes `$OUT_DIR/templates.rs`: one module per `COMPILED` entry.
+fn compile_templates(root: &Path, out: &Path) {
+    let dir = root.join("themes/default/templates");
+    let read = |name: &str| fs::read_to_string(dir.join(name)).ok().map(|t| dedent::dedent(&t));
+    let mut code = String::from("// Made by build.rs from themes/default/templates: do not edit.\n");
+    for spec in COMPILED {
+        match templates::compile(spec, &read) {
+            Ok(module) => code.push_str(&module),
+            Err(templates::Error(e)) => panic!("themes/default/templates/{e}"),
+        }
+    }
+    fs::write(out.join("templates.rs"), code).expect("write templates.rs");
+}
+
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -17,6 +83,9 @@ fn main() {
     table(&mut code, "THEME", &root.join("themes/default"), &[]);
     table(&mut code, "EXAMPLE_SITE", &root, &["pilotdeck.toml", "content"]);
     fs::write(out.join("embedded.rs"), code).expect("write embedded.rs");
+    compile_templates(&root, &out);
+    println!("cargo:rerun-if-changed=build/templates.rs");
+    println!("cargo:rerun-if-changed=src/dedent.rs");
     println!("cargo:rerun-if-changed=themes/default");
     println!("cargo:rerun-if-changed=content");
     println!("cargo:rerun-if-changed=pilotdeck.toml");

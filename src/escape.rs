@@ -3,7 +3,7 @@
 //! other than tab, line feed and carriage return; U+FFFE and U+FFFF)
 //! become U+FFFD, so that a control character from a record cannot make
 //! `feed.xml` or a chart unreadable, nor reach a page raw. Tera's
-//! autoescape (`render::Renderer`), the native page writers, the feed, the
+//! autoescape (`render::Renderer`), the compiled templates, the feed, the
 //! sitemap and the charts all escape with it; [`clean`] replaces the
 //! forbidden characters alone, for text that is markup already (the HTML
 //! of a Markdown body, a chart drawn by plotters).

@@ -19,6 +19,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod date;
+pub(crate) mod dedent;
 pub mod diag;
 pub(crate) mod escape;
 pub(crate) mod exports;

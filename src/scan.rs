@@ -2,8 +2,8 @@
 //! word of eight bytes is tested with a few integer operations (SWAR), and
 //! only a word that may hold such a byte is looked at byte by byte. Used
 //! where most text has nothing to find: the strings of records
-//! (`frontmatter_fast`), of the CSV exports (`render/exports.rs`) and of
-//! the pages (`render/native`).
+//! (`frontmatter_fast`), of the CSV exports (`exports.rs`) and of the
+//! pages (`escape.rs`).
 
 /// `0x01` in every byte.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;

@@ -42,22 +42,13 @@ pub struct Theme {
     pub statics: BTreeMap<String, Content>,
 }
 
-/// A built-in template without the indentation of its lines. The default
-/// templates are indented to be read; in the pages, a line's indentation is
-/// white space that HTML collapses (they have no `<pre>` and no attribute
-/// or expression over two lines), and it was a fifth of every pilot page.
-/// Templates of a theme or a site are used as written.
-fn dedent(text: &str) -> String {
-    text.split_inclusive('\n').map(|line| line.trim_start_matches([' ', '\t'])).collect()
-}
-
 /// Built-ins, then the named theme's folder, then the site's own folders.
 pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme> {
     let mut templates: BTreeMap<String, Template> = BTreeMap::new();
     let mut statics = BTreeMap::new();
     for (path, bytes) in embedded::THEME {
         if let Some(name) = path.strip_prefix("templates/") {
-            let text = dedent(&String::from_utf8_lossy(bytes));
+            let text = crate::dedent::dedent(&String::from_utf8_lossy(bytes));
             templates
                 .insert(name.to_string(), Template { name: name.into(), origin: format!("(built-in) {path}"), text });
         } else if let Some(name) = path.strip_prefix("static/") {
@@ -119,7 +110,7 @@ mod tests {
 
     #[test]
     fn dedent_takes_only_the_start_of_lines() {
-        assert_eq!(dedent("  <p>\n\t  a  b\n{% if x %}  \n"), "<p>\na  b\n{% if x %}  \n");
+        assert_eq!(crate::dedent::dedent("  <p>\n\t  a  b\n{% if x %}  \n"), "<p>\na  b\n{% if x %}  \n");
     }
 
     /// What makes `dedent` safe, held of every built-in template: no

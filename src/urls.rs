@@ -109,11 +109,6 @@ pub(crate) fn constraint_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a 
     [PILOTS, pilot, "/#c-", constraint]
 }
 
-/// A constraint on its pilot's page: `pilots/ID/#c-C`.
-pub(crate) fn constraint(pilot: &str, constraint: &str) -> String {
-    constraint_parts(pilot, constraint).concat()
-}
-
 /// A constraint's row in the library, in parts: `constraints/#ID--C`
 /// (the row's id is [`library_anchor_parts`]).
 pub(crate) fn library_entry_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a str; 5] {
@@ -457,7 +452,7 @@ mod tests {
         assert_eq!(pilot_parts("a").concat(), pilot("a"));
         assert_eq!(pilot_path("a"), "pilots/a");
         assert_eq!(pilot_section("a", "lessons-learned"), "pilots/a/#lessons-learned");
-        assert_eq!(constraint("a", "c1"), "pilots/a/#c-c1");
+        assert_eq!(constraint_parts("a", "c1").concat(), "pilots/a/#c-c1");
         assert_eq!(constraint_parts("a", "c1"), ["pilots/", "a", "/#c-", "c1"]);
         assert_eq!(library_entry_parts("a", "c1").concat(), library_entry("a", "c1"));
         assert_eq!(owner_parts("maria").concat(), owner("maria"));

@@ -1,7 +1,7 @@
-//! A theme that overrides the templates the default theme also writes
-//! natively (`base.html`, `pilot.html`, `lessons.html` and the row
-//! partials) is used on every page they make: the native writers stand in
-//! for the built-in templates only.
+//! A theme that overrides the templates the default theme compiles into
+//! Rust (`base.html`, `pilot.html`, `lessons.html` and the row partials)
+//! is used on every page they make: the compiled templates stand in for
+//! the built-in templates only.
 
 #![allow(clippy::unwrap_used)]
 
@@ -20,7 +20,7 @@ fn record(i: usize) -> String {
 }
 
 #[test]
-fn a_theme_overriding_the_natively_written_templates_is_used_on_every_page() {
+fn a_theme_overriding_the_compiled_templates_is_used_on_every_page() {
     let records: Vec<(String, String)> = (0..25).map(|i| (format!("content/pilots/p{i:02}.md"), record(i))).collect();
     let mut files: Vec<(&str, &str)> = records.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     files.extend([

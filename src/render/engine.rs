@@ -14,14 +14,11 @@ pub struct TemplateError {
     pub message: String,
 }
 
-/// A native writer of a row partial: what it makes of rows for a page at a root.
-pub(super) type NativeRows<R> = fn(&mut String, &str, &[R]);
-
 /// Templates compiled once for a build.
 pub struct Renderer {
     tera: tera::Tera,
     /// The names of the templates that are the default theme's own (no
-    /// theme or site folder replaces them); see [`Renderer::native`].
+    /// theme or site folder replaces them); see [`Renderer::builtin`].
     builtin: Vec<String>,
 }
 
@@ -45,23 +42,21 @@ impl Renderer {
         Ok(Renderer { tera, builtin: builtin.collect() })
     }
 
-    /// Whether what `templates` make may be written by their native writer
-    /// (`render/native/`) rather than by Tera: only while every one of them
-    /// is the built-in template the writer copies.
-    pub(super) fn native(&self, templates: &[&str]) -> bool {
+    /// Whether every one of `templates` is the default theme's own, so
+    /// that what they make may be written by their compiled form
+    /// (`render::compiled`) rather than by Tera.
+    pub(super) fn builtin(&self, templates: &[&str]) -> bool {
         templates.iter().all(|name| self.builtin.iter().any(|b| b == name))
     }
 
-    /// The `<tr>` rows of a long table: `partial` with `root` and `rows`.
+    /// The rows of a long table: `partial` with `root` and `rows`.
     pub(super) fn render_rows<R: Serialize>(
         &self,
         partial: &str,
-        root: &str,
-        rows: &[R],
+        ctx: &super::RowsCtx<R>,
     ) -> Result<String, TemplateError> {
-        let mut context = tera::Context::new();
-        context.insert("root", root);
-        context.insert("rows", rows);
+        let context = tera::Context::from_serialize(ctx)
+            .map_err(|e| TemplateError { origin: partial.into(), message: error_chain(&e) })?;
         self.tera
             .render(partial, &context)
             .map_err(|e| TemplateError { origin: partial.into(), message: error_chain(&e) })

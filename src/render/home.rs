@@ -13,7 +13,7 @@ fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Fi
 /// The headline view; lists hold at most `limit` entries.
 pub(super) fn view<'a>(
     site: &'a Site,
-    config: &Config,
+    config: &'a Config,
     order: &'a Order,
     limit: usize,
     charts: Vec<ChartView>,

@@ -17,7 +17,7 @@ fn all(site: &Site) -> impl Iterator<Item = (&Pilot, &Constraint)> {
 /// `limit` rows, and how many more there are.
 pub(super) fn open_in<'a>(
     site: &'a Site,
-    config: &Config,
+    config: &'a Config,
     order: &'a Order,
     categories: &[String],
     limit: usize,

@@ -7,11 +7,11 @@
 //! sitemap) for their jobs.
 
 mod community;
+mod compiled;
 mod engine;
 mod home;
 mod jobs;
 mod library;
-mod native;
 mod nav;
 mod pilot;
 pub mod portfolio;
@@ -27,7 +27,6 @@ use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use views::{ChartView, Ctx, LessonsView, Link, SiteView};
 
-use engine::NativeRows;
 pub use engine::{Renderer, Streamed, TemplateError};
 use jobs::listed;
 pub use jobs::{collisions, Collider, Collision, Job};
@@ -177,8 +176,12 @@ impl Plan {
         let title = site.section_at(urls::LESSONS).map_or("Lessons learned", |s| s.title.as_str());
         let all = self.lessons();
         let root = urls::root_of(urls::LESSONS);
-        let rows =
-            self.rows_html(("partials/lesson_rows.html", native::rows::lesson_rows), &root, &all.lessons, |l| l)?;
+        let rows = self.rows_html(
+            (compiled::lesson_rows::SOURCES, compiled::lesson_rows::render),
+            &root,
+            &all.lessons,
+            |l| l,
+        )?;
         let page = views::LessonsPage {
             intro_html: &all.intro_html,
             count: rows.count,
@@ -215,7 +218,7 @@ impl Plan {
             Job::Pilots => {
                 let root = urls::root_of(urls::PILOTS);
                 let rows = |ps: &[&crate::model::Pilot]| {
-                    self.rows_html(("partials/pilot_rows.html", native::rows::pilot_rows), &root, ps, |p| {
+                    self.rows_html((compiled::pilot_rows::SOURCES, compiled::pilot_rows::render), &root, ps, |p| {
                         home::pilot_row(p)
                     })
                 };
@@ -243,16 +246,20 @@ impl Plan {
                 let view = PilotCtx { pilot: pilot::view(p, site, config) };
                 let path = urls::pilot_path(&p.id);
                 let t = target("pilot.html", &path, &p.title, urls::PILOTS);
-                if self.renderer.native(&["pilot.html", "base.html"]) {
-                    native::pilot::pilot_page(&self.ctx(&t, &view))
+                if self.renderer.builtin(compiled::pilot::SOURCES) {
+                    let mut html = String::with_capacity(16 * 1024);
+                    compiled::pilot::render(&mut html, &self.ctx(&t, &view));
+                    html
                 } else {
                     self.html(t, &view)?
                 }
             }
             Job::Lessons => {
                 let (t, page) = self.lessons_page()?;
-                if self.renderer.native(&["lessons.html", "base.html"]) {
-                    native::lessons::lessons_page(&self.ctx(&t, &page))
+                if self.renderer.builtin(compiled::lessons::SOURCES) {
+                    let mut html = String::new();
+                    compiled::lessons::render(&mut html, &self.ctx(&t, &page));
+                    html
                 } else {
                     self.html(t, &page)?
                 }
@@ -311,50 +318,55 @@ impl Plan {
         Ok(Content::Bytes(html.into_bytes()))
     }
 
-    /// Renders the rows of a long table for a page at `root` with
-    /// `partial`, a chunk of `items` at a time, in parallel: a table of
-    /// thousands of rows never has them all in one template context.
-    /// `native` writes what the default theme's partial makes, without
-    /// Tera, while the theme has not replaced it.
+    /// Renders the rows of a long table for a page at `root` with a row
+    /// partial, a chunk of `items` at a time, in parallel: a table of
+    /// thousands of rows never has them all in one template context. The
+    /// partial is the first of `sources`, written by its compiled `render`
+    /// while the theme has not replaced it.
     fn rows_html<'t, T: Sync, R: Serialize>(
         &self,
-        (partial, native): (&str, NativeRows<R>),
+        (sources, compiled): (&[&str], CompiledRows<R>),
         root: &str,
         items: &'t [T],
         row: impl Fn(&'t T) -> R + Sync,
     ) -> Result<views::RowsHtml, TemplateError> {
         use rayon::prelude::*;
         const CHUNK: usize = 500;
-        let native_ok = self.renderer.native(&[partial]);
         let parts = items
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let rows: Vec<R> = chunk.iter().map(&row).collect();
-                if native_ok {
-                    let mut html = String::new();
-                    native(&mut html, root, &rows);
-                    return Ok(tera::Value::safe_string(&html));
-                }
-                self.renderer.render_rows(partial, root, &rows).map(|html| tera::Value::safe_string(&html))
+                self.rows(sources, compiled, root, &rows).map(|html| tera::Value::safe_string(&html))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(views::RowsHtml { count: items.len(), parts })
     }
 
+    /// `rows` through the row partial that is the first of `sources`.
+    fn rows<R: Serialize>(
+        &self,
+        sources: &[&str],
+        compiled: CompiledRows<R>,
+        root: &str,
+        rows: &[R],
+    ) -> Result<String, TemplateError> {
+        let ctx = RowsCtx { root, rows };
+        if self.renderer.builtin(sources) {
+            let mut out = String::with_capacity(rows.len() * 1024);
+            compiled(&mut out, &ctx);
+            return Ok(out);
+        }
+        self.renderer.render_rows(sources[0], &ctx)
+    }
+
     /// Rows of a constraint table, from pilot and constraint indexes.
     fn constraint_rows(&self, root: &str, rows: &[(usize, usize)]) -> Result<String, TemplateError> {
         let (site, config) = (&*self.site, &*self.config);
-        const PARTIAL: &str = "partials/constraint_rows.html";
-        if self.renderer.native(&[PARTIAL]) {
-            let mut out = String::with_capacity(rows.len() * 1024);
-            native::rows::constraint_rows(&mut out, root, site, config, rows);
-            return Ok(out);
-        }
         let views: Vec<views::ConstraintRow> = rows
             .iter()
             .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
             .collect();
-        self.renderer.render_rows(PARTIAL, root, &views)
+        self.rows(compiled::constraint_rows::SOURCES, compiled::constraint_rows::render, root, &views)
     }
 
     /// Whether a job's file is large (it grows with every constraint of the
@@ -441,6 +453,16 @@ struct Target<'a> {
 
 fn target<'a>(name: &'a str, path: &'a str, title: &'a str, section_url: &'a str) -> Target<'a> {
     Target { name, path, title, section_url }
+}
+
+/// A compiled row partial (`compiled::*_rows::render`).
+type CompiledRows<R> = fn(&mut String, &RowsCtx<'_, R>);
+
+/// What a row partial gets: the rows and where the page is.
+#[derive(Serialize)]
+struct RowsCtx<'a, R> {
+    root: &'a str,
+    rows: &'a [R],
 }
 
 #[derive(Serialize)]

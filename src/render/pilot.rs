@@ -7,10 +7,8 @@ use crate::config::Config;
 use crate::model::{Constraint, Pilot, Site, OFF_PATH};
 
 pub(super) fn link(p: &Pilot) -> PilotLink {
-    let note = match p.facts.days_since_update {
-        None => "no update yet".to_string(),
-        Some(d) => format!("last update {} days before the as-of date", d),
-    };
+    let mut note = String::new();
+    Said::UpdateNote(p).write(&mut note, |o, t| o.push_str(t));
     PilotLink { id: p.id.clone(), title: p.title.clone(), url: crate::urls::pilot(&p.id), stage: p.stage.clone(), note }
 }
 
@@ -113,40 +111,95 @@ pub(super) fn constraint_row<'a>(
     p: &'a Pilot,
     c: &'a Constraint,
     site: &'a Site,
-    config: &Config,
+    config: &'a Config,
 ) -> ConstraintRow<'a> {
-    let status = status(c);
+    use crate::urls;
     let (playbook_url, playbook_title) = match playbook(c, site) {
-        Some((path, title)) => (crate::urls::named_page_parts(path).concat(), title),
-        None => (String::new(), ""),
+        Some((path, title)) => (Joined(urls::named_page_parts(path)), title),
+        None => (Joined::EMPTY, ""),
+    };
+    let owner = c.owner.as_deref().unwrap_or("");
+    let owner_url = match site.person(owner).filter(|_| !owner.is_empty()) {
+        Some(person) => Joined(urls::owner_parts(&person.slug)),
+        None => Joined::EMPTY,
     };
     ConstraintRow {
         id: &c.id,
-        url: crate::urls::constraint(&p.id, &c.id),
-        pilot: link(p),
+        url: Joined(urls::constraint_parts(&p.id, &c.id)),
+        pilot: PilotRef {
+            id: &p.id,
+            title: &p.title,
+            url: Joined(urls::pilot_parts(&p.id)),
+            stage: &p.stage,
+            note: Said::UpdateNote(p),
+        },
         title: &c.title,
         category: &c.category,
-        owner: text(&c.owner),
-        raised: date(c.raised),
-        due: date(c.due),
-        resolved: if c.open { String::new() } else { date(c.resolved) },
+        owner,
+        raised: Day(c.raised),
+        due: Day(c.due),
+        resolved: Day(if c.open { None } else { c.resolved }),
         impact: text(&c.impact),
         playbook_url,
         playbook_title,
-        status,
+        status: status(c),
         overdue_days: c.overdue_days.unwrap_or(0),
-        escalated_to: c.escalated_to.as_deref().map(|to| escalation_target(to, p, c)).unwrap_or_default(),
-        status_text: status_text(c, site.as_of),
-        anchor: crate::urls::library_anchor_parts(&p.id, &c.id).concat(),
-        library_url: crate::urls::library_entry(&p.id, &c.id),
-        days_to_resolve: c.days_to_resolve.map(|d| d.to_string()).unwrap_or_default(),
-        owner_url: c
-            .owner
-            .as_deref()
-            .and_then(|o| site.person(o))
-            .map(|person| crate::urls::owner(&person.slug))
-            .unwrap_or_default(),
-        rung_targets: config.escalation.iter().map(|r| escalation_target(&r.to, p, c)).collect::<Vec<_>>().join("|"),
+        escalated_to: Said::Escalated(p, c),
+        status_text: Said::Status(c, site.as_of),
+        anchor: Joined(urls::library_anchor_parts(&p.id, &c.id)),
+        library_url: Joined(urls::library_entry_parts(&p.id, &c.id)),
+        days_to_resolve: Count(c.days_to_resolve),
+        owner_url,
+        rung_targets: Said::Rungs(p, c, &config.escalation),
+    }
+}
+
+impl Said<'_> {
+    /// The words, each piece of a record's text through `esc` (pushed as it
+    /// is, or escaped for a page); the rest is words, numbers and dates.
+    pub(crate) fn write(&self, out: &mut String, esc: impl Fn(&mut String, &str)) {
+        match *self {
+            Said::Status(c, as_of) => write_status_text(out, c, as_of),
+            Said::Escalated(p, c) => {
+                if let Some(to) = c.escalated_to.as_deref() {
+                    write_target(out, to, p, c, &esc);
+                }
+            }
+            Said::Rungs(p, c, ladder) => {
+                for (k, rung) in ladder.iter().enumerate() {
+                    if k > 0 {
+                        out.push('|');
+                    }
+                    write_target(out, &rung.to, p, c, &esc);
+                }
+            }
+            Said::UpdateNote(p) => match p.facts.days_since_update {
+                None => out.push_str("no update yet"),
+                Some(d) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "last update {d} days before the as-of date");
+                }
+            },
+        }
+    }
+
+    /// Whether [`Said::write`] writes nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        match *self {
+            Said::Status(..) | Said::UpdateNote(_) => false,
+            Said::Escalated(_, c) => c.escalated_to.as_deref().unwrap_or("").is_empty(),
+            Said::Rungs(.., ladder) => ladder.is_empty() || (ladder.len() == 1 && ladder[0].to.is_empty()),
+        }
+    }
+}
+
+/// "sponsor (Maria Gomez)": a rung's `to` and whom it names for this pilot.
+fn write_target(out: &mut String, to: &str, p: &Pilot, c: &Constraint, esc: &impl Fn(&mut String, &str)) {
+    esc(out, to);
+    if let Some(who) = escalation_who(to, p, c) {
+        out.push_str(" (");
+        esc(out, who);
+        out.push(')');
     }
 }
 

@@ -181,43 +181,119 @@ pub struct RecentRow {
     pub blocker: String,
 }
 
-/// One constraint in a list or table.
+/// One constraint in a list or table. Its texts are references into the
+/// model and values written when the row is (`Joined`, `Day`, `Said`), so
+/// that a table of thousands of rows makes no strings for them: the
+/// compiled templates write each straight into the page, and Tera gets
+/// each as the string it stands for.
 #[derive(Serialize, Clone)]
 pub struct ConstraintRow<'a> {
     pub id: &'a str,
     /// Anchor on the pilot page: `pilots/ID/#c-ID`.
-    pub url: String,
-    pub pilot: PilotLink,
+    pub url: Joined<'a, 4>,
+    pub pilot: PilotRef<'a>,
     pub title: &'a str,
     pub category: &'a str,
     /// The owner, or empty when nobody is named.
     pub owner: &'a str,
-    pub raised: String,
-    pub due: String,
-    pub resolved: String,
+    pub raised: Day,
+    pub due: Day,
+    pub resolved: Day,
     pub impact: &'a str,
     /// Link to the playbook page that helps, relative to the root, or empty.
-    pub playbook_url: String,
+    pub playbook_url: Joined<'a, 2>,
     pub playbook_title: &'a str,
     /// `overdue`, `open` or `resolved`.
     pub status: &'static str,
     pub overdue_days: i64,
     /// "sponsor (Maria Gomez, CFO)"; empty when not escalated.
-    pub escalated_to: String,
+    pub escalated_to: Said<'a>,
     /// Human words for the status: "overdue by 12 days", "due in 3 days",
     /// "due today", "resolved 2026-03-20 after 19 days".
-    pub status_text: String,
+    pub status_text: Said<'a>,
     /// Anchor of its entry in the constraint library (`PILOT--ID`).
-    pub anchor: String,
+    pub anchor: Joined<'a, 3>,
     /// Its entry in the library, relative to the root.
-    pub library_url: String,
+    pub library_url: Joined<'a, 5>,
     /// Days from raised to resolved, or empty.
-    pub days_to_resolve: String,
+    pub days_to_resolve: Count,
     /// The owner's page, relative to the root, or empty.
-    pub owner_url: String,
+    pub owner_url: Joined<'a, 3>,
     /// For the live as-of script: the escalation target of each rung, in
     /// ladder order, joined by `|` ("owner (Dana)|sponsor (Maria)|leadership").
-    pub rung_targets: String,
+    pub rung_targets: Said<'a>,
+}
+
+/// A constraint's pilot, as [`PilotLink`] has it, made of references.
+#[derive(Serialize, Clone)]
+pub struct PilotRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: Joined<'a, 3>,
+    pub stage: &'a str,
+    /// e.g. "last update 21 days before the as-of date" or "no update yet".
+    pub note: Said<'a>,
+}
+
+/// Text in parts (an address from the parts `crate::urls` gives), written
+/// one after the other; empty when every part is.
+#[derive(Clone, Copy)]
+pub struct Joined<'a, const N: usize>(pub [&'a str; N]);
+
+impl<const N: usize> Joined<'_, N> {
+    pub const EMPTY: Joined<'static, N> = Joined([""; N]);
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|p| p.is_empty())
+    }
+}
+
+impl<const N: usize> Serialize for Joined<'_, N> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.concat())
+    }
+}
+
+/// A date that may be missing: `YYYY-MM-DD`, or empty.
+#[derive(Clone, Copy)]
+pub struct Day(pub Option<crate::date::Date>);
+
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.map(crate::date::Date::text).unwrap_or_default())
+    }
+}
+
+/// A whole number that may be missing: its digits, or empty.
+#[derive(Clone, Copy)]
+pub struct Count(pub Option<i64>);
+
+impl Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.map(|n| n.to_string()).unwrap_or_default())
+    }
+}
+
+/// Words about a constraint or pilot, put together when they are written
+/// (`Said::write`, in `render/pilot.rs`).
+#[derive(Clone, Copy)]
+pub enum Said<'a> {
+    /// "overdue by 12 days", "due in 3 days", "resolved 2026-03-20".
+    Status(&'a crate::model::Constraint, crate::date::Date),
+    /// "sponsor (Maria Gomez)", or nothing when not escalated.
+    Escalated(&'a crate::model::Pilot, &'a crate::model::Constraint),
+    /// The target of every rung of the ladder, joined by `|`.
+    Rungs(&'a crate::model::Pilot, &'a crate::model::Constraint, &'a [crate::config::Rung]),
+    /// "last update 21 days before the as-of date", "no update yet".
+    UpdateNote(&'a crate::model::Pilot),
+}
+
+impl Serialize for Said<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::new();
+        self.write(&mut out, |o, t| o.push_str(t));
+        s.serialize_str(&out)
+    }
 }
 
 #[derive(Serialize)]
@@ -365,9 +441,9 @@ pub struct PilotView<'a> {
     pub lessons_html: std::borrow::Cow<'a, str>,
 }
 
-/// Constraints of one pilot, in the order shown. A template sees a list of
-/// [`ConstraintRow`]s, made as it is serialized; a page written natively
-/// (`render/native`) reads the model instead.
+/// Constraints of one pilot, in the order shown: a list of
+/// [`ConstraintRow`]s, each made as it is serialized for Tera or reached by
+/// the compiled template's loop (`render::compiled`), never all at once.
 pub struct Rows<'a> {
     pub pilot: &'a crate::model::Pilot,
     pub list: Vec<&'a crate::model::Constraint>,
