@@ -80,7 +80,7 @@ pub(super) fn view<'a>(
     let overdue: Vec<ConstraintRow> = order.groups(site)[0]
         .iter()
         .take(limit)
-        .map(|&(i, j)| constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
+        .map(|&(i, j)| constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site))
         .collect();
     let overdue_more = pf.overdue_constraints.saturating_sub(overdue.len());
     let mut stale: Vec<&crate::model::Pilot> = site.pilots.iter().map(|p| &**p).filter(|p| p.facts.stale).collect();

@@ -17,13 +17,12 @@ fn all(site: &Site) -> impl Iterator<Item = (&Pilot, &Constraint)> {
 /// `limit` rows, and how many more there are.
 pub(super) fn open_in<'a>(
     site: &'a Site,
-    config: &'a Config,
     order: &'a Order,
     categories: &[String],
     limit: usize,
 ) -> (Vec<ConstraintRow<'a>>, usize) {
     let (found, more) = order.open_in(site, categories, limit);
-    (found.into_iter().map(|(p, c)| constraint_row(p, c, site, config)).collect(), more)
+    (found.into_iter().map(|(p, c)| constraint_row(p, c, site)).collect(), more)
 }
 
 fn ladder_days(config: &Config) -> String {

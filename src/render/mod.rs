@@ -282,7 +282,7 @@ impl Plan {
             Job::Page(i) => {
                 let p = &site.pages[*i];
                 let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
-                let addressed = library::open_in(site, config, self.order(), &p.addresses, 20);
+                let addressed = library::open_in(site, self.order(), &p.addresses, 20);
                 let mut page = nav::page_view(site, *i, addressed);
                 let by_category = self.by_category.get_or_init(|| community::pilots_by_category(site));
                 (page.related_lessons, page.related_pilots, page.tag_links) =
@@ -361,10 +361,10 @@ impl Plan {
 
     /// Rows of a constraint table, from pilot and constraint indexes.
     fn constraint_rows(&self, root: &str, rows: &[(usize, usize)]) -> Result<String, TemplateError> {
-        let (site, config) = (&*self.site, &*self.config);
+        let site = &*self.site;
         let views: Vec<views::ConstraintRow> = rows
             .iter()
-            .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config))
+            .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site))
             .collect();
         self.rows(compiled::constraint_rows::SOURCES, compiled::constraint_rows::render, root, &views)
     }
@@ -514,7 +514,6 @@ fn site_view(site: &Site, config: &Config) -> SiteView {
         base_url: config.base_url.clone(),
         as_of: site.as_of.to_string(),
         nav,
-        ladder: config.escalation.iter().map(|r| r.after_days.to_string()).collect::<Vec<_>>().join(","),
         urls: views::FixedUrls::default(),
     }
 }

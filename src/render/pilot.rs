@@ -107,12 +107,7 @@ pub(super) fn write_status_text(out: &mut String, c: &Constraint, as_of: crate::
     }
 }
 
-pub(super) fn constraint_row<'a>(
-    p: &'a Pilot,
-    c: &'a Constraint,
-    site: &'a Site,
-    config: &'a Config,
-) -> ConstraintRow<'a> {
+pub(super) fn constraint_row<'a>(p: &'a Pilot, c: &'a Constraint, site: &'a Site) -> ConstraintRow<'a> {
     use crate::urls;
     let (playbook_url, playbook_title) = match playbook(c, site) {
         Some((path, title)) => (Joined(urls::named_page_parts(path)), title),
@@ -150,7 +145,6 @@ pub(super) fn constraint_row<'a>(
         library_url: Joined(urls::library_entry_parts(&p.id, &c.id)),
         days_to_resolve: Count(c.days_to_resolve),
         owner_url,
-        rung_targets: Said::Rungs(p, c, &config.escalation),
     }
 }
 
@@ -163,14 +157,6 @@ impl Said<'_> {
             Said::Escalated(p, c) => {
                 if let Some(to) = c.escalated_to.as_deref() {
                     write_target(out, to, p, c, &esc);
-                }
-            }
-            Said::Rungs(p, c, ladder) => {
-                for (k, rung) in ladder.iter().enumerate() {
-                    if k > 0 {
-                        out.push('|');
-                    }
-                    write_target(out, &rung.to, p, c, &esc);
                 }
             }
             Said::UpdateNote(p) => match p.facts.days_since_update {
@@ -188,7 +174,6 @@ impl Said<'_> {
         match *self {
             Said::Status(..) | Said::UpdateNote(_) => false,
             Said::Escalated(_, c) => c.escalated_to.as_deref().unwrap_or("").is_empty(),
-            Said::Rungs(.., ladder) => ladder.is_empty() || (ladder.len() == 1 && ladder[0].to.is_empty()),
         }
     }
 }
@@ -219,7 +204,7 @@ pub(super) fn pressing(p: &Pilot) -> Vec<&Constraint> {
 }
 
 pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config) -> PilotView<'a> {
-    let rows = |list| Rows { pilot: p, list, site, config };
+    let rows = |list| Rows { pilot: p, list, site };
     let open = rows(pressing(p));
     let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
@@ -534,6 +519,6 @@ fn timeline(p: &Pilot) -> Vec<TimelineRow<'_>> {
 /// A record's constraint rows, made as they are written (see [`Rows`]).
 impl serde::Serialize for Rows<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.list.iter().map(|&c| constraint_row(self.pilot, c, self.site, self.config)))
+        s.collect_seq(self.list.iter().map(|&c| constraint_row(self.pilot, c, self.site)))
     }
 }

@@ -14,9 +14,6 @@ pub struct SiteView {
     pub as_of: String,
     /// Top navigation: home, pilots, then each top-level section.
     pub nav: Vec<Link>,
-    /// The escalation ladder's `after_days`, comma-separated, for the live
-    /// as-of script.
-    pub ladder: String,
     /// The addresses of the pages pilotdeck makes at fixed places, for
     /// templates: `{{ root }}{{ site.urls.pilots }}`.
     pub urls: FixedUrls,
@@ -219,9 +216,6 @@ pub struct ConstraintRow<'a> {
     pub days_to_resolve: Count,
     /// The owner's page, relative to the root, or empty.
     pub owner_url: Joined<'a, 3>,
-    /// For the live as-of script: the escalation target of each rung, in
-    /// ladder order, joined by `|` ("owner (Dana)|sponsor (Maria)|leadership").
-    pub rung_targets: Said<'a>,
 }
 
 /// A constraint's pilot, as [`PilotLink`] has it, made of references.
@@ -282,8 +276,6 @@ pub enum Said<'a> {
     Status(&'a crate::model::Constraint, crate::date::Date),
     /// "sponsor (Maria Gomez)", or nothing when not escalated.
     Escalated(&'a crate::model::Pilot, &'a crate::model::Constraint),
-    /// The target of every rung of the ladder, joined by `|`.
-    Rungs(&'a crate::model::Pilot, &'a crate::model::Constraint, &'a [crate::config::Rung]),
     /// "last update 21 days before the as-of date", "no update yet".
     UpdateNote(&'a crate::model::Pilot),
 }
@@ -448,7 +440,6 @@ pub struct Rows<'a> {
     pub pilot: &'a crate::model::Pilot,
     pub list: Vec<&'a crate::model::Constraint>,
     pub site: &'a crate::model::Site,
-    pub config: &'a crate::config::Config,
 }
 
 impl Rows<'_> {

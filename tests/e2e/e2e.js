@@ -106,6 +106,38 @@ function pages() {
     await page.screenshot({ path: path.join(shots, name + ".png"), fullPage: true });
   }
 
+  // One date per page: read two weeks after the as-of date, a page says
+  // so at the top (in print too), and every figure stays what was built.
+  {
+    const built = await page.goto(base + "/constraints/").then(() => page.evaluate(() => document.body.dataset.asOf));
+    const later = new Date(Date.UTC(+built.slice(0, 4), +built.slice(5, 7) - 1, +built.slice(8, 10) + 14, 12));
+    for (const [when, p] of [[later, "/pilots/claims-triage/"], [later, "/constraints/"], [new Date(built + "T12:00:00"), "/"]]) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const tab = await ctx.newPage();
+      await tab.clock.setFixedTime(when);
+      const raw = await (await fetch(base + p)).text();
+      await tab.goto(base + p);
+      const note = await tab.$eval("main", (m) => (m.querySelector(".live-asof") || {}).textContent || "");
+      // The page's text but the note, against the text of the file as built.
+      const [shown, asBuilt] = await tab.evaluate((raw) => {
+        const main = document.getElementById("main").cloneNode(true);
+        main.querySelectorAll(".live-asof").forEach((n) => n.remove());
+        const file = new DOMParser().parseFromString(raw, "text/html").getElementById("main");
+        return [main.textContent, file.textContent];
+      }, raw);
+      check(shown.length > 0 && shown === asBuilt, `${p}: every figure is what was built (${shown.length} characters)`);
+      if (when === later) {
+        check(note.includes("as of " + built) && note.includes("14 days before today"), `${p}: a note says the figures are 14 days old: "${note}"`);
+        await tab.emulateMedia({ media: "print" });
+        const printed = await tab.$eval(".live-asof", (e) => getComputedStyle(e).display !== "none");
+        check(printed, `${p}: the note is printed`);
+      } else {
+        check(note === "", `${p}: no note on the as-of date itself ("${note}")`);
+      }
+      await ctx.close();
+    }
+  }
+
   // Print layout of the portfolio: nothing wider than the page.
   await page.emulateMedia({ media: "print" });
   await page.setViewportSize({ width: 794, height: 1123 });

@@ -310,8 +310,8 @@ impl<'a> Each for Rows<'a> {
     where
         Self: 'b;
     fn each(&self) -> impl Iterator<Item = ConstraintRow<'a>> {
-        let (p, site, config) = (self.pilot, self.site, self.config);
-        self.list.iter().map(move |c| super::pilot::constraint_row(p, c, site, config))
+        let (p, site) = (self.pilot, self.site);
+        self.list.iter().map(move |c| super::pilot::constraint_row(p, c, site))
     }
 }
 

@@ -173,7 +173,6 @@ mod pilot_page {
         let hostile_toc = vec![Heading { level: 3, id: HOSTILE.into(), text: HOSTILE.into() }];
         let mut home_site = plan.sv.clone();
         home_site.title = HOSTILE.into();
-        home_site.ladder = HOSTILE.into();
         let bare_site = SiteView { nav: vec![], as_of: String::new(), ..home_site.clone() };
         home_site.nav.push(Link { title: HOSTILE.into(), url: HOSTILE.into() });
         let mut pages = 0;
@@ -459,14 +458,12 @@ mod rows {
         let a = analyse(&Options { root: root.to_path_buf(), ..Options::default() }).expect("analyse");
         let theme = crate::theme::load(root, a.config.theme.as_deref()).expect("theme");
         let renderer = crate::render::Renderer::new(&theme).expect("templates");
-        let (site, config) = (&*a.site, &*a.config);
+        let site = &*a.site;
         let at: Vec<(usize, usize)> =
             site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
         let rows: Vec<ConstraintRow> = at
             .iter()
-            .map(|&(i, j)| {
-                crate::render::pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, config)
-            })
+            .map(|&(i, j)| crate::render::pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site))
             .collect();
         let pilots: Vec<PilotRow> = site.pilots.iter().map(|p| crate::render::home::pilot_row(p)).collect();
         let lessons = crate::render::community::lessons(site);

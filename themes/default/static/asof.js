@@ -1,42 +1,26 @@
-// Live as-of: the site was built for one date, but is read later. When the
-// reader's today differs from the build's as-of date, recompute "overdue"
-// and the escalation rung of every constraint on the page from its due
-// date, and say so. Without JavaScript the built figures stand.
+// Every figure on a page is worked out for one date, the as-of date the
+// site was built for (`data-as-of` on <body>), and the page is what was
+// built: nothing is recomputed here. When the reader's day is another
+// day, a note at the top of the page says so, in print too, so that
+// nobody takes the figures for today's. A scheduled daily build keeps the
+// as-of date, and with it escalation, moving.
 (function () {
   "use strict";
-  var body = document.body;
-  var built = body.dataset.asOf;
-  var ladder = (body.dataset.ladder || "").split(",").filter(Boolean).map(Number);
+  var built = document.body.dataset.asOf;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(built || "")) return;
   var now = new Date();
   var pad = function (n) { return (n < 10 ? "0" : "") + n; };
   var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
-  var rows = document.querySelectorAll(".c-live[data-due]");
-  if (!built || today === built || rows.length === 0) return;
+  if (today === built) return;
   var day = function (s) { var p = s.split("-"); return Date.UTC(+p[0], +p[1] - 1, +p[2]) / 86400000; };
+  var apart = day(today) - day(built);
   var days = function (n) { return n === 1 ? "1 day" : n + " days"; };
-  Array.prototype.forEach.call(rows, function (row) {
-    var due = row.dataset.due;
-    if (!due) return;
-    var resolved = row.dataset.resolved;
-    var open = !resolved || resolved > today;
-    if (!open) return;
-    var late = day(today) - day(due);
-    var rung = -1;
-    ladder.forEach(function (after, i) { if (late > 0 && late >= after) rung = i; });
-    var targets = (row.dataset.targets || "").split("|");
-    var status = row.querySelector(".js-status");
-    if (status) {
-      status.textContent = late > 0 ? "⚠ overdue by " + days(late) : late === 0 ? "due today" : "due in " + days(-late);
-      status.classList.toggle("status-text-overdue", late > 0);
-    }
-    var cell = row.querySelector(".js-rung");
-    if (cell) cell.textContent = rung >= 0 && targets[rung] ? targets[rung] : "—";
-    row.classList.toggle("status-overdue", late > 0);
-  });
   var note = document.createElement("p");
   note.className = "live-asof";
-  note.setAttribute("role", "status");
-  note.textContent = "Built on " + built + ", shown as of " + today + ": constraint status and escalation are recomputed for today; other figures are as built.";
+  note.setAttribute("role", "note");
+  note.textContent = apart > 0
+    ? "These figures are as of " + built + ", " + days(apart) + " before today (" + today + "): they may have moved since. Deadlines passed since then are not counted as overdue until the site is built again."
+    : "These figures are as of " + built + ", " + days(-apart) + " after today (" + today + ").";
   var main = document.getElementById("main");
   if (main) main.insertBefore(note, main.firstChild);
 })();
