@@ -97,3 +97,36 @@ pub(super) fn later_stages(p: &Pilot, as_of: Date, diags: &mut Vec<Diagnostic>) 
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{build_reusing, BuildOptions, ModelCache};
+    use crate::config::Config;
+    use crate::date::Date;
+
+    const RECORD: &str = "+++\ntitle = \"A\"\nstage = \"pilot\"\n[stages]\nidea = 2026-03-02\npilot = 2026-03-25\n\
+        [[updates]]\nweek = 2026-03-16\n[[updates]]\nweek = 2026-03-23\n+++\n";
+
+    fn opts(date: &str) -> BuildOptions {
+        BuildOptions { as_of: Date::parse(date).unwrap(), looking_back: true, drafts: false, release_texts: false }
+    }
+
+    /// `serve` keeps the records it read; when its as-of date moves (today
+    /// after midnight), they are seen as they stood on the new date.
+    #[test]
+    fn a_kept_record_follows_the_as_of_date() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/pilots")).unwrap();
+        std::fs::write(dir.path().join("content/pilots/a.md"), RECORD).unwrap();
+        let loaded = crate::source::load_content(dir.path());
+        let config = Config::default();
+        let first = build_reusing(loaded.clone(), &config, &opts("2026-03-20"), ModelCache::default());
+        let a = &first.site.pilots[0];
+        assert_eq!((a.stage.as_str(), a.updates.len(), a.facts.days_since_update), ("idea", 1, Some(4)));
+        let second = build_reusing(loaded, &config, &opts("2026-03-30"), first.reuse);
+        let a = &second.site.pilots[0];
+        assert_eq!((a.stage.as_str(), a.updates.len(), a.facts.days_since_update), ("pilot", 2, Some(7)));
+        let third = build_reusing(crate::source::load_content(dir.path()), &config, &opts("2026-03-01"), second.reuse);
+        assert!(third.site.pilots.is_empty());
+    }
+}
