@@ -174,6 +174,23 @@ fn negative_days(files: &BTreeMap<String, String>) -> Option<String> {
     None
 }
 
+/// A day count below zero in `portfolio.json` (any key with `days` in it).
+fn negative_json_days(json: &serde_json::Value, at: &str) -> Option<String> {
+    match json {
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let here = format!("{at}.{k}");
+            match v.as_i64() {
+                Some(n) if n < 0 && k.contains("days") => Some(format!("{here} = {n}")),
+                _ => negative_json_days(v, &here),
+            }
+        }),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| negative_json_days(v, &format!("{at}[{i}]")))
+        }
+        _ => None,
+    }
+}
+
 fn page_text(out: &Path, rel: &str) -> String {
     text_of(&read(out, rel))
 }
@@ -201,6 +218,7 @@ fn before_the_second_pilot_started() {
         nowhere(&files, word, date);
     }
     assert_eq!(negative_days(&files), None);
+    assert_eq!(negative_json_days(&portfolio_json(&out), ""), None);
     // The early lesson (2026-01-10) was written; the late one was not.
     assert!(out.join("lessons/early").exists() && !out.join("lessons/late").exists());
 }
@@ -233,6 +251,7 @@ fn between_raised_and_resolved() {
         nowhere(&files, word, date);
     }
     assert_eq!(negative_days(&files), None);
+    assert_eq!(negative_json_days(&portfolio_json(&out), ""), None);
 }
 
 #[test]
@@ -267,6 +286,7 @@ fn between_two_stage_entries() {
     assert!(!out.join("lessons/late").exists());
     assert!(out.join("lessons/early").exists());
     assert_eq!(negative_days(&files), None);
+    assert_eq!(negative_json_days(&portfolio_json(&out), ""), None);
 }
 
 #[test]
@@ -290,6 +310,7 @@ fn after_everything_everything_counts() {
     assert!(page_text(&out, "pilots/alpha/index.html").contains("Stage: production"));
     assert!(out.join("lessons/late").exists());
     assert_eq!(negative_days(&files), None);
+    assert_eq!(negative_json_days(&portfolio_json(&out), ""), None);
 }
 
 /// The records of `full_site` cut back by hand to how they stood on
