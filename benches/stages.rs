@@ -55,6 +55,7 @@ fn model(b: divan::Bencher) {
     let config = pilotdeck::config::Config::default();
     let opts = BuildOptions {
         as_of: pilotdeck::date::Date::parse("2026-11-20").expect("date"),
+        looking_back: true,
         drafts: false,
         release_texts: false,
     };

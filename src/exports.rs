@@ -253,7 +253,8 @@ pub(crate) fn feed(site: &Site, config: &Config) -> String {
     }
     let mut keys: Vec<(Date, Source)> = Vec::new();
     for (pi, p) in site.pilots.iter().enumerate() {
-        for (ui, u) in p.updates.iter().enumerate().filter(|(_, u)| u.week <= site.as_of) {
+        // The model has no update after the as-of date (see `model::past`).
+        for (ui, u) in p.updates.iter().enumerate() {
             keys.push((u.week, Source::Update(pi, ui)));
         }
         for (ci, c) in p.constraints.iter().enumerate() {

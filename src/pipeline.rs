@@ -130,11 +130,13 @@ fn analyse_with(
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let mut notes = Vec::new();
-    let as_of = resolve_as_of(opts.as_of.as_ref().unwrap_or(&config.as_of), root, &config.timezone, &mut notes);
+    let given = opts.as_of.as_ref().unwrap_or(&config.as_of);
+    let as_of = resolve_as_of(given, root, &config.timezone, &mut notes);
+    let looking_back = matches!(given, AsOf::Date(_));
     let built = model::build_reusing(
         loaded,
         &config,
-        &BuildOptions { as_of, drafts: opts.drafts, release_texts },
+        &BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts },
         previous.model,
     );
     let (site, sources, model) = (built.site, built.sources, built.reuse);

@@ -75,7 +75,7 @@ fn pilot(p: &Pilot, as_of: Date, config: &Config) -> Vec<Diagnostic> {
     stale(p, config, &mut out);
     production_ready(p, &mut out);
     stuck(p, as_of, config, &mut out);
-    stage_dates(p, as_of, config, &mut out);
+    stage_dates(p, config, &mut out);
     out
 }
 
@@ -191,8 +191,9 @@ fn stuck(p: &Pilot, as_of: Date, config: &Config, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Stage dates follow the stage order and are not after the as-of date.
-fn stage_dates(p: &Pilot, as_of: Date, config: &Config, out: &mut Vec<Diagnostic>) {
+/// Stage dates follow the stage order (a stage dated after the as-of date
+/// is the model's to report: see `model::past`).
+fn stage_dates(p: &Pilot, config: &Config, out: &mut Vec<Diagnostic>) {
     let mut latest: Option<&crate::model::StageEntry> = None;
     for s in p.stages.iter().filter(|s| !OFF_PATH.contains(&s.stage.as_str())) {
         if let Some(prev) = latest.filter(|prev| s.date < prev.date) {
@@ -208,15 +209,5 @@ fn stage_dates(p: &Pilot, as_of: Date, config: &Config, out: &mut Vec<Diagnostic
         if latest.is_none_or(|prev| s.date >= prev.date) {
             latest = Some(s);
         }
-    }
-    for s in p.stages.iter().filter(|s| s.date > as_of) {
-        out.push(
-            Diagnostic::new(
-                Rule::StageDates,
-                s.loc,
-                format!("`{}` is dated {}, after the as-of date {}", s.stage, s.date, as_of),
-            )
-            .hint("a stage is entered on a day that has passed; plan future dates with `target`"),
-        );
     }
 }

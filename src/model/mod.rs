@@ -8,6 +8,7 @@ mod facts;
 mod nav;
 mod order;
 mod pages;
+mod past;
 mod pilot;
 pub mod raw;
 
@@ -272,6 +273,10 @@ pub struct Person {
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub as_of: Date,
+    /// The as-of date is a date looked back at (given as a date, not as
+    /// today or the latest commit's): a stage dated after it is the future,
+    /// not a slip of the pen, and is not warned about.
+    pub looking_back: bool,
     pub drafts: bool,
     /// Release the text of each record once it is read without an error
     /// (see `source::Sources::put_released`).
@@ -284,6 +289,8 @@ pub struct BuildOptions {
 /// record reads and models that record only, and makes no page again.
 #[derive(Debug, Default)]
 pub struct ModelCache {
+    /// The as-of date the records' facts were derived for.
+    as_of: Option<Date>,
     entries: crate::hash::FastMap<String, CacheEntry>,
     pages: Option<PagesEntry>,
     ids: Option<(Arc<Vec<crate::source::Doc>>, Arc<Ids>)>,
@@ -368,6 +375,12 @@ pub struct Built {
 /// the model, the files and what the next build may reuse.
 pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, previous: ModelCache) -> Built {
     let mut cache = previous;
+    // A record's facts are derived for one as-of date (`serve` running
+    // past midnight with `as_of = "today"` moves it): read them all again.
+    if cache.as_of != Some(opts.as_of) {
+        cache.entries.clear();
+        cache.as_of = Some(opts.as_of);
+    }
     let mut diags = Vec::new();
     let mut pilots = Vec::new();
     let mut incomplete = Vec::new();
@@ -479,6 +492,13 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         cache.entries.retain(|path, _| paths.contains(path.as_str()));
     }
     pilot::reject_duplicates(&mut pilots, &mut diags);
+    // What the site shows is the portfolio as it stood on the as-of date.
+    let pilots = past::as_it_stood(pilots, config, opts.as_of, !opts.looking_back, &mut diags);
+    if !opts.looking_back {
+        for p in &incomplete {
+            past::later_stages(p, opts.as_of, &mut diags);
+        }
+    }
     // Three passes over every record, each bound by memory latency at
     // thousands of records: side by side.
     // A playbook copied with its `mkdocs.yml`: the files of its `docs_dir`

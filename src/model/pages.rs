@@ -164,6 +164,9 @@ pub(super) fn build(
     let mut pages: Vec<Page> = Vec::new();
     for (doc, front, is_index, path) in planned {
         let page = finish(doc, sources, config, front, &path, &files, diags);
+        if super::past::written_after(&page, opts.as_of) {
+            continue;
+        }
         if is_index && path.is_empty() {
             home = Some(page);
         } else if is_index {

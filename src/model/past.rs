@@ -1,0 +1,132 @@
+//! The portfolio as it stood on the as-of date. Takes the pilot records as
+//! read (with every date written in them) and returns them as they were on
+//! that day: what is dated after it has not happened yet. Every page, chart
+//! and export is made from what this returns, so none of them sees the
+//! future and none filters on its own.
+
+use super::{Page, Pilot};
+use crate::config::Config;
+use crate::date::Date;
+use crate::diag::{Diagnostic, Rule};
+use std::sync::Arc;
+
+/// The records as they stood on `as_of`:
+///
+/// - a pilot that had not started (`started` after `as_of`, or every stage
+///   it entered entered after it) is not in the portfolio;
+/// - a stage entered after `as_of` is not entered yet, and the stage shown
+///   is the last one entered on or before it;
+/// - a weekly update for a week after `as_of` is not written yet;
+/// - a constraint raised after `as_of` is not raised yet, and one resolved
+///   after it is still open.
+///
+/// A record with nothing dated after `as_of` is returned as it is (the
+/// same shared record), its facts as derived when it was read. One that
+/// changes has its facts derived again for what is left of it.
+///
+/// With `warn`, each stage dated after `as_of` is a PD017 warning (when
+/// the as-of date is today, a stage entered after it is a slip of the
+/// pen; when it is a date looked back at, it is only the future).
+pub(super) fn as_it_stood(
+    pilots: Vec<Arc<Pilot>>,
+    config: &Config,
+    as_of: Date,
+    warn: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Arc<Pilot>> {
+    let mut out = Vec::with_capacity(pilots.len());
+    for p in pilots {
+        if warn {
+            later_stages(&p, as_of, diags);
+        }
+        if let Some(p) = on(p, config, as_of) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// One record as it stood on `as_of`; `None` when it had not started.
+fn on(p: Arc<Pilot>, config: &Config, as_of: Date) -> Option<Arc<Pilot>> {
+    let later = |d: Option<Date>| d.is_some_and(|d| d > as_of);
+    if later(p.started) || (!p.stages.is_empty() && p.stages.iter().all(|s| s.date > as_of)) {
+        return None;
+    }
+    let changes = p.stages.iter().any(|s| s.date > as_of)
+        || p.updates.last().is_some_and(|u| u.week > as_of)
+        || p.constraints.iter().any(|c| later(c.raised) || later(c.resolved));
+    if !changes {
+        return Some(p);
+    }
+    let mut p = Arc::unwrap_or_clone(p);
+    if p.stages.iter().any(|s| s.date > as_of) {
+        p.stages.retain(|s| s.date <= as_of);
+        // The last stage entered: by date, then (two on one day) by the
+        // configured order, as `stages` is.
+        if let Some(last) = p.stages.iter().max_by_key(|s| s.date) {
+            p.stage = last.stage.clone();
+        }
+    }
+    p.updates.retain(|u| u.week <= as_of);
+    p.constraints.retain(|c| !later(c.raised));
+    for c in &mut p.constraints {
+        if later(c.resolved) {
+            c.resolved = None;
+        }
+    }
+    super::facts::derive(&mut p, config, as_of);
+    Some(Arc::new(p))
+}
+
+/// A lessons page dated after `as_of` was not written yet: it is not
+/// published (undated pages, and pages outside `lessons/`, are).
+pub(super) fn written_after(page: &Page, as_of: Date) -> bool {
+    page.date.is_some_and(|d| d > as_of) && page.path.starts_with(crate::urls::LESSONS)
+}
+
+/// A PD017 warning for each stage of `p` dated after `as_of`.
+pub(super) fn later_stages(p: &Pilot, as_of: Date, diags: &mut Vec<Diagnostic>) {
+    for s in p.stages.iter().filter(|s| s.date > as_of) {
+        diags.push(
+            Diagnostic::new(
+                Rule::StageDates,
+                s.loc,
+                format!("`{}` is dated {}, after the as-of date {}", s.stage, s.date, as_of),
+            )
+            .hint("a stage is entered on a day that has passed; plan future dates with `target`"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{build_reusing, BuildOptions, ModelCache};
+    use crate::config::Config;
+    use crate::date::Date;
+
+    const RECORD: &str = "+++\ntitle = \"A\"\nstage = \"pilot\"\n[stages]\nidea = 2026-03-02\npilot = 2026-03-25\n\
+        [[updates]]\nweek = 2026-03-16\n[[updates]]\nweek = 2026-03-23\n+++\n";
+
+    fn opts(date: &str) -> BuildOptions {
+        BuildOptions { as_of: Date::parse(date).unwrap(), looking_back: true, drafts: false, release_texts: false }
+    }
+
+    /// `serve` keeps the records it read; when its as-of date moves (today
+    /// after midnight), they are seen as they stood on the new date.
+    #[test]
+    fn a_kept_record_follows_the_as_of_date() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/pilots")).unwrap();
+        std::fs::write(dir.path().join("content/pilots/a.md"), RECORD).unwrap();
+        let loaded = crate::source::load_content(dir.path());
+        let config = Config::default();
+        let first = build_reusing(loaded.clone(), &config, &opts("2026-03-20"), ModelCache::default());
+        let a = &first.site.pilots[0];
+        assert_eq!((a.stage.as_str(), a.updates.len(), a.facts.days_since_update), ("idea", 1, Some(4)));
+        let second = build_reusing(loaded, &config, &opts("2026-03-30"), first.reuse);
+        let a = &second.site.pilots[0];
+        assert_eq!((a.stage.as_str(), a.updates.len(), a.facts.days_since_update), ("pilot", 2, Some(7)));
+        let third = build_reusing(crate::source::load_content(dir.path()), &config, &opts("2026-03-01"), second.reuse);
+        assert!(third.site.pilots.is_empty());
+    }
+}
