@@ -353,78 +353,213 @@ fn answer(question: &str, lines: Vec<String>, warn: bool) -> Answer {
 }
 
 /// The sponsor's four questions, answered from the record alone.
+/// The sponsor's four questions, answered from the record, in the words
+/// of the pilot's stage: a pilot on its way is asked what blocks its next
+/// stage; one in production what keeps it running; a stalled or retired
+/// one what happened and since when.
 fn questions(p: &Pilot, site: &Site) -> Vec<Answer> {
     let open = pressing(p);
-    let top = open.first().copied();
-    let settled = matches!(p.stage.as_str(), "production" | "retired");
-    let q1 = "What constraint is preventing the next stage now?";
-    let q2 = "Who owns resolving it, and by when?";
-    let q3 = "What happens to the target date if it is not resolved?";
-    let q4 = "What must be escalated, and to whom?";
-    let mut out = Vec::new();
-    match top {
-        Some(c) => {
-            let mut lines = vec![format!("“{}” ({}), {}.", c.title, c.category, status_text(c, site.as_of))];
-            if open.len() > 1 {
-                let rest: Vec<String> = open[1..].iter().map(|c| format!("“{}”", c.title)).collect();
-                lines.push(format!("Also open: {}.", rest.join(", ")));
-            }
-            out.push(answer(q1, lines, c.overdue_days.is_some()));
-            let mut lines = Vec::new();
-            let mut warn = false;
-            match &c.owner {
-                Some(o) => lines.push(format!("{o} owns it.")),
-                None => {
-                    lines.push("Nobody is named: the constraint needs an owner.".into());
-                    warn = true;
-                }
-            }
-            match c.due {
-                Some(due) => lines.push(format!("Due {due}: {}.", status_text(c, site.as_of))),
-                None => {
-                    lines.push("No due date is set.".into());
-                    warn = true;
-                }
-            }
-            out.push(answer(q2, lines, warn || c.overdue_days.is_some()));
-            out.push(target_answer(q3, p, c));
-        }
-        None => {
-            let gaps: Vec<String> = p
-                .readiness
-                .iter()
-                .filter(|d| d.met < d.total)
-                .map(|d| format!("{} {}/{}", d.key, d.met, d.total))
-                .collect();
-            let (line, warn) = if settled {
-                (format!("None: the pilot is in {} and has no open constraint.", p.stage), false)
-            } else if gaps.is_empty() {
-                ("None: no open constraint, and every readiness item is met.".to_string(), false)
-            } else {
-                (
-                    format!(
-                        "No constraint is logged, but readiness items are missing ({}). Log what stands in their way as constraints.",
-                        gaps.join(", ")
-                    ),
-                    true,
-                )
-            };
-            out.push(answer(q1, vec![line], warn));
-            out.push(answer(q2, vec!["Nothing is waiting to be resolved.".into()], false));
-            let line = match p.target {
-                Some(t) => format!("No logged constraint threatens the target date {t}."),
-                None => "No target date is set.".into(),
-            };
-            out.push(answer(q3, vec![line], p.target.is_none() && !settled));
-        }
-    }
-    out.push(escalation_answer(q4, p, &open));
+    let mut out = match p.stage.as_str() {
+        "production" => production_questions(p, site, &open),
+        "stalled" | "retired" => off_path_questions(p, site, &open),
+        _ => pipeline_questions(p, site, &open),
+    };
+    out.push(escalation_answer("What must be escalated, and to whom?", p, &open));
     out
 }
 
-fn target_answer(q: &str, p: &Pilot, c: &Constraint) -> Answer {
+/// The date the pilot entered the stage it is in, if recorded.
+fn entered(p: &Pilot) -> Option<crate::date::Date> {
+    p.stages.iter().filter(|s| s.stage == p.stage).map(|s| s.date).max()
+}
+
+/// "“Title” (category), overdue by 3 days." and the others still open.
+fn open_lines(open: &[&Constraint], as_of: crate::date::Date) -> Vec<String> {
+    let Some(c) = open.first() else { return Vec::new() };
+    let mut lines = vec![format!("“{}” ({}), {}.", c.title, c.category, status_text(c, as_of))];
+    if open.len() > 1 {
+        let rest: Vec<String> = open[1..].iter().map(|c| format!("“{}”", c.title)).collect();
+        lines.push(format!("Also open: {}.", rest.join(", ")));
+    }
+    lines
+}
+
+/// Who owns `c`, and by when.
+fn owner_answer(q: &str, c: &Constraint, as_of: crate::date::Date) -> Answer {
     let mut lines = Vec::new();
-    let mut warn = false;
+    let mut warn = c.overdue_days.is_some();
+    match &c.owner {
+        Some(o) => lines.push(format!("{o} owns it.")),
+        None => {
+            lines.push("Nobody is named: the constraint needs an owner.".into());
+            warn = true;
+        }
+    }
+    match c.due {
+        Some(due) => lines.push(format!("Due {due}: {}.", status_text(c, as_of))),
+        None => {
+            lines.push("No due date is set.".into());
+            warn = true;
+        }
+    }
+    answer(q, lines, warn)
+}
+
+/// The target date once it has passed: "The target date 2026-09-30 passed
+/// 21 days ago, and the pilot is still in bridge."
+fn target_passed(p: &Pilot, as_of: crate::date::Date) -> Option<String> {
+    let t = p.target.filter(|t| *t < as_of)?;
+    Some(format!(
+        "The target date {t} passed {} ago, and the pilot is still in {}.",
+        days(as_of.days_since(t)),
+        p.stage
+    ))
+}
+
+fn pipeline_questions(p: &Pilot, site: &Site, open: &[&Constraint]) -> Vec<Answer> {
+    let q1 = "What constraint is preventing the next stage now?";
+    let q2 = "Who owns resolving it, and by when?";
+    let q3 = "What happens to the target date if it is not resolved?";
+    let passed = target_passed(p, site.as_of);
+    let Some(c) = open.first().copied() else {
+        let gaps: Vec<String> = p
+            .readiness
+            .iter()
+            .filter(|d| d.met < d.total)
+            .map(|d| format!("{} {}/{}", d.key, d.met, d.total))
+            .collect();
+        let (line, warn) = if gaps.is_empty() {
+            ("None: no open constraint, and every readiness item is met.".to_string(), false)
+        } else {
+            (
+                format!(
+                    "No constraint is logged, but readiness items are missing ({}). Log what stands in their way as constraints.",
+                    gaps.join(", ")
+                ),
+                true,
+            )
+        };
+        let (target, warn_target) = match (p.target, passed) {
+            (_, Some(passed)) => (passed, true),
+            (Some(t), None) => (format!("No logged constraint threatens the target date {t}."), false),
+            (None, None) => ("No target date is set.".into(), true),
+        };
+        return vec![
+            answer(q1, vec![line], warn),
+            answer(q2, vec!["Nothing is waiting to be resolved.".into()], false),
+            answer(q3, vec![target], warn_target),
+        ];
+    };
+    let target = target_answer(q3, p, c, passed);
+    vec![answer(q1, open_lines(open, site.as_of), c.overdue_days.is_some()), owner_answer(q2, c, site.as_of), target]
+}
+
+fn production_questions(p: &Pilot, site: &Site, open: &[&Constraint]) -> Vec<Answer> {
+    let since = match (entered(p), p.facts.time_to_production) {
+        (Some(d), Some(n)) => format!("In production since {d}, {} after it entered pilot.", days(n)),
+        (Some(d), None) => format!("In production since {d}."),
+        (None, _) => "In production; the record gives no date for it.".to_string(),
+    };
+    let q1 = "What keeps it running, and what is open?";
+    let mut running = vec![since];
+    let warn = open.first().is_some_and(|c| c.overdue_days.is_some());
+    if open.is_empty() {
+        running.push("Nothing is open.".into());
+    } else {
+        running.extend(open_lines(open, site.as_of));
+    }
+    let q2 = "Who owns it in production, and what is open on them?";
+    let owner = match open.first() {
+        Some(c) => {
+            let mut a = owner_answer(q2, c, site.as_of);
+            a.lines = a.lines.into_iter().map(|l| format!("“{}”: {l}", c.title)).collect();
+            a.lines.insert(0, production_owner(p));
+            a
+        }
+        None => answer(q2, vec![production_owner(p)], p.owner.is_none()),
+    };
+    let q3 = "Is it doing what it set out to do?";
+    let mut lines = vec![match &p.success {
+        Some(s) => format!("It set out to achieve: {s}"),
+        None => "The record does not say what success looks like: add `success`.".into(),
+    }];
+    if let Some(u) = p.updates.last() {
+        if let Some(done) = u.completed.as_ref().filter(|t| !t.trim().is_empty()) {
+            lines.push(format!("Latest update (week of {}): {done}", u.week));
+        }
+    }
+    let outcome = answer(q3, lines, p.success.is_none());
+    vec![answer(q1, running, warn), owner, outcome]
+}
+
+/// "Dana Okafor owns it in production."
+fn production_owner(p: &Pilot) -> String {
+    match &p.owner {
+        Some(o) => format!("{o} owns it in production."),
+        None => "Nobody is named as its owner in production.".into(),
+    }
+}
+
+fn off_path_questions(p: &Pilot, site: &Site, open: &[&Constraint]) -> Vec<Answer> {
+    let as_of = site.as_of;
+    let stalled = p.stage == "stalled";
+    // The stage it was in before it stopped: the latest other stage entered.
+    let before = p.stages.iter().filter(|s| s.stage != p.stage).max_by_key(|s| s.date).map(|s| s.stage.as_str());
+    let q1 = "What happened, and since when?";
+    let mut lines = vec![match (entered(p), before) {
+        (Some(d), Some(b)) => format!("{} on {d} ({} ago), after {b}.", capital(&p.stage), days(as_of.days_since(d))),
+        (Some(d), None) => format!("{} on {d} ({} ago).", capital(&p.stage), days(as_of.days_since(d))),
+        (None, _) => format!("{}; the record gives no date for it.", capital(&p.stage)),
+    }];
+    if let Some(b) =
+        p.updates.iter().rev().find_map(|u| u.blocker.as_ref().filter(|t| !t.trim().is_empty()).map(|b| (u.week, b)))
+    {
+        lines.push(format!("Last blocker reported (week of {}): {}", b.0, b.1));
+    }
+    lines.extend(open_lines(open, as_of));
+    let q2 = if stalled { "Who decides whether it restarts or retires?" } else { "Who owned it?" };
+    let mut who = Vec::new();
+    match (&p.sponsor, &p.owner) {
+        (Some(s), Some(o)) => who.push(format!("{s} sponsors it; {o} owns it.")),
+        (Some(s), None) => who.push(format!("{s} sponsors it; no owner is named.")),
+        (None, Some(o)) => who.push(format!("{o} owns it; no sponsor is named.")),
+        (None, None) => who.push("Neither a sponsor nor an owner is named.".into()),
+    }
+    if let Some(c) = open.first() {
+        who.extend(owner_answer(q2, c, as_of).lines.into_iter().map(|l| format!("“{}”: {l}", c.title)));
+    }
+    let q3 = "What happens to the target date?";
+    let target = match p.target {
+        None => "No target date is set.".to_string(),
+        Some(t) if !stalled => format!("It was retired; the target date {t} no longer applies."),
+        Some(t) if t < as_of => {
+            format!("The target date {t} passed {} ago while the pilot is stalled.", days(as_of.days_since(t)))
+        }
+        Some(t) => format!(
+            "The target date {t} is {} away, and cannot be met while the pilot is stalled.",
+            days(t.days_since(as_of))
+        ),
+    };
+    vec![
+        answer(q1, lines, stalled),
+        answer(q2, who, stalled && p.sponsor.is_none()),
+        answer(q3, vec![target], stalled && p.target.is_some()),
+    ]
+}
+
+/// "stalled" -> "Stalled".
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// What the top constraint does to the target date; `passed` says that
+/// the target date has passed already.
+fn target_answer(q: &str, p: &Pilot, c: &Constraint, passed: Option<String>) -> Answer {
+    let mut lines = Vec::new();
+    let already = passed.is_some();
+    let mut warn = already;
+    lines.extend(passed);
     match &c.impact {
         Some(i) => lines.push(i.clone()),
         None => {
@@ -433,6 +568,7 @@ fn target_answer(q: &str, p: &Pilot, c: &Constraint) -> Answer {
         }
     }
     match (p.target, c.due) {
+        _ if already => {}
         (Some(t), Some(due)) if due > t => {
             lines.push(format!(
                 "Its due date {due} is after the target date {t}: the target cannot hold unless it is resolved sooner."
