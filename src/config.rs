@@ -74,6 +74,11 @@ pub struct Config {
     /// `[rules]`: a new severity for a rule, or `None` to turn it off.
     #[serde(skip)]
     pub rules: std::collections::BTreeMap<Rule, Option<Severity>>,
+    /// Read the records' history from git (`history = false` turns it off).
+    pub history: bool,
+    /// The repository's web view (`https://github.com/org/site`): each
+    /// change in a pilot's history links to its commit there. Empty: no links.
+    pub repo_url: String,
 }
 
 impl Default for Config {
@@ -95,6 +100,8 @@ impl Default for Config {
             allow_raw_html: false,
             keep_foreign_tags: false,
             rules: Default::default(),
+            history: true,
+            repo_url: String::new(),
         }
     }
 }
@@ -180,6 +187,8 @@ struct RawConfig {
     allow_raw_html: Option<bool>,
     foreign_tags: Option<Spanned<String>>,
     rules: Option<Entries<Spanned<String>>>,
+    history: Option<bool>,
+    repo_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -274,6 +283,21 @@ impl Validator<'_> {
                     };
                     self.error(z.span, format!("unknown time zone `{}`", z.value), hint);
                 }
+            }
+        }
+        if let Some(h) = raw.history {
+            c.history = h;
+        }
+        if let Some(u) = raw.repo_url {
+            let url = u.value.trim().trim_end_matches('/');
+            if url.starts_with("https://") || url.starts_with("http://") {
+                c.repo_url = url.to_string();
+            } else {
+                self.error(
+                    u.span,
+                    format!("`repo_url` must be a web address, not `{}`", u.value),
+                    "use the repository's page, such as \"https://github.com/org/site\"",
+                );
             }
         }
         if let Some(d) = raw.stale_after_days {

@@ -26,6 +26,7 @@ pub(crate) mod exports;
 pub mod frontmatter;
 pub(crate) mod frontmatter_fast;
 pub(crate) mod hash;
+pub mod history;
 pub(crate) mod library_order;
 pub(crate) mod links;
 pub mod markdown;

@@ -104,6 +104,8 @@ pub fn check_site(root: &Path) -> Result<()> {
 pub struct Reuse {
     pub model: model::ModelCache,
     pub checks: check::Findings,
+    /// The history read last, with the HEAD it was read at.
+    pub history: Option<Arc<crate::history::History>>,
 }
 
 /// Model and check content already loaded, reusing the pilot records of
@@ -139,8 +141,23 @@ fn analyse_with(
         &BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts },
         previous.model,
     );
-    let (site, sources, model) = (built.site, built.sources, built.reuse);
+    let (mut site, sources, model) = (built.site, built.sources, built.reuse);
     timer.lap("model");
+    // The records' history: read again only when HEAD moved (`serve`).
+    let history = if !config.history {
+        Arc::new(crate::history::History { status: crate::history::Status::Off, ..Default::default() })
+    } else {
+        match previous.history {
+            Some(h) if crate::history::head(root).is_some_and(|head| head == h.head) => h,
+            _ => Arc::new(crate::history::read(root)),
+        }
+    };
+    site.history = Arc::new(model::history::derive(
+        &history,
+        &config,
+        &BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts: false },
+    ));
+    timer.lap("history");
     diagnostics.extend(built.diagnostics);
     let (found, checks) = check::check_reusing(&site, &config, previous.checks);
     diagnostics.extend(found);
@@ -149,7 +166,7 @@ fn analyse_with(
     tidy(&mut diagnostics, &sources);
     timer.lap("sort diagnostics");
     let analysis = Analysis { sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes };
-    Ok((analysis, Reuse { model, checks }))
+    Ok((analysis, Reuse { model, checks, history: Some(history) }))
 }
 
 fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {
@@ -199,12 +216,7 @@ pub fn resolve_as_of(as_of: &AsOf, root: &Path, zone: &jiff::tz::TimeZone, notes
 }
 
 fn commit_date(root: &Path) -> Option<Date> {
-    let out =
-        std::process::Command::new("git").arg("-C").arg(root).args(["log", "-1", "--format=%cs"]).output().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    Date::parse(String::from_utf8_lossy(&out.stdout).trim())
+    crate::history::head_date(root)
 }
 
 /// The whole build. Content errors stop it before anything is written, and

@@ -5,6 +5,7 @@
 //! HTML pages or touches the disk.
 
 mod facts;
+pub mod history;
 mod nav;
 mod order;
 mod pages;
@@ -61,6 +62,9 @@ pub struct Site {
     /// not the same tag never share one (see [`distinct_slugs`]).
     pub tag_slugs: crate::hash::FastMap<String, String>,
     pub portfolio: Portfolio,
+    /// What the records' git history says (empty outside git or with
+    /// `history = false`): set by the pipeline from `history::read`.
+    pub history: Arc<history::SiteHistory>,
     /// Files to copy from `content/`: source and output path.
     pub assets: Vec<(PathBuf, String)>,
 }
@@ -564,6 +568,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         .map(|(path, title)| (path.clone(), title.clone()))
         .collect();
     let site = Site {
+        history: Arc::default(),
         as_of: opts.as_of,
         home: tree.home,
         pilots,

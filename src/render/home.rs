@@ -4,10 +4,19 @@ use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
 use crate::library_order::Order;
+use crate::model::history::Week;
 use crate::model::{Pilot, Site};
 
 fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Figure {
-    Figure { label: label.into(), value, note, url: url.into(), tone: if warn { "warn".into() } else { String::new() } }
+    Figure {
+        label: label.into(),
+        value,
+        note,
+        url: url.into(),
+        tone: if warn { "warn".into() } else { String::new() },
+        trend: String::new(),
+        spark: String::new(),
+    }
 }
 
 /// The headline view; lists hold at most `limit` entries.
@@ -23,7 +32,7 @@ pub(super) fn view<'a>(
     let median = pf.median_time_to_production.map_or("—".to_string(), |m| format!("{} days", fmt_days(m)));
     let reached = site.pilots.iter().filter(|p| p.facts.time_to_production.is_some()).count();
     let gap = pf.largest_gaps.first();
-    let figures = vec![
+    let mut figures = vec![
         figure(
             "Pilots",
             pf.pilots.to_string(),
@@ -70,6 +79,18 @@ pub(super) fn view<'a>(
             gap.is_some_and(|g| g.1 >= 2),
         ),
     ];
+    // How the figures moved, from the records' history.
+    let production = config.stages.iter().position(|s| s == "production");
+    let weekly = |pick: &dyn Fn(&Week) -> usize| -> Vec<usize> { site.history.weeks.iter().map(pick).collect() };
+    let series = [
+        (0, weekly(&|w| w.pilots), pf.pilots),
+        (1, production.map_or_else(Vec::new, |i| weekly(&|w| w.by_stage[i])), pf.in_production),
+        (3, weekly(&|w| w.overdue), pf.overdue_constraints),
+        (4, weekly(&|w| w.stale), pf.stale),
+    ];
+    for (k, values, now) in series {
+        (figures[k].trend, figures[k].spark) = super::history::trend(&values, now);
+    }
     let total = pf.pilots.max(1);
     let by_stage = pf
         .by_stage

@@ -9,6 +9,7 @@
 mod community;
 mod compiled;
 mod engine;
+mod history;
 mod home;
 mod jobs;
 mod library;

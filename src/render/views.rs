@@ -86,6 +86,12 @@ pub struct Figure {
     pub url: String,
     /// `warn` when the figure needs attention, else empty.
     pub tone: String,
+    /// How it moved against four weeks earlier ("+5 in 4 weeks"), from the
+    /// records' history; empty without one.
+    pub trend: String,
+    /// The last weeks' values as the points of a small line
+    /// (`views::Trend`), or empty.
+    pub spark: String,
 }
 
 #[derive(Serialize)]
@@ -431,6 +437,34 @@ pub struct PilotView<'a> {
     pub body_html: &'a str,
     pub toc: &'a [crate::markdown::Heading],
     pub lessons_html: std::borrow::Cow<'a, str>,
+    pub history: PilotHistoryView,
+}
+
+/// The history section of a pilot's page.
+#[derive(Serialize, Default)]
+pub struct PilotHistoryView {
+    /// Whether the site's history is known.
+    pub known: bool,
+    /// Why the history is missing or partial; empty when it is whole.
+    pub note: String,
+    /// Newest first.
+    pub rows: Vec<HistoryRow>,
+    /// Days the target date moved later in all ("30 days"), or empty.
+    pub target_slip: String,
+    /// Days constraints' due dates moved later in all, or empty.
+    pub due_slip: String,
+}
+
+/// One change to a record.
+#[derive(Serialize)]
+pub struct HistoryRow {
+    pub date: String,
+    pub text: String,
+    pub author: String,
+    /// The commit's id, shortened.
+    pub commit: String,
+    /// The commit in the repository's web view, or empty.
+    pub url: String,
 }
 
 /// Constraints of one pilot, in the order shown: a list of

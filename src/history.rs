@@ -1,0 +1,247 @@
+//! The load stage's second source: the pilot records as they stood at each
+//! commit of the git repository that holds the site, read with gix (no
+//! `git` program needed). Walks HEAD's first parents, oldest last, and
+//! keeps for each commit the records whose text changed since the commit
+//! before it (and the ones removed). What the records meant then is the
+//! model stage's business (`model::history`).
+
+use crate::date::Date;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// One commit that changed a record.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// The commit id, 40 hex digits.
+    pub id: String,
+    /// The commit's date (the committer's, in the committer's zone).
+    pub date: Date,
+    /// Seconds since 1970, for ordering commits of one day.
+    pub time: i64,
+    pub author: String,
+    /// The first line of the message.
+    pub summary: String,
+}
+
+/// A record's text at a commit, or `None` where the commit removed it.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// Index into [`History::commits`].
+    pub commit: usize,
+    /// Path below `content/`, `/`-separated (`pilots/a.md`).
+    pub path: String,
+    pub text: Option<Arc<str>>,
+}
+
+/// Why history is what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Status {
+    /// Read from the first commit on.
+    #[default]
+    Whole,
+    /// `history = false` in the config.
+    Off,
+    /// The site is not in a git repository.
+    NoRepository,
+    /// A shallow clone: only the commits it holds were read.
+    Shallow,
+    /// The repository could not be read (the reason).
+    Unreadable(String),
+}
+
+/// The history of the records, oldest commit first.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub status: Status,
+    /// The HEAD commit read from (empty when none was).
+    pub head: String,
+    pub commits: Vec<Commit>,
+    /// In commit order, then path order.
+    pub versions: Vec<Version>,
+}
+
+impl History {
+    /// Whether there is anything to show.
+    pub fn is_known(&self) -> bool {
+        matches!(self.status, Status::Whole | Status::Shallow) && !self.commits.is_empty()
+    }
+}
+
+/// Reads the history of `root/content/pilots` from the repository that
+/// holds `root`; a site outside git, or a repository that cannot be read,
+/// gives an empty history that says why.
+pub fn read(root: &Path) -> History {
+    match read_repo(root) {
+        Ok(h) => h,
+        Err(Problem::NoRepository) => History { status: Status::NoRepository, ..History::default() },
+        Err(Problem::Other(why)) => History { status: Status::Unreadable(why), ..History::default() },
+    }
+}
+
+/// The id of the HEAD commit of the repository that holds `root`, if any:
+/// `serve` reads the history again only when it moves.
+pub fn head(root: &Path) -> Option<String> {
+    let repo = gix::discover(root).ok()?;
+    let id = repo.head_commit().ok()?.id.to_string();
+    Some(id)
+}
+
+/// The date of the HEAD commit of the repository that holds `root` (for
+/// `as_of = "commit"`).
+pub fn head_date(root: &Path) -> Option<Date> {
+    let repo = gix::discover(root).ok()?;
+    let commit = repo.head_commit().ok()?;
+    describe(&commit).ok().map(|c| c.date)
+}
+
+enum Problem {
+    NoRepository,
+    Other(String),
+}
+
+fn other(e: impl std::fmt::Display) -> Problem {
+    Problem::Other(e.to_string())
+}
+
+/// Record path (below `content/`) -> blob id, at one commit.
+type Records = BTreeMap<String, gix::ObjectId>;
+
+fn read_repo(root: &Path) -> Result<History, Problem> {
+    let root = root.canonicalize().map_err(|_| Problem::NoRepository)?;
+    let repo = gix::discover(&root).map_err(|_| Problem::NoRepository)?;
+    let workdir = repo.workdir().ok_or(Problem::NoRepository)?.canonicalize().map_err(other)?;
+    // Where `content/pilots` is in the repository's trees.
+    let prefix = root.strip_prefix(&workdir).map_err(other)?;
+    let mut pilots: Vec<String> = prefix.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    pilots.extend(["content".to_string(), "pilots".to_string()]);
+    let shallow = repo.is_shallow().unwrap_or(false);
+    let Ok(head) = repo.head_commit() else {
+        // A repository without a commit yet.
+        return Ok(History::default());
+    };
+    let head_id = head.id.to_string();
+    // Newest first: each commit, and the records at it when the folder
+    // of records changed since the commit after it.
+    let mut walked: Vec<(Commit, Option<Arc<Records>>)> = Vec::new();
+    let mut last_tree: Option<gix::ObjectId> = None;
+    let mut next = Some(head);
+    while let Some(commit) = next.take() {
+        let tree = commit.tree().map_err(other)?;
+        let folder = folder_id(&repo, tree, &pilots)?;
+        let records = if folder == last_tree && !walked.is_empty() {
+            None
+        } else {
+            Some(Arc::new(match folder {
+                Some(id) => records_in(&repo, id)?,
+                None => Records::new(),
+            }))
+        };
+        last_tree = folder;
+        walked.push((describe(&commit)?, records));
+        next = match commit.parent_ids().next() {
+            Some(parent) => match parent.object() {
+                Ok(o) => Some(o.try_into_commit().map_err(other)?),
+                // A shallow clone ends at a commit whose parent is not there.
+                Err(_) if shallow => None,
+                Err(e) => return Err(other(e)),
+            },
+            None => None,
+        };
+    }
+    // Oldest first: a version wherever a record's blob differs from the
+    // commit before.
+    walked.reverse();
+    let status = if shallow { Status::Shallow } else { Status::Whole };
+    let mut history = History { status, head: head_id, ..History::default() };
+    let mut texts: BTreeMap<gix::ObjectId, Arc<str>> = BTreeMap::new();
+    let mut before: Arc<Records> = Arc::new(Records::new());
+    for (commit, records) in walked {
+        let Some(now) = records else {
+            continue;
+        };
+        let index = history.commits.len();
+        let mut changed = false;
+        for (path, id) in now.iter() {
+            if before.get(path) == Some(id) {
+                continue;
+            }
+            let text = match texts.get(id) {
+                Some(t) => Arc::clone(t),
+                None => {
+                    let blob = repo.find_blob(*id).map_err(other)?;
+                    let t: Arc<str> = String::from_utf8_lossy(&blob.data).into();
+                    texts.insert(*id, Arc::clone(&t));
+                    t
+                }
+            };
+            history.versions.push(Version { commit: index, path: path.clone(), text: Some(text) });
+            changed = true;
+        }
+        for path in before.keys().filter(|p| !now.contains_key(*p)) {
+            history.versions.push(Version { commit: index, path: path.clone(), text: None });
+            changed = true;
+        }
+        if changed {
+            history.commits.push(commit);
+        }
+        before = now;
+    }
+    Ok(history)
+}
+
+/// The id of the tree at `path` below `tree`, if there is one.
+fn folder_id(repo: &gix::Repository, tree: gix::Tree<'_>, path: &[String]) -> Result<Option<gix::ObjectId>, Problem> {
+    let mut id = tree.id;
+    for name in path {
+        let t = repo.find_tree(id).map_err(other)?;
+        let found = t.find_entry(name.as_str()).filter(|e| e.mode().is_tree()).map(|e| e.object_id());
+        match found {
+            Some(child) => id = child,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(id))
+}
+
+/// The records in the folder of records `id`: `ID.md` files and
+/// `ID/index.md`, as the loader finds them.
+fn records_in(repo: &gix::Repository, id: gix::ObjectId) -> Result<Records, Problem> {
+    let mut out = Records::new();
+    let tree = repo.find_tree(id).map_err(other)?;
+    for entry in tree.iter() {
+        let entry = entry.map_err(other)?;
+        let name = entry.filename().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        if entry.mode().is_blob() && is_markdown(&name) && !crate::urls::is_index_name(&name) {
+            out.insert(format!("pilots/{name}"), entry.object_id());
+        } else if entry.mode().is_tree() {
+            let sub = repo.find_tree(entry.object_id()).map_err(other)?;
+            for inner in ["index.md", "index.markdown", "_index.md"] {
+                if let Some(e) = sub.find_entry(inner).filter(|e| e.mode().is_blob()) {
+                    out.insert(format!("pilots/{name}/{inner}"), e.object_id());
+                    break;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn is_markdown(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".markdown")
+}
+
+fn describe(commit: &gix::Commit<'_>) -> Result<Commit, Problem> {
+    let time = commit.time().map_err(other)?;
+    let date = jiff::Timestamp::from_second(time.seconds)
+        .ok()
+        .and_then(|t| jiff::tz::Offset::from_seconds(time.offset).ok().map(|o| o.to_datetime(t)))
+        .and_then(|d| Date::parse(&d.date().to_string()))
+        .ok_or_else(|| other("a commit date out of range"))?;
+    let author = commit.author().map(|a| a.name.to_string()).unwrap_or_default();
+    let summary = commit.message().map(|m| m.summary().to_string()).unwrap_or_default();
+    Ok(Commit { id: commit.id.to_string(), date, time: time.seconds, author, summary })
+}

@@ -1,0 +1,329 @@
+//! What the records' history means: each version read with the same reader
+//! as today's records (`pilot::read`; a version that does not read is
+//! skipped), then, for each pilot, what changed from one version to the
+//! next (stage moves, target and due-date slips, constraints raised and
+//! resolved, owner changes), and for the portfolio, the figures of each of
+//! the last weeks as the records stood at the end of that week.
+//! Commits after the as-of date are not looked at: the past is the past.
+
+use super::{BuildOptions, Pilot};
+use crate::config::Config;
+use crate::date::Date;
+use crate::history::{Commit, History, Status};
+use crate::source::Doc;
+use crate::text::{FileId, SourceFile};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A pilot's versions: the commit, and the record then (`None` where the
+/// commit removed it), oldest first.
+type Versions = Vec<(usize, Option<Arc<Pilot>>)>;
+
+/// How many weeks the portfolio's series goes back.
+pub const WEEKS: usize = 26;
+
+/// The history of the site, for the pages.
+#[derive(Debug, Default)]
+pub struct SiteHistory {
+    pub status: Status,
+    /// Commits that changed a record, on or before the as-of date.
+    pub commits: Vec<Commit>,
+    /// By pilot id.
+    pub pilots: BTreeMap<String, PilotHistory>,
+    /// The last [`WEEKS`] weeks, oldest first; the last ends on the as-of
+    /// date.
+    pub weeks: Vec<Week>,
+}
+
+impl SiteHistory {
+    /// Whether there is a history to show (the site is in git, with
+    /// commits that touched a record).
+    pub fn is_known(&self) -> bool {
+        matches!(self.status, Status::Whole | Status::Shallow) && !self.commits.is_empty()
+    }
+}
+
+/// What changed in one pilot's record, commit by commit.
+#[derive(Debug, Default, Clone)]
+pub struct PilotHistory {
+    /// Oldest first.
+    pub changes: Vec<Change>,
+    /// Days the target date moved later, in all.
+    pub target_slip_days: i64,
+    /// Days constraints' due dates moved later, in all.
+    pub due_slip_days: i64,
+    /// Readiness per dimension (percent met, in rubric order) at each
+    /// version that changed it, oldest first.
+    pub readiness: Vec<(Date, Vec<u32>)>,
+}
+
+/// One change to a record.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Index into [`SiteHistory::commits`].
+    pub commit: usize,
+    pub kind: ChangeKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// The record first appears.
+    Added,
+    Stage {
+        from: String,
+        to: String,
+    },
+    /// The target date moved (`days` > 0: later).
+    Target {
+        from: Option<Date>,
+        to: Option<Date>,
+        days: i64,
+    },
+    Owner {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    Raised {
+        title: String,
+    },
+    Resolved {
+        title: String,
+    },
+    /// A constraint's due date moved (`days` > 0: later, a slip).
+    Replanned {
+        title: String,
+        from: Option<Date>,
+        to: Option<Date>,
+        days: i64,
+    },
+    Readiness {
+        dimension: String,
+        from: u32,
+        to: u32,
+    },
+    Removed,
+}
+
+/// The portfolio at the end of one week, as its records stood then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Week {
+    /// The last day of the week (the as-of date for the latest).
+    pub end: Date,
+    pub pilots: usize,
+    /// Pilots per stage, in the config's order.
+    pub by_stage: Vec<usize>,
+    pub open: usize,
+    pub overdue: usize,
+    /// Open constraints overdue by at least each rung's days.
+    pub escalated: Vec<usize>,
+    pub stale: usize,
+    /// Pilots whose target date moved later during the week.
+    pub target_slips: usize,
+    /// Mean readiness per dimension (percent), in rubric order.
+    pub readiness: Vec<u32>,
+}
+
+/// Reads every version of `history` on or before the as-of date, and works
+/// out what changed.
+pub fn derive(history: &History, config: &Config, opts: &BuildOptions) -> SiteHistory {
+    let as_of = opts.as_of;
+    let mut out = SiteHistory { status: history.status.clone(), ..SiteHistory::default() };
+    let kept = history.commits.iter().take_while(|c| c.date <= as_of).count();
+    out.commits = history.commits[..kept].to_vec();
+    let versions: Vec<&crate::history::Version> = history.versions.iter().filter(|v| v.commit < kept).collect();
+    // Each distinct text read once, in parallel.
+    let read = read_versions(&versions, config, opts);
+    // By pilot id: (commit, record or None where removed), oldest first.
+    let mut by_id: BTreeMap<String, Versions> = BTreeMap::new();
+    for (v, pilot) in versions.iter().zip(read) {
+        let parts: Vec<String> = v.path.split('/').map(str::to_string).collect();
+        let Some(id) = super::pilot::id_of(&parts) else { continue };
+        match (&v.text, pilot) {
+            (Some(_), Some(p)) => by_id.entry(id).or_default().push((v.commit, Some(p))),
+            // A version that does not read is skipped.
+            (Some(_), None) => {}
+            (None, _) => by_id.entry(id).or_default().push((v.commit, None)),
+        }
+    }
+    for (id, list) in &by_id {
+        out.pilots.insert(id.clone(), pilot_history(list, &out.commits));
+    }
+    out.weeks = weeks(&out.commits, &by_id, config, as_of);
+    out
+}
+
+fn read_versions(
+    versions: &[&crate::history::Version],
+    config: &Config,
+    opts: &BuildOptions,
+) -> Vec<Option<Arc<Pilot>>> {
+    use rayon::prelude::*;
+    let mut distinct: BTreeMap<(*const u8, &str), usize> = BTreeMap::new();
+    let mut order = Vec::new();
+    for v in versions {
+        if let Some(t) = &v.text {
+            let key = (t.as_ptr(), v.path.as_str());
+            if let std::collections::btree_map::Entry::Vacant(e) = distinct.entry(key) {
+                e.insert(order.len());
+                order.push((v.path.as_str(), Arc::clone(t)));
+            }
+        }
+    }
+    let opts = BuildOptions { drafts: true, release_texts: false, ..*opts };
+    let parsed: Vec<Option<Arc<Pilot>>> = order
+        .par_iter()
+        .map(|(path, text)| {
+            let parts: Vec<String> = path.split('/').map(str::to_string).collect();
+            let doc = Doc { file: FileId(0), parts };
+            let source = SourceFile::new(format!("content/{path}"), text.to_string());
+            let mut diags = Vec::new();
+            let p = super::pilot::read(&doc, &source, config, &opts, &mut diags)?;
+            if diags.iter().any(crate::diag::Diagnostic::is_error) {
+                return None;
+            }
+            Some(Arc::new(p))
+        })
+        .collect();
+    versions
+        .iter()
+        .map(|v| v.text.as_ref().and_then(|t| parsed[distinct[&(t.as_ptr(), v.path.as_str())]].clone()))
+        .collect()
+}
+
+fn percents(p: &Pilot) -> Vec<u32> {
+    p.readiness.iter().map(|d| (d.met * 100 + d.total / 2).checked_div(d.total).unwrap_or(0) as u32).collect()
+}
+
+fn pilot_history(list: &Versions, commits: &[Commit]) -> PilotHistory {
+    let mut h = PilotHistory::default();
+    let mut before: Option<&Pilot> = None;
+    for (commit, now) in list {
+        let commit = *commit;
+        let mut push = |kind| h.changes.push(Change { commit, kind });
+        let Some(now) = now.as_deref() else {
+            if before.is_some() {
+                push(ChangeKind::Removed);
+            }
+            before = None;
+            continue;
+        };
+        let Some(old) = before else {
+            push(ChangeKind::Added);
+            h.readiness.push((commits[commit].date, percents(now)));
+            before = Some(now);
+            continue;
+        };
+        if old.stage != now.stage {
+            push(ChangeKind::Stage { from: old.stage.clone(), to: now.stage.clone() });
+        }
+        if old.target != now.target {
+            let days = match (old.target, now.target) {
+                (Some(a), Some(b)) => b.days_since(a),
+                _ => 0,
+            };
+            push(ChangeKind::Target { from: old.target, to: now.target, days });
+            h.target_slip_days += days.max(0);
+        }
+        if old.owner != now.owner {
+            push(ChangeKind::Owner { from: old.owner.clone(), to: now.owner.clone() });
+        }
+        for c in &now.constraints {
+            match old.constraints.iter().find(|o| o.id == c.id) {
+                None => push(ChangeKind::Raised { title: c.title.clone() }),
+                Some(o) => {
+                    if o.resolved.is_none() && c.resolved.is_some() {
+                        push(ChangeKind::Resolved { title: c.title.clone() });
+                    }
+                    if o.due != c.due {
+                        let days = match (o.due, c.due) {
+                            (Some(a), Some(b)) => b.days_since(a),
+                            _ => 0,
+                        };
+                        push(ChangeKind::Replanned { title: c.title.clone(), from: o.due, to: c.due, days });
+                        h.due_slip_days += days.max(0);
+                    }
+                }
+            }
+        }
+        let (a, b) = (percents(old), percents(now));
+        if a != b {
+            for (k, d) in now.readiness.iter().enumerate() {
+                let from = a.get(k).copied().unwrap_or(0);
+                if from != b[k] {
+                    push(ChangeKind::Readiness { dimension: d.label.clone(), from, to: b[k] });
+                }
+            }
+            h.readiness.push((commits[commit].date, b));
+        }
+        before = Some(now);
+    }
+    h
+}
+
+/// The portfolio at the end of each of the last [`WEEKS`] weeks.
+fn weeks(commits: &[Commit], by_id: &BTreeMap<String, Versions>, config: &Config, as_of: Date) -> Vec<Week> {
+    if commits.is_empty() {
+        return Vec::new();
+    }
+    let ends: Vec<Date> = (0..WEEKS).rev().map(|k| as_of.plus_days(-7 * k as i32)).collect();
+    ends.iter()
+        .map(|&end| {
+            let start = end.plus_days(-6);
+            let mut w = Week {
+                end,
+                pilots: 0,
+                by_stage: vec![0; config.stages.len()],
+                open: 0,
+                overdue: 0,
+                escalated: vec![0; config.escalation.len()],
+                stale: 0,
+                target_slips: 0,
+                readiness: Vec::new(),
+            };
+            let mut sums = vec![0u64; config.rubric.len()];
+            for list in by_id.values() {
+                // The record as it stood at the end of the week.
+                let at = |day: Date| {
+                    list.iter().rev().find(|(c, _)| commits[*c].date <= day).and_then(|(_, p)| p.as_deref())
+                };
+                let Some(p) = at(end) else { continue };
+                w.pilots += 1;
+                if let Some(k) = config.stages.iter().position(|s| *s == p.stage) {
+                    w.by_stage[k] += 1;
+                }
+                for c in &p.constraints {
+                    let open = c.raised.is_none_or(|r| r <= end) && c.resolved.is_none_or(|r| r > end);
+                    if !open {
+                        continue;
+                    }
+                    w.open += 1;
+                    if let Some(due) = c.due.filter(|d| *d < end) {
+                        w.overdue += 1;
+                        let late = end.days_since(due);
+                        for (k, rung) in config.escalation.iter().enumerate() {
+                            if late >= rung.after_days {
+                                w.escalated[k] += 1;
+                            }
+                        }
+                    }
+                }
+                let last = p.updates.iter().map(|u| u.week).filter(|d| *d <= end).max();
+                if last.is_none_or(|d| end.days_since(d) > config.stale_after_days) {
+                    w.stale += 1;
+                }
+                if let (Some(now), Some(before)) = (p.target, at(start.plus_days(-1)).and_then(|b| b.target)) {
+                    if now > before {
+                        w.target_slips += 1;
+                    }
+                }
+                for (k, pct) in percents(p).into_iter().enumerate() {
+                    if let Some(s) = sums.get_mut(k) {
+                        *s += u64::from(pct);
+                    }
+                }
+            }
+            w.readiness = sums.iter().map(|s| if w.pilots == 0 { 0 } else { (*s / w.pilots as u64) as u32 }).collect();
+            w
+        })
+        .collect()
+}

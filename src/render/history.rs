@@ -1,0 +1,129 @@
+//! What the records' git history shows: a pilot's changes, newest first,
+//! each with its commit (`model::history` works them out).
+
+use super::views::{HistoryRow, PilotHistoryView};
+use crate::config::Config;
+use crate::history::Status;
+use crate::model::history::{ChangeKind, SiteHistory};
+
+/// "1 day", "12 days".
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+fn or_none(d: Option<crate::date::Date>) -> String {
+    d.map_or_else(|| "none".into(), |d| d.text())
+}
+
+/// Why the site's history is not shown in full, in a sentence; empty when
+/// it is.
+pub(super) fn status_note(status: &Status) -> String {
+    match status {
+        Status::Whole => String::new(),
+        Status::Off => "History is turned off in pilotdeck.toml (`history = false`).".into(),
+        Status::NoRepository => "This site is not in a git repository, so how it moved is not known.".into(),
+        Status::Shallow => "Only the commits of a shallow clone were read, so earlier changes are missing: \
+                            clone with the whole history (`fetch-depth: 0` in GitHub Actions)."
+            .into(),
+        Status::Unreadable(why) => format!("The git history could not be read: {why}."),
+    }
+}
+
+/// What a change says, in words.
+fn said(kind: &ChangeKind) -> String {
+    match kind {
+        ChangeKind::Added => "Record added".into(),
+        ChangeKind::Removed => "Record removed".into(),
+        ChangeKind::Stage { from, to } => format!("Entered {to} (from {from})"),
+        ChangeKind::Target { from: Some(a), to: Some(b), days: n } if *n > 0 => {
+            format!("Target date moved {} later, from {a} to {b}", days(*n))
+        }
+        ChangeKind::Target { from: Some(a), to: Some(b), days: n } => {
+            format!("Target date moved {} earlier, from {a} to {b}", days(-n))
+        }
+        ChangeKind::Target { from: None, to: Some(b), .. } => format!("Target date set to {b}"),
+        ChangeKind::Target { from, .. } => format!("Target date removed (was {})", or_none(*from)),
+        ChangeKind::Owner { from: Some(a), to: Some(b) } => format!("Owner changed from {a} to {b}"),
+        ChangeKind::Owner { from: None, to: Some(b) } => format!("Owner named: {b}"),
+        ChangeKind::Owner { from, .. } => format!("Owner removed (was {})", from.as_deref().unwrap_or("nobody")),
+        ChangeKind::Raised { title } => format!("“{title}” raised"),
+        ChangeKind::Resolved { title } => format!("“{title}” resolved"),
+        ChangeKind::Replanned { title, from, to, days: n } if *n > 0 => {
+            format!("“{title}” re-planned {} later, due {} -> {}", days(*n), or_none(*from), or_none(*to))
+        }
+        ChangeKind::Replanned { title, from, to, days: n } if *n < 0 => {
+            format!("“{title}” brought forward {}, due {} -> {}", days(-n), or_none(*from), or_none(*to))
+        }
+        ChangeKind::Replanned { title, from, to, .. } => {
+            format!("“{title}” due date changed, {} -> {}", or_none(*from), or_none(*to))
+        }
+        ChangeKind::Readiness { dimension, from, to } => format!("{dimension}: {from}% -> {to}%"),
+    }
+}
+
+/// The history section of the pilot `id`'s page.
+pub(super) fn pilot_view(history: &SiteHistory, config: &Config, id: &str) -> PilotHistoryView {
+    let note = status_note(&history.status);
+    let Some(h) = history.pilots.get(id).filter(|_| history.is_known()) else {
+        let note = if note.is_empty() { "No commit has changed this record yet.".into() } else { note };
+        return PilotHistoryView { known: false, note, ..PilotHistoryView::default() };
+    };
+    let rows = h
+        .changes
+        .iter()
+        .rev()
+        .map(|c| {
+            let commit = &history.commits[c.commit];
+            HistoryRow {
+                date: commit.date.text(),
+                text: said(&c.kind),
+                author: commit.author.clone(),
+                commit: commit.id.chars().take(8).collect(),
+                url: if config.repo_url.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}/commit/{}", config.repo_url, commit.id)
+                },
+            }
+        })
+        .collect();
+    PilotHistoryView {
+        known: true,
+        note,
+        rows,
+        target_slip: if h.target_slip_days > 0 { days(h.target_slip_days) } else { String::new() },
+        due_slip: if h.due_slip_days > 0 { days(h.due_slip_days) } else { String::new() },
+    }
+}
+
+/// How a headline figure moved: its change against four weeks earlier
+/// ("+5 in 4 weeks") and the points of a line of the weekly values
+/// (`x,y` in a 100 x 24 box, the latest at the right), the last week's
+/// value being `now` (the figure on the page, for the same date). Empty
+/// without at least five weeks of history.
+pub(super) fn trend(weekly: &[usize], now: usize) -> (String, String) {
+    if weekly.len() < 5 {
+        return (String::new(), String::new());
+    }
+    let mut values = weekly.to_vec();
+    *values.last_mut().expect("five weeks") = now;
+    let before = values[values.len() - 5];
+    let change = now as i64 - before as i64;
+    let trend = match change {
+        0 => "no change in 4 weeks".to_string(),
+        c => format!("{c:+} in 4 weeks"),
+    };
+    let (low, high) = (*values.iter().min().unwrap_or(&0), *values.iter().max().unwrap_or(&0));
+    let span = (high - low).max(1) as f64;
+    let step = 100.0 / (values.len() - 1) as f64;
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, 22.0 - 20.0 * (*v - low) as f64 / span))
+        .collect();
+    (trend, points.join(" "))
+}

@@ -1,0 +1,146 @@
+//! History from git (#24): a site in a repository whose records change
+//! over dated commits; pilotdeck reads the history with gix and shows how
+//! each pilot and the portfolio moved. The repositories are made with the
+//! `git` program (the tests need it; pilotdeck does not).
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{build_ok, read, site, text_of};
+use std::path::Path;
+use std::process::Command;
+
+fn git(root: &Path, args: &[&str], date: &str) {
+    let out = Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+00:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+00:00"))
+        .env("GIT_AUTHOR_NAME", "Dana Ruiz")
+        .env("GIT_AUTHOR_EMAIL", "dana@example.org")
+        .env("GIT_COMMITTER_NAME", "Dana Ruiz")
+        .env("GIT_COMMITTER_EMAIL", "dana@example.org")
+        .env("HOME", root)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn commit(root: &Path, path: &str, text: &str, date: &str, message: &str) {
+    std::fs::write(root.join(path), text).unwrap();
+    git(root, &["add", "-A"], date);
+    git(root, &["commit", "-q", "-m", message], date);
+}
+
+fn record(stage: &str, target: &str, due: &str, resolved: &str) -> String {
+    format!(
+        "+++\ntitle = \"Invoice matching\"\nstage = \"{stage}\"\nowner = \"Dana Ruiz\"\nsponsor = \"Maria Gomez\"\n\
+         target = {target}\n\n[stages]\nidea = 2026-01-05\n{stages}\n\n[[constraints]]\nid = \"schema\"\n\
+         title = \"Schema review\"\ncategory = \"data\"\nowner = \"Lee Chen\"\nraised = 2026-01-12\ndue = {due}\n{resolved}\n\
+         [[updates]]\nweek = 2026-01-12\ncompleted = \"Started\"\n+++\nBody.\n",
+        stages = if stage == "pilot" { "pilot = 2026-02-02" } else { "" },
+    )
+}
+
+/// A site whose one record moves over five commits: made, due date moved
+/// twice (7 days, then 14), target moved 30 days, into pilot, resolved.
+fn repo() -> tempfile::TempDir {
+    let dir = site(&[("pilotdeck.toml", "title = \"History\"\nrepo_url = \"https://git.example/org/site\"\n")]);
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("content/pilots")).unwrap();
+    git(root, &["init", "-q", "-b", "main"], "2026-01-05");
+    let path = "content/pilots/invoices.md";
+    commit(root, path, &record("idea", "2026-03-01", "2026-02-01", ""), "2026-01-12", "First record");
+    commit(root, path, &record("idea", "2026-03-01", "2026-02-08", ""), "2026-01-26", "Schema review later");
+    commit(root, path, &record("idea", "2026-03-31", "2026-02-22", ""), "2026-02-02", "Target moved");
+    commit(root, path, &record("pilot", "2026-03-31", "2026-02-22", ""), "2026-02-03", "Into pilot");
+    commit(root, path, &record("pilot", "2026-03-31", "2026-02-22", "resolved = 2026-03-02"), "2026-03-02", "Done");
+    dir
+}
+
+#[test]
+fn a_pilots_history_lists_what_changed_with_its_commit() {
+    let dir = repo();
+    build_ok(dir.path(), &[]);
+    let html = read(dir.path(), "public/pilots/invoices/index.html");
+    let text = text_of(&html);
+    for needle in [
+        "Entered pilot (from idea)",
+        "Target date moved 30 days later, from 2026-03-01 to 2026-03-31",
+        "“Schema review” re-planned 7 days later",
+        "“Schema review” re-planned 14 days later",
+        "“Schema review” resolved",
+        "Target slips in all: 30 days",
+        "Due-date slips in all: 21 days",
+        "Dana Ruiz",
+    ] {
+        assert!(text.contains(needle), "`{needle}` not in the pilot's history:\n{text}");
+    }
+    assert!(html.contains("href=\"https://git.example/org/site/commit/"), "changes link to their commits");
+}
+
+#[test]
+fn home_figures_say_how_they_moved_in_four_weeks() {
+    let dir = repo();
+    let claims =
+        "+++\ntitle = \"Claims triage\"\nstage = \"pilot\"\nowner = \"Lee Chen\"\n\n[stages]\npilot = 2026-02-16\n\n\
+                  [[constraints]]\ntitle = \"Queue write-back\"\ncategory = \"integration\"\nowner = \"Lee Chen\"\n\
+                  raised = 2026-02-20\ndue = 2026-03-01\n+++\nBody.\n";
+    commit(dir.path(), "content/pilots/claims.md", claims, "2026-03-09", "Claims triage");
+    build_ok(dir.path(), &[]);
+    let html = read(dir.path(), "public/index.html");
+    let figure = |label: &str| {
+        let at = html.find(&format!("{label}</span>")).unwrap_or_else(|| panic!("no figure {label}"));
+        text_of(&html[at..at + html[at..].find("</li>").unwrap()])
+    };
+    assert!(figure("Pilots").contains("+1 in 4 weeks"), "{}", figure("Pilots"));
+    assert!(figure("Overdue constraints").contains("+1 in 4 weeks"), "{}", figure("Overdue constraints"));
+    assert!(figure("In production").contains("no change in 4 weeks"), "{}", figure("In production"));
+    assert!(html.contains("<polyline points=\""), "a small line of the weeks");
+}
+
+#[test]
+fn without_git_or_with_history_off_the_page_says_so() {
+    let rec = record("idea", "2026-03-01", "2026-04-01", "");
+    let dir = site(&[("pilotdeck.toml", "title = \"No git\"\n"), ("content/pilots/invoices.md", &rec)]);
+    build_ok(dir.path(), &[]);
+    let text = text_of(&read(dir.path(), "public/pilots/invoices/index.html"));
+    assert!(text.contains("This site is not in a git repository"), "{text}");
+    assert!(!text_of(&read(dir.path(), "public/index.html")).contains("in 4 weeks"));
+
+    let dir = repo();
+    std::fs::write(dir.path().join("pilotdeck.toml"), "title = \"Off\"\nhistory = false\n").unwrap();
+    build_ok(dir.path(), &[]);
+    let text = text_of(&read(dir.path(), "public/pilots/invoices/index.html"));
+    assert!(text.contains("History is turned off"), "{text}");
+    assert!(!text.contains("re-planned"), "{text}");
+}
+
+#[test]
+fn the_past_is_read_as_it_stood() {
+    // At 2026-02-02 the target had just moved; the move into pilot and the
+    // resolution came later and are not shown.
+    let dir = repo();
+    let run = common::pilotdeck([
+        "--root".as_ref(),
+        dir.path().as_os_str(),
+        "build".as_ref(),
+        "--as-of".as_ref(),
+        "2026-02-02".as_ref(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = text_of(&read(dir.path(), "public/pilots/invoices/index.html"));
+    assert!(text.contains("Target date moved 30 days later"), "{text}");
+    assert!(!text.contains("Entered pilot (from idea)") && !text.contains("“Schema review” resolved"), "{text}");
+}
+
+#[test]
+fn two_builds_at_one_head_are_the_same() {
+    let dir = repo();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    build_ok(dir.path(), &["--output", one.to_str().unwrap()]);
+    build_ok(dir.path(), &["--output", two.to_str().unwrap()]);
+    assert_eq!(common::snapshot(&dir.path().join("one")), common::snapshot(&dir.path().join("two")));
+}
