@@ -27,6 +27,23 @@ pub enum AsOf {
 pub struct Rung {
     pub after_days: i64,
     pub to: String,
+    /// The people a rung that is not a role of the pilot (`leadership`)
+    /// stands for, as written in `people = [...]`: a constraint at the rung
+    /// waits on each of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<String>,
+}
+
+/// What `[people."NAME"]` says of one person.
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonConfig {
+    /// The name as the table's key gives it, without a title after a comma.
+    pub name: String,
+    /// `title`, else the title after a comma in the key.
+    pub title: Option<String>,
+    pub email: Option<String>,
+    /// Other ways the records write the name (`A. Haddad`).
+    pub aliases: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -74,6 +91,8 @@ pub struct Config {
     /// `[rules]`: a new severity for a rule, or `None` to turn it off.
     #[serde(skip)]
     pub rules: std::collections::BTreeMap<Rule, Option<Severity>>,
+    /// `[people]`: titles, e-mail addresses and other spellings of names.
+    pub people: Vec<PersonConfig>,
 }
 
 impl Default for Config {
@@ -95,6 +114,7 @@ impl Default for Config {
             allow_raw_html: false,
             keep_foreign_tags: false,
             rules: Default::default(),
+            people: Vec::new(),
         }
     }
 }
@@ -110,7 +130,7 @@ impl Config {
 }
 
 fn rung(after_days: i64, to: &str) -> Rung {
-    Rung { after_days, to: to.into() }
+    Rung { after_days, to: to.into(), people: Vec::new() }
 }
 
 fn default_rubric() -> Vec<Dimension> {
@@ -180,6 +200,7 @@ struct RawConfig {
     allow_raw_html: Option<bool>,
     foreign_tags: Option<Spanned<String>>,
     rules: Option<Entries<Spanned<String>>>,
+    people: Option<Entries<Spanned<RawPerson>>>,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +208,15 @@ struct RawConfig {
 struct RawRung {
     after_days: Option<Spanned<i64>>,
     to: Option<String>,
+    people: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    title: Option<String>,
+    email: Option<Spanned<String>>,
+    aliases: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -332,6 +362,9 @@ impl Validator<'_> {
         if let Some(rules) = raw.rules {
             self.rules(rules, &mut c.rules);
         }
+        if let Some(people) = raw.people {
+            c.people = self.people(people);
+        }
         if let Some(n) = raw.recurring_pilots {
             match usize::try_from(n.value) {
                 Ok(v) if v >= 1 => c.recurring_pilots = v,
@@ -416,12 +449,88 @@ impl Validator<'_> {
                     continue;
                 }
             };
+            let mut people = Vec::new();
+            for name in r.value.people.unwrap_or_default() {
+                if name.value.trim().is_empty() {
+                    self.error(name.span, "a name in `people` is empty", "remove it or write the person's name");
+                } else {
+                    people.push(name.value.trim().to_string());
+                }
+            }
             match r.value.to {
-                Some(to) if !to.trim().is_empty() => out.push(Rung { after_days: days, to }),
+                Some(to) if !to.trim().is_empty() => out.push(Rung { after_days: days, to, people }),
                 _ => self.error(r.span, "an escalation rung needs `to`", "add `to = \"sponsor\"`: who it escalates to"),
             }
         }
         out.sort_by_key(|r| r.after_days);
+        out
+    }
+
+    /// `[people."NAME"]`: each name once, each alias naming one person.
+    fn people(&mut self, raw: Entries<Spanned<RawPerson>>) -> Vec<PersonConfig> {
+        let mut out: Vec<PersonConfig> = Vec::new();
+        // Every name and alias, as matched, with whose it is.
+        let mut taken: crate::hash::FastMap<String, String> = crate::hash::FastMap::default();
+        for (key, person) in raw.0 {
+            let (name, key_title) = crate::model::split_title(&key.value);
+            if name.is_empty() {
+                self.error(
+                    key.span,
+                    "a name in `[people]` is empty",
+                    "write the person's name: `[people.\"Amira Haddad\"]`",
+                );
+                continue;
+            }
+            if let Some(first) = taken.get(&crate::model::person_key(name)) {
+                self.error(
+                    key.span,
+                    format!("`{name}` is already named in `[people]` (as `{first}`)"),
+                    "give each person one table, and their other spellings as `aliases`",
+                );
+                continue;
+            }
+            taken.insert(crate::model::person_key(name), name.to_string());
+            let person = person.value;
+            let email = match person.email {
+                Some(e) if check_email(e.value.trim()) => Some(e.value.trim().to_string()),
+                Some(e) => {
+                    self.error(
+                        e.span,
+                        format!("`{}` is not an e-mail address", e.value.escape_debug()),
+                        "write it as `name@example.com`, or leave `email` out",
+                    );
+                    None
+                }
+                None => None,
+            };
+            let mut aliases = Vec::new();
+            for alias in person.aliases.unwrap_or_default() {
+                let (a, _) = crate::model::split_title(&alias.value);
+                if a.is_empty() {
+                    self.error(alias.span, "an alias is empty", "remove it or write the other spelling");
+                    continue;
+                }
+                match taken.get(&crate::model::person_key(a)) {
+                    Some(whose) if whose != name => self.error(
+                        alias.span,
+                        format!("`{a}` names `{whose}` already"),
+                        "an alias can name one person only: remove it from one of them",
+                    ),
+                    Some(_) => {}
+                    None => {
+                        taken.insert(crate::model::person_key(a), name.to_string());
+                        aliases.push(a.to_string());
+                    }
+                }
+            }
+            let title = person.title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+            out.push(PersonConfig {
+                name: name.to_string(),
+                title: title.or(key_title.map(str::to_string)),
+                email,
+                aliases,
+            });
+        }
         out
     }
 
@@ -505,6 +614,19 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
         return Err(format!("`base_url` has no host name after the scheme, or has a user name: `{url}`"));
     }
     Ok(())
+}
+
+/// Whether `text` looks like an e-mail address: one `@` with something
+/// on both sides, a dot in the domain, and nothing that would break a
+/// `mailto:` link (spaces, quotes, angle brackets, control characters).
+fn check_email(text: &str) -> bool {
+    let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '?' | '#');
+    match text.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty() && domain.contains('.') && !domain.contains('@') && !text.chars().any(bad)
+        }
+        None => false,
+    }
 }
 
 /// Whether `name` may be the config's `theme`: the name of one folder in

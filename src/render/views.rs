@@ -272,7 +272,11 @@ pub struct PeopleView {
 #[derive(Serialize)]
 pub struct PersonRow {
     pub name: String,
+    /// "Chief People Officer", or empty.
+    pub title: String,
     pub url: String,
+    /// Open constraints whose escalation rung names them.
+    pub waiting: usize,
     pub owns: usize,
     pub champions: usize,
     pub sponsors: usize,
@@ -283,6 +287,22 @@ pub struct PersonRow {
 #[derive(Serialize)]
 pub struct PersonView {
     pub name: String,
+    /// "Chief People Officer", or empty.
+    pub title: String,
+    /// An e-mail address, or empty.
+    pub email: String,
+    /// Other spellings of the name that `[people]` gives.
+    pub aliases: Vec<String>,
+    /// Open constraints whose escalation rung names them, most overdue
+    /// first.
+    pub waiting: RowsHtml,
+    /// How many of `waiting` reached each rung that names them, in ladder
+    /// order (rungs with none left out).
+    pub waiting_by_rung: Vec<RungRow>,
+    /// Of `waiting`, those they own themselves that reached a higher rung
+    /// that names them too (as the pilot's sponsor): listed once, and with
+    /// them until a rung names someone else.
+    pub own_escalated: usize,
     pub owns: Vec<PilotLink>,
     pub champions: Vec<PilotLink>,
     pub sponsors: Vec<PilotLink>,
