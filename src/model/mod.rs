@@ -207,6 +207,9 @@ pub struct Constraint {
     pub due_written: bool,
     pub resolved: Option<Date>,
     pub impact: Option<String>,
+    /// The recommended action: what whoever it escalates to is asked to
+    /// decide or do.
+    pub ask: Option<String>,
     pub playbook: Option<String>,
     /// Where `playbook` is written.
     #[serde(skip)]

@@ -4,7 +4,11 @@ use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
 use crate::library_order::Order;
-use crate::model::{Pilot, Site};
+use crate::model::{Constraint, Pilot, Site};
+
+/// Decisions shown on the home and portfolio pages; the rest are on the
+/// decisions page.
+pub(super) const DECISIONS_SHOWN: usize = 8;
 
 fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Figure {
     Figure { label: label.into(), value, note, url: url.into(), tone: if warn { "warn".into() } else { String::new() } }
@@ -125,6 +129,64 @@ pub(super) fn view<'a>(
         gaps,
         recent,
         empty: site.pilots.is_empty(),
+        decisions: decisions(site, config, DECISIONS_SHOWN),
+    }
+}
+
+/// What leaders are asked to decide: the open constraints at the top rung
+/// of the escalation ladder, the `limit` most overdue of them, grouped by
+/// their pilot's sponsor (the group with the most overdue one first).
+pub(super) fn decisions(site: &Site, config: &Config, limit: usize) -> DecisionsView {
+    let top = config.escalation.len().checked_sub(1);
+    let mut found: Vec<(&Pilot, &Constraint)> = match top {
+        Some(top) => (site.pilots.iter())
+            .filter(|p| p.facts.top_rung == Some(top))
+            .flat_map(|p| p.constraints.iter().filter(|c| c.open && c.rung == Some(top)).map(move |c| (&**p, c)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let total = found.len();
+    found.sort_by(|(p, c), (q, d)| {
+        (d.overdue_days.cmp(&c.overdue_days)).then(c.due.cmp(&d.due)).then(p.id.cmp(&q.id)).then(c.id.cmp(&d.id))
+    });
+    found.truncate(limit);
+    let shown = found.len();
+    let mut groups: Vec<DecisionGroup> = Vec::new();
+    // Each sponsor's group, by their page's slug ("" for none).
+    let mut at: crate::hash::FastMap<&str, usize> = crate::hash::FastMap::default();
+    for (p, c) in found {
+        let sponsor = p.sponsor.as_deref().and_then(|s| site.person(s));
+        let g = *at.entry(sponsor.map_or("", |s| s.slug.as_str())).or_insert_with(|| {
+            groups.push(DecisionGroup {
+                sponsor: sponsor.map(|s| s.name.clone()).unwrap_or_default(),
+                title: sponsor.and_then(|s| s.title.clone()).unwrap_or_default(),
+                url: sponsor.map(|s| crate::urls::owner(&s.slug)).unwrap_or_default(),
+                decisions: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[g].decisions.push(Decision {
+            title: c.title.clone(),
+            url: crate::urls::constraint(&p.id, &c.id),
+            pilot: link(p),
+            category: c.category.clone(),
+            owner: c.owner.clone().unwrap_or_default(),
+            due: c.due.map(crate::date::Date::text).unwrap_or_default(),
+            overdue_days: c.overdue_days.unwrap_or(0),
+            status_text: super::pilot::status_text(c, site.as_of),
+            impact: c.impact.clone().unwrap_or_default(),
+            ask: c.ask.clone().unwrap_or_default(),
+        });
+    }
+    let rung = top.map(|t| &config.escalation[t]);
+    DecisionsView {
+        rung: rung.map(|r| r.to.clone()).unwrap_or_default(),
+        after_days: rung.map_or(0, |r| r.after_days),
+        groups,
+        shown,
+        total,
+        more: total - shown,
+        url: crate::urls::DECISIONS.into(),
     }
 }
 

@@ -16,6 +16,8 @@ use crate::urls;
 pub enum Job {
     Home,
     Portfolio,
+    /// Every decision leaders are asked for (see `home::decisions`).
+    Decisions,
     /// A portfolio chart, by its index in [`portfolio::CHARTS`].
     Chart(usize),
     Pilots,
@@ -52,6 +54,7 @@ pub(super) fn listed(
     let mut jobs: Vec<(String, Job)> = vec![
         (urls::file_of(urls::HOME), Job::Home),
         (urls::file_of(urls::PORTFOLIO), Job::Portfolio),
+        (urls::file_of(urls::DECISIONS), Job::Decisions),
         (urls::file_of(urls::PILOTS), Job::Pilots),
         (urls::file_of(urls::CONSTRAINTS), Job::Library),
         (urls::file_of(urls::OWNERS), Job::Owners),
@@ -185,6 +188,7 @@ impl Job {
         match self {
             Job::Home => "the home page",
             Job::Portfolio => "the portfolio page",
+            Job::Decisions => "the decisions page",
             Job::Chart(_) => "a portfolio chart",
             Job::Pilots => "the pilot index",
             Job::Library => "the constraint library",

@@ -208,6 +208,13 @@ impl Plan {
                     &board,
                 )?
             }
+            Job::Decisions => {
+                let view = DecisionsCtx { decisions: home::decisions(site, config, usize::MAX) };
+                self.html(
+                    target("decisions.html", urls::path_of(urls::DECISIONS), "Decisions needed", urls::PORTFOLIO),
+                    &view,
+                )?
+            }
             Job::Chart(i) => {
                 let svg = self.charts()?.get(*i).map(|(_, svg)| svg.clone()).unwrap_or_default();
                 return Ok(Content::Bytes(svg.into_bytes()));
@@ -450,6 +457,11 @@ struct PilotCtx<'a> {
 
 #[derive(Serialize)]
 struct SearchView {}
+
+#[derive(Serialize)]
+struct DecisionsCtx {
+    decisions: views::DecisionsView,
+}
 
 #[derive(Serialize)]
 struct TagCtx {

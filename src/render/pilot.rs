@@ -125,6 +125,7 @@ pub(super) fn constraint_row<'a>(
         due: date(c.due),
         resolved: if c.open { String::new() } else { date(c.resolved) },
         impact: text(&c.impact),
+        ask: text(&c.ask),
         playbook_url,
         playbook_title,
         status,

@@ -26,6 +26,7 @@ pub struct SiteView {
 #[derive(Serialize, Clone)]
 pub struct FixedUrls {
     pub portfolio: &'static str,
+    pub decisions: &'static str,
     pub pilots: &'static str,
     pub constraints: &'static str,
     pub owners: &'static str,
@@ -43,6 +44,7 @@ impl Default for FixedUrls {
         use crate::urls::*;
         FixedUrls {
             portfolio: PORTFOLIO,
+            decisions: DECISIONS,
             pilots: PILOTS,
             constraints: CONSTRAINTS,
             owners: OWNERS,
@@ -109,6 +111,62 @@ pub struct HomeView<'a> {
     pub charts: Vec<ChartView>,
     /// Stale pilots left out of `stale` to keep the list short.
     pub stale_more: usize,
+    /// What leaders are asked to decide, the most overdue first.
+    pub decisions: DecisionsView,
+}
+
+/// The open constraints at the top rung of the escalation ladder (the
+/// leadership rung), grouped by their pilot's sponsor: what leaders are
+/// asked to decide.
+#[derive(Serialize)]
+pub struct DecisionsView {
+    /// The top rung's `to` ("leadership"), or empty without a ladder.
+    pub rung: String,
+    /// Days past due at which a constraint reaches it.
+    pub after_days: i64,
+    /// Each sponsor's shown decisions; the group with the most overdue one
+    /// first.
+    pub groups: Vec<DecisionGroup>,
+    /// Decisions shown in `groups`.
+    pub shown: usize,
+    /// Every open constraint at the rung.
+    pub total: usize,
+    /// `total - shown`: the ones left out, on the full list.
+    pub more: usize,
+    /// The full list, relative to the root.
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct DecisionGroup {
+    /// The sponsor as their page names them, or empty when the pilots have
+    /// none.
+    pub sponsor: String,
+    /// The sponsor's title, or empty.
+    pub title: String,
+    /// The sponsor's page, relative to the root, or empty.
+    pub url: String,
+    pub decisions: Vec<Decision>,
+}
+
+/// One constraint waiting for a decision.
+#[derive(Serialize)]
+pub struct Decision {
+    pub title: String,
+    /// The constraint on its pilot's page, relative to the root.
+    pub url: String,
+    pub pilot: PilotLink,
+    pub category: String,
+    /// The constraint's owner, or empty.
+    pub owner: String,
+    pub due: String,
+    pub overdue_days: i64,
+    /// "overdue by 30 days".
+    pub status_text: String,
+    /// What slips while it stays open, or empty.
+    pub impact: String,
+    /// The recommended action (`ask`), or empty.
+    pub ask: String,
 }
 
 /// A chart file with the same numbers as a table.
@@ -196,6 +254,8 @@ pub struct ConstraintRow<'a> {
     pub due: String,
     pub resolved: String,
     pub impact: &'a str,
+    /// The recommended action (`ask`), or empty.
+    pub ask: &'a str,
     /// Link to the playbook page that helps, relative to the root, or empty.
     pub playbook_url: String,
     pub playbook_title: &'a str,
