@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 /// The four readiness dimensions, in the order pages show them.
 pub const DIMENSIONS: [&str; 4] = ["technical", "governance", "workforce", "economic"];
 
+/// The roles of a pilot or a constraint an escalation rung's `to` can name
+/// (`owner` is the constraint's, `production owner` and `pilot owner` the
+/// pilot's); any other `to` names a body, such as `leadership`, whose
+/// people the rung may list.
+pub const ROLES: [&str; 5] = ["owner", "sponsor", "champion", "production owner", "pilot owner"];
+
 pub const DEFAULT_STAGES: [&str; 7] = ["idea", "scoping", "pilot", "bridge", "production", "stalled", "retired"];
 pub const DEFAULT_CATEGORIES: [&str; 7] =
     ["integration", "governance", "data", "workforce", "economic", "ownership", "other"];
@@ -458,6 +464,11 @@ impl Validator<'_> {
                 }
             }
             match r.value.to {
+                Some(to) if ROLES.contains(&to.as_str()) && !people.is_empty() => self.error(
+                    r.span,
+                    format!("`{to}` is a role of each pilot: its rung cannot list `people`"),
+                    "remove `people`, or give it to a rung that names a body, such as `to = \"leadership\"`",
+                ),
                 Some(to) if !to.trim().is_empty() => out.push(Rung { after_days: days, to, people }),
                 _ => self.error(r.span, "an escalation rung needs `to`", "add `to = \"sponsor\"`: who it escalates to"),
             }
@@ -472,7 +483,7 @@ impl Validator<'_> {
         // Every name and alias, as matched, with whose it is.
         let mut taken: crate::hash::FastMap<String, String> = crate::hash::FastMap::default();
         for (key, person) in raw.0 {
-            let (name, key_title) = crate::model::split_title(&key.value);
+            let (name, key_title) = crate::names::split_title(&key.value);
             if name.is_empty() {
                 self.error(
                     key.span,
@@ -481,7 +492,7 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            if let Some(first) = taken.get(&crate::model::person_key(name)) {
+            if let Some(first) = taken.get(&crate::names::person_key(name)) {
                 self.error(
                     key.span,
                     format!("`{name}` is already named in `[people]` (as `{first}`)"),
@@ -489,7 +500,7 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            taken.insert(crate::model::person_key(name), name.to_string());
+            taken.insert(crate::names::person_key(name), name.to_string());
             let person = person.value;
             let email = match person.email {
                 Some(e) if check_email(e.value.trim()) => Some(e.value.trim().to_string()),
@@ -505,12 +516,12 @@ impl Validator<'_> {
             };
             let mut aliases = Vec::new();
             for alias in person.aliases.unwrap_or_default() {
-                let (a, _) = crate::model::split_title(&alias.value);
+                let (a, _) = crate::names::split_title(&alias.value);
                 if a.is_empty() {
                     self.error(alias.span, "an alias is empty", "remove it or write the other spelling");
                     continue;
                 }
-                match taken.get(&crate::model::person_key(a)) {
+                match taken.get(&crate::names::person_key(a)) {
                     Some(whose) if whose != name => self.error(
                         alias.span,
                         format!("`{a}` names `{whose}` already"),
@@ -518,7 +529,7 @@ impl Validator<'_> {
                     ),
                     Some(_) => {}
                     None => {
-                        taken.insert(crate::model::person_key(a), name.to_string());
+                        taken.insert(crate::names::person_key(a), name.to_string());
                         aliases.push(a.to_string());
                     }
                 }

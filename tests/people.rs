@@ -158,7 +158,7 @@ fn waiting_on_you_lists_what_each_rung_names_most_overdue_first() {
     assert!(at("Sam's own, fifteen days late") < at("Ten days late"));
     assert_eq!(waiting.matches("Sam's own, fifteen days late").count(), 1, "{waiting}");
     assert!(waiting.contains("3 as sponsor"), "{waiting}");
-    assert!(waiting.contains("1 of them Sam also owns"), "{waiting}");
+    assert!(waiting.contains("One of them Sam also owns"), "{waiting}");
     for not in ["Two days late", "Not yet due", "Forty-seven", "Resolved long ago"] {
         assert!(!waiting.contains(not), "`{not}` is not waiting on Sam: {waiting}");
     }
@@ -218,4 +218,15 @@ fn a_rung_naming_a_role_nobody_fills_is_a_warning_at_the_constraint() {
     assert!(d.help.as_deref().unwrap_or("").contains("sponsor = "), "{:?}", d.help);
     // It still builds, and the page says the rung names nobody.
     build_ok(dir.path(), &[]);
+}
+
+#[test]
+fn only_a_rung_that_names_a_body_lists_people() {
+    let config = "[[escalation]]\nafter_days = 0\nto = \"owner\"\n\n[[escalation]]\nafter_days = 7\nto = \"sponsor\"\npeople = [\"Lee\"]\n";
+    let dir = site(&[("pilotdeck.toml", config), ("content/pilots/a.md", &record("Alpha", "owner = \"Olu\""))]);
+    let run = pilotdeck(["--root", dir.path().to_str().unwrap(), "check", "--as-of", common::AS_OF]);
+    let found: Vec<_> = run.diagnostics().into_iter().filter(|d| d.code == "PD009").collect();
+    assert_eq!(found.len(), 1, "{}", run.stdout);
+    assert!(found[0].header.starts_with("pilotdeck.toml:5:"), "{}", found[0].header);
+    assert!(found[0].header.contains("`sponsor` is a role of each pilot"), "{}", found[0].header);
 }

@@ -12,11 +12,12 @@ mod people;
 mod pilot;
 pub mod raw;
 
+pub use crate::names::{person_key, split_title};
 pub use facts::percent;
 pub use facts::{dimension_of, Portfolio, StageCount};
 pub use order::number_prefix;
 pub use pages::humanize;
-pub use people::{holder, person_key, role_holder, split_title, Holder, ROLES};
+pub use people::{holder, role_holder, Holder};
 
 use crate::config::Config;
 use crate::date::Date;

@@ -7,30 +7,13 @@ use super::{Constraint, Person, Pilot};
 use crate::config::{Config, Rung};
 use crate::hash::FastMap;
 use crate::markdown::slug;
-
-/// A name as written, split from a title after its first comma:
-/// `"Amira Haddad, Chief People Officer"` is `("Amira Haddad", Some("Chief
-/// People Officer"))`. Both parts are trimmed; an empty title is none.
-pub fn split_title(written: &str) -> (&str, Option<&str>) {
-    match written.split_once(',') {
-        Some((name, title)) => (name.trim(), Some(title.trim()).filter(|t| !t.is_empty())),
-        None => (written.trim(), None),
-    }
-}
-
-/// How names are matched: without a title after a comma, trimmed, in
-/// Unicode's composed form, lowercased.
-pub fn person_key(name: &str) -> String {
-    crate::markdown::nfc(split_title(name).0).to_lowercase()
-}
-
-/// The roles of a pilot or a constraint that a rung's `to` can name.
-pub const ROLES: [&str; 5] = ["owner", "sponsor", "champion", "production owner", "pilot owner"];
+use crate::names::{person_key, split_title};
 
 /// Who a rung names for one constraint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Holder<'a> {
-    /// A role of the constraint or its pilot (one of [`ROLES`]): the name
+    /// A role of the constraint or its pilot (one of
+    /// [`crate::config::ROLES`]): the name
     /// written for it, when one is.
     Role(Option<&'a str>),
     /// A body the config names (`leadership`), with the people its rung
@@ -38,7 +21,7 @@ pub enum Holder<'a> {
     Group(&'a [String]),
 }
 
-/// The name written for a role (one of [`ROLES`]) of `c` or its pilot
+/// The name written for a role (one of [`crate::config::ROLES`]) of `c` or its pilot
 /// `p`; `None` when `to` is not a role.
 pub fn role_holder<'a>(to: &str, p: &'a Pilot, c: &'a Constraint) -> Option<Option<&'a str>> {
     Some(match to {
