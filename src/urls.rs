@@ -24,6 +24,21 @@ pub(crate) const PORTFOLIO: &str = "portfolio/";
 /// The decisions leaders are asked for: every open constraint at the top
 /// rung of the escalation ladder, by sponsor.
 pub(crate) const DECISIONS: &str = "portfolio/decisions/";
+/// The decisions of the pilots one person sponsors, page `page` (from 1):
+/// `owners/SLUG/decisions/`, then `owners/SLUG/decisions/2/`, ...; of the
+/// pilots without a sponsor (`None`): `portfolio/decisions/no-sponsor/`, ...
+pub(crate) fn sponsor_decisions(slug: Option<&str>, page: usize) -> String {
+    let mut out = match slug {
+        Some(s) => [OWNERS, s, "/decisions/"].concat(),
+        None => [DECISIONS, "no-sponsor/"].concat(),
+    };
+    if page > 1 {
+        out.push_str(&page.to_string());
+        out.push('/');
+    }
+    out
+}
+
 /// The pilot index (each pilot's page is below it, see [`pilot`]).
 pub(crate) const PILOTS: &str = "pilots/";
 /// The constraint library.
@@ -469,6 +484,9 @@ mod tests {
         assert_eq!(library_entry("a", "c1"), "constraints/#a--c1");
         assert_eq!(library_anchor_parts("a", "c1").concat(), "a--c1");
         assert_eq!(owner("maria"), "owners/maria/");
+        assert_eq!(sponsor_decisions(Some("maria"), 1), "owners/maria/decisions/");
+        assert_eq!(sponsor_decisions(Some("maria"), 3), "owners/maria/decisions/3/");
+        assert_eq!(sponsor_decisions(None, 2), "portfolio/decisions/no-sponsor/2/");
         assert_eq!(tag("ocr"), "tags/ocr/");
         assert_eq!(chart("funnel"), "portfolio/funnel.svg");
         assert_eq!(page("playbook/x"), "playbook/x/");

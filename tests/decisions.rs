@@ -134,12 +134,56 @@ fn home_and_portfolio_show_eight_decisions_by_sponsor_and_link_the_rest() {
         assert!(text.contains("… and 3 more: every decision needed"), "{file}: {text}");
         assert!(html.contains(&format!("<a href=\"{link}\">… and 3 more")), "{file}");
     }
-    // The full list: all eleven, and nothing more to link to.
+    // Each group links to all of its sponsor's decisions.
+    let home = read(&out, "index.html");
+    assert!(home.contains("<a href=\"owners/sam-ortiz/decisions/\">all 5 of them →</a>"), "Sam's group shows 3 of 5");
+    // The full list: every sponsor counted, the three most overdue of each,
+    // and a link to each one's list.
     let html = read(&out, "portfolio/decisions/index.html");
-    let text = block(&html);
-    assert_eq!(text.matches("Recommended action Decide").count(), 11, "{text}");
-    assert!(text.contains("Sam decision 0") && !text.contains("more: every decision"), "{text}");
-    assert!(!text.contains("Not for leaders"), "{text}");
+    let text = text_of(&html);
+    assert!(text.contains("11 open constraints are 21 or more days past due"), "{text}");
+    assert!(text.contains("No sponsor named 2 69") && text.contains("Sam Ortiz COO 5 56"), "{text}");
+    assert!(text.contains("Maria Gomez 4 55"), "{text}");
+    assert_eq!(text.matches("Recommended action Decide").count(), 2 + 3 + 3, "{text}");
+    for list in [
+        "../../owners/sam-ortiz/decisions/",
+        "../../owners/maria-gomez/decisions/",
+        "../../portfolio/decisions/no-sponsor/",
+    ] {
+        assert!(html.contains(&format!("href=\"{list}\"")), "a link to {list}");
+    }
+    // Each sponsor's list holds all of theirs, most overdue first.
+    for (file, n, first, last) in [
+        ("owners/sam-ortiz/decisions/index.html", 5, "Sam decision 8", "Sam decision 0"),
+        ("owners/maria-gomez/decisions/index.html", 4, "Maria decision 7", "Maria decision 1"),
+        ("portfolio/decisions/no-sponsor/index.html", 2, "Nobody decision 21", "Nobody decision 20"),
+    ] {
+        let text = text_of(&read(&out, file));
+        assert_eq!(text.matches("Recommended action Decide").count(), n, "{file}: {text}");
+        assert!(text.find(first).unwrap() < text.find(last).unwrap(), "{file}: {text}");
+        assert!(!text.contains("Not for leaders"), "{text}");
+    }
+}
+
+#[test]
+fn a_long_list_of_decisions_is_paged() {
+    // 450 decisions of one sponsor: three pages of at most 200.
+    let many: String = (0..450).map(|k| constraint(&format!("Item {k:03}"), "2026-01-10", None)).collect();
+    let dir = site(&[("content/pilots/s.md", &record("Big", &format!("sponsor = \"Sam\"\n{many}")))]);
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("public");
+    let count = |file: &str| text_of(&read(&out, file)).matches("Recommended action").count();
+    assert_eq!(count("owners/sam/decisions/index.html"), 200);
+    assert_eq!(count("owners/sam/decisions/2/index.html"), 200);
+    assert_eq!(count("owners/sam/decisions/3/index.html"), 50);
+    assert!(!out.join("owners/sam/decisions/4").exists());
+    let second = read(&out, "owners/sam/decisions/2/index.html");
+    assert!(text_of(&second).contains("Page 2 of 3"), "{}", text_of(&second));
+    assert!(second.contains("href=\"../../../../owners/sam/decisions/\""), "a link back to page 1");
+    assert!(second.contains("href=\"../../../../owners/sam/decisions/3/\""), "a link on to page 3");
+    // The home page shows 8 and links to the full list.
+    let home = text_of(&read(&out, "index.html"));
+    assert!(home.contains("… and 442 more"), "{home}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub use facts::percent;
 pub use facts::{dimension_of, Portfolio, StageCount};
 pub use order::number_prefix;
 pub use pages::humanize;
-pub use people::{holder, role_holder, Holder};
+pub use people::{holder, role_holder, sort_waiting as most_overdue_first, Holder};
 
 use crate::config::Config;
 use crate::date::Date;
@@ -58,6 +58,10 @@ pub struct Site {
     /// [`person_key`] of every name and alias of each person -> index into
     /// `people`.
     pub people_index: crate::hash::FastMap<String, usize>,
+    /// The decisions leaders are asked for: the open constraints at the
+    /// top rung of the escalation ladder, by their pilot's sponsor, the
+    /// sponsor with the most overdue one first.
+    pub decisions: Vec<SponsorDecisions>,
     /// Page and section titles by path (a page's over a section's): a
     /// constraint row names the playbook page it links to.
     pub titles: crate::hash::FastMap<String, String>,
@@ -285,6 +289,16 @@ pub struct Person {
     /// constraint's owner, the pilot's sponsor, champion or owner, or one
     /// of a rung's `people`), most overdue first: (pilot, constraint).
     pub waiting: Vec<(usize, usize)>,
+}
+
+/// The open constraints at the top rung of the ladder of the pilots of one
+/// sponsor, or of the pilots without one.
+#[derive(Debug, Clone)]
+pub struct SponsorDecisions {
+    /// Index into `Site::people`; `None` for pilots without a sponsor.
+    pub sponsor: Option<usize>,
+    /// (pilot, constraint), most overdue first.
+    pub constraints: Vec<(usize, usize)>,
 }
 
 /// Options of one build that change the model.
@@ -556,6 +570,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     let (tree, kept) = (tree.tree.clone(), tree);
     cache.pages = Some(kept);
     same_owner_slugs(&people, &pilots, &mut diags);
+    let decisions = people::decisions(&pilots, &people, &people_index, config);
     let tag_slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut diags);
     let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
         .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))
@@ -572,6 +587,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         pages: tree.pages,
         people,
         people_index,
+        decisions,
         titles,
         tag_slugs,
         portfolio,

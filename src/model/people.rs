@@ -121,8 +121,44 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>], config: &Config) -> (Vec<
     (out, index)
 }
 
+/// The open constraints at the top rung of the ladder, grouped by their
+/// pilot's sponsor (see [`super::Site::decisions`]).
+pub(super) fn decisions(
+    pilots: &[std::sync::Arc<Pilot>],
+    people: &[Person],
+    index: &FastMap<String, usize>,
+    config: &Config,
+) -> Vec<super::SponsorDecisions> {
+    let Some(top) = config.escalation.len().checked_sub(1) else { return Vec::new() };
+    let mut groups: Vec<super::SponsorDecisions> = Vec::new();
+    // Each sponsor's group, by their index (`None` for no sponsor).
+    let mut at: FastMap<Option<usize>, usize> = FastMap::default();
+    for (i, p) in pilots.iter().enumerate().filter(|(_, p)| p.facts.top_rung == Some(top)) {
+        let sponsor = p.sponsor.as_deref().and_then(|s| index.get(&person_key(s)).copied());
+        for (j, _) in p.constraints.iter().enumerate().filter(|(_, c)| c.open && c.rung == Some(top)) {
+            let g = *at.entry(sponsor).or_insert_with(|| {
+                groups.push(super::SponsorDecisions { sponsor, constraints: Vec::new() });
+                groups.len() - 1
+            });
+            groups[g].constraints.push((i, j));
+        }
+    }
+    for g in &mut groups {
+        sort_waiting(pilots, &mut g.constraints);
+    }
+    // The group with the most overdue first; then by the sponsor's name.
+    let most = |g: &super::SponsorDecisions| {
+        g.constraints.first().and_then(|&(i, j)| pilots[i].constraints[j].overdue_days).unwrap_or(0)
+    };
+    let name = |g: &super::SponsorDecisions| g.sponsor.map(|s| people[s].slug.as_str());
+    groups.sort_by(|a, b| {
+        most(b).cmp(&most(a)).then(name(a).is_none().cmp(&name(b).is_none())).then(name(a).cmp(&name(b)))
+    });
+    groups
+}
+
 /// Most overdue first, then by due date, pilot and constraint.
-fn sort_waiting(pilots: &[std::sync::Arc<Pilot>], list: &mut [(usize, usize)]) {
+pub fn sort_waiting(pilots: &[std::sync::Arc<Pilot>], list: &mut [(usize, usize)]) {
     list.sort_by(|&(a, i), &(b, j)| {
         let (x, y) = (&pilots[a].constraints[i], &pilots[b].constraints[j]);
         (y.overdue_days.cmp(&x.overdue_days))

@@ -133,8 +133,43 @@ pub struct DecisionsView {
     pub total: usize,
     /// `total - shown`: the ones left out, on the full list.
     pub more: usize,
-    /// The full list, relative to the root.
+    /// The full list (every sponsor's decisions, counted, each linked to
+    /// the sponsor's list), relative to the root.
     pub url: String,
+}
+
+/// The decisions page: every sponsor with decisions waiting on their
+/// pilots, counted, each linked to the full list of them.
+#[derive(Serialize)]
+pub struct DecisionsIndex {
+    pub rung: String,
+    pub after_days: i64,
+    pub total: usize,
+    /// The sponsor with the most overdue decision first; `decisions` of
+    /// each holds the few most overdue.
+    pub groups: Vec<DecisionGroup>,
+}
+
+/// One page of the decisions of one sponsor's pilots.
+#[derive(Serialize)]
+pub struct SponsorDecisionsPage {
+    pub rung: String,
+    pub after_days: i64,
+    /// The sponsor (empty for pilots without one), title and page.
+    pub group: DecisionGroup,
+    /// This page, from 1, and how many there are.
+    pub page: usize,
+    pub pages: usize,
+    /// The pages before and after, for `partials/pager.html`.
+    pub doc: PagerLinks,
+    /// The decisions page, relative to the root.
+    pub index_url: String,
+}
+
+#[derive(Serialize, Default)]
+pub struct PagerLinks {
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
 }
 
 #[derive(Serialize)]
@@ -146,6 +181,12 @@ pub struct DecisionGroup {
     pub title: String,
     /// The sponsor's page, relative to the root, or empty.
     pub url: String,
+    /// All their decisions (more than `decisions` may hold).
+    pub count: usize,
+    /// The first page of all of them, relative to the root.
+    pub list_url: String,
+    /// Days past due of the most overdue.
+    pub most_overdue: i64,
     pub decisions: Vec<Decision>,
 }
 
