@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 /// The four readiness dimensions, in the order pages show them.
 pub const DIMENSIONS: [&str; 4] = ["technical", "governance", "workforce", "economic"];
 
+/// The roles of a pilot or a constraint an escalation rung's `to` can name
+/// (`owner` is the constraint's, `production owner` and `pilot owner` the
+/// pilot's); any other `to` names a body, such as `leadership`, whose
+/// people the rung may list.
+pub const ROLES: [&str; 5] = ["owner", "sponsor", "champion", "production owner", "pilot owner"];
+
 pub const DEFAULT_STAGES: [&str; 7] = ["idea", "scoping", "pilot", "bridge", "production", "stalled", "retired"];
 pub const DEFAULT_CATEGORIES: [&str; 7] =
     ["integration", "governance", "data", "workforce", "economic", "ownership", "other"];
@@ -27,6 +33,23 @@ pub enum AsOf {
 pub struct Rung {
     pub after_days: i64,
     pub to: String,
+    /// The people a rung that is not a role of the pilot (`leadership`)
+    /// stands for, as written in `people = [...]`: a constraint at the rung
+    /// waits on each of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<String>,
+}
+
+/// What `[people."NAME"]` says of one person.
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonConfig {
+    /// The name as the table's key gives it, without a title after a comma.
+    pub name: String,
+    /// `title`, else the title after a comma in the key.
+    pub title: Option<String>,
+    pub email: Option<String>,
+    /// Other ways the records write the name (`A. Haddad`).
+    pub aliases: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -79,6 +102,8 @@ pub struct Config {
     /// The repository's web view (`https://github.com/org/site`): each
     /// change in a pilot's history links to its commit there. Empty: no links.
     pub repo_url: String,
+    /// `[people]`: titles, e-mail addresses and other spellings of names.
+    pub people: Vec<PersonConfig>,
 }
 
 impl Default for Config {
@@ -102,6 +127,7 @@ impl Default for Config {
             rules: Default::default(),
             history: true,
             repo_url: String::new(),
+            people: Vec::new(),
         }
     }
 }
@@ -117,7 +143,7 @@ impl Config {
 }
 
 fn rung(after_days: i64, to: &str) -> Rung {
-    Rung { after_days, to: to.into() }
+    Rung { after_days, to: to.into(), people: Vec::new() }
 }
 
 fn default_rubric() -> Vec<Dimension> {
@@ -189,6 +215,7 @@ struct RawConfig {
     rules: Option<Entries<Spanned<String>>>,
     history: Option<bool>,
     repo_url: Option<Spanned<String>>,
+    people: Option<Entries<Spanned<RawPerson>>>,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +223,15 @@ struct RawConfig {
 struct RawRung {
     after_days: Option<Spanned<i64>>,
     to: Option<String>,
+    people: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    title: Option<String>,
+    email: Option<Spanned<String>>,
+    aliases: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -356,6 +392,9 @@ impl Validator<'_> {
         if let Some(rules) = raw.rules {
             self.rules(rules, &mut c.rules);
         }
+        if let Some(people) = raw.people {
+            c.people = self.people(people);
+        }
         if let Some(n) = raw.recurring_pilots {
             match usize::try_from(n.value) {
                 Ok(v) if v >= 1 => c.recurring_pilots = v,
@@ -440,12 +479,93 @@ impl Validator<'_> {
                     continue;
                 }
             };
+            let mut people = Vec::new();
+            for name in r.value.people.unwrap_or_default() {
+                if name.value.trim().is_empty() {
+                    self.error(name.span, "a name in `people` is empty", "remove it or write the person's name");
+                } else {
+                    people.push(name.value.trim().to_string());
+                }
+            }
             match r.value.to {
-                Some(to) if !to.trim().is_empty() => out.push(Rung { after_days: days, to }),
+                Some(to) if ROLES.contains(&to.as_str()) && !people.is_empty() => self.error(
+                    r.span,
+                    format!("`{to}` is a role of each pilot: its rung cannot list `people`"),
+                    "remove `people`, or give it to a rung that names a body, such as `to = \"leadership\"`",
+                ),
+                Some(to) if !to.trim().is_empty() => out.push(Rung { after_days: days, to, people }),
                 _ => self.error(r.span, "an escalation rung needs `to`", "add `to = \"sponsor\"`: who it escalates to"),
             }
         }
         out.sort_by_key(|r| r.after_days);
+        out
+    }
+
+    /// `[people."NAME"]`: each name once, each alias naming one person.
+    fn people(&mut self, raw: Entries<Spanned<RawPerson>>) -> Vec<PersonConfig> {
+        let mut out: Vec<PersonConfig> = Vec::new();
+        // Every name and alias, as matched, with whose it is.
+        let mut taken: crate::hash::FastMap<String, String> = crate::hash::FastMap::default();
+        for (key, person) in raw.0 {
+            let (name, key_title) = crate::names::split_title(&key.value);
+            if name.is_empty() {
+                self.error(
+                    key.span,
+                    "a name in `[people]` is empty",
+                    "write the person's name: `[people.\"Amira Haddad\"]`",
+                );
+                continue;
+            }
+            if let Some(first) = taken.get(&crate::names::person_key(name)) {
+                self.error(
+                    key.span,
+                    format!("`{name}` is already named in `[people]` (as `{first}`)"),
+                    "give each person one table, and their other spellings as `aliases`",
+                );
+                continue;
+            }
+            taken.insert(crate::names::person_key(name), name.to_string());
+            let person = person.value;
+            let email = match person.email {
+                Some(e) if check_email(e.value.trim()) => Some(e.value.trim().to_string()),
+                Some(e) => {
+                    self.error(
+                        e.span,
+                        format!("`{}` is not an e-mail address", e.value.escape_debug()),
+                        "write it as `name@example.com`, or leave `email` out",
+                    );
+                    None
+                }
+                None => None,
+            };
+            let mut aliases = Vec::new();
+            for alias in person.aliases.unwrap_or_default() {
+                let (a, _) = crate::names::split_title(&alias.value);
+                if a.is_empty() {
+                    self.error(alias.span, "an alias is empty", "remove it or write the other spelling");
+                    continue;
+                }
+                match taken.get(&crate::names::person_key(a)) {
+                    Some(whose) if whose != name => self.error(
+                        alias.span,
+                        format!("`{a}` names `{whose}` already"),
+                        "an alias can name one person only: remove it from one of them",
+                    ),
+                    Some(_) => {}
+                    None => {
+                        taken.insert(crate::names::person_key(a), name.to_string());
+                        aliases.push(a.to_string());
+                    }
+                }
+            }
+            let title = person.title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+            out.push(PersonConfig {
+                name: name.to_string(),
+                title: title.or(key_title.map(str::to_string)),
+                email,
+                aliases,
+            });
+        }
         out
     }
 
@@ -529,6 +649,19 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
         return Err(format!("`base_url` has no host name after the scheme, or has a user name: `{url}`"));
     }
     Ok(())
+}
+
+/// Whether `text` looks like an e-mail address: one `@` with something
+/// on both sides, a dot in the domain, and nothing that would break a
+/// `mailto:` link (spaces, quotes, angle brackets, control characters).
+fn check_email(text: &str) -> bool {
+    let bad = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\' | '?' | '#');
+    match text.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty() && domain.contains('.') && !domain.contains('@') && !text.chars().any(bad)
+        }
+        None => false,
+    }
 }
 
 /// Whether `name` may be the config's `theme`: the name of one folder in

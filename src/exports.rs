@@ -76,6 +76,7 @@ pub(crate) fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> Stri
         "days_to_resolve",
         "impact",
         "playbook",
+        "ask",
     ];
     // Written straight into the file's text: 55,000 rows at 10,000 pilots.
     let rows: usize = site.pilots.iter().map(|p| p.constraints.len()).sum();
@@ -116,6 +117,8 @@ pub(crate) fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> Stri
         text(&mut out, &c.impact);
         out.push(',');
         text(&mut out, &c.playbook);
+        out.push(',');
+        text(&mut out, &c.ask);
         out.push_str("\r\n");
     }
     out

@@ -1,6 +1,7 @@
 //! Names made web-safe: the one slug rule (for ids, addresses, tags and
 //! people) and Unicode's composed form, that one name typed two ways is
-//! one name. Below every module that makes an address.
+//! one name; and how people's names are matched. Below every module that
+//! makes an address, and the config.
 
 /// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`. Other
 /// scripts are put in Unicode's composed form (NFC: `café` is one name
@@ -38,6 +39,22 @@ fn ascii_slug(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// A name as written, split from a title after its first comma:
+/// `"Amira Haddad, Chief People Officer"` is `("Amira Haddad", Some("Chief
+/// People Officer"))`. Both parts are trimmed; an empty title is none.
+pub fn split_title(written: &str) -> (&str, Option<&str>) {
+    match written.split_once(',') {
+        Some((name, title)) => (name.trim(), Some(title.trim()).filter(|t| !t.is_empty())),
+        None => (written.trim(), None),
+    }
+}
+
+/// How names are matched: without a title after a comma, trimmed, in
+/// Unicode's composed form, lowercased.
+pub fn person_key(name: &str) -> String {
+    nfc(split_title(name).0).to_lowercase()
 }
 
 #[cfg(test)]

@@ -254,6 +254,7 @@ impl<'a> Source<'a> {
                 for c in &p.constraints {
                     text.push(Cow::Borrowed(&c.title));
                     text.extend(some(&c.impact));
+                    text.extend(some(&c.ask));
                 }
                 for u in &p.updates {
                     text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().filter_map(some));

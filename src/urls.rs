@@ -21,6 +21,24 @@ use crate::names::slug;
 pub(crate) const HOME: &str = "";
 /// The portfolio page (its charts are files below it, see [`chart`]).
 pub(crate) const PORTFOLIO: &str = "portfolio/";
+/// The decisions leaders are asked for: every open constraint at the top
+/// rung of the escalation ladder, by sponsor.
+pub(crate) const DECISIONS: &str = "portfolio/decisions/";
+/// The decisions of the pilots one person sponsors, page `page` (from 1):
+/// `owners/SLUG/decisions/`, then `owners/SLUG/decisions/2/`, ...; of the
+/// pilots without a sponsor (`None`): `portfolio/decisions/no-sponsor/`, ...
+pub(crate) fn sponsor_decisions(slug: Option<&str>, page: usize) -> String {
+    let mut out = match slug {
+        Some(s) => [OWNERS, s, "/decisions/"].concat(),
+        None => [DECISIONS, "no-sponsor/"].concat(),
+    };
+    if page > 1 {
+        out.push_str(&page.to_string());
+        out.push('/');
+    }
+    out
+}
+
 /// The pilot index (each pilot's page is below it, see [`pilot`]).
 pub(crate) const PILOTS: &str = "pilots/";
 /// The constraint library.
@@ -53,7 +71,7 @@ const INDEX: &str = "index.html";
 
 /// The pages pilotdeck makes at fixed addresses, with their paths, in
 /// the order the sitemap lists them before sorting.
-pub(crate) const FIXED_PAGES: [&str; 7] = [HOME, PILOTS, PORTFOLIO, CONSTRAINTS, OWNERS, LESSONS, TAGS];
+pub(crate) const FIXED_PAGES: [&str; 8] = [HOME, PILOTS, PORTFOLIO, DECISIONS, CONSTRAINTS, OWNERS, LESSONS, TAGS];
 
 /// The first components of the addresses the site makes itself (its
 /// home is ``): a link from the root to one of them is the site's.
@@ -434,12 +452,13 @@ mod tests {
     #[test]
     fn site_pages_are_the_fixed_addresses() {
         let mut made: Vec<&str> = (FIXED_PAGES.iter().chain([&SEARCH]))
-            .map(|a| path_of(a))
+            .map(|a| path_of(a).split('/').next().unwrap_or_default())
             .filter(|p| !p.is_empty())
             .chain([FEED, CSV, JSON, SITEMAP, NOT_FOUND])
             .collect();
         let mut listed = SITE_PAGES.to_vec();
         made.sort_unstable();
+        made.dedup();
         listed.sort_unstable();
         assert_eq!(made, listed);
     }
@@ -460,6 +479,9 @@ mod tests {
         assert_eq!(library_entry("a", "c1"), "constraints/#a--c1");
         assert_eq!(library_anchor_parts("a", "c1").concat(), "a--c1");
         assert_eq!(owner("maria"), "owners/maria/");
+        assert_eq!(sponsor_decisions(Some("maria"), 1), "owners/maria/decisions/");
+        assert_eq!(sponsor_decisions(Some("maria"), 3), "owners/maria/decisions/3/");
+        assert_eq!(sponsor_decisions(None, 2), "portfolio/decisions/no-sponsor/2/");
         assert_eq!(tag("ocr"), "tags/ocr/");
         assert_eq!(chart("funnel"), "portfolio/funnel.svg");
         assert_eq!(page("playbook/x"), "playbook/x/");
@@ -468,7 +490,7 @@ mod tests {
         assert_eq!(named_page_parts("").concat(), "/");
         assert_eq!(path_of("pilots/a/"), "pilots/a");
         assert!(is_generated_section("pilots") && is_generated_section("lessons") && !is_generated_section("tags"));
-        assert_eq!(FIXED_PAGES.len(), 7);
+        assert_eq!(FIXED_PAGES.len(), 8);
     }
 
     #[test]

@@ -72,6 +72,7 @@ fn pilot(p: &Pilot, as_of: Date, config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     owners(p, config, &mut out);
     constraints(p, as_of, &mut out);
+    unfilled_rungs(p, config, &mut out);
     stale(p, config, &mut out);
     production_ready(p, &mut out);
     stuck(p, as_of, config, &mut out);
@@ -141,6 +142,41 @@ fn constraints(p: &Pilot, as_of: Date, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+/// An open constraint whose escalation rung names a role of its pilot that
+/// nobody fills (`sponsor` for a pilot without one): escalated to nobody.
+/// A constraint without an owner at the `owner` rung is PD011 already.
+fn unfilled_rungs(p: &Pilot, config: &Config, out: &mut Vec<Diagnostic>) {
+    if p.facts.top_rung.is_none() {
+        return;
+    }
+    for c in p.constraints.iter().filter(|c| c.open) {
+        let Some(rung) = c.rung.and_then(|r| config.escalation.get(r)) else { continue };
+        if rung.to == "owner" || crate::model::holder(rung, p, c) != crate::model::Holder::Role(None) {
+            continue;
+        }
+        let key = match rung.to.as_str() {
+            "production owner" | "pilot owner" => "owner",
+            other => other,
+        };
+        out.push(
+            Diagnostic::new(
+                Rule::UnfilledRung,
+                c.loc,
+                format!(
+                    "constraint `{}` is overdue by {} days and escalated to the {}, but pilot `{}` has no {key}",
+                    c.id,
+                    c.overdue_days.unwrap_or(0),
+                    rung.to,
+                    p.id
+                ),
+            )
+            .hint(format!(
+                "add `{key} = \"...\"` to the pilot, so that someone has it; or resolve it, or move its `due` date"
+            )),
+        );
     }
 }
 

@@ -182,10 +182,17 @@ fn config(args: &InitArgs) -> String {
             Some(args.base_url.clone().unwrap_or_else(|| DEFAULT_BASE_URL.into())),
         )
     };
+    // The example organisation's people (the rung's `people` and the
+    // `[people]` tables, last in the file) are left as comments.
+    let mut people = false;
     example
         .lines()
         .map(|line| {
-            if line.starts_with("# pilotdeck.toml:") && !args.example {
+            people |= line.starts_with("[people.");
+            if (people || line.starts_with("people = ")) && !args.example && !line.is_empty() && !line.starts_with('#')
+            {
+                format!("# {line}")
+            } else if line.starts_with("# pilotdeck.toml:") && !args.example {
                 "# pilotdeck.toml: site settings for the AI pilot portfolio.".to_string()
             } else if let (true, Some(t)) = (line.starts_with("title = "), &title) {
                 format!("title = {}", toml_string(t))

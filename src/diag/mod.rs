@@ -93,10 +93,11 @@ pub enum Rule {
     ForeignKey,
     ForeignTag,
     NavEntry,
+    UnfilledRung,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 27] = [
+    pub const ALL: [Rule; 28] = [
         Rule::Syntax,
         Rule::UnknownKey,
         Rule::WrongType,
@@ -124,6 +125,7 @@ impl Rule {
         Rule::ForeignKey,
         Rule::ForeignTag,
         Rule::NavEntry,
+        Rule::UnfilledRung,
     ];
 
     /// The stable code, `PD001` and on.
@@ -156,6 +158,7 @@ impl Rule {
             Rule::ForeignKey => "PD025",
             Rule::ForeignTag => "PD026",
             Rule::NavEntry => "PD027",
+            Rule::UnfilledRung => "PD028",
         }
     }
 
@@ -173,7 +176,8 @@ impl Rule {
             | Rule::SameSlug
             | Rule::ForeignKey
             | Rule::ForeignTag
-            | Rule::NavEntry => Severity::Warning,
+            | Rule::NavEntry
+            | Rule::UnfilledRung => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -215,6 +219,7 @@ impl Rule {
             Rule::ForeignKey => "foreign key",
             Rule::ForeignTag => "foreign template tag",
             Rule::NavEntry => "nav entry",
+            Rule::UnfilledRung => "unfilled rung",
         }
     }
 
@@ -248,6 +253,7 @@ impl Rule {
             Rule::ForeignKey => "a page's front-matter key pilotdeck does not use (kept in `page.extra`)",
             Rule::ForeignTag => "a Liquid or Nunjucks template tag (`{% ... %}`, `{{ ... }}`) in a page's text",
             Rule::NavEntry => "an entry of a `mkdocs.yml` nav, `.pages` or `SUMMARY.md` that names no file, such a file that cannot be read, or files beside a `mkdocs.yml` outside its `docs_dir` (not published)",
+            Rule::UnfilledRung => "an overdue constraint escalated to a role nobody fills (a sponsor for a pilot without one)",
         }
     }
 }

@@ -2,11 +2,9 @@
 //! readiness per dimension, staleness, time to production, confidence gap,
 //! and the portfolio's headline figures.
 
-use super::{Person, Pilot};
+use super::Pilot;
 use crate::config::Config;
 use crate::date::Date;
-use crate::hash::FastMap;
-use crate::markdown::slug;
 use serde::Serialize;
 
 /// The readiness dimension a constraint category holds back, if any.
@@ -172,86 +170,6 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
         largest_gaps: gaps,
         recent_updates: recent,
     }
-}
-
-/// Everyone named in the records, matched on the trimmed, lowercased name;
-/// shown as first written.
-pub(super) fn people(pilots: &[std::sync::Arc<Pilot>]) -> Vec<Person> {
-    /// Index of the person named `name`: looked up as written first (the
-    /// same few names recur across thousands of records), then by key.
-    fn person<'a>(
-        written: &mut FastMap<&'a str, usize>,
-        index: &mut FastMap<String, usize>,
-        out: &mut Vec<Person>,
-        name: &'a str,
-    ) -> usize {
-        if let Some(&at) = written.get(name) {
-            return at;
-        }
-        let at = *index.entry(super::person_key(name)).or_insert_with(|| {
-            out.push(Person {
-                name: crate::markdown::nfc(name.trim()).into_owned(),
-                slug: slug(name),
-                base_slug: None,
-                owns: Vec::new(),
-                champions: Vec::new(),
-                sponsors: Vec::new(),
-                constraints: Vec::new(),
-            });
-            out.len() - 1
-        });
-        written.insert(name, at);
-        at
-    }
-    let mut written = FastMap::default();
-    let mut index = FastMap::default();
-    let mut out: Vec<Person> = Vec::new();
-    for (i, p) in pilots.iter().enumerate() {
-        if let Some(who) = &p.owner {
-            let at = person(&mut written, &mut index, &mut out, who);
-            out[at].owns.push(i);
-        }
-        if let Some(who) = &p.champion {
-            let at = person(&mut written, &mut index, &mut out, who);
-            out[at].champions.push(i);
-        }
-        if let Some(who) = &p.sponsor {
-            let at = person(&mut written, &mut index, &mut out, who);
-            out[at].sponsors.push(i);
-        }
-        for (j, c) in p.constraints.iter().enumerate() {
-            if let Some(who) = &c.owner {
-                let at = person(&mut written, &mut index, &mut out, who);
-                out[at].constraints.push((i, j));
-            }
-        }
-    }
-    out.sort_by(|a, b| a.slug.cmp(&b.slug).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
-    // Two names with one slug ("Ana Lee", "Ana-Lee"): the second gets `-2`.
-    // Each base's next number is kept: thousands of names with one slug
-    // take a look-up each, not a count from 2 each.
-    let mut seen = crate::hash::FastSet::default();
-    let mut next: FastMap<String, usize> = FastMap::default();
-    for p in &mut out {
-        if p.slug.is_empty() {
-            p.slug = "person".into();
-        }
-        if seen.insert(p.slug.clone()) {
-            continue;
-        }
-        let base = std::mem::take(&mut p.slug);
-        let n = next.entry(base.clone()).or_insert(2);
-        loop {
-            let slug = format!("{base}-{}", *n);
-            *n += 1;
-            if seen.insert(slug.clone()) {
-                p.slug = slug;
-                break;
-            }
-        }
-        p.base_slug = Some(base);
-    }
-    out
 }
 
 /// `met / total` as a whole percentage, rounded half up; 0 for no items.

@@ -10,13 +10,16 @@ mod nav;
 mod order;
 mod pages;
 mod past;
+mod people;
 mod pilot;
 pub mod raw;
 
+pub use crate::names::{person_key, split_title};
 pub use facts::percent;
 pub use facts::{dimension_of, Portfolio, StageCount};
 pub use order::number_prefix;
 pub use pages::humanize;
+pub use people::{holder, role_holder, sort_waiting as most_overdue_first, Holder};
 
 use crate::config::Config;
 use crate::date::Date;
@@ -50,11 +53,17 @@ pub struct Site {
     pub roots: Vec<usize>,
     /// Every page that is not a section index.
     pub pages: Vec<Page>,
-    /// People named as owner, champion or sponsor of a pilot or owner of a
-    /// constraint, sorted by slug.
+    /// People named as owner, champion or sponsor of a pilot, owner of a
+    /// constraint, or on a rung of the escalation ladder, one per person
+    /// (see `people::people`), sorted by slug.
     pub people: Vec<Person>,
-    /// Trimmed, lowercased name -> index into `people`.
+    /// [`person_key`] of every name and alias of each person -> index into
+    /// `people`.
     pub people_index: crate::hash::FastMap<String, usize>,
+    /// The decisions leaders are asked for: the open constraints at the
+    /// top rung of the escalation ladder, by their pilot's sponsor, the
+    /// sponsor with the most overdue one first.
+    pub decisions: Vec<SponsorDecisions>,
     /// Page and section titles by path (a page's over a section's): a
     /// constraint row names the playbook page it links to.
     pub titles: crate::hash::FastMap<String, String>,
@@ -208,6 +217,9 @@ pub struct Constraint {
     pub due_written: bool,
     pub resolved: Option<Date>,
     pub impact: Option<String>,
+    /// The recommended action: what whoever it escalates to is asked to
+    /// decide or do.
+    pub ask: Option<String>,
     pub playbook: Option<String>,
     /// Where `playbook` is written.
     #[serde(skip)]
@@ -259,7 +271,14 @@ pub struct PilotFacts {
 /// Someone named in the records.
 #[derive(Debug, Clone, Serialize)]
 pub struct Person {
+    /// As `[people]` names them, else as first written, without a title.
     pub name: String,
+    /// "Chief People Officer": from `[people]`, else the first written
+    /// after a comma.
+    pub title: Option<String>,
+    pub email: Option<String>,
+    /// Other spellings `[people]` gives.
+    pub aliases: Vec<String>,
     pub slug: String,
     /// The slug the name makes, when another name made it first and this
     /// one took a number.
@@ -270,6 +289,20 @@ pub struct Person {
     pub champions: Vec<usize>,
     pub sponsors: Vec<usize>,
     /// (pilot index, constraint index).
+    pub constraints: Vec<(usize, usize)>,
+    /// Open constraints whose escalation rung names this person (as the
+    /// constraint's owner, the pilot's sponsor, champion or owner, or one
+    /// of a rung's `people`), most overdue first: (pilot, constraint).
+    pub waiting: Vec<(usize, usize)>,
+}
+
+/// The open constraints at the top rung of the ladder of the pilots of one
+/// sponsor, or of the pilots without one.
+#[derive(Debug, Clone)]
+pub struct SponsorDecisions {
+    /// Index into `Site::people`; `None` for pilots without a sponsor.
+    pub sponsor: Option<usize>,
+    /// (pilot, constraint), most overdue first.
     pub constraints: Vec<(usize, usize)>,
 }
 
@@ -538,7 +571,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             .collect::<Vec<(Vec<String>, String)>>()
     };
     let kept = cache.pages.take().filter(|p| p.holds(&page_docs, &loaded.navs, &loaded.sources, &files, opts));
-    let ((tree, people), portfolio) = rayon::join(
+    let ((tree, (people, people_index)), portfolio) = rayon::join(
         || {
             rayon::join(
                 || match kept {
@@ -552,7 +585,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
                         PagesEntry { docs, navs, files, as_of: opts.as_of, drafts: opts.drafts, tree, diags: found }
                     }
                 },
-                || facts::people(&pilots),
+                || people::people(&pilots, config),
             )
         },
         || facts::portfolio(&pilots, config, opts.as_of),
@@ -560,8 +593,8 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     diags.extend(tree.diags.iter().cloned());
     let (tree, kept) = (tree.tree.clone(), tree);
     cache.pages = Some(kept);
-    let people_index = people.iter().enumerate().map(|(i, p)| (person_key(&p.name), i)).collect();
     same_owner_slugs(&people, &pilots, &mut diags);
+    let decisions = people::decisions(&pilots, &people, &people_index, config);
     let tag_slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut diags);
     let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
         .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))
@@ -579,6 +612,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         pages: tree.pages,
         people,
         people_index,
+        decisions,
         titles,
         tag_slugs,
         portfolio,
@@ -767,11 +801,6 @@ pub fn tag_slug(tag: &str) -> String {
     }
 }
 
-/// How names are matched: trimmed, in Unicode's composed form, lowercased.
-pub fn person_key(name: &str) -> String {
-    crate::markdown::nfc(name.trim()).to_lowercase()
-}
-
 impl Site {
     /// The section of the content at `address` (a page pilotdeck makes, such
     /// as `lessons/`, may have one for its title and introduction).
@@ -780,11 +809,12 @@ impl Site {
         self.sections.iter().find(|s| s.path == path)
     }
 
-    /// The person a name refers to, matched case-insensitively.
+    /// The person a name refers to, matched case-insensitively, without a
+    /// title after a comma, or by an alias from `[people]`.
     pub fn person(&self, name: &str) -> Option<&Person> {
         // Names are short and mostly ASCII: lowercased on the stack, as
         // this is asked for every row of the long tables.
-        let name = name.trim();
+        let name = split_title(name).0;
         let mut buf = [0u8; 64];
         let at = match buf.get_mut(..name.len()) {
             Some(key) if name.is_ascii() => {

@@ -493,6 +493,7 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
             due_written: c.due.is_some(),
             resolved,
             impact: c.impact.filter(|s| !s.trim().is_empty()),
+            ask: c.ask.map(trimmed).filter(|s| !s.is_empty()),
             playbook_loc: c.playbook.as_ref().map(|p| Loc::at(r.file, p.span)),
             playbook: name(c.playbook),
             open: true,

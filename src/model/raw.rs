@@ -91,6 +91,8 @@ pub struct RawConstraint {
     pub due: Option<Spanned<DateText>>,
     pub resolved: Option<Spanned<DateText>>,
     pub impact: Option<String>,
+    /// The decision or action its owner recommends to whoever it escalates to.
+    pub ask: Option<String>,
     pub playbook: Text,
 }
 

@@ -5,7 +5,11 @@ use super::views::*;
 use crate::config::Config;
 use crate::library_order::Order;
 use crate::model::history::Week;
-use crate::model::{Pilot, Site};
+use crate::model::{Constraint, Pilot, Site};
+
+/// Decisions shown on the home and portfolio pages; the rest are on the
+/// decisions page.
+pub(super) const DECISIONS_SHOWN: usize = 8;
 
 fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Figure {
     Figure {
@@ -146,6 +150,117 @@ pub(super) fn view<'a>(
         gaps,
         recent,
         empty: site.pilots.is_empty(),
+        decisions: decisions(site, config, DECISIONS_SHOWN),
+    }
+}
+
+/// What leaders are asked to decide: the `limit` most overdue of the open
+/// constraints at the top rung of the escalation ladder, grouped by their
+/// pilot's sponsor (the group with the most overdue one first).
+pub(super) fn decisions(site: &Site, config: &Config, limit: usize) -> DecisionsView {
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    // The group of each pilot shown (a pilot has one sponsor).
+    let mut group_of: crate::hash::FastMap<usize, usize> = crate::hash::FastMap::default();
+    for (k, g) in site.decisions.iter().enumerate() {
+        for &(i, j) in g.constraints.iter().take(limit) {
+            found.push((i, j));
+            group_of.insert(i, k);
+        }
+    }
+    crate::model::most_overdue_first(&site.pilots, &mut found);
+    let total = site.decisions.iter().map(|g| g.constraints.len()).sum();
+    found.truncate(limit);
+    let shown = found.len();
+    let mut groups: Vec<DecisionGroup> = Vec::new();
+    // Each group's place in `groups`, by its index in `site.decisions`.
+    let mut at: crate::hash::FastMap<usize, usize> = crate::hash::FastMap::default();
+    for (i, j) in found {
+        let p = &site.pilots[i];
+        let k = group_of[&i];
+        let g = *at.entry(k).or_insert_with(|| {
+            groups.push(decision_group(site, k, 0));
+            groups.len() - 1
+        });
+        groups[g].decisions.push(decision(site, p, &p.constraints[j]));
+    }
+    let (rung, after_days) = top_rung(config);
+    DecisionsView { rung, after_days, groups, shown, total, more: total - shown, url: crate::urls::DECISIONS.into() }
+}
+
+/// Decisions shown per sponsor on the decisions page, and on each page of
+/// a sponsor's list.
+pub(super) const DECISIONS_PER_GROUP: usize = 3;
+pub(super) const DECISIONS_PER_PAGE: usize = 200;
+
+/// The decisions page: every sponsor's decisions, counted.
+pub(super) fn decisions_index(site: &Site, config: &Config) -> DecisionsIndex {
+    let (rung, after_days) = top_rung(config);
+    DecisionsIndex {
+        rung,
+        after_days,
+        total: site.decisions.iter().map(|g| g.constraints.len()).sum(),
+        groups: (0..site.decisions.len()).map(|k| decision_group(site, k, DECISIONS_PER_GROUP)).collect(),
+    }
+}
+
+/// Page `page` (from 1) of the decisions of group `k` of `site.decisions`.
+pub(super) fn sponsor_decisions(site: &Site, config: &Config, k: usize, page: usize) -> SponsorDecisionsPage {
+    let (rung, after_days) = top_rung(config);
+    let all = &site.decisions[k].constraints;
+    let pages = all.len().div_ceil(DECISIONS_PER_PAGE).max(1);
+    let mut group = decision_group(site, k, 0);
+    let slug = site.decisions[k].sponsor.map(|s| site.people[s].slug.as_str());
+    group.decisions = (all.iter().skip((page - 1) * DECISIONS_PER_PAGE).take(DECISIONS_PER_PAGE))
+        .map(|&(i, j)| decision(site, &site.pilots[i], &site.pilots[i].constraints[j]))
+        .collect();
+    let link = |n: usize| Link { title: format!("page {n} of {pages}"), url: crate::urls::sponsor_decisions(slug, n) };
+    SponsorDecisionsPage {
+        rung,
+        after_days,
+        group,
+        page,
+        pages,
+        doc: PagerLinks { prev: (page > 1).then(|| link(page - 1)), next: (page < pages).then(|| link(page + 1)) },
+        index_url: crate::urls::DECISIONS.into(),
+    }
+}
+
+/// The ladder's top rung: its `to` and `after_days` (empty and 0 without one).
+fn top_rung(config: &Config) -> (String, i64) {
+    config.escalation.last().map_or((String::new(), 0), |r| (r.to.clone(), r.after_days))
+}
+
+/// Group `k` of `site.decisions`, with its `first` most overdue decisions.
+fn decision_group(site: &Site, k: usize, first: usize) -> DecisionGroup {
+    let g = &site.decisions[k];
+    let sponsor = g.sponsor.map(|s| &site.people[s]);
+    let most_overdue =
+        g.constraints.first().and_then(|&(i, j)| site.pilots[i].constraints[j].overdue_days).unwrap_or(0);
+    DecisionGroup {
+        sponsor: sponsor.map(|s| s.name.clone()).unwrap_or_default(),
+        title: sponsor.and_then(|s| s.title.clone()).unwrap_or_default(),
+        url: sponsor.map(|s| crate::urls::owner(&s.slug)).unwrap_or_default(),
+        count: g.constraints.len(),
+        list_url: crate::urls::sponsor_decisions(sponsor.map(|s| s.slug.as_str()), 1),
+        most_overdue,
+        decisions: (g.constraints.iter().take(first))
+            .map(|&(i, j)| decision(site, &site.pilots[i], &site.pilots[i].constraints[j]))
+            .collect(),
+    }
+}
+
+fn decision(site: &Site, p: &Pilot, c: &Constraint) -> Decision {
+    Decision {
+        title: c.title.clone(),
+        url: crate::urls::constraint_parts(&p.id, &c.id).concat(),
+        pilot: link(p),
+        category: c.category.clone(),
+        owner: c.owner.clone().unwrap_or_default(),
+        due: c.due.map(crate::date::Date::text).unwrap_or_default(),
+        overdue_days: c.overdue_days.unwrap_or(0),
+        status_text: super::pilot::status_text(c, site.as_of),
+        impact: c.impact.clone().unwrap_or_default(),
+        ask: c.ask.clone().unwrap_or_default(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! and the files of the site's own that would land where pilotdeck makes
 //! one.
 
-use super::{community, portfolio};
+use super::{community, home, portfolio};
 use crate::model::Site;
 use crate::output::Content;
 use crate::theme::Theme;
@@ -16,6 +16,11 @@ use crate::urls;
 pub enum Job {
     Home,
     Portfolio,
+    /// Every sponsor's decisions, counted (see `home::decisions`).
+    Decisions,
+    /// One page of the decisions of one sponsor's pilots: the index into
+    /// `Site::decisions`, and the page, from 1.
+    SponsorDecisions(usize, usize),
     /// A portfolio chart, by its index in [`portfolio::CHARTS`].
     Chart(usize),
     Pilots,
@@ -52,6 +57,7 @@ pub(super) fn listed(
     let mut jobs: Vec<(String, Job)> = vec![
         (urls::file_of(urls::HOME), Job::Home),
         (urls::file_of(urls::PORTFOLIO), Job::Portfolio),
+        (urls::file_of(urls::DECISIONS), Job::Decisions),
         (urls::file_of(urls::PILOTS), Job::Pilots),
         (urls::file_of(urls::CONSTRAINTS), Job::Library),
         (urls::file_of(urls::OWNERS), Job::Owners),
@@ -61,6 +67,13 @@ pub(super) fn listed(
         (urls::file_of(urls::LESSONS), Job::Lessons),
         (urls::file_of(urls::TAGS), Job::Tags),
     ];
+    for (g, group) in site.decisions.iter().enumerate() {
+        let slug = group.sponsor.map(|s| site.people[s].slug.as_str());
+        let pages = group.constraints.len().div_ceil(home::DECISIONS_PER_PAGE).max(1);
+        jobs.extend(
+            (1..=pages).map(|n| (urls::file_of(&urls::sponsor_decisions(slug, n)), Job::SponsorDecisions(g, n))),
+        );
+    }
     jobs.extend(portfolio::CHARTS.iter().enumerate().map(|(i, id)| (urls::chart(id), Job::Chart(i))));
     jobs.extend(site.people.iter().enumerate().map(|(i, p)| (urls::owner_file(&p.slug), Job::Owner(i))));
     jobs.extend(pilots);
@@ -185,6 +198,8 @@ impl Job {
         match self {
             Job::Home => "the home page",
             Job::Portfolio => "the portfolio page",
+            Job::Decisions => "the decisions page",
+            Job::SponsorDecisions(..) => "a sponsor's decisions page",
             Job::Chart(_) => "a portfolio chart",
             Job::Pilots => "the pilot index",
             Job::Library => "the constraint library",

@@ -136,7 +136,9 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
         .iter()
         .map(|person| PersonRow {
             name: person.name.clone(),
+            title: person.title.clone().unwrap_or_default(),
             url: crate::urls::owner(&person.slug),
+            waiting: person.waiting.len(),
             owns: person.owns.len(),
             champions: person.champions.len(),
             sponsors: person.sponsors.len(),
@@ -144,7 +146,11 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
             overdue: overdue_count(site, person),
         })
         .collect();
-    people.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    people.sort_by(|a, b| {
+        (b.waiting.cmp(&a.waiting))
+            .then(b.overdue.cmp(&a.overdue))
+            .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
     PeopleView { people }
 }
 
@@ -154,8 +160,29 @@ pub(super) fn person_view(site: &Site, config: &Config, person: &Person, rows: &
     let mut mine = person.constraints.clone();
     crate::library_order::sort_in_order(site, &mut mine);
     let (open, resolved): (Vec<_>, Vec<_>) = mine.into_iter().partition(|r| get(r).1.open);
+    let mut per_rung = vec![0; config.escalation.len()];
+    let mut own_escalated = 0;
+    for &(i, j) in &person.waiting {
+        let c = &site.pilots[i].constraints[j];
+        let Some(r) = c.rung.filter(|&r| r < per_rung.len()) else { continue };
+        per_rung[r] += 1;
+        let own = c.owner.as_deref().and_then(|o| site.person(o)).is_some_and(|o| o.slug == person.slug);
+        if own && config.escalation[r].to != "owner" {
+            own_escalated += 1;
+        }
+    }
+    let waiting_by_rung = (config.escalation.iter().zip(per_rung))
+        .filter(|(_, count)| *count > 0)
+        .map(|(r, count)| RungRow { to: r.to.clone(), after_days: r.after_days, count })
+        .collect();
     PersonView {
         name: person.name.clone(),
+        title: person.title.clone().unwrap_or_default(),
+        email: person.email.clone().unwrap_or_default(),
+        aliases: person.aliases.clone(),
+        waiting: rows(&person.waiting),
+        waiting_by_rung,
+        own_escalated,
         owns: pilots(&person.owns),
         champions: pilots(&person.champions),
         sponsors: pilots(&person.sponsors),

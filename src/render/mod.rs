@@ -212,6 +212,23 @@ impl Plan {
                     &board,
                 )?
             }
+            Job::Decisions => {
+                let view = DecisionsCtx { decisions: home::decisions_index(site, config) };
+                self.html(
+                    target("decisions.html", urls::path_of(urls::DECISIONS), "Decisions needed", urls::PORTFOLIO),
+                    &view,
+                )?
+            }
+            Job::SponsorDecisions(k, page) => {
+                let view = home::sponsor_decisions(site, config, *k, *page);
+                let slug = site.decisions[*k].sponsor.map(|s| site.people[s].slug.as_str());
+                let address = urls::sponsor_decisions(slug, *page);
+                let title = match view.group.sponsor.as_str() {
+                    "" => "Decisions needed: pilots without a sponsor".to_string(),
+                    name => format!("Decisions needed: {name}'s pilots"),
+                };
+                self.html(target("sponsor_decisions.html", urls::path_of(&address), &title, urls::PORTFOLIO), &view)?
+            }
             Job::Chart(i) => {
                 let svg = self.charts()?.get(*i).map(|(_, svg)| svg.clone()).unwrap_or_default();
                 return Ok(Content::Bytes(svg.into_bytes()));
@@ -473,6 +490,11 @@ struct PilotCtx<'a> {
 
 #[derive(Serialize)]
 struct SearchView {}
+
+#[derive(Serialize)]
+struct DecisionsCtx {
+    decisions: views::DecisionsIndex,
+}
 
 #[derive(Serialize)]
 struct TagCtx {

@@ -42,13 +42,7 @@ fn escalation_target(to: &str, p: &Pilot, c: &Constraint) -> String {
 
 /// The person a ladder rung's `to` names for this pilot, if recorded.
 pub(super) fn escalation_who<'a>(to: &str, p: &'a Pilot, c: &'a Constraint) -> Option<&'a str> {
-    match to {
-        "owner" => c.owner.as_deref(),
-        "sponsor" => p.sponsor.as_deref(),
-        "champion" => p.champion.as_deref(),
-        "production owner" | "pilot owner" => p.owner.as_deref(),
-        _ => None,
-    }
+    crate::model::role_holder(to, p, c).flatten()
 }
 
 /// `overdue`, `open` or `resolved`.
@@ -135,6 +129,7 @@ pub(super) fn constraint_row<'a>(p: &'a Pilot, c: &'a Constraint, site: &'a Site
         due: Day(c.due),
         resolved: Day(if c.open { None } else { c.resolved }),
         impact: text(&c.impact),
+        ask: text(&c.ask),
         playbook_url,
         playbook_title,
         status: status(c),

@@ -23,6 +23,7 @@ pub struct SiteView {
 #[derive(Serialize, Clone)]
 pub struct FixedUrls {
     pub portfolio: &'static str,
+    pub decisions: &'static str,
     pub pilots: &'static str,
     pub constraints: &'static str,
     pub owners: &'static str,
@@ -40,6 +41,7 @@ impl Default for FixedUrls {
         use crate::urls::*;
         FixedUrls {
             portfolio: PORTFOLIO,
+            decisions: DECISIONS,
             pilots: PILOTS,
             constraints: CONSTRAINTS,
             owners: OWNERS,
@@ -112,6 +114,103 @@ pub struct HomeView<'a> {
     pub charts: Vec<ChartView>,
     /// Stale pilots left out of `stale` to keep the list short.
     pub stale_more: usize,
+    /// What leaders are asked to decide, the most overdue first.
+    pub decisions: DecisionsView,
+}
+
+/// The open constraints at the top rung of the escalation ladder (the
+/// leadership rung), grouped by their pilot's sponsor: what leaders are
+/// asked to decide.
+#[derive(Serialize)]
+pub struct DecisionsView {
+    /// The top rung's `to` ("leadership"), or empty without a ladder.
+    pub rung: String,
+    /// Days past due at which a constraint reaches it.
+    pub after_days: i64,
+    /// Each sponsor's shown decisions; the group with the most overdue one
+    /// first.
+    pub groups: Vec<DecisionGroup>,
+    /// Decisions shown in `groups`.
+    pub shown: usize,
+    /// Every open constraint at the rung.
+    pub total: usize,
+    /// `total - shown`: the ones left out, on the full list.
+    pub more: usize,
+    /// The full list (every sponsor's decisions, counted, each linked to
+    /// the sponsor's list), relative to the root.
+    pub url: String,
+}
+
+/// The decisions page: every sponsor with decisions waiting on their
+/// pilots, counted, each linked to the full list of them.
+#[derive(Serialize)]
+pub struct DecisionsIndex {
+    pub rung: String,
+    pub after_days: i64,
+    pub total: usize,
+    /// The sponsor with the most overdue decision first; `decisions` of
+    /// each holds the few most overdue.
+    pub groups: Vec<DecisionGroup>,
+}
+
+/// One page of the decisions of one sponsor's pilots.
+#[derive(Serialize)]
+pub struct SponsorDecisionsPage {
+    pub rung: String,
+    pub after_days: i64,
+    /// The sponsor (empty for pilots without one), title and page.
+    pub group: DecisionGroup,
+    /// This page, from 1, and how many there are.
+    pub page: usize,
+    pub pages: usize,
+    /// The pages before and after, for `partials/pager.html`.
+    pub doc: PagerLinks,
+    /// The decisions page, relative to the root.
+    pub index_url: String,
+}
+
+#[derive(Serialize, Default)]
+pub struct PagerLinks {
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+#[derive(Serialize)]
+pub struct DecisionGroup {
+    /// The sponsor as their page names them, or empty when the pilots have
+    /// none.
+    pub sponsor: String,
+    /// The sponsor's title, or empty.
+    pub title: String,
+    /// The sponsor's page, relative to the root, or empty.
+    pub url: String,
+    /// All their decisions (more than `decisions` may hold).
+    pub count: usize,
+    /// The first page of all of them, relative to the root.
+    pub list_url: String,
+    /// Days past due of the most overdue.
+    pub most_overdue: i64,
+    pub decisions: Vec<Decision>,
+}
+
+/// One constraint waiting for a decision.
+#[derive(Serialize)]
+pub struct Decision {
+    pub title: String,
+    /// The constraint on its pilot's page, relative to the root.
+    pub url: String,
+    pub pilot: PilotLink,
+    pub category: String,
+    /// The constraint's owner, or empty.
+    pub owner: String,
+    pub due: String,
+    pub overdue_days: i64,
+    /// "overdue by 30 days".
+    pub status_text: String,
+    /// What slips while it stays open, or empty.
+    pub impact: String,
+    /// The recommended action (`ask`), or empty.
+    pub ask: String,
 }
 
 /// A chart file with the same numbers as a table.
@@ -203,6 +302,8 @@ pub struct ConstraintRow<'a> {
     pub due: Day,
     pub resolved: Day,
     pub impact: &'a str,
+    /// The recommended action (`ask`), or empty.
+    pub ask: &'a str,
     /// Link to the playbook page that helps, relative to the root, or empty.
     pub playbook_url: Joined<'a, 2>,
     pub playbook_title: &'a str,
@@ -346,7 +447,11 @@ pub struct PeopleView {
 #[derive(Serialize)]
 pub struct PersonRow {
     pub name: String,
+    /// "Chief People Officer", or empty.
+    pub title: String,
     pub url: String,
+    /// Open constraints whose escalation rung names them.
+    pub waiting: usize,
     pub owns: usize,
     pub champions: usize,
     pub sponsors: usize,
@@ -357,6 +462,22 @@ pub struct PersonRow {
 #[derive(Serialize)]
 pub struct PersonView {
     pub name: String,
+    /// "Chief People Officer", or empty.
+    pub title: String,
+    /// An e-mail address, or empty.
+    pub email: String,
+    /// Other spellings of the name that `[people]` gives.
+    pub aliases: Vec<String>,
+    /// Open constraints whose escalation rung names them, most overdue
+    /// first.
+    pub waiting: RowsHtml,
+    /// How many of `waiting` reached each rung that names them, in ladder
+    /// order (rungs with none left out).
+    pub waiting_by_rung: Vec<RungRow>,
+    /// Of `waiting`, those they own themselves that reached a higher rung
+    /// that names them too (as the pilot's sponsor): listed once, and with
+    /// them until a rung names someone else.
+    pub own_escalated: usize,
     pub owns: Vec<PilotLink>,
     pub champions: Vec<PilotLink>,
     pub sponsors: Vec<PilotLink>,

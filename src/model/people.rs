@@ -1,0 +1,280 @@
+//! The people named in the records and the config: one [`Person`] per
+//! person however the name is written ("Amira Haddad", "Amira Haddad, Chief
+//! People Officer", an alias from `[people]`), and what waits on each of
+//! them: every open constraint whose escalation rung names them.
+
+use super::{Constraint, Person, Pilot};
+use crate::config::{Config, Rung};
+use crate::hash::FastMap;
+use crate::markdown::slug;
+use crate::names::{person_key, split_title};
+
+/// Who a rung names for one constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder<'a> {
+    /// A role of the constraint or its pilot (one of
+    /// [`crate::config::ROLES`]): the name
+    /// written for it, when one is.
+    Role(Option<&'a str>),
+    /// A body the config names (`leadership`), with the people its rung
+    /// lists (perhaps none).
+    Group(&'a [String]),
+}
+
+/// The name written for a role (one of [`crate::config::ROLES`]) of `c` or its pilot
+/// `p`; `None` when `to` is not a role.
+pub fn role_holder<'a>(to: &str, p: &'a Pilot, c: &'a Constraint) -> Option<Option<&'a str>> {
+    Some(match to {
+        "owner" => c.owner.as_deref(),
+        "sponsor" => p.sponsor.as_deref(),
+        "champion" => p.champion.as_deref(),
+        "production owner" | "pilot owner" => p.owner.as_deref(),
+        _ => return None,
+    })
+}
+
+/// Who `rung` names for the constraint `c` of the pilot `p`.
+pub fn holder<'a>(rung: &'a Rung, p: &'a Pilot, c: &'a Constraint) -> Holder<'a> {
+    match role_holder(&rung.to, p, c) {
+        Some(who) => Holder::Role(who),
+        None => Holder::Group(&rung.people),
+    }
+}
+
+/// Everyone named in the records (owners, champions and sponsors of
+/// pilots, owners of constraints) and on a rung of the escalation ladder,
+/// one [`Person`] each, sorted by slug; with the index of every way their
+/// names are matched ([`person_key`] of each name and alias).
+///
+/// A name is the person the config's `[people]` names it (as the table's
+/// key or an alias), else the name as first written, without a title. A
+/// person's title is the config's, else the first one written after a
+/// comma.
+pub(super) fn people(pilots: &[std::sync::Arc<Pilot>], config: &Config) -> (Vec<Person>, FastMap<String, usize>) {
+    let mut b = Builder::new(config);
+    for (i, p) in pilots.iter().enumerate() {
+        if let Some(who) = &p.owner {
+            let at = b.person(who);
+            b.out[at].owns.push(i);
+        }
+        if let Some(who) = &p.champion {
+            let at = b.person(who);
+            b.out[at].champions.push(i);
+        }
+        if let Some(who) = &p.sponsor {
+            let at = b.person(who);
+            b.out[at].sponsors.push(i);
+        }
+        for (j, c) in p.constraints.iter().enumerate() {
+            if let Some(who) = &c.owner {
+                let at = b.person(who);
+                b.out[at].constraints.push((i, j));
+            }
+        }
+    }
+    // The people of the ladder have a page even when no record names them.
+    for rung in &config.escalation {
+        for who in &rung.people {
+            b.person(who);
+        }
+    }
+    // What waits on whom: each open constraint on a rung, once per person
+    // the rung names (the same person twice in a rung's list is one).
+    for (i, p) in pilots.iter().enumerate() {
+        if p.facts.top_rung.is_none() {
+            continue;
+        }
+        for (j, c) in p.constraints.iter().enumerate() {
+            let Some(rung) = c.rung.and_then(|r| config.escalation.get(r)).filter(|_| c.open) else { continue };
+            match holder(rung, p, c) {
+                Holder::Role(Some(who)) => {
+                    let at = b.person(who);
+                    b.out[at].waiting.push((i, j));
+                }
+                Holder::Role(None) => {}
+                Holder::Group(names) => {
+                    for who in names {
+                        let at = b.person(who);
+                        if b.out[at].waiting.last() != Some(&(i, j)) {
+                            b.out[at].waiting.push((i, j));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let Builder { mut out, index, .. } = b;
+    for person in &mut out {
+        sort_waiting(pilots, &mut person.waiting);
+    }
+    // Sorted by slug: each person's place now.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|&a, &b| (&out[a].slug, out[a].name.to_lowercase()).cmp(&(&out[b].slug, out[b].name.to_lowercase())));
+    let mut place = vec![0; out.len()];
+    for (new, &old) in order.iter().enumerate() {
+        place[old] = new;
+    }
+    let mut slots: Vec<Option<Person>> = out.into_iter().map(Some).collect();
+    let mut out: Vec<Person> = order.iter().filter_map(|&old| slots[old].take()).collect();
+    let index = index.into_iter().map(|(k, i)| (k, place[i])).collect();
+    distinct(&mut out);
+    (out, index)
+}
+
+/// The open constraints at the top rung of the ladder, grouped by their
+/// pilot's sponsor (see [`super::Site::decisions`]).
+pub(super) fn decisions(
+    pilots: &[std::sync::Arc<Pilot>],
+    people: &[Person],
+    index: &FastMap<String, usize>,
+    config: &Config,
+) -> Vec<super::SponsorDecisions> {
+    let Some(top) = config.escalation.len().checked_sub(1) else { return Vec::new() };
+    let mut groups: Vec<super::SponsorDecisions> = Vec::new();
+    // Each sponsor's group, by their index (`None` for no sponsor).
+    let mut at: FastMap<Option<usize>, usize> = FastMap::default();
+    for (i, p) in pilots.iter().enumerate().filter(|(_, p)| p.facts.top_rung == Some(top)) {
+        let sponsor = p.sponsor.as_deref().and_then(|s| index.get(&person_key(s)).copied());
+        for (j, _) in p.constraints.iter().enumerate().filter(|(_, c)| c.open && c.rung == Some(top)) {
+            let g = *at.entry(sponsor).or_insert_with(|| {
+                groups.push(super::SponsorDecisions { sponsor, constraints: Vec::new() });
+                groups.len() - 1
+            });
+            groups[g].constraints.push((i, j));
+        }
+    }
+    for g in &mut groups {
+        sort_waiting(pilots, &mut g.constraints);
+    }
+    // The group with the most overdue first; then by the sponsor's name.
+    let most = |g: &super::SponsorDecisions| {
+        g.constraints.first().and_then(|&(i, j)| pilots[i].constraints[j].overdue_days).unwrap_or(0)
+    };
+    let name = |g: &super::SponsorDecisions| g.sponsor.map(|s| people[s].slug.as_str());
+    groups.sort_by(|a, b| {
+        most(b).cmp(&most(a)).then(name(a).is_none().cmp(&name(b).is_none())).then(name(a).cmp(&name(b)))
+    });
+    groups
+}
+
+/// Most overdue first, then by due date, pilot and constraint.
+pub fn sort_waiting(pilots: &[std::sync::Arc<Pilot>], list: &mut [(usize, usize)]) {
+    list.sort_by(|&(a, i), &(b, j)| {
+        let (x, y) = (&pilots[a].constraints[i], &pilots[b].constraints[j]);
+        (y.overdue_days.cmp(&x.overdue_days))
+            .then(x.due.cmp(&y.due))
+            .then(pilots[a].id.cmp(&pilots[b].id))
+            .then(x.id.cmp(&y.id))
+    });
+}
+
+/// Two names with one slug ("Ana Lee", "Ana-Lee"): the second gets `-2`.
+/// Each base's next number is kept: thousands of names with one slug take
+/// a look-up each, not a count from 2 each.
+fn distinct(out: &mut [Person]) {
+    let mut seen = crate::hash::FastSet::default();
+    let mut next: FastMap<String, usize> = FastMap::default();
+    for p in out {
+        if p.slug.is_empty() {
+            p.slug = "person".into();
+        }
+        if seen.insert(p.slug.clone()) {
+            continue;
+        }
+        let base = std::mem::take(&mut p.slug);
+        let n = next.entry(base.clone()).or_insert(2);
+        loop {
+            let slug = format!("{base}-{}", *n);
+            *n += 1;
+            if seen.insert(slug.clone()) {
+                p.slug = slug;
+                break;
+            }
+        }
+        p.base_slug = Some(base);
+    }
+}
+
+struct Builder<'a> {
+    config: &'a Config,
+    /// Each `[people]` entry by the key of its name and of each alias.
+    configured: FastMap<String, usize>,
+    /// Each name as written: the same few names recur across thousands of
+    /// records, and are split and keyed once.
+    written: FastMap<&'a str, usize>,
+    /// Each person by the key of every name of theirs met or configured.
+    index: FastMap<String, usize>,
+    out: Vec<Person>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(config: &'a Config) -> Builder<'a> {
+        let mut configured = FastMap::default();
+        for (i, p) in config.people.iter().enumerate() {
+            configured.insert(person_key(&p.name), i);
+            for a in &p.aliases {
+                configured.insert(person_key(a), i);
+            }
+        }
+        Builder { config, configured, written: FastMap::default(), index: FastMap::default(), out: Vec::new() }
+    }
+
+    /// The index of the person `name` (as written) refers to.
+    fn person(&mut self, name: &'a str) -> usize {
+        if let Some(&at) = self.written.get(name) {
+            return at;
+        }
+        let (base, title) = split_title(name);
+        let key = crate::markdown::nfc(base).to_lowercase();
+        let configured = self.configured.get(&key).map(|&i| &self.config.people[i]);
+        // The person's own key: their configured name's, else this one.
+        let own = configured.map_or_else(|| key.clone(), |c| person_key(&c.name));
+        let at = match self.index.get(&own) {
+            Some(&at) => at,
+            None => {
+                let shown = configured.map_or_else(|| crate::markdown::nfc(base).into_owned(), |c| c.name.clone());
+                self.out.push(Person {
+                    slug: slug(&shown),
+                    name: shown,
+                    title: configured.and_then(|c| c.title.clone()),
+                    email: configured.and_then(|c| c.email.clone()),
+                    aliases: configured.map(|c| c.aliases.clone()).unwrap_or_default(),
+                    base_slug: None,
+                    owns: Vec::new(),
+                    champions: Vec::new(),
+                    sponsors: Vec::new(),
+                    constraints: Vec::new(),
+                    waiting: Vec::new(),
+                });
+                let at = self.out.len() - 1;
+                self.index.insert(own, at);
+                if let Some(c) = configured {
+                    for a in &c.aliases {
+                        self.index.insert(person_key(a), at);
+                    }
+                }
+                at
+            }
+        };
+        self.index.entry(key).or_insert(at);
+        let person = &mut self.out[at];
+        if person.title.is_none() {
+            person.title = title.map(str::to_string);
+        }
+        self.written.insert(name, at);
+        at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_after_a_comma_are_not_part_of_the_name() {
+        assert_eq!(split_title("Amira Haddad, Chief People Officer"), ("Amira Haddad", Some("Chief People Officer")));
+        assert_eq!(split_title(" Amira Haddad "), ("Amira Haddad", None));
+        assert_eq!(split_title("Amira Haddad,"), ("Amira Haddad", None));
+        assert_eq!(person_key("Amira Haddad, CPO"), person_key("amira haddad"));
+    }
+}
