@@ -136,6 +136,9 @@ struct Json<'a> {
     ladder: &'a [crate::config::Rung],
     rubric: &'a [crate::config::Dimension],
     portfolio: &'a crate::model::Portfolio,
+    /// The portfolio at the end of each of the last weeks, from the
+    /// records' git history (empty without one), oldest first.
+    weeks: &'a [crate::model::history::Week],
     pilots: Vec<JsonPilot<'a>>,
     constraints: Vec<JsonConstraint<'a>>,
 }
@@ -200,6 +203,7 @@ fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a
         ladder: &config.escalation,
         rubric: &config.rubric,
         portfolio: &site.portfolio,
+        weeks: &site.history.weeks,
         pilots: site
             .pilots
             .iter()
@@ -338,19 +342,31 @@ pub(crate) fn feed(site: &Site, config: &Config) -> String {
             }
         })
         .collect();
-    let updated = entries.first().map_or(site.as_of, |e| e.date);
+    let title = format!("{} — updates and escalations", config.title);
+    atom(&base, ("", "feed"), &title, crate::urls::FEED, entries, &config.title, site.as_of)
+}
+
+/// An Atom feed of `entries` (newest first) at `self_path` below `base`.
+/// Its id is `base` and `id_path`, or `urn:pilotdeck:ID_NAME` without a base.
+fn atom(
+    base: &str,
+    (id_path, id_name): (&str, &str),
+    title: &str,
+    self_path: &str,
+    entries: Vec<Entry>,
+    author: &str,
+    as_of: Date,
+) -> String {
+    let updated = entries.first().map_or(as_of, |e| e.date);
     let mut out =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    let _ = writeln!(
-        out,
-        "  <id>{}</id>",
-        xml(&if base.is_empty() { "urn:pilotdeck:feed".to_string() } else { base.clone() })
-    );
-    let _ = writeln!(out, "  <title>{} — updates and escalations</title>", xml(&config.title));
+    let id = if base.is_empty() { format!("urn:pilotdeck:{id_name}") } else { [base, id_path].concat() };
+    let _ = writeln!(out, "  <id>{}</id>", xml(&id));
+    let _ = writeln!(out, "  <title>{}</title>", xml(title));
     let _ = writeln!(out, "  <updated>{updated}T00:00:00Z</updated>");
-    let _ = writeln!(out, "  <author><name>{}</name></author>", xml(&config.title));
-    let _ = writeln!(out, "  <link rel=\"self\" href=\"{}{}\"/>", xml(&base), crate::urls::FEED);
-    let _ = writeln!(out, "  <link rel=\"alternate\" href=\"{}\"/>", xml(if base.is_empty() { "./" } else { &base }));
+    let _ = writeln!(out, "  <author><name>{}</name></author>", xml(author));
+    let _ = writeln!(out, "  <link rel=\"self\" href=\"{}{}\"/>", xml(base), self_path);
+    let _ = writeln!(out, "  <link rel=\"alternate\" href=\"{}\"/>", xml(if base.is_empty() { "./" } else { base }));
     let _ = writeln!(out, "  <generator>pilotdeck</generator>");
     for e in entries {
         let _ = writeln!(out, "  <entry>");
@@ -363,6 +379,47 @@ pub(crate) fn feed(site: &Site, config: &Config) -> String {
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// `changes/feed.xml`: one entry per week of `/changes/`, newest first,
+/// its summary the week's changes counted by kind and listed.
+pub(crate) fn changes_feed(site: &Site, config: &Config) -> String {
+    let base = crate::urls::feed_base(&config.base_url);
+    let entries = site
+        .history
+        .changes
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !w.events.is_empty())
+        .map(|(i, w)| {
+            let view = crate::render::changes_view(site, config, i);
+            let mut summary = String::new();
+            for g in &view.groups {
+                let _ = writeln!(summary, "{} ({}):", g.title, g.rows.len());
+                for r in &g.rows {
+                    let _ = writeln!(summary, "- {}: {} ({})", r.pilot, r.text, r.date);
+                }
+            }
+            let address = if i == 0 { crate::urls::CHANGES.to_string() } else { crate::urls::changes_week(w.start) };
+            Entry {
+                id: format!("urn:pilotdeck:changes:{}", w.start),
+                date: w.end,
+                title: format!("Week of {}: {} changes", w.start, w.events.len()),
+                link: [base.as_str(), &address].concat(),
+                summary: summary.trim_end().to_string(),
+            }
+        })
+        .collect();
+    let title = format!("{} — what changed, week by week", config.title);
+    atom(
+        &base,
+        (crate::urls::CHANGES, "changes"),
+        &title,
+        crate::urls::CHANGES_FEED,
+        entries,
+        &config.title,
+        site.as_of,
+    )
 }
 
 /// `sitemap.xml`: every page's address, sorted.

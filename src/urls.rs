@@ -61,6 +61,16 @@ pub(crate) const JSON: &str = "portfolio.json";
 pub(crate) const FEED: &str = "feed.xml";
 /// The sitemap.
 pub(crate) const SITEMAP: &str = "sitemap.xml";
+/// What changed across the portfolio in the week of the as-of date (each
+/// earlier week is below it, see [`changes_week`]).
+pub(crate) const CHANGES: &str = "changes/";
+/// The feed of the weeks' changes.
+pub(crate) const CHANGES_FEED: &str = "changes/feed.xml";
+
+/// What changed in the week starting on `monday`: `changes/2026-03-16/`.
+pub(crate) fn changes_week(monday: crate::date::Date) -> String {
+    [CHANGES, &monday.text(), "/"].concat()
+}
 /// The not-found page (a file: a server shows it at any address).
 pub(crate) const NOT_FOUND: &str = "404.html";
 /// The way back to the root from any pilot page ([`root_of`] of [`pilot`]).
@@ -71,12 +81,14 @@ const INDEX: &str = "index.html";
 
 /// The pages pilotdeck makes at fixed addresses, with their paths, in
 /// the order the sitemap lists them before sorting.
-pub(crate) const FIXED_PAGES: [&str; 8] = [HOME, PILOTS, PORTFOLIO, DECISIONS, CONSTRAINTS, OWNERS, LESSONS, TAGS];
+pub(crate) const FIXED_PAGES: [&str; 9] =
+    [HOME, PILOTS, PORTFOLIO, DECISIONS, CONSTRAINTS, OWNERS, LESSONS, TAGS, CHANGES];
 
 /// The first components of the addresses the site makes itself (its
 /// home is ``): a link from the root to one of them is the site's.
-pub(crate) const SITE_PAGES: [&str; 12] = [
+pub(crate) const SITE_PAGES: [&str; 13] = [
     "pilots",
+    "changes",
     "portfolio",
     "constraints",
     "owners",
@@ -490,7 +502,8 @@ mod tests {
         assert_eq!(named_page_parts("").concat(), "/");
         assert_eq!(path_of("pilots/a/"), "pilots/a");
         assert!(is_generated_section("pilots") && is_generated_section("lessons") && !is_generated_section("tags"));
-        assert_eq!(FIXED_PAGES.len(), 8);
+        assert_eq!(FIXED_PAGES.len(), 9);
+        assert_eq!(changes_week(crate::date::Date::parse("2026-03-16").unwrap()), "changes/2026-03-16/");
     }
 
     #[test]

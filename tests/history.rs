@@ -144,3 +144,56 @@ fn two_builds_at_one_head_are_the_same() {
     build_ok(dir.path(), &["--output", two.to_str().unwrap()]);
     assert_eq!(common::snapshot(&dir.path().join("one")), common::snapshot(&dir.path().join("two")));
 }
+
+#[test]
+fn changes_list_each_weeks_moves_with_an_archive_and_a_feed() {
+    let dir = repo();
+    build_ok(dir.path(), &[]);
+    // The week of the as-of date (2026-03-16 to 03-20): nothing happened.
+    let now = text_of(&read(dir.path(), "public/changes/index.html"));
+    assert!(now.contains("What changed this week") && now.contains("Nothing changed"), "{now}");
+    assert!(now.contains("2026-02-23 (2)") && now.contains("2026-02-02 (3)"), "the archive lists the weeks: {now}");
+    // The week the stage moved and the target slipped.
+    let week = text_of(&read(dir.path(), "public/changes/2026-02-02/index.html"));
+    assert!(week.contains("What changed in the week of 2026-02-02"), "{week}");
+    assert!(week.contains("Stage moves (1)") && week.contains("Entered pilot (from idea)"), "{week}");
+    assert!(week.contains("Target dates moved (1)") && week.contains("re-planned 14 days later"), "{week}");
+    // What the calendar did: the constraint became overdue, then reached
+    // the sponsor's rung, before it was resolved.
+    let week = text_of(&read(dir.path(), "public/changes/2026-02-23/index.html"));
+    assert!(week.contains("Newly escalated (2)"), "{week}");
+    assert!(week.contains("“Schema review” became overdue (owner)"), "{week}");
+    assert!(week.contains("“Schema review” escalated to sponsor"), "{week}");
+    let week = text_of(&read(dir.path(), "public/changes/2026-01-26/index.html"));
+    assert!(week.contains("Went stale: no update since the week of 2026-01-12"), "{week}");
+    // The feed: one entry per week with changes, newest first.
+    let feed = read(dir.path(), "public/changes/feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let entries: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .map(|e| e.descendants().find(|n| n.has_tag_name("title")).unwrap().text().unwrap().to_string())
+        .collect();
+    assert_eq!(entries.first().map(String::as_str), Some("Week of 2026-03-02: 1 changes"), "{entries:?}");
+    assert!(entries.iter().any(|t| t.starts_with("Week of 2026-01-12")), "{entries:?}");
+}
+
+#[test]
+fn portfolio_json_holds_the_weekly_series() {
+    let dir = repo();
+    build_ok(dir.path(), &[]);
+    let v: serde_json::Value = serde_json::from_str(&read(dir.path(), "public/portfolio.json")).unwrap();
+    let weeks = v["weeks"].as_array().unwrap();
+    assert_eq!(weeks.len(), 26);
+    assert_eq!(weeks[25]["end"], "2026-03-20");
+    // 2026-02-27: the constraint was open and 5 days overdue (due 02-22),
+    // past the owner's rung (0 days) but not the sponsor's (7).
+    let w = weeks.iter().find(|w| w["end"] == "2026-02-27").unwrap();
+    assert_eq!((w["pilots"].as_u64(), w["open"].as_u64(), w["overdue"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(w["escalated"], serde_json::json!([1, 0, 0]));
+    // The week the target moved later.
+    let w = weeks.iter().find(|w| w["end"] == "2026-02-06").unwrap();
+    assert_eq!(w["target_slips"], 1);
+    // Before the record existed.
+    assert_eq!(weeks[0]["pilots"], 0);
+}

@@ -33,6 +33,40 @@ pub struct SiteHistory {
     /// The last [`WEEKS`] weeks, oldest first; the last ends on the as-of
     /// date.
     pub weeks: Vec<Week>,
+    /// What changed across the portfolio, week by week (Monday to
+    /// Sunday), newest first; the first is the week of the as-of date.
+    /// Weeks with nothing are left out, but for the first.
+    pub changes: Vec<WeekChanges>,
+}
+
+/// What changed in one week across the portfolio.
+#[derive(Debug, Clone)]
+pub struct WeekChanges {
+    /// The Monday the week starts on.
+    pub start: Date,
+    /// The Sunday it ends on, or the as-of date for the week under way.
+    pub end: Date,
+    /// By pilot id, then in the order things happened.
+    pub events: Vec<Event>,
+}
+
+/// One thing that changed in a week: a change in a commit, or what the
+/// calendar did (a constraint escalated, a pilot went stale).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub pilot: String,
+    pub date: Date,
+    pub what: EventKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    /// A change a commit made (index into [`SiteHistory::commits`]).
+    Changed(usize, ChangeKind),
+    /// A still open constraint reached a rung of the ladder (its index).
+    Escalated { title: String, rung: usize },
+    /// The pilot's last update became older than `stale_after_days`.
+    WentStale { last: Date },
 }
 
 impl SiteHistory {
@@ -105,7 +139,7 @@ pub enum ChangeKind {
 }
 
 /// The portfolio at the end of one week, as its records stood then.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Week {
     /// The last day of the week (the as-of date for the latest).
     pub end: Date,
@@ -149,6 +183,71 @@ pub fn derive(history: &History, config: &Config, opts: &BuildOptions) -> SiteHi
         out.pilots.insert(id.clone(), pilot_history(list, &out.commits));
     }
     out.weeks = weeks(&out.commits, &by_id, config, as_of);
+    out.changes = changes(&out, &by_id, config, as_of);
+    out
+}
+
+/// How many weeks back `/changes/` keeps a page for.
+pub const CHANGE_WEEKS: usize = 52;
+
+/// What changed in each of the last [`CHANGE_WEEKS`] weeks, newest first.
+fn changes(h: &SiteHistory, by_id: &BTreeMap<String, Versions>, config: &Config, as_of: Date) -> Vec<WeekChanges> {
+    if h.commits.is_empty() {
+        return Vec::new();
+    }
+    let first = h.commits[0].date.week_start();
+    let mut out = Vec::new();
+    let mut start = as_of.week_start();
+    while out.len() < CHANGE_WEEKS && start >= first {
+        let end = start.plus_days(6).min(as_of);
+        let mut events = Vec::new();
+        for (id, list) in by_id {
+            let mut mine = Vec::new();
+            if let Some(ph) = h.pilots.get(id) {
+                for c in &ph.changes {
+                    let date = h.commits[c.commit].date;
+                    if date >= start && date <= end {
+                        mine.push(Event {
+                            pilot: id.clone(),
+                            date,
+                            what: EventKind::Changed(c.commit, c.kind.clone()),
+                        });
+                    }
+                }
+            }
+            // The record as it stood at the end of the week: what the
+            // calendar did to it during the week.
+            let at = list.iter().rev().find(|(c, _)| h.commits[*c].date <= end).and_then(|(_, p)| p.as_deref());
+            if let Some(p) = at {
+                for c in &p.constraints {
+                    let Some(due) = c.due else { continue };
+                    for (k, rung) in config.escalation.iter().enumerate() {
+                        let day = due.plus_days(rung.after_days.max(1) as i32);
+                        let open = c.raised.is_none_or(|r| r <= day) && c.resolved.is_none_or(|r| r > day);
+                        if open && day >= start && day <= end {
+                            mine.push(Event {
+                                pilot: id.clone(),
+                                date: day,
+                                what: EventKind::Escalated { title: c.title.clone(), rung: k },
+                            });
+                        }
+                    }
+                }
+                if let Some(last) = p.updates.iter().map(|u| u.week).filter(|d| *d <= end).max() {
+                    let day = last.plus_days(config.stale_after_days as i32 + 1);
+                    if day >= start && day <= end {
+                        mine.push(Event { pilot: id.clone(), date: day, what: EventKind::WentStale { last } });
+                    }
+                }
+            }
+            mine.sort_by_key(|e| e.date);
+            events.extend(mine);
+        }
+        if out.is_empty() || !events.is_empty() {
+            out.push(WeekChanges { start, end, events });
+        }
+        start = start.plus_days(-7);
+    }
     out
 }
 

@@ -1,10 +1,11 @@
 //! What the records' git history shows: a pilot's changes, newest first,
 //! each with its commit (`model::history` works them out).
 
-use super::views::{HistoryRow, PilotHistoryView};
+use super::views::{ChangeGroup, ChangeRow, ChangesView, HistoryRow, PilotHistoryView, WeekLink};
 use crate::config::Config;
 use crate::history::Status;
-use crate::model::history::{ChangeKind, SiteHistory};
+use crate::model::history::{ChangeKind, EventKind, SiteHistory};
+use crate::model::Site;
 
 /// "1 day", "12 days".
 fn days(n: i64) -> String {
@@ -65,6 +66,112 @@ fn said(kind: &ChangeKind) -> String {
     }
 }
 
+/// The commit `i`'s link in the repository's web view, or empty.
+fn commit_url(config: &Config, id: &str) -> String {
+    if config.repo_url.is_empty() {
+        String::new()
+    } else {
+        format!("{}/commit/{id}", config.repo_url)
+    }
+}
+
+/// The heading a change goes under on `/changes/`, in the order shown.
+const GROUPS: [&str; 9] = [
+    "Stage moves",
+    "Newly escalated",
+    "Constraints raised",
+    "Constraints resolved",
+    "Constraints re-planned",
+    "Target dates moved",
+    "Went stale",
+    "Readiness",
+    "Owners and records",
+];
+
+fn group_of(what: &EventKind) -> usize {
+    match what {
+        EventKind::Changed(_, kind) => match kind {
+            ChangeKind::Stage { .. } => 0,
+            ChangeKind::Raised { .. } => 2,
+            ChangeKind::Resolved { .. } => 3,
+            ChangeKind::Replanned { .. } => 4,
+            ChangeKind::Target { .. } => 5,
+            ChangeKind::Readiness { .. } => 7,
+            ChangeKind::Added | ChangeKind::Removed | ChangeKind::Owner { .. } => 8,
+        },
+        EventKind::Escalated { .. } => 1,
+        EventKind::WentStale { .. } => 6,
+    }
+}
+
+/// The page of the week `i` of `SiteHistory::changes` (0: the week of the
+/// as-of date).
+pub(super) fn changes_view(site: &Site, config: &Config, i: usize) -> ChangesView {
+    let h = &site.history;
+    let note = status_note(&h.status);
+    let Some(week) = h.changes.get(i).filter(|_| h.is_known()) else {
+        let note = if note.is_empty() { "No commit has changed a pilot record yet.".into() } else { note };
+        return ChangesView { known: false, note, current: true, ..ChangesView::default() };
+    };
+    let mut groups: Vec<Vec<ChangeRow>> = GROUPS.iter().map(|_| Vec::new()).collect();
+    for e in &week.events {
+        let title = site.pilots.iter().find(|p| p.id == e.pilot).map_or(e.pilot.as_str(), |p| p.title.as_str());
+        let (text, author, commit, url) = match &e.what {
+            EventKind::Changed(c, kind) => {
+                let c = &h.commits[*c];
+                (said(kind), c.author.clone(), c.id.chars().take(8).collect(), commit_url(config, &c.id))
+            }
+            EventKind::Escalated { title, rung } => {
+                let to = config.escalation.get(*rung).map_or("", |r| r.to.as_str());
+                let text = if *rung == 0 {
+                    format!("“{title}” became overdue ({to})")
+                } else {
+                    format!("“{title}” escalated to {to}")
+                };
+                (text, String::new(), String::new(), String::new())
+            }
+            EventKind::WentStale { last } => {
+                (format!("Went stale: no update since the week of {last}"), String::new(), String::new(), String::new())
+            }
+        };
+        groups[group_of(&e.what)].push(ChangeRow {
+            date: e.date.text(),
+            pilot: title.to_string(),
+            url: crate::urls::pilot(&e.pilot),
+            text,
+            author,
+            commit,
+            commit_url: url,
+        });
+    }
+    let weeks = h
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(k, w)| WeekLink {
+            start: w.start.text(),
+            url: if k == 0 { crate::urls::CHANGES.to_string() } else { crate::urls::changes_week(w.start) },
+            count: w.events.len(),
+            here: k == i,
+        })
+        .collect();
+    ChangesView {
+        known: true,
+        note,
+        start: week.start.text(),
+        end: week.end.text(),
+        current: i == 0,
+        count: week.events.len(),
+        groups: GROUPS
+            .iter()
+            .zip(groups)
+            .filter(|(_, rows)| !rows.is_empty())
+            .map(|(t, rows)| ChangeGroup { title: t.to_string(), rows })
+            .collect(),
+        weeks,
+    }
+}
+
 /// The history section of the pilot `id`'s page.
 pub(super) fn pilot_view(history: &SiteHistory, config: &Config, id: &str) -> PilotHistoryView {
     let note = status_note(&history.status);
@@ -83,11 +190,7 @@ pub(super) fn pilot_view(history: &SiteHistory, config: &Config, id: &str) -> Pi
                 text: said(&c.kind),
                 author: commit.author.clone(),
                 commit: commit.id.chars().take(8).collect(),
-                url: if config.repo_url.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}/commit/{}", config.repo_url, commit.id)
-                },
+                url: commit_url(config, &commit.id),
             }
         })
         .collect();

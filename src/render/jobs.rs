@@ -43,6 +43,10 @@ pub enum Job {
     Asset(usize),
     /// A page's old address (`redirect_from`): the page, and which one.
     Redirect(usize, usize),
+    /// What changed in a week: the index into `SiteHistory::changes` (0:
+    /// the week of the as-of date, at `/changes/`).
+    Changes(usize),
+    ChangesFeed,
 }
 
 /// Every file of the site in the order that decides which of two with one
@@ -66,7 +70,13 @@ pub(super) fn listed(
         (urls::file_of(urls::FEED), Job::Feed),
         (urls::file_of(urls::LESSONS), Job::Lessons),
         (urls::file_of(urls::TAGS), Job::Tags),
+        (urls::file_of(urls::CHANGES), Job::Changes(0)),
+        (urls::file_of(urls::CHANGES_FEED), Job::ChangesFeed),
     ];
+    let weeks = &site.history.changes;
+    jobs.extend(
+        weeks.iter().enumerate().skip(1).map(|(i, w)| (urls::file_of(&urls::changes_week(w.start)), Job::Changes(i))),
+    );
     for (g, group) in site.decisions.iter().enumerate() {
         let slug = group.sponsor.map(|s| site.people[s].slug.as_str());
         let pages = group.constraints.len().div_ceil(home::DECISIONS_PER_PAGE).max(1);
@@ -215,6 +225,8 @@ impl Job {
             Job::NotFound => "the not-found page",
             Job::Sitemap => "the sitemap",
             Job::Search => "the search page",
+            Job::Changes(_) => "a page of what changed",
+            Job::ChangesFeed => "the feed of what changed",
             Job::Section(_) | Job::Page(_) | Job::Static(_) | Job::Asset(_) | Job::Redirect(..) => {
                 "a file of the site's"
             }

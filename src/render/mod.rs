@@ -32,6 +32,11 @@ pub use engine::{Renderer, Streamed, TemplateError};
 use jobs::listed;
 pub use jobs::{collisions, Collider, Collision, Job};
 
+/// The view of a week of changes, for the feed of changes.
+pub(crate) fn changes_view(site: &Site, config: &Config, week: usize) -> views::ChangesView {
+    history::changes_view(site, config, week)
+}
+
 /// What every page of one build shares: the model, the compiled templates,
 /// and the views several pages use, each made once when first needed.
 pub struct Plan {
@@ -319,6 +324,15 @@ impl Plan {
                 self.renderer.render("404.html", &not_found)?
             }
             Job::Sitemap => crate::exports::sitemap(site, config),
+            Job::Changes(i) => {
+                let view = ChangesCtx { changes: history::changes_view(site, config, *i) };
+                let address = match site.history.changes.get(*i) {
+                    Some(w) if *i > 0 => urls::changes_week(w.start),
+                    _ => urls::CHANGES.to_string(),
+                };
+                self.html(target("changes.html", urls::path_of(&address), "What changed", urls::CHANGES), &view)?
+            }
+            Job::ChangesFeed => crate::exports::changes_feed(site, config),
             Job::Search => {
                 self.html(target("search.html", urls::path_of(urls::SEARCH), "Search", urls::SEARCH), &SearchView {})?
             }
@@ -492,6 +506,11 @@ struct PilotCtx<'a> {
 struct SearchView {}
 
 #[derive(Serialize)]
+struct ChangesCtx {
+    changes: views::ChangesView,
+}
+
+#[derive(Serialize)]
 struct DecisionsCtx {
     decisions: views::DecisionsIndex,
 }
@@ -531,6 +550,7 @@ fn site_view(site: &Site, config: &Config) -> SiteView {
         }
     }
     nav.push(Link { title: "Lessons".into(), url: urls::LESSONS.into() });
+    nav.push(Link { title: "Changes".into(), url: urls::CHANGES.into() });
     nav.push(Link { title: "Tags".into(), url: urls::TAGS.into() });
     SiteView {
         title: config.title.clone(),

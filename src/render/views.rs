@@ -34,6 +34,8 @@ pub struct FixedUrls {
     pub csv: &'static str,
     pub json: &'static str,
     pub feed: &'static str,
+    pub changes: &'static str,
+    pub changes_feed: &'static str,
 }
 
 impl Default for FixedUrls {
@@ -52,6 +54,8 @@ impl Default for FixedUrls {
             csv: CSV,
             json: JSON,
             feed: FEED,
+            changes: CHANGES,
+            changes_feed: CHANGES_FEED,
         }
     }
 }
@@ -574,6 +578,55 @@ pub struct PilotHistoryView {
     pub target_slip: String,
     /// Days constraints' due dates moved later in all, or empty.
     pub due_slip: String,
+}
+
+/// `/changes/` and each week's page below it.
+#[derive(Serialize, Default)]
+pub struct ChangesView {
+    /// Whether the site's history is known.
+    pub known: bool,
+    /// Why the history is missing or partial; empty when it is whole.
+    pub note: String,
+    /// The week shown: Monday, and Sunday or the as-of date.
+    pub start: String,
+    pub end: String,
+    /// Whether it is the week of the as-of date.
+    pub current: bool,
+    pub count: usize,
+    pub groups: Vec<ChangeGroup>,
+    /// Every week with changes, newest first.
+    pub weeks: Vec<WeekLink>,
+}
+
+/// The changes of one kind in a week.
+#[derive(Serialize)]
+pub struct ChangeGroup {
+    pub title: String,
+    pub rows: Vec<ChangeRow>,
+}
+
+#[derive(Serialize)]
+pub struct ChangeRow {
+    pub date: String,
+    pub pilot: String,
+    /// The pilot's page, relative to the root.
+    pub url: String,
+    pub text: String,
+    /// Who made the change, and its commit (empty for what the calendar did).
+    pub author: String,
+    pub commit: String,
+    pub commit_url: String,
+}
+
+/// A week in the archive of changes.
+#[derive(Serialize)]
+pub struct WeekLink {
+    pub start: String,
+    /// Relative to the root.
+    pub url: String,
+    pub count: usize,
+    /// The week shown.
+    pub here: bool,
 }
 
 /// One change to a record.
