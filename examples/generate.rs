@@ -2,11 +2,22 @@
 //! (see `pilotdeck::synth`).
 //!
 //! `cargo run --release --example generate -- DIR PILOTS [SEED]`
+//!
+//! With `--git COMMITS WEEKS`, writes a git repository instead whose pilot
+//! records evolve over WEEKS weeks in COMMITS commits (see
+//! `pilotdeck::synth::write_repo`; needs the `git` program):
+//! `generate DIR 1000 42 --git 2000 52`.
 
 use std::path::Path;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let git = args.iter().position(|a| a == "--git").map(|at| {
+        let rest: Vec<String> = args.drain(at..).collect();
+        let commits: usize = rest.get(1).and_then(|s| s.parse().ok()).expect("--git COMMITS WEEKS");
+        let weeks: usize = rest.get(2).and_then(|s| s.parse().ok()).expect("--git COMMITS WEEKS");
+        (commits, weeks)
+    });
     if args.len() < 3 {
         eprintln!("usage: generate DIR PILOTS [SEED]");
         std::process::exit(2);
@@ -14,6 +25,11 @@ fn main() {
     let dir = Path::new(&args[1]);
     let pilots: usize = args[2].parse().expect("PILOTS is a number");
     let seed: u64 = args.get(3).map_or(1, |s| s.parse().expect("SEED is a number"));
+    if let Some((commits, weeks)) = git {
+        pilotdeck::synth::write_repo(dir, pilots, commits, weeks, seed).expect("write the repository");
+        eprintln!("wrote {pilots} pilots in {commits} commits over {weeks} weeks into {}", dir.display());
+        return;
+    }
     pilotdeck::synth::write_site(dir, pilots, seed).expect("write the site");
     eprintln!("wrote {pilots} pilots and 100 playbook pages into {}", dir.display());
 }

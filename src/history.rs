@@ -104,9 +104,6 @@ fn other(e: impl std::fmt::Display) -> Problem {
     Problem::Other(e.to_string())
 }
 
-/// Record path (below `content/`) -> blob id, at one commit.
-type Records = BTreeMap<String, gix::ObjectId>;
-
 fn read_repo(root: &Path) -> Result<History, Problem> {
     let root = root.canonicalize().map_err(|_| Problem::NoRepository)?;
     let repo = gix::discover(&root).map_err(|_| Problem::NoRepository)?;
@@ -121,24 +118,13 @@ fn read_repo(root: &Path) -> Result<History, Problem> {
         return Ok(History::default());
     };
     let head_id = head.id.to_string();
-    // Newest first: each commit, and the records at it when the folder
-    // of records changed since the commit after it.
-    let mut walked: Vec<(Commit, Option<Arc<Records>>)> = Vec::new();
-    let mut last_tree: Option<gix::ObjectId> = None;
+    // Newest first: each commit, and the id of its folder of records.
+    let mut walked: Vec<(Commit, Option<gix::ObjectId>)> = Vec::new();
     let mut next = Some(head);
     while let Some(commit) = next.take() {
         let tree = commit.tree().map_err(other)?;
         let folder = folder_id(&repo, tree, &pilots)?;
-        let records = if folder == last_tree && !walked.is_empty() {
-            None
-        } else {
-            Some(Arc::new(match folder {
-                Some(id) => records_in(&repo, id)?,
-                None => Records::new(),
-            }))
-        };
-        last_tree = folder;
-        walked.push((describe(&commit)?, records));
+        walked.push((describe(&commit)?, folder));
         next = match commit.parent_ids().next() {
             Some(parent) => match parent.object() {
                 Ok(o) => Some(o.try_into_commit().map_err(other)?),
@@ -149,45 +135,121 @@ fn read_repo(root: &Path) -> Result<History, Problem> {
             None => None,
         };
     }
-    // Oldest first: a version wherever a record's blob differs from the
-    // commit before.
+    // Oldest first: a version wherever the folder changed, for each record
+    // whose blob differs from the commit before.
     walked.reverse();
     let status = if shallow { Status::Shallow } else { Status::Whole };
     let mut history = History { status, head: head_id, ..History::default() };
     let mut texts: BTreeMap<gix::ObjectId, Arc<str>> = BTreeMap::new();
-    let mut before: Arc<Records> = Arc::new(Records::new());
-    for (commit, records) in walked {
-        let Some(now) = records else {
+    let mut before: Option<gix::ObjectId> = None;
+    let mut entries = Folder::default();
+    for (commit, folder) in walked {
+        if folder == before {
             continue;
-        };
+        }
+        let changed = changed_records(&repo, &mut entries, folder)?;
+        before = folder;
+        if changed.is_empty() {
+            continue;
+        }
         let index = history.commits.len();
-        let mut changed = false;
-        for (path, id) in now.iter() {
-            if before.get(path) == Some(id) {
-                continue;
-            }
-            let text = match texts.get(id) {
-                Some(t) => Arc::clone(t),
-                None => {
-                    let blob = repo.find_blob(*id).map_err(other)?;
-                    let t: Arc<str> = String::from_utf8_lossy(&blob.data).into();
-                    texts.insert(*id, Arc::clone(&t));
-                    t
-                }
+        for (path, blob) in changed {
+            let text = match blob {
+                None => None,
+                Some(id) => Some(match texts.get(&id) {
+                    Some(t) => Arc::clone(t),
+                    None => {
+                        let blob = repo.find_blob(id).map_err(other)?;
+                        let t: Arc<str> = String::from_utf8_lossy(&blob.data).into();
+                        texts.insert(id, Arc::clone(&t));
+                        t
+                    }
+                }),
             };
-            history.versions.push(Version { commit: index, path: path.clone(), text: Some(text) });
-            changed = true;
+            history.versions.push(Version { commit: index, path, text });
         }
-        for path in before.keys().filter(|p| !now.contains_key(*p)) {
-            history.versions.push(Version { commit: index, path: path.clone(), text: None });
-            changed = true;
-        }
-        if changed {
-            history.commits.push(commit);
-        }
-        before = now;
+        history.commits.push(commit);
     }
     Ok(history)
+}
+
+/// The entries of the folder of records at the commit before: name ->
+/// (a folder?, id).
+type Folder = crate::hash::FastMap<String, (bool, gix::ObjectId)>;
+
+/// The records whose blob differs between `before` (the folder of records
+/// at the commit before, brought up to date here) and the folder `new`
+/// (missing: no records), by path below `content/`, with the new blob
+/// (`None`: removed); in path order. An entry that did not change is
+/// looked up by its name, without a copy, so that a commit that changed
+/// one record of thousands costs a pass over the folder and nothing more.
+fn changed_records(
+    repo: &gix::Repository,
+    before: &mut Folder,
+    new: Option<gix::ObjectId>,
+) -> Result<Vec<(String, Option<gix::ObjectId>)>, Problem> {
+    let tree = new.map(|id| repo.find_tree(id).map_err(other)).transpose()?;
+    let decoded = tree.as_ref().map(|t| t.decode().map_err(other)).transpose()?;
+    let entries = decoded.as_ref().map_or(&[][..], |d| &d.entries[..]);
+    let mut out = Vec::new();
+    let mut seen = 0;
+    for e in entries.iter().filter(|e| !e.filename.starts_with(b".")) {
+        let Ok(name) = std::str::from_utf8(e.filename) else { continue };
+        let (tree, oid) = (e.mode.is_tree(), e.oid.to_owned());
+        let was = before.get(name).copied();
+        if was.is_some() {
+            seen += 1;
+        }
+        if was == Some((tree, oid)) {
+            continue;
+        }
+        let now = records_of(repo, name, tree, oid)?;
+        // What this name held before and holds no more (a file that
+        // became a folder, or the other way).
+        if let Some((was_tree, was_oid)) = was {
+            for (path, _) in records_of(repo, name, was_tree, was_oid)? {
+                if !now.iter().any(|(p, _)| *p == path) {
+                    out.push((path, None));
+                }
+            }
+        }
+        out.extend(now);
+        before.insert(name.to_string(), (tree, oid));
+    }
+    if seen < before.len() {
+        let names: crate::hash::FastSet<&[u8]> = entries.iter().map(|e| -> &[u8] { e.filename.as_ref() }).collect();
+        let gone: Vec<String> = before.keys().filter(|n| !names.contains(n.as_bytes())).cloned().collect();
+        for name in gone {
+            if let Some((tree, oid)) = before.remove(&name) {
+                out.extend(records_of(repo, &name, tree, oid)?.into_iter().map(|(p, _)| (p, None)));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// The records an entry of the folder of records holds: `ID.md` itself,
+/// or a folder's `index.md`, as the loader finds them.
+fn records_of(
+    repo: &gix::Repository,
+    name: &str,
+    tree: bool,
+    oid: gix::ObjectId,
+) -> Result<Vec<(String, Option<gix::ObjectId>)>, Problem> {
+    if !tree {
+        if is_markdown(name) && !crate::urls::is_index_name(name) {
+            return Ok(vec![(format!("pilots/{name}"), Some(oid))]);
+        }
+        return Ok(Vec::new());
+    }
+    let sub = repo.find_tree(oid).map_err(other)?;
+    for inner in ["index.md", "index.markdown", "_index.md"] {
+        if let Some(e) = sub.find_entry(inner).filter(|e| e.mode().is_blob()) {
+            return Ok(vec![(format!("pilots/{name}/{inner}"), Some(e.object_id()))]);
+        }
+    }
+    Ok(Vec::new())
 }
 
 /// The id of the tree at `path` below `tree`, if there is one.
@@ -202,32 +264,6 @@ fn folder_id(repo: &gix::Repository, tree: gix::Tree<'_>, path: &[String]) -> Re
         }
     }
     Ok(Some(id))
-}
-
-/// The records in the folder of records `id`: `ID.md` files and
-/// `ID/index.md`, as the loader finds them.
-fn records_in(repo: &gix::Repository, id: gix::ObjectId) -> Result<Records, Problem> {
-    let mut out = Records::new();
-    let tree = repo.find_tree(id).map_err(other)?;
-    for entry in tree.iter() {
-        let entry = entry.map_err(other)?;
-        let name = entry.filename().to_string();
-        if name.starts_with('.') {
-            continue;
-        }
-        if entry.mode().is_blob() && is_markdown(&name) && !crate::urls::is_index_name(&name) {
-            out.insert(format!("pilots/{name}"), entry.object_id());
-        } else if entry.mode().is_tree() {
-            let sub = repo.find_tree(entry.object_id()).map_err(other)?;
-            for inner in ["index.md", "index.markdown", "_index.md"] {
-                if let Some(e) = sub.find_entry(inner).filter(|e| e.mode().is_blob()) {
-                    out.insert(format!("pilots/{name}/{inner}"), e.object_id());
-                    break;
-                }
-            }
-        }
-    }
-    Ok(out)
 }
 
 fn is_markdown(name: &str) -> bool {

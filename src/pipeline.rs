@@ -152,12 +152,13 @@ fn analyse_with(
             _ => Arc::new(crate::history::read(root)),
         }
     };
+    timer.lap("history read");
     site.history = Arc::new(model::history::derive(
         &history,
         &config,
         &BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts: false },
     ));
-    timer.lap("history");
+    timer.lap("history modelled");
     diagnostics.extend(built.diagnostics);
     let (found, checks) = check::check_reusing(&site, &config, previous.checks);
     diagnostics.extend(found);

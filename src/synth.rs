@@ -180,3 +180,183 @@ pub fn write_site(dir: &Path, pilots: usize, seed: u64) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// A constraint of an evolving pilot: id, title, category, owner, raised,
+/// due, resolved.
+type Raised = (usize, String, &'static str, &'static str, i64, i64, Option<i64>);
+
+/// One pilot as it evolves in [`write_repo`].
+struct Evolving {
+    stage: usize,
+    /// Stages entered, with their days.
+    stages: Vec<(usize, i64)>,
+    target: i64,
+    owner: &'static str,
+    constraints: Vec<Raised>,
+    updates: Vec<i64>,
+    function: &'static str,
+}
+
+impl Evolving {
+    fn text(&self, i: usize) -> String {
+        let mut s = format!(
+            "+++\ntitle = \"Pilot {i}\"\nstage = \"{}\"\nowner = \"{}\"\nsponsor = \"{}\"\nfunction = \"{}\"\ntarget = {}\n\n[stages]\n",
+            STAGES[self.stage],
+            self.owner,
+            PEOPLE[i % PEOPLE.len()],
+            self.function,
+            date(self.target)
+        );
+        for (st, day) in &self.stages {
+            let _ = writeln!(s, "{} = {}", STAGES[*st], date(*day));
+        }
+        for (id, title, cat, owner, raised, due, resolved) in &self.constraints {
+            let _ = write!(
+                s,
+                "\n[[constraints]]\nid = \"c{id}\"\ntitle = \"{title}\"\ncategory = \"{cat}\"\nowner = \"{owner}\"\nraised = {}\ndue = {}\n",
+                date(*raised),
+                date(*due)
+            );
+            if let Some(r) = resolved {
+                let _ = writeln!(s, "resolved = {}", date(*r));
+            }
+        }
+        for week in &self.updates {
+            let _ =
+                write!(s, "\n[[updates]]\nweek = {}\ncompleted = \"Progress on the {}\"\n", date(*week), self.function);
+        }
+        s.push_str("+++\n\nThe pilot's notes.\n");
+        s
+    }
+}
+
+/// Writes a site whose `content/pilots/` is a git repository's history:
+/// `pilots` records evolving over `weeks` weeks up to 2026-11-20, in
+/// `commits` commits by several authors (each commit changes one record:
+/// it is made, moves stage, its target slips, a constraint is raised,
+/// re-planned or resolved, or a weekly update is added). The same
+/// arguments give the same repository. Uses the `git` program (`git
+/// fast-import`), for tests and the benchmark; pilotdeck reads the result
+/// with gix.
+pub fn write_repo(dir: &Path, pilots: usize, commits: usize, weeks: usize, seed: u64) -> io::Result<()> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut rng = Rng(seed);
+    let end = 20_777; // 2026-11-20
+    let start = end - 7 * weeks as i64;
+    std::fs::create_dir_all(dir)?;
+    let git = |args: &[&str]| Command::new("git").current_dir(dir).args(args).env("GIT_CONFIG_NOSYSTEM", "1").output();
+    let out = git(&["init", "-q", "-b", "main"])?;
+    if !out.status.success() {
+        return Err(io::Error::other(String::from_utf8_lossy(&out.stderr).into_owned()));
+    }
+    let mut child = Command::new("git")
+        .current_dir(dir)
+        .args(["fast-import", "--quiet"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
+    let mut stream = io::BufWriter::new(child.stdin.take().ok_or_else(|| io::Error::other("no stdin"))?);
+    let mut state: Vec<Option<Evolving>> = (0..pilots).map(|_| None).collect();
+    let config = "title = \"Generated history\"\nas_of = \"2026-11-20\"\n";
+    let mut next_constraint = 0;
+    // The first commits make the records (one commit each at first, then
+    // the rest change them); days rise through the weeks.
+    let total = commits.max(pilots);
+    for k in 0..total {
+        let day = start + (k as i64 * 7 * weeks as i64) / total as i64;
+        let i = if k < pilots { k } else { rng.below(pilots as u64) as usize };
+        let author = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
+        let message = match &mut state[i] {
+            None => {
+                state[i] = Some(Evolving {
+                    stage: 0,
+                    stages: vec![(0, day)],
+                    target: day + 120 + rng.below(120) as i64,
+                    owner: PEOPLE[rng.below(PEOPLE.len() as u64) as usize],
+                    constraints: Vec::new(),
+                    updates: Vec::new(),
+                    function: FUNCTIONS[rng.below(FUNCTIONS.len() as u64) as usize],
+                });
+                format!("Pilot {i}: new record")
+            }
+            Some(p) => match rng.below(6) {
+                0 if p.stage < 4 => {
+                    p.stage += 1;
+                    p.stages.push((p.stage, day));
+                    format!("Pilot {i}: into {}", STAGES[p.stage])
+                }
+                1 => {
+                    p.target += 7 + rng.below(45) as i64;
+                    format!("Pilot {i}: target moved")
+                }
+                2 => {
+                    next_constraint += 1;
+                    let cat = CATEGORIES[rng.below(CATEGORIES.len() as u64) as usize];
+                    let owner = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
+                    let title = format!("{} {}", cat, sentence(&mut rng, 3));
+                    p.constraints.push((
+                        next_constraint,
+                        title,
+                        cat,
+                        owner,
+                        day,
+                        day + 14 + rng.below(30) as i64,
+                        None,
+                    ));
+                    format!("Pilot {i}: constraint raised")
+                }
+                3 => match p.constraints.iter_mut().find(|c| c.6.is_none()) {
+                    Some(c) => {
+                        c.5 += 7 + rng.below(21) as i64;
+                        format!("Pilot {i}: constraint re-planned")
+                    }
+                    None => {
+                        p.updates.push(day - (day - 4) % 7);
+                        format!("Pilot {i}: weekly update")
+                    }
+                },
+                4 => match p.constraints.iter_mut().find(|c| c.6.is_none()) {
+                    Some(c) => {
+                        c.6 = Some(day.max(c.4));
+                        format!("Pilot {i}: constraint resolved")
+                    }
+                    None => {
+                        p.updates.push(day - (day - 4) % 7);
+                        format!("Pilot {i}: weekly update")
+                    }
+                },
+                _ => {
+                    let week = day - (day - 4) % 7;
+                    if p.updates.last() != Some(&week) {
+                        p.updates.push(week);
+                    }
+                    format!("Pilot {i}: weekly update")
+                }
+            },
+        };
+        let text = state[i].as_ref().map(|p| p.text(i)).unwrap_or_default();
+        let seconds = day * 86_400 + 36_000 + (k as i64 % 3_600);
+        let email = author.to_lowercase().replace(' ', ".");
+        writeln!(stream, "commit refs/heads/main")?;
+        writeln!(stream, "author {author} <{email}@example.org> {seconds} +0000")?;
+        writeln!(stream, "committer {author} <{email}@example.org> {seconds} +0000")?;
+        writeln!(stream, "data {}\n{message}", message.len())?;
+        if k == 0 {
+            writeln!(stream, "M 100644 inline pilotdeck.toml\ndata {}\n{config}", config.len())?;
+        }
+        writeln!(stream, "M 100644 inline content/pilots/pilot-{i:05}.md\ndata {}\n{text}", text.len())?;
+        writeln!(stream)?;
+    }
+    drop(stream);
+    let status = child.wait()?;
+    if !status.success() {
+        return Err(io::Error::other("git fast-import failed"));
+    }
+    let out = git(&["checkout", "-q", "-f", "main"])?;
+    if !out.status.success() {
+        return Err(io::Error::other(String::from_utf8_lossy(&out.stderr).into_owned()));
+    }
+    Ok(())
+}
