@@ -19,7 +19,8 @@
 //! of each word, so that a query fetches only the shards of its words:
 //!
 //! - `meta.json`: how many records, how many per chunk, the shard keys, the
-//!   kinds, the stages (in the configured order) and tags: all the
+//!   kinds, the stages (in the configured order) and tags, and where the
+//!   constraints and the people begin in record order (`groups`): all the
 //!   header's box needs before the shards;
 //! - `f.json`: each record's filters (`[kind, stage or -1, tag...]`, as
 //!   indexes into the lists of `meta.json`), read by the search page only;
@@ -602,7 +603,9 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
     }
     let files: Vec<(String, String)> =
         shards.par_iter().map(|(key, words)| (format!("{DATA}w/{key}.json"), shard_json(words))).collect();
-    output.add(format!("{DATA}meta.json"), meta_json(&lists, sources.len(), shards.keys()));
+    let first = |kind: fn(&Source) -> bool| sources.iter().position(kind).unwrap_or(sources.len());
+    let groups = [first(|s| matches!(s, Source::Constraint(..))), first(|s| matches!(s, Source::Person(_)))];
+    output.add(format!("{DATA}meta.json"), meta_json(&lists, sources.len(), groups, shards.keys()));
     output.add(format!("{DATA}f.json"), filters);
     for (path, json) in files {
         output.add(path, json);
@@ -666,10 +669,15 @@ fn write_doc(out: &mut String, r: &Record) {
     out.push(']');
 }
 
-/// `meta.json`: how many records, the lists the filters offer and the
-/// shards. Written as `serde_json::json!` would write it (a test holds it
-/// so): keys sorted.
-fn meta_json<'a>(lists: &Lists, records: usize, shards: impl Iterator<Item = &'a String>) -> String {
+/// `meta.json`: how many records, where the constraints and the people
+/// begin, the lists the filters offer and the shards. Written as
+/// `serde_json::json!` would write it (a test holds it so): keys sorted.
+fn meta_json<'a>(
+    lists: &Lists,
+    records: usize,
+    groups: [usize; 2],
+    shards: impl Iterator<Item = &'a String>,
+) -> String {
     let list = |out: &mut String, items: &mut dyn Iterator<Item = String>| {
         out.push('[');
         for (i, item) in items.enumerate() {
@@ -680,7 +688,7 @@ fn meta_json<'a>(lists: &Lists, records: usize, shards: impl Iterator<Item = &'a
         }
         out.push(']');
     };
-    let mut out = format!("{{\"chunk\":{CHUNK},\"kinds\":");
+    let mut out = format!("{{\"chunk\":{CHUNK},\"groups\":[{},{}],\"kinds\":", groups[0], groups[1]);
     list(&mut out, &mut KINDS.iter().map(|k| json_str(k)));
     let _ = write!(out, ",\"records\":{records},\"shards\":");
     list(&mut out, &mut shards.map(|s| json_str(s)));
@@ -849,9 +857,16 @@ mod tests {
                 k.strip_prefix(&format!("{DATA}w/")).and_then(|k| k.strip_suffix(".json")).map(String::from)
             })
             .collect();
+        let groups = [
+            all.iter().position(|r| r.kind == CONSTRAINT).unwrap(),
+            all.iter().position(|r| r.kind == PERSON).unwrap(),
+        ];
+        assert!(all[groups[0]..groups[1]].iter().all(|r| r.kind == CONSTRAINT));
+        assert!(all[groups[1]..].iter().all(|r| r.kind == PERSON));
         let want = serde_json::json!({
             "version": 2,
             "records": records,
+            "groups": groups,
             "chunk": CHUNK,
             "shards": shards,
             "kinds": KINDS,

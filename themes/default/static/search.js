@@ -127,6 +127,7 @@
       });
     };
     this.filters = function () { return get("f.json"); };
+    this.meta = function () { return meta; };
 
     // Record -> score for one query word, over the words it matches.
     function scores(term, shard) {
@@ -240,11 +241,27 @@
     var index = indexAt(form.dataset.index);
     var root = form.dataset.root;
     var SHOWN = 8;
+    var PER = 4;
     var run = 0;
     var active = -1;
     var timer = null;
 
     function options() { return list.querySelectorAll("[role=option]"); }
+
+    // The first SHOWN of `found`, at most PER of one group (pilots and
+    // pages, constraints, people) while another has more: a category word
+    // that fills the first places with pilots still shows its constraints.
+    function varied(found) {
+      var groups = index.meta().groups;
+      var group = function (r) { return r < groups[0] ? 0 : r < groups[1] ? 1 : 2; };
+      var taken = [], skipped = [], count = [0, 0, 0];
+      for (var i = 0; i < found.length && taken.length < SHOWN; i++) {
+        var g = group(found[i]);
+        if (count[g] < PER) { count[g]++; taken.push(found[i]); } else { skipped.push(found[i]); }
+      }
+      if (taken.length < SHOWN) taken = taken.concat(skipped.slice(0, SHOWN - taken.length)).sort(function (a, b) { return found.indexOf(a) - found.indexOf(b); });
+      return taken;
+    }
 
     function open(yes) {
       panel.hidden = !yes;
@@ -273,7 +290,7 @@
       if (!ts.length) { list.textContent = ""; open(false); return; }
       index.matches(ts).then(function (found) {
         if (mine !== run) return null;
-        return index.results(found.slice(0, SHOWN), ts).then(function (shown) {
+        return index.results(varied(found), ts).then(function (shown) {
           if (mine !== run) return;
           list.textContent = "";
           active = -1;
@@ -302,7 +319,7 @@
             list.appendChild(li);
           });
           status.textContent = found.length === 0 ? "Nothing found for “" + q + "”." :
-            plural(found.length, "result") + (found.length > SHOWN ? ", the first " + SHOWN + " shown." : ".");
+            plural(found.length, "result") + (found.length > SHOWN ? ", " + SHOWN + " shown." : ".");
           all.textContent = found.length > SHOWN ? "All " + plural(found.length, "result") : "Open on the search page";
           open(true);
         });
