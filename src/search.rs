@@ -1,33 +1,51 @@
 //! Full-text search: an index written into the site under `search/data/`
-//! and read by `search.js` in the browser, so that search works on an
-//! intranet with no server code and no internet. Records are made from the
-//! model (plain text), not by parsing the built pages: one per pilot, one
-//! per lessons-learned section (so that a result lands on its section), one
-//! per playbook or lesson page and per section with text of its own; each
-//! with its kind, stage and tags for the filters.
+//! and read by `search.js` in the browser (the header's box on every page,
+//! and the search page), so that search works on an intranet with no
+//! server code and no internet. Records are made from the model (plain
+//! text), not by parsing the built pages: one per pilot, one per
+//! lessons-learned section (so that a result lands on its section), one
+//! per playbook or lesson page and per section with text of its own, one
+//! per constraint (landing on its row on its pilot's page) and one per
+//! person named in the records (landing on their owner page); each with
+//! its kind, stage and tags for the filters.
+//!
+//! A record is found by every field a reader might type: a pilot by its
+//! title, summary, function, stage, people (owner, sponsor, champion),
+//! tags, success measure, integrations, updates and text; a constraint by
+//! its title, category, owner, impact and its pilot's title; a page by its
+//! title, description, tags, `addresses` and text; a person by their name.
 //!
 //! The index is inverted and split into shards by the first two characters
 //! of each word, so that a query fetches only the shards of its words:
 //!
 //! - `meta.json`: how many records, how many per chunk, the shard keys, the
-//!   kinds, the stages (in the configured order) and tags, and each
-//!   record's filters (`[kind, stage or -1, tag...]`, as indexes into those
-//!   lists);
+//!   kinds, the stages (in the configured order) and tags, and where the
+//!   constraints and the people begin in record order (`groups`): all the
+//!   header's box needs before the shards;
+//! - `f.json`: each record's filters (`[kind, stage or -1, tag...]`, as
+//!   indexes into the lists of `meta.json`), read by the search page only;
 //! - `w/KEY.json`: each word of the shard and its postings, a flat list
 //!   `[record, weight, record, weight, ...]` in which each record number
 //!   is the difference from the one before, and the weight is how often the
 //!   word occurs in the record (at most 127), plus 128 when it is in the
-//!   title;
-//! - `d/N.json`: `[url, title, excerpt]` of each record of chunk `N`.
+//!   title or a field that names what the record is (a constraint's
+//!   category, a page's tags and `addresses`, a person's name);
+//! - `d/N.json`: `[url, title, kind, passage...]` of each record of chunk
+//!   `N`. The passages are what a result may show under its title: each a
+//!   field of the record (the summary, a line of who and what, the impact,
+//!   the start of the text...), cut to a few hundred characters, and
+//!   `search.js` shows the one that holds the most words of the query,
+//!   around the first of them, with the words marked.
 //!
 //! A word is a run of letters and digits (Unicode `Alphabetic` and
 //! `Numeric`), lowercased the way Unicode lowercases a word (`Σ` at its end
 //! is `ς`), and kept when it is at most 40 characters (Unicode scalar
-//! values) long. `search.js` splits a query by the same rule, and
-//! tests/tokenizer.rs feeds both the same strings.
+//! values) long. `search.js` splits a query, and finds the words to mark
+//! in a passage, by the same rule, and tests/tokenizer.rs feeds both the
+//! same strings.
 
 use crate::hash::FastMap;
-use crate::model::{Page, Pilot, Section, Site};
+use crate::model::{Constraint, Page, Person, Pilot, Section, Site};
 use crate::output::Output;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -38,13 +56,26 @@ use std::fmt::Write as _;
 pub const DATA: &str = crate::urls::SEARCH_DATA;
 /// Records per file of `d/`.
 const CHUNK: usize = 500;
-/// Characters of text shown under a result.
-const EXCERPT: usize = 220;
+/// Characters (bytes, cut at a word) of a passage made of one field.
+const FIELD: usize = 280;
+/// Characters of a page's text kept as a passage: there are few pages,
+/// and their text is what they are. A pilot keeps its summary, fields and
+/// tags, not its text: the text of thousands of pilots would be most of
+/// the index (a word found only there shows the summary, unmarked).
+const PAGE_TEXT: usize = 2400;
+/// Characters of a lessons-learned section kept as its passage: there is
+/// one or more per pilot.
+const LESSON_TEXT: usize = 400;
 /// Longer runs (hashes, long numbers) are not words anyone types: the most
 /// characters (Unicode scalar values, after lowercasing) of a word;
 /// `MAX_WORD` in `search.js` is the same.
 pub const MAX_WORD: usize = 40;
-const KINDS: [&str; 3] = ["pilot", "lesson", "playbook"];
+const KINDS: [&str; 5] = ["pilot", "lesson", "playbook", "constraint", "person"];
+const PILOT: usize = 0;
+const LESSON: usize = 1;
+const PLAYBOOK: usize = 2;
+const CONSTRAINT: usize = 3;
+const PERSON: usize = 4;
 const TITLE: u8 = 0x80;
 
 /// What a record is drawn from: cheap to list, its text is made only when
@@ -55,6 +86,8 @@ enum Source<'a> {
     Lessons(&'a Pilot, usize),
     Page(&'a Page),
     Section(&'a Section),
+    Constraint(&'a Pilot, &'a Constraint),
+    Person(&'a Person),
 }
 
 /// One searchable record.
@@ -66,12 +99,17 @@ pub struct Record<'a> {
     kind: usize,
     stage: Option<&'a str>,
     tags: &'a [String],
-    /// Everything that is searched, title included, in parts (each word is
-    /// within one part).
+    /// Fields that say what the record is, besides its title (a
+    /// constraint's category, a page's tags and `addresses`): their words
+    /// weigh as the title's.
+    pub names: Vec<Cow<'a, str>>,
+    /// Everything else that is searched, title included, in parts (each
+    /// word is within one part).
     pub text: Vec<Cow<'a, str>>,
-    pub excerpt: String,
+    /// What may be shown under the result (see the module's notes), the
+    /// first when no other holds a word of the query.
+    pub passages: Vec<String>,
 }
-
 /// Text of an HTML fragment: tags dropped (each leaves a space), the
 /// entities the Markdown renderer writes decoded.
 pub fn plain(html: &str) -> String {
@@ -209,12 +247,12 @@ pub fn shard_key(word: &str) -> String {
     key
 }
 
-/// A short text under a result: the start of `text`, whitespace folded,
-/// cut at a word.
-fn excerpt(text: &str) -> String {
+/// `text` with its whitespace folded, cut at a word to at most `max`
+/// bytes (and `…`).
+fn passage(text: &str, max: usize) -> String {
     let mut out = String::new();
     for w in text.split_whitespace() {
-        if out.len() + w.len() > EXCERPT {
+        if out.len() + w.len() + 1 > max {
             out.truncate(out.trim_end_matches(['.', ',', ';', ':']).len());
             out.push('…');
             break;
@@ -227,9 +265,32 @@ fn excerpt(text: &str) -> String {
     out
 }
 
+/// `label` and the items of `items` that are not empty, joined by ` · `;
+/// nothing when there are none.
+fn line<'s>(label: &str, items: impl IntoIterator<Item = &'s str>) -> Option<String> {
+    let mut out = String::from(label);
+    let mut any = false;
+    for item in items.into_iter().map(str::trim).filter(|s| !s.is_empty()) {
+        if any {
+            out.push_str(" · ");
+        }
+        out.push_str(item);
+        any = true;
+    }
+    any.then(|| passage(&out, FIELD))
+}
+
+/// `role NAME`, for the who-and-what line of a pilot or a constraint.
+fn role(role: &str, name: &Option<String>) -> Option<String> {
+    name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(|n| [role, " ", n].concat())
+}
+
 /// Every record of the site, in order; a record's number is its place here.
+/// Constraints come overdue first, then open, then resolved: when a query
+/// finds many alike, the pressing ones are listed first.
 fn sources(site: &Site) -> Vec<Source<'_>> {
-    let mut all = Vec::with_capacity(site.pilots.len() * 2 + site.pages.len());
+    let constraints: usize = site.pilots.iter().map(|p| p.constraints.len()).sum();
+    let mut all = Vec::with_capacity(site.pilots.len() * 2 + site.pages.len() + constraints + site.people.len());
     for p in &site.pilots {
         all.push(Source::Pilot(p));
         all.extend((0..p.body.lessons.len()).map(|i| Source::Lessons(p, i)));
@@ -241,34 +302,60 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
             .filter(|s| !crate::urls::is_generated_section(&s.path) && !s.body.html.is_empty())
             .map(Source::Section),
     );
+    let rank = |c: &Constraint| match (c.overdue_days.is_some(), c.open) {
+        (true, _) => 0,
+        (false, true) => 1,
+        (false, false) => 2,
+    };
+    for pass in 0..3 {
+        for p in &site.pilots {
+            all.extend(p.constraints.iter().filter(|c| rank(c) == pass).map(|c| Source::Constraint(p, c)));
+        }
+    }
+    all.extend(site.people.iter().map(Source::Person));
     all
 }
 
 impl<'a> Source<'a> {
-    fn record(self) -> Record<'a> {
+    fn record(self, site: &Site) -> Record<'a> {
+        let some = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
         match self {
             Source::Pilot(p) => {
-                let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&p.title)];
-                let some = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
-                text.extend([&p.summary, &p.function, &p.owner, &p.success].into_iter().filter_map(some));
-                for c in &p.constraints {
-                    text.push(Cow::Borrowed(&c.title));
-                    text.extend(some(&c.impact));
-                    text.extend(some(&c.ask));
+                let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&p.title), Cow::Borrowed(&p.stage)];
+                text.extend(
+                    [&p.summary, &p.function, &p.owner, &p.sponsor, &p.champion, &p.success]
+                        .into_iter()
+                        .filter_map(some),
+                );
+                for i in &p.integration {
+                    text.push(Cow::Borrowed(&i.system));
+                    text.extend(some(&i.notes));
                 }
                 for u in &p.updates {
                     text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().filter_map(some));
                 }
                 let body = plain(&p.body.html);
-                let excerpt = excerpt(p.summary.as_deref().unwrap_or(&body));
+                // What a reader types of a pilot, besides its title: its
+                // summary (else the start of its text), who and what, tags.
+                let mut passages: Vec<String> = Vec::with_capacity(3);
+                passages.push(passage(p.summary.as_deref().unwrap_or(&body), FIELD));
+                let who = [role("owner", &p.owner), role("sponsor", &p.sponsor), role("champion", &p.champion)];
+                passages.extend(line(
+                    "",
+                    [p.function.as_deref().unwrap_or(""), &p.stage]
+                        .into_iter()
+                        .chain(who.iter().flatten().map(String::as_str)),
+                ));
+                passages.extend(line("Tags: ", p.tags.iter().map(String::as_str)));
                 text.push(Cow::Owned(body));
                 Record {
                     url: crate::urls::pilot(&p.id),
                     title: p.title.clone(),
-                    kind: 0,
+                    kind: PILOT,
                     stage: Some(&p.stage),
                     tags: &p.tags,
-                    excerpt,
+                    names: p.tags.iter().map(|t| Cow::Borrowed(t.as_str())).collect(),
+                    passages,
                     text,
                 }
             }
@@ -278,37 +365,98 @@ impl<'a> Source<'a> {
                 Record {
                     url: crate::urls::pilot_section(&p.id, id),
                     title: format!("{}: lessons learned", p.title),
-                    kind: 1,
+                    kind: LESSON,
                     stage: Some(&p.stage),
                     tags: &p.tags,
-                    excerpt: excerpt(&text),
+                    names: Vec::new(),
+                    passages: vec![passage(&text, LESSON_TEXT)],
                     text: vec![Cow::Owned(text)],
                 }
             }
             Source::Page(page) => {
                 let body = plain(&page.body.html);
-                let excerpt = excerpt(page.description.as_deref().unwrap_or(&body));
+                let mut passages: Vec<String> =
+                    page.description.as_deref().map(|d| passage(d, FIELD)).into_iter().collect();
+                passages.extend(line("Addresses: ", page.addresses.iter().map(String::as_str)));
+                passages.extend(line("Tags: ", page.tags.iter().map(String::as_str)));
+                passages.push(passage(&body, PAGE_TEXT));
                 let text = [Some(Cow::Borrowed(page.title.as_str())), page.description.as_deref().map(Cow::Borrowed)];
                 Record {
                     url: crate::urls::page(&page.path),
                     title: page.title.clone(),
-                    kind: if page.path.starts_with(crate::urls::LESSONS) { 1 } else { 2 },
+                    kind: if page.path.starts_with(crate::urls::LESSONS) { LESSON } else { PLAYBOOK },
                     stage: None,
                     tags: &page.tags,
-                    excerpt,
+                    names: page.tags.iter().chain(&page.addresses).map(|t| Cow::Borrowed(t.as_str())).collect(),
+                    passages,
                     text: text.into_iter().flatten().chain([Cow::Owned(body)]).collect(),
                 }
             }
             Source::Section(s) => {
                 let body = plain(&s.body.html);
+                let mut passages: Vec<String> =
+                    s.description.as_deref().map(|d| passage(d, FIELD)).into_iter().collect();
+                passages.push(passage(&body, PAGE_TEXT));
                 Record {
                     url: crate::urls::page(&s.path),
                     title: s.title.clone(),
-                    kind: 2,
+                    kind: PLAYBOOK,
                     stage: None,
                     tags: &[],
-                    excerpt: excerpt(s.description.as_deref().unwrap_or(&body)),
+                    names: Vec::new(),
+                    passages,
                     text: vec![Cow::Borrowed(&s.title), Cow::Owned(body)],
+                }
+            }
+            Source::Constraint(p, c) => {
+                let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&c.title)];
+                text.extend([&c.owner, &c.impact, &c.ask].into_iter().filter_map(some));
+                let status = crate::render::constraint_status(c, site.as_of);
+                let who = role("owner", &c.owner);
+                let mut passages: Vec<String> =
+                    line("", [c.category.as_str(), &status].into_iter().chain(who.as_deref())).into_iter().collect();
+                passages.extend(c.impact.as_deref().map(|i| passage(i, FIELD)));
+                Record {
+                    url: crate::urls::constraint_parts(&p.id, &c.id).concat(),
+                    title: c.title.clone(),
+                    kind: CONSTRAINT,
+                    stage: Some(&p.stage),
+                    tags: &[],
+                    names: vec![Cow::Borrowed(&c.category)],
+                    passages,
+                    text,
+                }
+            }
+            Source::Person(person) => {
+                let count = |n: usize, what: &str| match n {
+                    0 => None,
+                    1 => Some(format!("{what} of 1 pilot")),
+                    n => Some(format!("{what} of {n} pilots")),
+                };
+                let constraints = match person.constraints.len() {
+                    0 => None,
+                    1 => Some("owner of 1 constraint".to_string()),
+                    n => Some(format!("owner of {n} constraints")),
+                };
+                let roles = [
+                    count(person.owns.len(), "owner"),
+                    count(person.sponsors.len(), "sponsor"),
+                    count(person.champions.len(), "champion"),
+                    constraints,
+                ];
+                let mut passages: Vec<String> =
+                    line("", roles.iter().flatten().map(String::as_str)).into_iter().collect();
+                let pilots = person.owns.iter().chain(&person.sponsors).chain(&person.champions);
+                passages.extend(line("Pilots: ", pilots.filter_map(|&i| site.pilots.get(i)).map(|p| p.title.as_str())));
+                Record {
+                    url: crate::urls::owner(&person.slug),
+                    title: person.name.clone(),
+                    kind: PERSON,
+                    stage: None,
+                    tags: &[],
+                    names: Vec::new(),
+                    passages,
+                    text: Vec::new(),
                 }
             }
         }
@@ -344,6 +492,9 @@ impl Inverted {
 
     fn add_record(&mut self, number: u32, r: &Record) {
         words(&r.title, |w| self.add(number, w, true));
+        for part in &r.names {
+            words(part, |w| self.add(number, w, true));
+        }
         for part in &r.text {
             words(part, |w| self.add(number, w, false));
         }
@@ -360,75 +511,124 @@ impl Inverted {
     }
 }
 
-/// What the browser needs of a record besides its words.
-struct Meta<'a> {
-    url: String,
-    title: String,
-    excerpt: String,
-    kind: usize,
-    stage: Option<&'a str>,
-    tags: &'a [String],
+/// The lists the filters offer, made from the site before any record: the
+/// stages some pilot is at (in the configured order) and the tags (by
+/// their lowercased name, shown as first written).
+struct Lists<'a> {
+    stages: Vec<&'a str>,
+    tags: Vec<&'a str>,
+    /// A tag as written -> its index in `tags`: a few tags recur across
+    /// thousands of records, each is lowercased once.
+    tag_index: FastMap<&'a str, usize>,
+}
+
+impl<'a> Lists<'a> {
+    fn new(site: &'a Site) -> Self {
+        let stages = site.portfolio.by_stage.iter().filter(|s| s.count > 0).map(|s| s.stage.as_str()).collect();
+        let written = site.pilots.iter().flat_map(|p| &p.tags).chain(site.pages.iter().flat_map(|p| &p.tags));
+        let mut lowered: FastMap<&str, String> = FastMap::default();
+        let mut by_name: BTreeMap<&str, &str> = BTreeMap::new();
+        for t in written.clone() {
+            lowered.entry(t.as_str()).or_insert_with(|| t.to_lowercase());
+        }
+        for t in written {
+            by_name.entry(lowered[t.as_str()].as_str()).or_insert(t);
+        }
+        let place: FastMap<&str, usize> = by_name.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+        let tag_index = lowered.iter().map(|(t, l)| (*t, place[l.as_str()])).collect();
+        Lists { stages, tags: by_name.into_values().collect(), tag_index }
+    }
+
+    /// A record's filters, `[kind,stage,tag...]`, appended to `out`.
+    fn write_filters(&self, out: &mut String, r: &Record, t: &mut Vec<usize>) {
+        let stage = r.stage.and_then(|s| self.stages.iter().position(|x| *x == s)).map_or(-1, |s| s as i64);
+        let _ = write!(out, "[{},{stage}", r.kind);
+        t.clear();
+        t.extend(r.tags.iter().filter_map(|tag| self.tag_index.get(tag.as_str())));
+        t.sort_unstable();
+        t.dedup();
+        for i in t.iter() {
+            let _ = write!(out, ",{i}");
+        }
+        out.push(']');
+    }
 }
 
 /// Indexes the site and adds the index under [`DATA`]; returns the number
 /// of records.
 pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
     let sources = sources(site);
-    let (inverted, metas) = sources
-        .par_iter()
+    let lists = Lists::new(site);
+    // A chunk of records at a time: its words, its `d/` file and its part
+    // of `f.json`; no record is kept once written.
+    let parts: Vec<(Inverted, String, String)> = sources
+        .par_chunks(CHUNK)
         .enumerate()
-        .fold(
-            || (Inverted::default(), Vec::new()),
-            |(mut inv, mut metas), (i, s)| {
-                let r = s.record();
-                inv.add_record(i as u32, &r);
-                metas.push(Meta {
-                    url: r.url,
-                    title: r.title,
-                    excerpt: r.excerpt,
-                    kind: r.kind,
-                    stage: r.stage,
-                    tags: r.tags,
-                });
-                (inv, metas)
-            },
-        )
-        .reduce(
-            || (Inverted::default(), Vec::new()),
-            |(a, mut ma), (b, mb)| {
-                ma.extend(mb);
-                (a.append(b), ma)
-            },
-        );
+        .map(|(n, chunk)| {
+            let mut inv = Inverted::default();
+            let mut docs = String::with_capacity(chunk.len() * 200);
+            let mut filters = String::with_capacity(chunk.len() * 8);
+            let mut t = Vec::new();
+            docs.push('[');
+            for (i, s) in chunk.iter().enumerate() {
+                let r = s.record(site);
+                inv.add_record((n * CHUNK + i) as u32, &r);
+                if i > 0 {
+                    docs.push(',');
+                    filters.push(',');
+                }
+                write_doc(&mut docs, &r);
+                lists.write_filters(&mut filters, &r, &mut t);
+            }
+            docs.push(']');
+            (inv, docs, filters)
+        })
+        .collect();
+    let mut inverted = Vec::with_capacity(parts.len());
+    let mut filters = String::from("[");
+    for (n, (inv, docs, f)) in parts.into_iter().enumerate() {
+        inverted.push(inv);
+        if n > 0 {
+            filters.push(',');
+        }
+        filters.push_str(&f);
+        output.add(format!("{DATA}d/{n}.json"), docs);
+    }
+    filters.push(']');
+    // In order: each run's records come after the one's before.
+    let inverted = inverted.into_par_iter().reduce(Inverted::default, Inverted::append);
     let mut shards: BTreeMap<String, Vec<(&str, &Postings)>> = BTreeMap::new();
     for (word, p) in &inverted.0 {
         shards.entry(shard_key(word)).or_default().push((word, p));
     }
-    // The meta file (one pass over every record) beside the others.
-    let (files, meta): (Vec<(String, String)>, String) = rayon::join(
-        || {
-            shards
-                .par_iter()
-                .map(|(key, words)| (format!("{DATA}w/{key}.json"), shard_json(words)))
-                .chain(
-                    metas
-                        .par_chunks(CHUNK)
-                        .enumerate()
-                        .map(|(n, chunk)| (format!("{DATA}d/{n}.json"), docs_json(chunk))),
-                )
-                .collect()
-        },
-        || meta_json(site, &metas, shards.keys()),
-    );
-    output.add(format!("{DATA}meta.json"), meta);
+    let files: Vec<(String, String)> =
+        shards.par_iter().map(|(key, words)| (format!("{DATA}w/{key}.json"), shard_json(words))).collect();
+    let first = |kind: fn(&Source) -> bool| sources.iter().position(kind).unwrap_or(sources.len());
+    let groups = [first(|s| matches!(s, Source::Constraint(..))), first(|s| matches!(s, Source::Person(_)))];
+    output.add(format!("{DATA}meta.json"), meta_json(&lists, sources.len(), groups, shards.keys()));
+    output.add(format!("{DATA}f.json"), filters);
     for (path, json) in files {
         output.add(path, json);
     }
-    Ok(metas.len())
+    Ok(sources.len())
 }
 
 fn json_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let mut out = String::with_capacity(s.len() + 2);
+    push_json_str(&mut out, s);
+    out
+}
+
+/// `s` as a JSON string, appended to `out`: as it is between quotes when
+/// nothing in it needs escaping (most text), else as serde_json writes it.
+fn push_json_str(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    }
 }
 
 fn shard_json(words: &[(&str, &Postings)]) -> String {
@@ -455,34 +655,29 @@ fn shard_json(words: &[(&str, &Postings)]) -> String {
     out
 }
 
-fn docs_json(chunk: &[Meta]) -> String {
-    let rows: Vec<[&str; 3]> = chunk.iter().map(|m| [m.url.as_str(), &m.title, &m.excerpt]).collect();
-    serde_json::to_string(&rows).unwrap_or_default()
+/// A record of `d/N.json`, `[url, title, kind, passage...]`, appended to `out`.
+fn write_doc(out: &mut String, r: &Record) {
+    out.push('[');
+    push_json_str(out, &r.url);
+    out.push(',');
+    push_json_str(out, &r.title);
+    let _ = write!(out, ",{}", r.kind);
+    for p in &r.passages {
+        out.push(',');
+        push_json_str(out, p);
+    }
+    out.push(']');
 }
 
-/// `meta.json`: the lists the filters offer and each record's filters.
-/// Stages are listed in the configured order, tags by their
-/// lowercased name (shown as first written). Written as `serde_json::json!`
-/// would write it (a test holds it so), without making the value first:
-/// there is a list of filters for each of tens of thousands of records.
-fn meta_json<'a>(site: &Site, metas: &[Meta], shards: impl Iterator<Item = &'a String>) -> String {
-    // The configured stages that some record is at, in the configured order.
-    let stages: Vec<&str> = site.portfolio.by_stage.iter().filter(|s| s.count > 0).map(|s| s.stage.as_str()).collect();
-    // Each tag as written is lowercased once: a few tags recur across
-    // thousands of records.
-    let mut lowered: FastMap<&str, String> = FastMap::default();
-    for m in metas {
-        for t in m.tags {
-            lowered.entry(t.as_str()).or_insert_with(|| t.to_lowercase());
-        }
-    }
-    let mut tags: BTreeMap<&str, &str> = BTreeMap::new();
-    for m in metas {
-        for t in m.tags {
-            tags.entry(lowered[t.as_str()].as_str()).or_insert(t);
-        }
-    }
-    let tag_index: FastMap<&str, usize> = tags.keys().enumerate().map(|(i, k)| (*k, i)).collect();
+/// `meta.json`: how many records, where the constraints and the people
+/// begin, the lists the filters offer and the shards. Written as
+/// `serde_json::json!` would write it (a test holds it so): keys sorted.
+fn meta_json<'a>(
+    lists: &Lists,
+    records: usize,
+    groups: [usize; 2],
+    shards: impl Iterator<Item = &'a String>,
+) -> String {
     let list = |out: &mut String, items: &mut dyn Iterator<Item = String>| {
         out.push('[');
         for (i, item) in items.enumerate() {
@@ -493,34 +688,15 @@ fn meta_json<'a>(site: &Site, metas: &[Meta], shards: impl Iterator<Item = &'a S
         }
         out.push(']');
     };
-    // Keys in the order serde_json's map keeps them (sorted).
-    let mut out = String::with_capacity(64 + metas.len() * 12);
-    let _ = write!(out, "{{\"chunk\":{CHUNK},\"filters\":[");
-    let mut t: Vec<usize> = Vec::new();
-    for (i, m) in metas.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let stage = m.stage.and_then(|s| stages.iter().position(|x| *x == s)).map_or(-1, |s| s as i64);
-        let _ = write!(out, "[{},{stage}", m.kind);
-        t.clear();
-        t.extend(m.tags.iter().filter_map(|tag| tag_index.get(lowered[tag.as_str()].as_str())));
-        t.sort_unstable();
-        t.dedup();
-        for i in &t {
-            let _ = write!(out, ",{i}");
-        }
-        out.push(']');
-    }
-    out.push_str("],\"kinds\":");
+    let mut out = format!("{{\"chunk\":{CHUNK},\"groups\":[{},{}],\"kinds\":", groups[0], groups[1]);
     list(&mut out, &mut KINDS.iter().map(|k| json_str(k)));
-    let _ = write!(out, ",\"records\":{},\"shards\":", metas.len());
+    let _ = write!(out, ",\"records\":{records},\"shards\":");
     list(&mut out, &mut shards.map(|s| json_str(s)));
     out.push_str(",\"stages\":");
-    list(&mut out, &mut stages.iter().map(|s| json_str(s)));
+    list(&mut out, &mut lists.stages.iter().map(|s| json_str(s)));
     out.push_str(",\"tags\":");
-    list(&mut out, &mut tags.values().map(|t| json_str(t)));
-    out.push_str(",\"version\":1}");
+    list(&mut out, &mut lists.tags.iter().map(|t| json_str(t)));
+    out.push_str(",\"version\":2}");
     out
 }
 
@@ -595,12 +771,14 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_stop_at_a_word() {
+    fn passages_stop_at_a_word() {
         let long = "word ".repeat(100);
-        let e = excerpt(&long);
-        assert!(e.len() <= EXCERPT + '…'.len_utf8() && e.ends_with("word…"), "{e}");
-        assert_eq!(excerpt("  a\n b  "), "a b");
-        assert!(excerpt(&"end. ".repeat(100)).ends_with("end. end…"));
+        let e = passage(&long, FIELD);
+        assert!(e.len() <= FIELD + '…'.len_utf8() && e.ends_with("word…"), "{e}");
+        assert_eq!(passage("  a\n b  ", FIELD), "a b");
+        assert!(passage(&"end. ".repeat(100), FIELD).ends_with("end. end…"));
+        assert_eq!(line("Tags: ", ["a", " ", "b"]).as_deref(), Some("Tags: a · b"));
+        assert_eq!(line("Tags: ", [""]), None);
     }
 
     #[test]
@@ -613,8 +791,9 @@ mod tests {
                 kind: 0,
                 stage: None,
                 tags: &[],
+                names: vec![Cow::Borrowed("Queue")],
                 text: vec![Cow::Borrowed(title), Cow::Borrowed(text)],
-                excerpt: String::new(),
+                passages: Vec::new(),
             };
             inv.add_record(n, &r);
         }
@@ -622,72 +801,91 @@ mod tests {
         assert_eq!(claims.records, [0, 3]);
         assert_eq!(claims.weights, [TITLE | 4, 1]);
         let json = shard_json(&[("queue", &inv.0["queue"]), ("claims", claims)]);
-        assert_eq!(json, r#"{"claims":[0,132,3,1],"queue":[0,1]}"#);
+        // A word of a field that names the record weighs as the title's.
+        assert_eq!(json, r#"{"claims":[0,132,3,1],"queue":[0,130,3,129]}"#);
     }
 
-    /// `meta.json` is the value the filters need, as `serde_json::json!`
-    /// made it before it was written directly.
+    /// `meta.json` and `f.json` are the values the filters need, as
+    /// `serde_json::json!` made them before they were written directly.
     #[test]
     #[allow(clippy::unwrap_used)]
-    fn meta_is_the_value_json_made() {
+    fn meta_and_filters_are_the_values_json_made() {
         let dir = tempfile::tempdir().unwrap();
         crate::synth::write_site(dir.path(), 30, 5).unwrap();
         let opts = crate::pipeline::Options { root: dir.path().to_path_buf(), ..Default::default() };
-        let site = crate::pipeline::analyse(&opts).unwrap().site;
-        let mut tags_a = vec!["Ünïcode".to_string(), "ünïcode".to_string(), "a\"b".to_string()];
-        tags_a.extend(site.pilots[0].tags.iter().cloned());
-        let mut metas: Vec<Meta> = sources(&site)
-            .into_iter()
-            .map(|s| {
-                let r = s.record();
-                Meta { url: r.url, title: r.title, excerpt: r.excerpt, kind: r.kind, stage: r.stage, tags: r.tags }
-            })
-            .collect();
-        metas.push(Meta {
-            url: "x".into(),
-            title: "x".into(),
-            excerpt: String::new(),
-            kind: 2,
-            stage: Some("nowhere"),
-            tags: &tags_a,
-        });
-        let shards = ["a".to_string(), "x\"".to_string()];
+        let mut site = std::sync::Arc::try_unwrap(crate::pipeline::analyse(&opts).unwrap().site).unwrap();
+        // Tags alike but for case, and one that needs escaping.
+        let first = std::sync::Arc::make_mut(&mut site.pilots[0]);
+        first.tags.extend(["Ünïcode".to_string(), "ünïcode".to_string(), "a\"b".to_string()]);
+        let mut out = Output::default();
+        let records = index(&site, &mut out).unwrap();
+        let json = |path: &str| -> serde_json::Value {
+            match &out.files[&format!("{DATA}{path}")] {
+                crate::output::Content::Bytes(b) => serde_json::from_slice(b).unwrap(),
+                _ => unreachable!(),
+            }
+        };
+        let all: Vec<Record> = sources(&site).into_iter().map(|s| s.record(&site)).collect();
+        assert_eq!(all.len(), records);
         let stages: Vec<&str> =
             site.portfolio.by_stage.iter().filter(|s| s.count > 0).map(|s| s.stage.as_str()).collect();
         let mut tags: BTreeMap<String, &str> = BTreeMap::new();
-        for m in &metas {
-            for t in m.tags {
+        for r in &all {
+            for t in r.tags {
                 tags.entry(t.to_lowercase()).or_insert(t);
             }
         }
         let tag_index: std::collections::HashMap<&str, usize> =
             tags.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
-        let filters: Vec<Vec<i64>> = metas
+        let filters: Vec<Vec<i64>> = all
             .iter()
-            .map(|m| {
-                let stage = m.stage.and_then(|s| stages.iter().position(|x| *x == s));
-                let mut f = vec![m.kind as i64, stage.map_or(-1, |s| s as i64)];
+            .map(|r| {
+                let stage = r.stage.and_then(|s| stages.iter().position(|x| *x == s));
+                let mut f = vec![r.kind as i64, stage.map_or(-1, |s| s as i64)];
                 let mut t: Vec<i64> =
-                    m.tags.iter().filter_map(|t| tag_index.get(t.to_lowercase().as_str())).map(|&i| i as i64).collect();
+                    r.tags.iter().filter_map(|t| tag_index.get(t.to_lowercase().as_str())).map(|&i| i as i64).collect();
                 t.sort_unstable();
                 t.dedup();
                 f.extend(t);
                 f
             })
             .collect();
+        let shards: Vec<String> = out
+            .files
+            .keys()
+            .filter_map(|k| {
+                k.strip_prefix(&format!("{DATA}w/")).and_then(|k| k.strip_suffix(".json")).map(String::from)
+            })
+            .collect();
+        let groups = [
+            all.iter().position(|r| r.kind == CONSTRAINT).unwrap(),
+            all.iter().position(|r| r.kind == PERSON).unwrap(),
+        ];
+        assert!(all[groups[0]..groups[1]].iter().all(|r| r.kind == CONSTRAINT));
+        assert!(all[groups[1]..].iter().all(|r| r.kind == PERSON));
         let want = serde_json::json!({
-            "version": 1,
-            "records": metas.len(),
+            "version": 2,
+            "records": records,
+            "groups": groups,
             "chunk": CHUNK,
             "shards": shards,
             "kinds": KINDS,
             "stages": stages,
             "tags": tags.values().collect::<Vec<_>>(),
-            "filters": filters,
         });
-        let got: serde_json::Value = serde_json::from_str(&meta_json(&site, &metas, shards.iter())).unwrap();
-        assert_eq!(got, want);
-        assert!(metas.len() > 30);
+        assert_eq!(json("meta.json"), want);
+        assert_eq!(json("f.json"), serde_json::json!(filters));
+        assert!(tags.contains_key("ünïcode") && tags.contains_key("a\"b"));
+        // Each record of `d/` is its url, title, kind and passages.
+        let docs = json("d/0.json");
+        assert_eq!(docs[0][0], all[0].url.as_str());
+        assert_eq!(docs[0][1], all[0].title.as_str());
+        assert_eq!(docs[0][2], all[0].kind);
+        assert_eq!(docs[0].as_array().unwrap().len(), 3 + all[0].passages.len());
+        // Every kind is there: pilots, lessons, playbook, constraints, people.
+        for (kind, name) in KINDS.iter().enumerate() {
+            assert!(all.iter().any(|r| r.kind == kind), "{name}");
+        }
     }
 
     #[test]

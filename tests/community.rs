@@ -76,14 +76,19 @@ fn the_search_index_is_written_into_the_site() {
     let json = |path: &str| -> serde_json::Value { serde_json::from_str(&read(dir.path(), path)).unwrap() };
     let meta = json("public/search/data/meta.json");
     // Two pilots, alpha's two lessons sections, the playbook page and the
-    // lesson page (the section pages have no text of their own).
-    assert_eq!(meta["records"], 6);
-    assert_eq!(meta["kinds"], serde_json::json!(["pilot", "lesson", "playbook"]));
+    // lesson page (the section pages have no text of their own), alpha's
+    // constraint and its owner.
+    assert_eq!(meta["records"], 8);
+    assert_eq!(meta["kinds"], serde_json::json!(["pilot", "lesson", "playbook", "constraint", "person"]));
     assert_eq!(meta["tags"], serde_json::json!(["document-ai", "ERP"]), "by name, as first written");
     // The stages some record is at, in the configured order.
     assert_eq!(meta["stages"], serde_json::json!(["pilot", "bridge"]));
-    // Alpha: a pilot at bridge tagged ERP and document-ai.
-    assert_eq!(meta["filters"][0], serde_json::json!([0, 1, 0, 1]));
+    // Alpha: a pilot at bridge tagged ERP and document-ai; its constraint,
+    // at its pilot's stage; its owner.
+    let filters = json("public/search/data/f.json");
+    assert_eq!(filters[0], serde_json::json!([0, 1, 0, 1]));
+    assert_eq!(filters[6], serde_json::json!([3, 1]));
+    assert_eq!(filters[7], serde_json::json!([4, -1]));
     // A word of alpha's second lessons section is in alpha's record (0) and
     // that section's (2), once each and not in a title; record numbers are
     // differences.
@@ -91,7 +96,13 @@ fn the_search_index_is_written_into_the_site() {
     let docs = json("public/search/data/d/0.json");
     assert_eq!(docs[2][0], "pilots/alpha/#lessons-learned-1");
     assert_eq!(docs[2][1], "Alpha: lessons learned");
-    assert_eq!(docs[2][2], "A second section: zebrafish.");
+    assert_eq!(docs[2][2], 1, "a lesson");
+    assert_eq!(docs[2][3], "A second section: zebrafish.");
+    // A constraint lands on its row on its pilot's page, a person on their page.
+    assert_eq!(docs[6][0], "pilots/alpha/#c-schema");
+    assert_eq!(docs[6][1], "Schema");
+    assert_eq!(docs[7][0], "owners/o/");
+    assert_eq!(docs[7][1], "O");
     // "Alpha" is in the title of records 0-2 (weight 128 + count).
     let alpha = &json("public/search/data/w/al.json")["alpha"];
     assert_eq!(alpha.as_array().unwrap().len(), 6);

@@ -1,6 +1,8 @@
 //! One rule for the words of search, in Rust (the index, `search`)
-//! and in JavaScript (the query, the default theme's `search.js`): the same
-//! strings go through both and must come out as the same words and shards.
+//! and in JavaScript (the query, and the words marked in a result, in the
+//! default theme's `search.js`): the same strings go through both and must
+//! come out as the same words and shards, and marking a text's own words
+//! must mark exactly those words.
 //! The JavaScript is run with `node`; without it the test says so and
 //! passes (CI installs node).
 
@@ -12,7 +14,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Reads a JSON list of strings on standard input, prints for each its
-/// words and their shard keys, as `search.js` makes them.
+/// words, their shard keys, and the words `marks` finds when the query is
+/// the text itself, as `search.js` makes them.
 const NODE: &str = r#"
 const s = require(process.argv[1]);
 let input = "";
@@ -21,7 +24,8 @@ process.stdin.on("data", (d) => (input += d));
 process.stdin.on("end", () => {
   const out = JSON.parse(input).map((t) => {
     const w = s.words(t);
-    return [w, w.map(s.shardKey)];
+    const marked = s.marks(t, s.terms(t)).filter((p) => p[1]).map((p) => p[0].toLowerCase());
+    return [w, w.map(s.shardKey), marked];
   });
   process.stdout.write(JSON.stringify(out));
 });
@@ -35,8 +39,12 @@ fn rust(text: &str) -> (Vec<String>, Vec<String>) {
     (all, keys)
 }
 
+/// What `search.js` makes of a text: its words, their shard keys, and the
+/// words it marks.
+type Made = (Vec<String>, Vec<String>, Vec<String>);
+
 /// What `search.js` makes of each of `texts`, or `None` without node.
-fn javascript(texts: &[String]) -> Option<Vec<(Vec<String>, Vec<String>)>> {
+fn javascript(texts: &[String]) -> Option<Vec<Made>> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
     let child = Command::new("node")
         .arg("-e")
@@ -72,6 +80,9 @@ fn texts() -> Vec<String> {
         "emoji 🙂 inside🙂word and \u{0301}combining e\u{0301}",
         "a",
         "9",
+        // What people type of names, categories and addresses.
+        "O'Brien-Smith dana.ruiz@example.com data-protection Zoë Ångström",
+        "integration/ERP (v2.1) — Q3’26 «citation» 50% #tag @owner",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -112,8 +123,9 @@ fn rust_and_javascript_make_the_same_words() {
         return;
     };
     assert_eq!(js.len(), texts.len());
-    for (text, js) in texts.iter().zip(js) {
-        assert_eq!(rust(text), js, "{text:?}");
+    for (text, (words, keys, marked)) in texts.iter().zip(js) {
+        assert_eq!(rust(text), (words, keys), "{text:?}");
+        assert_eq!(rust(text).0, marked, "marks of {text:?}");
     }
 }
 

@@ -31,6 +31,8 @@ use views::{ChartView, Ctx, LessonsView, Link, SiteView};
 pub use engine::{Renderer, Streamed, TemplateError};
 use jobs::listed;
 pub use jobs::{collisions, Collider, Collision, Job};
+/// A constraint's status in words (`overdue by 3 days`, `resolved 2026-05-02`), as its row says it.
+pub(crate) use pilot::status_text as constraint_status;
 
 /// The view of a week of changes, for the feed of changes.
 pub(crate) fn changes_view(site: &Site, config: &Config, week: usize) -> views::ChangesView {

@@ -63,7 +63,7 @@ pub(super) fn playbook<'a>(c: &'a Constraint, site: &'a Site) -> Option<(&'a str
     Some((path, site.title(path).unwrap_or(path)))
 }
 
-pub(super) fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
+pub(crate) fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
     let mut out = String::new();
     write_status_text(&mut out, c, as_of);
     out

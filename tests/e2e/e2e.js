@@ -100,6 +100,43 @@ function pages() {
   await page.waitForLoadState();
   check(page.url().startsWith(base + "/pilots/"), `a result opens a pilot page (${page.url()})`);
 
+  // The header's box searches in place: nothing fetched before it is
+  // focused (`/` focuses it), results as you type with the words marked,
+  // arrow keys choose one, Escape closes the list, Enter opens the choice.
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const fetched = [];
+    const onRequest = (r) => { if (r.url().includes("/search/data/")) fetched.push(r.url()); };
+    page.on("request", onRequest);
+    await page.goto(base + "/pilots/");
+    check(fetched.length === 0, `no search file is fetched before the box is focused (${fetched.length})`);
+    await page.keyboard.press("/");
+    check(await page.evaluate(() => document.activeElement && document.activeElement.id === "site-search-q"), "/ focuses the header's search box");
+    await page.keyboard.type("integration", { delay: 20 });
+    await page.waitForSelector("#site-search-list [role=option]", { timeout: 15000 });
+    const box = await page.evaluate(() => ({
+      options: document.querySelectorAll("#site-search-list [role=option]").length,
+      marks: Array.from(document.querySelectorAll("#site-search-list mark")).map((m) => m.textContent.toLowerCase()),
+      expanded: document.getElementById("site-search-q").getAttribute("aria-expanded"),
+    }));
+    check(box.options > 0 && box.expanded === "true", `the header box shows results as you type at ${width} px (${box.options})`);
+    check(box.marks.length > 0 && box.marks.every((m) => m.startsWith("integration")), `the words typed are marked at ${width} px (${box.marks.join(",")})`);
+    await page.keyboard.press("ArrowDown");
+    check(await page.evaluate(() => document.getElementById("site-search-q").getAttribute("aria-activedescendant") === "site-search-option-0"), "ArrowDown chooses the first result");
+    await page.screenshot({ path: path.join(shots, `header-search-${width}.png`) });
+    await page.keyboard.press("Escape");
+    check(await page.evaluate(() => document.getElementById("site-search-panel").hidden), "Escape closes the list");
+    await page.keyboard.press("ArrowDown");
+    await page.waitForSelector("#site-search-list [role=option]", { state: "visible" });
+    await page.keyboard.press("ArrowDown");
+    const href = await page.$eval("#site-search-option-0 a", (a) => a.href);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    check(page.url() === href, `Enter opens the chosen result (${page.url()})`);
+    check(fetched.every((u) => u.startsWith(base)), "only the site's own index files are fetched");
+    page.off("request", onRequest);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   // Key pages for people to look at.
   for (const [name, p] of [["home", "/"], ["pilot", "/pilots/claims-triage/"], ["constraints", "/constraints/"], ["lessons", "/lessons/"], ["playbook", "/playbook/01-scoping/integration-map/"]]) {
     await page.goto(base + p);
