@@ -153,6 +153,17 @@ fn analyse_with(
         }
     };
     timer.lap("history read");
+    match &history.status {
+        crate::history::Status::Shallow => notes.push(format!(
+            "warning: this is a shallow clone: the history shows only its {} commits that changed a record; \
+             clone the whole history (`fetch-depth: 0` in GitHub Actions, `GIT_DEPTH: \"0\"` in GitLab CI)",
+            history.commits.len()
+        )),
+        crate::history::Status::Unreadable(why) => {
+            notes.push(format!("warning: the git history could not be read ({why}); the pages say so"))
+        }
+        _ => {}
+    }
     site.history = Arc::new(model::history::derive(
         &history,
         &config,

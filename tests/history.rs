@@ -197,3 +197,25 @@ fn portfolio_json_holds_the_weekly_series() {
     // Before the record existed.
     assert_eq!(weeks[0]["pilots"], 0);
 }
+
+#[test]
+fn a_shallow_clone_is_said_and_read_as_far_as_it_goes() {
+    let dir = repo();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "2", &url])
+        .arg(clone.path().join("site"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", clone.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let root = clone.path().join("site");
+    let run = build_ok(&root, &[]);
+    assert!(run.stderr.contains("shallow clone") && run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
+    let text = text_of(&read(&root, "public/pilots/invoices/index.html"));
+    assert!(text.contains("Only the commits of a shallow clone were read"), "{text}");
+    // The two commits it holds: the last change is there, the first is not.
+    assert!(text.contains("“Schema review” resolved") && !text.contains("Record added"), "{text}");
+}

@@ -179,10 +179,17 @@ pub fn derive(history: &History, config: &Config, opts: &BuildOptions) -> SiteHi
             (None, _) => by_id.entry(id).or_default().push((v.commit, None)),
         }
     }
+    // A shallow clone's first commit is where its history starts, not
+    // where the records were made: what it holds is the starting point.
+    let shallow = history.status == Status::Shallow;
     for (id, list) in &by_id {
-        out.pilots.insert(id.clone(), pilot_history(list, &out.commits));
+        out.pilots.insert(id.clone(), pilot_history(list, &out.commits, shallow));
     }
     out.weeks = weeks(&out.commits, &by_id, config, as_of);
+    if shallow {
+        let first = out.commits.first().map(|c| c.date);
+        out.weeks.retain(|w| first.is_some_and(|f| w.end >= f));
+    }
     out.changes = changes(&out, &by_id, config, as_of);
     out
 }
@@ -293,7 +300,7 @@ fn percents(p: &Pilot) -> Vec<u32> {
     p.readiness.iter().map(|d| (d.met * 100 + d.total / 2).checked_div(d.total).unwrap_or(0) as u32).collect()
 }
 
-fn pilot_history(list: &Versions, commits: &[Commit]) -> PilotHistory {
+fn pilot_history(list: &Versions, commits: &[Commit], shallow: bool) -> PilotHistory {
     let mut h = PilotHistory::default();
     let mut before: Option<&Pilot> = None;
     for (commit, now) in list {
@@ -307,7 +314,9 @@ fn pilot_history(list: &Versions, commits: &[Commit]) -> PilotHistory {
             continue;
         };
         let Some(old) = before else {
-            push(ChangeKind::Added);
+            if !(shallow && commit == 0) {
+                push(ChangeKind::Added);
+            }
             h.readiness.push((commits[commit].date, percents(now)));
             before = Some(now);
             continue;
