@@ -129,12 +129,16 @@ pub(crate) fn clip(label: &str, max: usize) -> String {
 
 /// Whole-number axis ticks for values up to `max` with `headroom` (1.1 =
 /// ten percent) above it: (the axis top, the step), the step 1, 2 or 5
-/// times a power of ten and at most five steps to the top.
+/// (or, from 25 up, 2.5) times a power of ten and at most five steps to the
+/// top.
 pub(crate) fn ticks(max: f64, headroom: f64) -> (f64, f64) {
     let top = (max * headroom).max(1.0);
     let mut step = 1.0;
     'find: loop {
-        for m in [1.0, 2.0, 5.0] {
+        for m in [1.0, 2.0, 2.5, 5.0] {
+            if m == 2.5 && step < 10.0 {
+                continue;
+            }
             if top / (step * m) <= 5.0 {
                 step *= m;
                 break 'find;
@@ -176,6 +180,8 @@ mod tests {
         assert_eq!(ticks(9.0, 1.1), (10.0, 2.0));
         assert_eq!(ticks(5.0, 1.0), (5.0, 1.0));
         assert_eq!(ticks(480.0, 1.1), (600.0, 200.0));
+        assert_eq!(ticks(1076.0, 1.0), (1250.0, 250.0));
+        assert_eq!(ticks(12.0, 1.0), (15.0, 5.0));
         assert_eq!(ticks(0.0, 1.1), (1.0, 1.0));
         assert_eq!(clip("abcdef", 4), "abc…");
         let s = accessible("<svg a=\"1\">\n<rect/></svg>", "T & t", "D");

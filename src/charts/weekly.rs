@@ -42,7 +42,7 @@ pub(crate) fn describe(w: &Weekly) -> String {
 /// How to read the chart, shown under it.
 pub const HOW: &str = "Bars: weekly updates received. Orange steps: pilots in flight that week, each expected to send one. The last bar, outlined, is the week still under way.";
 
-const TOP: i32 = 78;
+const TOP: i32 = 100;
 const PLOT: i32 = 240;
 const LEFT: i32 = 44;
 
@@ -96,9 +96,11 @@ pub(crate) fn draw(w: &Weekly) -> Result<String, ChartError> {
         }
         root.draw(&PathElement::new(steps, line))?;
         if let Some(last) = w.weeks.last().filter(|wk| wk.days < 7) {
-            let top = y(last.updates.max(last.in_flight) as f64);
-            let text = format!("this week so far ({} of 7 days)", last.days);
-            label(root, &text, (right, top - 6), SMALL, &INK, (HPos::Right, VPos::Bottom))?;
+            root.draw(&Rectangle::new([(LEFT, 62), (LEFT + 14, 76)], SEQUENCE[0].filled()))?;
+            let outline = ShapeStyle { color: BLUE.to_rgba(), filled: false, stroke_width: 2 };
+            root.draw(&Rectangle::new([(LEFT, 62), (LEFT + 14, 76)], outline))?;
+            let text = format!("This week so far ({} of 7 days)", last.days);
+            label(root, &text, (LEFT + 20, 69), SMALL, &INK, (HPos::Left, VPos::Center))?;
         }
         root.draw(&PathElement::new([(LEFT, bottom), (right, bottom)], ShapeStyle::from(&GREY)))?;
         // Week labels with their year, every few weeks counted back from the latest.
