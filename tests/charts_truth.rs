@@ -50,7 +50,12 @@ impl P {
     }
 
     fn record(&self) -> String {
-        let mut r = format!("+++\ntitle = \"{}\"\nstage = \"{}\"\nowner = \"O\"\n[stages]\npilot = {}\n", self.title, self.stage(), self.start);
+        let mut r = format!(
+            "+++\ntitle = \"{}\"\nstage = \"{}\"\nowner = \"O\"\n[stages]\npilot = {}\n",
+            self.title,
+            self.stage(),
+            self.start
+        );
         if let Some(b) = self.bridge {
             writeln!(r, "bridge = {b}").unwrap();
         }
@@ -98,7 +103,9 @@ fn portfolio(n: usize) -> Vec<P> {
                 _ => None,
             }
             .filter(|(_, at)| *at < now);
-            let bridge = (i % 2 == 0 || end.is_some_and(|e| e.0 == "production")).then(|| start.plus_days(10)).filter(|b| *b < now && end.is_none_or(|e| e.1 > *b));
+            let bridge = (i % 2 == 0 || end.is_some_and(|e| e.0 == "production"))
+                .then(|| start.plus_days(10))
+                .filter(|b| *b < now && end.is_none_or(|e| e.1 > *b));
             let last = end.map_or(now, |e| e.1);
             let mut updates = Vec::new();
             let mut w = start.week_start().plus_days(7);
@@ -224,7 +231,10 @@ fn cohort_table_matches_the_records() {
         assert_eq!(row, &expected, "cohort {name}");
     }
     // The portfolio holds cohorts of each kind.
-    assert!(rows.iter().any(|r| r[4] == "not known yet") && rows.iter().any(|r| r[4].parse::<i64>().is_ok()), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r[4] == "not known yet") && rows.iter().any(|r| r[4].parse::<i64>().is_ok()),
+        "{rows:?}"
+    );
     assert!(rows.iter().any(|r| r[5] != "0" && r[2] != "0"), "{rows:?}");
 }
 
@@ -352,7 +362,13 @@ fn readiness_per_pilot_is_worst_first_with_whole_names_and_held_back_marked() {
     // Every name is drawn whole (wrapped, never cut).
     let svg = read(dir.path(), "public/portfolio/readiness-heatmap.svg");
     assert!(!svg.contains('…'));
-    let text: String = svg.split("<text").skip(1).filter_map(|t| t.split_once('>')).map(|(_, t)| t.split('<').next().unwrap().trim()).collect::<Vec<_>>().join(" ");
+    let text: String = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>'))
+        .map(|(_, t)| t.split('<').next().unwrap().trim())
+        .collect::<Vec<_>>()
+        .join(" ");
     for p in &pilots {
         assert!(text.contains(&p.title), "{} is cut in the chart", p.title);
     }
@@ -403,7 +419,14 @@ fn constraints_by_age_and_funnel_match_the_records() {
 fn charts_fit_their_box_and_are_described_once() {
     for n in [3, 12, 36] {
         let (dir, page) = build_site(&portfolio(n));
-        for id in ["stage-funnel", "readiness-heatmap", "time-to-production", "constraints-by-age", "confidence-gap", "updates-per-week"] {
+        for id in [
+            "stage-funnel",
+            "readiness-heatmap",
+            "time-to-production",
+            "constraints-by-age",
+            "confidence-gap",
+            "updates-per-week",
+        ] {
             let svg = read(dir.path(), &format!("public/portfolio/{id}.svg"));
             let doc = roxmltree::Document::parse(&svg).unwrap();
             let root = doc.root_element();

@@ -119,7 +119,7 @@ pub(crate) fn height(h: &Heatmap) -> u32 {
     } else {
         name_lines(h).iter().map(|l| NAME * l.len() as i32 + CELL + 10).sum::<i32>()
     };
-    (TOP + body.max(60) + 50) as u32
+    (TOP + body.max(60) + 12) as u32
 }
 
 pub(crate) fn draw(h: &Heatmap) -> Result<String, ChartError> {

@@ -104,12 +104,8 @@ pub(crate) fn draw(l: &Learning) -> Result<String, ChartError> {
             return empty(root, TITLE, "No pilot has entered the pilot stage yet");
         }
         let right = WIDTH as i32 - 24;
-        let max = l
-            .cohorts
-            .iter()
-            .flat_map(|c| c.median.into_iter().chain(c.in_flight.last().copied()))
-            .max()
-            .unwrap_or(0);
+        let max =
+            l.cohorts.iter().flat_map(|c| c.median.into_iter().chain(c.in_flight.last().copied())).max().unwrap_or(0);
         let (x_max, step) = ticks(max as f64, 1.05);
         let x = |days: f64| LEFT + ((right - LEFT) as f64 * days / x_max).round() as i32;
         let (c, t) = (HPos::Center, VPos::Top);

@@ -60,9 +60,9 @@ fn funnel_data(site: &Site, config: &Config) -> funnel::Funnel {
                 now: s.count,
                 off_path: at.is_none(),
                 reached: at.map_or(0, |i| reached[i]),
-                went_on: at.filter(|&i| i + 1 < path.len() && reached[i] > 0).map(|i| {
-                    crate::model::percent(reached[i + 1], reached[i])
-                }),
+                went_on: at
+                    .filter(|&i| i + 1 < path.len() && reached[i] > 0)
+                    .map(|i| crate::model::percent(reached[i + 1], reached[i])),
             }
         })
         .collect();
@@ -208,23 +208,32 @@ fn confidence_data(site: &Site) -> confidence::ConfidenceMap {
     confidence::ConfidenceMap { cells }
 }
 
-/// Whether `p` was in flight on day `d`: the last stage it had entered by
-/// then (from its `[stages]` dates) is not production, stalled or retired.
-/// A record without stage dates counts in its current stage from its start
-/// date (or throughout, without one).
-fn in_flight_on(p: &Pilot, d: crate::date::Date) -> bool {
-    let stage = if p.stages.is_empty() {
-        if p.started.is_some_and(|s| s > d) {
-            return false;
-        }
-        p.stage.as_str()
-    } else {
-        match p.stages.iter().filter(|s| s.date <= d).max_by_key(|s| s.date) {
-            Some(s) => s.stage.as_str(),
-            None => return false,
-        }
+/// Adds one to `counts[i]` for every week `i` whose day `ends[i]` fell in
+/// a stretch of `p`'s life in flight: from the date it entered a stage that
+/// is not production, stalled or retired to the date of its next stage (by
+/// its `[stages]` dates). A record without stage dates counts in its current
+/// stage from its start date (or throughout, without one). Linear in the
+/// record's stages, with two binary searches per stretch.
+fn add_in_flight(p: &Pilot, ends: &[crate::date::Date], counts: &mut [usize]) {
+    let settled = |s: &str| crate::model::SETTLED.contains(&s);
+    let mut mark = |from: Option<crate::date::Date>, to: Option<crate::date::Date>| {
+        let lo = from.map_or(0, |f| ends.partition_point(|e| *e < f));
+        let hi = to.map_or(ends.len(), |t| ends.partition_point(|e| *e < t));
+        counts[lo..hi.max(lo)].iter_mut().for_each(|n| *n += 1);
     };
-    !crate::model::SETTLED.contains(&stage)
+    if p.stages.is_empty() {
+        if !settled(&p.stage) {
+            mark(p.started, None);
+        }
+        return;
+    }
+    // Stage dates follow the configured order, so they are sorted; a
+    // stage is left on the date of the next one.
+    for (i, entry) in p.stages.iter().enumerate() {
+        if !settled(&entry.stage) {
+            mark(Some(entry.date), p.stages.get(i + 1).map(|next| next.date));
+        }
+    }
 }
 
 fn weekly_data(site: &Site) -> weekly::Weekly {
@@ -237,18 +246,20 @@ fn weekly_data(site: &Site) -> weekly::Weekly {
             counts[(w.days_since(first) / 7) as usize] += 1;
         }
     }
+    // Each week is judged by its last day, or the as-of date for the week
+    // under way.
+    let ends: Vec<crate::date::Date> = (0..WEEKS).map(|i| first.plus_days(7 * i + 6).min(site.as_of)).collect();
+    let mut flying = vec![0usize; WEEKS as usize];
+    for p in &site.pilots {
+        add_in_flight(p, &ends, &mut flying);
+    }
     let weeks = counts
         .into_iter()
+        .zip(flying)
         .enumerate()
-        .map(|(i, updates)| {
+        .map(|(i, (updates, in_flight))| {
             let start = first.plus_days(7 * i as i32);
-            let end = start.plus_days(6).min(site.as_of);
-            weekly::Week {
-                start: start.to_string(),
-                updates,
-                in_flight: site.pilots.iter().filter(|p| in_flight_on(p, end)).count(),
-                days: (end.days_since(start) + 1) as u32,
-            }
+            weekly::Week { start: start.to_string(), updates, in_flight, days: (ends[i].days_since(start) + 1) as u32 }
         })
         .collect();
     weekly::Weekly { weeks }
@@ -300,7 +311,9 @@ fn funnel_table(f: &funnel::Funnel) -> TableView {
             })
             .collect(),
     );
-    t.note = "\"Reached\" counts pilots in the stage now, past it, or stalled or retired after it, by their stage dates.".into();
+    t.note =
+        "\"Reached\" counts pilots in the stage now, past it, or stalled or retired after it, by their stage dates."
+            .into();
     t
 }
 
@@ -319,7 +332,8 @@ fn heatmap_table(h: &heatmap::Heatmap) -> TableView {
                 })
             })
             .collect();
-        let mut t = table("Pilots per stage and dimension: ready, held back, partly ready, not started", &headers, rows);
+        let mut t =
+            table("Pilots per stage and dimension: ready, held back, partly ready, not started", &headers, rows);
         t.note = "Ready: every rubric item met. Held back: every item met, but an overdue constraint in a category of the dimension holds it back. Partly: some items met.".into();
         t
     } else {
@@ -330,9 +344,11 @@ fn heatmap_table(h: &heatmap::Heatmap) -> TableView {
             .iter()
             .map(|r| {
                 let first = link(&r.label, r.url.clone());
-                let cells = r.cells.iter().zip(&r.held).map(|(c, &held)| {
-                    cell(if held { format!("{c}% (held back)") } else { format!("{c}%") })
-                });
+                let cells = r
+                    .cells
+                    .iter()
+                    .zip(&r.held)
+                    .map(|(c, &held)| cell(if held { format!("{c}% (held back)") } else { format!("{c}%") }));
                 std::iter::once(first).chain(cells).collect()
             })
             .collect();
@@ -439,12 +455,60 @@ fn weekly_table(w: &weekly::Weekly) -> TableView {
 pub fn charts(data: &ChartsData) -> Result<Vec<(ChartView, String)>, ChartError> {
     let d = data;
     let all = [
-        ("stage-funnel", funnel::TITLE, funnel::describe(&d.funnel), funnel::HOW, funnel::height(&d.funnel), funnel::draw(&d.funnel)?, funnel_table(&d.funnel)),
-        ("readiness-heatmap", heatmap::TITLE, heatmap::describe(&d.heatmap), heatmap::how(&d.heatmap), heatmap::height(&d.heatmap), heatmap::draw(&d.heatmap)?, heatmap_table(&d.heatmap)),
-        ("time-to-production", learning::TITLE, learning::describe(&d.learning), learning::HOW, learning::height(&d.learning), learning::draw(&d.learning)?, learning_table(&d.learning)),
-        ("constraints-by-age", age::TITLE, age::describe(&d.age), age::HOW, age::height(&d.age), age::draw(&d.age)?, age_table(&d.age)),
-        ("confidence-gap", confidence::TITLE, confidence::describe(&d.confidence), confidence::HOW, confidence::height(&d.confidence), confidence::draw(&d.confidence)?, confidence_table(&d.confidence)),
-        ("updates-per-week", weekly::TITLE, weekly::describe(&d.weekly), weekly::HOW, weekly::height(&d.weekly), weekly::draw(&d.weekly)?, weekly_table(&d.weekly)),
+        (
+            "stage-funnel",
+            funnel::TITLE,
+            funnel::describe(&d.funnel),
+            funnel::HOW,
+            funnel::height(&d.funnel),
+            funnel::draw(&d.funnel)?,
+            funnel_table(&d.funnel),
+        ),
+        (
+            "readiness-heatmap",
+            heatmap::TITLE,
+            heatmap::describe(&d.heatmap),
+            heatmap::how(&d.heatmap),
+            heatmap::height(&d.heatmap),
+            heatmap::draw(&d.heatmap)?,
+            heatmap_table(&d.heatmap),
+        ),
+        (
+            "time-to-production",
+            learning::TITLE,
+            learning::describe(&d.learning),
+            learning::HOW,
+            learning::height(&d.learning),
+            learning::draw(&d.learning)?,
+            learning_table(&d.learning),
+        ),
+        (
+            "constraints-by-age",
+            age::TITLE,
+            age::describe(&d.age),
+            age::HOW,
+            age::height(&d.age),
+            age::draw(&d.age)?,
+            age_table(&d.age),
+        ),
+        (
+            "confidence-gap",
+            confidence::TITLE,
+            confidence::describe(&d.confidence),
+            confidence::HOW,
+            confidence::height(&d.confidence),
+            confidence::draw(&d.confidence)?,
+            confidence_table(&d.confidence),
+        ),
+        (
+            "updates-per-week",
+            weekly::TITLE,
+            weekly::describe(&d.weekly),
+            weekly::HOW,
+            weekly::height(&d.weekly),
+            weekly::draw(&d.weekly)?,
+            weekly_table(&d.weekly),
+        ),
     ];
     Ok(all
         .into_iter()
