@@ -44,7 +44,6 @@ pub const HOW: &str = "Bars: weekly updates received. Orange steps: pilots in fl
 
 const TOP: i32 = 100;
 const PLOT: i32 = 240;
-const LEFT: i32 = 44;
 
 pub(crate) fn height(_: &Weekly) -> u32 {
     (TOP + PLOT + 70) as u32
@@ -60,21 +59,23 @@ pub(crate) fn draw(w: &Weekly) -> Result<String, ChartError> {
         let bottom = TOP + PLOT;
         let max = w.weeks.iter().map(|x| x.updates.max(x.in_flight)).max().unwrap_or(0);
         let (y_max, tick) = ticks(max as f64, 1.1);
+        // Room for the longest count label left of the axis.
+        let left = 14 + 8 * format!("{y_max:.0}").len() as i32;
         let y = |v: f64| bottom - (PLOT as f64 * v / y_max).round() as i32;
-        let bar = (right - LEFT) as f64 / n as f64;
-        let x = |i: i32| LEFT + (bar * i as f64).round() as i32;
+        let bar = (right - left) as f64 / n as f64;
+        let x = |i: i32| left + (bar * i as f64).round() as i32;
         let (c, t) = (HPos::Center, VPos::Top);
         label(root, TITLE, (WIDTH as i32 / 2, 10), 17.0, &INK, (c, t))?;
         // Key.
-        root.draw(&Rectangle::new([(LEFT, 40), (LEFT + 14, 54)], BLUE.filled()))?;
-        label(root, "Updates", (LEFT + 20, 47), SMALL, &INK, (HPos::Left, VPos::Center))?;
+        root.draw(&Rectangle::new([(left, 40), (left + 14, 54)], BLUE.filled()))?;
+        label(root, "Updates", (left + 20, 47), SMALL, &INK, (HPos::Left, VPos::Center))?;
         let line = ShapeStyle { color: OVERDUE.to_rgba(), filled: false, stroke_width: 3 };
-        root.draw(&PathElement::new([(LEFT + 100, 47), (LEFT + 122, 47)], line))?;
-        label(root, "Pilots in flight", (LEFT + 128, 47), SMALL, &INK, (HPos::Left, VPos::Center))?;
+        root.draw(&PathElement::new([(left + 100, 47), (left + 122, 47)], line))?;
+        label(root, "Pilots in flight", (left + 128, 47), SMALL, &INK, (HPos::Left, VPos::Center))?;
         for i in 0..=(y_max / tick) as i32 {
             let v = tick * i as f64;
-            root.draw(&PathElement::new([(LEFT, y(v)), (right, y(v))], mesh_style().0))?;
-            label(root, &format!("{v:.0}"), (LEFT - 6, y(v)), SMALL, &INK, (HPos::Right, VPos::Center))?;
+            root.draw(&PathElement::new([(left, y(v)), (right, y(v))], mesh_style().0))?;
+            label(root, &format!("{v:.0}"), (left - 6, y(v)), SMALL, &INK, (HPos::Right, VPos::Center))?;
         }
         for (i, wk) in w.weeks.iter().enumerate() {
             let i = i as i32;
@@ -96,13 +97,13 @@ pub(crate) fn draw(w: &Weekly) -> Result<String, ChartError> {
         }
         root.draw(&PathElement::new(steps, line))?;
         if let Some(last) = w.weeks.last().filter(|wk| wk.days < 7) {
-            root.draw(&Rectangle::new([(LEFT, 62), (LEFT + 14, 76)], SEQUENCE[0].filled()))?;
+            root.draw(&Rectangle::new([(left, 62), (left + 14, 76)], SEQUENCE[0].filled()))?;
             let outline = ShapeStyle { color: BLUE.to_rgba(), filled: false, stroke_width: 2 };
-            root.draw(&Rectangle::new([(LEFT, 62), (LEFT + 14, 76)], outline))?;
+            root.draw(&Rectangle::new([(left, 62), (left + 14, 76)], outline))?;
             let text = format!("This week so far ({} of 7 days)", last.days);
-            label(root, &text, (LEFT + 20, 69), SMALL, &INK, (HPos::Left, VPos::Center))?;
+            label(root, &text, (left + 20, 69), SMALL, &INK, (HPos::Left, VPos::Center))?;
         }
-        root.draw(&PathElement::new([(LEFT, bottom), (right, bottom)], ShapeStyle::from(&GREY)))?;
+        root.draw(&PathElement::new([(left, bottom), (right, bottom)], ShapeStyle::from(&GREY)))?;
         // Week labels with their year, every few weeks counted back from the latest.
         let every = (n as usize).div_ceil(3).max(1);
         for (i, wk) in w.weeks.iter().enumerate() {
@@ -115,7 +116,7 @@ pub(crate) fn draw(w: &Weekly) -> Result<String, ChartError> {
                 label(root, &text, (at, bottom + 8), SMALL, &INK, (h, t))?;
             }
         }
-        label(root, "Week starting (Monday)", ((LEFT + right) / 2, bottom + 34), SMALL, &GREY, (c, t))?;
+        label(root, "Week starting (Monday)", ((left + right) / 2, bottom + 34), SMALL, &GREY, (c, t))?;
         Ok(())
     })
 }
