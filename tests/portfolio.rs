@@ -86,36 +86,55 @@ fn svg_title_desc(text: &str) -> (String, String) {
 fn chart_data_matches_the_model() {
     let dir = site_of(&three());
     let d = data(dir.path());
-    let stages: Vec<(&str, usize)> = d.funnel.stages.iter().map(|(s, n)| (s.as_str(), *n)).collect();
+    let stages: Vec<(&str, usize)> = d.funnel.stages.iter().map(|s| (s.stage.as_str(), s.now)).collect();
     assert_eq!(
         stages,
         [("idea", 0), ("scoping", 0), ("pilot", 1), ("bridge", 1), ("production", 1), ("stalled", 0), ("retired", 0)]
     );
+    // All three reached pilot; beta and alpha bridge (alpha passed it
+    // without a date); only alpha production.
+    let reached: Vec<(usize, Option<u32>)> = d.funnel.stages.iter().map(|s| (s.reached, s.went_on)).collect();
+    assert_eq!(reached[2..5], [(3, Some(67)), (2, Some(50)), (1, None)]);
+    assert!(d.funnel.stages[5].off_path && d.funnel.stages[6].off_path);
     // Heatmap: one row per pilot in stage order; technical readiness of the
     // default rubric (4 items): alpha 4/4, beta 2/4, gamma 0/4.
     assert!(!d.heatmap.by_stage);
     let rows: Vec<(&str, u32)> = d.heatmap.rows.iter().map(|r| (r.label.as_str(), r.cells[0])).collect();
     assert_eq!(rows, [("gamma", 0), ("beta", 50), ("alpha", 100)]);
     assert_eq!(d.heatmap.rows[0].url, "pilots/gamma/");
-    // Learning curve: only alpha reached production, 210 days after entering pilot.
-    assert_eq!(d.learning.points.len(), 1);
-    assert_eq!((d.learning.points[0].label.as_str(), d.learning.points[0].days), ("alpha", 210.0));
+    // Cohorts: alpha entered pilot in 2025 Q3 and reached production 210
+    // days later; beta entered in 2025 Q4 and is still in flight (170 days).
+    // Gamma has no start date and is in no cohort.
+    let cohorts: Vec<String> = d
+        .learning
+        .cohorts
+        .iter()
+        .map(|c| format!("{} {:?} {:?} {:?}", c.name, c.reached, c.in_flight, c.median))
+        .collect();
+    assert_eq!(cohorts, ["2025 Q3 [210] [] Some(210)", "2025 Q4 [] [170] None"]);
     // Open constraints: integration has beta's overdue "Schema" (raised 78
     // days ago) and gamma's "Old one" (due today: open, not overdue, 139
     // days old); governance has the new "Risk review".
     let integration = d.age.rows.iter().find(|r| r.category == "integration").unwrap();
-    assert_eq!((integration.counts, integration.total, integration.overdue), ([0, 0, 1, 1], 2, 1));
+    assert_eq!((integration.counts, integration.total, integration.overdue), ([0, 0, 1, 1, 0], 2, 1));
     let governance = d.age.rows.iter().find(|r| r.category == "governance").unwrap();
-    assert_eq!((governance.counts, governance.total, governance.overdue), ([1, 0, 0, 0], 1, 0));
+    assert_eq!((governance.counts, governance.total, governance.overdue), ([1, 0, 0, 0, 0], 1, 0));
     // Confidence: beta and gamma share (5, 2); alpha agrees (4, 4).
     let cells: Vec<(i64, i64, usize)> = d.confidence.cells.iter().map(|c| (c.leader, c.team, c.pilots)).collect();
     assert_eq!(cells, [(5, 2, 2), (4, 4, 1)]);
     assert_eq!(d.confidence.cells[0].names, ["beta", "gamma"]);
     // Weekly: 26 weeks ending with the as-of week (Monday 2026-03-16).
-    assert_eq!(d.weekly.weeks.len(), 26);
-    assert_eq!(d.weekly.weeks.last().unwrap(), &("2026-03-16".to_string(), 3));
-    assert_eq!(d.weekly.weeks[24], ("2026-03-09".to_string(), 1));
-    assert_eq!(d.weekly.in_flight, 2);
+    // In flight: gamma (no stage dates) throughout; alpha until it entered
+    // production on 2026-01-27; beta from 2025-10-01.
+    let weeks: Vec<(&str, usize, usize, u32)> =
+        d.weekly.weeks.iter().map(|w| (w.start.as_str(), w.updates, w.in_flight, w.days)).collect();
+    assert_eq!(weeks.len(), 26);
+    assert_eq!(weeks[0], ("2025-09-22", 0, 2, 7));
+    assert_eq!(weeks[1], ("2025-09-29", 0, 3, 7));
+    assert_eq!(weeks[18], ("2026-01-26", 0, 2, 7));
+    assert_eq!(weeks[24], ("2026-03-09", 1, 2, 7));
+    // 2026-03-20 is a Friday: the current week has 5 days so far.
+    assert_eq!(weeks[25], ("2026-03-16", 3, 2, 5));
 }
 
 #[test]
@@ -134,6 +153,9 @@ fn every_chart_is_valid_svg_with_title_desc_and_a_table() {
     let funnel_svg = read(dir.path(), "public/portfolio/stage-funnel.svg");
     assert!(svg_title_desc(&funnel_svg).1.contains("pilot 1, bridge 1, production 1"));
     assert!(page.contains("<th scope=\"row\">production</th><td>1</td><td>33%</td>"), "funnel table row");
+    // A short alt text; the table is the long description.
+    assert!(page.contains("aria-describedby=\"stage-funnel-table\""));
+    assert!(page.contains("id=\"stage-funnel-table\""));
     // Headline figures link to the lists behind them.
     assert!(page.contains("href=\"../portfolio/#overdue\""));
     assert!(page.contains("href=\"../portfolio/#stale\""));
@@ -171,7 +193,7 @@ fn one_pilot_portfolio() {
     build_ok(dir.path(), &[]);
     let d = data(dir.path());
     assert_eq!(d.heatmap.rows.len(), 1);
-    assert_eq!(d.learning.points.len(), 1);
+    assert_eq!(d.learning.cohorts.len(), 1);
     for chart in CHARTS {
         svg_title_desc(&read(dir.path(), &format!("public/portfolio/{chart}.svg")));
     }
@@ -193,13 +215,15 @@ fn large_portfolios_aggregate_instead_of_listing() {
     let dir = site_of(&files);
     let d = data(dir.path());
     assert!(d.heatmap.by_stage, "45 pilots are shown by stage");
-    assert_eq!(d.heatmap.rows.len(), 1);
-    assert_eq!((d.heatmap.rows[0].label.as_str(), d.heatmap.rows[0].pilots), ("production (45)", 45));
-    assert!(d.learning.grouped);
-    assert!(d.learning.points.len() <= 20);
-    assert_eq!(d.learning.points.iter().map(|p| p.pilots).sum::<usize>(), 45);
-    // Groups of 3: the first group's median is pilot 1's 101 days.
-    assert_eq!((d.learning.points[0].label.as_str(), d.learning.points[0].days), ("pilots 1-3", 101.0));
+    assert!(d.heatmap.rows.is_empty());
+    assert_eq!(d.heatmap.stages.len(), 1);
+    assert_eq!((d.heatmap.stages[0].stage.as_str(), d.heatmap.stages[0].pilots), ("production", 45));
+    // No readiness recorded: every dimension of every pilot is "not started".
+    assert!(d.heatmap.stages[0].dims.iter().all(|bins| *bins == [0, 0, 0, 45]));
+    // Starts 2024-01-01 + i days: 2024 Q1 (i < 91) holds all 45, each
+    // 100 + i days to production: the median is the 23rd, 122 days.
+    assert_eq!(d.learning.cohorts.len(), 1);
+    assert_eq!((d.learning.cohorts[0].name.as_str(), d.learning.cohorts[0].median), ("2024 Q1", Some(122)));
     build_ok(dir.path(), &[]);
     let svg = read(dir.path(), "public/portfolio/readiness-heatmap.svg");
     assert!(!svg.contains("p44"), "single pilots are not labelled at this size");

@@ -34,15 +34,22 @@ pub(crate) fn describe(c: &ConfidenceMap) -> String {
     )
 }
 
+/// How to read the chart, shown under it.
+pub const HOW: &str = "Each circle is the pilots whose latest update gave that pair of confidences, sized and numbered by how many they are. Orange: the leader is more confident than the team; blue: the team more than the leader.";
+
+pub(crate) fn height(_: &ConfidenceMap) -> u32 {
+    500
+}
+
 pub(crate) fn draw(c: &ConfidenceMap) -> Result<String, ChartError> {
-    svg(TITLE, &describe(c), |root| {
+    svg(TITLE, &describe(c), height(c), |root| {
         if c.cells.is_empty() {
             return empty(root, TITLE, "No update records a confidence yet");
         }
-        let mut chart = ChartBuilder::on(root)
+        let (plot, _) = root.split_vertically(420);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(TITLE, font(17.0))
-            .margin(16)
-            .margin_right(200)
+            .margin(14)
             .x_label_area_size(48)
             .y_label_area_size(56)
             .build_cartesian_2d(0.5..5.5, 0.5..5.5)?;
@@ -56,13 +63,13 @@ pub(crate) fn draw(c: &ConfidenceMap) -> Result<String, ChartError> {
             .y_label_formatter(&|y| format!("{y:.0}"))
             .x_desc("Team confidence (1-5)")
             .y_desc("Leader confidence (1-5)")
-            .axis_desc_style(font(13.0))
-            .label_style(font(12.0))
+            .axis_desc_style(font(SMALL * 1.24))
+            .label_style(font(SMALL * 1.24))
             .draw()?;
         let dashed = ShapeStyle { color: GREY.to_rgba(), filled: false, stroke_width: 1 };
         chart.draw_series(DashedLineSeries::new([(0.5, 0.5), (5.5, 5.5)], 6, 4, dashed))?;
         let max = c.cells.iter().map(|x| x.pilots).max().unwrap_or(1) as f64;
-        let radius = |n: usize| (8.0 + 18.0 * (n as f64 / max).sqrt()) as i32;
+        let radius = |n: usize| (10.0 + 16.0 * (n as f64 / max).sqrt()) as i32;
         for (color, keep) in [(VERMILION, 1i64), (BLUE, -1), (GREY, 0)] {
             let marks: Vec<&ConfCell> = c.cells.iter().filter(|x| x.gap.signum() == keep).collect();
             if marks.is_empty() {
@@ -74,26 +81,24 @@ pub(crate) fn draw(c: &ConfidenceMap) -> Result<String, ChartError> {
                     .map(|x| Circle::new((x.team as f64, x.leader as f64), radius(x.pilots), color.mix(0.85).filled())),
             )?;
             chart.draw_series(marks.iter().map(|x| {
-                let style = TextStyle::from(font(12.0)).color(&WHITE).pos(Pos::new(HPos::Center, VPos::Center));
+                let style = TextStyle::from(font(SMALL)).color(&WHITE).pos(Pos::new(HPos::Center, VPos::Center));
                 Text::new(x.pilots.to_string(), (x.team as f64, x.leader as f64), style)
             }))?;
         }
-        let (w, _) = SIZE;
-        let x = w as i32 - 196;
-        let text = TextStyle::from(font(12.0)).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw(&PathElement::new([(x, 70), (x + 18, 70)], dashed))?;
-        root.draw(&Text::new("Leader and team agree", (x + 26, 70), text.clone()))?;
-        for (i, (label, color)) in
+        let dashed_key = ShapeStyle { color: GREY.to_rgba(), filled: false, stroke_width: 1 };
+        let (x, y0) = (16, 432);
+        root.draw(&PathElement::new([(x, y0), (x + 18, y0)], dashed_key))?;
+        label(root, "Leader and team agree", (x + 26, y0), SMALL, &INK, (HPos::Left, VPos::Center))?;
+        for (i, (text, color)) in
             [("Leader more confident", VERMILION), ("Team more confident", BLUE), ("Same confidence", GREY)]
                 .into_iter()
                 .enumerate()
         {
-            let y = 96 + 26 * i as i32;
-            root.draw(&Circle::new((x + 9, y), 7, color.filled()))?;
-            root.draw(&Text::new(label, (x + 26, y), text.clone()))?;
+            let (kx, ky) = [(x + 190, y0), (x, y0 + 26), (x + 190, y0 + 26)][i];
+            root.draw(&Circle::new((kx + 9, ky), 7, color.filled()))?;
+            label(root, text, (kx + 26, ky), SMALL, &INK, (HPos::Left, VPos::Center))?;
         }
-        let note = TextStyle::from(font(11.0)).color(&GREY).pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw(&Text::new("Numbers: pilots in each mark", (x, 184), note))?;
+        label(root, "Numbers: pilots in each circle", (x, y0 + 54), SMALL, &GREY, (HPos::Left, VPos::Center))?;
         Ok(())
     })
 }

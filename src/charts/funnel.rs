@@ -1,68 +1,90 @@
-//! Stage funnel: pilots per stage, one horizontal bar per stage.
+//! Stage funnel: pilots per stage now, the stages on the path to
+//! production first with the share that went on from each to the next,
+//! then the stages off that path (stalled, retired) apart, in grey.
 
 use super::*;
-use plotters::coord::ranged1d::SegmentValue;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Funnel {
-    /// (stage, pilots), in the configured stage order.
-    pub stages: Vec<(String, usize)>,
+    /// In the configured stage order.
+    pub stages: Vec<FunnelStage>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunnelStage {
+    pub stage: String,
+    /// Pilots in the stage now.
+    pub now: usize,
+    /// Stalled or retired: off the path to production.
+    pub off_path: bool,
+    /// Pilots that ever reached the stage (on the path only): in it now,
+    /// past it, or stalled or retired after reaching it.
+    pub reached: usize,
+    /// Of those, the share (whole percent) that reached the next stage on
+    /// the path; `None` for the last one and off the path.
+    pub went_on: Option<u32>,
 }
 
 pub(crate) const TITLE: &str = "Pilots per stage";
 
 pub(crate) fn describe(f: &Funnel) -> String {
-    let total: usize = f.stages.iter().map(|s| s.1).sum();
-    let parts: Vec<String> = f.stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    format!("Horizontal bar chart of {total} pilots by stage: {}.", parts.join(", "))
+    let total: usize = f.stages.iter().map(|s| s.now).sum();
+    let path: Vec<String> = f.stages.iter().filter(|s| !s.off_path).map(|s| format!("{} {}", s.stage, s.now)).collect();
+    let off: Vec<String> = f.stages.iter().filter(|s| s.off_path).map(|s| format!("{} {}", s.stage, s.now)).collect();
+    format!("Bar chart of {total} pilots by stage: {}; off the path, {}.", path.join(", "), off.join(", "))
+}
+
+/// How to read the chart, shown under it.
+pub const HOW: &str = "Blue bars: pilots in each stage on the path to production now; between them, the share of pilots that reached a stage and went on to the next. Grey bars: pilots that stalled or retired.";
+
+const TOP: i32 = 44;
+const ROW: i32 = 34;
+const GAP: i32 = 22;
+const LEFT: i32 = 96;
+
+pub(crate) fn height(f: &Funnel) -> u32 {
+    let path = f.stages.iter().filter(|s| !s.off_path).count() as i32;
+    let off = f.stages.len() as i32 - path;
+    (TOP + path * (ROW + GAP) + if off > 0 { 30 + off * ROW } else { 0 } + 20) as u32
 }
 
 pub(crate) fn draw(f: &Funnel) -> Result<String, ChartError> {
-    svg(TITLE, &describe(f), |root| {
-        let n = f.stages.len() as u32;
-        if f.stages.iter().all(|s| s.1 == 0) {
+    svg(TITLE, &describe(f), height(f), |root| {
+        if f.stages.iter().all(|s| s.now == 0) {
             return empty(root, TITLE, "No pilot records yet");
         }
-        let x_max = count_max(f.stages.iter().map(|s| s.1).max().unwrap_or(0), 1.1);
-        let (bold, light) = mesh_style();
-        let mut chart = ChartBuilder::on(root)
-            .caption(TITLE, font(17.0))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(110)
-            .build_cartesian_2d(0..x_max, (0..n - 1).into_segmented())?;
-        // Stage i is drawn at row n-1-i, so the first stage is on top.
-        let name = |v: &SegmentValue<u32>| match v {
-            SegmentValue::CenterOf(y) if *y < n => f.stages[(n - 1 - y) as usize].0.clone(),
-            _ => String::new(),
-        };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n as usize)
-            .y_label_formatter(&name)
-            .x_desc("Pilots")
-            .y_desc("Stage")
-            .x_labels(x_max.min(10) as usize)
-            .bold_line_style(bold)
-            .light_line_style(light)
-            .axis_desc_style(font(13.0))
-            .label_style(font(12.0))
-            .draw()?;
-        let bars = f.stages.iter().enumerate().map(|(i, (_, count))| {
-            let y = n - 1 - i as u32;
-            let mut r = Rectangle::new([(0, SegmentValue::Exact(y)), (*count as u32, edge(y + 1, n))], BLUE.filled());
-            r.set_margin(5, 5, 0, 0);
-            r
-        });
-        chart.draw_series(bars)?;
-        let labels = f.stages.iter().enumerate().map(|(i, (_, count))| {
-            let y = n - 1 - i as u32;
-            let style = TextStyle::from(font(12.0)).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-            Text::new(format!(" {count}"), (*count as u32, SegmentValue::CenterOf(y)), style)
-        });
-        chart.draw_series(labels)?;
+        let right = WIDTH as i32 - 14;
+        let (c, t) = (HPos::Center, VPos::Top);
+        let (l, m) = (HPos::Left, VPos::Center);
+        label(root, TITLE, (WIDTH as i32 / 2, 10), 17.0, &INK, (c, t))?;
+        let max = f.stages.iter().map(|s| s.now).max().unwrap_or(0).max(1);
+        let room = 10 + 8 * max.to_string().len() as i32;
+        let x = |v: usize| LEFT + ((right - room - LEFT) as f64 * v as f64 / max as f64).round() as i32;
+        let mut y = TOP;
+        let path: Vec<&FunnelStage> = f.stages.iter().filter(|s| !s.off_path).collect();
+        for (i, s) in path.iter().enumerate() {
+            label(root, &clip(&s.stage, 11), (LEFT - 8, y + 12), SMALL, &INK, (HPos::Right, m))?;
+            root.draw(&Rectangle::new([(LEFT, y), (x(s.now).max(LEFT + 1), y + 24)], BLUE.filled()))?;
+            label(root, &s.now.to_string(), (x(s.now) + 4, y + 12), SMALL, &INK, (l, m))?;
+            if let (Some(share), true) = (s.went_on, i + 1 < path.len()) {
+                let text = format!("↓ {share}% of {} went on", s.reached);
+                label(root, &text, (LEFT + 4, y + ROW - 4 + GAP / 2), SMALL, &GREY, (l, m))?;
+            }
+            y += ROW + GAP;
+        }
+        let off: Vec<&FunnelStage> = f.stages.iter().filter(|s| s.off_path).collect();
+        if !off.is_empty() {
+            root.draw(&PathElement::new([(12, y), (right, y)], ShapeStyle::from(&GREY.mix(0.5))))?;
+            label(root, "Off the path", (12, y + 6), SMALL, &GREY, (l, t))?;
+            y += 30;
+            for s in off {
+                label(root, &clip(&s.stage, 11), (LEFT - 8, y + 12), SMALL, &INK, (HPos::Right, m))?;
+                root.draw(&Rectangle::new([(LEFT, y), (x(s.now).max(LEFT + 1), y + 24)], GREY.filled()))?;
+                label(root, &s.now.to_string(), (x(s.now) + 4, y + 12), SMALL, &INK, (l, m))?;
+                y += ROW;
+            }
+        }
         Ok(())
     })
 }

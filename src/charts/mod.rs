@@ -14,14 +14,22 @@ pub(crate) mod weekly;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// Width and height of every chart, in SVG user units.
-pub(crate) const SIZE: (u32, u32) = (760, 420);
+/// Width of every chart, in SVG user units. Charts are drawn narrow and
+/// scaled up by CSS: at 400 units, a phone's 340 px column still shows the
+/// smallest text ([`SMALL`] units) at 11.9 px, and a desktop column of
+/// 400-560 px shows it at 14-20 px.
+pub(crate) const WIDTH: u32 = 400;
+/// The smallest text in any chart, in SVG user units.
+pub(crate) const SMALL: f64 = 14.0;
 
 /// Okabe-Ito colours.
 pub(crate) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 pub(crate) const VERMILION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 pub(crate) const GREY: RGBColor = RGBColor(0x6B, 0x72, 0x80);
 pub(crate) const INK: RGBColor = RGBColor(0x1F, 0x29, 0x37);
+/// A dark vermilion for overdue and held-back marks: 5.5:1 on white, so
+/// it passes WCAG AA as text as well as fill.
+pub(crate) const OVERDUE: RGBColor = RGBColor(0xB3, 0x47, 0x00);
 
 /// Light to dark blues: amounts that still read in greyscale.
 pub(crate) const SEQUENCE: [RGBColor; 4] =
@@ -30,6 +38,41 @@ pub(crate) const SEQUENCE: [RGBColor; 4] =
 /// Font sizes as the browser will show them (plotters scales sizes down).
 pub(crate) fn font(size: f64) -> (&'static str, f64) {
     ("sans-serif", size * 1.24)
+}
+
+/// Draws `text` at pixel `(x, y)` in `size` units and `color`, anchored at
+/// `(h, v)`.
+pub(crate) fn label(
+    root: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    text: &str,
+    (x, y): (i32, i32),
+    size: f64,
+    color: &RGBColor,
+    (h, v): (HPos, VPos),
+) -> Result<(), ChartError> {
+    let style = TextStyle::from(font(size)).color(color).pos(Pos::new(h, v));
+    root.draw(&Text::new(text.to_string(), (x, y), style))?;
+    Ok(())
+}
+
+/// Splits `text` into lines of at most `max` characters at spaces (a word
+/// longer than `max` gets a line of its own), so that names are never cut.
+pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// A failure inside plotters: a bug, never a content problem.
@@ -47,60 +90,18 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Chart
 pub(crate) fn svg(
     title: &str,
     desc: &str,
+    height: u32,
     draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<(), ChartError>,
 ) -> Result<String, ChartError> {
     let mut buf = String::new();
     {
-        let root = SVGBackend::with_string(&mut buf, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE)?;
         draw(&root)?;
         root.present()?;
     }
     // plotters escapes `& < > " '` in its text, not control characters.
     Ok(accessible(&crate::escape::clean(&buf), title, desc))
-}
-
-/// A bar chart's drawing context: one segment per bar, counts upwards.
-pub(crate) type BarChart<'a, 'b> = ChartContext<
-    'a,
-    SVGBackend<'b>,
-    Cartesian2d<
-        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordu32>,
-        plotters::coord::types::RangedCoordu32,
-    >,
->;
-
-/// The axes of a bar chart with `n` bars (one per segment) and counts up to
-/// `y_max`: caption, mesh, the bar labels from `label`, and both axis
-/// descriptions.
-pub(crate) fn bar_axes<'a, 'b>(
-    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
-    title: &str,
-    (n, y_max): (u32, u32),
-    label: &dyn Fn(&plotters::coord::ranged1d::SegmentValue<u32>) -> String,
-    (x_desc, y_desc): (&str, &str),
-) -> Result<BarChart<'a, 'b>, ChartError> {
-    let (bold, light) = mesh_style();
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, font(17.0))
-        .margin(16)
-        .x_label_area_size(52)
-        .y_label_area_size(56)
-        .build_cartesian_2d((0..n - 1).into_segmented(), 0..y_max)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(n as usize)
-        .x_label_formatter(label)
-        .y_labels(y_max.min(10) as usize)
-        .bold_line_style(bold)
-        .light_line_style(light)
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .axis_desc_style(font(13.0))
-        .label_style(font(12.0))
-        .draw()?;
-    Ok(chart)
 }
 
 /// Adds `role="img"`, `<title>` and `<desc>` right after the opening tag.
@@ -126,29 +127,26 @@ pub(crate) fn clip(label: &str, max: usize) -> String {
     }
 }
 
-/// A round upper bound for an axis that must show `max`.
-pub(crate) fn axis_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let mag = 10f64.powf(max.log10().floor());
-    for step in [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
-        if max <= step * mag {
-            return step * mag;
+/// Whole-number axis ticks for values up to `max` with `headroom` (1.1 =
+/// ten percent) above it: (the axis top, the step), the step 1, 2 or 5
+/// (or, from 25 up, 2.5) times a power of ten and at most five steps to the
+/// top.
+pub(crate) fn ticks(max: f64, headroom: f64) -> (f64, f64) {
+    let top = (max * headroom).max(1.0);
+    let mut step = 1.0;
+    'find: loop {
+        for m in [1.0, 2.0, 2.5, 5.0] {
+            if m == 2.5 && step < 10.0 {
+                continue;
+            }
+            if top / (step * m) <= 5.0 {
+                step *= m;
+                break 'find;
+            }
         }
+        step *= 10.0;
     }
-    10.0 * mag
-}
-
-/// The edge before segment `i` of `n` on a segmented axis (the far edge
-/// of the last segment is `Last`, which also works for a single segment).
-pub(crate) fn edge(i: u32, n: u32) -> plotters::coord::ranged1d::SegmentValue<u32> {
-    use plotters::coord::ranged1d::SegmentValue;
-    if i >= n {
-        SegmentValue::Last
-    } else {
-        SegmentValue::Exact(i)
-    }
+    ((top / step).ceil() * step, step)
 }
 
 /// Grid lines: the major ones faint, the minor ones left out.
@@ -159,18 +157,13 @@ pub(crate) fn mesh_style() -> (ShapeStyle, ShapeStyle) {
     )
 }
 
-/// A whole-number axis bound that shows `max` with some headroom.
-pub(crate) fn count_max(max: usize, headroom: f64) -> u32 {
-    axis_max(max as f64 * headroom).ceil() as u32
-}
-
 /// Draws a centred note on an empty chart.
 pub(crate) fn empty(
     root: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     title: &str,
     note: &str,
 ) -> Result<(), ChartError> {
-    let (w, h) = SIZE;
+    let (w, h) = root.dim_in_pixel();
     let style = TextStyle::from(font(16.0)).color(&INK).pos(Pos::new(HPos::Center, VPos::Center));
     root.draw(&Text::new(title.to_string(), (w as i32 / 2, h as i32 / 2 - 14), style.clone()))?;
     let small = TextStyle::from(font(13.0)).color(&GREY).pos(Pos::new(HPos::Center, VPos::Center));
@@ -184,10 +177,12 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(axis_max(7.0), 8.0);
-        assert_eq!(axis_max(12.0), 15.0);
-        assert_eq!(axis_max(262.0), 300.0);
-        assert_eq!(axis_max(0.0), 1.0);
+        assert_eq!(ticks(9.0, 1.1), (10.0, 2.0));
+        assert_eq!(ticks(5.0, 1.0), (5.0, 1.0));
+        assert_eq!(ticks(480.0, 1.1), (600.0, 200.0));
+        assert_eq!(ticks(1076.0, 1.0), (1250.0, 250.0));
+        assert_eq!(ticks(12.0, 1.0), (15.0, 5.0));
+        assert_eq!(ticks(0.0, 1.1), (1.0, 1.0));
         assert_eq!(clip("abcdef", 4), "abc…");
         let s = accessible("<svg a=\"1\">\n<rect/></svg>", "T & t", "D");
         assert!(s.starts_with("<svg a=\"1\" role=\"img\""));

@@ -225,8 +225,15 @@ pub struct ChartView {
     /// The SVG file, relative to the site root.
     pub file: String,
     pub title: String,
-    /// What the chart shows, in words (also the image's alt text).
+    /// What the chart shows, in one short sentence: the image's alt text
+    /// (the table, which the image points to with `aria-describedby`, is
+    /// the long description).
     pub desc: String,
+    /// How to read the chart (its marks and colours), shown under it.
+    pub how: String,
+    /// The SVG's size in its own units (its `viewBox`), for the `img`.
+    pub width: u32,
+    pub height: u32,
     pub table: TableView,
 }
 
