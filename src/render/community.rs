@@ -226,9 +226,15 @@ pub(super) fn tags_view(tags: &[Tag], lessons: &LessonsView) -> TagsView {
     }
 }
 
-pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &LessonsView) -> TagView {
+pub(super) fn tag_view(site: &Site, config: &crate::config::Config, tag: &Tag, lessons: &LessonsView) -> TagView {
     let group = tagged(lessons, &tag.slug);
+    let sort = |value: &str, words: &str| Link { url: value.into(), title: words.into() };
     TagView {
+        filters: Filters {
+            stages: if tag.pilots.is_empty() { Vec::new() } else { config.stages.clone() },
+            sorts: vec![sort("title:asc", "Title"), sort("stage:asc", "Stage")],
+            ..Filters::default()
+        },
         name: tag.name.clone(),
         pilots: tag.pilots.iter().map(|&i| link(&site.pilots[i])).collect(),
         pages: tag

@@ -41,7 +41,7 @@ pub(super) fn filters(site: &Site, config: &Config) -> Filters {
         categories: config.categories.clone(),
         statuses: ["overdue", "open", "resolved"].map(String::from).to_vec(),
         rungs: config.escalation.iter().map(|r| r.to.clone()).collect(),
-        tags: Vec::new(),
+        ..Filters::default()
     }
 }
 
@@ -224,7 +224,7 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
         })
         .collect();
     people.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
-    PeopleView { people }
+    PeopleView { people, filters: Filters::default() }
 }
 
 /// A person's constraints in the order their page lists them: open ones

@@ -313,7 +313,7 @@ impl Plan {
             )?,
             Job::Tag(i) => {
                 let t = &self.tags()[*i];
-                let view = TagCtx { tag: community::tag_view(site, t, self.lessons()) };
+                let view = TagCtx { tag: community::tag_view(site, config, t, self.lessons()) };
                 let address = urls::tag(&t.slug);
                 self.html(target("tag.html", urls::path_of(&address), &t.name, urls::TAGS), &view)?
             }

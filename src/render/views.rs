@@ -341,6 +341,9 @@ pub struct Filters {
     pub statuses: Vec<String>,
     pub rungs: Vec<String>,
     pub tags: Vec<String>,
+    /// Orders a list without sortable columns offers: the value of its
+    /// `sort` choice (`title:asc`) as `url`, and its words.
+    pub sorts: Vec<Link>,
 }
 
 /// The links between the pages of a paged list.
@@ -397,6 +400,7 @@ pub struct GroupRow {
 #[derive(Serialize)]
 pub struct PeopleView {
     pub people: Vec<PersonRow>,
+    pub filters: Filters,
 }
 
 #[derive(Serialize)]
@@ -735,6 +739,7 @@ pub struct TagView {
     pub pilots: Vec<PilotLink>,
     pub pages: Vec<Link>,
     pub lessons: Vec<Link>,
+    pub filters: Filters,
 }
 
 /// A page's old address (`redirect_from`): where it moved to, relative.
