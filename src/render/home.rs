@@ -139,11 +139,24 @@ fn fmt_days(d: f64) -> String {
 /// Renders the rows of the pilots table.
 pub(super) type RenderPilotRows<'a> = dyn Fn(&[&Pilot]) -> Result<RowsHtml, super::TemplateError> + 'a;
 
-/// The pilots in the order of the pilot index: by stage, then title.
-pub(super) fn pilot_order(site: &Site, config: &Config) -> Vec<usize> {
+/// The pilots in the order of the pilot index (by stage, then title), and
+/// the choices of its filters: made once for its pages.
+pub(super) fn pilot_order(site: &Site, config: &Config) -> (Vec<usize>, Filters) {
     let mut order: Vec<usize> = (0..site.pilots.len()).collect();
     order.sort_by_cached_key(|&i| (config.stage_index(&site.pilots[i].stage), site.pilots[i].title.to_lowercase()));
-    order
+    let mut functions: Vec<&str> = site.pilots.iter().filter_map(|p| p.function.as_deref()).collect();
+    functions.sort_unstable();
+    functions.dedup();
+    let mut owners: Vec<&str> = site.pilots.iter().filter_map(|p| p.owner.as_deref()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let filters = Filters {
+        stages: config.stages.clone(),
+        functions: functions.into_iter().map(String::from).collect(),
+        owners: owners.into_iter().map(String::from).collect(),
+        ..Filters::default()
+    };
+    (order, filters)
 }
 
 /// Page `page` (from 0) of the pilot index, whose pilots in order are
@@ -151,17 +164,11 @@ pub(super) fn pilot_order(site: &Site, config: &Config) -> Vec<usize> {
 pub(super) fn pilots_view(
     site: &Site,
     config: &Config,
-    order: &[usize],
+    (order, filters): &(Vec<usize>, Filters),
     page: usize,
     rows: &RenderPilotRows,
 ) -> Result<PilotsView, super::TemplateError> {
     let shown: Vec<&Pilot> = paging::slice(order, page, paging::ROWS).iter().map(|&i| &*site.pilots[i]).collect();
-    let mut functions: Vec<&str> = site.pilots.iter().filter_map(|p| p.function.as_deref()).collect();
-    functions.sort_unstable();
-    functions.dedup();
-    let mut owners: Vec<&str> = site.pilots.iter().filter_map(|p| p.owner.as_deref()).collect();
-    owners.sort_unstable();
-    owners.dedup();
     let intro_html = site.section_at(crate::urls::PILOTS).map(|s| s.body.html.clone()).unwrap_or_default();
     let mut rows = rows(&shown)?;
     rows.total = order.len();
@@ -170,12 +177,7 @@ pub(super) fn pilots_view(
         dimensions: config.rubric.iter().map(|d| Link { title: capitalise(&d.key), url: d.key.clone() }).collect(),
         rows,
         pager: paging::pager(crate::urls::PILOTS, page, paging::ROWS, order.len()),
-        filters: Filters {
-            stages: config.stages.clone(),
-            functions: functions.into_iter().map(String::from).collect(),
-            owners: owners.into_iter().map(String::from).collect(),
-            ..Filters::default()
-        },
+        filters: filters.clone(),
     })
 }
 

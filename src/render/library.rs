@@ -241,11 +241,13 @@ pub(super) fn person_constraints(site: &Site, person: &Person) -> (Vec<(usize, u
 const PILOTS_SHOWN: usize = 50;
 
 /// Page `page` (from 0) of a person's page: what they own on the first,
-/// their constraints a page at a time.
+/// their constraints (`mine`, of which the first `open` are open, from
+/// [`person_constraints`]) a page at a time.
 pub(super) fn person_view(
     site: &Site,
     config: &Config,
     person: &Person,
+    (mine, open): (&[(usize, usize)], usize),
     page: usize,
     filters: Filters,
     rows: &RenderRows,
@@ -257,7 +259,6 @@ pub(super) fn person_view(
     };
     let more = |idx: &[usize]| if first { idx.len().saturating_sub(PILOTS_SHOWN) } else { 0 };
     let filtered = |key: &str| crate::urls::list_filtered(crate::urls::PILOTS, key, &person.name);
-    let (mine, open) = person_constraints(site, person);
     let (from, to) = (page * paging::ROWS, ((page + 1) * paging::ROWS).min(mine.len()));
     let [a, b, _] = split(from, to, [open, mine.len() - open, 0]);
     let group_rows = |(x, y): (usize, usize), total: usize| {

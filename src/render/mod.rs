@@ -47,7 +47,10 @@ pub struct Plan {
     library_pages: OnceLock<Vec<String>>,
     library_filters: OnceLock<views::Filters>,
     /// The pilots in the pilot index's order.
-    pilot_order: OnceLock<Vec<usize>>,
+    pilot_order: OnceLock<(Vec<usize>, views::Filters)>,
+    /// Each person's constraints in the order of their page, and how many
+    /// are open (`library::person_constraints`).
+    person_lists: OnceLock<Vec<(Vec<(usize, usize)>, usize)>>,
     by_category: OnceLock<crate::hash::FastMap<String, Vec<usize>>>,
     /// Every file but the pilot pages, by path (see [`Plan::job_for`]).
     others: OnceLock<crate::hash::FastMap<String, Job>>,
@@ -70,6 +73,7 @@ impl Plan {
             library_pages: OnceLock::new(),
             library_filters: OnceLock::new(),
             pilot_order: OnceLock::new(),
+            person_lists: OnceLock::new(),
             by_category: OnceLock::new(),
             others: OnceLock::new(),
             asset_paths: OnceLock::new(),
@@ -266,7 +270,12 @@ impl Plan {
                 let root = urls::root_of(&address);
                 let rows = |r: &[(usize, usize)]| self.constraint_rows_html(&root, r);
                 let filters = views::Filters { owners: Vec::new(), ..self.library_filters().clone() };
-                let view = PersonCtx { person: library::person_view(site, config, person, *n, filters, &rows)? };
+                let lists = self.person_lists.get_or_init(|| {
+                    site.people.iter().map(|person| library::person_constraints(site, person)).collect()
+                });
+                let (mine, open) = (&lists[*i].0, lists[*i].1);
+                let view =
+                    PersonCtx { person: library::person_view(site, config, person, (mine, open), *n, filters, &rows)? };
                 self.html(target("owner.html", urls::path_of(&address), &person.name, urls::OWNERS), &view)?
             }
             Job::Json => {

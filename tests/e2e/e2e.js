@@ -105,6 +105,15 @@ function pages() {
   check(back === all, `back to the whole list (${back} of ${all})`);
   await page.screenshot({ path: path.join(shots, "pilots.png"), fullPage: true });
 
+  // The library's filters work over all its tables, and the address
+  // reproduces the view.
+  await page.goto(base + "/constraints/?status=open&q=" + encodeURIComponent("a"));
+  await page.waitForFunction(() => document.querySelector("form[data-filters] output").value !== "");
+  const statuses = await page.$$eval("table.constraint-table tbody tr", (rows) => rows.map((r) => r.dataset.status));
+  check(statuses.length > 0 && statuses.every((s) => s === "open"), `?status=open shows only open constraints (${statuses.length})`);
+  const chosen = await page.$eval("form[data-filters] select[name=status]", (s) => s.value);
+  check(chosen === "open", `the form shows the address's filter (${chosen})`);
+
   // Search: a word of one pilot record and one lesson page; the record, where
   // it occurs most, comes first.
   await page.goto(base + "/search/?q=renewal");
@@ -172,7 +181,9 @@ function pages() {
         const wide = await tab.evaluate(() => document.documentElement.scrollWidth);
         check(wide <= width, `${name} (${p}) at ${width} px is ${wide} px wide`);
         if (name === "constraints" || name === "pilots") {
-          await tab.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: width === 390 ? false : true });
+          // The first rows of the list, as a reader sees them.
+          await tab.$eval("[data-list]", (e) => e.scrollIntoView());
+          await tab.screenshot({ path: path.join(shots, `${name}-${width}.png`) });
         }
       }
       // The columns a reader acts on are in view without scrolling.

@@ -4,7 +4,7 @@
 // - `form[data-filters]` holds a text box `q` (words anywhere in a row) and
 //   selects, each matching the row attribute `data-NAME` of its name, as a
 //   whole or as one of `|a|b|`; a select `sort` orders by `data-KEY` of a
-//   row as `KEY:asc` or `KEY:desc`;
+//   row (else its text) as `KEY:asc` or `KEY:desc`;
 // - a table header `th[data-sort="text|num"]` becomes a button that sorts
 //   by that column (a cell's `data-v`, else its text), with `aria-sort`;
 // - `[data-count-for=ID]` shows how many rows of list ID are shown;
@@ -38,7 +38,11 @@
   state.forEach(function (s) {
     Array.prototype.forEach.call(s.counts, function (c) { c.dataset.total = c.textContent; });
   });
-  var pages = Array.prototype.slice.call(document.querySelectorAll("a[data-page]")).map(function (a) { return a.href; });
+  // The list's other pages (the pager may be shown above and below).
+  var pages = [];
+  Array.prototype.forEach.call(document.querySelectorAll("a[data-page]"), function (a) {
+    if (pages.indexOf(a.href) < 0) pages.push(a.href);
+  });
   var whole = null; // a promise of every page's rows, once asked for
 
   function fetchAll() {
@@ -46,7 +50,12 @@
     var here = window.location.pathname;
     whole = Promise.all(pages.map(function (url) {
       return fetch(url).then(function (r) { return r.text(); }).then(function (html) {
-        return new DOMParser().parseFromString(html, "text/html");
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        // Links are relative to the page they were made for: made whole.
+        Array.prototype.forEach.call(doc.querySelectorAll("[data-list] a[href]"), function (a) {
+          a.setAttribute("href", new URL(a.getAttribute("href"), url).href);
+        });
+        return doc;
       });
     })).then(function (docs) {
       // Rows in page order: the pages before this one, this one, after.
@@ -117,7 +126,8 @@
         var cell = row.cells[th.cellIndex];
         v = cell ? (cell.dataset.v !== undefined ? cell.dataset.v : cell.textContent.trim()) : "";
       } else {
-        v = row.getAttribute("data-" + want.sort) || "";
+        v = row.getAttribute("data-" + want.sort);
+        if (v === null) v = row.textContent.trim();
       }
       return num ? parseFloat(v.replace(/[^\d.-]/g, "")) || 0 : v.toLowerCase();
     };
@@ -150,7 +160,8 @@
       shownAll += kept.length;
       totalAll += rows.length;
       Array.prototype.forEach.call(s.counts, function (c) {
-        c.textContent = on ? number.format(kept.length) + " of " + c.dataset.total + " shown" : c.dataset.total;
+        var total = parseInt(c.dataset.total.replace(/\D/g, ""), 10);
+        c.textContent = on ? number.format(kept.length) + " of " + number.format(total) + " shown" : c.dataset.total;
       });
       if (s.list.tHead) {
         Array.prototype.forEach.call(s.list.tHead.querySelectorAll("th[data-sort]"), function (th) {
