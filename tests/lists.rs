@@ -3,6 +3,8 @@
 //! constraint is reached from the library by following links, and the
 //! markup the sorting and filtering script works from is there.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

@@ -227,9 +227,13 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
     PeopleView { people, filters: Filters::default() }
 }
 
+/// A person's constraints (pilot and constraint indexes) in the order their
+/// page lists them, and how many of the first are open.
+pub(super) type PersonList = (Vec<(usize, usize)>, usize);
+
 /// A person's constraints in the order their page lists them: open ones
 /// in library order, then resolved ones.
-pub(super) fn person_constraints(site: &Site, person: &Person) -> (Vec<(usize, usize)>, usize) {
+pub(super) fn person_constraints(site: &Site, person: &Person) -> PersonList {
     let mut mine = person.constraints.clone();
     crate::library_order::sort_in_order(site, &mut mine);
     let open = mine.partition_point(|&(i, j)| site.pilots[i].constraints[j].open);

@@ -50,7 +50,7 @@ pub struct Plan {
     pilot_order: OnceLock<(Vec<usize>, views::Filters)>,
     /// Each person's constraints in the order of their page, and how many
     /// are open (`library::person_constraints`).
-    person_lists: OnceLock<Vec<(Vec<(usize, usize)>, usize)>>,
+    person_lists: OnceLock<Vec<library::PersonList>>,
     by_category: OnceLock<crate::hash::FastMap<String, Vec<usize>>>,
     /// Every file but the pilot pages, by path (see [`Plan::job_for`]).
     others: OnceLock<crate::hash::FastMap<String, Job>>,
@@ -434,9 +434,8 @@ impl Plan {
     /// writes nothing.
     pub fn write_streamed(&self, job: &Job, out: &mut dyn std::io::Write) -> Result<(), Streamed> {
         let (site, config) = (&*self.site, &*self.config);
-        match job {
-            Job::Json => crate::exports::json(site, config, self.order(), out)?,
-            _ => {}
+        if let Job::Json = job {
+            crate::exports::json(site, config, self.order(), out)?;
         }
         Ok(())
     }

@@ -355,7 +355,6 @@ mod lessons_page {
 
     use super::*;
     use crate::pipeline::{analyse, Options};
-    use crate::render::views::Link;
     use crate::render::{Plan, Renderer};
     use std::path::Path;
     use std::sync::Arc;
