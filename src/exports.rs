@@ -330,7 +330,7 @@ pub(crate) fn feed(site: &Site, config: &Config) -> String {
                     id,
                     date,
                     title: format!("Escalated to {}: {} ({})", rung.to, c.title, p.title),
-                    link: [base.as_str(), &crate::urls::library_entry(&p.id, &c.id)].concat(),
+                    link: [base.as_str(), &crate::urls::constraint_parts(&p.id, &c.id).concat()].concat(),
                     summary: format!(
                         "“{}” was due {due} and is still open; {} days past due it escalates to {}. Owner: {}.",
                         c.title,

@@ -59,6 +59,10 @@ pub(crate) fn sort_in_order(site: &Site, rows: &mut [(usize, usize)]) {
 pub(crate) struct Order {
     /// Pilot and constraint indexes.
     all: Vec<(usize, usize)>,
+    /// Where each constraint is in `all`: the positions of pilot `i`'s
+    /// constraints start at `start[i]` in `position`.
+    start: Vec<usize>,
+    position: Vec<u32>,
     /// Positions in `all` of the open constraints of each category.
     open_by_category: HashMap<String, Vec<usize>>,
 }
@@ -85,7 +89,37 @@ impl Order {
                 }
             }
         }
-        Order { all, open_by_category }
+        let mut start = Vec::with_capacity(site.pilots.len());
+        let mut n = 0;
+        for p in &site.pilots {
+            start.push(n);
+            n += p.constraints.len();
+        }
+        let mut position = vec![0u32; n];
+        for (pos, &(i, j)) in all.iter().enumerate() {
+            position[start[i] + j] = u32::try_from(pos).unwrap_or(u32::MAX);
+        }
+        Order { all, start, position, open_by_category }
+    }
+
+    /// Where constraint `j` of pilot `i` is in library order, from 0.
+    pub(crate) fn position(&self, i: usize, j: usize) -> usize {
+        self.position.get(self.start.get(i).map_or(usize::MAX, |s| s + j)).map_or(0, |&p| p as usize)
+    }
+
+    /// Where `c`, a constraint of `p`, is in library order, from 0
+    /// (pilots are sorted by id, so `p` is found by it).
+    pub(crate) fn position_of(&self, site: &Site, p: &Pilot, c: &Constraint) -> usize {
+        let i = site.pilots.binary_search_by(|q| q.id.as_str().cmp(&p.id)).unwrap_or(0);
+        let j = p.constraints.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(0);
+        self.position(i, j)
+    }
+
+    /// The constraints from position `from` to `to` (not included), in
+    /// library order.
+    pub(crate) fn slice(&self, from: usize, to: usize) -> &[(usize, usize)] {
+        let to = to.min(self.all.len());
+        &self.all[from.min(to)..to]
     }
 
     /// The overdue, the other open and the resolved constraints, each in

@@ -139,15 +139,45 @@ pub(crate) fn constraint_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a 
     [PILOTS, pilot, "/#c-", constraint]
 }
 
-/// A constraint's row in the library, in parts: `constraints/#ID--C`
+/// A constraint's row in the library, in parts, on the library's page
+/// whose [`list_page_suffix`] is `page`: `constraints/page/3/#ID--C`
 /// (the row's id is [`library_anchor_parts`]).
-pub(crate) fn library_entry_parts<'a>(pilot: &'a str, constraint: &'a str) -> [&'a str; 5] {
-    [CONSTRAINTS, "#", pilot, "--", constraint]
+pub(crate) fn library_entry_parts<'a>(page: &'a str, pilot: &'a str, constraint: &'a str) -> [&'a str; 6] {
+    [CONSTRAINTS, page, "#", pilot, "--", constraint]
 }
 
-/// A constraint's row in the library: `constraints/#ID--C`.
-pub(crate) fn library_entry(pilot: &str, constraint: &str) -> String {
-    library_entry_parts(pilot, constraint).concat()
+/// The folder below a paged list's address that holds its further pages.
+const LIST_PAGES: &str = "page/";
+
+/// What follows a paged list's address for its page `n` (from 1): nothing
+/// for the first, `page/N/` after it. A list's pages are below its own
+/// address (`constraints/page/2/`, `owners/SLUG/page/2/`), so that the
+/// first page keeps the address it always had.
+pub(crate) fn list_page_suffix(n: usize) -> String {
+    if n <= 1 {
+        String::new()
+    } else {
+        format!("{LIST_PAGES}{n}/")
+    }
+}
+
+/// The list at `address` shown filtered (by its script) to the rows whose
+/// `key` is `value`: `lessons/?category=data`.
+pub(crate) fn list_filtered(address: &str, key: &str, value: &str) -> String {
+    let mut out = format!("{address}?{key}=");
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Page `n` (from 1) of the paged list at `address`: `constraints/page/2/`.
+pub(crate) fn list_page(address: &str, n: usize) -> String {
+    [address, &list_page_suffix(n)].concat()
 }
 
 /// The id of a constraint's row in the library, in parts: `ID--C`.
@@ -163,11 +193,6 @@ pub(crate) fn owner_parts(slug: &str) -> [&str; 3] {
 /// An owner's page: `owners/SLUG/`.
 pub(crate) fn owner(slug: &str) -> String {
     owner_parts(slug).concat()
-}
-
-/// The file of an owner's page: `owners/SLUG/index.html`.
-pub(crate) fn owner_file(slug: &str) -> String {
-    [OWNERS, slug, "/", INDEX].concat()
 }
 
 /// A tag's page: `tags/SLUG/`.
@@ -485,10 +510,15 @@ mod tests {
         assert_eq!(pilot_section("a", "lessons-learned"), "pilots/a/#lessons-learned");
         assert_eq!(constraint_parts("a", "c1").concat(), "pilots/a/#c-c1");
         assert_eq!(constraint_parts("a", "c1"), ["pilots/", "a", "/#c-", "c1"]);
-        assert_eq!(library_entry_parts("a", "c1").concat(), library_entry("a", "c1"));
+        assert_eq!(library_entry_parts(&list_page_suffix(3), "a", "c1").concat(), "constraints/page/3/#a--c1");
+        assert_eq!(list_filtered(LESSONS, "category", "data & more"), "lessons/?category=data%20%26%20more");
+        assert_eq!(list_page(CONSTRAINTS, 1), "constraints/");
+        assert_eq!(list_page(&owner("maria"), 2), "owners/maria/page/2/");
+        assert_eq!(file_of(&list_page(PILOTS, 2)), "pilots/page/2/index.html");
+        assert_eq!(pilot_of(&file_of(&list_page(PILOTS, 2))), None);
         assert_eq!(owner_parts("maria").concat(), owner("maria"));
         assert_eq!(page_parts("playbook/x").concat(), page("playbook/x"));
-        assert_eq!(library_entry("a", "c1"), "constraints/#a--c1");
+        assert_eq!(library_entry_parts("", "a", "c1").concat(), "constraints/#a--c1");
         assert_eq!(library_anchor_parts("a", "c1").concat(), "a--c1");
         assert_eq!(owner("maria"), "owners/maria/");
         assert_eq!(sponsor_decisions(Some("maria"), 1), "owners/maria/decisions/");
@@ -522,7 +552,6 @@ mod tests {
         assert_eq!(file_of_page("pilots/a"), "pilots/a/index.html");
         assert_eq!(file_of(NOT_FOUND), "404.html");
         assert_eq!(pilot_file("a"), file_of(&pilot("a")));
-        assert_eq!(owner_file("a"), file_of(&owner("a")));
         assert_eq!(tag_file("a"), file_of(&tag("a")));
         assert_eq!(address_of_file("notindex.html"), "notindex.html");
     }

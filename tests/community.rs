@@ -45,8 +45,11 @@ fn lessons_are_gathered_newest_first_with_their_sections() {
     assert!(!text.contains("No lessons in this record"));
     // The page (2026-03-18) is newer than alpha's last update (2026-03-16).
     assert!(text.find("Retire well").unwrap() < text.find("Map the write side early").unwrap());
-    // Grouped by tag (case-insensitive) and by constraint category.
-    assert!(html.contains("id=\"tag-erp\"") && html.contains("id=\"category-integration\""));
+    // Grouped by tag (case-insensitive, each linking to the tag's page)
+    // and by constraint category (the list filtered to it); each lesson
+    // carries its tags and categories for the filters.
+    assert!(html.contains("href=\"../tags/erp/\"") && html.contains("href=\"../lessons/?category=integration\""));
+    assert!(html.contains("data-tag=\"|Erp|\"") && html.contains("data-category=\"|integration|\""));
     // The pilot page anchors exist for the links.
     let alpha = read(dir.path(), "public/pilots/alpha/index.html");
     assert!(alpha.contains("id=\"lessons-learned\"") && alpha.contains("id=\"lessons-learned-1\""));

@@ -144,7 +144,7 @@ fn library_page_orders_and_groups() {
     assert!(text.contains("sponsor (Maria Gomez, CFO)"), "the rung names the pilot's sponsor");
     assert!(text.contains("nobody named"));
     // A row is what was built for the as-of date: no script recomputes it.
-    assert!(html.contains("id=\"alpha--late\" class=\"status-overdue\">"));
+    assert!(html.contains("id=\"alpha--late\" class=\"status-overdue\" data-status=\"overdue\""));
     assert!(!html.contains("data-due") && !html.contains("data-targets") && !html.contains("js-status"));
     // Integration hit two pilots: a recurring category, with its playbook page.
     assert!(html.contains("<a href=\"#cat-integration\"><strong>integration</strong></a>: 2 pilots"));

@@ -90,7 +90,7 @@ fn people_in_the_config_give_titles_email_and_aliases() {
     assert!(text.contains("Also written as “A. Haddad”, “Amira H.”"), "{text}");
     assert!(text.contains("Production owner of Alpha"), "{text}");
     assert!(text.contains("Sponsor of Beta"), "{text}");
-    assert!(text.contains("Open constraints Amira Haddad owns (1)"), "{text}");
+    assert!(text.contains("Open constraints Amira Haddad owns ( 1 )"), "{text}");
     // The constraint row links to her page, written in capitals as it is.
     let gamma = read(&out, "pilots/c/index.html");
     assert!(gamma.contains("owners/amira-haddad/"), "the owner links to the one page");
@@ -170,7 +170,7 @@ fn waiting_on_you_lists_what_each_rung_names_most_overdue_first() {
     assert!(waiting.starts_with("Waiting on you (1)"), "{waiting}");
     assert!(waiting.contains("Two days late") && waiting.contains("1 as owner"), "{waiting}");
     // What Olu owns is still listed in full (open ones: five).
-    assert!(text_of(&olu).contains("Open constraints Olu owns (5)"));
+    assert!(text_of(&olu).contains("Open constraints Olu owns ( 5 )"));
     // Leadership, named on the rung only: a page each, with the title.
     for slug in ["lee", "kim"] {
         let html = page(dir.path(), slug);

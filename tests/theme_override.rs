@@ -82,6 +82,6 @@ fn a_failing_template_is_reported_at_its_place() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     let found = run.diagnostics();
     let d = found.iter().find(|d| d.code == "PD023").unwrap_or_else(|| panic!("{}", run.stderr));
-    assert!(d.header.ends_with("templates/lessons.html:2:20: error: template error: Variable `nothing` is not defined. Available variables: by_category, by_tag, count, home_url, intro_html, links, path, root, rows, section_url, site, title"), "{}", d.header);
+    assert!(d.header.ends_with("templates/lessons.html:2:20: error: template error: Variable `nothing` is not defined. Available variables: by_category, by_tag, count, filters, home_url, intro_html, pager, path, root, rows, section_url, site, title"), "{}", d.header);
     assert!(!run.stderr.contains("\\n"), "{}", run.stderr);
 }

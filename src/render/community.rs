@@ -47,6 +47,8 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                     function: p.function.clone().unwrap_or_default(),
                     date: date.map(crate::date::Date::text).unwrap_or_default(),
                     tags: tag_links(site, &p.tags),
+                    tag_keys: filter_keys(&p.tags),
+                    category_keys: filter_keys(&categories),
                     categories,
                     html: crate::urls::rebase(
                         &p.body.lessons[j].1,
@@ -66,6 +68,8 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                     function: String::new(),
                     date: date.map(crate::date::Date::text).unwrap_or_default(),
                     tags: tag_links(site, &page.tags),
+                    tag_keys: filter_keys(&page.tags),
+                    category_keys: filter_keys(&page.addresses),
                     categories: page.addresses.clone(),
                     html: page
                         .description
@@ -78,6 +82,22 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
             }
         })
         .collect()
+}
+
+/// Names as a list's filter matches them: `|a|b|`.
+fn filter_keys(names: &[String]) -> String {
+    let mut out = String::from("|");
+    for n in names {
+        out.push_str(n);
+        out.push('|');
+    }
+    out
+}
+
+/// How many lessons [`lessons`] finds, without making them.
+pub(super) fn lesson_count(site: &Site) -> usize {
+    let sections: usize = site.pilots.iter().map(|p| p.body.lessons.len()).sum();
+    sections + site.pages.iter().filter(|p| p.path.starts_with(crate::urls::LESSONS)).count()
 }
 
 /// The lessons under each of the names `names` gives a lesson, grouped by
@@ -96,7 +116,12 @@ fn group<'a, I: Iterator<Item = &'a str>>(
         for name in names(l) {
             let g = *by_name.entry(name).or_insert_with(|| {
                 *by_key.entry(key(name)).or_insert_with_key(|id| {
-                    groups.push(LessonGroup { name: name.to_string(), id: id.clone(), lessons: Vec::new() });
+                    groups.push(LessonGroup {
+                        name: name.to_string(),
+                        id: id.clone(),
+                        url: String::new(),
+                        lessons: Vec::new(),
+                    });
                     groups.len() - 1
                 })
             });
@@ -112,10 +137,31 @@ fn group<'a, I: Iterator<Item = &'a str>>(
 
 pub(super) fn lessons_view(site: &Site) -> LessonsView {
     let lessons = lessons(site);
-    let by_tag = group(&lessons, |l| l.tags.iter().map(|t| t.title.as_str()), |t| format!("tag-{}", site.tag_slug(t)));
-    let by_category = group(&lessons, |l| l.categories.iter().map(String::as_str), |c| format!("category-{}", slug(c)));
+    let mut by_tag =
+        group(&lessons, |l| l.tags.iter().map(|t| t.title.as_str()), |t| format!("tag-{}", site.tag_slug(t)));
+    let mut by_category =
+        group(&lessons, |l| l.categories.iter().map(String::as_str), |c| format!("category-{}", slug(c)));
+    for g in &mut by_tag {
+        g.url = crate::urls::tag(g.id.trim_start_matches("tag-"));
+    }
+    for g in &mut by_category {
+        g.url = crate::urls::list_filtered(crate::urls::LESSONS, "category", &g.name);
+    }
     let intro_html = site.section_at(crate::urls::LESSONS).map(|s| s.body.html.clone()).unwrap_or_default();
-    LessonsView { intro_html, lessons, by_tag, by_category }
+    let mut stages: Vec<&str> = lessons.iter().map(|l| l.stage.as_str()).filter(|s| !s.is_empty()).collect();
+    let mut functions: Vec<&str> = lessons.iter().map(|l| l.function.as_str()).filter(|s| !s.is_empty()).collect();
+    for v in [&mut stages, &mut functions] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    let filters = Filters {
+        stages: stages.into_iter().map(String::from).collect(),
+        functions: functions.into_iter().map(String::from).collect(),
+        categories: by_category.iter().map(|g| g.name.clone()).collect(),
+        tags: by_tag.iter().map(|g| g.name.clone()).collect(),
+        ..Filters::default()
+    };
+    LessonsView { intro_html, lessons, by_tag, by_category, filters }
 }
 
 /// Every tag: its name as first written, and what carries it.
@@ -180,9 +226,15 @@ pub(super) fn tags_view(tags: &[Tag], lessons: &LessonsView) -> TagsView {
     }
 }
 
-pub(super) fn tag_view(site: &Site, tag: &Tag, lessons: &LessonsView) -> TagView {
+pub(super) fn tag_view(site: &Site, config: &crate::config::Config, tag: &Tag, lessons: &LessonsView) -> TagView {
     let group = tagged(lessons, &tag.slug);
+    let sort = |value: &str, words: &str| Link { url: value.into(), title: words.into() };
     TagView {
+        filters: Filters {
+            stages: if tag.pilots.is_empty() { Vec::new() } else { config.stages.clone() },
+            sorts: vec![sort("title:asc", "Title"), sort("stage:asc", "Stage")],
+            ..Filters::default()
+        },
         name: tag.name.clone(),
         pilots: tag.pilots.iter().map(|&i| link(&site.pilots[i])).collect(),
         pages: tag

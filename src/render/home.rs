@@ -1,9 +1,9 @@
 //! The home page's headline figures and the table of all pilots.
 
+use super::paging::{self, LibraryLinks};
 use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
-use crate::library_order::Order;
 use crate::model::history::Week;
 use crate::model::{Constraint, Pilot, Site};
 
@@ -27,7 +27,7 @@ fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Fi
 pub(super) fn view<'a>(
     site: &'a Site,
     config: &'a Config,
-    order: &'a Order,
+    library: LibraryLinks<'a>,
     limit: usize,
     charts: Vec<ChartView>,
 ) -> HomeView<'a> {
@@ -102,10 +102,10 @@ pub(super) fn view<'a>(
         .map(|s| StageRow { stage: s.stage.clone(), count: s.count, percent: crate::model::percent(s.count, total) })
         .collect();
     // The library's overdue group, most days first.
-    let overdue: Vec<ConstraintRow> = order.groups(site)[0]
+    let overdue: Vec<ConstraintRow> = library.order.groups(site)[0]
         .iter()
         .take(limit)
-        .map(|&(i, j)| constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site))
+        .map(|&(i, j)| constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library))
         .collect();
     let overdue_more = pf.overdue_constraints.saturating_sub(overdue.len());
     let mut stale: Vec<&crate::model::Pilot> = site.pilots.iter().map(|p| &**p).filter(|p| p.facts.stale).collect();
@@ -275,23 +275,45 @@ fn fmt_days(d: f64) -> String {
 /// Renders the rows of the pilots table.
 pub(super) type RenderPilotRows<'a> = dyn Fn(&[&Pilot]) -> Result<RowsHtml, super::TemplateError> + 'a;
 
+/// The pilots in the order of the pilot index (by stage, then title), and
+/// the choices of its filters: made once for its pages.
+pub(super) fn pilot_order(site: &Site, config: &Config) -> (Vec<usize>, Filters) {
+    let mut order: Vec<usize> = (0..site.pilots.len()).collect();
+    order.sort_by_cached_key(|&i| (config.stage_index(&site.pilots[i].stage), site.pilots[i].title.to_lowercase()));
+    let mut functions: Vec<&str> = site.pilots.iter().filter_map(|p| p.function.as_deref()).collect();
+    functions.sort_unstable();
+    functions.dedup();
+    let mut owners: Vec<&str> = site.pilots.iter().filter_map(|p| p.owner.as_deref()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let filters = Filters {
+        stages: config.stages.clone(),
+        functions: functions.into_iter().map(String::from).collect(),
+        owners: owners.into_iter().map(String::from).collect(),
+        ..Filters::default()
+    };
+    (order, filters)
+}
+
+/// Page `page` (from 0) of the pilot index, whose pilots in order are
+/// `order` (indexes into the site's pilots, see [`pilot_order`]).
 pub(super) fn pilots_view(
     site: &Site,
     config: &Config,
+    (order, filters): &(Vec<usize>, Filters),
+    page: usize,
     rows: &RenderPilotRows,
 ) -> Result<PilotsView, super::TemplateError> {
-    let mut order: Vec<&Pilot> = site.pilots.iter().map(|p| &**p).collect();
-    order.sort_by_cached_key(|p| (config.stage_index(&p.stage), p.title.to_lowercase()));
-    let mut functions: Vec<String> = site.pilots.iter().filter_map(|p| p.function.clone()).collect();
-    functions.sort();
-    functions.dedup();
+    let shown: Vec<&Pilot> = paging::slice(order, page, paging::ROWS).iter().map(|&i| &*site.pilots[i]).collect();
     let intro_html = site.section_at(crate::urls::PILOTS).map(|s| s.body.html.clone()).unwrap_or_default();
+    let mut rows = rows(&shown)?;
+    rows.total = order.len();
     Ok(PilotsView {
         intro_html,
         dimensions: config.rubric.iter().map(|d| Link { title: capitalise(&d.key), url: d.key.clone() }).collect(),
-        rows: rows(&order)?,
-        stages: config.stages.clone(),
-        functions,
+        rows,
+        pager: paging::pager(crate::urls::PILOTS, page, paging::ROWS, order.len()),
+        filters: filters.clone(),
     })
 }
 
@@ -301,6 +323,8 @@ pub(super) fn pilot_row(p: &Pilot) -> PilotRow {
         link: link(p),
         function: p.function.clone().unwrap_or_default(),
         owner: p.owner.clone().unwrap_or_default(),
+        champion: p.champion.clone().unwrap_or_default(),
+        sponsor: p.sponsor.clone().unwrap_or_default(),
         readiness: p
             .readiness
             .iter()

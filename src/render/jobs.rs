@@ -3,7 +3,7 @@
 //! and the files of the site's own that would land where pilotdeck makes
 //! one.
 
-use super::{community, home, portfolio};
+use super::{community, home, paging, portfolio};
 use crate::model::Site;
 use crate::output::Content;
 use crate::theme::Theme;
@@ -23,15 +23,19 @@ pub enum Job {
     SponsorDecisions(usize, usize),
     /// A portfolio chart, by its index in [`portfolio::CHARTS`].
     Chart(usize),
-    Pilots,
-    Library,
+    /// A page of the pilot index, from 0 (see `render::paging`).
+    Pilots(usize),
+    /// A page of the constraint library, from 0.
+    Library(usize),
     Owners,
-    Owner(usize),
+    /// A page of a person's page: the person, and the page from 0.
+    Owner(usize, usize),
     Csv,
     Json,
     Feed,
     Pilot(usize),
-    Lessons,
+    /// A page of the lessons list, from 0.
+    Lessons(usize),
     Tags,
     Tag(usize),
     Section(usize),
@@ -62,13 +66,10 @@ pub(super) fn listed(
         (urls::file_of(urls::HOME), Job::Home),
         (urls::file_of(urls::PORTFOLIO), Job::Portfolio),
         (urls::file_of(urls::DECISIONS), Job::Decisions),
-        (urls::file_of(urls::PILOTS), Job::Pilots),
-        (urls::file_of(urls::CONSTRAINTS), Job::Library),
         (urls::file_of(urls::OWNERS), Job::Owners),
         (urls::file_of(urls::CSV), Job::Csv),
         (urls::file_of(urls::JSON), Job::Json),
         (urls::file_of(urls::FEED), Job::Feed),
-        (urls::file_of(urls::LESSONS), Job::Lessons),
         (urls::file_of(urls::TAGS), Job::Tags),
         (urls::file_of(urls::CHANGES), Job::Changes(0)),
         (urls::file_of(urls::CHANGES_FEED), Job::ChangesFeed),
@@ -84,8 +85,19 @@ pub(super) fn listed(
             (1..=pages).map(|n| (urls::file_of(&urls::sponsor_decisions(slug, n)), Job::SponsorDecisions(g, n))),
         );
     }
+    // The pages of the long lists (`render::paging`).
+    let paged = |address: &str, pages: usize, job: &dyn Fn(usize) -> Job| {
+        (0..pages).map(|n| (urls::file_of(&urls::list_page(address, n + 1)), job(n))).collect::<Vec<_>>()
+    };
+    let constraints = site.pilots.iter().map(|p| p.constraints.len()).sum();
+    jobs.extend(paged(urls::PILOTS, paging::count(site.pilots.len(), paging::ROWS), &Job::Pilots));
+    jobs.extend(paged(urls::CONSTRAINTS, paging::count(constraints, paging::ROWS), &Job::Library));
+    jobs.extend(paged(urls::LESSONS, paging::count(community::lesson_count(site), paging::LESSONS), &Job::Lessons));
     jobs.extend(portfolio::CHARTS.iter().enumerate().map(|(i, id)| (urls::chart(id), Job::Chart(i))));
-    jobs.extend(site.people.iter().enumerate().map(|(i, p)| (urls::owner_file(&p.slug), Job::Owner(i))));
+    for (i, p) in site.people.iter().enumerate() {
+        let pages = paging::count(p.constraints.len(), paging::ROWS);
+        jobs.extend(paged(&urls::owner(&p.slug), pages, &|n| Job::Owner(i, n)));
+    }
     jobs.extend(pilots);
     jobs.extend(tags.iter().enumerate().map(|(i, t)| (urls::tag_file(&t.slug), Job::Tag(i))));
     for (i, s) in site.sections.iter().enumerate() {
@@ -211,15 +223,15 @@ impl Job {
             Job::Decisions => "the decisions page",
             Job::SponsorDecisions(..) => "a sponsor's decisions page",
             Job::Chart(_) => "a portfolio chart",
-            Job::Pilots => "the pilot index",
-            Job::Library => "the constraint library",
+            Job::Pilots(_) => "the pilot index",
+            Job::Library(_) => "the constraint library",
             Job::Owners => "the owners page",
-            Job::Owner(_) => "an owner's page",
+            Job::Owner(..) => "an owner's page",
             Job::Csv => "the constraint export",
             Job::Json => "the portfolio export",
             Job::Feed => "the feed",
             Job::Pilot(_) => "a pilot's page",
-            Job::Lessons => "the lessons page",
+            Job::Lessons(_) => "the lessons page",
             Job::Tags => "the tags page",
             Job::Tag(_) => "a tag's page",
             Job::NotFound => "the not-found page",

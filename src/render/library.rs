@@ -2,10 +2,10 @@
 //! pilot, overdue first, grouped by category, owner and pilot; and every
 //! named person with what they own.
 
+use super::paging::{self, LibraryLinks};
 use super::pilot::{constraint_row, link};
 use super::views::*;
 use crate::config::Config;
-use crate::library_order::Order;
 use crate::model::{Constraint, Person, Pilot, Site};
 
 /// Every constraint with its pilot.
@@ -17,12 +17,43 @@ fn all(site: &Site) -> impl Iterator<Item = (&Pilot, &Constraint)> {
 /// `limit` rows, and how many more there are.
 pub(super) fn open_in<'a>(
     site: &'a Site,
-    order: &'a Order,
+    library: LibraryLinks<'a>,
     categories: &[String],
     limit: usize,
 ) -> (Vec<ConstraintRow<'a>>, usize) {
-    let (found, more) = order.open_in(site, categories, limit);
-    (found.into_iter().map(|(p, c)| constraint_row(p, c, site)).collect(), more)
+    let (found, more) = library.order.open_in(site, categories, limit);
+    (found.into_iter().map(|(p, c)| constraint_row(p, c, site, library)).collect(), more)
+}
+
+/// The choices of the library's filters: made once for its pages.
+pub(super) fn filters(site: &Site, config: &Config) -> Filters {
+    let mut functions: Vec<&str> = site.pilots.iter().filter_map(|p| p.function.as_deref()).collect();
+    functions.sort_unstable();
+    functions.dedup();
+    let mut owners: Vec<&str> = all(site).filter_map(|(_, c)| c.owner.as_deref()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let owned = |v: Vec<&str>| v.into_iter().map(String::from).collect();
+    Filters {
+        stages: config.stages.clone(),
+        functions: owned(functions),
+        owners: owned(owners),
+        categories: config.categories.clone(),
+        statuses: ["overdue", "open", "resolved"].map(String::from).to_vec(),
+        rungs: config.escalation.iter().map(|r| r.to.clone()).collect(),
+        ..Filters::default()
+    }
+}
+
+/// How many of the first `n` constraints of library order are in each
+/// group (overdue, open, resolved), where the groups have `sizes`.
+fn split(from: usize, to: usize, sizes: [usize; 3]) -> [(usize, usize); 3] {
+    let mut start = 0;
+    sizes.map(|size| {
+        let (a, b) = (start, start + size);
+        start = b;
+        (from.clamp(a, b), to.clamp(a, b))
+    })
 }
 
 fn ladder_days(config: &Config) -> String {
@@ -46,6 +77,7 @@ pub(super) fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
                 .map(|pg| Link { title: pg.title.clone(), url: crate::urls::page(&pg.path) })
                 .collect();
             CategoryView {
+                url: crate::urls::list_filtered(crate::urls::CONSTRAINTS, "category", cat),
                 name: cat.clone(),
                 open: mine.iter().filter(|(_, c)| c.open).count(),
                 overdue: mine.iter().filter(|(_, c)| c.overdue_days.is_some()).count(),
@@ -66,13 +98,79 @@ pub(super) fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
 }
 
 /// The rows of a constraint table, from pilot and constraint indexes.
-pub(super) type RenderRows<'a> = dyn Fn(&[(usize, usize)]) -> RowsHtml + 'a;
+pub(super) type RenderRows<'a> = dyn Fn(&[(usize, usize)]) -> Result<RowsHtml, super::TemplateError> + 'a;
 
-pub(super) fn library_view(site: &Site, config: &Config, order: &Order, rows: &RenderRows) -> LibraryView {
-    let [overdue, open, resolved] = order.groups(site);
-    let categories = categories(site, config);
+/// How many of the people and pilots with the most overdue constraints the
+/// library's first page lists.
+const TOP: usize = 20;
+
+/// Page `page` (from 0) of the constraint library; the summary (figures,
+/// categories, owners and pilots) is on the first page only.
+pub(super) fn library_view(
+    site: &Site,
+    config: &Config,
+    library: LibraryLinks,
+    page: usize,
+    filters: Filters,
+    rows: &RenderRows,
+) -> Result<LibraryView, super::TemplateError> {
+    let order = library.order;
+    let groups = order.groups(site);
+    let [overdue, open, resolved] = groups.map(<[_]>::len);
+    let (from, to) = (page * paging::ROWS, ((page + 1) * paging::ROWS).min(order.len()));
+    let [a, b, c] = split(from, to, [overdue, open, resolved]);
+    let group_rows = |(x, y): (usize, usize), total: usize| {
+        rows(order.slice(x, y)).map(|mut html| {
+            html.total = total;
+            html
+        })
+    };
+    let first = page == 0;
+    let categories = if first { categories(site, config) } else { Vec::new() };
     let mut recurring: Vec<CategoryView> = categories.iter().filter(|c| c.recurring).cloned().collect();
     recurring.sort_by(|a, b| b.pilots.cmp(&a.pilots).then(a.name.cmp(&b.name)));
+    let (mut by_owner, mut by_pilot) = if first { groups_by(site) } else { (Vec::new(), Vec::new()) };
+    let by_owner_more = by_owner.len().saturating_sub(TOP);
+    let by_pilot_more = by_pilot.len().saturating_sub(TOP);
+    by_owner.truncate(TOP);
+    by_pilot.truncate(TOP);
+    let group_page = |name: &str, id: &str, at: usize, count: usize| {
+        let address = crate::urls::list_page(crate::urls::CONSTRAINTS, at / paging::ROWS + 1);
+        GroupPage { name: name.into(), count, url: [address.as_str(), "#", id].concat() }
+    };
+    Ok(LibraryView {
+        total: order.len(),
+        open: overdue + open,
+        overdue,
+        resolved,
+        escalated: site
+            .portfolio
+            .escalated
+            .iter()
+            .map(|r| RungRow { to: r.to.clone(), after_days: r.after_days, count: r.count })
+            .collect(),
+        ladder_days: ladder_days(config),
+        overdue_rows: group_rows(a, overdue)?,
+        open_rows: group_rows(b, open)?,
+        resolved_rows: group_rows(c, resolved)?,
+        categories,
+        recurring,
+        by_owner,
+        by_owner_more,
+        by_pilot,
+        by_pilot_more,
+        pager: paging::pager(crate::urls::CONSTRAINTS, page, paging::ROWS, order.len()),
+        group_pages: vec![
+            group_page("Overdue", "overdue", 0, overdue),
+            group_page("Open, within their due date", "open", overdue, open),
+            group_page("Resolved", "resolved", overdue + open, resolved),
+        ],
+        filters,
+    })
+}
+
+/// Counts of constraints by owner and by pilot, most overdue first.
+fn groups_by(site: &Site) -> (Vec<GroupRow>, Vec<GroupRow>) {
     let count = |cs: &mut dyn Iterator<Item = &Constraint>| -> (usize, usize, usize) {
         cs.fold((0, 0, 0), |(o, d, r), c| {
             (o + usize::from(c.open), d + usize::from(c.overdue_days.is_some()), r + usize::from(!c.open))
@@ -104,26 +202,7 @@ pub(super) fn library_view(site: &Site, config: &Config, order: &Order, rows: &R
         })
         .collect();
     by_pilot.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
-    LibraryView {
-        total: order.len(),
-        open: overdue.len() + open.len(),
-        overdue: overdue.len(),
-        resolved: resolved.len(),
-        escalated: site
-            .portfolio
-            .escalated
-            .iter()
-            .map(|r| RungRow { to: r.to.clone(), after_days: r.after_days, count: r.count })
-            .collect(),
-        ladder_days: ladder_days(config),
-        overdue_rows: rows(overdue),
-        open_rows: rows(open),
-        resolved_rows: rows(resolved),
-        categories,
-        recurring,
-        by_owner,
-        by_pilot,
-    }
+    (by_owner, by_pilot)
 }
 
 fn overdue_count(site: &Site, person: &Person) -> usize {
@@ -151,15 +230,53 @@ pub(super) fn people_view(site: &Site) -> PeopleView {
             .then(b.overdue.cmp(&a.overdue))
             .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
     });
-    PeopleView { people }
+    PeopleView { people, filters: Filters::default() }
 }
 
-pub(super) fn person_view(site: &Site, config: &Config, person: &Person, rows: &RenderRows) -> PersonView {
-    let pilots = |idx: &[usize]| idx.iter().map(|&i| link(&site.pilots[i])).collect::<Vec<_>>();
-    let get = |&(i, j): &(usize, usize)| (&*site.pilots[i], &site.pilots[i].constraints[j]);
+/// A person's constraints (pilot and constraint indexes) in the order their
+/// page lists them, and how many of the first are open.
+pub(super) type PersonList = (Vec<(usize, usize)>, usize);
+
+/// A person's constraints in the order their page lists them: open ones
+/// in library order, then resolved ones.
+pub(super) fn person_constraints(site: &Site, person: &Person) -> PersonList {
     let mut mine = person.constraints.clone();
     crate::library_order::sort_in_order(site, &mut mine);
-    let (open, resolved): (Vec<_>, Vec<_>) = mine.into_iter().partition(|r| get(r).1.open);
+    let open = mine.partition_point(|&(i, j)| site.pilots[i].constraints[j].open);
+    (mine, open)
+}
+
+/// How many of the pilots a person owns, champions or sponsors their page
+/// lists (the pilot list, filtered to them, has them all).
+const PILOTS_SHOWN: usize = 50;
+
+/// Page `page` (from 0) of a person's page: what they own on the first,
+/// their constraints (`mine`, of which the first `open` are open, from
+/// [`person_constraints`]) a page at a time.
+pub(super) fn person_view(
+    site: &Site,
+    config: &Config,
+    person: &Person,
+    (mine, open): (&[(usize, usize)], usize),
+    page: usize,
+    filters: Filters,
+    rows: &RenderRows,
+) -> Result<PersonView, super::TemplateError> {
+    let first = page == 0;
+    let pilots = |idx: &[usize]| {
+        let shown = if first { &idx[..idx.len().min(PILOTS_SHOWN)] } else { &[][..] };
+        shown.iter().map(|&i| link(&site.pilots[i])).collect()
+    };
+    let more = |idx: &[usize]| if first { idx.len().saturating_sub(PILOTS_SHOWN) } else { 0 };
+    let filtered = |key: &str| crate::urls::list_filtered(crate::urls::PILOTS, key, &person.name);
+    let (from, to) = (page * paging::ROWS, ((page + 1) * paging::ROWS).min(mine.len()));
+    let [a, b, _] = split(from, to, [open, mine.len() - open, 0]);
+    let group_rows = |(x, y): (usize, usize), total: usize| {
+        rows(&mine[x..y]).map(|mut html| {
+            html.total = total;
+            html
+        })
+    };
     let mut per_rung = vec![0; config.escalation.len()];
     let mut own_escalated = 0;
     for &(i, j) in &person.waiting {
@@ -175,19 +292,38 @@ pub(super) fn person_view(site: &Site, config: &Config, person: &Person, rows: &
         .filter(|(_, count)| *count > 0)
         .map(|(r, count)| RungRow { to: r.to.clone(), after_days: r.after_days, count })
         .collect();
-    PersonView {
+    // Waiting on them: on the first page, the most overdue first, at most
+    // a page of rows.
+    let waiting = if first {
+        let shown = &person.waiting[..person.waiting.len().min(paging::ROWS)];
+        rows(shown).map(|mut html| {
+            html.total = person.waiting.len();
+            html
+        })?
+    } else {
+        RowsHtml::default()
+    };
+    Ok(PersonView {
         name: person.name.clone(),
         title: person.title.clone().unwrap_or_default(),
         email: person.email.clone().unwrap_or_default(),
         aliases: person.aliases.clone(),
-        waiting: rows(&person.waiting),
+        waiting,
         waiting_by_rung,
         own_escalated,
         owns: pilots(&person.owns),
         champions: pilots(&person.champions),
         sponsors: pilots(&person.sponsors),
-        open: rows(&open),
-        resolved: rows(&resolved),
+        owns_more: more(&person.owns),
+        champions_more: more(&person.champions),
+        sponsors_more: more(&person.sponsors),
+        owns_url: filtered("owner"),
+        champions_url: filtered("champion"),
+        sponsors_url: filtered("sponsor"),
+        open: group_rows(a, open)?,
+        resolved: group_rows(b, mine.len() - open)?,
         ladder_days: ladder_days(config),
-    }
+        pager: paging::pager(&crate::urls::owner(&person.slug), page, paging::ROWS, mine.len()),
+        filters,
+    })
 }

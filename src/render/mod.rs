@@ -14,9 +14,9 @@ mod home;
 mod jobs;
 mod library;
 mod nav;
+mod paging;
 mod pilot;
 pub mod portfolio;
-mod stream;
 pub mod views;
 
 use crate::config::Config;
@@ -51,6 +51,14 @@ pub struct Plan {
     lessons: OnceLock<LessonsView>,
     tags: OnceLock<Vec<community::Tag>>,
     order: OnceLock<crate::library_order::Order>,
+    /// The address suffix of each page of the library (`paging`).
+    library_pages: OnceLock<Vec<String>>,
+    library_filters: OnceLock<views::Filters>,
+    /// The pilots in the pilot index's order.
+    pilot_order: OnceLock<(Vec<usize>, views::Filters)>,
+    /// Each person's constraints in the order of their page, and how many
+    /// are open (`library::person_constraints`).
+    person_lists: OnceLock<Vec<library::PersonList>>,
     by_category: OnceLock<crate::hash::FastMap<String, Vec<usize>>>,
     /// Every file but the pilot pages, by path (see [`Plan::job_for`]).
     others: OnceLock<crate::hash::FastMap<String, Job>>,
@@ -70,6 +78,10 @@ impl Plan {
             lessons: OnceLock::new(),
             tags: OnceLock::new(),
             order: OnceLock::new(),
+            library_pages: OnceLock::new(),
+            library_filters: OnceLock::new(),
+            pilot_order: OnceLock::new(),
+            person_lists: OnceLock::new(),
             by_category: OnceLock::new(),
             others: OnceLock::new(),
             asset_paths: OnceLock::new(),
@@ -160,6 +172,17 @@ impl Plan {
         self.order.get_or_init(|| crate::library_order::Order::new(&self.site))
     }
 
+    /// Where each constraint is in the paged library, for links to it.
+    fn library(&self) -> paging::LibraryLinks<'_> {
+        let order = self.order();
+        let suffixes = self.library_pages.get_or_init(|| paging::LibraryLinks::suffixes(order));
+        paging::LibraryLinks { order, suffixes }
+    }
+
+    fn library_filters(&self) -> &views::Filters {
+        self.library_filters.get_or_init(|| library::filters(&self.site, &self.config))
+    }
+
     fn lessons(&self) -> &LessonsView {
         self.lessons.get_or_init(|| community::lessons_view(&self.site))
     }
@@ -178,27 +201,30 @@ impl Plan {
         Ok(self.charts()?.iter().map(|(v, _)| v).filter(|v| keep(&v.id)).cloned().collect())
     }
 
-    /// The lessons page: where it goes and what its template gets.
-    fn lessons_page(&self) -> Result<(Target<'_>, views::LessonsPage<'_>), TemplateError> {
+    /// Page `n` (from 0) of the lessons list: where it goes and what its
+    /// template gets.
+    fn lessons_page(&self, n: usize) -> Result<(String, &str, views::LessonsPage<'_>), TemplateError> {
         let site = &*self.site;
         let title = site.section_at(urls::LESSONS).map_or("Lessons learned", |s| s.title.as_str());
         let all = self.lessons();
-        let root = urls::root_of(urls::LESSONS);
+        let address = urls::list_page(urls::LESSONS, n + 1);
+        let root = urls::root_of(&address);
         let rows = self.rows_html(
             (compiled::lesson_rows::SOURCES, compiled::lesson_rows::render),
             &root,
-            &all.lessons,
+            paging::slice(&all.lessons, n, paging::LESSONS),
             |l| l,
         )?;
         let page = views::LessonsPage {
             intro_html: &all.intro_html,
-            count: rows.count,
+            count: all.lessons.len(),
             rows: rows.parts,
-            links: all.lessons.iter().map(|l| Link { title: l.title.clone(), url: l.url.clone() }).collect(),
             by_tag: &all.by_tag,
             by_category: &all.by_category,
+            pager: paging::pager(urls::LESSONS, n, paging::LESSONS, all.lessons.len()),
+            filters: &all.filters,
         };
-        Ok((target("lessons.html", urls::path_of(urls::LESSONS), title, urls::LESSONS), page))
+        Ok((urls::path_of(&address).to_string(), title, page))
     }
 
     /// Makes one file.
@@ -209,11 +235,11 @@ impl Plan {
                 let charts = self.chart_views(|id| id == "readiness-heatmap" || id == "constraints-by-age")?;
                 self.html(
                     target("home.html", urls::HOME, "Home", urls::HOME),
-                    &home::view(site, config, self.order(), 10, charts),
+                    &home::view(site, config, self.library(), 10, charts),
                 )?
             }
             Job::Portfolio => {
-                let board = home::view(site, config, self.order(), 50, self.chart_views(|_| true)?);
+                let board = home::view(site, config, self.library(), 50, self.chart_views(|_| true)?);
                 self.html(
                     target("portfolio.html", urls::path_of(urls::PORTFOLIO), "Portfolio", urls::PORTFOLIO),
                     &board,
@@ -240,19 +266,44 @@ impl Plan {
                 let svg = self.charts()?.get(*i).map(|(_, svg)| svg.clone()).unwrap_or_default();
                 return Ok(Content::Bytes(svg.into_bytes()));
             }
-            Job::Pilots => {
-                let root = urls::root_of(urls::PILOTS);
+            Job::Pilots(n) => {
+                let address = urls::list_page(urls::PILOTS, n + 1);
+                let root = urls::root_of(&address);
                 let rows = |ps: &[&crate::model::Pilot]| {
                     self.rows_html((compiled::pilot_rows::SOURCES, compiled::pilot_rows::render), &root, ps, |p| {
                         home::pilot_row(p)
                     })
                 };
+                let order = self.pilot_order.get_or_init(|| home::pilot_order(site, config));
                 self.html(
-                    target("pilots.html", urls::path_of(urls::PILOTS), "Pilots", urls::PILOTS),
-                    &home::pilots_view(site, config, &rows)?,
+                    target("pilots.html", urls::path_of(&address), "Pilots", urls::PILOTS),
+                    &home::pilots_view(site, config, order, *n, &rows)?,
                 )?
             }
-            Job::Library | Job::Owner(_) | Job::Json => {
+            Job::Library(n) => {
+                let address = urls::list_page(urls::CONSTRAINTS, n + 1);
+                let root = urls::root_of(&address);
+                let rows = |r: &[(usize, usize)]| self.constraint_rows_html(&root, r);
+                let filters = self.library_filters().clone();
+                let library = library::library_view(site, config, self.library(), *n, filters, &rows)?;
+                let t = target("constraints.html", urls::path_of(&address), "Constraint library", urls::CONSTRAINTS);
+                self.html(t, &library)?
+            }
+            Job::Owner(i, n) => {
+                let person = &site.people[*i];
+                let address = urls::list_page(&urls::owner(&person.slug), n + 1);
+                let root = urls::root_of(&address);
+                let rows = |r: &[(usize, usize)]| self.constraint_rows_html(&root, r);
+                let filters = views::Filters { owners: Vec::new(), ..self.library_filters().clone() };
+                let lists = self.person_lists.get_or_init(|| {
+                    site.people.iter().map(|person| library::person_constraints(site, person)).collect()
+                });
+                let (mine, open) = (&lists[*i].0, lists[*i].1);
+                let view =
+                    PersonCtx { person: library::person_view(site, config, person, (mine, open), *n, filters, &rows)? };
+                self.html(target("owner.html", urls::path_of(&address), &person.name, urls::OWNERS), &view)?
+            }
+            Job::Json => {
                 let mut bytes = Vec::new();
                 self.write_streamed(job, &mut bytes).map_err(|e| match e {
                     Streamed::Template(e) => e,
@@ -268,7 +319,7 @@ impl Plan {
             Job::Feed => crate::exports::feed(site, config),
             Job::Pilot(i) => {
                 let p = &site.pilots[*i];
-                let view = PilotCtx { pilot: pilot::view(p, site, config) };
+                let view = PilotCtx { pilot: pilot::view(p, site, config, self.library()) };
                 let path = urls::pilot_path(&p.id);
                 let t = target("pilot.html", &path, &p.title, urls::PILOTS);
                 if self.renderer.builtin(compiled::pilot::SOURCES) {
@@ -279,8 +330,9 @@ impl Plan {
                     self.html(t, &view)?
                 }
             }
-            Job::Lessons => {
-                let (t, page) = self.lessons_page()?;
+            Job::Lessons(n) => {
+                let (path, title, page) = self.lessons_page(*n)?;
+                let t = target("lessons.html", &path, title, urls::LESSONS);
                 if self.renderer.builtin(compiled::lessons::SOURCES) {
                     let mut html = String::new();
                     compiled::lessons::render(&mut html, &self.ctx(&t, &page));
@@ -295,7 +347,7 @@ impl Plan {
             )?,
             Job::Tag(i) => {
                 let t = &self.tags()[*i];
-                let view = TagCtx { tag: community::tag_view(site, t, self.lessons()) };
+                let view = TagCtx { tag: community::tag_view(site, config, t, self.lessons()) };
                 let address = urls::tag(&t.slug);
                 self.html(target("tag.html", urls::path_of(&address), &t.name, urls::TAGS), &view)?
             }
@@ -307,7 +359,7 @@ impl Plan {
             Job::Page(i) => {
                 let p = &site.pages[*i];
                 let top = p.section.map(|s| nav::top_url(site, s)).unwrap_or_default();
-                let addressed = library::open_in(site, self.order(), &p.addresses, 20);
+                let addressed = library::open_in(site, self.library(), &p.addresses, 20);
                 let mut page = nav::page_view(site, *i, addressed);
                 let by_category = self.by_category.get_or_init(|| community::pilots_by_category(site));
                 (page.related_lessons, page.related_pilots, page.tag_links) =
@@ -373,7 +425,7 @@ impl Plan {
                 self.rows(sources, compiled, root, &rows).map(|html| tera::Value::safe_string(&html))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(views::RowsHtml { count: items.len(), parts })
+        Ok(views::RowsHtml { count: items.len(), total: items.len(), parts })
     }
 
     /// `rows` through the row partial that is the first of `sources`.
@@ -393,57 +445,31 @@ impl Plan {
         self.renderer.render_rows(sources[0], &ctx)
     }
 
-    /// Rows of a constraint table, from pilot and constraint indexes.
-    fn constraint_rows(&self, root: &str, rows: &[(usize, usize)]) -> Result<String, TemplateError> {
-        let site = &*self.site;
+    /// Rows of a constraint table, from pilot and constraint indexes, for
+    /// a page at `root`; an error is kept to be shown with the page's.
+    fn constraint_rows_html(&self, root: &str, rows: &[(usize, usize)]) -> Result<views::RowsHtml, TemplateError> {
+        let (site, library) = (&*self.site, self.library());
         let views: Vec<views::ConstraintRow> = rows
             .iter()
-            .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site))
+            .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library))
             .collect();
-        self.rows(compiled::constraint_rows::SOURCES, compiled::constraint_rows::render, root, &views)
+        let html = self.rows(compiled::constraint_rows::SOURCES, compiled::constraint_rows::render, root, &views)?;
+        Ok(views::RowsHtml { count: rows.len(), total: rows.len(), parts: vec![tera::Value::safe_string(&html)] })
     }
 
     /// Whether a job's file is large (it grows with every constraint of the
     /// portfolio), so that a build writes it as it is made, with
     /// [`Plan::write_streamed`], rather than making it in memory first.
     pub fn streams(job: &Job) -> bool {
-        matches!(job, Job::Library | Job::Owner(_) | Job::Json)
+        matches!(job, Job::Json)
     }
 
     /// Makes a large file (see [`Plan::streams`]) into `out`; any other job
     /// writes nothing.
     pub fn write_streamed(&self, job: &Job, out: &mut dyn std::io::Write) -> Result<(), Streamed> {
         let (site, config) = (&*self.site, &*self.config);
-        match job {
-            // The constraint tables are written as the page is (`stream`).
-            Job::Library => {
-                let deferred = stream::Deferred::default();
-                let rows = |r: &[(usize, usize)]| deferred.rows(r);
-                let library = library::library_view(site, config, self.order(), &rows);
-                let t = target(
-                    "constraints.html",
-                    urls::path_of(urls::CONSTRAINTS),
-                    "Constraint library",
-                    urls::CONSTRAINTS,
-                );
-                let page = self.html(t, &library)?;
-                drop(library);
-                let root = urls::root_of(urls::CONSTRAINTS);
-                deferred.write(&page, |c| self.constraint_rows(&root, c), out)?;
-            }
-            Job::Owner(i) => {
-                let person = &site.people[*i];
-                let address = urls::owner(&person.slug);
-                let (path, root) = (urls::path_of(&address), urls::root_of(&address));
-                let deferred = stream::Deferred::default();
-                let rows = |r: &[(usize, usize)]| deferred.rows(r);
-                let view = PersonCtx { person: library::person_view(site, config, person, &rows) };
-                let page = self.html(target("owner.html", path, &person.name, urls::OWNERS), &view)?;
-                drop(view);
-                deferred.write(&page, |c| self.constraint_rows(&root, c), out)?;
-            }
-            Job::Json => crate::exports::json(site, config, self.order(), out)?,
-            _ => {}
+        if let Job::Json = job {
+            crate::exports::json(site, config, self.order(), out)?;
         }
         Ok(())
     }

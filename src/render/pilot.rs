@@ -2,6 +2,7 @@
 //! questions answered from the record, constraints, integration map and
 //! timeline.
 
+use super::paging::LibraryLinks;
 use super::views::*;
 use crate::config::Config;
 use crate::model::{Constraint, Pilot, Site, OFF_PATH};
@@ -101,7 +102,12 @@ pub(super) fn write_status_text(out: &mut String, c: &Constraint, as_of: crate::
     }
 }
 
-pub(super) fn constraint_row<'a>(p: &'a Pilot, c: &'a Constraint, site: &'a Site) -> ConstraintRow<'a> {
+pub(super) fn constraint_row<'a>(
+    p: &'a Pilot,
+    c: &'a Constraint,
+    site: &'a Site,
+    library: LibraryLinks<'a>,
+) -> ConstraintRow<'a> {
     use crate::urls;
     let (playbook_url, playbook_title) = match playbook(c, site) {
         Some((path, title)) => (Joined(urls::named_page_parts(path)), title),
@@ -120,6 +126,7 @@ pub(super) fn constraint_row<'a>(p: &'a Pilot, c: &'a Constraint, site: &'a Site
             title: &p.title,
             url: Joined(urls::pilot_parts(&p.id)),
             stage: &p.stage,
+            function: text(&p.function),
             note: Said::UpdateNote(p),
         },
         title: &c.title,
@@ -137,7 +144,8 @@ pub(super) fn constraint_row<'a>(p: &'a Pilot, c: &'a Constraint, site: &'a Site
         escalated_to: Said::Escalated(p, c),
         status_text: Said::Status(c, site.as_of),
         anchor: Joined(urls::library_anchor_parts(&p.id, &c.id)),
-        library_url: Joined(urls::library_entry_parts(&p.id, &c.id)),
+        library_url: Joined(urls::library_entry_parts(library.page_of(site, p, c), &p.id, &c.id)),
+        rung: text(&c.escalated_to),
         days_to_resolve: Count(c.days_to_resolve),
         owner_url,
     }
@@ -198,8 +206,8 @@ pub(super) fn pressing(p: &Pilot) -> Vec<&Constraint> {
     open
 }
 
-pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config) -> PilotView<'a> {
-    let rows = |list| Rows { pilot: p, list, site };
+pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config, library: LibraryLinks<'a>) -> PilotView<'a> {
+    let rows = |list| Rows { pilot: p, list, site, library };
     let open = rows(pressing(p));
     let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
@@ -651,6 +659,6 @@ fn timeline(p: &Pilot) -> Vec<TimelineRow<'_>> {
 /// A record's constraint rows, made as they are written (see [`Rows`]).
 impl serde::Serialize for Rows<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.list.iter().map(|&c| constraint_row(self.pilot, c, self.site)))
+        s.collect_seq(self.list.iter().map(|&c| constraint_row(self.pilot, c, self.site, self.library)))
     }
 }

@@ -329,7 +329,9 @@ pub struct ConstraintRow<'a> {
     /// Anchor of its entry in the constraint library (`PILOT--ID`).
     pub anchor: Joined<'a, 3>,
     /// Its entry in the library, relative to the root.
-    pub library_url: Joined<'a, 5>,
+    pub library_url: Joined<'a, 6>,
+    /// The rung of the escalation ladder it has reached (`sponsor`), or empty.
+    pub rung: &'a str,
     /// Days from raised to resolved, or empty.
     pub days_to_resolve: Count,
     /// The owner's page, relative to the root, or empty.
@@ -343,6 +345,8 @@ pub struct PilotRef<'a> {
     pub title: &'a str,
     pub url: Joined<'a, 3>,
     pub stage: &'a str,
+    /// The pilot's business function, or empty.
+    pub function: &'a str,
     /// e.g. "last update 21 days before the as-of date" or "no update yet".
     pub note: Said<'a>,
 }
@@ -415,19 +419,80 @@ pub struct LibraryView {
     pub escalated: Vec<RungRow>,
     /// Ladder for the live as-of script: `0,7,21`.
     pub ladder_days: String,
+    /// The rows of this page of the library in each group, and the number
+    /// of the group's rows on all pages (`total`).
     pub overdue_rows: RowsHtml,
     pub open_rows: RowsHtml,
     pub resolved_rows: RowsHtml,
     pub categories: Vec<CategoryView>,
     /// Categories open or resolved in more than one pilot, most pilots first.
     pub recurring: Vec<CategoryView>,
+    /// The owners and pilots with the most overdue constraints (the first
+    /// page only; the owners and pilots lists have them all).
     pub by_owner: Vec<GroupRow>,
+    pub by_owner_more: usize,
     pub by_pilot: Vec<GroupRow>,
+    pub by_pilot_more: usize,
+    /// The page of the library this is, and the links to the others.
+    pub pager: Pager,
+    /// The first page of each group (overdue, open, resolved), for links.
+    pub group_pages: Vec<GroupPage>,
+    pub filters: Filters,
+}
+
+/// Where a group of a paged list starts.
+#[derive(Serialize)]
+pub struct GroupPage {
+    pub name: String,
+    pub count: usize,
+    /// The page (relative to the root) and the anchor of the group on it.
+    pub url: String,
+}
+
+/// The choices of a list's filter form: each list names only those it has.
+#[derive(Serialize, Default, Clone)]
+pub struct Filters {
+    pub stages: Vec<String>,
+    pub functions: Vec<String>,
+    pub owners: Vec<String>,
+    pub categories: Vec<String>,
+    pub statuses: Vec<String>,
+    pub rungs: Vec<String>,
+    pub tags: Vec<String>,
+    /// Orders a list without sortable columns offers: the value of its
+    /// `sort` choice (`title:asc`) as `url`, and its words.
+    pub sorts: Vec<Link>,
+}
+
+/// The links between the pages of a paged list.
+#[derive(Serialize, Clone)]
+pub struct Pager {
+    /// This page and how many there are, from 1.
+    pub page: usize,
+    pub pages: usize,
+    /// The rows this page shows (from 1; 0 when the list is empty) and how
+    /// many the list holds.
+    pub first: usize,
+    pub last: usize,
+    pub total: usize,
+    /// The previous and next pages, relative to the root, or empty.
+    pub prev: String,
+    pub next: String,
+    pub links: Vec<PageLink>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
 }
 
 #[derive(Serialize, Clone)]
 pub struct CategoryView {
     pub name: String,
+    /// The library filtered to the category (by its script), from the root.
+    pub url: String,
     pub open: usize,
     pub overdue: usize,
     pub resolved: usize,
@@ -453,6 +518,7 @@ pub struct GroupRow {
 #[derive(Serialize)]
 pub struct PeopleView {
     pub people: Vec<PersonRow>,
+    pub filters: Filters,
 }
 
 #[derive(Serialize)]
@@ -489,12 +555,24 @@ pub struct PersonView {
     /// that names them too (as the pilot's sponsor): listed once, and with
     /// them until a rung names someone else.
     pub own_escalated: usize,
+    /// The first of the pilots they own, champion and sponsor (on the
+    /// first page only), how many more, and the pilot list filtered to
+    /// them all.
     pub owns: Vec<PilotLink>,
     pub champions: Vec<PilotLink>,
     pub sponsors: Vec<PilotLink>,
+    pub owns_more: usize,
+    pub champions_more: usize,
+    pub sponsors_more: usize,
+    pub owns_url: String,
+    pub champions_url: String,
+    pub sponsors_url: String,
+    /// This page's rows of the open and the resolved constraints.
     pub open: RowsHtml,
     pub resolved: RowsHtml,
     pub ladder_days: String,
+    pub pager: Pager,
+    pub filters: Filters,
 }
 
 /// The rows of a long constraint table, already rendered (by
@@ -502,7 +580,10 @@ pub struct PersonView {
 /// portfolio are never all in one template context).
 #[derive(Serialize, Default)]
 pub struct RowsHtml {
+    /// The rows here.
     pub count: usize,
+    /// The rows of the whole list, on every page (set by a paged list).
+    pub total: usize,
     /// The HTML of the rows, a chunk at a time, as strings marked safe
     /// (templates write them as they are, and Tera shares them rather than
     /// copying them into each page's context).
@@ -514,8 +595,8 @@ pub struct PilotsView {
     pub intro_html: String,
     pub dimensions: Vec<Link>,
     pub rows: RowsHtml,
-    pub stages: Vec<String>,
-    pub functions: Vec<String>,
+    pub pager: Pager,
+    pub filters: Filters,
 }
 
 #[derive(Serialize)]
@@ -523,6 +604,8 @@ pub struct PilotRow {
     pub link: PilotLink,
     pub function: String,
     pub owner: String,
+    pub champion: String,
+    pub sponsor: String,
     pub readiness: Vec<ScoreCell>,
     pub production_ready: bool,
     pub open_constraints: usize,
@@ -655,6 +738,7 @@ pub struct Rows<'a> {
     pub pilot: &'a crate::model::Pilot,
     pub list: Vec<&'a crate::model::Constraint>,
     pub site: &'a crate::model::Site,
+    pub(crate) library: super::paging::LibraryLinks<'a>,
 }
 
 impl Rows<'_> {
@@ -811,12 +895,18 @@ pub struct LessonRow {
     pub tags: Vec<Link>,
     pub categories: Vec<String>,
     pub html: String,
+    /// Its tags and categories for the list's filters: `|a|b|`.
+    pub tag_keys: String,
+    pub category_keys: String,
 }
 
 #[derive(Serialize)]
 pub struct LessonGroup {
     pub name: String,
     pub id: String,
+    /// Where the group's lessons are listed, relative to the root: a tag's
+    /// page, or the lessons list filtered to a category.
+    pub url: String,
     /// Indexes into `LessonsView::lessons`.
     pub lessons: Vec<usize>,
 }
@@ -827,6 +917,7 @@ pub struct LessonsView {
     pub lessons: Vec<LessonRow>,
     pub by_tag: Vec<LessonGroup>,
     pub by_category: Vec<LessonGroup>,
+    pub filters: Filters,
 }
 
 /// The lessons page: the lessons themselves already rendered (by
@@ -835,12 +926,14 @@ pub struct LessonsView {
 #[derive(Serialize)]
 pub struct LessonsPage<'a> {
     pub intro_html: &'a str,
+    /// Lessons on every page.
     pub count: usize,
+    /// This page's lessons.
     pub rows: Vec<tera::Value>,
-    /// Title and address of each lesson, in `LessonsView::lessons` order.
-    pub links: Vec<Link>,
     pub by_tag: &'a [LessonGroup],
     pub by_category: &'a [LessonGroup],
+    pub pager: Pager,
+    pub filters: &'a Filters,
 }
 
 #[derive(Serialize)]
@@ -861,6 +954,7 @@ pub struct TagView {
     pub pilots: Vec<PilotLink>,
     pub pages: Vec<Link>,
     pub lessons: Vec<Link>,
+    pub filters: Filters,
 }
 
 /// A page's old address (`redirect_from`): where it moved to, relative.

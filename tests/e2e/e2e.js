@@ -2,8 +2,9 @@
 //   node e2e.js SITE_DIR [SCREENSHOT_DIR]
 // Serves SITE_DIR on a loopback port, then checks that every page loads
 // with no console error and no request leaving the site, that charts
-// render, that the pilots filter and search work, and that the portfolio
-// prints without overflow. Prints "N passed, N failed" and exits 1 on any
+// render, that the pilots filter and search work, that no page is wider
+// than a phone's or a laptop's screen, and that the portfolio prints
+// without overflow. Prints "N passed, N failed" and exits 1 on any
 // failure.
 "use strict";
 const http = require("http");
@@ -80,14 +81,38 @@ function pages() {
   for (const [src, width] of charts) check(width > 0, `chart ${src} renders`);
   await page.screenshot({ path: path.join(shots, "portfolio.png"), fullPage: true });
 
-  // The pilots filter.
+  // The pilots filter and sort (filter.js): the view is kept in the
+  // address, and going back shows the whole list again.
   await page.goto(base + "/pilots/");
   const all = await page.$$eval("#pilots-table tbody tr", (rows) => rows.length);
-  await page.selectOption("#pilot-filters select[name=stage]", "bridge");
-  const shown = await page.$$eval("#pilots-table tbody tr", (rows) => rows.filter((r) => !r.hidden).length);
+  await page.selectOption("form[data-filters] select[name=stage]", "bridge");
+  await page.waitForFunction(() => location.search.includes("stage=bridge"));
   const stages = await page.$$eval("#pilots-table tbody tr", (rows) => rows.filter((r) => !r.hidden).map((r) => r.dataset.stage));
-  check(shown > 0 && shown < all && stages.every((s) => s === "bridge"), `stage filter shows only bridge pilots (${shown} of ${all})`);
+  check(stages.length > 0 && stages.length < all && stages.every((s) => s === "bridge"), `stage filter shows only bridge pilots (${stages.length} of ${all})`);
+  const count = await page.$eval('[data-count-for="pilots-table"]', (e) => e.textContent);
+  check(count.includes(`${stages.length} of`), `the count follows the filter ("${count}")`);
+  await page.click('#pilots-table th[data-key="overdue"] button');
+  await page.click('#pilots-table th[data-key="overdue"] button');
+  const sorted = await page.$eval('#pilots-table th[data-key="overdue"]', (th) => th.getAttribute("aria-sort"));
+  const overdue = await page.$$eval("#pilots-table tbody tr td.p-overdue", (tds) => tds.map((t) => parseInt(t.textContent.replace(/[^0-9]/g, ""), 10)));
+  check(sorted === "descending" && overdue.every((v, i) => i === 0 || overdue[i - 1] >= v), `sorted by overdue, most first (${overdue.slice(0, 5)})`);
+  check(page.url().includes("sort=overdue") && page.url().includes("dir=desc"), `the sort is in the address (${page.url()})`);
+  await page.goBack();
+  await page.goBack();
+  await page.goBack();
+  await page.waitForFunction(() => !location.search);
+  const back = await page.$$eval("#pilots-table tbody tr", (rows) => rows.length);
+  check(back === all, `back to the whole list (${back} of ${all})`);
   await page.screenshot({ path: path.join(shots, "pilots.png"), fullPage: true });
+
+  // The library's filters work over all its tables, and the address
+  // reproduces the view.
+  await page.goto(base + "/constraints/?status=open&q=" + encodeURIComponent("a"));
+  await page.waitForFunction(() => document.querySelector("form[data-filters] output").value !== "");
+  const statuses = await page.$$eval("table.constraint-table tbody tr", (rows) => rows.map((r) => r.dataset.status));
+  check(statuses.length > 0 && statuses.every((s) => s === "open"), `?status=open shows only open constraints (${statuses.length})`);
+  const chosen = await page.$eval("form[data-filters] select[name=status]", (s) => s.value);
+  check(chosen === "open", `the form shows the address's filter (${chosen})`);
 
   // Search: a word of one pilot record and one lesson page; the record, where
   // it occurs most, comes first.
@@ -173,6 +198,55 @@ function pages() {
       }
       await ctx.close();
     }
+  }
+
+  // Nothing wider than the screen: one page of every kind at a phone's
+  // width and a laptop's, and the columns a reader acts on in view.
+  {
+    const owner = await page.goto(base + "/owners/").then(() => page.$eval("main table a", (a) => a.getAttribute("href")));
+    const tag = await page.goto(base + "/tags/").then(() => page.$eval("main .tag-cloud a", (a) => a.getAttribute("href")));
+    const kinds = [["home", "/"], ["portfolio", "/portfolio/"], ["pilots", "/pilots/"], ["pilot", "/pilots/claims-triage/"],
+      ["constraints", "/constraints/"], ["person", "/owners/" + owner], ["owners", "/owners/"], ["lessons", "/lessons/"],
+      ["tag", "/tags/" + tag], ["tags", "/tags/"], ["search", "/search/?q=renewal"], ["playbook", "/playbook/01-scoping/integration-map/"],
+      ["404", "/no-such-page/"]];
+    const ctx = await browser.newContext();
+    const tab = await ctx.newPage();
+    for (const width of [390, 1280]) {
+      await tab.setViewportSize({ width, height: 900 });
+      for (const [name, p] of kinds) {
+        await tab.goto(base + p);
+        const wide = await tab.evaluate(() => document.documentElement.scrollWidth);
+        check(wide <= width, `${name} (${p}) at ${width} px is ${wide} px wide`);
+        if (name === "constraints" || name === "pilots") {
+          // The first rows of the list, as a reader sees them.
+          await tab.$eval("[data-list]", (e) => e.scrollIntoView());
+          await tab.screenshot({ path: path.join(shots, `${name}-${width}.png`) });
+        }
+      }
+      // The columns a reader acts on are in view without scrolling.
+      for (const [p, table, heads] of [["/constraints/", "table.constraint-table", ["Status", "Due", "Owner", "Escalated to"]],
+        ["/pilots/", "#pilots-table", ["Stage", "Open constraints", "Overdue", "Last update", "Owner"]],
+        ["/owners/" + owner, "table.constraint-table", ["Status", "Due", "Owner", "Escalated to"]],
+        ["/pilots/claims-triage/", "table.constraints-table", ["Owner", "Due", "Status", "Escalated to"]]]) {
+        await tab.goto(base + p);
+        if (width === 1280) {
+          const hidden = await tab.$eval(table, (t, heads) => {
+            const box = (t.closest(".table-scroll") || t).getBoundingClientRect();
+            return Array.from(t.tHead.rows[0].cells).filter((c) => heads.includes(c.textContent.trim()) && c.getBoundingClientRect().right > box.right + 1).map((c) => c.textContent.trim());
+          }, heads);
+          check(hidden.length === 0, `${p} at 1280 px shows ${heads.join(", ")} without scrolling (cut off: ${hidden.join(", ")})`);
+        } else {
+          // On a phone each row shows its status and due date (or, for
+          // pilots, its open and overdue counts).
+          const missing = await tab.$eval(table, (t, w) => Array.from(t.tBodies[0].rows).filter((r) => {
+            const cells = Array.from(r.querySelectorAll(".c-status, .c-due, .p-open, .p-overdue"));
+            return cells.length < 2 || cells.some((c) => { const b = c.getBoundingClientRect(); return b.width === 0 || b.right > w; });
+          }).length, width);
+          check(missing === 0, `${p} at 390 px: every row shows its status and due date (${missing} do not)`);
+        }
+      }
+    }
+    await ctx.close();
   }
 
   // Print layout of the portfolio: nothing wider than the page.

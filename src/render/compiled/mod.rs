@@ -63,7 +63,9 @@ pub(crate) trait Len {
     fn len(&self) -> usize;
 }
 
-/// `list[i]`.
+/// `list[i]` (no compiled template indexes a list by a variable today;
+/// the compiler writes it when one does).
+#[allow(dead_code)]
 pub(crate) trait Index {
     fn index(&self) -> usize;
 }
@@ -310,8 +312,8 @@ impl<'a> Each for Rows<'a> {
     where
         Self: 'b;
     fn each(&self) -> impl Iterator<Item = ConstraintRow<'a>> {
-        let (p, site) = (self.pilot, self.site);
-        self.list.iter().map(move |c| super::pilot::constraint_row(p, c, site))
+        let (p, site, library) = (self.pilot, self.site, self.library);
+        self.list.iter().map(move |c| super::pilot::constraint_row(p, c, site, library))
     }
 }
 

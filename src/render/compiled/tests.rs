@@ -179,7 +179,7 @@ mod pilot_page {
         for (i, p) in site.pilots.iter().enumerate() {
             let path = crate::urls::pilot_path(&p.id);
             let t = crate::render::target("pilot.html", &path, &p.title, crate::urls::PILOTS);
-            let view = PilotCtx { pilot: pilot::view(p, site, config) };
+            let view = PilotCtx { pilot: pilot::view(p, site, config, plan.library()) };
             same(plan, &plan.ctx(&t, &view), &p.id);
             pages += 1;
             if i % every != 0 {
@@ -187,23 +187,30 @@ mod pilot_page {
             }
             let flipped_p = flipped_model(p, site);
             let bent = [
-                ("flipped", flipped(pilot::view(&flipped_p, site, config))),
-                ("emptied", emptied(pilot::view(p, site, config))),
+                ("flipped", flipped(pilot::view(&flipped_p, site, config, plan.library()))),
+                ("emptied", emptied(pilot::view(p, site, config, plan.library()))),
             ];
             for (name, pilot) in bent {
                 same(plan, &plan.ctx(&t, &PilotCtx { pilot }), &format!("{} {name}", p.id));
             }
             for s in [HOSTILE, ""] {
                 let strings_p = strings_model(p, s);
-                let view =
-                    PilotCtx { pilot: strings(pilot::view(&strings_p, site, config), s, &hostile_tags, &hostile_toc) };
+                let view = PilotCtx {
+                    pilot: strings(
+                        pilot::view(&strings_p, site, config, plan.library()),
+                        s,
+                        &hostile_tags,
+                        &hostile_toc,
+                    ),
+                };
                 same(plan, &plan.ctx(&t, &view), &format!("{} strings {s:?}", p.id));
                 let both = flipped_model(&strings_p, site);
-                let view = PilotCtx { pilot: flipped(strings(pilot::view(&both, site, config), s, &[], &[])) };
+                let view =
+                    PilotCtx { pilot: flipped(strings(pilot::view(&both, site, config, plan.library()), s, &[], &[])) };
                 same(plan, &plan.ctx(&t, &view), &format!("{} flipped strings {s:?}", p.id));
             }
             // The home page's place in the nav, a hostile site, no nav.
-            let view = PilotCtx { pilot: pilot::view(p, site, config) };
+            let view = PilotCtx { pilot: pilot::view(p, site, config, plan.library()) };
             for (sv, root, path, section) in
                 [(&home_site, "", "", ""), (&home_site, HOSTILE, HOSTILE, HOSTILE), (&bare_site, "../", "x/", "")]
             {
@@ -348,7 +355,6 @@ mod lessons_page {
 
     use super::*;
     use crate::pipeline::{analyse, Options};
-    use crate::render::views::Link;
     use crate::render::{Plan, Renderer};
     use std::path::Path;
     use std::sync::Arc;
@@ -373,20 +379,46 @@ mod lessons_page {
     /// The page as made, then bent: no groups, one lesson, none, hostile
     /// names, links and intro, and at another depth. Returns the lessons.
     fn compare(plan: &Plan) -> usize {
-        let (t, page) = plan.lessons_page().unwrap();
+        let (path, title, page) = plan.lessons_page(0).unwrap();
+        let t = crate::render::target("lessons.html", &path, title, crate::urls::LESSONS);
         same(plan, &plan.ctx(&t, &page), "as made");
         let hostile_groups: Vec<LessonGroup> = page
             .by_tag
             .iter()
-            .map(|g| LessonGroup { name: HOSTILE.into(), id: HOSTILE.into(), lessons: g.lessons.clone() })
+            .map(|g| LessonGroup {
+                name: HOSTILE.into(),
+                id: HOSTILE.into(),
+                url: HOSTILE.into(),
+                lessons: g.lessons.clone(),
+            })
             .collect();
-        let hostile_links: Vec<Link> =
-            page.links.iter().map(|_| Link { title: HOSTILE.into(), url: HOSTILE.into() }).collect();
+        let hostile_pager = crate::render::views::Pager {
+            page: 2,
+            pages: 3,
+            first: 4,
+            last: 6,
+            total: 9,
+            prev: HOSTILE.into(),
+            next: HOSTILE.into(),
+            links: (1..=3)
+                .map(|n| crate::render::views::PageLink { number: n, url: HOSTILE.into(), current: n == 2 })
+                .collect(),
+        };
+        let hostile_filters = crate::render::views::Filters {
+            stages: vec![HOSTILE.into()],
+            functions: vec![HOSTILE.into(), String::new()],
+            categories: vec![HOSTILE.into()],
+            tags: vec![HOSTILE.into()],
+            ..Default::default()
+        };
+        let no_filters = crate::render::views::Filters::default();
         let mut bent = vec![
             LessonsPage { by_tag: &[], by_category: &[], ..clone(&page) },
             LessonsPage { count: 1, intro_html: "", ..clone(&page) },
             LessonsPage { count: 0, rows: Vec::new(), intro_html: HOSTILE, ..clone(&page) },
-            LessonsPage { by_tag: &hostile_groups, by_category: &hostile_groups, links: hostile_links, ..clone(&page) },
+            LessonsPage { by_tag: &hostile_groups, by_category: &hostile_groups, pager: hostile_pager, ..clone(&page) },
+            LessonsPage { filters: &hostile_filters, ..clone(&page) },
+            LessonsPage { filters: &no_filters, ..clone(&page) },
         ];
         bent.push(LessonsPage { rows: vec![tera::Value::safe_string(HOSTILE)], ..clone(&page) });
         for (k, page) in bent.iter().enumerate() {
@@ -395,7 +427,7 @@ mod lessons_page {
             (ctx.root, ctx.title) = (HOSTILE.into(), HOSTILE.into());
             same(plan, &ctx, &format!("bent {k} elsewhere"));
         }
-        page.links.len()
+        page.count
     }
 
     fn clone<'a>(page: &LessonsPage<'a>) -> LessonsPage<'a> {
@@ -403,9 +435,10 @@ mod lessons_page {
             intro_html: page.intro_html,
             count: page.count,
             rows: page.rows.clone(),
-            links: page.links.iter().map(|l| Link { title: l.title.clone(), url: l.url.clone() }).collect(),
             by_tag: page.by_tag,
             by_category: page.by_category,
+            pager: page.pager.clone(),
+            filters: page.filters,
         }
     }
 
@@ -428,7 +461,8 @@ mod lessons_page {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("content")).unwrap();
         let plan = plan(dir.path());
-        let (t, page) = plan.lessons_page().unwrap();
+        let (path, title, page) = plan.lessons_page(0).unwrap();
+        let t = crate::render::target("lessons.html", &path, title, crate::urls::LESSONS);
         assert_eq!(page.count, 0);
         same(&plan, &plan.ctx(&t, &page), "no lessons");
     }
@@ -461,9 +495,14 @@ mod rows {
         let site = &*a.site;
         let at: Vec<(usize, usize)> =
             site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
+        let order = crate::library_order::Order::new(site);
+        let suffixes = crate::render::paging::LibraryLinks::suffixes(&order);
+        let library = crate::render::paging::LibraryLinks { order: &order, suffixes: &suffixes };
         let rows: Vec<ConstraintRow> = at
             .iter()
-            .map(|&(i, j)| crate::render::pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site))
+            .map(|&(i, j)| {
+                crate::render::pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library)
+            })
             .collect();
         let pilots: Vec<PilotRow> = site.pilots.iter().map(|p| crate::render::home::pilot_row(p)).collect();
         let lessons = crate::render::community::lessons(site);

@@ -1,0 +1,83 @@
+//! Long lists split into pages: how many rows a page holds, which rows
+//! page `n` shows, and the links between the pages of a list. Each page is
+//! a file of its own, so that no page is large at any size of portfolio and
+//! every row is reached by following links without JavaScript.
+
+use super::views::{PageLink, Pager};
+use crate::library_order::Order;
+use crate::model::{Constraint, Pilot, Site};
+use crate::urls;
+
+/// Rows of a constraint or pilot table on one page (about 1 KB each).
+pub(crate) const ROWS: usize = 250;
+/// Lessons on one page of the lessons list (each a section of HTML).
+pub(crate) const LESSONS: usize = 100;
+
+/// How many pages a list of `len` items makes, `per` a page: at least one.
+pub(crate) fn count(len: usize, per: usize) -> usize {
+    len.div_ceil(per).max(1)
+}
+
+/// The items page `page` (from 0) of a list shows.
+pub(crate) fn slice<T>(items: &[T], page: usize, per: usize) -> &[T] {
+    let from = (page * per).min(items.len());
+    &items[from..(from + per).min(items.len())]
+}
+
+/// The links between the pages of the list at `address`, on page `page`
+/// (from 0) of a list of `total` items, `per` a page.
+pub(crate) fn pager(address: &str, page: usize, per: usize, total: usize) -> Pager {
+    let pages = count(total, per);
+    let url = |n: usize| urls::list_page(address, n + 1);
+    Pager {
+        page: page + 1,
+        pages,
+        first: if total == 0 { 0 } else { page * per + 1 },
+        last: ((page + 1) * per).min(total),
+        total,
+        prev: if page > 0 { url(page - 1) } else { String::new() },
+        next: if page + 1 < pages { url(page + 1) } else { String::new() },
+        links: (0..pages).map(|n| PageLink { number: n + 1, url: url(n), current: n == page }).collect(),
+    }
+}
+
+/// Where each constraint's row is in the paged library, for links to it
+/// from other pages (`constraints/page/3/#PILOT--C`).
+#[derive(Clone, Copy)]
+pub(crate) struct LibraryLinks<'a> {
+    pub order: &'a Order,
+    /// [`urls::list_page_suffix`] of every page of the library.
+    pub suffixes: &'a [String],
+}
+
+impl<'a> LibraryLinks<'a> {
+    /// The suffixes of the library's pages, for [`LibraryLinks::suffixes`].
+    pub(crate) fn suffixes(order: &Order) -> Vec<String> {
+        (1..=count(order.len(), ROWS)).map(urls::list_page_suffix).collect()
+    }
+
+    /// The suffix of the library page that shows `c`, a constraint of `p`.
+    pub(crate) fn page_of(&self, site: &Site, p: &Pilot, c: &Constraint) -> &'a str {
+        let page = self.order.position_of(site, p, c) / ROWS;
+        self.suffixes.get(page).map_or("", String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_of_a_list() {
+        assert_eq!((count(0, 10), count(10, 10), count(11, 10)), (1, 1, 2));
+        let items: Vec<usize> = (0..25).collect();
+        assert_eq!(slice(&items, 2, 10), &[20, 21, 22, 23, 24]);
+        assert!(slice(&items, 3, 10).is_empty());
+        let p = pager("constraints/", 1, 10, 25);
+        assert_eq!((p.page, p.pages, p.first, p.last, p.total), (2, 3, 11, 20, 25));
+        assert_eq!((p.prev.as_str(), p.next.as_str()), ("constraints/", "constraints/page/3/"));
+        assert!(p.links[1].current && p.links.len() == 3);
+        let empty = pager("pilots/", 0, 10, 0);
+        assert_eq!((empty.first, empty.last, empty.pages, empty.next.as_str()), (0, 0, 1, ""));
+    }
+}
