@@ -20,15 +20,38 @@ pub fn dimension_of(category: &str) -> Option<&'static str> {
 
 use super::SETTLED;
 
+/// Whether a constraint is open on `day`: not resolved by then. (One
+/// raised after `day` does not exist on it: see `model::past`.)
+pub(crate) fn open_on(c: &super::Constraint, day: Date) -> bool {
+    c.resolved.is_none_or(|r| r > day)
+}
+
+/// Days a constraint open on `day` is past its due date then, if it is.
+pub(crate) fn overdue_on(c: &super::Constraint, day: Date) -> Option<i64> {
+    match c.due {
+        Some(due) if open_on(c, day) && due < day => Some(day.days_since(due)),
+        _ => None,
+    }
+}
+
+/// The rung of the escalation ladder a constraint `late` days overdue has
+/// reached, if any.
+pub(crate) fn rung_of(late: i64, config: &Config) -> Option<usize> {
+    config.escalation.iter().rposition(|r| late >= r.after_days)
+}
+
+/// Whether a pilot at `stage` whose last update was `last` is stale on
+/// `day`: on its way (not settled) with no update in `stale_after_days`.
+pub(crate) fn stale_on(stage: &str, last: Option<Date>, day: Date, config: &Config) -> bool {
+    !SETTLED.contains(&stage) && last.is_none_or(|w| day.days_since(w) > config.stale_after_days)
+}
+
 /// Fills in every derived fact of one pilot.
 pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
     for c in &mut p.constraints {
-        c.open = c.resolved.is_none_or(|r| r > as_of);
-        c.overdue_days = match c.due {
-            Some(due) if c.open && due < as_of => Some(as_of.days_since(due)),
-            _ => None,
-        };
-        c.rung = c.overdue_days.and_then(|d| config.escalation.iter().rposition(|r| d >= r.after_days));
+        c.open = open_on(c, as_of);
+        c.overdue_days = overdue_on(c, as_of);
+        c.rung = c.overdue_days.and_then(|d| rung_of(d, config));
         c.escalated_to = c.rung.map(|i| config.escalation[i].to.clone());
         c.days_to_resolve = match (c.raised, c.resolved) {
             (Some(a), Some(b)) if !c.open => Some(b.days_since(a)),
@@ -47,7 +70,7 @@ pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
     let f = &mut p.facts;
     f.last_update = p.updates.last().map(|u| u.week);
     f.days_since_update = f.last_update.map(|w| as_of.days_since(w));
-    f.stale = !SETTLED.contains(&p.stage.as_str()) && f.days_since_update.is_none_or(|d| d > config.stale_after_days);
+    f.stale = stale_on(&p.stage, f.last_update, as_of, config);
     let entered = |stage: &str| p.stages.iter().find(|s| s.stage == stage).map(|s| s.date);
     f.time_to_production = match (entered("pilot").or(p.started), entered("production")) {
         (Some(a), Some(b)) => Some(b.days_since(a)),

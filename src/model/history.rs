@@ -6,7 +6,7 @@
 //! the last weeks as the records stood at the end of that week.
 //! Commits after the as-of date are not looked at: the past is the past.
 
-use super::{BuildOptions, Pilot};
+use super::{facts, BuildOptions, Pilot};
 use crate::config::Config;
 use crate::date::Date;
 use crate::history::{Commit, History, Status};
@@ -148,7 +148,8 @@ pub struct Week {
     pub by_stage: Vec<usize>,
     pub open: usize,
     pub overdue: usize,
-    /// Open constraints overdue by at least each rung's days.
+    /// Overdue constraints on each rung of the ladder (the highest they
+    /// reached), as the portfolio's figures count them.
     pub escalated: Vec<usize>,
     pub stale: usize,
     /// Pilots whose target date moved later during the week.
@@ -229,9 +230,12 @@ fn changes(h: &SiteHistory, by_id: &BTreeMap<String, Versions>, config: &Config,
                 for c in &p.constraints {
                     let Some(due) = c.due else { continue };
                     for (k, rung) in config.escalation.iter().enumerate() {
+                        // The first day it is on this rung.
                         let day = due.plus_days(rung.after_days.max(1) as i32);
-                        let open = c.raised.is_none_or(|r| r <= day) && c.resolved.is_none_or(|r| r > day);
-                        if open && day >= start && day <= end {
+                        let raised = c.raised.is_none_or(|r| r <= day);
+                        let on_rung =
+                            facts::overdue_on(c, day).and_then(|late| facts::rung_of(late, config)) == Some(k);
+                        if raised && on_rung && day >= start && day <= end {
                             mine.push(Event {
                                 pilot: id.clone(),
                                 date: day,
@@ -242,7 +246,7 @@ fn changes(h: &SiteHistory, by_id: &BTreeMap<String, Versions>, config: &Config,
                 }
                 if let Some(last) = p.updates.iter().map(|u| u.week).filter(|d| *d <= end).max() {
                     let day = last.plus_days(config.stale_after_days as i32 + 1);
-                    if day >= start && day <= end {
+                    if day >= start && day <= end && facts::stale_on(&p.stage, Some(last), day, config) {
                         mine.push(Event { pilot: id.clone(), date: day, what: EventKind::WentStale { last } });
                     }
                 }
@@ -297,7 +301,7 @@ fn read_versions(
 }
 
 fn percents(p: &Pilot) -> Vec<u32> {
-    p.readiness.iter().map(|d| (d.met * 100 + d.total / 2).checked_div(d.total).unwrap_or(0) as u32).collect()
+    p.readiness.iter().map(|d| facts::percent(d.met, d.total)).collect()
 }
 
 fn pilot_history(list: &Versions, commits: &[Commit], shallow: bool) -> PilotHistory {
@@ -399,24 +403,21 @@ fn weeks(commits: &[Commit], by_id: &BTreeMap<String, Versions>, config: &Config
                 if let Some(k) = config.stages.iter().position(|s| *s == p.stage) {
                     w.by_stage[k] += 1;
                 }
-                for c in &p.constraints {
-                    let open = c.raised.is_none_or(|r| r <= end) && c.resolved.is_none_or(|r| r > end);
-                    if !open {
+                // The same rules as the facts of a build at `end`.
+                for c in p.constraints.iter().filter(|c| c.raised.is_none_or(|r| r <= end)) {
+                    if !facts::open_on(c, end) {
                         continue;
                     }
                     w.open += 1;
-                    if let Some(due) = c.due.filter(|d| *d < end) {
+                    if let Some(late) = facts::overdue_on(c, end) {
                         w.overdue += 1;
-                        let late = end.days_since(due);
-                        for (k, rung) in config.escalation.iter().enumerate() {
-                            if late >= rung.after_days {
-                                w.escalated[k] += 1;
-                            }
+                        if let Some(n) = facts::rung_of(late, config).and_then(|r| w.escalated.get_mut(r)) {
+                            *n += 1;
                         }
                     }
                 }
                 let last = p.updates.iter().map(|u| u.week).filter(|d| *d <= end).max();
-                if last.is_none_or(|d| end.days_since(d) > config.stale_after_days) {
+                if facts::stale_on(&p.stage, last, end, config) {
                     w.stale += 1;
                 }
                 if let (Some(now), Some(before)) = (p.target, at(start.plus_days(-1)).and_then(|b| b.target)) {
