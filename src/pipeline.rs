@@ -106,6 +106,10 @@ pub struct Reuse {
     pub checks: check::Findings,
     /// The history read last, with the HEAD it was read at.
     pub history: Option<Arc<crate::history::History>>,
+    /// What the model made of that history, for the as-of date: made
+    /// again only when the history or the date moves (the config is the
+    /// same while a `Reuse` is kept).
+    pub site_history: Option<(Date, Arc<model::history::SiteHistory>)>,
 }
 
 /// Model and check content already loaded, reusing the pilot records of
@@ -147,7 +151,7 @@ fn analyse_with(
     let history = if !config.history {
         Arc::new(crate::history::History { status: crate::history::Status::Off, ..Default::default() })
     } else {
-        match previous.history {
+        match previous.history.clone() {
             Some(h) if crate::history::head(root).is_some_and(|head| head == h.head) => h,
             _ => Arc::new(crate::history::read(root)),
         }
@@ -164,11 +168,15 @@ fn analyse_with(
         }
         _ => {}
     }
-    site.history = Arc::new(model::history::derive(
-        &history,
-        &config,
-        &BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts: false },
-    ));
+    let same_history = previous.history.as_ref().is_some_and(|h| Arc::ptr_eq(h, &history));
+    site.history = match previous.site_history {
+        Some((date, made)) if same_history && date == as_of => made,
+        _ => Arc::new(model::history::derive(
+            &history,
+            &config,
+            &BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts: false },
+        )),
+    };
     timer.lap("history modelled");
     diagnostics.extend(built.diagnostics);
     let (found, checks) = check::check_reusing(&site, &config, previous.checks);
@@ -178,7 +186,8 @@ fn analyse_with(
     tidy(&mut diagnostics, &sources);
     timer.lap("sort diagnostics");
     let analysis = Analysis { sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes };
-    Ok((analysis, Reuse { model, checks, history: Some(history) }))
+    let site_history = Some((as_of, Arc::clone(&analysis.site.history)));
+    Ok((analysis, Reuse { model, checks, history: Some(history), site_history }))
 }
 
 fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {

@@ -219,3 +219,24 @@ fn a_shallow_clone_is_said_and_read_as_far_as_it_goes() {
     // The two commits it holds: the last change is there, the first is not.
     assert!(text.contains("“Schema review” resolved") && !text.contains("Record added"), "{text}");
 }
+
+#[test]
+fn serve_reuses_the_history_until_head_moves() {
+    use pilotdeck::pipeline::{analyse_loaded, load, Options, Reuse};
+    let dir = repo();
+    let opts = Options { root: dir.path().to_path_buf(), ..Options::default() };
+    let (first, reuse) = analyse_loaded(&opts, load(&opts).unwrap(), Reuse::default()).unwrap();
+    assert!(first.site.history.is_known());
+    let (second, reuse) = analyse_loaded(&opts, load(&opts).unwrap(), reuse).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first.site.history, &second.site.history), "the same HEAD: nothing read again");
+    commit(
+        dir.path(),
+        "content/pilots/invoices.md",
+        &record("pilot", "2026-04-30", "2026-02-22", "resolved = 2026-03-02"),
+        "2026-03-09",
+        "Target again",
+    );
+    let (third, _) = analyse_loaded(&opts, load(&opts).unwrap(), reuse).unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&second.site.history, &third.site.history));
+    assert_eq!(third.site.history.commits.len(), second.site.history.commits.len() + 1);
+}
