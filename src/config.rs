@@ -99,6 +99,8 @@ pub struct Config {
     pub rules: std::collections::BTreeMap<Rule, Option<Severity>>,
     /// Read the records' history from git (`history = false` turns it off).
     pub history: bool,
+    /// The paper the board pack is printed on: `"A4"` or `"letter"`.
+    pub paper: &'static str,
     /// The repository's web view (`https://github.com/org/site`): each
     /// change in a pilot's history links to its commit there. Empty: no links.
     pub repo_url: String,
@@ -127,6 +129,7 @@ impl Default for Config {
             rules: Default::default(),
             history: true,
             repo_url: String::new(),
+            paper: "A4",
             people: Vec::new(),
         }
     }
@@ -215,6 +218,7 @@ struct RawConfig {
     rules: Option<Entries<Spanned<String>>>,
     history: Option<bool>,
     repo_url: Option<Spanned<String>>,
+    paper: Option<Spanned<String>>,
     people: Option<Entries<Spanned<RawPerson>>>,
 }
 
@@ -386,6 +390,17 @@ impl Validator<'_> {
                     f.span,
                     format!("`foreign_tags` cannot be `{other}`"),
                     "use \"remove\" (leave Liquid and Nunjucks tags out of pages) or \"keep\" (show them as text)",
+                ),
+            }
+        }
+        if let Some(p) = raw.paper {
+            match p.value.to_ascii_lowercase().as_str() {
+                "a4" => c.paper = "A4",
+                "letter" => c.paper = "letter",
+                _ => self.error(
+                    p.span,
+                    format!("`paper` cannot be `{}`", p.value),
+                    "use \"A4\" or \"letter\": the paper the board pack (`/portfolio/`) is printed on",
                 ),
             }
         }

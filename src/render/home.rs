@@ -95,6 +95,7 @@ pub(super) fn view<'a>(
     for (k, values, now) in series {
         (figures[k].trend, figures[k].spark) = super::history::trend(&values, now);
     }
+    let figures_moved = figures.iter().any(|f| !f.trend.is_empty());
     let total = pf.pilots.max(1);
     let by_stage = pf
         .by_stage
@@ -151,6 +152,10 @@ pub(super) fn view<'a>(
         recent,
         empty: site.pilots.is_empty(),
         decisions: decisions(site, config, DECISIONS_SHOWN),
+        since: match figures_moved {
+            true => site.as_of.plus_days(-28).text(),
+            false => String::new(),
+        },
     }
 }
 

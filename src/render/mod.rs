@@ -586,5 +586,6 @@ fn site_view(site: &Site, config: &Config) -> SiteView {
         as_of: site.as_of.to_string(),
         nav,
         urls: views::FixedUrls::default(),
+        paper: config.paper,
     }
 }

@@ -17,6 +17,8 @@ pub struct SiteView {
     /// The addresses of the pages pilotdeck makes at fixed places, for
     /// templates: `{{ root }}{{ site.urls.pilots }}`.
     pub urls: FixedUrls,
+    /// The paper pages are printed on (`@page { size }`): `A4` or `letter`.
+    pub paper: &'static str,
 }
 
 /// The addresses of [`crate::urls`] that templates link to.
@@ -120,6 +122,9 @@ pub struct HomeView<'a> {
     pub stale_more: usize,
     /// What leaders are asked to decide, the most overdue first.
     pub decisions: DecisionsView,
+    /// The date the headline figures' changes are counted from (four weeks
+    /// before the as-of date), or empty without the records' history.
+    pub since: String,
 }
 
 /// The open constraints at the top rung of the escalation ladder (the

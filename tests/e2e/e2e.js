@@ -258,7 +258,14 @@ function pages() {
     return Array.from(document.querySelectorAll("main *")).filter((e) => e.getBoundingClientRect().right > width + 1).map((e) => e.tagName + "." + e.className).slice(0, 5);
   });
   check(overflow.length === 0, `print layout has no overflow: ${overflow.join(", ")}`);
-  await page.pdf({ path: path.join(shots, "portfolio.pdf"), format: "A4" });
+  // The board pack on the config's paper: a summary page, the decisions,
+  // a page per chart with its table, the capped lists (11 pages for the
+  // example's 12 pilots).
+  const pdf = await page.pdf({ path: path.join(shots, "portfolio.pdf"), preferCSSPageSize: true });
+  const pdfPages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+  check(pdfPages >= 8 && pdfPages <= 12, `the board pack prints on 8 to 12 pages (${pdfPages})`);
+  const size = pdf.toString("latin1").match(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)/);
+  check(size && Math.abs(+size[1] - 595) < 2 && Math.abs(+size[2] - 842) < 2, `the board pack is A4 (${size && size.slice(1)})`);
 
   await browser.close();
   server.close();
