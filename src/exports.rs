@@ -241,12 +241,13 @@ fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a
     }
 }
 
-struct Entry {
-    id: String,
-    date: Date,
-    title: String,
-    link: String,
-    summary: String,
+/// One entry of an Atom feed.
+pub(crate) struct Entry {
+    pub(crate) id: String,
+    pub(crate) date: Date,
+    pub(crate) title: String,
+    pub(crate) link: String,
+    pub(crate) summary: String,
 }
 
 /// `feed.xml`: weekly updates, and escalations (each rung a constraint has
@@ -348,7 +349,7 @@ pub(crate) fn feed(site: &Site, config: &Config) -> String {
 
 /// An Atom feed of `entries` (newest first) at `self_path` below `base`.
 /// Its id is `base` and `id_path`, or `urn:pilotdeck:ID_NAME` without a base.
-fn atom(
+pub(crate) fn atom(
     base: &str,
     (id_path, id_name): (&str, &str),
     title: &str,
@@ -379,47 +380,6 @@ fn atom(
     }
     out.push_str("</feed>\n");
     out
-}
-
-/// `changes/feed.xml`: one entry per week of `/changes/`, newest first,
-/// its summary the week's changes counted by kind and listed.
-pub(crate) fn changes_feed(site: &Site, config: &Config) -> String {
-    let base = crate::urls::feed_base(&config.base_url);
-    let entries = site
-        .history
-        .changes
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| !w.events.is_empty())
-        .map(|(i, w)| {
-            let view = crate::render::changes_view(site, config, i);
-            let mut summary = String::new();
-            for g in &view.groups {
-                let _ = writeln!(summary, "{} ({}):", g.title, g.rows.len());
-                for r in &g.rows {
-                    let _ = writeln!(summary, "- {}: {} ({})", r.pilot, r.text, r.date);
-                }
-            }
-            let address = if i == 0 { crate::urls::CHANGES.to_string() } else { crate::urls::changes_week(w.start) };
-            Entry {
-                id: format!("urn:pilotdeck:changes:{}", w.start),
-                date: w.end,
-                title: format!("Week of {}: {} changes", w.start, w.events.len()),
-                link: [base.as_str(), &address].concat(),
-                summary: summary.trim_end().to_string(),
-            }
-        })
-        .collect();
-    let title = format!("{} — what changed, week by week", config.title);
-    atom(
-        &base,
-        (crate::urls::CHANGES, "changes"),
-        &title,
-        crate::urls::CHANGES_FEED,
-        entries,
-        &config.title,
-        site.as_of,
-    )
 }
 
 /// `sitemap.xml`: every page's address, sorted.

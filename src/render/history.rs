@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::history::Status;
 use crate::model::history::{ChangeKind, EventKind, SiteHistory};
 use crate::model::Site;
+use std::fmt::Write as _;
 
 /// "1 day", "12 days".
 fn days(n: i64) -> String {
@@ -229,4 +230,45 @@ pub(super) fn trend(weekly: &[usize], now: usize) -> (String, String) {
         .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, 22.0 - 20.0 * (*v - low) as f64 / span))
         .collect();
     (trend, points.join(" "))
+}
+
+/// `changes/feed.xml`: one entry per week of `/changes/`, newest first,
+/// its summary the week's changes counted by kind and listed.
+pub(super) fn changes_feed(site: &Site, config: &Config) -> String {
+    let base = crate::urls::feed_base(&config.base_url);
+    let entries = site
+        .history
+        .changes
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !w.events.is_empty())
+        .map(|(i, w)| {
+            let view = changes_view(site, config, i);
+            let mut summary = String::new();
+            for g in &view.groups {
+                let _ = writeln!(summary, "{} ({}):", g.title, g.rows.len());
+                for r in &g.rows {
+                    let _ = writeln!(summary, "- {}: {} ({})", r.pilot, r.text, r.date);
+                }
+            }
+            let address = if i == 0 { crate::urls::CHANGES.to_string() } else { crate::urls::changes_week(w.start) };
+            crate::exports::Entry {
+                id: format!("urn:pilotdeck:changes:{}", w.start),
+                date: w.end,
+                title: format!("Week of {}: {} changes", w.start, w.events.len()),
+                link: [base.as_str(), &address].concat(),
+                summary: summary.trim_end().to_string(),
+            }
+        })
+        .collect();
+    let title = format!("{} — what changed, week by week", config.title);
+    crate::exports::atom(
+        &base,
+        (crate::urls::CHANGES, "changes"),
+        &title,
+        crate::urls::CHANGES_FEED,
+        entries,
+        &config.title,
+        site.as_of,
+    )
 }

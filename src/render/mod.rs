@@ -34,11 +34,6 @@ pub use jobs::{collisions, Collider, Collision, Job};
 /// A constraint's status in words (`overdue by 3 days`, `resolved 2026-05-02`), as its row says it.
 pub(crate) use pilot::status_text as constraint_status;
 
-/// The view of a week of changes, for the feed of changes.
-pub(crate) fn changes_view(site: &Site, config: &Config, week: usize) -> views::ChangesView {
-    history::changes_view(site, config, week)
-}
-
 /// What every page of one build shares: the model, the compiled templates,
 /// and the views several pages use, each made once when first needed.
 pub struct Plan {
@@ -386,7 +381,7 @@ impl Plan {
                 };
                 self.html(target("changes.html", urls::path_of(&address), "What changed", urls::CHANGES), &view)?
             }
-            Job::ChangesFeed => crate::exports::changes_feed(site, config),
+            Job::ChangesFeed => history::changes_feed(site, config),
             Job::Search => {
                 self.html(target("search.html", urls::path_of(urls::SEARCH), "Search", urls::SEARCH), &SearchView {})?
             }

@@ -3,10 +3,10 @@
 //! a file of its own, so that no page is large at any size of portfolio and
 //! every row is reached by following links without JavaScript.
 
-use super::views::{PageLink, Pager};
 use crate::library_order::Order;
 use crate::model::{Constraint, Pilot, Site};
 use crate::urls;
+use serde::Serialize;
 
 /// Rows of a constraint or pilot table on one page (about 1 KB each).
 pub(crate) const ROWS: usize = 250;
@@ -61,6 +61,30 @@ impl<'a> LibraryLinks<'a> {
         let page = self.order.position_of(site, p, c) / ROWS;
         self.suffixes.get(page).map_or("", String::as_str)
     }
+}
+
+/// The links between the pages of a paged list.
+#[derive(Serialize, Clone)]
+pub struct Pager {
+    /// This page and how many there are, from 1.
+    pub page: usize,
+    pub pages: usize,
+    /// The rows this page shows (from 1; 0 when the list is empty) and how
+    /// many the list holds.
+    pub first: usize,
+    pub last: usize,
+    pub total: usize,
+    /// The previous and next pages, relative to the root, or empty.
+    pub prev: String,
+    pub next: String,
+    pub links: Vec<PageLink>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
 }
 
 #[cfg(test)]

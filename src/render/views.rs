@@ -469,29 +469,7 @@ pub struct Filters {
     pub sorts: Vec<Link>,
 }
 
-/// The links between the pages of a paged list.
-#[derive(Serialize, Clone)]
-pub struct Pager {
-    /// This page and how many there are, from 1.
-    pub page: usize,
-    pub pages: usize,
-    /// The rows this page shows (from 1; 0 when the list is empty) and how
-    /// many the list holds.
-    pub first: usize,
-    pub last: usize,
-    pub total: usize,
-    /// The previous and next pages, relative to the root, or empty.
-    pub prev: String,
-    pub next: String,
-    pub links: Vec<PageLink>,
-}
-
-#[derive(Serialize, Clone)]
-pub struct PageLink {
-    pub number: usize,
-    pub url: String,
-    pub current: bool,
-}
+pub use super::paging::{PageLink, Pager};
 
 #[derive(Serialize, Clone)]
 pub struct CategoryView {
