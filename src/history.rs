@@ -11,11 +11,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// One commit that changed a record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Commit {
     /// The commit id, 40 hex digits.
     pub id: String,
     /// The commit's date (the committer's, in the committer's zone).
+    #[serde(deserialize_with = "date_text")]
     pub date: Date,
     /// Seconds since 1970, for ordering commits of one day.
     pub time: i64,
@@ -24,8 +25,14 @@ pub struct Commit {
     pub summary: String,
 }
 
+/// A date as `Date` serializes it (`YYYY-MM-DD`), read back from the cache.
+fn date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(d)?;
+    Date::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not a date: {text}")))
+}
+
 /// A record's text at a commit, or `None` where the commit removed it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Version {
     /// Index into [`History::commits`].
     pub commit: usize,
@@ -35,7 +42,7 @@ pub struct Version {
 }
 
 /// Why history is what it is.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     /// Read from the first commit on.
     #[default]
@@ -51,7 +58,7 @@ pub enum Status {
 }
 
 /// The history of the records, oldest commit first.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct History {
     pub status: Status,
     /// The HEAD commit read from (empty when none was).
@@ -95,6 +102,51 @@ pub fn head_date(root: &Path) -> Option<Date> {
     describe(&commit).ok().map(|c| c.date)
 }
 
+/// Where the history read last is kept, below the site: a build after a
+/// new commit reads the new commits only. `.pilotdeck/` holds a
+/// `.gitignore` of its own that ignores it all.
+const CACHE: &str = ".pilotdeck/history.json";
+
+/// The history read at `head`, and where the walk stood: the folder of
+/// records and its entries at `head`, so that the commits after it are
+/// read from there.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cached {
+    /// Raised when what the cache holds changes meaning.
+    version: u32,
+    history: History,
+    folder: Option<String>,
+    /// (name, a folder?, id) of each entry of the folder of records.
+    entries: Vec<(String, bool, String)>,
+}
+
+const CACHE_VERSION: u32 = 1;
+
+fn read_cache(root: &Path) -> Option<Cached> {
+    let text = std::fs::read(root.join(CACHE)).ok()?;
+    let cached: Cached = serde_json::from_slice(&text).ok()?;
+    (cached.version == CACHE_VERSION && cached.history.status == Status::Whole).then_some(cached)
+}
+
+/// Writes the cache, if it can: a site folder that cannot be written to
+/// reads the whole history each time, and says nothing.
+fn write_cache(root: &Path, cached: &Cached) {
+    let dir = root.join(".pilotdeck");
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        let _ = std::fs::write(&ignore, "# pilotdeck's cache: never committed\n*\n");
+    }
+    let Ok(json) = serde_json::to_vec(cached) else { return };
+    // Written beside, then renamed over: a cache is whole or absent.
+    let tmp = dir.join("history.json.tmp");
+    if std::fs::write(&tmp, json).is_ok() {
+        let _ = std::fs::rename(&tmp, root.join(CACHE));
+    }
+}
+
 enum Problem {
     NoRepository,
     Other(String),
@@ -118,10 +170,22 @@ fn read_repo(root: &Path) -> Result<History, Problem> {
         return Ok(History::default());
     };
     let head_id = head.id.to_string();
-    // Newest first: each commit, and the id of its folder of records.
+    // What an earlier build read, if HEAD still descends from it.
+    let cached = if shallow { None } else { read_cache(&root) };
+    if let Some(c) = cached.as_ref().filter(|c| c.history.head == head_id) {
+        return Ok(c.history.clone());
+    }
+    // Newest first: each commit, and the id of its folder of records,
+    // back to the commit the cache stood at (or to the first).
     let mut walked: Vec<(Commit, Option<gix::ObjectId>)> = Vec::new();
     let mut next = Some(head);
+    let mut reached_cache = false;
+    let cached_head = cached.as_ref().and_then(|c| gix::ObjectId::from_hex(c.history.head.as_bytes()).ok());
     while let Some(commit) = next.take() {
+        if Some(commit.id) == cached_head {
+            reached_cache = true;
+            break;
+        }
         let tree = commit.tree().map_err(other)?;
         let folder = folder_id(&repo, tree, &pilots)?;
         walked.push((describe(&commit)?, folder));
@@ -143,6 +207,17 @@ fn read_repo(root: &Path) -> Result<History, Problem> {
     let mut texts: BTreeMap<gix::ObjectId, Arc<str>> = BTreeMap::new();
     let mut before: Option<gix::ObjectId> = None;
     let mut entries = Folder::default();
+    // From where the cache stood, when the walk reached it (else history
+    // was rewritten, and it is read from the first commit).
+    if let Some(c) = cached.filter(|_| reached_cache) {
+        let id = |hex: &str| gix::ObjectId::from_hex(hex.as_bytes()).map_err(other);
+        before = c.folder.as_deref().map(id).transpose()?;
+        for (name, tree, oid) in c.entries {
+            entries.insert(name, (tree, id(&oid)?));
+        }
+        history.commits = c.history.commits;
+        history.versions = c.history.versions;
+    }
     for (commit, folder) in walked {
         if folder == before {
             continue;
@@ -169,6 +244,18 @@ fn read_repo(root: &Path) -> Result<History, Problem> {
             history.versions.push(Version { commit: index, path, text });
         }
         history.commits.push(commit);
+    }
+    if !shallow {
+        let mut list: Vec<(String, bool, String)> =
+            entries.iter().map(|(n, (t, o))| (n.clone(), *t, o.to_string())).collect();
+        list.sort();
+        let cached = Cached {
+            version: CACHE_VERSION,
+            history: history.clone(),
+            folder: before.map(|f| f.to_string()),
+            entries: list,
+        };
+        write_cache(&root, &cached);
     }
     Ok(history)
 }

@@ -240,3 +240,35 @@ fn serve_reuses_the_history_until_head_moves() {
     assert!(!std::sync::Arc::ptr_eq(&second.site.history, &third.site.history));
     assert_eq!(third.site.history.commits.len(), second.site.history.commits.len() + 1);
 }
+
+#[test]
+fn the_cache_gives_the_same_site_and_follows_new_commits_and_rewrites() {
+    let dir = repo();
+    let root = dir.path();
+    let out = |name: &str| root.join("out").join(name);
+    let build_to = |name: &str| {
+        build_ok(root, &["--output", out(name).to_str().unwrap()]);
+        common::snapshot(&out(name))
+    };
+    let cold = build_to("cold");
+    assert!(root.join(".pilotdeck/history.json").is_file(), "the history is kept for the next build");
+    let ignored = std::fs::read_to_string(root.join(".pilotdeck/.gitignore")).unwrap();
+    assert!(ignored.lines().any(|l| l == "*"), "{ignored}");
+    assert_eq!(cold, build_to("warm"), "a warm cache gives the same site");
+    // A new commit: read from where the cache stood, the same as read whole.
+    let text = record("pilot", "2026-04-30", "2026-02-22", "resolved = 2026-03-02");
+    commit(root, "content/pilots/invoices.md", &text, "2026-03-09", "Target again");
+    let incremental = build_to("incremental");
+    std::fs::remove_file(root.join(".pilotdeck/history.json")).unwrap();
+    assert_eq!(incremental, build_to("whole"), "one new commit read onto the cache");
+    assert!(text_of(&read(root, "out/whole/pilots/invoices/index.html"))
+        .contains("Target date moved 30 days later, from 2026-03-31 to 2026-04-30"));
+    // History rewritten (as by a force push): the cache's commit is gone.
+    git(root, &["reset", "-q", "--hard", "HEAD~2"], "2026-03-10");
+    let text = record("idea", "2026-05-31", "2026-02-08", "");
+    commit(root, "content/pilots/invoices.md", &text, "2026-03-10", "Rewritten");
+    let rewritten = build_to("rewritten");
+    std::fs::remove_file(root.join(".pilotdeck/history.json")).unwrap();
+    assert_eq!(rewritten, build_to("rewritten-whole"));
+    assert!(!text_of(&read(root, "out/rewritten/pilots/invoices/index.html")).contains("2026-04-30"));
+}
