@@ -324,19 +324,19 @@ fn records_of(
     tree: bool,
     oid: gix::ObjectId,
 ) -> Result<Vec<(String, Option<gix::ObjectId>)>, Problem> {
+    // The records the model reads: `pilots/ID.md` and `pilots/ID/index.md`
+    // (`model::pilot::id_of`), not a folder's own page.
     if !tree {
-        if is_markdown(name) && !crate::urls::is_index_name(name) {
+        if name.ends_with(".md") && !crate::urls::is_index_name(name) {
             return Ok(vec![(format!("pilots/{name}"), Some(oid))]);
         }
         return Ok(Vec::new());
     }
     let sub = repo.find_tree(oid).map_err(other)?;
-    for inner in ["index.md", "index.markdown", "_index.md"] {
-        if let Some(e) = sub.find_entry(inner).filter(|e| e.mode().is_blob()) {
-            return Ok(vec![(format!("pilots/{name}/{inner}"), Some(e.object_id()))]);
-        }
-    }
-    Ok(Vec::new())
+    Ok(match sub.find_entry("index.md").filter(|e| e.mode().is_blob()) {
+        Some(e) => vec![(format!("pilots/{name}/index.md"), Some(e.object_id()))],
+        None => Vec::new(),
+    })
 }
 
 /// The id of the tree at `path` below `tree`, if there is one.
@@ -353,16 +353,13 @@ fn folder_id(repo: &gix::Repository, tree: gix::Tree<'_>, path: &[String]) -> Re
     Ok(Some(id))
 }
 
-fn is_markdown(name: &str) -> bool {
-    name.ends_with(".md") || name.ends_with(".markdown")
-}
-
 fn describe(commit: &gix::Commit<'_>) -> Result<Commit, Problem> {
     let time = commit.time().map_err(other)?;
     let date = jiff::Timestamp::from_second(time.seconds)
         .ok()
-        .and_then(|t| jiff::tz::Offset::from_seconds(time.offset).ok().map(|o| o.to_datetime(t)))
-        .and_then(|d| Date::parse(&d.date().to_string()))
+        .and_then(|t| {
+            jiff::tz::Offset::from_seconds(time.offset).ok().map(|o| Date::from_civil(o.to_datetime(t).date()))
+        })
         .ok_or_else(|| other("a commit date out of range"))?;
     let author = commit.author().map(|a| a.name.to_string()).unwrap_or_default();
     let summary = commit.message().map(|m| m.summary().to_string()).unwrap_or_default();

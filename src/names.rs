@@ -15,6 +15,12 @@ pub fn slug(text: &str) -> String {
     ascii_slug(&deunicode::deunicode(&nfc(text)))
 }
 
+/// `text` with its first character upper-cased ("stalled" -> "Stalled").
+pub fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
 /// `text` in Unicode's composed form (NFC), borrowed when it is already.
 pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};

@@ -172,14 +172,9 @@ fn admonition_header(line: &str) -> Option<Callout> {
     let after = after.trim();
     let title = match after.strip_prefix('"').and_then(|a| a.rfind('"').map(|e| &a[..e])) {
         Some(t) => t.to_string(),
-        None => capitalized(kind_word),
+        None => crate::names::capitalized(kind_word),
     };
     Some(Callout { kind: kind_of(kind_word), title, folded })
-}
-
-fn capitalized(word: &str) -> String {
-    let mut c = word.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 /// The callout style for a type of MkDocs, GitHub or `**Note**` callout.

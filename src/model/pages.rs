@@ -30,8 +30,7 @@ pub fn humanize(name: &str) -> String {
     let (_, rest) = number_prefix(name);
     let t = rest.replace(['-', '_'], " ");
     let t = if t.trim().is_empty() { name } else { t.trim() };
-    let mut c = t.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    crate::names::capitalized(t)
 }
 
 /// Whether a file is its folder's own page: `_index.md`, `index.md` or

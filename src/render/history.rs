@@ -1,21 +1,13 @@
 //! What the records' git history shows: a pilot's changes, newest first,
 //! each with its commit (`model::history` works them out).
 
+use super::pilot::days;
 use super::views::{ChangeGroup, ChangeRow, ChangesView, HistoryRow, PilotHistoryView, WeekLink};
 use crate::config::Config;
 use crate::history::Status;
 use crate::model::history::{ChangeKind, EventKind, SiteHistory};
 use crate::model::Site;
 use std::fmt::Write as _;
-
-/// "1 day", "12 days".
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".into()
-    } else {
-        format!("{n} days")
-    }
-}
 
 fn or_none(d: Option<crate::date::Date>) -> String {
     d.map_or_else(|| "none".into(), |d| d.text())

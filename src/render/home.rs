@@ -315,7 +315,11 @@ pub(super) fn pilots_view(
     rows.total = order.len();
     Ok(PilotsView {
         intro_html,
-        dimensions: config.rubric.iter().map(|d| Link { title: capitalise(&d.key), url: d.key.clone() }).collect(),
+        dimensions: config
+            .rubric
+            .iter()
+            .map(|d| Link { title: crate::names::capitalized(&d.key), url: d.key.clone() })
+            .collect(),
         rows,
         pager: paging::pager(crate::urls::PILOTS, page, paging::ROWS, order.len()),
         filters: filters.clone(),
@@ -341,9 +345,4 @@ pub(super) fn pilot_row(p: &Pilot) -> PilotRow {
         last_update: p.facts.last_update.map(crate::date::Date::text).unwrap_or_default(),
         stale: p.facts.stale,
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

@@ -14,7 +14,7 @@ pub(super) fn link(p: &Pilot) -> PilotLink {
 }
 
 /// "1 day", "12 days".
-fn days(n: i64) -> String {
+pub(super) fn days(n: i64) -> String {
     let mut out = String::new();
     write_days(&mut out, n);
     out
@@ -35,10 +35,9 @@ fn date(d: Option<crate::date::Date>) -> String {
 
 /// Who a ladder rung's `to` means for this pilot: "sponsor (Maria Gomez)".
 fn escalation_target(to: &str, p: &Pilot, c: &Constraint) -> String {
-    match escalation_who(to, p, c) {
-        Some(w) => format!("{to} ({w})"),
-        None => to.to_string(),
-    }
+    let mut out = String::new();
+    write_target(&mut out, to, p, c, &|o, t| o.push_str(t));
+    out
 }
 
 /// The person a ladder rung's `to` names for this pilot, if recorded.
@@ -511,9 +510,13 @@ fn off_path_questions(p: &Pilot, site: &Site, open: &[&Constraint]) -> Vec<Answe
     let before = p.stages.iter().filter(|s| s.stage != p.stage).max_by_key(|s| s.date).map(|s| s.stage.as_str());
     let q1 = "What happened, and since when?";
     let mut lines = vec![match (entered(p), before) {
-        (Some(d), Some(b)) => format!("{} on {d} ({} ago), after {b}.", capital(&p.stage), days(as_of.days_since(d))),
-        (Some(d), None) => format!("{} on {d} ({} ago).", capital(&p.stage), days(as_of.days_since(d))),
-        (None, _) => format!("{}; the record gives no date for it.", capital(&p.stage)),
+        (Some(d), Some(b)) => {
+            format!("{} on {d} ({} ago), after {b}.", crate::names::capitalized(&p.stage), days(as_of.days_since(d)))
+        }
+        (Some(d), None) => {
+            format!("{} on {d} ({} ago).", crate::names::capitalized(&p.stage), days(as_of.days_since(d)))
+        }
+        (None, _) => format!("{}; the record gives no date for it.", crate::names::capitalized(&p.stage)),
     }];
     if let Some(b) =
         p.updates.iter().rev().find_map(|u| u.blocker.as_ref().filter(|t| !t.trim().is_empty()).map(|b| (u.week, b)))
@@ -549,12 +552,6 @@ fn off_path_questions(p: &Pilot, site: &Site, open: &[&Constraint]) -> Vec<Answe
         answer(q2, who, stalled && p.sponsor.is_none()),
         answer(q3, vec![target], stalled && p.target.is_some()),
     ]
-}
-
-/// "stalled" -> "Stalled".
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// What the top constraint does to the target date; `passed` says that

@@ -5,9 +5,10 @@
 //! `super::prepare`; `{% raw %}`: its text as written); every other one is
 //! found, removed unless kept, and each kind named once per page (PD026).
 
-use super::{capitalized, kind_of, Callout, ForeignTag, Piece};
+use super::{kind_of, Callout, ForeignTag, Piece};
 use crate::diag::{Diagnostic, Loc, Rule, Span};
 use crate::hash::{FastMap, FastSet};
+use crate::names::capitalized;
 use crate::source::FileId;
 use pulldown_cmark::{CowStr, Event, Tag};
 use std::ops::Range;
