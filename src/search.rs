@@ -16,21 +16,25 @@
 //! title, description, tags, `addresses` and text; a person by their name.
 //!
 //! The index is inverted and split into shards by the first two characters
-//! of each word, so that a query fetches only the shards of its words:
+//! of each word, so that a query fetches only the shards of its words.
+//! Every file but `meta.json` is JSON compressed in the zlib format
+//! ([`pack`], `.zlib`), which the browser inflates: a fifth of the bytes
+//! to write, keep and fetch.
 //!
 //! - `meta.json`: how many records, how many per chunk, the shard keys, the
 //!   kinds, the stages (in the configured order) and tags, and where the
 //!   constraints and the people begin in record order (`groups`): all the
 //!   header's box needs before the shards;
-//! - `f.json`: each record's filters (`[kind, stage or -1, tag...]`, as
+//! - `f.zlib`: each record's filters (`[kind, stage or -1, tag...]`, as
 //!   indexes into the lists of `meta.json`), read by the search page only;
-//! - `w/KEY.json`: each word of the shard and its postings, a flat list
-//!   `[record, weight, record, weight, ...]` in which each record number
-//!   is the difference from the one before, and the weight is how often the
-//!   word occurs in the record (at most 127), plus 128 when it is in the
-//!   title or a field that names what the record is (a constraint's
-//!   category, a page's tags and `addresses`, a person's name);
-//! - `d/N.json`: `[url, title, kind, passage...]` of each record of chunk
+//! - `w/KEY.zlib`: each word of the shard and its postings, a string of
+//!   numbers ([`push_number`]), two for each record the word occurs in:
+//!   the record's number as the difference from the one before, and how
+//!   often the word occurs in it (at most 127) times two, plus one when it
+//!   is in the title or a field that names what the record is (a
+//!   constraint's category, a page's tags and `addresses`, a person's
+//!   name);
+//! - `d/N.zlib`: `[url, title, kind, passage...]` of each record of chunk
 //!   `N`. The passages are what a result may show under its title: each a
 //!   field of the record (the summary, a line of who and what, the impact,
 //!   the start of the text...), cut to a few hundred characters, and
@@ -77,6 +81,11 @@ const PLAYBOOK: usize = 2;
 const CONSTRAINT: usize = 3;
 const PERSON: usize = 4;
 const TITLE: u8 = 0x80;
+/// The extension of the index's compressed files (see [`pack`]): one that
+/// no web server maps to a `Content-Encoding` of its own.
+pub const PACKED: &str = "zlib";
+/// The compression level of [`pack`].
+const LEVEL: i32 = 1;
 
 /// What a record is drawn from: cheap to list, its text is made only when
 /// it is indexed.
@@ -94,7 +103,7 @@ enum Source<'a> {
 pub struct Record<'a> {
     /// From the site root, without a leading slash (`pilots/a/#lessons-learned`).
     pub url: String,
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// An index into `KINDS`.
     kind: usize,
     stage: Option<&'a str>,
@@ -108,7 +117,7 @@ pub struct Record<'a> {
     pub text: Vec<Cow<'a, str>>,
     /// What may be shown under the result (see the module's notes), the
     /// first when no other holds a word of the query.
-    pub passages: Vec<String>,
+    pub passages: Vec<Cow<'a, str>>,
 }
 /// Text of an HTML fragment: tags dropped (each leaves a space), the
 /// entities the Markdown renderer writes decoded.
@@ -248,9 +257,14 @@ pub fn shard_key(word: &str) -> String {
 }
 
 /// `text` with its whitespace folded, cut at a word to at most `max`
-/// bytes (and `…`).
-fn passage(text: &str, max: usize) -> String {
-    let mut out = String::new();
+/// bytes (and `…`). Most fields are short and written with single spaces:
+/// they are passed through as they are, with no copy.
+fn passage(text: &str, max: usize) -> Cow<'_, str> {
+    let text = text.trim();
+    if text.len() <= max && is_folded(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(max.min(text.len()) + 4);
     for w in text.split_whitespace() {
         if out.len() + w.len() + 1 > max {
             out.truncate(out.trim_end_matches(['.', ',', ';', ':']).len());
@@ -262,12 +276,30 @@ fn passage(text: &str, max: usize) -> String {
         }
         out.push_str(w);
     }
-    out
+    Cow::Owned(out)
+}
+
+/// Whether `text` (trimmed) has no whitespace but single spaces: no ASCII
+/// control whitespace, no two spaces in a row, and none of Unicode's other
+/// whitespace (decoded only at the lead bytes it can start with).
+fn is_folded(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if space => return false,
+            b' ' => space = true,
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
+            0xc2 | 0xe1 | 0xe2 | 0xe3 if text[i..].starts_with(char::is_whitespace) => return false,
+            _ => space = false,
+        }
+    }
+    true
 }
 
 /// `label` and the items of `items` that are not empty, joined by ` · `;
 /// nothing when there are none.
-fn line<'s>(label: &str, items: impl IntoIterator<Item = &'s str>) -> Option<String> {
+fn line<'s>(label: &str, items: impl IntoIterator<Item = &'s str>) -> Option<Cow<'static, str>> {
     let mut out = String::from(label);
     let mut any = false;
     for item in items.into_iter().map(str::trim).filter(|s| !s.is_empty()) {
@@ -277,7 +309,13 @@ fn line<'s>(label: &str, items: impl IntoIterator<Item = &'s str>) -> Option<Str
         out.push_str(item);
         any = true;
     }
-    any.then(|| passage(&out, FIELD))
+    if !any {
+        return None;
+    }
+    match passage(&out, FIELD) {
+        Cow::Borrowed(same) if same.len() == out.len() => Some(Cow::Owned(out)),
+        cut => Some(Cow::Owned(cut.into_owned())),
+    }
 }
 
 /// `role NAME`, for the who-and-what line of a pilot or a constraint.
@@ -337,8 +375,11 @@ impl<'a> Source<'a> {
                 let body = plain(&p.body.html);
                 // What a reader types of a pilot, besides its title: its
                 // summary (else the start of its text), who and what, tags.
-                let mut passages: Vec<String> = Vec::with_capacity(3);
-                passages.push(passage(p.summary.as_deref().unwrap_or(&body), FIELD));
+                let mut passages: Vec<Cow<str>> = Vec::with_capacity(3);
+                passages.push(match &p.summary {
+                    Some(summary) => passage(summary, FIELD),
+                    None => Cow::Owned(passage(&body, FIELD).into_owned()),
+                });
                 let who = [role("owner", &p.owner), role("sponsor", &p.sponsor), role("champion", &p.champion)];
                 passages.extend(line(
                     "",
@@ -350,7 +391,7 @@ impl<'a> Source<'a> {
                 text.push(Cow::Owned(body));
                 Record {
                     url: crate::urls::pilot(&p.id),
-                    title: p.title.clone(),
+                    title: Cow::Borrowed(&p.title),
                     kind: PILOT,
                     stage: Some(&p.stage),
                     tags: &p.tags,
@@ -364,26 +405,26 @@ impl<'a> Source<'a> {
                 let text = plain(html);
                 Record {
                     url: crate::urls::pilot_section(&p.id, id),
-                    title: format!("{}: lessons learned", p.title),
+                    title: Cow::Owned(format!("{}: lessons learned", p.title)),
                     kind: LESSON,
                     stage: Some(&p.stage),
                     tags: &p.tags,
                     names: Vec::new(),
-                    passages: vec![passage(&text, LESSON_TEXT)],
+                    passages: vec![Cow::Owned(passage(&text, LESSON_TEXT).into_owned())],
                     text: vec![Cow::Owned(text)],
                 }
             }
             Source::Page(page) => {
                 let body = plain(&page.body.html);
-                let mut passages: Vec<String> =
+                let mut passages: Vec<Cow<str>> =
                     page.description.as_deref().map(|d| passage(d, FIELD)).into_iter().collect();
                 passages.extend(line("Addresses: ", page.addresses.iter().map(String::as_str)));
                 passages.extend(line("Tags: ", page.tags.iter().map(String::as_str)));
-                passages.push(passage(&body, PAGE_TEXT));
+                passages.push(Cow::Owned(passage(&body, PAGE_TEXT).into_owned()));
                 let text = [Some(Cow::Borrowed(page.title.as_str())), page.description.as_deref().map(Cow::Borrowed)];
                 Record {
                     url: crate::urls::page(&page.path),
-                    title: page.title.clone(),
+                    title: Cow::Borrowed(&page.title),
                     kind: if page.path.starts_with(crate::urls::LESSONS) { LESSON } else { PLAYBOOK },
                     stage: None,
                     tags: &page.tags,
@@ -394,12 +435,12 @@ impl<'a> Source<'a> {
             }
             Source::Section(s) => {
                 let body = plain(&s.body.html);
-                let mut passages: Vec<String> =
+                let mut passages: Vec<Cow<str>> =
                     s.description.as_deref().map(|d| passage(d, FIELD)).into_iter().collect();
-                passages.push(passage(&body, PAGE_TEXT));
+                passages.push(Cow::Owned(passage(&body, PAGE_TEXT).into_owned()));
                 Record {
                     url: crate::urls::page(&s.path),
-                    title: s.title.clone(),
+                    title: Cow::Borrowed(&s.title),
                     kind: PLAYBOOK,
                     stage: None,
                     tags: &[],
@@ -413,12 +454,12 @@ impl<'a> Source<'a> {
                 text.extend([&c.owner, &c.impact, &c.ask].into_iter().filter_map(some));
                 let status = crate::render::constraint_status(c, site.as_of);
                 let who = role("owner", &c.owner);
-                let mut passages: Vec<String> =
+                let mut passages: Vec<Cow<str>> =
                     line("", [c.category.as_str(), &status].into_iter().chain(who.as_deref())).into_iter().collect();
                 passages.extend(c.impact.as_deref().map(|i| passage(i, FIELD)));
                 Record {
                     url: crate::urls::constraint_parts(&p.id, &c.id).concat(),
-                    title: c.title.clone(),
+                    title: Cow::Borrowed(&c.title),
                     kind: CONSTRAINT,
                     stage: Some(&p.stage),
                     tags: &[],
@@ -444,13 +485,13 @@ impl<'a> Source<'a> {
                     count(person.champions.len(), "champion"),
                     constraints,
                 ];
-                let mut passages: Vec<String> =
+                let mut passages: Vec<Cow<str>> =
                     line("", roles.iter().flatten().map(String::as_str)).into_iter().collect();
                 let pilots = person.owns.iter().chain(&person.sponsors).chain(&person.champions);
                 passages.extend(line("Pilots: ", pilots.filter_map(|&i| site.pilots.get(i)).map(|p| p.title.as_str())));
                 Record {
                     url: crate::urls::owner(&person.slug),
-                    title: person.name.clone(),
+                    title: Cow::Borrowed(&person.name),
                     kind: PERSON,
                     stage: None,
                     tags: &[],
@@ -470,15 +511,40 @@ struct Postings {
     weights: Vec<u8>,
 }
 
-/// Words -> postings for a run of consecutive records.
+/// Words -> postings for a run of consecutive records. Most words are
+/// short: those of at most 15 bytes are keys of 16 bytes (the word, its
+/// length last), hashed and compared as one number; the others by text.
 #[derive(Default)]
-struct Inverted(FastMap<Box<str>, Postings>);
+struct Inverted {
+    short: FastMap<u128, Postings>,
+    long: FastMap<Box<str>, Postings>,
+}
+
+/// The key of a word of at most 15 bytes in [`Inverted`].
+fn short_key(word: &str) -> Option<u128> {
+    let len = word.len();
+    (len < 16).then(|| {
+        let mut key = [0u8; 16];
+        key[..len].copy_from_slice(word.as_bytes());
+        key[15] = len as u8;
+        u128::from_le_bytes(key)
+    })
+}
+
+/// The word of a key made by [`short_key`].
+fn short_word(key: u128) -> String {
+    let bytes = key.to_le_bytes();
+    String::from_utf8_lossy(&bytes[..usize::from(bytes[15]).min(15)]).into_owned()
+}
 
 impl Inverted {
     fn add(&mut self, record: u32, word: &str, title: bool) {
-        let p = match self.0.get_mut(word) {
-            Some(p) => p,
-            None => self.0.entry(word.into()).or_default(),
+        let p = match short_key(word) {
+            Some(key) => self.short.entry(key).or_default(),
+            None => match self.long.get_mut(word) {
+                Some(p) => p,
+                None => self.long.entry(word.into()).or_default(),
+            },
         };
         let flag = if title { TITLE } else { 0 };
         match (p.records.last(), p.weights.last_mut()) {
@@ -488,6 +554,12 @@ impl Inverted {
                 p.weights.push(1 | flag);
             }
         }
+    }
+
+    /// Every word and its postings, in no order.
+    fn all(&self) -> impl Iterator<Item = (Cow<'_, str>, &Postings)> {
+        let short = self.short.iter().map(|(k, p)| (Cow::Owned(short_word(*k)), p));
+        short.chain(self.long.iter().map(|(w, p)| (Cow::Borrowed(&**w), p)))
     }
 
     fn add_record(&mut self, number: u32, r: &Record) {
@@ -502,10 +574,15 @@ impl Inverted {
 
     /// Appends `later`, whose records all come after this one's.
     fn append(mut self, later: Inverted) -> Inverted {
-        for (word, p) in later.0 {
-            let to = self.0.entry(word).or_default();
+        fn join(to: &mut Postings, p: Postings) {
             to.records.extend(p.records);
             to.weights.extend(p.weights);
+        }
+        for (key, p) in later.short {
+            join(self.short.entry(key).or_default(), p);
+        }
+        for (word, p) in later.long {
+            join(self.long.entry(word).or_default(), p);
         }
         self
     }
@@ -559,9 +636,9 @@ impl<'a> Lists<'a> {
 pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
     let sources = sources(site);
     let lists = Lists::new(site);
-    // A chunk of records at a time: its words, its `d/` file and its part
-    // of `f.json`; no record is kept once written.
-    let parts: Vec<(Inverted, String, String)> = sources
+    // A chunk of records at a time: its words, its `d/` file (packed) and
+    // its part of `f`; no record is kept once written.
+    let parts: Vec<(Inverted, Result<Vec<u8>, String>, String)> = sources
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(n, chunk)| {
@@ -581,7 +658,7 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
                 lists.write_filters(&mut filters, &r, &mut t);
             }
             docs.push(']');
-            (inv, docs, filters)
+            (inv, pack(&docs), filters)
         })
         .collect();
     let mut inverted = Vec::with_capacity(parts.len());
@@ -592,25 +669,58 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
             filters.push(',');
         }
         filters.push_str(&f);
-        output.add(format!("{DATA}d/{n}.json"), docs);
+        output.add(format!("{DATA}d/{n}.{PACKED}"), docs?);
     }
     filters.push(']');
     // In order: each run's records come after the one's before.
     let inverted = inverted.into_par_iter().reduce(Inverted::default, Inverted::append);
-    let mut shards: BTreeMap<String, Vec<(&str, &Postings)>> = BTreeMap::new();
-    for (word, p) in &inverted.0 {
-        shards.entry(shard_key(word)).or_default().push((word, p));
+    let mut shards: BTreeMap<String, Vec<(Cow<str>, &Postings)>> = BTreeMap::new();
+    for (word, p) in inverted.all() {
+        shards.entry(shard_key(&word)).or_default().push((word, p));
     }
-    let files: Vec<(String, String)> =
-        shards.par_iter().map(|(key, words)| (format!("{DATA}w/{key}.json"), shard_json(words))).collect();
+    let files: Vec<(String, Result<Vec<u8>, String>)> =
+        shards.par_iter().map(|(key, words)| (format!("{DATA}w/{key}.{PACKED}"), pack(&shard_json(words)))).collect();
     let first = |kind: fn(&Source) -> bool| sources.iter().position(kind).unwrap_or(sources.len());
     let groups = [first(|s| matches!(s, Source::Constraint(..))), first(|s| matches!(s, Source::Person(_)))];
     output.add(format!("{DATA}meta.json"), meta_json(&lists, sources.len(), groups, shards.keys()));
-    output.add(format!("{DATA}f.json"), filters);
-    for (path, json) in files {
-        output.add(path, json);
+    output.add(format!("{DATA}f.{PACKED}"), pack(&filters)?);
+    for (path, bytes) in files {
+        output.add(path, bytes?);
     }
     Ok(sources.len())
+}
+
+/// `json` compressed in the zlib format (RFC 1950), which `search.js`
+/// inflates with the browser's `DecompressionStream("deflate")`. Level 1,
+/// zlib-ng's quickest: on a 10,000-pilot index it writes a fifth of the
+/// bytes in about a third of level 2's time (see docs/performance.md).
+pub fn pack(json: &str) -> Result<Vec<u8>, String> {
+    let mut out = vec![0u8; zlib_rs::compress_bound(json.len())];
+    let (packed, code) = zlib_rs::compress_slice(&mut out, json.as_bytes(), zlib_rs::DeflateConfig::new(LEVEL));
+    if code != zlib_rs::ReturnCode::Ok {
+        return Err(format!("cannot compress the index ({code:?})"));
+    }
+    let len = packed.len();
+    out.truncate(len);
+    Ok(out)
+}
+
+/// Inflates what [`pack`] wrote (for tests and tools that read the index).
+pub fn unpack(bytes: &[u8]) -> Result<String, String> {
+    let mut size = bytes.len().max(64) * 8;
+    loop {
+        let mut out = vec![0u8; size];
+        let (done, code) = zlib_rs::decompress_slice(&mut out, bytes, zlib_rs::InflateConfig::default());
+        match code {
+            zlib_rs::ReturnCode::Ok => {
+                let len = done.len();
+                out.truncate(len);
+                return String::from_utf8(out).map_err(|e| e.to_string());
+            }
+            zlib_rs::ReturnCode::BufError if size < 1 << 32 => size *= 4,
+            code => return Err(format!("not an index file ({code:?})")),
+        }
+    }
 }
 
 fn json_str(s: &str) -> String {
@@ -631,28 +741,74 @@ fn push_json_str(out: &mut String, s: &str) {
     }
 }
 
-fn shard_json(words: &[(&str, &Postings)]) -> String {
-    let mut words = words.to_vec();
+fn shard_json(words: &[(Cow<str>, &Postings)]) -> String {
+    let mut words: Vec<(&str, &Postings)> = words.iter().map(|(w, p)| (&**w, *p)).collect();
     words.sort_unstable_by_key(|(w, _)| *w);
     let mut out = String::from("{");
     for (i, (word, p)) in words.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&json_str(word));
-        out.push_str(":[");
+        push_json_str(&mut out, word);
+        out.push_str(":\"");
         let mut last = 0;
-        for (j, (&r, &w)) in p.records.iter().zip(&p.weights).enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "{},{w}", r - last);
+        for (&r, &w) in p.records.iter().zip(&p.weights) {
+            push_number(&mut out, r - last);
+            push_number(&mut out, u32::from(w & !TITLE) << 1 | u32::from(w >> 7));
             last = r;
         }
-        out.push(']');
+        out.push('"');
     }
     out.push('}');
     out
+}
+
+/// The digits of a shard's numbers, in order of value: 64 characters that
+/// a JSON string holds as they are (`DIGITS` in `search.js`).
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `n` appended to `out` five bits a digit, lowest first, each digit but
+/// the last plus 32: most numbers of a shard take one or two characters.
+fn push_number(out: &mut String, mut n: u32) {
+    loop {
+        let low = (n & 31) as usize;
+        n >>= 5;
+        if n == 0 {
+            out.push(char::from(DIGITS[low]));
+            return;
+        }
+        out.push(char::from(DIGITS[low | 32]));
+    }
+}
+
+/// The postings of a word as a shard holds them, read back: `(record,
+/// times, in a title)` (for tests and tools that read the index; the
+/// browser's reader is `postings` in `search.js`).
+pub fn postings(code: &str) -> Result<Vec<(u32, u8, bool)>, String> {
+    let mut numbers = Vec::new();
+    let (mut n, mut shift) = (0u64, 0);
+    for c in code.bytes() {
+        let v = DIGITS.iter().position(|&d| d == c).ok_or_else(|| format!("{:?} is not a digit", char::from(c)))?;
+        n |= ((v & 31) as u64) << shift;
+        shift += 5;
+        if v < 32 {
+            numbers.push(u32::try_from(n).map_err(|e| e.to_string())?);
+            (n, shift) = (0, 0);
+        } else if shift > 35 {
+            return Err("a number too long".into());
+        }
+    }
+    if shift > 0 || numbers.len() % 2 == 1 {
+        return Err("cut short".into());
+    }
+    let mut record = 0u32;
+    numbers
+        .chunks(2)
+        .map(|pair| {
+            record = record.checked_add(pair[0]).ok_or("a record number too large")?;
+            Ok((record, (pair[1] >> 1) as u8, pair[1] & 1 == 1))
+        })
+        .collect()
 }
 
 /// A record of `d/N.json`, `[url, title, kind, passage...]`, appended to `out`.
@@ -696,7 +852,7 @@ fn meta_json<'a>(
     list(&mut out, &mut lists.stages.iter().map(|s| json_str(s)));
     out.push_str(",\"tags\":");
     list(&mut out, &mut lists.tags.iter().map(|t| json_str(t)));
-    out.push_str(",\"version\":2}");
+    out.push_str(",\"version\":3}");
     out
 }
 
@@ -797,12 +953,43 @@ mod tests {
             };
             inv.add_record(n, &r);
         }
-        let claims = &inv.0["claims"];
+        let claims = inv.get("claims");
         assert_eq!(claims.records, [0, 3]);
         assert_eq!(claims.weights, [TITLE | 4, 1]);
-        let json = shard_json(&[("queue", &inv.0["queue"]), ("claims", claims)]);
+        let json = shard_json(&[("queue".into(), inv.get("queue")), ("claims".into(), claims)]);
         // A word of a field that names the record weighs as the title's.
-        assert_eq!(json, r#"{"claims":[0,132,3,1],"queue":[0,130,3,129]}"#);
+        assert_eq!(json, r#"{"claims":"AJDC","queue":"AFDD"}"#);
+        assert_eq!(postings("AJDC").unwrap(), [(0, 4, true), (3, 1, false)]);
+    }
+
+    #[test]
+    fn shard_numbers_and_packed_files_read_back() {
+        let mut code = String::new();
+        let numbers = [0, 1, 31, 32, 1023, 1024, 4_000_000, u32::MAX - 4_002_111];
+        for n in numbers {
+            push_number(&mut code, n);
+            push_number(&mut code, 2);
+        }
+        assert_eq!(&code[..6], "ACBCfC", "0, 1 and 31 take one digit each");
+        let read: Vec<u32> = postings(&code).unwrap().iter().map(|p| p.0).collect();
+        let mut sum = 0u32;
+        let want: Vec<u32> = numbers
+            .iter()
+            .map(|&n| {
+                sum = sum.wrapping_add(n);
+                sum
+            })
+            .collect();
+        assert_eq!(read, want);
+        assert!(postings("A").is_err() && postings("g").is_err() && postings("A!").is_err());
+        assert!(postings(&format!("{code}BC")).is_err(), "past u32::MAX");
+        let json = r#"{"claims":"AJDC","é":"A\"B"}"#.repeat(50);
+        let packed = pack(&json).unwrap();
+        assert_eq!(packed[0], 0x78, "the zlib format, as search.js tells it");
+        assert!(packed.len() < json.len() / 10);
+        assert_eq!(unpack(&packed).unwrap(), json);
+        assert_eq!(pack(&json).unwrap(), packed, "the same bytes each time");
+        assert!(unpack(b"[1,2]").is_err());
     }
 
     /// `meta.json` and `f.json` are the values the filters need, as
@@ -821,6 +1008,9 @@ mod tests {
         let records = index(&site, &mut out).unwrap();
         let json = |path: &str| -> serde_json::Value {
             match &out.files[&format!("{DATA}{path}")] {
+                crate::output::Content::Bytes(b) if path.ends_with(PACKED) => {
+                    serde_json::from_str(&unpack(b).unwrap()).unwrap()
+                }
                 crate::output::Content::Bytes(b) => serde_json::from_slice(b).unwrap(),
                 _ => unreachable!(),
             }
@@ -854,7 +1044,9 @@ mod tests {
             .files
             .keys()
             .filter_map(|k| {
-                k.strip_prefix(&format!("{DATA}w/")).and_then(|k| k.strip_suffix(".json")).map(String::from)
+                k.strip_prefix(&format!("{DATA}w/"))
+                    .and_then(|k| k.strip_suffix(&format!(".{PACKED}")))
+                    .map(String::from)
             })
             .collect();
         let groups = [
@@ -864,7 +1056,7 @@ mod tests {
         assert!(all[groups[0]..groups[1]].iter().all(|r| r.kind == CONSTRAINT));
         assert!(all[groups[1]..].iter().all(|r| r.kind == PERSON));
         let want = serde_json::json!({
-            "version": 2,
+            "version": 3,
             "records": records,
             "groups": groups,
             "chunk": CHUNK,
@@ -874,12 +1066,12 @@ mod tests {
             "tags": tags.values().collect::<Vec<_>>(),
         });
         assert_eq!(json("meta.json"), want);
-        assert_eq!(json("f.json"), serde_json::json!(filters));
+        assert_eq!(json("f.zlib"), serde_json::json!(filters));
         assert!(tags.contains_key("ünïcode") && tags.contains_key("a\"b"));
         // Each record of `d/` is its url, title, kind and passages.
-        let docs = json("d/0.json");
+        let docs = json("d/0.zlib");
         assert_eq!(docs[0][0], all[0].url.as_str());
-        assert_eq!(docs[0][1], all[0].title.as_str());
+        assert_eq!(docs[0][1], &*all[0].title);
         assert_eq!(docs[0][2], all[0].kind);
         assert_eq!(docs[0].as_array().unwrap().len(), 3 + all[0].passages.len());
         // Every kind is there: pilots, lessons, playbook, constraints, people.
@@ -892,11 +1084,28 @@ mod tests {
     fn appended_runs_keep_record_order() {
         let mut a = Inverted::default();
         a.add(1, "x", false);
+        a.add(2, "a-word-of-sixteen", false);
         let mut b = Inverted::default();
         b.add(5, "x", false);
         b.add(5, "y", true);
+        b.add(6, "a-word-of-sixteen", true);
+        b.add(6, "fifteen-letters", false);
         let all = a.append(b);
-        assert_eq!(all.0["x"].records, [1, 5]);
-        assert_eq!(all.0["y"].weights, [TITLE | 1]);
+        assert_eq!(all.get("x").records, [1, 5]);
+        assert_eq!(all.get("y").weights, [TITLE | 1]);
+        assert_eq!(all.get("a-word-of-sixteen").records, [2, 6]);
+        assert!(all.long.contains_key("a-word-of-sixteen") && !all.long.contains_key("fifteen-letters"));
+        let mut words: Vec<String> = all.all().map(|(w, _)| w.into_owned()).collect();
+        words.sort();
+        assert_eq!(words, ["a-word-of-sixteen", "fifteen-letters", "x", "y"]);
+    }
+
+    impl Inverted {
+        fn get(&self, word: &str) -> &Postings {
+            match short_key(word) {
+                Some(key) => &self.short[&key],
+                None => &self.long[word],
+            }
+        }
     }
 }

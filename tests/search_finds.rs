@@ -24,7 +24,11 @@ const NODE: &str = r#"
 const fs = require("fs");
 const s = require(process.argv[1]);
 const data = process.argv[2];
-const index = new s.Index((p) => Promise.resolve(JSON.parse(fs.readFileSync(data + p, "utf8"))));
+const zlib = require("zlib");
+const index = new s.Index((p) => {
+  const b = fs.readFileSync(data + p);
+  return Promise.resolve(JSON.parse((p.endsWith(s.PACKED) ? zlib.inflateSync(b) : b).toString("utf8")));
+});
 let input = "";
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (d) => (input += d));

@@ -109,8 +109,32 @@
     return marks(text, ts);
   }
 
+  // The extension of the index's compressed files (`PACKED` in search.rs).
+  var PACKED = ".zlib";
+  // The digits of a shard's numbers, in order of value (`DIGITS` in
+  // search.rs): five bits each, lowest first, plus 32 on all but a
+  // number's last digit.
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var VALUE = {};
+  DIGITS.split("").forEach(function (c, v) { VALUE[c] = v; });
+  // The numbers of a word's postings: record (as the difference from the
+  // one before), then times found * 2 + 1 when in a title.
+  function numbers(code) {
+    var out = [], n = 0, scale = 1;
+    for (var i = 0; i < code.length; i++) {
+      var v = VALUE[code.charAt(i)];
+      n += (v & 31) * scale;
+      if (v & 32) { scale *= 32; continue; }
+      out.push(n);
+      n = 0;
+      scale = 1;
+    }
+    return out;
+  }
+
   // The index, read through `load(path)` (a promise of the parsed JSON of
-  // a file of search/data/): in the browser a fetch, in the test a file.
+  // a file of search/data/, inflated): in the browser a fetch, in the test
+  // a file.
   function Index(load) {
     var cache = {};
     var meta = null;
@@ -126,7 +150,7 @@
         return m;
       });
     };
-    this.filters = function () { return get("f.json"); };
+    this.filters = function () { return get("f" + PACKED); };
     this.meta = function () { return meta; };
 
     // Record -> score for one query word, over the words it matches.
@@ -136,13 +160,13 @@
       Object.keys(shard).forEach(function (word) {
         var exact = word === term;
         if (!exact && !(term.length >= 2 && word.lastIndexOf(term, 0) === 0)) return;
-        var postings = shard[word];
-        var idf = Math.log(1 + meta.records / (postings.length / 2));
+        var n = numbers(shard[word]);
+        var idf = Math.log(1 + meta.records / (n.length / 2));
         var record = 0;
-        for (var i = 0; i < postings.length; i += 2) {
-          record += postings[i];
-          var w = postings[i + 1];
-          var s = idf * (1 + Math.log(w & 127)) * (w & 128 ? 3 : 1) * (exact ? 1 : 0.6);
+        for (var i = 0; i < n.length; i += 2) {
+          record += n[i];
+          var w = n[i + 1];
+          var s = idf * (1 + Math.log(w >> 1)) * (w & 1 ? 3 : 1) * (exact ? 1 : 0.6);
           if (!(scored.get(record) >= s)) scored.set(record, s);
         }
       });
@@ -154,7 +178,7 @@
       return this.ready().then(function () {
         return Promise.all(ts.map(function (t) {
           var key = shardKey(t);
-          return shards.has(key) ? get("w/" + key + ".json") : Promise.resolve(null);
+          return shards.has(key) ? get("w/" + key + PACKED) : Promise.resolve(null);
         }));
       }).then(function (loaded) {
         var per = ts.map(function (t, i) { return scores(t, loaded[i]); });
@@ -179,7 +203,7 @@
         var n = Math.floor(r / meta.chunk);
         if (chunks.indexOf(n) < 0) chunks.push(n);
       });
-      return Promise.all(chunks.map(function (n) { return get("d/" + n + ".json"); })).then(function (loaded) {
+      return Promise.all(chunks.map(function (n) { return get("d/" + n + PACKED); })).then(function (loaded) {
         return records.map(function (r) {
           var doc = loaded[chunks.indexOf(Math.floor(r / meta.chunk))][r % meta.chunk];
           var passages = doc.slice(3);
@@ -195,12 +219,12 @@
 
   // Under Node (the tests), the rule and the search without a page.
   if (typeof module === "object" && module.exports) {
-    module.exports = { words: words, spans: spans, terms: terms, shardKey: shardKey, marks: marks, excerpt: excerpt, Index: Index };
+    module.exports = { words: words, spans: spans, terms: terms, shardKey: shardKey, marks: marks, excerpt: excerpt, numbers: numbers, PACKED: PACKED, Index: Index };
     return;
   }
   // The search page loads this script too (a theme's own base.html may
   // not): it runs once.
-  if (!window.fetch || !window.Promise || window.pilotdeckSearch) return;
+  if (!window.fetch || !window.Promise || !window.DecompressionStream || window.pilotdeckSearch) return;
   window.pilotdeckSearch = true;
 
   // `marks` pieces as children of `el`.
@@ -220,7 +244,13 @@
       indexes[dataUrl] = new Index(function (path) {
         return fetch(dataUrl + path).then(function (r) {
           if (!r.ok) throw new Error(path + ": " + r.status);
-          return r.json();
+          return r.arrayBuffer();
+        }).then(function (bytes) {
+          // zlib's first byte is 0x78; JSON when a server inflated it already.
+          var first = new Uint8Array(bytes, 0, Math.min(1, bytes.byteLength))[0];
+          if (first !== 0x78) return new Response(bytes).json();
+          var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+          return new Response(inflated).json();
         });
       });
     }
