@@ -78,6 +78,8 @@ pub(crate) const PILOT_ROOT: &str = "../../";
 
 /// The file a folder's page is written to.
 const INDEX: &str = "index.html";
+/// The home page's file.
+pub(crate) const HOME_FILE: &str = INDEX;
 
 /// The pages pilotdeck makes at fixed addresses, with their paths, in
 /// the order the sitemap lists them before sorting.

@@ -179,16 +179,21 @@ impl Session {
         timer.lap("serve: keep what is still right");
         let served = Served::new(plan, kept, index);
         let before = served.made_count();
+        // The edited records' pages now, and after any change but to
+        // records the home page and the first pilot's, so that a template
+        // error shows at once.
+        let mut now = fresh_pilots.clone();
         if change == Change::Everything {
-            if let Err(e) = served.make_all() {
-                return Ok(failed(format!("{e}\n")));
-            }
-        } else if let Err(e) = served.make(&fresh_pilots) {
+            now.push(crate::urls::HOME_FILE.to_string());
+            now.extend(analysis.site.pilots.first().map(|p| crate::urls::pilot_file(&p.id)));
+        }
+        if let Err(e) = served.make(&now) {
             return Ok(failed(format!("{e}\n")));
         }
         let made = served.made_count() - before;
         timer.lap("serve: make the edited pages");
-        let pilot_pages = if change == Change::Everything { analysis.site.pilots.len() } else { fresh_pilots.len() };
+        let pilot_pages =
+            fresh_pilots.len() + usize::from(change == Change::Everything && !analysis.site.pilots.is_empty());
         // The previous site is freed on another thread: at thousands of pages
         // that takes longer than the rest of a one-record rebuild.
         let previous = std::mem::replace(&mut self.served, Arc::new(served));

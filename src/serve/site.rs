@@ -1,16 +1,78 @@
-//! The site as `serve` holds it: the files made so far, and the plan to
-//! make any other file the moment it is asked for. After an edit to the
-//! content, only the edited records' pages are made at once; the pages that
-//! gather across records (indexes, charts, exports, the library) are made
-//! when a browser asks for them, so a rebuild costs what the edit needs and
-//! a page nobody opens is never made.
+//! The site as `serve` holds it: the plan to make any file the moment it
+//! is asked for, and the files made lately. No page is made before it is
+//! asked for but the home page and the edited records' pages (so that a
+//! template error shows at once), so a rebuild costs what the edit needs
+//! and a page nobody opens is never made. The files made are kept up to
+//! [`KEEP`] bytes, the oldest dropped first (made again when asked for):
+//! at 10,000 pilots the whole site is over 500 MB, which a server that
+//! kept every page would hold.
 
 use crate::hash::FastMap as HashMap;
 use crate::output::Content;
-use crate::render::{Job, Plan, TemplateError};
+use crate::render::{Job, Plan};
 use crate::search;
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
+
+/// The most bytes of made files kept (see the module's notes).
+pub const KEEP: usize = 48 << 20;
+
+/// Files made, and the order they were made in (oldest first).
+struct Made {
+    files: HashMap<String, Arc<Content>>,
+    order: VecDeque<String>,
+    bytes: usize,
+    /// The most bytes kept ([`KEEP`]).
+    cap: usize,
+}
+
+impl Default for Made {
+    fn default() -> Made {
+        Made { files: HashMap::default(), order: VecDeque::new(), bytes: 0, cap: KEEP }
+    }
+}
+
+fn size(c: &Content) -> usize {
+    match c {
+        Content::Bytes(b) => b.len(),
+        Content::Copy(_) => 0,
+    }
+}
+
+impl Made {
+    fn from(files: HashMap<String, Arc<Content>>) -> Made {
+        let mut order: Vec<String> = files.keys().cloned().collect();
+        order.sort_unstable();
+        let bytes = files.values().map(|c| size(c)).sum();
+        let mut made = Made { files, order: order.into(), bytes, cap: KEEP };
+        made.trim();
+        made
+    }
+
+    /// Keeps `content` at `path` (or the file made there first, when two
+    /// requests made it at once) and returns it.
+    fn keep(&mut self, path: &str, content: Arc<Content>) -> Arc<Content> {
+        if let Some(c) = self.files.get(path) {
+            return Arc::clone(c);
+        }
+        self.bytes += size(&content);
+        self.files.insert(path.to_string(), Arc::clone(&content));
+        self.order.push_back(path.to_string());
+        self.trim();
+        content
+    }
+
+    /// Drops the oldest files until at most `cap` bytes are kept.
+    fn trim(&mut self) {
+        while self.bytes > self.cap {
+            let Some(oldest) = self.order.pop_front() else { break };
+            if let Some(c) = self.files.remove(&oldest) {
+                self.bytes -= size(&c);
+            }
+        }
+    }
+}
 
 /// Files of the search index, by output path.
 pub type Index = Arc<HashMap<String, Arc<Content>>>;
@@ -18,7 +80,7 @@ pub type Index = Arc<HashMap<String, Arc<Content>>>;
 /// One good build, being served.
 pub struct Served {
     plan: Option<Plan>,
-    made: RwLock<HashMap<String, Arc<Content>>>,
+    made: RwLock<Made>,
     index: Mutex<Option<Index>>,
 }
 
@@ -32,7 +94,7 @@ impl Served {
     /// from an earlier build they are still right for), `index` the search
     /// index if it is kept too.
     pub fn new(plan: Plan, made: HashMap<String, Arc<Content>>, index: Option<Index>) -> Served {
-        Served { plan: Some(plan), made: RwLock::new(made), index: Mutex::new(index) }
+        Served { plan: Some(plan), made: RwLock::new(Made::from(made)), index: Mutex::new(index) }
     }
 
     /// The job that makes the file at `path`.
@@ -45,10 +107,10 @@ impl Served {
         self.job(path).is_some() || (path.starts_with(search::DATA) && self.plan.is_some())
     }
 
-    /// Takes the files made so far (for the next build to keep what is
-    /// still right); a request for one of them after this makes it again.
+    /// Takes the files kept (for the next build to keep what is still
+    /// right); a request for one of them after this makes it again.
     pub fn take_made(&self) -> HashMap<String, Arc<Content>> {
-        std::mem::take(&mut *self.made.write().unwrap_or_else(|e| e.into_inner()))
+        std::mem::take(&mut *self.made.write().unwrap_or_else(|e| e.into_inner())).files
     }
 
     /// The file at `path`, made now if it was not made yet (and then the
@@ -64,7 +126,7 @@ impl Served {
                 Err(e) => Some(Err(e)),
             };
         }
-        if let Some(c) = self.made.read().unwrap_or_else(|e| e.into_inner()).get(path) {
+        if let Some(c) = self.made.read().unwrap_or_else(|e| e.into_inner()).files.get(path) {
             return Some(Ok(Arc::clone(c)));
         }
         let job = self.job(path)?;
@@ -78,22 +140,7 @@ impl Served {
         if report && path.ends_with(".html") {
             eprintln!("made {path} on request in {} ms", start.elapsed().as_millis());
         }
-        let mut all = self.made.write().unwrap_or_else(|e| e.into_inner());
-        Some(Ok(Arc::clone(all.entry(path.to_string()).or_insert(made))))
-    }
-
-    /// Makes every file not made yet (in parallel).
-    pub fn make_all(&self) -> Result<(), TemplateError> {
-        use rayon::prelude::*;
-        let Some(plan) = &self.plan else { return Ok(()) };
-        let todo: Vec<(String, Job)> = {
-            let made = self.made.read().unwrap_or_else(|e| e.into_inner());
-            plan.jobs().into_iter().filter(|(p, _)| !made.contains_key(p)).collect()
-        };
-        let fresh: Vec<(String, Arc<Content>)> =
-            todo.into_par_iter().map(|(p, j)| plan.make(&j).map(|c| (p, Arc::new(c)))).collect::<Result<_, _>>()?;
-        self.made.write().unwrap_or_else(|e| e.into_inner()).extend(fresh);
-        Ok(())
+        Some(Ok(self.made.write().unwrap_or_else(|e| e.into_inner()).keep(path, made)))
     }
 
     /// Makes the given files now.
@@ -106,9 +153,9 @@ impl Served {
         Ok(())
     }
 
-    /// How many files were made so far.
+    /// How many files are kept.
     pub fn made_count(&self) -> usize {
-        self.made.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.made.read().unwrap_or_else(|e| e.into_inner()).files.len()
     }
 
     /// The search index, built now if it is not there yet.
@@ -130,5 +177,27 @@ impl Served {
     /// The search index if it was built.
     pub fn index_if_built(&self) -> Option<Index> {
         self.index.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_oldest_files_made_are_dropped_past_the_cap() {
+        let mut made = Made { cap: 10, ..Made::default() };
+        let file = |n: usize| Arc::new(Content::Bytes(vec![b'x'; n]));
+        made.keep("a", file(4));
+        made.keep("b", file(4));
+        let first = made.keep("b", file(9));
+        assert_eq!(size(&first), 4, "the file made first is kept and served");
+        made.keep("c", file(4));
+        assert!(!made.files.contains_key("a") && made.files.contains_key("b") && made.files.contains_key("c"));
+        assert_eq!(made.bytes, 8);
+        made.keep("big", file(11));
+        assert!(made.files.is_empty() && made.bytes == 0, "a file over the cap is served, not kept");
+        let back = Made::from(HashMap::from_iter([("x".to_string(), file(3))]));
+        assert_eq!((back.bytes, back.order.len()), (3, 1));
     }
 }
