@@ -56,6 +56,19 @@ fn a_long_list_says_where_the_rest_is() {
     build_ok(dir.path(), &[]);
     let html = read(dir.path(), "public/portfolio/index.html");
     assert!(html.contains("The board pack lists the 12 most overdue of 14; every one is in the constraint library, /constraints/?status=overdue."), "{html}");
+    // The two past the twelfth are marked for print to leave out; the
+    // number is the template's alone (no CSS counts rows).
+    let overdue = &html[html.find("class=\"data overdue-table\"").unwrap()..];
+    let overdue = &overdue[..overdue.find("</tbody>").unwrap()];
+    let rows: Vec<&str> = overdue.split("<tr class=\"status-").skip(1).collect();
+    assert_eq!(rows.len(), 14);
+    assert!(rows[..12].iter().all(|r| !r.starts_with("overdue print-cut")), "{overdue}");
+    assert!(rows[12..].iter().all(|r| r.starts_with("overdue print-cut")), "{overdue}");
+    let css = read(dir.path(), "public/style.css");
+    assert!(css.contains(".print-cut { display: none !important; }"));
+    assert!(!css.contains("nth-child(n+") && !css.contains("nth-last-child(n+"), "print caps only in templates");
+    // The home page's list of the same constraints prints whole.
+    assert!(!read(dir.path(), "public/index.html").contains("print-cut"));
 }
 
 #[test]

@@ -150,7 +150,7 @@ fn table(page: &str, id: &str) -> Vec<Vec<String>> {
     let start = page.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no table {id}"));
     let body = &page[start..];
     let body = &body[body.find("<tbody>").unwrap()..body.find("</tbody>").unwrap()];
-    body.split("<tr>")
+    body.split("<tr")
         .skip(1)
         .map(|row| {
             row.split(['<'])
