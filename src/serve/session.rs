@@ -132,7 +132,9 @@ impl Session {
             }
         };
         pipeline::check_addresses(&mut analysis, &theme, &self.opts.root);
+        timer.lap("serve: check addresses");
         let report = self.report(&analysis);
+        timer.lap("serve: report");
         if analysis.has_errors() {
             let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
             let overlay = format!(
