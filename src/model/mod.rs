@@ -14,6 +14,13 @@ mod people;
 mod pilot;
 pub mod raw;
 
+/// A pilot record's id from its path below `content/` (`pilots/ID.md` or
+/// `pilots/ID/index.md`): the rule the model reads records by, for the
+/// importer, which finds the records a sheet's rows update.
+pub fn record_id(parts: &[String]) -> Option<String> {
+    pilot::id_of(parts)
+}
+
 pub use crate::names::{person_key, split_title};
 pub use facts::percent;
 pub use facts::{dimension_of, Portfolio, StageCount};
@@ -622,6 +629,12 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
 }
 
 impl Pilot {
+    /// The day the pilot entered the stage it is at, when its `[stages]`
+    /// says.
+    pub fn entered(&self) -> Option<crate::date::Date> {
+        self.stages.iter().filter(|s| s.stage == self.stage).map(|s| s.date).max()
+    }
+
     /// Points every location of the record at `file`.
     fn reloc(&mut self, file: crate::source::FileId) {
         self.loc.file = file;
