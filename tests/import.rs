@@ -372,3 +372,76 @@ fn a_suggested_map_lists_the_stage_values_to_fill_in_and_is_never_overwritten() 
     assert!(run.stderr.contains("already exists"), "{}", run.stderr);
     assert_eq!(std::fs::read_to_string(&map).unwrap(), text);
 }
+
+#[test]
+fn pilots_csv_takes_the_portfolio_back_to_a_spreadsheet() {
+    let dir = site();
+    import_ok(&dir, "inventory.csv", "inventory.map.toml", &[]);
+    write(
+        &root(&dir),
+        &[(
+            "pilotdeck.toml",
+            &CONFIG.replace("[stage_aliases]", "base_url = \"https://intranet.example/ai\"\n\n[stage_aliases]"),
+        )],
+    );
+    // A constraint, open and overdue, in one record written by hand.
+    let path = root(&dir).join("content/pilots/doj-002.md");
+    let text = read(&root(&dir), "content/pilots/doj-002.md").replacen(
+        "+++\n\n",
+        "\n[[constraints]]\ntitle = \"Schema approval\"\ncategory = \"data\"\nowner = \"=Priya\"\nraised = 2026-01-05\ndue = 2026-02-01\n+++\n\n",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("public");
+    let run = pilotdeck(&dir, &[&"build", &"--as-of", &common::AS_OF, &"--output", &out]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let csv = read(&out, "pilots.csv");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "id,title,stage,owner,sponsor,champion,function,started,target,stage_entered,days_in_stage,open_constraints,\
+         overdue_constraints,readiness_technical,readiness_governance,readiness_workforce,readiness_economic,\
+         production_ready,last_update,stale,tags,url"
+    );
+    assert_eq!(lines.len(), 8 + 2, "a header, a row per pilot and the last line end\n{csv}");
+    let row = |id: &str| *lines.iter().find(|l| l.starts_with(&format!("{id},"))).unwrap();
+    assert_eq!(
+        row("doj-001"),
+        "doj-001,Benefits claims triage,production,Dana Ruiz,,,Claims,2024-01-15,,2024-03-01,749,0,0,0,50,0,0,no,,no,NLP; triage,\
+         https://intranet.example/ai/pilots/doj-001/"
+    );
+    assert_eq!(
+        row("doj-002"),
+        "doj-002,Invoice matching,pilot,Priya Natarajan,,,Finance,2025-01-05,,,,1,1,0,0,0,0,no,,yes,document AI; ERP,\
+         https://intranet.example/ai/pilots/doj-002/"
+    );
+    assert!(csv.starts_with('\u{feff}') && csv.ends_with("\r\n"));
+}
+
+/// The README's example mapping, on a sheet with its columns.
+#[test]
+fn the_readme_example_mapping_imports_a_typical_inventory() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("# inventory.map.toml\n").unwrap();
+    let map = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = site();
+    let sheet_text = "Use Case ID,Use Case Name,Stage,Unit,Contact,Date Initiated,Topic,Techniques,Operational Date,\
+        Has approval to operate,Has personal data,Intended purpose,Status,High-impact\r\n\
+        A-1,Claims triage,Operation and Maintenance,Claims,Dana Ruiz,3/15/2024,NLP,classification,01.06.2024,Yes,No,Sorts claims.,Active,Yes\r\n\
+        A-2,Mail sorting,,Post,Ola Berg,May 2025,,,,No,Yes,,Active,No\r\n\
+        A-3,Old bot,Pilot,HR,Lee Chan,2023-01-01,,,,,,,Withdrawn,No\r\n";
+    write(dir.path(), &[("sheets/typical.csv", sheet_text), ("sheets/typical.map.toml", map)]);
+    let run = import_ok(&dir, "typical.csv", "typical.map.toml", &[]);
+    assert!(run.stdout.contains("3 rows: 2 created, 0 updated, 0 unchanged, 1 skipped"), "{}", run.stdout);
+    assert!(run.stdout.contains("skipped    row 4: `Status` is `Withdrawn` (a skip rule)"), "{}", run.stdout);
+    let a1 = read(&root(&dir), "content/pilots/a-1.md");
+    assert_eq!(
+        a1,
+        "+++\ntitle = \"Claims triage\"\nstage = \"production\"\nfunction = \"Claims\"\nowner = \"Dana Ruiz\"\n\
+         started = 2024-03-15\ntags = [\"NLP\", \"classification\"]\n\n[stages]\nproduction = 2024-06-01\n\n\
+         [readiness.governance]\nrisk-assessment = true\ndata-protection = true\n+++\n\n## Purpose and benefits\n\nSorts claims.\n"
+    );
+    assert!(read(&root(&dir), "content/pilots/a-2.md")
+        .contains("stage = \"idea\"\nfunction = \"Post\"\nowner = \"Ola Berg\"\nstarted = 2025-05-01\n"));
+    check_ok(&dir);
+}
