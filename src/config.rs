@@ -173,14 +173,17 @@ impl Config {
     /// The hint for a stage [`Config::stage_name`] does not know: the
     /// nearest stage, and where other names for stages go.
     pub fn unknown_stage_hint(&self, written: &str) -> String {
-        format!(
-            "{}; or, to keep the name, add it to `[stage_aliases]` in pilotdeck.toml, such as `\"{}\" = \"{}\"`",
-            suggest(written, self.stages.iter().map(String::as_str)),
-            written.trim(),
-            crate::diag::nearest(written, self.stages.iter().map(String::as_str))
-                .or(self.stages.first().map(String::as_str))
-                .unwrap_or("production")
-        )
+        let stages = self.stages.iter().map(String::as_str);
+        match crate::diag::nearest(written, stages.clone()) {
+            Some(near) => {
+                format!("did you mean `{near}`? (`[stage_aliases]` in pilotdeck.toml gives a stage other names)")
+            }
+            None => format!(
+                "{}; or say which stage it means in `[stage_aliases]` in pilotdeck.toml: `\"{}\" = \"...\"`",
+                suggest(written, stages),
+                written.trim()
+            ),
+        }
     }
 
     pub fn dimension(&self, key: &str) -> Option<&Dimension> {

@@ -334,7 +334,11 @@ fn hand_written_stages_match_in_any_case_and_through_aliases() {
     assert_eq!(run.code, 1);
     let errors: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("error")).collect();
     assert_eq!(errors, ["error[PD006]: unknown stage `Live`"], "{}", run.stdout);
-    assert!(run.stdout.contains("add it to `[stage_aliases]` in pilotdeck.toml"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("or say which stage it means in `[stage_aliases]` in pilotdeck.toml: `\"Live\" = \"...\"`"),
+        "{}",
+        run.stdout
+    );
     std::fs::remove_file(root(&dir).join("content/pilots/c.md")).unwrap();
     let want: BTreeMap<String, u64> = [("pilot", 1), ("production", 1)].map(|(s, n)| (s.into(), n)).into();
     assert_eq!(stage_counts(&dir), want);
