@@ -449,3 +449,51 @@ fn the_readme_example_mapping_imports_a_typical_inventory() {
         .contains("stage = \"idea\"\nfunction = \"Post\"\nowner = \"Ola Berg\"\nstarted = 2025-05-01\n"));
     check_ok(&dir);
 }
+
+/// 10,000 rows imported into an empty site, then imported again unchanged,
+/// each timed. Ignored by default; for the numbers, with a release binary:
+/// `PILOTDECK_BIN=target/release/pilotdeck cargo test --test import -- --ignored --nocapture ten_thousand`
+/// (with `PILOTDECK_BIN` set it asserts under 2 s and under 1 s).
+#[test]
+#[ignore]
+fn ten_thousand_rows_timed() {
+    let dir = site();
+    let stages = ["Idea", "Pre-deployment", "Pilot", "In production", "Retired", "Stalled", "Bridge"];
+    let mut csv = String::from(
+        "\u{feff}Use Case ID,Use Case Name,Bureau,Contact,Stage,Date Initiated,Date Operational,High Impact,Has ATO,Has PII,Purpose,Topic\r\n",
+    );
+    for i in 0..10_000 {
+        let stage = stages[i % stages.len()];
+        let operational =
+            if stage == "In production" { format!("2024-{:02}-{:02}", i % 12 + 1, i % 28 + 1) } else { String::new() };
+        csv.push_str(&format!(
+            "UC-{i:05},Use case number {i},Unit {},Person {},{stage},{}/{}/{},{operational},Yes,{},No,\
+             \"Purpose of use case {i}.\nIt does things, in two lines, with \"\"quotes\"\".\",\"NLP; triage\"\r\n",
+            i % 9,
+            i % 700,
+            i % 12 + 1,
+            i % 28 + 1,
+            2019 + i % 7,
+            if i % 3 == 0 { "Yes" } else { "" },
+        ));
+    }
+    write(dir.path(), &[("sheets/big.csv", &csv)]);
+    let bin = std::env::var_os("PILOTDECK_BIN").map(PathBuf::from);
+    let timed = || {
+        let mut cmd = std::process::Command::new(bin.clone().unwrap_or_else(|| env!("CARGO_BIN_EXE_pilotdeck").into()));
+        cmd.env("HOME", dir.path().join("home")).arg("--root").arg(root(&dir));
+        cmd.arg("import").arg(sheet(&dir, "big.csv")).arg("--map").arg(sheet(&dir, "inventory.map.toml"));
+        let start = std::time::Instant::now();
+        let run = run(&mut cmd);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        (start.elapsed(), run.stdout.lines().last().unwrap_or_default().to_string())
+    };
+    let (first, said) = timed();
+    assert!(said.ends_with("10000 rows: 10000 created, 0 updated, 0 unchanged, 0 skipped"), "{said}");
+    let (again, said) = timed();
+    assert!(said.ends_with("0 created, 0 updated, 10000 unchanged, 0 skipped"), "{said}");
+    println!("10,000 rows: import {:.2} s, unchanged re-import {:.2} s", first.as_secs_f64(), again.as_secs_f64());
+    if bin.is_some() {
+        assert!(first.as_secs_f64() < 2.0 && again.as_secs_f64() < 1.0);
+    }
+}

@@ -324,6 +324,34 @@ mod tests {
         assert_eq!(s.text[s.cell_at(&s.rows[2], 1).start as usize..].lines().next(), Some("x,extra"));
     }
 
+    proptest::proptest! {
+        /// Any bytes, as CSV: read or refused, never a panic; every row as
+        /// wide as the header, every cell's place inside the text.
+        #[test]
+        fn any_bytes_read_as_csv_never_panic(bytes in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b',', b';', b'"', b'\n', b'\r', b' ', 0xe9, 0xef, 0xbb, 0xbf, 0xff, 0xfe, 0]),
+            0..200,
+        )) {
+            if let Ok(s) = csv(&bytes, None) {
+                for r in &s.rows {
+                    proptest::prop_assert_eq!(r.cells.len(), s.header.len());
+                    for c in 0..s.header.len() {
+                        let span = s.cell_at(r, c);
+                        proptest::prop_assert!(span.end as usize <= s.text.len());
+                    }
+                }
+            }
+        }
+
+        /// Any bytes, as a workbook: an error, never a panic.
+        #[test]
+        fn any_bytes_read_as_a_workbook_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let mut b = b"PK\x03\x04".to_vec();
+            b.extend(bytes);
+            let _ = workbook(b, None);
+        }
+    }
+
     #[test]
     fn bad_files_are_errors_not_panics() {
         assert!(csv(b"", None).is_err());
