@@ -14,13 +14,6 @@ mod people;
 mod pilot;
 pub mod raw;
 
-/// A pilot record's id from its path below `content/` (`pilots/ID.md` or
-/// `pilots/ID/index.md`): the rule the model reads records by, for the
-/// importer, which finds the records a sheet's rows update.
-pub fn record_id(parts: &[String]) -> Option<String> {
-    pilot::id_of(parts)
-}
-
 pub use crate::names::{person_key, split_title};
 pub use facts::percent;
 pub use facts::{dimension_of, Portfolio, StageCount};
@@ -36,6 +29,13 @@ use crate::source::Loaded;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// A pilot record's id from its path below `content/` (`pilots/ID.md` or
+/// `pilots/ID/index.md`): the rule the model reads records by, for the
+/// importer, which finds the records a sheet's rows update.
+pub fn record_id(parts: &[String]) -> Option<String> {
+    pilot::id_of(parts)
+}
 
 /// Everything the site is made of, for one as-of date.
 #[derive(Debug)]
