@@ -497,3 +497,28 @@ fn ten_thousand_rows_timed() {
         assert!(first.as_secs_f64() < 2.0 && again.as_secs_f64() < 1.0);
     }
 }
+
+/// A record that cannot be written stops the import before any file is
+/// renamed into place: the others are not half written either.
+#[test]
+fn a_failed_write_leaves_every_record_as_it_was() {
+    let dir = site();
+    import_ok(&dir, "inventory.csv", "inventory.map.toml", &[]);
+    let r = root(&dir);
+    // The sheet changes two records; one of them cannot be written (its
+    // temporary file's name is taken by a folder).
+    let csv = String::from_utf8(std::fs::read(sheet(&dir, "inventory.csv")).unwrap()).unwrap();
+    let csv = csv
+        .replace("Claims,Dana Ruiz,In production", "Claims,Dana R.,In production")
+        .replace("Tax,Kim Ode", "Tax,Kim O.");
+    std::fs::write(sheet(&dir, "inventory.csv"), csv).unwrap();
+    write(&r, &[("content/pilots/.doj-009.md.pilotdeck-import/in-the-way", "")]);
+    let before = files(&r);
+    let run = import(&dir, "inventory.csv", "inventory.map.toml", &[]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+    assert_eq!(files(&r), before, "no record changed, no temporary file left");
+    std::fs::remove_dir_all(r.join("content/pilots/.doj-009.md.pilotdeck-import")).unwrap();
+    let run = import_ok(&dir, "inventory.csv", "inventory.map.toml", &[]);
+    assert!(run.stdout.contains("0 created, 2 updated, 6 unchanged"), "{}", run.stdout);
+}
