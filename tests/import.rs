@@ -140,6 +140,9 @@ fn an_inventory_with_every_trap_imports_and_checks_clean() {
     assert!(read(&r, "content/pilots/doj-008.md").contains("started = 2023-04-15"));
     assert!(read(&r, "content/pilots/translation-of-public-notices.md").contains("started = 2025-03-01"));
     assert!(!read(&r, "content/pilots/doj-002-2.md").contains("started"));
+    // `blank_values`: `n/a` is no owner, `TBD` no date.
+    assert!(!read(&r, "content/pilots/translation-of-public-notices.md").contains("owner"));
+    assert!(!read(&r, "content/pilots/doj-002.md").contains("[stages]"));
     check_ok(&dir);
     // The sheet's stages, row by row, less the two rows skipped.
     let want: BTreeMap<String, u64> = [("idea", 1), ("scoping", 1), ("pilot", 3), ("production", 2), ("retired", 1)]
@@ -367,6 +370,7 @@ fn a_suggested_map_lists_the_stage_values_to_fill_in_and_is_never_overwritten() 
         assert!(text.lines().any(|l| l == line), "missing `{line}` in\n{text}");
     }
     assert!(text.contains("date_formats = ["), "{text}");
+    assert!(text.contains("blank_values = [\"TBD\", \"n/a\"]\n"), "{text}");
     // The map as suggested names what to fill in: an error until it is.
     let run = pilotdeck(&dir, &[&"import", &f, &"--map", &map, &"--dry-run"]);
     assert_eq!(run.code, 1, "{}", run.stdout);

@@ -91,6 +91,9 @@ pub struct Map {
     /// jiff `strptime` formats, in the order tried; `%Y-%m-%d` is always
     /// tried last.
     pub date_formats: Vec<String>,
+    /// Cell values that mean "nothing written" (`N/A`, `TBD`), lowercased:
+    /// read as blank cells.
+    pub blank_values: Vec<String>,
     /// `[columns]`: each field's column (several for `tags`).
     pub columns: Vec<(Field, Vec<Col>)>,
     /// `[stage_dates]`: the date a stage was entered, by stage.
@@ -137,6 +140,7 @@ struct RawMap {
     sheet: Option<String>,
     delimiter: Option<Spanned<String>>,
     date_formats: Option<Vec<Spanned<String>>>,
+    blank_values: Option<Names>,
     columns: Option<Entries<Spanned<Names>>>,
     stage_dates: Option<Entries<Spanned<String>>>,
     stages: Option<Entries<Spanned<String>>>,
@@ -173,6 +177,7 @@ pub fn parse(file: FileId, text: &str, config: &Config, diags: &mut Vec<Diagnost
         sheet: None,
         delimiter: None,
         date_formats: Vec::new(),
+        blank_values: Vec::new(),
         columns: Vec::new(),
         stage_dates: Vec::new(),
         stages: Vec::new(),
@@ -199,6 +204,7 @@ pub fn parse(file: FileId, text: &str, config: &Config, diags: &mut Vec<Diagnost
             err(f.span, format!("`{}` is not a date format", f.value), DATE_HINT.into());
         }
     }
+    m.blank_values = raw.blank_values.unwrap_or_default().0.iter().map(|v| v.trim().to_lowercase()).collect();
     for (key, cols) in raw.columns.unwrap_or_default().0 {
         let Some(&(_, field)) = FIELDS.iter().find(|(k, _)| *k == key.value) else {
             err(key.span, format!("`{}` is not a field", key.value), suggest(&key.value, FIELDS.map(|(k, _)| k)));

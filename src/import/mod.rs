@@ -166,8 +166,15 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
+    /// The cell's text, trimmed; empty when it is one of the mapping's
+    /// `blank_values`.
     fn cell<'r>(&self, row: &'r Row, col: &Col) -> &'r str {
-        row.cell(col.index).trim()
+        let v = row.cell(col.index).trim();
+        if self.map.blank_values.iter().any(|b| same_text(b, v)) {
+            ""
+        } else {
+            v
+        }
     }
 
     /// A warning at `row`'s cell in `col` (or the row, without one).
@@ -379,7 +386,8 @@ impl Rows<'_> {
             w.readiness.push((r.dimension.clone(), r.item.clone(), met));
         }
         for (heading, col) in &self.map.sections {
-            w.sections.push((heading.clone(), row.cell(col.index).to_string()));
+            let text = if self.cell(row, col).is_empty() { "" } else { row.cell(col.index) };
+            w.sections.push((heading.clone(), text.to_string()));
         }
         w
     }

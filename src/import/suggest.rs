@@ -83,6 +83,9 @@ const DATE_FORMATS: [&str; 10] = [
     "%B %Y",
 ];
 
+/// Values that often stand for an empty cell.
+const PLACEHOLDERS: [&str; 8] = ["n/a", "na", "tbd", "unknown", "none", "-", "--", "not applicable"];
+
 const YES_NO: [&str; 8] = ["yes", "no", "y", "n", "true", "false", "1", "0"];
 
 fn toml_str(s: &str) -> String {
@@ -98,11 +101,29 @@ pub fn suggest(sheet: &Sheet, config: &Config, file_name: &str) -> String {
          # Every field named in [columns] is owned by the import: a re-import sets it\n\
          # in the records again; everything else in a record is never touched.\n\n",
     );
+    // Placeholders for "nothing written", as the sheet writes them.
+    let mut found: Vec<String> = Vec::new();
+    for r in &sheet.rows {
+        for c in &r.cells {
+            let c = c.trim();
+            if PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(c)) && !found.iter().any(|f| f == c) {
+                found.push(c.to_string());
+            }
+        }
+    }
+    if !found.is_empty() {
+        let list: Vec<String> = found.iter().map(|f| toml_str(f)).collect();
+        let _ = writeln!(out, "# Cells that mean nothing is written: read as blank.");
+        let _ = writeln!(out, "blank_values = [{}]\n", list.join(", "));
+    }
     // Dates: the formats that read any column's values.
-    let mut formats: Vec<&str> = Vec::new();
+    // Each format that reads a value, with how many it reads: the one that
+    // reads most is tried first (`15/01/2023` says day first).
+    let mut formats: Vec<(&str, usize)> = Vec::new();
     let mut date_cols = Vec::new();
     for i in 0..sheet.header.len() {
-        let values: Vec<String> = distinct(sheet, i, 200).into_iter().filter(|v| !v.is_empty()).collect();
+        let blank = |v: &String| v.is_empty() || PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(v));
+        let values: Vec<String> = distinct(sheet, i, 200).into_iter().filter(|v| !blank(v)).collect();
         if values.is_empty() {
             continue;
         }
@@ -115,14 +136,17 @@ pub fn suggest(sheet: &Sheet, config: &Config, file_name: &str) -> String {
         if all && !readers.is_empty() {
             date_cols.push(i);
             for f in readers {
-                if !formats.contains(&f) {
-                    formats.push(f);
+                let read = values.iter().filter(|v| jiff::fmt::strtime::parse(f, v).is_ok()).count();
+                match formats.iter_mut().find(|(g, _)| *g == f) {
+                    Some((_, n)) => *n += read,
+                    None => formats.push((f, read)),
                 }
             }
         }
     }
+    formats.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     if !formats.is_empty() {
-        let list: Vec<String> = formats.iter().map(|f| toml_str(f)).collect();
+        let list: Vec<String> = formats.iter().map(|(f, _)| toml_str(f)).collect();
         let _ = writeln!(out, "# Tried in order; a date no format reads is reported and left blank.");
         let _ = writeln!(out, "date_formats = [{}]\n", list.join(", "));
     }
