@@ -130,7 +130,7 @@ fn an_inventory_with_every_trap_imports_and_checks_clean() {
     assert!(claims.starts_with("+++\ntitle = \"Benefits claims triage\"\nstage = \"production\"\n"), "{claims}");
     assert!(claims.contains("started = 2024-01-15\n"), "{claims}");
     assert!(claims.contains("[stages]\nproduction = 2024-03-01\n"), "03/01/2024 as %m/%d/%Y\n{claims}");
-    assert!(claims.contains("tags = [\"NLP\", \"triage\"]"), "{claims}");
+    assert!(claims.contains("tags = [\"NLP\", \"triage\", \"high-impact\"]"), "{claims}");
     assert!(claims.contains("[readiness.governance]\nrisk-assessment = true\ndata-protection = true\n"), "{claims}");
     assert!(claims
         .ends_with("## Purpose\n\nSorts incoming claims by urgency.\nRoutes the urgent ones to a person first.\n"));
@@ -415,7 +415,7 @@ fn pilots_csv_takes_the_portfolio_back_to_a_spreadsheet() {
     let row = |id: &str| *lines.iter().find(|l| l.starts_with(&format!("{id},"))).unwrap();
     assert_eq!(
         row("doj-001"),
-        "doj-001,Benefits claims triage,production,Dana Ruiz,,,Claims,2024-01-15,,2024-03-01,749,0,0,0,50,0,0,no,,no,NLP; triage,\
+        "doj-001,Benefits claims triage,production,Dana Ruiz,,,Claims,2024-01-15,,2024-03-01,749,0,0,0,50,0,0,no,,no,NLP; triage; high-impact,\
          https://intranet.example/ai/pilots/doj-001/"
     );
     assert_eq!(
@@ -446,9 +446,10 @@ fn the_readme_example_mapping_imports_a_typical_inventory() {
     assert_eq!(
         a1,
         "+++\ntitle = \"Claims triage\"\nstage = \"production\"\nfunction = \"Claims\"\nowner = \"Dana Ruiz\"\n\
-         started = 2024-03-15\ntags = [\"NLP\", \"classification\"]\n\n[stages]\nproduction = 2024-06-01\n\n\
+         started = 2024-03-15\ntags = [\"NLP\", \"classification\", \"high-impact\"]\n\n[stages]\nproduction = 2024-06-01\n\n\
          [readiness.governance]\nrisk-assessment = true\ndata-protection = true\n+++\n\n## Purpose and benefits\n\nSorts claims.\n"
     );
+    assert!(read(&root(&dir), "content/pilots/a-2.md").contains("tags = []\n"), "high-impact is `No`: no tag");
     assert!(read(&root(&dir), "content/pilots/a-2.md")
         .contains("stage = \"idea\"\nfunction = \"Post\"\nowner = \"Ola Berg\"\nstarted = 2025-05-01\n"));
     check_ok(&dir);

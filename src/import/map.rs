@@ -104,7 +104,17 @@ pub struct Map {
     /// `[sections]`: body sections of a new record, heading and column.
     pub sections: Vec<(String, Col)>,
     pub readiness: Vec<ReadinessItem>,
+    /// `[tag_when]`: a tag the record has when a column holds one of the
+    /// values (`high-impact` from a Yes/No column).
+    pub tag_when: Vec<TagWhen>,
     pub skip: Vec<Skip>,
+}
+
+pub struct TagWhen {
+    pub tag: String,
+    pub column: Col,
+    /// Lowercased.
+    pub met: Vec<String>,
 }
 
 /// A string or a list of strings.
@@ -146,6 +156,7 @@ struct RawMap {
     stages: Option<Entries<Spanned<String>>>,
     sections: Option<Entries<Spanned<String>>>,
     readiness: Option<Entries<Entries<Spanned<RawItem>>>>,
+    tag_when: Option<Entries<Spanned<RawItem>>>,
     skip: Option<Vec<Spanned<RawSkip>>>,
 }
 
@@ -183,6 +194,7 @@ pub fn parse(file: FileId, text: &str, config: &Config, diags: &mut Vec<Diagnost
         stages: Vec::new(),
         sections: Vec::new(),
         readiness: Vec::new(),
+        tag_when: Vec::new(),
         skip: Vec::new(),
     };
     let Some(raw) = raw else { return m };
@@ -295,6 +307,19 @@ pub fn parse(file: FileId, text: &str, config: &Config, diags: &mut Vec<Diagnost
             });
         }
     }
+    for (tag, spec) in raw.tag_when.unwrap_or_default().0 {
+        let met: Vec<String> = spec.value.met.unwrap_or_default().0.iter().map(|v| v.trim().to_lowercase()).collect();
+        match spec.value.column {
+            Some(column) if !met.is_empty() && !tag.value.trim().is_empty() => {
+                m.tag_when.push(TagWhen { tag: tag.value.trim().to_string(), column: Col::new(column), met });
+            }
+            _ => err(
+                spec.span,
+                "a tag needs a name, `column` and `met`".into(),
+                "such as `high-impact = { column = \"High Impact\", met = \"Yes\" }`".into(),
+            ),
+        }
+    }
     for s in raw.skip.unwrap_or_default() {
         let Some(column) = s.value.column else {
             err(s.span, "a skip rule needs `column`".into(), SKIP_HINT.into());
@@ -324,8 +349,9 @@ impl Map {
         let dates = self.stage_dates.iter_mut().map(|(_, c)| c);
         let sections = self.sections.iter_mut().map(|(_, c)| c);
         let readiness = self.readiness.iter_mut().map(|r| &mut r.column);
+        let tags = self.tag_when.iter_mut().map(|t| &mut t.column);
         let skip = self.skip.iter_mut().map(|s| &mut s.column);
-        fields.chain(dates).chain(sections).chain(readiness).chain(skip)
+        fields.chain(dates).chain(sections).chain(readiness).chain(tags).chain(skip)
     }
 
     /// Finds each column in the sheet's `header`: by its name, else the

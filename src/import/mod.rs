@@ -362,19 +362,31 @@ impl Rows<'_> {
             }
         }
         w.text.sort_by_key(|(k, _)| crate::import::map::FIELDS.iter().position(|(f, _)| f == k));
-        let tag_cols = self.map.tag_columns();
-        if !tag_cols.is_empty() {
-            let mut tags: Vec<String> = Vec::new();
-            let mut seen: FastSet<String> = FastSet::default();
-            for c in tag_cols {
-                for t in self.cell(row, c).split([',', ';', '\n']).map(one_line).filter(|t| !t.is_empty()) {
-                    if seen.insert(crate::model::tag_key(&t).into_owned()) {
-                        tags.push(t);
-                    }
-                }
+        // The tags, when a tag column or a `[tag_when]` column of the row
+        // has text (else the record keeps its own).
+        let mut tags: Vec<String> = Vec::new();
+        let mut seen: FastSet<String> = FastSet::default();
+        let mut said = false;
+        let mut add = |t: String, tags: &mut Vec<String>| {
+            if seen.insert(crate::model::tag_key(&t).into_owned()) {
+                tags.push(t);
             }
-            w.tags = (!tags.is_empty()).then_some(tags);
+        };
+        for c in self.map.tag_columns() {
+            let v = self.cell(row, c);
+            said |= !v.is_empty();
+            for t in v.split([',', ';', '\n']).map(one_line).filter(|t| !t.is_empty()) {
+                add(t, &mut tags);
+            }
         }
+        for t in &self.map.tag_when {
+            let v = self.cell(row, &t.column);
+            said |= !v.is_empty();
+            if !v.is_empty() && t.met.iter().any(|m| same_text(m, v)) {
+                add(t.tag.clone(), &mut tags);
+            }
+        }
+        w.tags = said.then_some(tags);
         for (s, col) in &self.map.stage_dates {
             let d = self.date(row, col, diags);
             w.stage_dates.push((s.clone(), d));

@@ -211,7 +211,10 @@ pub fn suggest(sheet: &Sheet, config: &Config, file_name: &str) -> String {
         })
         .collect();
     if !flags.is_empty() {
-        out.push_str("\n# Yes/no columns: each can be a readiness item of the rubric, met for the values in `met`.\n");
+        out.push_str(
+            "\n# Yes/no columns: each can be a readiness item of the rubric, met for the values in `met`,\n\
+             # or a tag the record has for those values: [tag_when] high-impact = { column = \"...\", met = \"Yes\" }\n",
+        );
         out.push_str("# [readiness.governance]\n");
         for i in &flags {
             let _ = writeln!(
