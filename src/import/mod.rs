@@ -112,6 +112,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Report> {
         );
     }
     if diags.iter().any(Diagnostic::is_error) {
+        crate::diag::tidy(&mut diags, &sources);
         report.sources = sources;
         report.diagnostics = diags;
         return Ok(report);
