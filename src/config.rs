@@ -73,6 +73,11 @@ pub struct Config {
     pub as_of: AsOf,
     pub stale_after_days: i64,
     pub stages: Vec<String>,
+    /// `[stage_aliases]`: other names for the stages (`"In production" =
+    /// "production"`), each lowercased, with the stage it stands for. See
+    /// [`Config::stage_name`].
+    #[serde(skip)]
+    pub stage_aliases: Vec<(String, String)>,
     pub categories: Vec<String>,
     /// Sorted by `after_days`.
     pub escalation: Vec<Rung>,
@@ -116,6 +121,7 @@ impl Default for Config {
             as_of: AsOf::Today,
             stale_after_days: 14,
             stages: DEFAULT_STAGES.map(String::from).to_vec(),
+            stage_aliases: Vec::new(),
             categories: DEFAULT_CATEGORIES.map(String::from).to_vec(),
             escalation: vec![rung(0, "owner"), rung(7, "sponsor"), rung(21, "leadership")],
             rubric: default_rubric(),
@@ -138,6 +144,46 @@ impl Default for Config {
 impl Config {
     pub fn stage_index(&self, stage: &str) -> Option<usize> {
         self.stages.iter().position(|s| s == stage)
+    }
+
+    /// The one rule by which a stage as written (in a record, or in a
+    /// spreadsheet being imported) names a stage of the site: the stage
+    /// itself, the same name in other case (`Production`), or one of
+    /// `[stage_aliases]`, also in any case (`in production`). Around the
+    /// name, white space is ignored. `None` when it names none.
+    pub fn stage_name(&self, written: &str) -> Option<&str> {
+        if let Some(s) = self.stages.iter().find(|s| *s == written) {
+            return Some(s);
+        }
+        let written = written.trim();
+        let same = |a: &str, b: &str| {
+            if a.is_ascii() && b.is_ascii() {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a.to_lowercase() == b.to_lowercase()
+            }
+        };
+        if let Some(s) = self.stages.iter().find(|s| same(s, written)) {
+            return Some(s);
+        }
+        let stage = &self.stage_aliases.iter().find(|(alias, _)| same(alias, written))?.1;
+        self.stages.iter().find(|s| *s == stage).map(String::as_str)
+    }
+
+    /// The hint for a stage [`Config::stage_name`] does not know: the
+    /// nearest stage, and where other names for stages go.
+    pub fn unknown_stage_hint(&self, written: &str) -> String {
+        let stages = self.stages.iter().map(String::as_str);
+        match crate::diag::nearest(written, stages.clone()) {
+            Some(near) => {
+                format!("did you mean `{near}`? (`[stage_aliases]` in pilotdeck.toml gives a stage other names)")
+            }
+            None => format!(
+                "{}; or say which stage it means in `[stage_aliases]` in pilotdeck.toml: `\"{}\" = \"...\"`",
+                suggest(written, stages),
+                written.trim()
+            ),
+        }
     }
 
     pub fn dimension(&self, key: &str) -> Option<&Dimension> {
@@ -205,6 +251,7 @@ struct RawConfig {
     as_of: Option<Spanned<String>>,
     stale_after_days: Option<Spanned<i64>>,
     stages: Option<Spanned<Vec<Spanned<String>>>>,
+    stage_aliases: Option<Entries<Spanned<String>>>,
     categories: Option<Spanned<Vec<Spanned<String>>>>,
     escalation: Option<Vec<Spanned<RawRung>>>,
     rubric: Option<Entries<Spanned<RawDimension>>>,
@@ -350,6 +397,9 @@ impl Validator<'_> {
         if let Some(s) = raw.stages {
             c.stages = self.name_list(s, "stages");
         }
+        if let Some(a) = raw.stage_aliases {
+            c.stage_aliases = self.stage_aliases(a, &c.stages);
+        }
         if let Some(s) = raw.categories {
             c.categories = self.name_list(s, "categories");
         }
@@ -452,6 +502,35 @@ impl Validator<'_> {
             };
             rules.insert(rule, severity);
         }
+    }
+
+    /// `[stage_aliases]`: each alias names a stage of `stages` and is no
+    /// stage itself.
+    fn stage_aliases(&mut self, raw: Entries<Spanned<String>>, stages: &[String]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (alias, stage) in raw.0 {
+            let key = alias.value.trim().to_lowercase();
+            if key.is_empty() {
+                self.error(alias.span, "an alias in `stage_aliases` is empty", "remove it or give it a name");
+            } else if !stages.contains(&stage.value) {
+                self.error(
+                    stage.span,
+                    format!("`{}` is not a stage of `stages`", stage.value),
+                    suggest(&stage.value, stages.iter().map(String::as_str)),
+                );
+            } else if stages.iter().any(|s| s.to_lowercase() == key) {
+                self.error(
+                    alias.span,
+                    format!("`{}` is a stage already: it needs no alias", alias.value),
+                    "stages match in any case; remove the alias",
+                );
+            } else if out.iter().any(|(a, _)| *a == key) {
+                self.error(alias.span, format!("`{}` is listed twice in `stage_aliases`", alias.value), "remove one");
+            } else {
+                out.push((key, stage.value));
+            }
+        }
+        out
     }
 
     fn name_list(&mut self, list: Spanned<Vec<Spanned<String>>>, what: &str) -> Vec<String> {
@@ -711,6 +790,31 @@ mod tests {
         let src = SourceFile::new("pilotdeck.toml".into(), text.into());
         let (c, d) = parse(FileId(0), &src);
         (c, d.into_iter().map(|d| format!("{}:{}", src.line_col(d.loc.span.start).0, d.message)).collect())
+    }
+
+    #[test]
+    fn stages_match_in_any_case_and_through_aliases() {
+        let (c, d) = parse_str(
+            "[stage_aliases]\n\"In production\" = \"production\"\n\"Pre-deployment\" = \"scoping\"\n\
+             Pilot = \"pilot\"\nx = \"nowhere\"\n\"\" = \"idea\"\n",
+        );
+        assert_eq!(
+            d,
+            vec![
+                "4:`Pilot` is a stage already: it needs no alias",
+                "5:`nowhere` is not a stage of `stages`",
+                "6:an alias in `stage_aliases` is empty"
+            ]
+        );
+        assert_eq!(c.stage_name("production"), Some("production"));
+        assert_eq!(c.stage_name("PRODUCTION "), Some("production"));
+        assert_eq!(c.stage_name("in Production"), Some("production"));
+        assert_eq!(c.stage_name("pre-deployment"), Some("scoping"));
+        assert_eq!(c.stage_name("launched"), None);
+        assert!(c.unknown_stage_hint("In prod").contains("`[stage_aliases]`"));
+        let (c, _) = parse_str("stages = [\"Idée\", \"Prod\"]\n[stage_aliases]\n\"ÉTUDE\" = \"Idée\"\n");
+        assert_eq!(c.stage_name("IDÉE"), Some("Idée"));
+        assert_eq!(c.stage_name("étude"), Some("Idée"));
     }
 
     #[test]

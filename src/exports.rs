@@ -124,6 +124,85 @@ pub(crate) fn csv<'a>(site: &'a Site, config: &Config, order: &'a Order) -> Stri
     out
 }
 
+/// The columns of `pilots.csv`, after which come `readiness_` and each
+/// dimension's key (the percentage of its rubric met), then [`PILOT_TAIL`].
+pub(crate) const PILOT_COLUMNS: [&str; 13] = [
+    "id",
+    "title",
+    "stage",
+    "owner",
+    "sponsor",
+    "champion",
+    "function",
+    "started",
+    "target",
+    "stage_entered",
+    "days_in_stage",
+    "open_constraints",
+    "overdue_constraints",
+];
+
+/// The last columns of `pilots.csv`.
+pub(crate) const PILOT_TAIL: [&str; 5] = ["production_ready", "last_update", "stale", "tags", "url"];
+
+/// `pilots.csv`: one row per pilot with its derived facts for the as-of
+/// date, written as `constraints.csv` is (a byte order mark, a header,
+/// CRLF line ends, every text cell through [`csv_field`]). Yes/no facts are
+/// `yes` or `no`; a date or a count that is not known is empty; tags are
+/// joined by `; `; the url is the pilot's page at the site's `base_url`.
+pub(crate) fn pilots_csv(site: &Site, config: &Config) -> String {
+    let mut out = String::with_capacity(256 * site.pilots.len() + 512);
+    out.push('\u{feff}');
+    let dims: Vec<String> = config.rubric.iter().map(|d| format!("readiness_{}", d.key)).collect();
+    let header: Vec<&str> =
+        PILOT_COLUMNS.iter().copied().chain(dims.iter().map(String::as_str)).chain(PILOT_TAIL).collect();
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    let base = config.base_url.trim_end_matches('/');
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    for p in site.pilots.iter() {
+        for field in [
+            Some(&p.id),
+            Some(&p.title),
+            Some(&p.stage),
+            p.owner.as_ref(),
+            p.sponsor.as_ref(),
+            p.champion.as_ref(),
+            p.function.as_ref(),
+        ] {
+            csv_field(&mut out, field.map_or("", String::as_str));
+            out.push(',');
+        }
+        let entered = p.entered();
+        for d in [p.started, p.target, entered] {
+            if let Some(d) = d {
+                d.push_to(&mut out);
+            }
+            out.push(',');
+        }
+        if let Some(d) = entered.filter(|d| *d <= site.as_of) {
+            let _ = write!(out, "{}", site.as_of.days_since(d));
+        }
+        let _ = write!(out, ",{},{},", p.facts.open_constraints, p.facts.overdue_constraints);
+        for d in &p.readiness {
+            let _ = write!(out, "{},", d.percent);
+        }
+        out.push_str(yes(p.facts.production_ready));
+        out.push(',');
+        if let Some(d) = p.facts.last_update {
+            d.push_to(&mut out);
+        }
+        out.push(',');
+        out.push_str(yes(p.facts.stale));
+        out.push(',');
+        csv_field(&mut out, &p.tags.join("; "));
+        out.push(',');
+        csv_field(&mut out, &crate::urls::absolute(base, &crate::urls::pilot_parts(&p.id)));
+        out.push_str("\r\n");
+    }
+    out
+}
+
 #[derive(Serialize)]
 struct Json<'a> {
     version: u32,

@@ -64,6 +64,16 @@ pub fn split(text: &str) -> Split<'_> {
 /// Start and end (after the line break) of the line that closes the front
 /// matter: the first line from `from` that is the fence (spaces after it
 /// allowed). Only lines that start with the fence are looked at.
+/// Where a file's TOML front matter is: the text between its `+++`
+/// lines, found as [`split`] finds it. `None` without such front matter.
+pub fn toml_block(text: &str) -> Option<std::ops::Range<usize>> {
+    if text.lines().next().map(str::trim_end) != Some("+++") {
+        return None;
+    }
+    let open_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    closing_fence(text, open_end, "+++").map(|(close_start, _)| open_end..close_start)
+}
+
 fn closing_fence(text: &str, from: usize, fence: &str) -> Option<(usize, usize)> {
     let first = char::from(fence.as_bytes()[0]);
     let mut pos = from;

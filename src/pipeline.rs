@@ -190,7 +190,7 @@ fn analyse_with(
     Ok((analysis, Reuse { model, checks, history: Some(history), site_history }))
 }
 
-fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {
+pub(crate) fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {
     let path = root.join("pilotdeck.toml");
     if !path.exists() {
         return Ok(Config::default());

@@ -55,6 +55,8 @@ pub(crate) const SEARCH: &str = "search/";
 pub(crate) const SEARCH_DATA: &str = "search/data/";
 /// The constraint export.
 pub(crate) const CSV: &str = "constraints.csv";
+/// The pilot export: one row per pilot, beside the constraint export.
+pub(crate) const PILOTS_CSV: &str = "pilots.csv";
 /// The portfolio export.
 pub(crate) const JSON: &str = "portfolio.json";
 /// The feed.
@@ -88,7 +90,7 @@ pub(crate) const FIXED_PAGES: [&str; 9] =
 
 /// The first components of the addresses the site makes itself (its
 /// home is ``): a link from the root to one of them is the site's.
-pub(crate) const SITE_PAGES: [&str; 13] = [
+pub(crate) const SITE_PAGES: [&str; 14] = [
     "pilots",
     "changes",
     "portfolio",
@@ -99,6 +101,7 @@ pub(crate) const SITE_PAGES: [&str; 13] = [
     "search",
     "feed.xml",
     "constraints.csv",
+    "pilots.csv",
     "portfolio.json",
     "sitemap.xml",
     "404.html",
@@ -493,7 +496,7 @@ mod tests {
         let mut made: Vec<&str> = (FIXED_PAGES.iter().chain([&SEARCH]))
             .map(|a| path_of(a).split('/').next().unwrap_or_default())
             .filter(|p| !p.is_empty())
-            .chain([FEED, CSV, JSON, SITEMAP, NOT_FOUND])
+            .chain([FEED, CSV, PILOTS_CSV, JSON, SITEMAP, NOT_FOUND])
             .collect();
         let mut listed = SITE_PAGES.to_vec();
         made.sort_unstable();

@@ -169,7 +169,11 @@ fn missing_stage() {
 #[test]
 fn unknown_stage_suggests_the_nearest() {
     let run = broken(&[("content/pilots/a.md", &pilot("title = \"A\"\nstage = \"piolt\"\n"))]);
-    expect_one(&run, "content/pilots/a.md:3:9: error: unknown stage `piolt`", "did you mean `pilot`?");
+    expect_one(
+        &run,
+        "content/pilots/a.md:3:9: error: unknown stage `piolt`",
+        "did you mean `pilot`? (`[stage_aliases]` in pilotdeck.toml gives a stage other names)",
+    );
 }
 
 #[test]
@@ -178,7 +182,8 @@ fn unknown_stage_far_from_any_lists_them() {
     expect_one(
         &run,
         "content/pilots/a.md:3:9: error: unknown stage `launched`",
-        "expected one of `idea`, `scoping`, `pilot`, `bridge`, `production`, `stalled`, `retired`",
+        "expected one of `idea`, `scoping`, `pilot`, `bridge`, `production`, `stalled`, `retired`; or say which \
+         stage it means in `[stage_aliases]` in pilotdeck.toml: `\"launched\" = \"...\"`",
     );
 }
 
@@ -236,7 +241,11 @@ fn stage_table_with_unknown_stage() {
         "content/pilots/a.md",
         &pilot("title = \"A\"\nstage = \"pilot\"\n\n[stages]\npiolt = 2026-01-05\n"),
     )]);
-    expect_one(&run, "content/pilots/a.md:6:1: error: unknown stage `piolt`", "did you mean `pilot`?");
+    expect_one(
+        &run,
+        "content/pilots/a.md:6:1: error: unknown stage `piolt`",
+        "did you mean `pilot`? (`[stage_aliases]` in pilotdeck.toml gives a stage other names)",
+    );
 }
 
 // ------------------------------------------------------------------ dates

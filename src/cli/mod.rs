@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod ci;
 mod hook;
+mod import;
 mod init;
 mod new;
 mod repo;
@@ -67,6 +68,14 @@ pub enum Command {
         #[command(subcommand)]
         command: HookCommand,
     },
+    /// Make or update pilot records from a spreadsheet (CSV or a workbook).
+    ///
+    /// `--map` says which column feeds which field; `--suggest-map` writes a
+    /// first one from the sheet. A record there is changed only in the
+    /// fields the mapping names; its body and everything else stay as they
+    /// are, and a record that would not change is not written. Nothing is
+    /// written when a problem is an error, or with `--dry-run`.
+    Import(ImportArgs),
     /// Write a new pilot record or page, dated today.
     ///
     /// Never writes over a file that exists; prints the path written.
@@ -120,6 +129,28 @@ pub struct NewPageArgs {
     /// The page's title (default: made from the last part of PATH).
     #[arg(long, value_name = "TITLE")]
     pub title: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The spreadsheet: CSV (any delimiter; UTF-8, or Windows-1252) or a
+    /// workbook (.xlsx, .xlsm, .xlsb, .xls, .ods).
+    pub file: PathBuf,
+    /// The mapping file (TOML): which column feeds which field.
+    #[arg(long, value_name = "MAP.toml", required_unless_present = "suggest_map")]
+    pub map: Option<PathBuf>,
+    /// Print what would be created, updated, left unchanged and skipped,
+    /// and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The workbook's sheet to read (default: the mapping's `sheet`, else
+    /// the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Write a first mapping file from the sheet's header and values, to
+    /// `--map` or FILE's name with `.map.toml`; never over a file.
+    #[arg(long)]
+    pub suggest_map: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -295,6 +326,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Build(args) => build::run(&cli.root, args),
         Command::Check(args) => check::run(&cli.root, args),
         Command::Init(args) => init::run(&cli.root, args),
+        Command::Import(args) => import::run(&cli.root, args),
         Command::New { kind } => new::run(&cli.root, kind),
         Command::Serve(args) => serve::run(&cli.root, args),
         Command::Ci(args) => ci::run(&cli.root, args),

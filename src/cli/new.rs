@@ -60,13 +60,10 @@ fn pilot(root: &Path, args: NewPilotArgs) -> anyhow::Result<(PathBuf, String)> {
         bail!("the site already has a pilot with the id `{id}`\n  = help: {hint}");
     }
     let first = a.config.stages.first().map_or("idea", String::as_str);
-    let stage = args.stage.as_deref().unwrap_or(first);
-    if a.config.stage_index(stage).is_none() {
-        bail!(
-            "`{stage}` is not a stage of this site\n  = help: the stages in pilotdeck.toml are {}",
-            a.config.stages.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-        );
-    }
+    let written = args.stage.as_deref().unwrap_or(first);
+    let Some(stage) = a.config.stage_name(written) else {
+        bail!("`{written}` is not a stage of this site\n  = help: {}", a.config.unknown_stage_hint(written));
+    };
     let today = crate::date::Date::today_in(&a.config.timezone);
     let values = [
         ("title", toml_string(&args.title)),

@@ -30,6 +30,13 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// A pilot record's id from its path below `content/` (`pilots/ID.md` or
+/// `pilots/ID/index.md`): the rule the model reads records by, for the
+/// importer, which finds the records a sheet's rows update.
+pub fn record_id(parts: &[String]) -> Option<String> {
+    pilot::id_of(parts)
+}
+
 /// Everything the site is made of, for one as-of date.
 #[derive(Debug)]
 pub struct Site {
@@ -622,6 +629,12 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
 }
 
 impl Pilot {
+    /// The day the pilot entered the stage it is at, when its `[stages]`
+    /// says.
+    pub fn entered(&self) -> Option<crate::date::Date> {
+        self.stages.iter().filter(|s| s.stage == self.stage).map(|s| s.date).max()
+    }
+
     /// Points every location of the record at `file`.
     fn reloc(&mut self, file: crate::source::FileId) {
         self.loc.file = file;

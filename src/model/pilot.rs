@@ -66,6 +66,20 @@ impl Reporter<'_> {
         }
     }
 
+    /// The stage `text` names (see [`Config::stage_name`]), else PD006.
+    pub(super) fn stage<'c>(&mut self, text: &Spanned<String>, config: &'c Config) -> Option<&'c str> {
+        let stage = config.stage_name(&text.value);
+        if stage.is_none() {
+            self.error(
+                Rule::UnknownName,
+                text.span,
+                format!("unknown stage `{}`", text.value),
+                config.unknown_stage_hint(&text.value),
+            );
+        }
+        stage
+    }
+
     /// A name that must be one of `known`.
     pub(super) fn one_of(&mut self, rule: Rule, text: &Spanned<String>, known: &[String], what: &str) -> bool {
         if known.iter().any(|k| k == &text.value) {
@@ -193,8 +207,7 @@ pub(super) fn read(
     let title = r.required(raw.title, "title", start, "add `title = \"...\"`: the pilot's name");
     let owner_loc = Loc::at(doc.file, raw.owner.as_ref().or(raw.stage.as_ref()).map_or(start, |o| o.span));
     let stage = match raw.stage {
-        Some(s) if r.one_of(Rule::UnknownName, &s, &config.stages, "stage") => Some(s.value),
-        Some(_) => None,
+        Some(s) => r.stage(&s, config).map(String::from),
         None => {
             let list = config.stages.join(", ");
             r.error(Rule::Missing, start, "missing `stage`", format!("add `stage = \"...\"`, one of: {list}"));
@@ -314,10 +327,10 @@ pub(super) fn tags(raw: Option<Vec<Spanned<String>>>) -> Vec<String> {
 fn read_stages(r: &mut Reporter, raw: crate::node::Entries<Spanned<DateText>>, config: &Config) -> Vec<StageEntry> {
     let mut out = Vec::new();
     for (key, date) in raw.0 {
-        let known = r.one_of(Rule::UnknownName, &key, &config.stages, "stage");
+        let stage = r.stage(&key, config).map(String::from);
         let date = r.date(&Some(date), &key.value);
-        if let (true, Some(date)) = (known, date) {
-            out.push(StageEntry { stage: key.value, date, loc: Loc::at(r.file, key.span) });
+        if let (Some(stage), Some(date)) = (stage, date) {
+            out.push(StageEntry { stage, date, loc: Loc::at(r.file, key.span) });
         }
     }
     out.sort_by_key(|e| config.stage_index(&e.stage));

@@ -31,6 +31,7 @@ pub enum Job {
     /// A page of a person's page: the person, and the page from 0.
     Owner(usize, usize),
     Csv,
+    PilotsCsv,
     Json,
     Feed,
     Pilot(usize),
@@ -68,6 +69,7 @@ pub(super) fn listed(
         (urls::file_of(urls::DECISIONS), Job::Decisions),
         (urls::file_of(urls::OWNERS), Job::Owners),
         (urls::file_of(urls::CSV), Job::Csv),
+        (urls::file_of(urls::PILOTS_CSV), Job::PilotsCsv),
         (urls::file_of(urls::JSON), Job::Json),
         (urls::file_of(urls::FEED), Job::Feed),
         (urls::file_of(urls::TAGS), Job::Tags),
@@ -228,6 +230,7 @@ impl Job {
             Job::Owners => "the owners page",
             Job::Owner(..) => "an owner's page",
             Job::Csv => "the constraint export",
+            Job::PilotsCsv => "the pilot export",
             Job::Json => "the portfolio export",
             Job::Feed => "the feed",
             Job::Pilot(_) => "a pilot's page",

@@ -311,6 +311,7 @@ impl Plan {
                 &library::people_view(site),
             )?,
             Job::Csv => crate::exports::csv(site, config, self.order()),
+            Job::PilotsCsv => crate::exports::pilots_csv(site, config),
             Job::Feed => crate::exports::feed(site, config),
             Job::Pilot(i) => {
                 let p = &site.pilots[*i];

@@ -373,7 +373,7 @@ fn questions(p: &Pilot, site: &Site) -> Vec<Answer> {
 
 /// The date the pilot entered the stage it is in, if recorded.
 fn entered(p: &Pilot) -> Option<crate::date::Date> {
-    p.stages.iter().filter(|s| s.stage == p.stage).map(|s| s.date).max()
+    p.entered()
 }
 
 /// "“Title” (category), overdue by 3 days." and the others still open.
