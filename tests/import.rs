@@ -424,6 +424,8 @@ fn pilots_csv_takes_the_portfolio_back_to_a_spreadsheet() {
          https://intranet.example/ai/pilots/doj-002/"
     );
     assert!(csv.starts_with('\u{feff}') && csv.ends_with("\r\n"));
+    // The pilots list links to it.
+    assert!(read(&out, "pilots/index.html").contains("<a href=\"../pilots.csv\">pilots.csv</a>"));
 }
 
 /// The README's example mapping, on a sheet with its columns.
