@@ -88,9 +88,10 @@ pub(super) fn view<'a>(
     ];
     // How the figures moved, from the records' history.
     let production = config.stages.iter().position(|s| s == "production").map(|i| move |w: &Week| w.by_stage[i]);
-    let series: [(usize, Option<&dyn Fn(&Week) -> usize>, usize); 4] = [
+    type Pick<'p> = &'p dyn Fn(&Week) -> usize;
+    let series: [(usize, Option<Pick>, usize); 4] = [
         (0, Some(&|w| w.pilots), pf.pilots),
-        (1, production.as_ref().map(|f| f as &dyn Fn(&Week) -> usize), pf.in_production),
+        (1, production.as_ref().map(|f| f as Pick), pf.in_production),
         (3, Some(&|w| w.overdue), pf.overdue_constraints),
         (4, Some(&|w| w.stale), pf.stale),
     ];
