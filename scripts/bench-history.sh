@@ -35,4 +35,5 @@ for pair in "${pairs[@]}"; do
   timed no-history "$site"
   rm -rf "$site" "$shm/out"
 done
+rm -f "$shm/time"
 rmdir "$shm" 2>/dev/null || true
