@@ -106,6 +106,9 @@ pub struct Config {
     pub history: bool,
     /// The paper the board pack is printed on: `"A4"` or `"letter"`.
     pub paper: &'static str,
+    /// The date the board pack's headline figures are compared with (the
+    /// last board meeting, say); `None`: four weeks before the as-of date.
+    pub board_since: Option<Date>,
     /// The repository's web view (`https://github.com/org/site`): each
     /// change in a pilot's history links to its commit there. Empty: no links.
     pub repo_url: String,
@@ -136,6 +139,7 @@ impl Default for Config {
             history: true,
             repo_url: String::new(),
             paper: "A4",
+            board_since: None,
             people: Vec::new(),
         }
     }
@@ -266,6 +270,7 @@ struct RawConfig {
     history: Option<bool>,
     repo_url: Option<Spanned<String>>,
     paper: Option<Spanned<String>>,
+    board_since: Option<Spanned<String>>,
     people: Option<Entries<Spanned<RawPerson>>>,
 }
 
@@ -451,6 +456,22 @@ impl Validator<'_> {
                     p.span,
                     format!("`paper` cannot be `{}`", p.value),
                     "use \"A4\" or \"letter\": the paper the board pack (`/portfolio/`) is printed on",
+                ),
+            }
+        }
+        if let Some(d) = raw.board_since {
+            match Date::parse_checked(&d.value) {
+                Ok(date) => c.board_since = Some(date),
+                Err(e) => self.error(
+                    d.span,
+                    format!("`board_since` cannot be `{}`", d.value),
+                    match e {
+                        DateError::OutOfRange => e.hint(),
+                        DateError::Malformed => {
+                            "use a date such as \"2026-10-01\": the board pack compares its figures with that day"
+                                .into()
+                        }
+                    },
                 ),
             }
         }

@@ -214,6 +214,15 @@ impl fmt::Display for Date {
     }
 }
 
+/// Read back from what [`Serialize`] writes (`YYYY-MM-DD`), as the history
+/// cache keeps it.
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        Date::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not a date: {text}")))
+    }
+}
+
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.iso() {

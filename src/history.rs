@@ -3,7 +3,9 @@
 //! `git` program needed). Walks HEAD's first parents, oldest last, and
 //! keeps for each commit the records whose text changed since the commit
 //! before it (and the ones removed). What the records meant then is the
-//! model stage's business (`model::history`).
+//! model stage's business (`model::history`). What an earlier build read
+//! is handed in by the caller (`pipeline` keeps it in
+//! `.pilotdeck/history.bin`), so that only the commits since are read.
 
 use crate::date::Date;
 use std::collections::BTreeMap;
@@ -16,7 +18,6 @@ pub struct Commit {
     /// The commit id, 40 hex digits.
     pub id: String,
     /// The commit's date (the committer's, in the committer's zone).
-    #[serde(deserialize_with = "date_text")]
     pub date: Date,
     /// Seconds since 1970, for ordering commits of one day.
     pub time: i64,
@@ -25,19 +26,20 @@ pub struct Commit {
     pub summary: String,
 }
 
-/// A date as `Date` serializes it (`YYYY-MM-DD`), read back from the cache.
-fn date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-    let text = <String as serde::Deserialize>::deserialize(d)?;
-    Date::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not a date: {text}")))
-}
-
-/// A record's text at a commit, or `None` where the commit removed it.
+/// A record at a commit: its blob, or `None` where the commit removed it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Version {
     /// Index into [`History::commits`].
     pub commit: usize,
     /// Path below `content/`, `/`-separated (`pilots/a.md`).
     pub path: String,
+    /// The blob's id, 40 hex digits; `None` where the commit removed the
+    /// record.
+    pub blob: Option<String>,
+    /// The blob's text, for the versions read by this call only (not
+    /// kept: what they meant is kept instead, by blob, see
+    /// `model::history::Known`).
+    #[serde(skip)]
     pub text: Option<Arc<str>>,
 }
 
@@ -77,12 +79,16 @@ impl History {
 
 /// Reads the history of `root/content/pilots` from the repository that
 /// holds `root`; a site outside git, or a repository that cannot be read,
-/// gives an empty history that says why.
-pub fn read(root: &Path) -> History {
-    match read_repo(root) {
-        Ok(h) => h,
-        Err(Problem::NoRepository) => History { status: Status::NoRepository, ..History::default() },
-        Err(Problem::Other(why)) => History { status: Status::Unreadable(why), ..History::default() },
+/// gives an empty history that says why. `earlier` is what a call before
+/// returned: when HEAD still descends from its HEAD, only the commits
+/// since are read (their versions alone have a `text`); else (history
+/// rewritten) all is read again. Gives back where the walk stood, to hand
+/// in next time (none for a shallow clone, which is read whole).
+pub fn read(root: &Path, earlier: Option<(History, Walk)>) -> (History, Option<Walk>) {
+    match read_repo(root, earlier) {
+        Ok(read) => read,
+        Err(Problem::NoRepository) => (History { status: Status::NoRepository, ..History::default() }, None),
+        Err(Problem::Other(why)) => (History { status: Status::Unreadable(why), ..History::default() }, None),
     }
 }
 
@@ -102,49 +108,14 @@ pub fn head_date(root: &Path) -> Option<Date> {
     describe(&commit).ok().map(|c| c.date)
 }
 
-/// Where the history read last is kept, below the site: a build after a
-/// new commit reads the new commits only. `.pilotdeck/` holds a
-/// `.gitignore` of its own that ignores it all.
-const CACHE: &str = ".pilotdeck/history.json";
-
-/// The history read at `head`, and where the walk stood: the folder of
-/// records and its entries at `head`, so that the commits after it are
-/// read from there.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Cached {
-    /// Raised when what the cache holds changes meaning.
-    version: u32,
-    history: History,
+/// Where the walk of a [`read`] stood at its HEAD: the folder of records
+/// and its entries there, so that the commits after it are read from
+/// there.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Walk {
     folder: Option<String>,
     /// (name, a folder?, id) of each entry of the folder of records.
     entries: Vec<(String, bool, String)>,
-}
-
-const CACHE_VERSION: u32 = 1;
-
-fn read_cache(root: &Path) -> Option<Cached> {
-    let text = std::fs::read(root.join(CACHE)).ok()?;
-    let cached: Cached = serde_json::from_slice(&text).ok()?;
-    (cached.version == CACHE_VERSION && cached.history.status == Status::Whole).then_some(cached)
-}
-
-/// Writes the cache, if it can: a site folder that cannot be written to
-/// reads the whole history each time, and says nothing.
-fn write_cache(root: &Path, cached: &Cached) {
-    let dir = root.join(".pilotdeck");
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        let _ = std::fs::write(&ignore, "# pilotdeck's cache: never committed\n*\n");
-    }
-    let Ok(json) = serde_json::to_vec(cached) else { return };
-    // Written beside, then renamed over: a cache is whole or absent.
-    let tmp = dir.join("history.json.tmp");
-    if std::fs::write(&tmp, json).is_ok() {
-        let _ = std::fs::rename(&tmp, root.join(CACHE));
-    }
 }
 
 enum Problem {
@@ -156,9 +127,13 @@ fn other(e: impl std::fmt::Display) -> Problem {
     Problem::Other(e.to_string())
 }
 
-fn read_repo(root: &Path) -> Result<History, Problem> {
+fn read_repo(root: &Path, earlier: Option<(History, Walk)>) -> Result<(History, Option<Walk>), Problem> {
     let root = root.canonicalize().map_err(|_| Problem::NoRepository)?;
-    let repo = gix::discover(&root).map_err(|_| Problem::NoRepository)?;
+    let mut repo = gix::discover(&root).map_err(|_| Problem::NoRepository)?;
+    // The folder of records at one commit is mostly the folder at the
+    // commit before: packs store it as a delta of it. Keeping the bases
+    // decoded last (up to 64 MiB) spares inflating each chain again.
+    repo.objects.set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(64 << 20)));
     let workdir = repo.workdir().ok_or(Problem::NoRepository)?.canonicalize().map_err(other)?;
     // Where `content/pilots` is in the repository's trees.
     let prefix = root.strip_prefix(&workdir).map_err(other)?;
@@ -167,20 +142,20 @@ fn read_repo(root: &Path) -> Result<History, Problem> {
     let shallow = repo.is_shallow().unwrap_or(false);
     let Ok(head) = repo.head_commit() else {
         // A repository without a commit yet.
-        return Ok(History::default());
+        return Ok((History::default(), None));
     };
     let head_id = head.id.to_string();
-    // What an earlier build read, if HEAD still descends from it.
-    let cached = if shallow { None } else { read_cache(&root) };
-    if let Some(c) = cached.as_ref().filter(|c| c.history.head == head_id) {
-        return Ok(c.history.clone());
-    }
+    // What an earlier call read, if HEAD still descends from it.
+    let cached = match earlier.filter(|(h, _)| !shallow && h.status == Status::Whole) {
+        Some((h, walk)) if h.head == head_id => return Ok((h, Some(walk))),
+        other => other,
+    };
     // Newest first: each commit, and the id of its folder of records,
     // back to the commit the cache stood at (or to the first).
     let mut walked: Vec<(Commit, Option<gix::ObjectId>)> = Vec::new();
     let mut next = Some(head);
     let mut reached_cache = false;
-    let cached_head = cached.as_ref().and_then(|c| gix::ObjectId::from_hex(c.history.head.as_bytes()).ok());
+    let cached_head = cached.as_ref().and_then(|(h, _)| gix::ObjectId::from_hex(h.head.as_bytes()).ok());
     while let Some(commit) = next.take() {
         if Some(commit.id) == cached_head {
             reached_cache = true;
@@ -209,14 +184,14 @@ fn read_repo(root: &Path) -> Result<History, Problem> {
     let mut entries = Folder::default();
     // From where the cache stood, when the walk reached it (else history
     // was rewritten, and it is read from the first commit).
-    if let Some(c) = cached.filter(|_| reached_cache) {
+    if let Some((h, walk)) = cached.filter(|_| reached_cache) {
         let id = |hex: &str| gix::ObjectId::from_hex(hex.as_bytes()).map_err(other);
-        before = c.folder.as_deref().map(id).transpose()?;
-        for (name, tree, oid) in c.entries {
+        before = walk.folder.as_deref().map(id).transpose()?;
+        for (name, tree, oid) in walk.entries {
             entries.insert(name, (tree, id(&oid)?));
         }
-        history.commits = c.history.commits;
-        history.versions = c.history.versions;
+        history.commits = h.commits;
+        history.versions = h.versions;
     }
     for (commit, folder) in walked {
         if folder == before {
@@ -241,23 +216,17 @@ fn read_repo(root: &Path) -> Result<History, Problem> {
                     }
                 }),
             };
-            history.versions.push(Version { commit: index, path, text });
+            history.versions.push(Version { commit: index, path, blob: blob.map(|b| b.to_string()), text });
         }
         history.commits.push(commit);
     }
-    if !shallow {
-        let mut list: Vec<(String, bool, String)> =
-            entries.iter().map(|(n, (t, o))| (n.clone(), *t, o.to_string())).collect();
-        list.sort();
-        let cached = Cached {
-            version: CACHE_VERSION,
-            history: history.clone(),
-            folder: before.map(|f| f.to_string()),
-            entries: list,
-        };
-        write_cache(&root, &cached);
+    if shallow {
+        return Ok((history, None));
     }
-    Ok(history)
+    let mut list: Vec<(String, bool, String)> =
+        entries.iter().map(|(n, (t, o))| (n.clone(), *t, o.to_string())).collect();
+    list.sort();
+    Ok((history, Some(Walk { folder: before.map(|f| f.to_string()), entries: list })))
 }
 
 /// The entries of the folder of records at the commit before: name ->

@@ -27,6 +27,7 @@ pub mod frontmatter;
 pub(crate) mod frontmatter_fast;
 pub(crate) mod hash;
 pub mod history;
+pub(crate) mod history_cache;
 pub mod import;
 pub(crate) mod library_order;
 pub(crate) mod links;

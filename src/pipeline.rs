@@ -104,8 +104,9 @@ pub fn check_site(root: &Path) -> Result<()> {
 pub struct Reuse {
     pub model: model::ModelCache,
     pub checks: check::Findings,
-    /// The history read last, with the HEAD it was read at.
-    pub history: Option<Arc<crate::history::History>>,
+    /// The history read last, with the HEAD it was read at, and what its
+    /// versions read as.
+    pub history: Option<(Arc<crate::history::History>, Arc<model::history::Known>)>,
     /// What the model made of that history, for the as-of date: made
     /// again only when the history or the date moves (the config is the
     /// same while a `Reuse` is kept).
@@ -132,6 +133,7 @@ fn analyse_with(
     let mut timer = Timer::new();
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     let mut config = read_config(root, &mut loaded.sources, &mut diagnostics)?;
+    let fingerprint = crate::history_cache::fingerprint(&config);
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
@@ -139,24 +141,26 @@ fn analyse_with(
     let given = opts.as_of.as_ref().unwrap_or(&config.as_of);
     let as_of = resolve_as_of(given, root, &config.timezone, &mut notes);
     let looking_back = matches!(given, AsOf::Date(_));
-    let built = model::build_reusing(
-        loaded,
-        &config,
-        &BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts },
-        previous.model,
+    // The records as they are and as they were: independent of each
+    // other, so made side by side.
+    let past = PastInput {
+        root,
+        config: &config,
+        fingerprint,
+        options: BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts: false },
+        history: previous.history,
+        site_history: previous.site_history,
+    };
+    let (built, (history, known, made)) = rayon::join(
+        || {
+            let options = BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts };
+            model::build_reusing(loaded, &config, &options, previous.model)
+        },
+        || past_of(past),
     );
     let (mut site, sources, model) = (built.site, built.sources, built.reuse);
+    site.history = made;
     timer.lap("model");
-    // The records' history: read again only when HEAD moved (`serve`).
-    let history = if !config.history {
-        Arc::new(crate::history::History { status: crate::history::Status::Off, ..Default::default() })
-    } else {
-        match previous.history.clone() {
-            Some(h) if crate::history::head(root).is_some_and(|head| head == h.head) => h,
-            _ => Arc::new(crate::history::read(root)),
-        }
-    };
-    timer.lap("history read");
     match &history.status {
         crate::history::Status::Shallow => notes.push(format!(
             "warning: this is a shallow clone: the history shows only its {} commits that changed a record; \
@@ -168,16 +172,6 @@ fn analyse_with(
         }
         _ => {}
     }
-    let same_history = previous.history.as_ref().is_some_and(|h| Arc::ptr_eq(h, &history));
-    site.history = match previous.site_history {
-        Some((date, made)) if same_history && date == as_of => made,
-        _ => Arc::new(model::history::derive(
-            &history,
-            &config,
-            &BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts: false },
-        )),
-    };
-    timer.lap("history modelled");
     diagnostics.extend(built.diagnostics);
     let (found, checks) = check::check_reusing(&site, &config, previous.checks);
     diagnostics.extend(found);
@@ -187,7 +181,69 @@ fn analyse_with(
     timer.lap("sort diagnostics");
     let analysis = Analysis { sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes };
     let site_history = Some((as_of, Arc::clone(&analysis.site.history)));
-    Ok((analysis, Reuse { model, checks, history: Some(history), site_history }))
+    Ok((analysis, Reuse { model, checks, history: Some((history, known)), site_history }))
+}
+
+/// What [`past_of`] works from.
+struct PastInput<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    /// `history_cache::fingerprint` of the config as written.
+    fingerprint: u64,
+    options: BuildOptions,
+    /// What an analysis before left (`Reuse`).
+    history: Option<(Arc<crate::history::History>, Arc<model::history::Known>)>,
+    site_history: Option<(Date, Arc<model::history::SiteHistory>)>,
+}
+
+/// The records' history and what the model makes of it: read again only
+/// when HEAD moved (`serve`), and then only the commits since the cache's
+/// HEAD; modelled again only when the history or the date moved. Keeps
+/// what it read for the next build in the cache, when it holds anything
+/// new.
+#[allow(clippy::type_complexity)]
+fn past_of(
+    input: PastInput<'_>,
+) -> (Arc<crate::history::History>, Arc<model::history::Known>, Arc<model::history::SiteHistory>) {
+    let PastInput { root, config, fingerprint, options, history: previous, site_history } = input;
+    let mut timer = Timer::new();
+    let mut walked = None;
+    let (history, known) = if !config.history {
+        let off = crate::history::History { status: crate::history::Status::Off, ..Default::default() };
+        (Arc::new(off), Arc::default())
+    } else {
+        match previous.clone() {
+            Some((h, known)) if crate::history::head(root).is_some_and(|head| head == h.head) => (h, known),
+            _ => {
+                let cache = crate::history_cache::load(root, fingerprint);
+                let cached_head = cache.as_ref().map(|c| c.history.head.clone());
+                let (earlier, known) = match cache {
+                    Some(c) => (Some((c.history, c.walk)), c.known),
+                    None => (None, Default::default()),
+                };
+                let (history, walk) = crate::history::read(root, earlier);
+                let changed = cached_head.as_deref() != Some(history.head.as_str());
+                walked = walk.map(|w| (w, changed));
+                (Arc::new(history), Arc::new(known))
+            }
+        }
+    };
+    timer.lap("history read");
+    let same_history = previous.as_ref().is_some_and(|(h, _)| Arc::ptr_eq(h, &history));
+    let made = match site_history {
+        Some((date, made)) if same_history && date == options.as_of => (history, known, made),
+        _ => {
+            let (made, after) = model::history::derive(&history, config, &options, &known);
+            if let Some((walk, changed)) = &walked {
+                if *changed || after != *known {
+                    crate::history_cache::write(root, fingerprint, &history, walk, &after);
+                }
+            }
+            (history, Arc::new(after), Arc::new(made))
+        }
+    };
+    timer.lap("history modelled");
+    made
 }
 
 pub(crate) fn read_config(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Result<Config> {

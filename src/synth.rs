@@ -232,9 +232,13 @@ impl Evolving {
 
 /// Writes a site whose `content/pilots/` is a git repository's history:
 /// `pilots` records evolving over `weeks` weeks up to 2026-11-20, in
-/// `commits` commits by several authors (each commit changes one record:
-/// it is made, moves stage, its target slips, a constraint is raised,
-/// re-planned or resolved, or a weekly update is added). The same
+/// `commits` commits by several authors. Each change is to one record: it
+/// is made, moves stage, its target slips, a constraint is raised,
+/// re-planned or resolved, or a weekly update is added. With at least as
+/// many commits as pilots, each commit makes one change (the first ones
+/// make the records); with fewer, there are `pilots + commits` changes,
+/// shared out evenly, so that one commit makes or changes several
+/// records. The same
 /// arguments give the same repository. Uses the `git` program (`git
 /// fast-import`), for tests and the benchmark; pilotdeck reads the result
 /// with gix.
@@ -261,92 +265,110 @@ pub fn write_repo(dir: &Path, pilots: usize, commits: usize, weeks: usize, seed:
     let mut state: Vec<Option<Evolving>> = (0..pilots).map(|_| None).collect();
     let config = "title = \"Generated history\"\nas_of = \"2026-11-20\"\n";
     let mut next_constraint = 0;
-    // The first commits make the records (one commit each at first, then
-    // the rest change them); days rise through the weeks.
-    let total = commits.max(pilots);
-    for k in 0..total {
-        let day = start + (k as i64 * 7 * weeks as i64) / total as i64;
-        let i = if k < pilots { k } else { rng.below(pilots as u64) as usize };
-        let author = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
-        let message = match &mut state[i] {
-            None => {
-                state[i] = Some(Evolving {
-                    stage: 0,
-                    stages: vec![(0, day)],
-                    target: day + 120 + rng.below(120) as i64,
-                    owner: PEOPLE[rng.below(PEOPLE.len() as u64) as usize],
-                    constraints: Vec::new(),
-                    updates: Vec::new(),
-                    function: FUNCTIONS[rng.below(FUNCTIONS.len() as u64) as usize],
-                });
-                format!("Pilot {i}: new record")
+    // The first changes make the records, the rest change them; days rise
+    // through the weeks.
+    let (total, changes) = if commits >= pilots { (commits, commits) } else { (commits.max(1), pilots + commits) };
+    let mut k = 0;
+    for c in 0..total {
+        let day = start + (c as i64 * 7 * weeks as i64) / total as i64;
+        let mut author = "";
+        let mut messages = Vec::new();
+        let mut touched = std::collections::BTreeSet::new();
+        // The changes of commit `c`.
+        while k < changes && k * total / changes == c {
+            let i = if k < pilots { k } else { rng.below(pilots as u64) as usize };
+            if messages.is_empty() {
+                author = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
             }
-            Some(p) => match rng.below(6) {
-                0 if p.stage < 4 => {
-                    p.stage += 1;
-                    p.stages.push((p.stage, day));
-                    format!("Pilot {i}: into {}", STAGES[p.stage])
+            k += 1;
+            touched.insert(i);
+            let message = match &mut state[i] {
+                None => {
+                    state[i] = Some(Evolving {
+                        stage: 0,
+                        stages: vec![(0, day)],
+                        target: day + 120 + rng.below(120) as i64,
+                        owner: PEOPLE[rng.below(PEOPLE.len() as u64) as usize],
+                        constraints: Vec::new(),
+                        updates: Vec::new(),
+                        function: FUNCTIONS[rng.below(FUNCTIONS.len() as u64) as usize],
+                    });
+                    format!("Pilot {i}: new record")
                 }
-                1 => {
-                    p.target += 7 + rng.below(45) as i64;
-                    format!("Pilot {i}: target moved")
-                }
-                2 => {
-                    next_constraint += 1;
-                    let cat = CATEGORIES[rng.below(CATEGORIES.len() as u64) as usize];
-                    let owner = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
-                    let title = format!("{} {}", cat, sentence(&mut rng, 3));
-                    p.constraints.push((
-                        next_constraint,
-                        title,
-                        cat,
-                        owner,
-                        day,
-                        day + 14 + rng.below(30) as i64,
-                        None,
-                    ));
-                    format!("Pilot {i}: constraint raised")
-                }
-                3 => match p.constraints.iter_mut().find(|c| c.6.is_none()) {
-                    Some(c) => {
-                        c.5 += 7 + rng.below(21) as i64;
-                        format!("Pilot {i}: constraint re-planned")
+                Some(p) => match rng.below(6) {
+                    0 if p.stage < 4 => {
+                        p.stage += 1;
+                        p.stages.push((p.stage, day));
+                        format!("Pilot {i}: into {}", STAGES[p.stage])
                     }
-                    None => {
-                        p.updates.push(day - (day - 4) % 7);
+                    1 => {
+                        p.target += 7 + rng.below(45) as i64;
+                        format!("Pilot {i}: target moved")
+                    }
+                    2 => {
+                        next_constraint += 1;
+                        let cat = CATEGORIES[rng.below(CATEGORIES.len() as u64) as usize];
+                        let owner = PEOPLE[rng.below(PEOPLE.len() as u64) as usize];
+                        let title = format!("{} {}", cat, sentence(&mut rng, 3));
+                        p.constraints.push((
+                            next_constraint,
+                            title,
+                            cat,
+                            owner,
+                            day,
+                            day + 14 + rng.below(30) as i64,
+                            None,
+                        ));
+                        format!("Pilot {i}: constraint raised")
+                    }
+                    3 => match p.constraints.iter_mut().find(|c| c.6.is_none()) {
+                        Some(c) => {
+                            c.5 += 7 + rng.below(21) as i64;
+                            format!("Pilot {i}: constraint re-planned")
+                        }
+                        None => {
+                            p.updates.push(day - (day - 4) % 7);
+                            format!("Pilot {i}: weekly update")
+                        }
+                    },
+                    4 => match p.constraints.iter_mut().find(|c| c.6.is_none()) {
+                        Some(c) => {
+                            c.6 = Some(day.max(c.4));
+                            format!("Pilot {i}: constraint resolved")
+                        }
+                        None => {
+                            p.updates.push(day - (day - 4) % 7);
+                            format!("Pilot {i}: weekly update")
+                        }
+                    },
+                    _ => {
+                        let week = day - (day - 4) % 7;
+                        if p.updates.last() != Some(&week) {
+                            p.updates.push(week);
+                        }
                         format!("Pilot {i}: weekly update")
                     }
                 },
-                4 => match p.constraints.iter_mut().find(|c| c.6.is_none()) {
-                    Some(c) => {
-                        c.6 = Some(day.max(c.4));
-                        format!("Pilot {i}: constraint resolved")
-                    }
-                    None => {
-                        p.updates.push(day - (day - 4) % 7);
-                        format!("Pilot {i}: weekly update")
-                    }
-                },
-                _ => {
-                    let week = day - (day - 4) % 7;
-                    if p.updates.last() != Some(&week) {
-                        p.updates.push(week);
-                    }
-                    format!("Pilot {i}: weekly update")
-                }
-            },
+            };
+            messages.push(message);
+        }
+        let message = match &messages[..] {
+            [one] => one.clone(),
+            many => format!("{} changes: {}", many.len(), many.join("; ")),
         };
-        let text = state[i].as_ref().map(|p| p.text(i)).unwrap_or_default();
-        let seconds = day * 86_400 + 36_000 + (k as i64 % 3_600);
+        let seconds = day * 86_400 + 36_000 + (c as i64 % 3_600);
         let email = author.to_lowercase().replace(' ', ".");
         writeln!(stream, "commit refs/heads/main")?;
         writeln!(stream, "author {author} <{email}@example.org> {seconds} +0000")?;
         writeln!(stream, "committer {author} <{email}@example.org> {seconds} +0000")?;
         writeln!(stream, "data {}\n{message}", message.len())?;
-        if k == 0 {
+        if c == 0 {
             writeln!(stream, "M 100644 inline pilotdeck.toml\ndata {}\n{config}", config.len())?;
         }
-        writeln!(stream, "M 100644 inline content/pilots/pilot-{i:05}.md\ndata {}\n{text}", text.len())?;
+        for i in touched {
+            let text = state[i].as_ref().map(|p| p.text(i)).unwrap_or_default();
+            writeln!(stream, "M 100644 inline content/pilots/pilot-{i:05}.md\ndata {}\n{text}", text.len())?;
+        }
         writeln!(stream)?;
     }
     drop(stream);

@@ -251,7 +251,7 @@ fn the_cache_gives_the_same_site_and_follows_new_commits_and_rewrites() {
         common::snapshot(&out(name))
     };
     let cold = build_to("cold");
-    assert!(root.join(".pilotdeck/history.json").is_file(), "the history is kept for the next build");
+    assert!(root.join(".pilotdeck/history.bin").is_file(), "the history is kept for the next build");
     let ignored = std::fs::read_to_string(root.join(".pilotdeck/.gitignore")).unwrap();
     assert!(ignored.lines().any(|l| l == "*"), "{ignored}");
     assert_eq!(cold, build_to("warm"), "a warm cache gives the same site");
@@ -259,7 +259,7 @@ fn the_cache_gives_the_same_site_and_follows_new_commits_and_rewrites() {
     let text = record("pilot", "2026-04-30", "2026-02-22", "resolved = 2026-03-02");
     commit(root, "content/pilots/invoices.md", &text, "2026-03-09", "Target again");
     let incremental = build_to("incremental");
-    std::fs::remove_file(root.join(".pilotdeck/history.json")).unwrap();
+    std::fs::remove_file(root.join(".pilotdeck/history.bin")).unwrap();
     assert_eq!(incremental, build_to("whole"), "one new commit read onto the cache");
     assert!(text_of(&read(root, "out/whole/pilots/invoices/index.html"))
         .contains("Target date moved 30 days later, from 2026-03-31 to 2026-04-30"));
@@ -268,7 +268,147 @@ fn the_cache_gives_the_same_site_and_follows_new_commits_and_rewrites() {
     let text = record("idea", "2026-05-31", "2026-02-08", "");
     commit(root, "content/pilots/invoices.md", &text, "2026-03-10", "Rewritten");
     let rewritten = build_to("rewritten");
-    std::fs::remove_file(root.join(".pilotdeck/history.json")).unwrap();
+    std::fs::remove_file(root.join(".pilotdeck/history.bin")).unwrap();
     assert_eq!(rewritten, build_to("rewritten-whole"));
     assert!(!text_of(&read(root, "out/rewritten/pilots/invoices/index.html")).contains("2026-04-30"));
+}
+
+#[test]
+fn what_the_versions_read_as_is_kept_and_trusted_only_for_its_config() {
+    let dir = repo();
+    let root = dir.path();
+    let out = |name: &str| root.join("out").join(name);
+    let build_to = |name: &str, extra: &[&str]| {
+        let dest = out(name);
+        let mut args = vec!["--output", dest.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        build_ok(root, &args);
+        common::snapshot(&dest)
+    };
+    let cache = root.join(".pilotdeck/history.bin");
+    // A build looking back first: the cache it leaves knows what every
+    // version reads as, also those after its date, and a later build from
+    // it is the same as one from nothing.
+    let past = common::pilotdeck([
+        "--root".as_ref(),
+        root.as_os_str(),
+        "build".as_ref(),
+        "--as-of".as_ref(),
+        "2026-02-02".as_ref(),
+    ]);
+    assert_eq!(past.code, 0, "{}", past.stderr);
+    let warm = build_to("warm", &[]);
+    std::fs::remove_file(&cache).unwrap();
+    let cold = build_to("cold", &[]);
+    assert_eq!(warm, cold, "a warm cache gives the same site as none");
+    // The cache is what a build uses: one whose versions say `IDEA` where
+    // the records said `idea` shows in the pages when it is trusted...
+    let kept = std::fs::read(&cache).unwrap();
+    let replace = |bytes: &[u8], from: &[u8], to: &[u8]| -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        for at in 0..out.len().saturating_sub(from.len() - 1) {
+            if &out[at..at + from.len()] == from {
+                out[at..at + from.len()].copy_from_slice(to);
+            }
+        }
+        out
+    };
+    let forged = replace(&kept, b"idea", b"IDEA");
+    assert_ne!(forged, kept);
+    std::fs::write(&cache, &forged).unwrap();
+    let used = build_to("forged", &[]);
+    assert_ne!(cold, used, "the cache is used");
+    assert!(text_of(&read(root, "out/forged/pilots/invoices/index.html")).contains("(from IDEA)"));
+    // ... but not when another pilotdeck wrote it,
+    let version = env!("CARGO_PKG_VERSION").as_bytes();
+    let other: Vec<u8> = version.iter().map(|b| if b.is_ascii_digit() { b'9' } else { *b }).collect();
+    assert_ne!(other, version);
+    std::fs::write(&cache, replace(&forged, version, &other)).unwrap();
+    assert_eq!(cold, build_to("other-pilotdeck", &[]));
+    // or for another config (what a record reads as depends on it),
+    std::fs::write(&cache, &forged).unwrap();
+    let config = std::fs::read_to_string(root.join("pilotdeck.toml")).unwrap();
+    std::fs::write(root.join("pilotdeck.toml"), format!("{config}stale_after_days = 15\n")).unwrap();
+    let other = build_to("other-config", &[]);
+    std::fs::remove_file(&cache).unwrap();
+    assert_eq!(other, build_to("other-config-cold", &[]));
+    // or when it is not whole.
+    let whole = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, &whole[..whole.len() / 2]).unwrap();
+    assert_eq!(other, build_to("cut", &[]));
+}
+
+#[test]
+fn a_renamed_record_keeps_its_history() {
+    let dir = repo();
+    let root = dir.path();
+    // Renamed as it was (the same blob).
+    git(root, &["mv", "content/pilots/invoices.md", "content/pilots/invoice-matching.md"], "2026-03-09");
+    git(root, &["commit", "-q", "-m", "Rename"], "2026-03-09");
+    // Renamed and changed in one commit: followed by its title.
+    git(root, &["mv", "content/pilots/invoice-matching.md", "content/pilots/invoices-ap.md"], "2026-03-10");
+    let text = record("pilot", "2026-04-30", "2026-02-22", "resolved = 2026-03-02");
+    commit(root, "content/pilots/invoices-ap.md", &text, "2026-03-10", "Rename and move the target");
+    build_ok(root, &[]);
+    assert!(!root.join("public/pilots/invoices/index.html").exists());
+    let text = text_of(&read(root, "public/pilots/invoices-ap/index.html"));
+    for needle in [
+        "Renamed from invoices",
+        "Renamed from invoice-matching",
+        "Target date moved 30 days later, from 2026-03-01 to 2026-03-31",
+        "Target date moved 30 days later, from 2026-03-31 to 2026-04-30",
+        "“Schema review” re-planned 14 days later",
+        "Target slips in all: 60 days",
+    ] {
+        assert!(text.contains(needle), "`{needle}` not in the renamed pilot's history:\n{text}");
+    }
+    assert!(!text.contains("Record removed"), "{text}");
+    // One pilot all along in the weekly series.
+    let v: serde_json::Value = serde_json::from_str(&read(root, "public/portfolio.json")).unwrap();
+    assert!(v["weeks"].as_array().unwrap().iter().all(|w| w["pilots"].as_u64().unwrap() <= 1), "{}", v["weeks"]);
+}
+
+#[test]
+fn a_generated_repository_may_have_fewer_commits_than_pilots() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    pilotdeck::synth::write_repo(&root, 30, 10, 8, 7).unwrap();
+    let out = Command::new("git").current_dir(&root).args(["rev-list", "--count", "HEAD"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "10");
+    let records = std::fs::read_dir(root.join("content/pilots")).unwrap().count();
+    assert_eq!(records, 30);
+    // The generator's records run to 2026-11-20.
+    let run = common::pilotdeck(["--root".as_ref(), root.as_os_str(), "build".as_ref()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&read(&root, "public/portfolio.json")).unwrap();
+    assert_eq!(v["weeks"].as_array().unwrap().last().unwrap()["pilots"], 30, "{}", v["weeks"]);
+}
+
+#[test]
+fn the_board_pack_compares_with_the_chosen_date() {
+    let dir = repo();
+    let claims =
+        "+++\ntitle = \"Claims triage\"\nstage = \"pilot\"\nowner = \"Lee Chen\"\n\n[stages]\npilot = 2026-02-16\n\n\
+                  [[constraints]]\ntitle = \"Queue write-back\"\ncategory = \"integration\"\nowner = \"Lee Chen\"\n\
+                  raised = 2026-02-20\ndue = 2026-03-01\n+++\nBody.\n";
+    commit(dir.path(), "content/pilots/claims.md", claims, "2026-03-09", "Claims triage");
+    let config = "title = \"History\"\nboard_since = \"2026-02-01\"\n";
+    std::fs::write(dir.path().join("pilotdeck.toml"), config).unwrap();
+    build_ok(dir.path(), &[]);
+    let html = read(dir.path(), "public/portfolio/index.html");
+    let text = text_of(&html);
+    assert!(text.contains("Each figure's change is counted from 2026-02-01 ( board_since in the config)"), "{text}");
+    let figure = |label: &str| {
+        let at = html.find(&format!("{label}</span>")).unwrap_or_else(|| panic!("no figure {label}"));
+        text_of(&html[at..at + html[at..].find("</li>").unwrap()])
+    };
+    // On 2026-02-01: one pilot, its constraint due 2026-02-08, not overdue.
+    assert!(figure("Pilots").contains("+1 since 2026-02-01"), "{}", figure("Pilots"));
+    assert!(figure("Overdue constraints").contains("+1 since 2026-02-01"), "{}", figure("Overdue constraints"));
+    // The home page keeps its four weeks.
+    assert!(text_of(&read(dir.path(), "public/index.html")).contains("+1 in 4 weeks"));
+    // Not a date: said, with the line.
+    std::fs::write(dir.path().join("pilotdeck.toml"), "title = \"History\"\nboard_since = \"last week\"\n").unwrap();
+    let run = common::build(dir.path(), &[]);
+    assert!(run.stderr.contains("`board_since` cannot be `last week`"), "{}", run.stderr);
 }

@@ -20,15 +20,32 @@ pub fn dimension_of(category: &str) -> Option<&'static str> {
 
 use super::SETTLED;
 
+/// The dates of a constraint that the rules of time look at: a record's
+/// constraint, or one as it stood at a past commit
+/// (`model::history::PastConstraint`).
+pub(crate) trait Dated {
+    fn due(&self) -> Option<Date>;
+    fn resolved(&self) -> Option<Date>;
+}
+
+impl Dated for super::Constraint {
+    fn due(&self) -> Option<Date> {
+        self.due
+    }
+    fn resolved(&self) -> Option<Date> {
+        self.resolved
+    }
+}
+
 /// Whether a constraint is open on `day`: not resolved by then. (One
 /// raised after `day` does not exist on it: see `model::past`.)
-pub(crate) fn open_on(c: &super::Constraint, day: Date) -> bool {
-    c.resolved.is_none_or(|r| r > day)
+pub(crate) fn open_on(c: &impl Dated, day: Date) -> bool {
+    c.resolved().is_none_or(|r| r > day)
 }
 
 /// Days a constraint open on `day` is past its due date then, if it is.
-pub(crate) fn overdue_on(c: &super::Constraint, day: Date) -> Option<i64> {
-    match c.due {
+pub(crate) fn overdue_on(c: &impl Dated, day: Date) -> Option<i64> {
+    match c.due() {
         Some(due) if open_on(c, day) && due < day => Some(day.days_since(due)),
         _ => None,
     }

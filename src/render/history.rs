@@ -4,6 +4,7 @@
 use super::pilot::days;
 use super::views::{ChangeGroup, ChangeRow, ChangesView, HistoryRow, PilotHistoryView, WeekLink};
 use crate::config::Config;
+use crate::date::Date;
 use crate::history::Status;
 use crate::model::history::{ChangeKind, EventKind, SiteHistory};
 use crate::model::Site;
@@ -32,6 +33,7 @@ fn said(kind: &ChangeKind) -> String {
     match kind {
         ChangeKind::Added => "Record added".into(),
         ChangeKind::Removed => "Record removed".into(),
+        ChangeKind::Renamed { from } => format!("Renamed from {from}"),
         ChangeKind::Stage { from, to } => format!("Entered {to} (from {from})"),
         ChangeKind::Target { from: Some(a), to: Some(b), days: n } if *n > 0 => {
             format!("Target date moved {} later, from {a} to {b}", days(*n))
@@ -90,7 +92,7 @@ fn group_of(what: &EventKind) -> usize {
             ChangeKind::Replanned { .. } => 4,
             ChangeKind::Target { .. } => 5,
             ChangeKind::Readiness { .. } => 7,
-            ChangeKind::Added | ChangeKind::Removed | ChangeKind::Owner { .. } => 8,
+            ChangeKind::Added | ChangeKind::Removed | ChangeKind::Renamed { .. } | ChangeKind::Owner { .. } => 8,
         },
         EventKind::Escalated { .. } => 1,
         EventKind::WentStale { .. } => 6,
@@ -108,7 +110,9 @@ pub(super) fn changes_view(site: &Site, config: &Config, i: usize) -> ChangesVie
     };
     let mut groups: Vec<Vec<ChangeRow>> = GROUPS.iter().map(|_| Vec::new()).collect();
     for e in &week.events {
-        let title = site.pilots.iter().find(|p| p.id == e.pilot).map_or(e.pilot.as_str(), |p| p.title.as_str());
+        // The pilots are in id order.
+        let found = site.pilots.binary_search_by(|p| p.id.as_str().cmp(&e.pilot)).ok();
+        let title = found.map_or(e.pilot.as_str(), |k| site.pilots[k].title.as_str());
         let (text, author, commit, url) = match &e.what {
             EventKind::Changed(c, kind) => {
                 let c = &h.commits[*c];
@@ -196,23 +200,27 @@ pub(super) fn pilot_view(history: &SiteHistory, config: &Config, id: &str) -> Pi
     }
 }
 
-/// How a headline figure moved: its change against four weeks earlier
-/// ("+5 in 4 weeks") and the points of a line of the weekly values
+/// How a headline figure moved: its change against `since` (its value on
+/// an earlier day: "+5 since 2026-10-01"), else against four weeks earlier
+/// ("+5 in 4 weeks"), and the points of a line of the weekly values
 /// (`x,y` in a 100 x 24 box, the latest at the right), the last week's
-/// value being `now` (the figure on the page, for the same date). Empty
-/// without at least five weeks of history.
-pub(super) fn trend(weekly: &[usize], now: usize) -> (String, String) {
+/// value being `now` (the figure on the page, for the same date). Without
+/// `since`, empty without at least five weeks of history; the line too.
+pub(super) fn trend(weekly: &[usize], now: usize, since: Option<(usize, Date)>) -> (String, String) {
+    let (before, when) = match since {
+        Some((then, day)) => (then, format!("since {day}")),
+        None if weekly.len() >= 5 => (weekly[weekly.len() - 5], "in 4 weeks".to_string()),
+        None => return (String::new(), String::new()),
+    };
+    let trend = match now as i64 - before as i64 {
+        0 => format!("no change {when}"),
+        c => format!("{c:+} {when}"),
+    };
     if weekly.len() < 5 {
-        return (String::new(), String::new());
+        return (trend, String::new());
     }
     let mut values = weekly.to_vec();
     *values.last_mut().expect("five weeks") = now;
-    let before = values[values.len() - 5];
-    let change = now as i64 - before as i64;
-    let trend = match change {
-        0 => "no change in 4 weeks".to_string(),
-        c => format!("{c:+} in 4 weeks"),
-    };
     let (low, high) = (*values.iter().min().unwrap_or(&0), *values.iter().max().unwrap_or(&0));
     let span = (high - low).max(1) as f64;
     let step = 100.0 / (values.len() - 1) as f64;

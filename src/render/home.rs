@@ -23,13 +23,16 @@ fn figure(label: &str, value: String, note: String, url: &str, warn: bool) -> Fi
     }
 }
 
-/// The headline view; lists hold at most `limit` entries.
+/// The headline view; lists hold at most `limit` entries. The figures'
+/// changes are counted from `since` (the portfolio on an earlier day), else
+/// from four weeks before the as-of date.
 pub(super) fn view<'a>(
     site: &'a Site,
     config: &'a Config,
     library: LibraryLinks<'a>,
     limit: usize,
     charts: Vec<ChartView>,
+    since: Option<&Week>,
 ) -> HomeView<'a> {
     let pf = &site.portfolio;
     let top_rung = pf.escalated.iter().rev().find(|r| r.count > 0);
@@ -84,16 +87,18 @@ pub(super) fn view<'a>(
         ),
     ];
     // How the figures moved, from the records' history.
-    let production = config.stages.iter().position(|s| s == "production");
-    let weekly = |pick: &dyn Fn(&Week) -> usize| -> Vec<usize> { site.history.weeks.iter().map(pick).collect() };
-    let series = [
-        (0, weekly(&|w| w.pilots), pf.pilots),
-        (1, production.map_or_else(Vec::new, |i| weekly(&|w| w.by_stage[i])), pf.in_production),
-        (3, weekly(&|w| w.overdue), pf.overdue_constraints),
-        (4, weekly(&|w| w.stale), pf.stale),
+    let production = config.stages.iter().position(|s| s == "production").map(|i| move |w: &Week| w.by_stage[i]);
+    type Pick<'p> = &'p dyn Fn(&Week) -> usize;
+    let series: [(usize, Option<Pick>, usize); 4] = [
+        (0, Some(&|w| w.pilots), pf.pilots),
+        (1, production.as_ref().map(|f| f as Pick), pf.in_production),
+        (3, Some(&|w| w.overdue), pf.overdue_constraints),
+        (4, Some(&|w| w.stale), pf.stale),
     ];
-    for (k, values, now) in series {
-        (figures[k].trend, figures[k].spark) = super::history::trend(&values, now);
+    for (k, pick, now) in series {
+        let Some(pick) = pick else { continue };
+        let values: Vec<usize> = site.history.weeks.iter().map(pick).collect();
+        (figures[k].trend, figures[k].spark) = super::history::trend(&values, now, since.map(|w| (pick(w), w.end)));
     }
     let figures_moved = figures.iter().any(|f| !f.trend.is_empty());
     let total = pf.pilots.max(1);
@@ -152,10 +157,12 @@ pub(super) fn view<'a>(
         recent,
         empty: site.pilots.is_empty(),
         decisions: decisions(site, config, DECISIONS_SHOWN),
-        since: match figures_moved {
-            true => site.as_of.plus_days(-28).text(),
-            false => String::new(),
+        since: match (figures_moved, since) {
+            (true, Some(w)) => w.end.text(),
+            (true, None) => site.as_of.plus_days(-28).text(),
+            (false, _) => String::new(),
         },
+        since_chosen: since.is_some(),
     }
 }
 

@@ -230,11 +230,12 @@ impl Plan {
                 let charts = self.chart_views(|id| id == "readiness-heatmap" || id == "constraints-by-age")?;
                 self.html(
                     target("home.html", urls::HOME, "Home", urls::HOME),
-                    &home::view(site, config, self.library(), 10, charts),
+                    &home::view(site, config, self.library(), 10, charts, None),
                 )?
             }
             Job::Portfolio => {
-                let board = home::view(site, config, self.library(), 50, self.chart_views(|_| true)?);
+                let since = site.history.board_since.as_ref();
+                let board = home::view(site, config, self.library(), 50, self.chart_views(|_| true)?, since);
                 self.html(
                     target("portfolio.html", urls::path_of(urls::PORTFOLIO), "Portfolio", urls::PORTFOLIO),
                     &board,

@@ -125,8 +125,11 @@ pub struct HomeView<'a> {
     /// What leaders are asked to decide, the most overdue first.
     pub decisions: DecisionsView,
     /// The date the headline figures' changes are counted from (four weeks
-    /// before the as-of date), or empty without the records' history.
+    /// before the as-of date, or the config's `board_since` on the board
+    /// pack), or empty without the records' history.
     pub since: String,
+    /// `since` is the config's `board_since`.
+    pub since_chosen: bool,
 }
 
 /// The open constraints at the top rung of the escalation ladder (the
