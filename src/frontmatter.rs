@@ -249,8 +249,9 @@ impl TomlReader<'_> {
     }
 }
 
-/// Parses YAML with serde-saphyr, keeping each value's position.
-pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'static> {
+/// Parses YAML with serde-saphyr, keeping each value's position. Keys and
+/// strings written without escapes are borrowed from `text`, not copied.
+pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'_> {
     if text.trim().is_empty() {
         return Parsed {
             node: Node { span: Span::new(offset, offset), kind: Kind::Null },
@@ -265,14 +266,14 @@ pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'static> {
         std::thread::scope(|s| {
             std::thread::Builder::new()
                 .stack_size(YAML_STACK)
-                .spawn_scoped(s, || serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()))
+                .spawn_scoped(s, || serde_saphyr::from_str_with_options::<YamlNode<'_>>(text, yaml_options()))
                 .ok()
                 .and_then(|t| t.join().ok())
         })
     } else {
         None
     };
-    let parsed = parsed.unwrap_or_else(|| serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()));
+    let parsed = parsed.unwrap_or_else(|| serde_saphyr::from_str_with_options::<YamlNode<'_>>(text, yaml_options()));
     match parsed {
         Ok(YamlNode(node)) => Parsed { node: shift_node(node, offset, text), problems: Vec::new(), whole: true },
         Err(e) => {
@@ -351,7 +352,7 @@ fn byte_offset(text: &str, loc: &serde_saphyr::Location) -> u32 {
 
 /// YAML spans come as character positions relative to the front matter;
 /// they were turned into byte offsets on the way in, and are moved here.
-fn shift_node(node: Node<'static>, offset: u32, _text: &str) -> Node<'static> {
+fn shift_node<'a>(node: Node<'a>, offset: u32, _text: &str) -> Node<'a> {
     let kind = match node.kind {
         Kind::Seq(items) => Kind::Seq(items.into_iter().map(|n| shift_node(n, offset, _text)).collect()),
         Kind::Map(entries) => Kind::Map(
@@ -376,67 +377,82 @@ fn yaml_span(loc: &serde_saphyr::Location) -> Span {
     Span::new(start, start + len)
 }
 
-struct YamlNode(Node<'static>);
+struct YamlNode<'de>(Node<'de>);
 
-impl<'de> Deserialize<'de> for YamlNode {
+impl<'de> Deserialize<'de> for YamlNode<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<YamlKind>::deserialize(d)?;
+        let s = serde_saphyr::Spanned::<YamlKind<'de>>::deserialize(d)?;
         Ok(YamlNode(Node { span: yaml_span(&s.referenced), kind: s.value.0 }))
     }
 }
 
-struct YamlKind(Kind<'static>);
+struct YamlKind<'de>(Kind<'de>);
 
-impl<'de> Deserialize<'de> for YamlKind {
+impl<'de> Deserialize<'de> for YamlKind<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(YamlVisitor)
+    }
+}
+
+/// A key: borrowed from the text when written without escapes.
+struct YamlKey<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for YamlKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match d.deserialize_str(YamlVisitor)?.0 {
+            Kind::Str(s) => Ok(YamlKey(s)),
+            _ => Err(de::Error::custom("a key must be text")),
+        }
     }
 }
 
 struct YamlVisitor;
 
 impl<'de> Visitor<'de> for YamlVisitor {
-    type Value = YamlKind;
+    type Value = YamlKind<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a YAML value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<YamlKind, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Bool(v)))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<YamlKind, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Int(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<YamlKind, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<YamlKind<'de>, E> {
         i64::try_from(v).map(|i| YamlKind(Kind::Int(i))).map_err(|_| E::custom("integer too large"))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<YamlKind, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Float(v)))
     }
-    fn visit_str<E>(self, v: &str) -> Result<YamlKind, E> {
+    fn visit_str<E>(self, v: &str) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Str(v.to_string().into())))
     }
-    fn visit_unit<E>(self) -> Result<YamlKind, E> {
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<YamlKind<'de>, E> {
+        Ok(YamlKind(Kind::Str(v.into())))
+    }
+    fn visit_unit<E>(self) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Null))
     }
-    fn visit_none<E>(self) -> Result<YamlKind, E> {
+    fn visit_none<E>(self) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Null))
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YamlKind, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YamlKind<'de>, D::Error> {
         YamlKind::deserialize(d)
     }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<YamlKind, A::Error> {
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<YamlKind<'de>, A::Error> {
         let mut items = Vec::new();
         while let Some(YamlNode(n)) = seq.next_element()? {
             items.push(n);
         }
         Ok(YamlKind(Kind::Seq(items)))
     }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<YamlKind, A::Error> {
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<YamlKind<'de>, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<YamlKey<'de>>>()? {
             let YamlNode(value) = map.next_value()?;
-            entries.push(Entry { key: key.value.into(), key_span: yaml_span(&key.referenced), value });
+            entries.push(Entry { key: key.value.0, key_span: yaml_span(&key.referenced), value });
         }
         Ok(YamlKind(Kind::Map(entries)))
     }
