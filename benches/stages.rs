@@ -1,6 +1,7 @@
 //! Each stage of a build on its own, over a generated site:
-//! `cargo bench --bench stages` (1,000 pilots; set `PILOTDECK_BENCH_PILOTS`
-//! for another size). Whole builds, into tmpfs and onto disk, are timed by
+//! `cargo bench --bench stages` (1,000 pilots in the realistic mix of
+//! `pilotdeck::synth::Mix`; set `PILOTDECK_BENCH_PILOTS` for another size,
+//! `PILOTDECK_BENCH_PLAIN=1` for the plain site). Whole builds, into tmpfs and onto disk, are timed by
 //! `scripts/bench.sh`.
 
 use pilotdeck::model::{self, BuildOptions, ModelCache};
@@ -23,7 +24,11 @@ fn site() -> &'static PathBuf {
             let pilots = std::env::var("PILOTDECK_BENCH_PILOTS").ok().and_then(|n| n.parse().ok()).unwrap_or(1000);
             let dir = tempfile::tempdir().expect("a temporary folder");
             let root = dir.path().join("site");
-            pilotdeck::synth::write_site(&root, pilots, 42).expect("write the site");
+            let mix = match std::env::var_os("PILOTDECK_BENCH_PLAIN") {
+                Some(_) => pilotdeck::synth::Mix::PLAIN,
+                None => pilotdeck::synth::Mix::REALISTIC,
+            };
+            pilotdeck::synth::write_site_with(&root, pilots, 42, &mix).expect("write the site");
             (dir, root)
         })
         .1

@@ -259,8 +259,9 @@ impl TomlReader<'_> {
     }
 }
 
-/// Parses YAML with serde-saphyr, keeping each value's position.
-pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'static> {
+/// Parses YAML with serde-saphyr, keeping each value's position. Keys and
+/// strings written without escapes are borrowed from `text`, not copied.
+pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'_> {
     if text.trim().is_empty() {
         return Parsed {
             node: Node { span: Span::new(offset, offset), kind: Kind::Null },
@@ -268,6 +269,7 @@ pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'static> {
             whole: true,
         };
     }
+    let options = || yaml_options(text);
     let parsed = if may_nest_deep(text) {
         // serde-saphyr takes up to 45 KB of stack a level in a debug build:
         // [`MAX_DEPTH`] levels need more than the 2 MiB of a test's or
@@ -275,16 +277,22 @@ pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'static> {
         std::thread::scope(|s| {
             std::thread::Builder::new()
                 .stack_size(YAML_STACK)
-                .spawn_scoped(s, || serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()))
+                .spawn_scoped(s, || serde_saphyr::from_str_with_options::<YamlNode<'_>>(text, options()))
                 .ok()
                 .and_then(|t| t.join().ok())
         })
     } else {
         None
     };
-    let parsed = parsed.unwrap_or_else(|| serde_saphyr::from_str_with_options::<YamlNode>(text, yaml_options()));
+    let parsed = parsed.unwrap_or_else(|| serde_saphyr::from_str_with_options::<YamlNode<'_>>(text, options()));
     match parsed {
-        Ok(YamlNode(node)) => Parsed { node: shift_node(node, offset, text), problems: Vec::new(), whole: true },
+        Ok(YamlNode(node)) => {
+            let mut problems = Vec::new();
+            let node = shift_node(node, offset, &mut problems);
+            // A key written twice: which value was meant is unknown.
+            let whole = problems.is_empty();
+            Parsed { node, problems, whole }
+        }
         Err(e) => {
             let start = e.location().map_or(0, |l| byte_offset(text, &l));
             let span = Span::new(start, start + 1).shift(offset);
@@ -328,13 +336,21 @@ fn may_nest_deep(text: &str) -> bool {
 
 /// serde-saphyr's defaults, with nesting held to [`MAX_DEPTH`]: block
 /// collections count the front matter's own map, flow collections
-/// (`[[...]]`) do not, so they are held one level lower.
-fn yaml_options() -> serde_saphyr::Options {
+/// (`[[...]]`) do not, so they are held one level lower. A key written
+/// twice is passed on and reported by [`shift_node`] (at the key, in our
+/// words): serde-saphyr then need not remember every key it has read,
+/// which is 8% of its work, unless `text` has a merge key (`<<`), whose
+/// expansion needs them.
+fn yaml_options(text: &str) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = MAX_DEPTH;
     budget.flow_nesting_limit = MAX_DEPTH - 1;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    if !text.contains("<<") {
+        options.merge_keys = serde_saphyr::MergeKeyPolicy::AsOrdinary;
+    }
     options
 }
 
@@ -361,19 +377,38 @@ fn byte_offset(text: &str, loc: &serde_saphyr::Location) -> u32 {
 
 /// YAML spans come as character positions relative to the front matter;
 /// they were turned into byte offsets on the way in, and are moved here.
-fn shift_node(node: Node<'static>, offset: u32, _text: &str) -> Node<'static> {
+/// On the same walk, a key written twice in one map is reported at its
+/// second place (the first is kept).
+fn shift_node<'a>(node: Node<'a>, offset: u32, problems: &mut Vec<Problem>) -> Node<'a> {
     let kind = match node.kind {
-        Kind::Seq(items) => Kind::Seq(items.into_iter().map(|n| shift_node(n, offset, _text)).collect()),
-        Kind::Map(entries) => Kind::Map(
-            entries
-                .into_iter()
-                .map(|e| Entry {
-                    key: e.key,
-                    key_span: e.key_span.shift(offset),
-                    value: shift_node(e.value, offset, _text),
-                })
-                .collect(),
-        ),
+        Kind::Seq(items) => Kind::Seq(items.into_iter().map(|n| shift_node(n, offset, problems)).collect()),
+        Kind::Map(entries) => {
+            let mut kept: Vec<Entry<'a>> = Vec::with_capacity(entries.len());
+            let mut seen = crate::hash::FastSet::default();
+            for e in entries {
+                let key_span = e.key_span.shift(offset);
+                // Few keys are compared one by one; many, by a set.
+                let twice = if kept.len() < 16 {
+                    kept.iter().any(|k| k.key == e.key)
+                } else {
+                    if seen.is_empty() {
+                        seen.extend(kept.iter().map(|k| k.key.clone()));
+                    }
+                    !seen.insert(e.key.clone())
+                };
+                if twice {
+                    problems.push(Problem {
+                        rule: Rule::Syntax,
+                        span: key_span,
+                        message: format!("duplicate key `{}`", e.key),
+                        hint: Some("each key may appear once in a table".into()),
+                    });
+                    continue;
+                }
+                kept.push(Entry { key: e.key, key_span, value: shift_node(e.value, offset, problems) });
+            }
+            Kind::Map(kept)
+        }
         other => other,
     };
     Node { span: node.span.shift(offset), kind }
@@ -386,67 +421,82 @@ fn yaml_span(loc: &serde_saphyr::Location) -> Span {
     Span::new(start, start + len)
 }
 
-struct YamlNode(Node<'static>);
+struct YamlNode<'de>(Node<'de>);
 
-impl<'de> Deserialize<'de> for YamlNode {
+impl<'de> Deserialize<'de> for YamlNode<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<YamlKind>::deserialize(d)?;
+        let s = serde_saphyr::Spanned::<YamlKind<'de>>::deserialize(d)?;
         Ok(YamlNode(Node { span: yaml_span(&s.referenced), kind: s.value.0 }))
     }
 }
 
-struct YamlKind(Kind<'static>);
+struct YamlKind<'de>(Kind<'de>);
 
-impl<'de> Deserialize<'de> for YamlKind {
+impl<'de> Deserialize<'de> for YamlKind<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(YamlVisitor)
+    }
+}
+
+/// A key: borrowed from the text when written without escapes.
+struct YamlKey<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for YamlKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match d.deserialize_str(YamlVisitor)?.0 {
+            Kind::Str(s) => Ok(YamlKey(s)),
+            _ => Err(de::Error::custom("a key must be text")),
+        }
     }
 }
 
 struct YamlVisitor;
 
 impl<'de> Visitor<'de> for YamlVisitor {
-    type Value = YamlKind;
+    type Value = YamlKind<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a YAML value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<YamlKind, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Bool(v)))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<YamlKind, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Int(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<YamlKind, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<YamlKind<'de>, E> {
         i64::try_from(v).map(|i| YamlKind(Kind::Int(i))).map_err(|_| E::custom("integer too large"))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<YamlKind, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Float(v)))
     }
-    fn visit_str<E>(self, v: &str) -> Result<YamlKind, E> {
+    fn visit_str<E>(self, v: &str) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Str(v.to_string().into())))
     }
-    fn visit_unit<E>(self) -> Result<YamlKind, E> {
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<YamlKind<'de>, E> {
+        Ok(YamlKind(Kind::Str(v.into())))
+    }
+    fn visit_unit<E>(self) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Null))
     }
-    fn visit_none<E>(self) -> Result<YamlKind, E> {
+    fn visit_none<E>(self) -> Result<YamlKind<'de>, E> {
         Ok(YamlKind(Kind::Null))
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YamlKind, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YamlKind<'de>, D::Error> {
         YamlKind::deserialize(d)
     }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<YamlKind, A::Error> {
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<YamlKind<'de>, A::Error> {
         let mut items = Vec::new();
         while let Some(YamlNode(n)) = seq.next_element()? {
             items.push(n);
         }
         Ok(YamlKind(Kind::Seq(items)))
     }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<YamlKind, A::Error> {
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<YamlKind<'de>, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<YamlKey<'de>>>()? {
             let YamlNode(value) = map.next_value()?;
-            entries.push(Entry { key: key.value.into(), key_span: yaml_span(&key.referenced), value });
+            entries.push(Entry { key: key.value.0, key_span: yaml_span(&key.referenced), value });
         }
         Ok(YamlKind(Kind::Map(entries)))
     }
@@ -534,6 +584,31 @@ mod tests {
             let from = text.find('\n').map_or(text.len(), |i| i + 1);
             assert_eq!(closing_fence(text, from, &text[..3]).map(|c| c.0), close, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_yaml_key_written_twice_is_reported_at_its_second_place() {
+        let text = "---\ntitle: a\nstages:\n  idea: 2026-01-01\n  idea: 2026-02-01\ntitle: b\n---\n";
+        let s = split(text);
+        let found: Vec<(&str, &str)> = s
+            .problems
+            .iter()
+            .map(|p| (p.message.as_str(), &text[p.span.start as usize..p.span.end as usize]))
+            .collect();
+        assert_eq!(found, [("duplicate key `idea`", "idea"), ("duplicate key `title`", "title")]);
+        assert_eq!(text[..s.problems[0].span.start as usize].lines().count(), 5, "the second `idea`, on line 5");
+        assert!(!s.whole);
+        // Many keys, and merge keys, which still merge.
+        let many: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect::<String>() + "k7: again\n";
+        let many = format!("---\n{many}---\n");
+        let s = split(&many);
+        assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+        assert_eq!(s.problems[0].message, "duplicate key `k7`");
+        let s = split("---\nbase: &b {a: 1}\nmore:\n  <<: *b\n  c: 2\n---\n");
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        let Kind::Map(top) = &s.front.kind else { panic!("not a map") };
+        let Kind::Map(more) = &top[1].value.kind else { panic!("not a map") };
+        assert_eq!(more.iter().map(|e| e.key.as_ref()).collect::<Vec<_>>(), ["c", "a"]);
     }
 
     #[test]

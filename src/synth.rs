@@ -3,7 +3,15 @@
 //! example. Each pilot has 3-8 constraints, 4-20 weekly updates, readiness
 //! evidence and a body of 2-4 KB; the playbook has 100 pages in 10
 //! sections. The config fixes the as-of date (2026-11-20), so a build of a
-//! generated site is the same whatever day it runs.
+//! generated site is the same whatever day it runs. [`Mix`] adds the
+//! shapes real sites have (YAML, titled names, long bodies, many
+//! constraints, pages without front matter); [`write_site`] writes none of
+//! them, as the generator did before it had them.
+
+mod mix;
+
+pub use mix::Mix;
+use mix::Shape;
 
 use std::fmt::Write as _;
 use std::io;
@@ -89,7 +97,11 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
     s
 }
 
-fn pilot(rng: &mut Rng, i: usize, today: i64) -> String {
+/// Salts that keep the shapes of records and of pages apart.
+const RECORD: u64 = 0x5EC0_4D00;
+const PAGE: u64 = 0x9A6E_0000;
+
+fn pilot(rng: &mut Rng, i: usize, today: i64, shape: &mut Shape) -> String {
     let stage_i = rng.below(STAGES.len() as u64) as usize;
     let stage = STAGES[stage_i];
     let started = today - 60 - rng.below(500) as i64;
@@ -98,9 +110,10 @@ fn pilot(rng: &mut Rng, i: usize, today: i64) -> String {
     let _ = writeln!(s, "summary = \"{}\"", sentence(rng, 10));
     let _ = writeln!(s, "stage = \"{stage}\"\nfunction = \"{}\"", rng.pick(&FUNCTIONS));
     if stage_i >= 2 || rng.below(2) == 0 {
-        let _ = writeln!(s, "owner = \"{}\"", rng.pick(&PEOPLE));
+        let _ = writeln!(s, "owner = \"{}\"", shape.person(rng.pick(&PEOPLE)));
     }
-    let _ = writeln!(s, "sponsor = \"{}\"\nchampion = \"{}\"", rng.pick(&PEOPLE), rng.pick(&PEOPLE));
+    let (sponsor, champion) = (rng.pick(&PEOPLE), rng.pick(&PEOPLE));
+    let _ = writeln!(s, "sponsor = \"{}\"\nchampion = \"{}\"", shape.person(sponsor), shape.person(champion));
     let _ = writeln!(s, "started = {}\ntarget = {}", date(started), date(started + 200 + rng.below(200) as i64));
     let _ =
         writeln!(s, "success = \"{}\"\ntags = [\"{}\", \"{}\"]", sentence(rng, 8), rng.pick(&WORDS), rng.pick(&WORDS));
@@ -124,16 +137,19 @@ fn pilot(rng: &mut Rng, i: usize, today: i64) -> String {
         }
     }
     let _ = writeln!(s, "\n[[integration]]\nsystem = \"ERP\"\ndirection = \"reads\"\nstatus = \"built\"");
-    for c in 0..3 + rng.below(6) {
+    let constraints = 3 + rng.below(6);
+    for c in 0..constraints {
         let raised = today - rng.below(120) as i64;
         let due = raised + 7 + rng.below(60) as i64;
         let _ = writeln!(s, "\n[[constraints]]\nid = \"c{c}\"\ntitle = \"{}\"", sentence(rng, 5));
-        let _ = writeln!(s, "category = \"{}\"\nowner = \"{}\"", rng.pick(&CATEGORIES), rng.pick(&PEOPLE));
+        let (category, owner) = (rng.pick(&CATEGORIES), rng.pick(&PEOPLE));
+        let _ = writeln!(s, "category = \"{category}\"\nowner = \"{}\"", shape.person(owner));
         let _ = writeln!(s, "raised = {}\ndue = {}\nimpact = \"{}\"", date(raised), date(due), sentence(rng, 8));
         if rng.below(3) == 0 {
             let _ = writeln!(s, "resolved = {}", date((raised + rng.below(40) as i64).min(today)));
         }
     }
+    shape.more_constraints(&mut s, constraints, today);
     let monday = today - (today + 3).rem_euclid(7);
     for u in 0..4 + rng.below(17) {
         let week = monday - 7 * u as i64 - 7 * rng.below(3) as i64 * i64::from(u == 0);
@@ -142,24 +158,37 @@ fn pilot(rng: &mut Rng, i: usize, today: i64) -> String {
         let _ = writeln!(s, "confidence = {{ leader = {}, team = {} }}", 1 + rng.below(5), 1 + rng.below(5));
     }
     s.push_str("+++\n\n");
+    let front = s.len();
     let target = 2048 + rng.below(2048) as usize;
     let mut section = 0;
     while s.len() < target + 1500 {
         section += 1;
         let _ = writeln!(s, "## Section {section}\n\n{}.\n", sentence(rng, 60));
     }
+    s.push_str(&shape.long_body());
     let _ = writeln!(s, "## Lessons learned\n\n- {}\n- {}", sentence(rng, 10), sentence(rng, 10));
+    if shape.yaml {
+        // The same record in YAML: the body is as long as the TOML one's.
+        s = mix::yaml_front(&s[4..front - 5]) + "\n" + &s[front..];
+    }
     s
 }
 
-/// Writes a site of `pilots` records into `dir`.
+/// Writes a site of `pilots` records into `dir`, without the shapes of
+/// [`Mix`] ([`Mix::PLAIN`]).
 pub fn write_site(dir: &Path, pilots: usize, seed: u64) -> io::Result<()> {
+    write_site_with(dir, pilots, seed, &Mix::PLAIN)
+}
+
+/// Writes a site of `pilots` records into `dir` with the shapes of `mix`.
+/// The same arguments write the same site.
+pub fn write_site_with(dir: &Path, pilots: usize, seed: u64, mix: &Mix) -> io::Result<()> {
     let mut rng = Rng(seed);
     let today = 20_777; // 2026-11-20
     std::fs::create_dir_all(dir.join("content/pilots"))?;
     std::fs::write(dir.join("pilotdeck.toml"), "title = \"Generated portfolio\"\nas_of = \"2026-11-20\"\n")?;
     for i in 0..pilots {
-        let text = pilot(&mut rng, i, today);
+        let text = pilot(&mut rng, i, today, &mut Shape::new(mix, seed, RECORD, i));
         std::fs::write(dir.join(format!("content/pilots/pilot-{i:05}.md")), text)?;
     }
     for sec in 0..10 {
@@ -172,10 +201,15 @@ pub fn write_site(dir: &Path, pilots: usize, seed: u64) -> io::Result<()> {
         for p in 0..10 {
             let body = (0..6).map(|h| format!("## Part {h}\n\n{}.\n", sentence(&mut rng, 50))).collect::<String>();
             let cat = rng.pick(&CATEGORIES);
-            std::fs::write(
-                sdir.join(format!("page-{p:02}.md")),
-                format!("+++\ntitle = \"Page {sec}.{p}\"\nweight = {p}\naddresses = [\"{cat}\"]\n+++\n\n{body}"),
-            )?;
+            let shape = Shape::new(mix, seed, PAGE, sec * 10 + p);
+            let text = if shape.bare {
+                format!("# Page {sec}.{p}\n\n{body}")
+            } else if shape.yaml {
+                format!("---\ntitle: Page {sec}.{p}\nweight: {p}\naddresses: [{cat}]\n---\n\n{body}")
+            } else {
+                format!("+++\ntitle = \"Page {sec}.{p}\"\nweight = {p}\naddresses = [\"{cat}\"]\n+++\n\n{body}")
+            };
+            std::fs::write(sdir.join(format!("page-{p:02}.md")), text)?;
         }
     }
     Ok(())
