@@ -1,7 +1,8 @@
 //! Names made web-safe: the one slug rule (for ids, addresses, tags and
 //! people) and Unicode's composed form, that one name typed two ways is
 //! one name; and how people's names are matched. Below every module that
-//! makes an address, and the config.
+//! makes an address, and the config. Also the few words every page writes
+//! alike (a capital first letter, "N days").
 
 /// A URL-safe name: lowercase ASCII letters, digits, `-` and `_`. Other
 /// scripts are put in Unicode's composed form (NFC: `café` is one name
@@ -19,6 +20,19 @@ pub fn slug(text: &str) -> String {
 pub fn capitalized(text: &str) -> String {
     let mut c = text.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// "1 day", "12 days".
+pub fn days(n: i64) -> String {
+    let mut out = String::new();
+    write_days(&mut out, n);
+    out
+}
+
+/// [`days`], appended to `out`.
+pub fn write_days(out: &mut String, n: i64) {
+    use std::fmt::Write as _;
+    let _ = if n == 1 { write!(out, "1 day") } else { write!(out, "{n} days") };
 }
 
 /// `text` in Unicode's composed form (NFC), borrowed when it is already.

@@ -1,13 +1,13 @@
 //! What the records' git history shows: a pilot's changes, newest first,
 //! each with its commit (`model::history` works them out).
 
-use super::pilot::days;
 use super::views::{ChangeGroup, ChangeRow, ChangesView, HistoryRow, PilotHistoryView, WeekLink};
 use crate::config::Config;
 use crate::date::Date;
 use crate::history::Status;
 use crate::model::history::{ChangeKind, EventKind, SiteHistory};
 use crate::model::Site;
+use crate::names::days;
 use std::fmt::Write as _;
 
 fn or_none(d: Option<crate::date::Date>) -> String {

@@ -6,23 +6,12 @@ use super::paging::LibraryLinks;
 use super::views::*;
 use crate::config::Config;
 use crate::model::{Constraint, Pilot, Site, OFF_PATH};
+use crate::names::{days, write_days};
 
 pub(super) fn link(p: &Pilot) -> PilotLink {
     let mut note = String::new();
     Said::UpdateNote(p).write(&mut note, |o, t| o.push_str(t));
     PilotLink { id: p.id.clone(), title: p.title.clone(), url: crate::urls::pilot(&p.id), stage: p.stage.clone(), note }
-}
-
-/// "1 day", "12 days".
-pub(super) fn days(n: i64) -> String {
-    let mut out = String::new();
-    write_days(&mut out, n);
-    out
-}
-
-fn write_days(out: &mut String, n: i64) {
-    use std::fmt::Write as _;
-    let _ = if n == 1 { write!(out, "1 day") } else { write!(out, "{n} days") };
 }
 
 fn text(o: &Option<String>) -> &str {
@@ -212,7 +201,9 @@ pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config, library
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
     let stage_track = stage_track(p, config);
     let update_note = match (p.facts.last_update, p.facts.days_since_update) {
-        (Some(w), Some(d)) => format!("last update for the week of {w}, {} before the as-of date", days(d)),
+        (Some(w), Some(d)) => {
+            format!("last update for the week of {w}, {} before the as-of date", days(d))
+        }
         _ => "no weekly update recorded".into(),
     };
     PilotView {
