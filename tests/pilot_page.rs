@@ -125,3 +125,29 @@ fn a_stalled_or_retired_pilot_is_asked_what_happened_and_since_when() {
     assert!(a[2].contains("It was retired; the target date 2026-02-01 no longer applies."), "{all}");
     assert!(!all.contains("next stage"), "{all}");
 }
+
+#[test]
+fn a_record_with_many_open_constraints_names_five_and_counts_the_rest() {
+    let constraints: String = (0..9)
+        .map(|i| {
+            format!(
+                "[[constraints]]\ntitle = \"Blocker {i}\"\ncategory = \"data\"\nowner = \"Lee Chen\"\n\
+                 raised = 2026-01-05\ndue = 2026-02-{:02}\n\n",
+                i + 1
+            )
+        })
+        .collect();
+    let rec = record("pilot", "idea = 2026-01-05\npilot = 2026-02-02", "target = 2026-12-01", &constraints);
+    let dir = built(&[("content/pilots/a.md", &rec)]);
+    let all = answers(dir.path(), "a").join("\n");
+    // The most overdue first, then five more named, then a count.
+    assert!(all.contains("“Blocker 0” (data), overdue by"), "{all}");
+    assert!(all.contains("Also open: “Blocker 1”, “Blocker 2”, “Blocker 3”, “Blocker 4”, “Blocker 5”, and 3 more, under Constraints below."), "{all}");
+    // Nine overdue: five escalation lines, then how many more.
+    let escalate = all.split("What must be escalated").nth(1).unwrap();
+    assert_eq!(escalate.matches(": escalate to the").count(), 5, "{escalate}");
+    assert!(escalate.contains("And 4 more, under Constraints below."), "{escalate}");
+    // Every one is in the table.
+    let html = read(dir.path(), "public/pilots/a/index.html");
+    assert_eq!(html.matches("<tr id=\"c-").count(), 9);
+}

@@ -346,7 +346,6 @@ fn answer(question: &str, lines: Vec<String>, warn: bool) -> Answer {
     Answer { question: question.into(), lines, tone: if warn { "warn".into() } else { String::new() } }
 }
 
-/// The sponsor's four questions, answered from the record alone.
 /// The sponsor's four questions, answered from the record, in the words
 /// of the pilot's stage: a pilot on its way is asked what blocks its next
 /// stage; one in production what keeps it running; a stalled or retired
@@ -367,12 +366,23 @@ fn entered(p: &Pilot) -> Option<crate::date::Date> {
     p.entered()
 }
 
+/// The most constraints an answer names: a record with thirty open ones
+/// answers in a few lines and leaves the rest to its table of constraints.
+const NAMED: usize = 5;
+
+/// "and 12 more, under Constraints below", for an answer that named
+/// [`NAMED`] of `all`; nothing when it named them all.
+fn more(all: usize) -> Option<String> {
+    (all > NAMED).then(|| format!("and {} more, under Constraints below", all - NAMED))
+}
+
 /// "“Title” (category), overdue by 3 days." and the others still open.
 fn open_lines(open: &[&Constraint], as_of: crate::date::Date) -> Vec<String> {
     let Some(c) = open.first() else { return Vec::new() };
     let mut lines = vec![format!("“{}” ({}), {}.", c.title, c.category, status_text(c, as_of))];
     if open.len() > 1 {
-        let rest: Vec<String> = open[1..].iter().map(|c| format!("“{}”", c.title)).collect();
+        let mut rest: Vec<String> = open[1..].iter().take(NAMED).map(|c| format!("“{}”", c.title)).collect();
+        rest.extend(more(open.len() - 1));
         lines.push(format!("Also open: {}.", rest.join(", ")));
     }
     lines
@@ -584,8 +594,10 @@ fn target_answer(q: &str, p: &Pilot, c: &Constraint, passed: Option<String>) -> 
 }
 
 fn escalation_answer(q: &str, p: &Pilot, open: &[&Constraint]) -> Answer {
-    let mut lines: Vec<String> = open
+    let due: Vec<&&Constraint> = open.iter().filter(|c| c.escalated_to.is_some()).collect();
+    let mut lines: Vec<String> = due
         .iter()
+        .take(NAMED)
         .filter_map(|c| {
             let to = c.escalated_to.as_deref()?;
             Some(format!(
@@ -596,6 +608,7 @@ fn escalation_answer(q: &str, p: &Pilot, open: &[&Constraint]) -> Answer {
             ))
         })
         .collect();
+    lines.extend(more(due.len()).map(|m| format!("{}.", crate::names::capitalized(&m))));
     let warn = !lines.is_empty();
     if let Some(u) = p.updates.last() {
         if let Some(e) = u.escalation.as_ref().filter(|e| !e.trim().is_empty()) {
