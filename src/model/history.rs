@@ -81,7 +81,7 @@ impl Snapshot {
 }
 
 /// What each version of a record read as, by blob and path (`None`: it
-/// did not read, and is skipped): what [`derive`] read once need not be
+/// did not read, and is skipped): what [`derive()`] read once need not be
 /// read again. The caller keeps it between builds (the pipeline, in
 /// `.pilotdeck/history.bin`) for one config: what a record means
 /// depends on the config (its stages, rubric, categories).
