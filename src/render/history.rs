@@ -99,9 +99,28 @@ fn group_of(what: &EventKind) -> usize {
     }
 }
 
-/// The page of the week `i` of `SiteHistory::changes` (0: the week of the
-/// as-of date).
-pub(super) fn changes_view(site: &Site, config: &Config, i: usize) -> ChangesView {
+/// The page of each week of `SiteHistory::changes` (0: the week of the
+/// as-of date; one page that says history is not known when it is not).
+pub(super) fn changes_views(site: &Site, config: &Config) -> Vec<ChangesView> {
+    let h = &site.history;
+    // The links to every week, the same on each week's page but for
+    // which one is `here`.
+    let weeks: Vec<WeekLink> = h
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(k, w)| WeekLink {
+            start: w.start.text(),
+            url: if k == 0 { crate::urls::CHANGES.to_string() } else { crate::urls::changes_week(w.start) },
+            count: w.events.len(),
+            here: false,
+        })
+        .collect();
+    (0..h.changes.len().max(1)).map(|i| changes_view(site, config, i, &weeks)).collect()
+}
+
+/// The page of the week `i`, with `weeks` (see [`changes_views`]).
+fn changes_view(site: &Site, config: &Config, i: usize, weeks: &[WeekLink]) -> ChangesView {
     let h = &site.history;
     let note = status_note(&h.status);
     let Some(week) = h.changes.get(i).filter(|_| h.is_known()) else {
@@ -141,17 +160,7 @@ pub(super) fn changes_view(site: &Site, config: &Config, i: usize) -> ChangesVie
             commit_url: url,
         });
     }
-    let weeks = h
-        .changes
-        .iter()
-        .enumerate()
-        .map(|(k, w)| WeekLink {
-            start: w.start.text(),
-            url: if k == 0 { crate::urls::CHANGES.to_string() } else { crate::urls::changes_week(w.start) },
-            count: w.events.len(),
-            here: k == i,
-        })
-        .collect();
+    let weeks = weeks.iter().enumerate().map(|(k, w)| WeekLink { here: k == i, ..w.clone() }).collect();
     ChangesView {
         known: true,
         note,
@@ -234,7 +243,7 @@ pub(super) fn trend(weekly: &[usize], now: usize, since: Option<(usize, Date)>) 
 
 /// `changes/feed.xml`: one entry per week of `/changes/`, newest first,
 /// its summary the week's changes counted by kind and listed.
-pub(super) fn changes_feed(site: &Site, config: &Config) -> String {
+pub(super) fn changes_feed(site: &Site, config: &Config, views: &[ChangesView]) -> String {
     let base = crate::urls::feed_base(&config.base_url);
     let entries = site
         .history
@@ -242,8 +251,8 @@ pub(super) fn changes_feed(site: &Site, config: &Config) -> String {
         .iter()
         .enumerate()
         .filter(|(_, w)| !w.events.is_empty())
-        .map(|(i, w)| {
-            let view = changes_view(site, config, i);
+        .filter_map(|(i, w)| Some((i, w, views.get(i)?)))
+        .map(|(i, w, view)| {
             let mut summary = String::new();
             for g in &view.groups {
                 let _ = writeln!(summary, "{} ({}):", g.title, g.rows.len());

@@ -44,6 +44,7 @@ pub struct Plan {
     sv: SiteView,
     charts: OnceLock<Result<Vec<(ChartView, String)>, String>>,
     lessons: OnceLock<LessonsView>,
+    changes: OnceLock<Vec<views::ChangesView>>,
     tags: OnceLock<Vec<community::Tag>>,
     order: OnceLock<crate::library_order::Order>,
     /// The address suffix of each page of the library (`paging`).
@@ -71,6 +72,7 @@ impl Plan {
             sv,
             charts: OnceLock::new(),
             lessons: OnceLock::new(),
+            changes: OnceLock::new(),
             tags: OnceLock::new(),
             order: OnceLock::new(),
             library_pages: OnceLock::new(),
@@ -176,6 +178,12 @@ impl Plan {
 
     fn library_filters(&self) -> &views::Filters {
         self.library_filters.get_or_init(|| library::filters(&self.site, &self.config))
+    }
+
+    /// The view of each week of `/changes/` (0: this week), made once for
+    /// the pages and the feed.
+    fn changes(&self) -> &[views::ChangesView] {
+        self.changes.get_or_init(|| history::changes_views(&self.site, &self.config))
     }
 
     fn lessons(&self) -> &LessonsView {
@@ -376,14 +384,15 @@ impl Plan {
             }
             Job::Sitemap => crate::exports::sitemap(site, config),
             Job::Changes(i) => {
-                let view = ChangesCtx { changes: history::changes_view(site, config, *i) };
+                let Some(changes) = self.changes().get(*i) else { return Ok(Content::Bytes(Vec::new())) };
+                let view = ChangesCtx { changes };
                 let address = match site.history.changes.get(*i) {
                     Some(w) if *i > 0 => urls::changes_week(w.start),
                     _ => urls::CHANGES.to_string(),
                 };
                 self.html(target("changes.html", urls::path_of(&address), "What changed", urls::CHANGES), &view)?
             }
-            Job::ChangesFeed => history::changes_feed(site, config),
+            Job::ChangesFeed => history::changes_feed(site, config, self.changes()),
             Job::Search => {
                 self.html(target("search.html", urls::path_of(urls::SEARCH), "Search", urls::SEARCH), &SearchView {})?
             }
@@ -531,8 +540,8 @@ struct PilotCtx<'a> {
 struct SearchView {}
 
 #[derive(Serialize)]
-struct ChangesCtx {
-    changes: views::ChangesView,
+struct ChangesCtx<'a> {
+    changes: &'a views::ChangesView,
 }
 
 #[derive(Serialize)]

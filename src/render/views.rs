@@ -697,7 +697,7 @@ pub struct ChangeRow {
 }
 
 /// A week in the archive of changes.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct WeekLink {
     pub start: String,
     /// Relative to the root.
