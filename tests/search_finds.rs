@@ -10,11 +10,9 @@
 
 mod common;
 
-use common::{pilotdeck, site};
+use common::{pilotdeck, search_js, site};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Reads `[[query, how many results to describe], ...]` on standard
 /// input; prints for each query how many records it found and, for the
@@ -89,29 +87,9 @@ fn pieces(v: &Value) -> (String, Vec<String>) {
 /// Runs each `(query, results to describe)` through `search.js` against
 /// the index built into `public`; `None` without node.
 fn search(public: &Path, queries: &[(&str, usize)]) -> Option<Vec<Found>> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
     let data = format!("{}/search/data/", public.display());
-    let child = Command::new("node")
-        .arg("-e")
-        .arg(NODE)
-        .arg(&script)
-        .arg(&data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("SKIPPED: node is not installed, so search.js was not run against the index");
-            return None;
-        }
-        Err(e) => panic!("cannot run node: {e}"),
-    };
-    child.stdin.take().unwrap().write_all(serde_json::to_string(queries).unwrap().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "node failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let out = search_js(NODE, &[&data], &serde_json::to_string(queries).unwrap())?;
+    let all: Vec<Value> = serde_json::from_slice(&out).unwrap();
     Some(
         all.iter()
             .map(|q| Found {

@@ -8,10 +8,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use pilotdeck::search::{shard_key, words, MAX_WORD};
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Reads a JSON list of strings on standard input, prints for each its
 /// words, their shard keys, and the words `marks` finds when the query is
@@ -45,25 +44,8 @@ type Made = (Vec<String>, Vec<String>, Vec<String>);
 
 /// What `search.js` makes of each of `texts`, or `None` without node.
 fn javascript(texts: &[String]) -> Option<Vec<Made>> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
-    let child = Command::new("node")
-        .arg("-e")
-        .arg(NODE)
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => panic!("cannot run node: {e}"),
-    };
-    let input = serde_json::to_string(texts).unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "node failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    Some(serde_json::from_slice(&out.stdout).unwrap())
+    let out = common::search_js(NODE, &[], &serde_json::to_string(texts).unwrap())?;
+    Some(serde_json::from_slice(&out).unwrap())
 }
 
 /// Texts at the edges of the rule, then a few hundred made from pieces

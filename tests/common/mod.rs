@@ -254,3 +254,34 @@ pub const PLAIN_TEMPLATES: &[(&str, &str)] = &[
     ("templates/page.html", "<p>page: {{ title }}</p>\n"),
     ("templates/404.html", "<p>not found</p>\n"),
 ];
+
+/// Runs the theme's `search.js` under Node: `node -e CODE search.js
+/// ARGS...`, with `input` on standard input; its standard output, or `None`
+/// (said on standard error) when node is not installed. Node failing fails
+/// the test.
+pub fn search_js(code: &str, args: &[&str], input: &str) -> Option<Vec<u8>> {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let child = Command::new("node")
+        .arg("-e")
+        .arg(code)
+        .arg(&script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("SKIPPED: node is not installed, so search.js was not run");
+            return None;
+        }
+        Err(e) => panic!("cannot run node: {e}"),
+    };
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "node failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    Some(out.stdout)
+}
