@@ -46,6 +46,12 @@ fn record(stage: &str, target: &str, due: &str, resolved: &str) -> String {
 
 /// A site whose one record moves over five commits: made, due date moved
 /// twice (7 days, then 14), target moved 30 days, into pilot, resolved.
+/// A pilot at `pilot` since 2026-02-16 with one constraint due 2026-03-01:
+/// overdue from then on.
+const CLAIMS: &str = "+++\ntitle = \"Claims triage\"\nstage = \"pilot\"\nowner = \"Lee Chen\"\n\n[stages]\n\
+                      pilot = 2026-02-16\n\n[[constraints]]\ntitle = \"Queue write-back\"\ncategory = \"integration\"\n\
+                      owner = \"Lee Chen\"\nraised = 2026-02-20\ndue = 2026-03-01\n+++\nBody.\n";
+
 fn repo() -> tempfile::TempDir {
     let dir = site(&[("pilotdeck.toml", "title = \"History\"\nrepo_url = \"https://git.example/org/site\"\n")]);
     let root = dir.path();
@@ -84,11 +90,7 @@ fn a_pilots_history_lists_what_changed_with_its_commit() {
 #[test]
 fn home_figures_say_how_they_moved_in_four_weeks() {
     let dir = repo();
-    let claims =
-        "+++\ntitle = \"Claims triage\"\nstage = \"pilot\"\nowner = \"Lee Chen\"\n\n[stages]\npilot = 2026-02-16\n\n\
-                  [[constraints]]\ntitle = \"Queue write-back\"\ncategory = \"integration\"\nowner = \"Lee Chen\"\n\
-                  raised = 2026-02-20\ndue = 2026-03-01\n+++\nBody.\n";
-    commit(dir.path(), "content/pilots/claims.md", claims, "2026-03-09", "Claims triage");
+    commit(dir.path(), "content/pilots/claims.md", CLAIMS, "2026-03-09", "Claims triage");
     build_ok(dir.path(), &[]);
     let html = read(dir.path(), "public/index.html");
     let figure = |label: &str| {
@@ -387,11 +389,7 @@ fn a_generated_repository_may_have_fewer_commits_than_pilots() {
 #[test]
 fn the_board_pack_compares_with_the_chosen_date() {
     let dir = repo();
-    let claims =
-        "+++\ntitle = \"Claims triage\"\nstage = \"pilot\"\nowner = \"Lee Chen\"\n\n[stages]\npilot = 2026-02-16\n\n\
-                  [[constraints]]\ntitle = \"Queue write-back\"\ncategory = \"integration\"\nowner = \"Lee Chen\"\n\
-                  raised = 2026-02-20\ndue = 2026-03-01\n+++\nBody.\n";
-    commit(dir.path(), "content/pilots/claims.md", claims, "2026-03-09", "Claims triage");
+    commit(dir.path(), "content/pilots/claims.md", CLAIMS, "2026-03-09", "Claims triage");
     let config = "title = \"History\"\nboard_since = \"2026-02-01\"\n";
     std::fs::write(dir.path().join("pilotdeck.toml"), config).unwrap();
     build_ok(dir.path(), &[]);
