@@ -594,18 +594,18 @@ fn target_answer(q: &str, p: &Pilot, c: &Constraint, passed: Option<String>) -> 
 }
 
 fn escalation_answer(q: &str, p: &Pilot, open: &[&Constraint]) -> Answer {
-    let due: Vec<&&Constraint> = open.iter().filter(|c| c.escalated_to.is_some()).collect();
+    // Each overdue constraint with the rung it reached.
+    let due: Vec<(&Constraint, &str)> = open.iter().filter_map(|c| Some((*c, c.escalated_to.as_deref()?))).collect();
     let mut lines: Vec<String> = due
         .iter()
         .take(NAMED)
-        .filter_map(|c| {
-            let to = c.escalated_to.as_deref()?;
-            Some(format!(
+        .map(|&(c, to)| {
+            format!(
                 "“{}”, overdue by {}: escalate to the {}.",
                 c.title,
                 days(c.overdue_days.unwrap_or(0)),
                 escalation_target(to, p, c)
-            ))
+            )
         })
         .collect();
     lines.extend(more(due.len()).map(|m| format!("{}.", crate::names::capitalized(&m))));
