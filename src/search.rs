@@ -692,8 +692,9 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
 
 /// `json` compressed in the zlib format (RFC 1950), which `search.js`
 /// inflates with the browser's `DecompressionStream("deflate")`. Level 1,
-/// zlib-ng's quickest: on a 10,000-pilot index it writes a fifth of the
-/// bytes in about a third of level 2's time (see docs/performance.md).
+/// zlib-ng's quickest: on a 10,000-pilot index a quarter of the bytes, for
+/// about 60% of level 2's instructions and 27% more bytes than it (see
+/// docs/performance.md).
 pub fn pack(json: &str) -> Result<Vec<u8>, String> {
     let mut out = vec![0u8; zlib_rs::compress_bound(json.len())];
     let (packed, code) = zlib_rs::compress_slice(&mut out, json.as_bytes(), zlib_rs::DeflateConfig::new(LEVEL));
