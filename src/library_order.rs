@@ -54,6 +54,11 @@ pub(crate) fn sort_in_order(site: &Site, rows: &mut [(usize, usize)]) {
     }
 }
 
+/// Where a pilot is in memory, which stands for it in [`Order::index_of`].
+fn address(p: &Pilot) -> usize {
+    std::ptr::from_ref(p) as usize
+}
+
 /// Every constraint in library order (overdue, open, resolved), made once
 /// for a build and shared by the pages and exports that list constraints.
 pub(crate) struct Order {
@@ -63,6 +68,11 @@ pub(crate) struct Order {
     /// constraints start at `start[i]` in `position`.
     start: Vec<usize>,
     position: Vec<u32>,
+    /// Each pilot's index in the site's list, by the pilot's address: the
+    /// pilots are the site's own, shared, for as long as the order is
+    /// used, and a row asks this for every constraint it shows (a search
+    /// by id was a twentieth of a build's work).
+    index_of: HashMap<usize, u32>,
     /// Positions in `all` of the open constraints of each category.
     open_by_category: HashMap<String, Vec<usize>>,
 }
@@ -99,7 +109,9 @@ impl Order {
         for (pos, &(i, j)) in all.iter().enumerate() {
             position[start[i] + j] = u32::try_from(pos).unwrap_or(u32::MAX);
         }
-        Order { all, start, position, open_by_category }
+        let index_of =
+            (site.pilots.iter().enumerate()).map(|(i, p)| (address(p), u32::try_from(i).unwrap_or(u32::MAX))).collect();
+        Order { all, start, position, index_of, open_by_category }
     }
 
     /// Where constraint `j` of pilot `i` is in library order, from 0.
@@ -107,10 +119,14 @@ impl Order {
         self.position.get(self.start.get(i).map_or(usize::MAX, |s| s + j)).map_or(0, |&p| p as usize)
     }
 
-    /// Where `c`, a constraint of `p`, is in library order, from 0
-    /// (pilots are sorted by id, so `p` is found by it).
+    /// Where `c`, a constraint of `p`, is in library order, from 0. `p`
+    /// is one of the site's pilots the order was made from; another pilot
+    /// (a copy) is found by its id.
     pub(crate) fn position_of(&self, site: &Site, p: &Pilot, c: &Constraint) -> usize {
-        let i = site.pilots.binary_search_by(|q| q.id.as_str().cmp(&p.id)).unwrap_or(0);
+        let i = match self.index_of.get(&address(p)) {
+            Some(&i) => i as usize,
+            None => site.pilots.binary_search_by(|q| q.id.as_str().cmp(&p.id)).unwrap_or(0),
+        };
         let j = p.constraints.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(0);
         self.position(i, j)
     }

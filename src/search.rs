@@ -634,8 +634,10 @@ impl<'a> Lists<'a> {
 /// Indexes the site and adds the index under [`DATA`]; returns the number
 /// of records.
 pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
+    let mut timer = crate::pipeline::Timer::new();
     let sources = sources(site);
     let lists = Lists::new(site);
+    timer.lap("search: sources");
     // A chunk of records at a time: its words, its `d/` file (packed) and
     // its part of `f`; no record is kept once written.
     let parts: Vec<(Inverted, Result<Vec<u8>, String>, String)> = sources
@@ -661,6 +663,7 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
             (inv, pack(&docs), filters)
         })
         .collect();
+    timer.lap("search: records, words, d/");
     let mut inverted = Vec::with_capacity(parts.len());
     let mut filters = String::from("[");
     for (n, (inv, docs, f)) in parts.into_iter().enumerate() {
@@ -674,10 +677,12 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
     filters.push(']');
     // In order: each run's records come after the one's before.
     let inverted = inverted.into_par_iter().reduce(Inverted::default, Inverted::append);
+    timer.lap("search: words merged");
     let mut shards: BTreeMap<String, Vec<(Cow<str>, &Postings)>> = BTreeMap::new();
     for (word, p) in inverted.all() {
         shards.entry(shard_key(&word)).or_default().push((word, p));
     }
+    timer.lap("search: shards");
     let files: Vec<(String, Result<Vec<u8>, String>)> =
         shards.par_iter().map(|(key, words)| (format!("{DATA}w/{key}.{PACKED}"), pack(&shard_json(words)))).collect();
     let first = |kind: fn(&Source) -> bool| sources.iter().position(kind).unwrap_or(sources.len());
@@ -687,6 +692,7 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
     for (path, bytes) in files {
         output.add(path, bytes?);
     }
+    timer.lap("search: w/ and f written");
     Ok(sources.len())
 }
 

@@ -419,6 +419,7 @@ pub struct Built {
 /// the model, the files and what the next build may reuse.
 pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, previous: ModelCache) -> Built {
     let mut cache = previous;
+    let mut timer = crate::pipeline::Timer::new();
     // A record's facts are derived for one as-of date (`serve` running
     // past midnight with `as_of = "today"` moves it): read them all again.
     if cache.as_of != Some(opts.as_of) {
@@ -491,6 +492,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             read.insert(file, read_now);
         }
     }
+    timer.lap("model: records read");
     // The cache is brought up to date in place: at thousands of records,
     // most of them unchanged, a new map per analysis is most of its cost.
     let mut records = 0;
@@ -535,6 +537,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             loaded.docs.iter().filter(is_record).map(|d| loaded.sources.get(d.file).path.as_str()).collect();
         cache.entries.retain(|path, _| paths.contains(path.as_str()));
     }
+    timer.lap("model: cache updated");
     pilot::reject_duplicates(&mut pilots, &mut diags);
     // What the site shows is the portfolio as it stood on the as-of date.
     let pilots = past::as_it_stood(pilots, config, opts.as_of, !opts.looking_back, &mut diags);
@@ -543,6 +546,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             past::later_stages(p, opts.as_of, &mut diags);
         }
     }
+    timer.lap("model: as it stood");
     // Three passes over every record, each bound by memory latency at
     // thousands of records: side by side.
     // A playbook copied with its `mkdocs.yml`: the files of its `docs_dir`
@@ -597,6 +601,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         },
         || facts::portfolio(&pilots, config, opts.as_of),
     );
+    timer.lap("model: pages, people, portfolio");
     diags.extend(tree.diags.iter().cloned());
     let (tree, kept) = (tree.tree.clone(), tree);
     cache.pages = Some(kept);
@@ -607,6 +612,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))
         .map(|(path, title)| (path.clone(), title.clone()))
         .collect();
+    timer.lap("model: decisions, tags");
     let site = Site {
         history: Arc::default(),
         as_of: opts.as_of,
