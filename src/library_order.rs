@@ -40,7 +40,7 @@ pub(crate) fn sort_in_order(site: &Site, rows: &mut [(usize, usize)]) {
     use rayon::prelude::*;
     let day = |d: Option<crate::date::Date>| d.map_or(i64::MIN + 1, |d| d.days_since(site.as_of));
     let mut keyed: Vec<([i64; 4], usize, usize)> = rows
-        .iter()
+        .par_iter()
         .map(|&(i, j)| {
             let c = &site.pilots[i].constraints[j];
             let when = if c.open { day(c.due) } else { -day(c.resolved) };
@@ -52,6 +52,39 @@ pub(crate) fn sort_in_order(site: &Site, rows: &mut [(usize, usize)]) {
     for (row, (_, i, j)) in rows.iter_mut().zip(keyed) {
         *row = (i, j);
     }
+}
+
+/// Positions in `all` of the open constraints of each category.
+fn open_by_category(site: &Site, all: &[(usize, usize)]) -> HashMap<String, Vec<usize>> {
+    let mut by: HashMap<String, Vec<usize>> = HashMap::default();
+    for (pos, &(i, j)) in all.iter().enumerate() {
+        let c = &site.pilots[i].constraints[j];
+        if c.open {
+            match by.get_mut(&c.category) {
+                Some(list) => list.push(pos),
+                None => {
+                    by.insert(c.category.clone(), vec![pos]);
+                }
+            }
+        }
+    }
+    by
+}
+
+/// Where each pilot's constraints start in the positions, and the position
+/// in `all` of each constraint, pilot by pilot.
+fn positions(site: &Site, all: &[(usize, usize)]) -> (Vec<usize>, Vec<u32>) {
+    let mut start = Vec::with_capacity(site.pilots.len());
+    let mut n = 0;
+    for p in &site.pilots {
+        start.push(n);
+        n += p.constraints.len();
+    }
+    let mut position = vec![0u32; n];
+    for (pos, &(i, j)) in all.iter().enumerate() {
+        position[start[i] + j] = u32::try_from(pos).unwrap_or(u32::MAX);
+    }
+    (start, position)
 }
 
 /// Where a pilot is in memory, which stands for it in [`Order::index_of`].
@@ -87,28 +120,11 @@ impl Order {
         let mut all: Vec<(usize, usize)> =
             site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
         sort_in_order(site, &mut all);
-        let mut open_by_category: HashMap<String, Vec<usize>> = HashMap::default();
-        for (pos, &(i, j)) in all.iter().enumerate() {
-            let c = &site.pilots[i].constraints[j];
-            if c.open {
-                match open_by_category.get_mut(&c.category) {
-                    Some(list) => list.push(pos),
-                    None => {
-                        open_by_category.insert(c.category.clone(), vec![pos]);
-                    }
-                }
-            }
-        }
-        let mut start = Vec::with_capacity(site.pilots.len());
-        let mut n = 0;
-        for p in &site.pilots {
-            start.push(n);
-            n += p.constraints.len();
-        }
-        let mut position = vec![0u32; n];
-        for (pos, &(i, j)) in all.iter().enumerate() {
-            position[start[i] + j] = u32::try_from(pos).unwrap_or(u32::MAX);
-        }
+        // Two passes over every constraint, each bound by memory: side by
+        // side (`serve` makes the order after each edit, for the links of
+        // the edited pilot's page).
+        let (open_by_category, (start, position)) =
+            rayon::join(|| open_by_category(site, &all), || positions(site, &all));
         let index_of =
             (site.pilots.iter().enumerate()).map(|(i, p)| (address(p), u32::try_from(i).unwrap_or(u32::MAX))).collect();
         Order { all, start, position, index_of, open_by_category }

@@ -145,8 +145,13 @@ impl Loaded {
             }
             match std::fs::symlink_metadata(path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    // Gone: the file, or everything below a folder.
-                    Arc::make_mut(&mut next.docs).retain(|d| !d.parts.starts_with(&parts));
+                    // Gone: the file, or everything below a folder. The
+                    // list is copied only when a page goes with it: an
+                    // editor's temporary file coming and going leaves the
+                    // list, and what was made of it, as it was.
+                    if next.docs.iter().any(|d| d.parts.starts_with(&parts)) {
+                        Arc::make_mut(&mut next.docs).retain(|d| !d.parts.starts_with(&parts));
+                    }
                     next.assets.retain(|a| !a.parts.starts_with(&parts));
                 }
                 Ok(m) if m.is_file() => {
@@ -295,6 +300,29 @@ mod tests {
         // A folder that was never read needs a full load.
         std::fs::create_dir_all(root.join("content/new")).unwrap();
         assert!(updated.update(&root, &[root.join("content/new")]).is_none());
+    }
+
+    #[test]
+    fn an_editors_temporary_file_coming_and_going_keeps_the_list_of_pages() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        let record = root.join("content/pilots/a.md");
+        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
+        std::fs::write(&record, "a").unwrap();
+        let before = load_content(&root);
+        // `sed -i`, and editors that save atomically, write a temporary
+        // file beside the record and rename it over the record.
+        let temporary = root.join("content/pilots/sedX1b2c3");
+        std::fs::write(&record, "a2").unwrap();
+        let after = before.update(&root, &[temporary, record]).unwrap();
+        // The list is the same list (what the model made of it is reused:
+        // every record's id), and the edit is read.
+        assert!(Arc::ptr_eq(&before.docs, &after.docs));
+        assert_eq!(after.sources.get(after.docs[0].file).text, "a2");
+        // A record that is gone is gone from the list.
+        std::fs::remove_file(root.join("content/pilots/a.md")).unwrap();
+        let gone = after.update(&root, &[root.join("content/pilots/a.md")]).unwrap();
+        assert!(gone.docs.is_empty());
     }
 
     #[test]

@@ -450,6 +450,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     };
     cache.ids = Some((Arc::clone(&loaded.docs), Arc::clone(&ids)));
     diags.extend(ids.renamed.iter().cloned());
+    timer.lap("model: ids");
     let record_ids = Arc::clone(&ids.all);
     let ids = &ids.by_file;
     // Records not in the cache are read in parallel (Markdown dominates);
@@ -463,6 +464,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             cache.entries.get(&source.path).is_none_or(|(f, _, _)| !same_file(f, source))
         })
         .collect();
+    timer.lap("model: misses");
     let mut read: crate::hash::FastMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> =
         crate::hash::FastMap::default();
     // In batches, so that texts can be released as their records are read;
@@ -582,6 +584,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             .collect::<Vec<(Vec<String>, String)>>()
     };
     let kept = cache.pages.take().filter(|p| p.holds(&page_docs, &loaded.navs, &loaded.sources, &files, opts));
+    timer.lap("model: roots, assets, kept pages");
     let ((tree, (people, people_index)), portfolio) = rayon::join(
         || {
             rayon::join(
@@ -606,7 +609,9 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     let (tree, kept) = (tree.tree.clone(), tree);
     cache.pages = Some(kept);
     same_owner_slugs(&people, &pilots, &mut diags);
+    timer.lap("model: same owner slugs");
     let decisions = people::decisions(&pilots, &people, &people_index, config);
+    timer.lap("model: decisions");
     let tag_slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut diags);
     let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
         .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))

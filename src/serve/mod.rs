@@ -158,7 +158,7 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
             };
             let mut events = vec![first];
-            while let Ok(more) = rx.recv_timeout(Duration::from_millis(40)) {
+            while let Ok(more) = rx.recv_timeout(QUIET) {
                 events.push(more);
             }
             let changed: Vec<(Change, PathBuf)> = events
@@ -190,6 +190,13 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
     rebuilds.context("cannot start the thread that rebuilds the site")?;
     Ok(())
 }
+
+/// How long the watcher waits for the events of one save to stop coming
+/// before it rebuilds: an editor's save (a write, or a temporary file
+/// renamed over the record) sends its events within a few milliseconds; a
+/// late one starts another rebuild, which finds what changed. Every
+/// millisecond here is one the edit takes to reach the browser.
+const QUIET: Duration = Duration::from_millis(10);
 
 /// `serve` from the command line: start, say where, and keep running.
 pub fn run(opts: ServeOptions, open: bool) -> Result<()> {
