@@ -295,7 +295,9 @@ fn unsigned_of(t: &str) -> Result<Option<i64>, String> {
     }
     match digits_of(digits, radix).and_then(|n| u64::try_from(n).ok()) {
         None => Ok(None),
-        Some(n) => i64::try_from(n).map(Some).map_err(|_| format!("`{t}` is too large an integer")),
+        Some(n) => i64::try_from(n)
+            .map(Some)
+            .map_err(|_| format!("`{t}` is too large an integer: write it in quotes to keep it as text")),
     }
 }
 

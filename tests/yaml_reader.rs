@@ -285,6 +285,11 @@ const HOSTILE: &[&str] = &[
     "z:\n  !!merge <<: {a: 1}\n",
     "b: &b {a: 1, a: 2}\nc:\n  <<: *b\n",
     "b: &b {x: 1}\nc: {<<: *b, y: 2}\nd: [{<<: *b}]\n",
+    "k: &k key\nz:\n  <<: {*k : 1, b: *k, c: [*k, {d: *k}]}\n",
+    "b: &b {a: 1}\nc:\n  <<: [*b, {c: *b}]\n",
+    "c:\n  <<:\n    y: 2\n    z: [1, {w: 3}]\n  x: 0\n",
+    "a: &x !!str 12\nb: *x\nc: &y '5'\n*y : y\nd: &z\ne: *z\n",
+    "a: &a\n  - &b {c: &c 1}\n  - *c\nd: [*a, *b]\n",
     // Duplicate keys are kept (the caller reports them).
     "a: 1\nb: 2\na: 3\n",
     "a: {x: 1, x: 2}\nb: [{y: 1, y: 2}]\n",
@@ -409,4 +414,36 @@ fn a_billion_laughs_is_an_error_at_an_alias() {
     assert!(text[e.at as usize..].starts_with('*'), "{e:?}");
     assert!(e.message.contains("1000000 values"), "{e:?}");
     assert!(old(&text).is_err());
+}
+
+/// What serde-saphyr said in Rust's words ("use Option<String>", "rejected
+/// by the configured policy", "use from_str_multiple") is said in the
+/// writer's now, at the same place; the parser's own messages are as they
+/// were.
+#[test]
+fn refusals_say_what_to_do() {
+    for (text, at, message) in [
+        ("a: .inf\n", 3, "`.inf` is not a finite number: write it in quotes to keep it as text"),
+        (
+            "a: 9223372036854775808\n",
+            3,
+            "`9223372036854775808` is too large an integer: write it in quotes to keep it as text",
+        ),
+        ("a: !!int x\n", 9, "`x` is not an integer (`!!int`)"),
+        ("~: x\n", 0, "a key is missing: write `key: value`, or quote a key spelt `null` or `~`"),
+        ("? [a]\n: x\n", 2, "a key must be text, not a list or table"),
+        ("a: *nope\n", 3, "an alias (`*name`) refers to no anchor (`&name`) before it"),
+        ("z:\n  <<: 5\n", 9, "the value of `<<` must be a table or a list of tables"),
+        ("a: !!str [1]\n", 9, "the tag `!!str` does not fit a list: leave it out"),
+        (
+            "a: 1\n--- x\n",
+            9,
+            "the front matter holds a second YAML document: a line `---` or `...` inside it ends the first",
+        ),
+        ("title: [a\n", 7, "unclosed bracket '['"),
+    ] {
+        let e = frontmatter_yaml::read(text).unwrap_err();
+        assert_eq!((e.at, e.message.as_str()), (at, message), "{text:?}");
+        assert_eq!(old(text).unwrap_err().at, at, "{text:?}");
+    }
 }
