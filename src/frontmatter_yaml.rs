@@ -6,8 +6,9 @@
 //! The meaning is the one serde-saphyr gave with pilotdeck's options (its
 //! defaults, duplicate keys passed on): see [`scalar`] for what a scalar
 //! is, [`Reader::merge`] for merge keys. Aliases are read as copies of what
-//! their anchor holds, placed at the alias; every node made counts against
-//! [`NODE_BUDGET`], so a "billion laughs" is an error, not a hang.
+//! their anchor holds, placed at the alias; every node made and every byte
+//! of text copied counts against [`NODE_BUDGET`] and [`COPY_BUDGET`], so a
+//! "billion laughs" is an error, not a hang.
 
 use crate::diag::Span;
 use crate::node::{Entry, Kind, Node, MAX_DEPTH};
@@ -17,6 +18,11 @@ use std::borrow::Cow;
 /// How many nodes (scalars, lists and tables, each copy an alias makes
 /// counted again) one front matter may hold: a record has a few hundred.
 pub const NODE_BUDGET: usize = 1_000_000;
+
+/// How many bytes of text the copies aliases make (and anchors keep) may
+/// hold, for text that is not borrowed from the front matter (escaped or
+/// folded): 64 MiB.
+pub const COPY_BUDGET: usize = 64 << 20;
 
 /// Why YAML could not be read, and where (a byte offset in the text).
 #[derive(Debug, PartialEq)]
@@ -39,6 +45,7 @@ pub fn read(text: &str) -> Result<Node<'_>, YamlError> {
         stack: Vec::new(),
         anchors: Vec::new(),
         nodes: 0,
+        copied: 0,
         root: None,
         last: Span::new(0, 0),
         second: false,
@@ -363,7 +370,7 @@ fn float_of(text: &str) -> Option<f64> {
 /// its size and how deep it nests.
 enum Anchor<'a> {
     Scalar { text: Cow<'a, str>, plain: bool, tag: YamlTag },
-    Node { node: Node<'a>, nodes: usize, height: usize },
+    Node { node: Node<'a>, nodes: usize, bytes: usize, height: usize },
 }
 
 /// A list or table being read.
@@ -395,6 +402,8 @@ struct Reader<'a> {
     anchors: Vec<Option<Anchor<'a>>>,
     /// Nodes made so far (see [`NODE_BUDGET`]).
     nodes: usize,
+    /// Bytes of text copied so far (see [`COPY_BUDGET`]).
+    copied: usize,
     root: Option<Node<'a>>,
     /// The last event's span: where an empty document is.
     last: Span,
@@ -452,7 +461,7 @@ impl<'a> Reader<'a> {
                 if self.expects_key() {
                     return fail(span, "a key must be text, not a list or table");
                 }
-                self.count(1, span)?;
+                self.count(1, 0, span)?;
                 let open = if map {
                     Open::Map { entries: Vec::new(), key: None, merges: Vec::new() }
                 } else {
@@ -472,22 +481,27 @@ impl<'a> Reader<'a> {
                 };
                 let node = Node { span: frame.span, kind };
                 if frame.anchor != 0 {
-                    let (nodes, height) = measure(&node);
-                    self.remember(frame.anchor, Anchor::Node { node: node.clone(), nodes, height });
+                    // The anchor keeps a copy: it counts as one.
+                    let (nodes, bytes, height) = measure(&node);
+                    self.count(nodes, bytes, frame.span)?;
+                    self.remember(frame.anchor, Anchor::Node { node: node.clone(), nodes, bytes, height });
                 }
                 self.value(node)
             }
             Event::Alias(id) => match self.anchors.get(id).and_then(Option::as_ref) {
                 Some(Anchor::Scalar { text, plain, tag }) => {
                     let (text, plain, tag) = (text.clone(), *plain, *tag);
+                    self.count(0, owned_len(&text), span)?;
                     self.scalar(text, plain, tag, span)
                 }
-                Some(Anchor::Node { node, nodes, height }) => {
+                Some(Anchor::Node { node, nodes, bytes, height }) => {
                     if self.stack.len() + height > MAX_DEPTH {
                         return too_deep(span);
                     }
+                    let (nodes, bytes) = (*nodes, *bytes);
+                    // Within the budgets: the anchor's own copy was counted.
                     let mut copy = node.clone();
-                    self.count(*nodes, span)?;
+                    self.count(nodes, bytes, span)?;
                     place(&mut copy, span);
                     if self.expects_key() {
                         return fail(span, "a key must be text, not a list or table");
@@ -505,10 +519,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn count(&mut self, nodes: usize, span: Span) -> Result<(), YamlError> {
+    /// Counts `nodes` made and `bytes` of text copied, at `span`.
+    fn count(&mut self, nodes: usize, bytes: usize, span: Span) -> Result<(), YamlError> {
         self.nodes = self.nodes.saturating_add(nodes);
+        self.copied = self.copied.saturating_add(bytes);
         if self.nodes > NODE_BUDGET {
             return fail(span, format!("aliases make the front matter more than {NODE_BUDGET} values long"));
+        }
+        if self.copied > COPY_BUDGET {
+            return fail(span, format!("aliases copy more than {} MiB of text", COPY_BUDGET >> 20));
         }
         Ok(())
     }
@@ -526,7 +545,7 @@ impl<'a> Reader<'a> {
 
     /// A scalar where it stands: a key or a value.
     fn scalar(&mut self, text: Cow<'a, str>, plain: bool, tag: YamlTag, span: Span) -> Result<(), YamlError> {
-        self.count(1, span)?;
+        self.count(1, 0, span)?;
         if let Some(Frame { open: Open::Map { key: key @ None, .. }, .. }) = self.stack.last_mut() {
             *key = Some(if text == "<<" && (tag == YamlTag::Merge || (tag == YamlTag::None && plain)) {
                 Key::Merge
@@ -639,26 +658,39 @@ fn place_merged(node: &mut Node<'_>, span: Span, text: &str) {
     }
 }
 
-/// How many nodes `node` holds (itself included), and how many levels of
-/// lists and tables.
-fn measure(node: &Node<'_>) -> (usize, usize) {
-    let (mut nodes, mut height) = (0, 0);
+/// How many nodes `node` holds (itself included), how many bytes of text
+/// a copy of it copies, and how many levels of lists and tables it has.
+fn measure(node: &Node<'_>) -> (usize, usize, usize) {
+    let (mut nodes, mut bytes, mut height) = (0, 0, 0);
     let mut todo = vec![(node, 0)];
     while let Some((n, depth)) = todo.pop() {
         nodes += 1;
         match &n.kind {
+            Kind::Str(s) => bytes += owned_len(s),
             Kind::Seq(items) => {
                 height = height.max(depth + 1);
                 todo.extend(items.iter().map(|i| (i, depth + 1)));
             }
             Kind::Map(entries) => {
                 height = height.max(depth + 1);
-                todo.extend(entries.iter().map(|e| (&e.value, depth + 1)));
+                for e in entries {
+                    bytes += owned_len(&e.key);
+                    todo.push((&e.value, depth + 1));
+                }
             }
             _ => {}
         }
     }
-    (nodes, height)
+    (nodes, bytes, height)
+}
+
+/// The bytes a copy of `text` copies: none when it is borrowed.
+#[allow(clippy::ptr_arg)] // Which of the two it is is the point.
+fn owned_len(text: &Cow<'_, str>) -> usize {
+    match text {
+        Cow::Borrowed(_) => 0,
+        Cow::Owned(s) => s.len(),
+    }
 }
 
 /// Puts a copy made by an alias at the alias: every span in it.

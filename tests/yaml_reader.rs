@@ -308,6 +308,11 @@ const HOSTILE: &[&str] = &[
     "a: 1\n...\n",
     "a: 1\n--- \nb: 2\n",
     "a: 1\n--- x\n",
+    "--- x\n",
+    "--- {a: 1}\n",
+    "...\n--- y\n",
+    "a: 1\n...\n# after\n",
+    "# c\n--- z: 1\n",
     "%YAML 1.2\n---\na: 1\n",
     // Unicode, tabs, line ends.
     "titre: Été à Paris\n名前: 値\nemoji: \"😀\"\n'clé': 'valé'\n",
@@ -446,4 +451,21 @@ fn refusals_say_what_to_do() {
         assert_eq!((e.at, e.message.as_str()), (at, message), "{text:?}");
         assert_eq!(old(text).unwrap_err().at, at, "{text:?}");
     }
+}
+
+/// Laughs made of long escaped text (which a copy must copy, not borrow)
+/// stop at the budget for copied text, long before gigabytes.
+#[test]
+fn laughs_of_long_text_stop_at_the_copy_budget() {
+    let long = "x\\t".repeat(100_000);
+    let mut text = format!("a: &a \"{long}\"\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
+    for (name, prev) in ('c'..='h').zip('b'..) {
+        let refs = vec![format!("*{prev}"); 10].join(", ");
+        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    let started = std::time::Instant::now();
+    let e = frontmatter_yaml::read(&text).unwrap_err();
+    assert!(started.elapsed().as_secs() < 5);
+    assert!(text[e.at as usize..].starts_with('*'), "{e:?}");
+    assert_eq!(e.message, "aliases copy more than 64 MiB of text");
 }
