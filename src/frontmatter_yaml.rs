@@ -471,7 +471,9 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let frame = self.stack.pop().expect("the parser closes what it opened");
+                let Some(frame) = self.stack.pop() else {
+                    return fail(span, "a list or table closes that was never opened");
+                };
                 let kind = match frame.open {
                     Open::Seq(items) => Kind::Seq(items),
                     Open::Map { mut entries, merges, .. } => {
