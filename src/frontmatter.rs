@@ -5,8 +5,6 @@
 use crate::diag::{Rule, Span};
 pub use crate::node::MAX_DEPTH;
 use crate::node::{Entry, Kind, Node, Problem};
-use serde::de::{self, Deserialize, Deserializer, Visitor};
-use std::fmt;
 
 /// A file's front matter (an empty table when it has none) and where its
 /// body starts.
@@ -259,8 +257,9 @@ impl TomlReader<'_> {
     }
 }
 
-/// Parses YAML with serde-saphyr, keeping each value's position. Keys and
-/// strings written without escapes are borrowed from `text`, not copied.
+/// Parses YAML (see [`crate::frontmatter_yaml`]), keeping each value's
+/// position. Keys and strings written without escapes are borrowed from
+/// `text`, not copied.
 pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'_> {
     if text.trim().is_empty() {
         return Parsed {
@@ -269,24 +268,8 @@ pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'_> {
             whole: true,
         };
     }
-    let options = || yaml_options(text);
-    let parsed = if may_nest_deep(text) {
-        // serde-saphyr takes up to 45 KB of stack a level in a debug build:
-        // [`MAX_DEPTH`] levels need more than the 2 MiB of a test's or
-        // rayon's thread. Such text is read on a thread of its own.
-        std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .stack_size(YAML_STACK)
-                .spawn_scoped(s, || serde_saphyr::from_str_with_options::<YamlNode<'_>>(text, options()))
-                .ok()
-                .and_then(|t| t.join().ok())
-        })
-    } else {
-        None
-    };
-    let parsed = parsed.unwrap_or_else(|| serde_saphyr::from_str_with_options::<YamlNode<'_>>(text, options()));
-    match parsed {
-        Ok(YamlNode(node)) => {
+    match crate::frontmatter_yaml::read(text) {
+        Ok(node) => {
             let mut problems = Vec::new();
             let node = shift_node(node, offset, &mut problems);
             // A key written twice: which value was meant is unknown.
@@ -294,22 +277,14 @@ pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'_> {
             Parsed { node, problems, whole }
         }
         Err(e) => {
-            let start = e.location().map_or(0, |l| byte_offset(text, &l));
-            let span = Span::new(start, start + 1).shift(offset);
-            let message = first_line(&e.without_snippet().to_string());
-            // Too deep: a block collection past the budget, or a flow one
-            // past the parser's limit (known by its message only).
-            use serde_saphyr::budget::BudgetBreach;
-            let deep =
-                matches!(e.without_snippet(), serde_saphyr::Error::Budget { breach: BudgetBreach::Depth { .. }, .. })
-                    || message == "recursion limit exceeded";
-            let problem = if deep {
+            let span = Span::new(e.at, e.at + 1).shift(offset);
+            let problem = if e.deep {
                 too_deep(span)
             } else {
                 Problem {
                     rule: Rule::Syntax,
                     span,
-                    message,
+                    message: first_line(&e.message),
                     hint: Some("front matter between `---` lines is YAML: `key: value`, lists as `[a, b]`".into()),
                 }
             };
@@ -317,41 +292,6 @@ pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'_> {
             Parsed { node, problems: vec![problem], whole: false }
         }
     }
-}
-
-/// The stack of the thread that reads YAML which may nest deep.
-const YAML_STACK: usize = 16 << 20;
-
-/// Whether YAML `text` may nest more than a dozen levels. A level needs
-/// one more space of indentation than the one around it, or one of the
-/// characters that open a collection on its line (`[`, `{`, `-`, `?`): a
-/// line with fewer than 12 of the two together is at most that deep.
-/// Records nest four levels; a false alarm costs a thread.
-fn may_nest_deep(text: &str) -> bool {
-    text.lines().any(|line| {
-        let indent = line.bytes().take_while(|b| *b == b' ').count();
-        indent + line.bytes().filter(|b| matches!(b, b'[' | b'{' | b'-' | b'?')).count() >= 12
-    })
-}
-
-/// serde-saphyr's defaults, with nesting held to [`MAX_DEPTH`]: block
-/// collections count the front matter's own map, flow collections
-/// (`[[...]]`) do not, so they are held one level lower. A key written
-/// twice is passed on and reported by [`shift_node`] (at the key, in our
-/// words): serde-saphyr then need not remember every key it has read,
-/// which is 8% of its work, unless `text` has a merge key (`<<`), whose
-/// expansion needs them.
-fn yaml_options(text: &str) -> serde_saphyr::Options {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.flow_nesting_limit = MAX_DEPTH - 1;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
-    if !text.contains("<<") {
-        options.merge_keys = serde_saphyr::MergeKeyPolicy::AsOrdinary;
-    }
-    options
 }
 
 /// The first line of an error message, without trailing position notes.
@@ -366,18 +306,8 @@ fn first_line(message: &str) -> String {
     out
 }
 
-fn byte_offset(text: &str, loc: &serde_saphyr::Location) -> u32 {
-    if let Some(b) = loc.span().byte_offset() {
-        return b as u32;
-    }
-    let line_start: usize = text.split_inclusive('\n').take(loc.line().saturating_sub(1) as usize).map(str::len).sum();
-    let col: usize = text[line_start..].chars().take(loc.column().saturating_sub(1) as usize).map(char::len_utf8).sum();
-    (line_start + col) as u32
-}
-
-/// YAML spans come as character positions relative to the front matter;
-/// they were turned into byte offsets on the way in, and are moved here.
-/// On the same walk, a key written twice in one map is reported at its
+/// YAML spans are byte offsets relative to the front matter; they are
+/// moved here. On the same walk, a key written twice in one map is reported at its
 /// second place (the first is kept).
 fn shift_node<'a>(node: Node<'a>, offset: u32, problems: &mut Vec<Problem>) -> Node<'a> {
     let kind = match node.kind {
@@ -412,94 +342,6 @@ fn shift_node<'a>(node: Node<'a>, offset: u32, problems: &mut Vec<Problem>) -> N
         other => other,
     };
     Node { span: node.span.shift(offset), kind }
-}
-
-fn yaml_span(loc: &serde_saphyr::Location) -> Span {
-    let span = loc.span();
-    let start = span.byte_offset().unwrap_or(0) as u32;
-    let len = span.byte_len().unwrap_or(0) as u32;
-    Span::new(start, start + len)
-}
-
-struct YamlNode<'de>(Node<'de>);
-
-impl<'de> Deserialize<'de> for YamlNode<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<YamlKind<'de>>::deserialize(d)?;
-        Ok(YamlNode(Node { span: yaml_span(&s.referenced), kind: s.value.0 }))
-    }
-}
-
-struct YamlKind<'de>(Kind<'de>);
-
-impl<'de> Deserialize<'de> for YamlKind<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(YamlVisitor)
-    }
-}
-
-/// A key: borrowed from the text when written without escapes.
-struct YamlKey<'de>(std::borrow::Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for YamlKey<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match d.deserialize_str(YamlVisitor)?.0 {
-            Kind::Str(s) => Ok(YamlKey(s)),
-            _ => Err(de::Error::custom("a key must be text")),
-        }
-    }
-}
-
-struct YamlVisitor;
-
-impl<'de> Visitor<'de> for YamlVisitor {
-    type Value = YamlKind<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<YamlKind<'de>, E> {
-        Ok(YamlKind(Kind::Bool(v)))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<YamlKind<'de>, E> {
-        Ok(YamlKind(Kind::Int(v)))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<YamlKind<'de>, E> {
-        i64::try_from(v).map(|i| YamlKind(Kind::Int(i))).map_err(|_| E::custom("integer too large"))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<YamlKind<'de>, E> {
-        Ok(YamlKind(Kind::Float(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<YamlKind<'de>, E> {
-        Ok(YamlKind(Kind::Str(v.to_string().into())))
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<YamlKind<'de>, E> {
-        Ok(YamlKind(Kind::Str(v.into())))
-    }
-    fn visit_unit<E>(self) -> Result<YamlKind<'de>, E> {
-        Ok(YamlKind(Kind::Null))
-    }
-    fn visit_none<E>(self) -> Result<YamlKind<'de>, E> {
-        Ok(YamlKind(Kind::Null))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YamlKind<'de>, D::Error> {
-        YamlKind::deserialize(d)
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<YamlKind<'de>, A::Error> {
-        let mut items = Vec::new();
-        while let Some(YamlNode(n)) = seq.next_element()? {
-            items.push(n);
-        }
-        Ok(YamlKind(Kind::Seq(items)))
-    }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<YamlKind<'de>, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<serde_saphyr::Spanned<YamlKey<'de>>>()? {
-            let YamlNode(value) = map.next_value()?;
-            entries.push(Entry { key: key.value.0, key_span: yaml_span(&key.referenced), value });
-        }
-        Ok(YamlKind(Kind::Map(entries)))
-    }
 }
 
 #[cfg(test)]

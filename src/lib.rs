@@ -25,6 +25,7 @@ pub(crate) mod escape;
 pub(crate) mod exports;
 pub mod frontmatter;
 pub(crate) mod frontmatter_fast;
+pub mod frontmatter_yaml;
 pub(crate) mod hash;
 pub mod history;
 pub(crate) mod history_cache;
