@@ -340,12 +340,10 @@ pub fn build(opts: &Options) -> Result<Report> {
     timer.lap("shared views");
     let target =
         output::Target { dir: out_dir.clone(), marker: output::marker_text(&analysis.config.title), force: opts.force };
-    let kinds = KindTimes::new(timer.on);
     let written = output::replace_dir(&target, |stage| {
         let pages = {
             use rayon::prelude::*;
             jobs.par_iter().try_for_each(|(path, job)| {
-                let _timed = kinds.start(job);
                 if render::Plan::streams(job) {
                     return stage.put_with(path, |out| {
                         plan.write_streamed(job, out).map_err(|e| match e {
@@ -359,7 +357,6 @@ pub fn build(opts: &Options) -> Result<Report> {
             })
         };
         timer.note("pages made and written", timer.last);
-        kinds.print();
         pages?;
         // After the pages rather than beside them: on a thread of its own its
         // parallel parts queued behind every page and it finished last, and
@@ -449,45 +446,6 @@ fn template_error(analysis: &mut Analysis, theme: &theme::Theme, e: render::Temp
 
 /// Stage timings on standard error when `PILOTDECK_TIMINGS` is set (for
 /// profiling; the benchmark reads whole builds).
-/// With `PILOTDECK_TIMINGS`, the time spent on each kind of job (summed
-/// over the threads that made them), to tell which pages cost what.
-struct KindTimes(Option<std::sync::Mutex<std::collections::BTreeMap<&'static str, (usize, std::time::Duration)>>>);
-
-/// One job being timed: adds its time to its kind when dropped.
-struct Timed<'a>(&'a KindTimes, &'static str, std::time::Instant);
-
-impl KindTimes {
-    fn new(on: bool) -> KindTimes {
-        KindTimes(on.then(Default::default))
-    }
-
-    fn start(&self, job: &render::Job) -> Option<Timed<'_>> {
-        self.0.as_ref()?;
-        Some(Timed(self, job.kind(), std::time::Instant::now()))
-    }
-
-    fn print(&self) {
-        let Some(kinds) = &self.0 else { return };
-        let kinds = kinds.lock().unwrap_or_else(|e| e.into_inner());
-        let mut sorted: Vec<_> = kinds.iter().collect();
-        sorted.sort_by_key(|(_, (_, t))| std::cmp::Reverse(*t));
-        for (kind, (n, t)) in sorted {
-            eprintln!("timing:   {kind} ({n} files): {} ms", t.as_millis());
-        }
-    }
-}
-
-impl Drop for Timed<'_> {
-    fn drop(&mut self) {
-        if let Some(kinds) = &self.0 .0 {
-            let mut kinds = kinds.lock().unwrap_or_else(|e| e.into_inner());
-            let entry = kinds.entry(self.1).or_default();
-            entry.0 += 1;
-            entry.1 += self.2.elapsed();
-        }
-    }
-}
-
 pub(crate) struct Timer {
     on: bool,
     last: std::time::Instant,

@@ -54,41 +54,6 @@ pub enum Job {
     ChangesFeed,
 }
 
-impl Job {
-    /// The job's kind, for timings: its name without its numbers.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Job::Home => "home",
-            Job::Portfolio => "portfolio",
-            Job::Decisions => "decisions",
-            Job::SponsorDecisions(..) => "sponsor decisions",
-            Job::Chart(_) => "chart",
-            Job::Pilots(_) => "pilot list",
-            Job::Library(_) => "constraint library",
-            Job::Owners => "owners",
-            Job::Owner(..) => "owner",
-            Job::Csv => "constraints.csv",
-            Job::PilotsCsv => "pilots.csv",
-            Job::Json => "portfolio.json",
-            Job::Feed => "feed",
-            Job::Pilot(_) => "pilot",
-            Job::Lessons(_) => "lessons",
-            Job::Tags => "tags",
-            Job::Tag(_) => "tag",
-            Job::Section(_) => "section",
-            Job::Page(_) => "page",
-            Job::NotFound => "404",
-            Job::Sitemap => "sitemap",
-            Job::Search => "search page",
-            Job::Static(_) => "static",
-            Job::Asset(_) => "asset",
-            Job::Redirect(..) => "redirect",
-            Job::Changes(_) => "changes",
-            Job::ChangesFeed => "changes feed",
-        }
-    }
-}
-
 /// Every file of the site in the order that decides which of two with one
 /// path is made (the later), with `pilots` in their place: the one list of
 /// the site's addresses.
