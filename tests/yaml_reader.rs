@@ -406,19 +406,27 @@ fn many_keys_and_big_values_read_the_same() {
 /// Either way it is an error at an alias, found quickly.
 #[test]
 fn a_billion_laughs_is_an_error_at_an_alias() {
-    let mut text = String::from(
-        "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    let text = laughs(
+        "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n".into(),
+        'b'..='j',
     );
-    for (name, prev) in ('b'..='j').zip('a'..) {
-        let refs = vec![format!("*{prev}"); 10].join(", ");
-        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
-    }
     let started = std::time::Instant::now();
     let e = frontmatter_yaml::read(&text).unwrap_err();
     assert!(started.elapsed().as_secs() < 5);
     assert!(text[e.at as usize..].starts_with('*'), "{e:?}");
     assert!(e.message.contains("1000000 values"), "{e:?}");
     assert!(old(&text).is_err());
+}
+
+/// `text` and a line per name of `names`, each anchoring a list of ten
+/// aliases of the line before it: every line holds ten times as much.
+fn laughs(mut text: String, names: std::ops::RangeInclusive<char>) -> String {
+    let first = char::from_u32(u32::from(*names.start()) - 1).unwrap_or('a');
+    for (name, prev) in names.zip(first..) {
+        let refs = vec![format!("*{prev}"); 10].join(", ");
+        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    text
 }
 
 /// What serde-saphyr said in Rust's words ("use Option<String>", "rejected
@@ -458,11 +466,7 @@ fn refusals_say_what_to_do() {
 #[test]
 fn laughs_of_long_text_stop_at_the_copy_budget() {
     let long = "x\\t".repeat(100_000);
-    let mut text = format!("a: &a \"{long}\"\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
-    for (name, prev) in ('c'..='h').zip('b'..) {
-        let refs = vec![format!("*{prev}"); 10].join(", ");
-        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
-    }
+    let text = laughs(format!("a: &a \"{long}\"\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"), 'c'..='h');
     let started = std::time::Instant::now();
     let e = frontmatter_yaml::read(&text).unwrap_err();
     assert!(started.elapsed().as_secs() < 5);
