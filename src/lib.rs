@@ -47,4 +47,5 @@ pub mod source;
 pub mod synth;
 pub(crate) mod text;
 pub mod theme;
+pub(crate) mod timing;
 pub(crate) mod urls;

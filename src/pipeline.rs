@@ -7,6 +7,7 @@ use crate::date::Date;
 use crate::diag::{tidy, Diagnostic, Loc, Rule};
 use crate::model::{self, BuildOptions, Site};
 use crate::source::{self, SourceFile, Sources};
+use crate::timing::Timer;
 use crate::{check, output, render, search, theme};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -442,31 +443,4 @@ fn template_error(analysis: &mut Analysis, theme: &theme::Theme, e: render::Temp
         Diagnostic::new(Rule::Template, loc, format!("template error: {what}"))
             .hint("fix the template, or remove it to use the built-in one"),
     );
-}
-
-/// Stage timings on standard error when `PILOTDECK_TIMINGS` is set (for
-/// profiling; the benchmark reads whole builds).
-pub(crate) struct Timer {
-    on: bool,
-    last: std::time::Instant,
-}
-
-impl Timer {
-    pub(crate) fn new() -> Timer {
-        Timer { on: std::env::var_os("PILOTDECK_TIMINGS").is_some(), last: std::time::Instant::now() }
-    }
-
-    pub(crate) fn lap(&mut self, stage: &str) {
-        if self.on {
-            eprintln!("timing: {stage}: {} ms", self.last.elapsed().as_millis());
-        }
-        self.last = std::time::Instant::now();
-    }
-
-    /// Prints the time since `start` without starting a new lap.
-    fn note(&self, what: &str, start: std::time::Instant) {
-        if self.on {
-            eprintln!("timing: {what}: {} ms", start.elapsed().as_millis());
-        }
-    }
 }

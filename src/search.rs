@@ -634,7 +634,7 @@ impl<'a> Lists<'a> {
 /// Indexes the site and adds the index under [`DATA`]; returns the number
 /// of records.
 pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
-    let mut timer = crate::pipeline::Timer::new();
+    let mut timer = crate::timing::Timer::new();
     let sources = sources(site);
     let lists = Lists::new(site);
     timer.lap("search: sources");

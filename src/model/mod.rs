@@ -419,7 +419,7 @@ pub struct Built {
 /// the model, the files and what the next build may reuse.
 pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, previous: ModelCache) -> Built {
     let mut cache = previous;
-    let mut timer = crate::pipeline::Timer::new();
+    let mut timer = crate::timing::Timer::new();
     // A record's facts are derived for one as-of date (`serve` running
     // past midnight with `as_of = "today"` moves it): read them all again.
     if cache.as_of != Some(opts.as_of) {

@@ -116,7 +116,7 @@ impl Session {
             Some(l) => l,
             None => pipeline::load(&self.opts)?,
         };
-        let mut timer = pipeline::Timer::new();
+        let mut timer = crate::timing::Timer::new();
         timer.lap("serve: read the changes");
         self.loaded = Some(loaded.clone());
         let (mut analysis, reuse) = pipeline::analyse_loaded(&self.opts, loaded, std::mem::take(&mut self.reuse))?;
