@@ -31,27 +31,59 @@ fn order(a: &(&Pilot, &Constraint), b: &(&Pilot, &Constraint)) -> std::cmp::Orde
         .then(ca.id.cmp(&cb.id))
 }
 
+/// A constraint's place in library order as whole numbers (group, days
+/// overdue, no due date, when), its pilot's index and its own: made once
+/// per constraint, so that a sort of tens of thousands does not go to the
+/// records at each comparison.
+type Keyed = ([i64; 4], usize, usize);
+
+fn keyed(site: &Site, i: usize, j: usize) -> Keyed {
+    let day = |d: Option<crate::date::Date>| d.map_or(i64::MIN + 1, |d| d.days_since(site.as_of));
+    let c = &site.pilots[i].constraints[j];
+    let when = if c.open { day(c.due) } else { -day(c.resolved) };
+    ([i64::from(rank(c)), c.overdue_days.map_or(i64::MAX, |d| -d), i64::from(c.due.is_none()), when], i, j)
+}
+
+/// Library order of two keyed constraints, as `order` compares them:
+/// pilots are sorted by id, so a pilot's index stands for its id;
+/// constraint ids break what is left, then their positions.
+fn in_order(site: &Site, a: &Keyed, b: &Keyed) -> std::cmp::Ordering {
+    let id = |&(_, i, j): &Keyed| site.pilots[i].constraints[j].id.as_str();
+    (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| id(a).cmp(id(b))).then(a.2.cmp(&b.2))
+}
+
 /// Sorts pilot and constraint indexes into library order, as `order`
-/// does, but by keys of whole numbers made once per constraint: a sort of
-/// tens of thousands then does not go to the records (and compare ids) at
-/// each comparison. Pilots are sorted by id, so a pilot's index stands for
-/// its id; constraint ids break what is left, then their positions.
+/// does, by [`keyed`] and [`in_order`].
 pub(crate) fn sort_in_order(site: &Site, rows: &mut [(usize, usize)]) {
     use rayon::prelude::*;
-    let day = |d: Option<crate::date::Date>| d.map_or(i64::MIN + 1, |d| d.days_since(site.as_of));
-    let mut keyed: Vec<([i64; 4], usize, usize)> = rows
-        .par_iter()
-        .map(|&(i, j)| {
-            let c = &site.pilots[i].constraints[j];
-            let when = if c.open { day(c.due) } else { -day(c.resolved) };
-            ([i64::from(rank(c)), c.overdue_days.map_or(i64::MAX, |d| -d), i64::from(c.due.is_none()), when], i, j)
-        })
-        .collect();
-    let id = |&(_, i, j): &([i64; 4], usize, usize)| site.pilots[i].constraints[j].id.as_str();
-    keyed.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| id(a).cmp(id(b))).then(a.2.cmp(&b.2)));
+    let mut keyed: Vec<Keyed> = rows.par_iter().map(|&(i, j)| keyed(site, i, j)).collect();
+    keyed.par_sort_unstable_by(|a, b| in_order(site, a, b));
     for (row, (_, i, j)) in rows.iter_mut().zip(keyed) {
         *row = (i, j);
     }
+}
+
+/// Where each constraint of pilot `i` is in library order (what
+/// [`Order::position`] says), counted in one pass over every constraint
+/// rather than by sorting them all: for a page that links a few
+/// constraints before the whole order is made (`serve`, making an edited
+/// pilot's page).
+pub(crate) fn count_places(site: &Site, i: usize) -> Vec<usize> {
+    use rayon::prelude::*;
+    let Some(pilot) = site.pilots.get(i) else { return Vec::new() };
+    let mine: Vec<Keyed> = (0..pilot.constraints.len()).map(|j| keyed(site, i, j)).collect();
+    let zero = || vec![0; mine.len()];
+    (site.pilots.par_iter().enumerate())
+        .fold(zero, |mut before, (a, p)| {
+            for b in 0..p.constraints.len() {
+                let other = keyed(site, a, b);
+                for (m, n) in mine.iter().zip(before.iter_mut()) {
+                    *n += usize::from(in_order(site, &other, m).is_lt());
+                }
+            }
+            before
+        })
+        .reduce(zero, |x, y| x.iter().zip(&y).map(|(a, b)| a + b).collect())
 }
 
 /// Positions in `all` of the open constraints of each category.
@@ -222,6 +254,13 @@ mod tests {
             sort_in_order(&site, &mut keyed);
             assert!(all.len() > 20);
             assert_eq!(keyed, expected);
+            // Counted, each pilot's constraints land where the order puts them.
+            let order = Order::new(&site);
+            for i in 0..site.pilots.len() {
+                let sorted: Vec<usize> = (0..site.pilots[i].constraints.len()).map(|j| order.position(i, j)).collect();
+                assert_eq!(count_places(&site, i), sorted, "pilot {}", site.pilots[i].id);
+            }
+            assert!(count_places(&site, site.pilots.len()).is_empty());
         }
     }
 }

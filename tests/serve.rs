@@ -305,3 +305,45 @@ fn pages_kept_across_record_edits_follow_the_files_beside_them() {
     assert!(body.contains("<a href=\"../form.pdf\">the form</a>"), "{body}");
     assert_eq!(request(&h, "GET", "/playbook/form.pdf").0, 200);
 }
+
+/// `serve` makes an edited record's page before any list needs the order
+/// of every constraint, and counts that pilot's places in the library
+/// instead: the page links each constraint to the same library page as the
+/// page a build writes.
+#[test]
+fn an_edited_pilots_page_links_the_library_as_a_build_does() {
+    use pilotdeck::output::Content;
+    use pilotdeck::serve::session::{Change, Session};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap().join("site");
+    pilotdeck::synth::write_site(&root, 300, 7).unwrap();
+    // The generator's own as-of date: no record has a date after it.
+    let as_of = pilotdeck::date::Date::parse("2026-11-20").map(pilotdeck::config::AsOf::Date);
+    let mut s = Session::new(Options { root: root.clone(), as_of: as_of.clone(), ..Options::default() });
+    s.rebuild(Change::Everything, &[]).unwrap();
+    // A record whose constraints are past the library's first page.
+    let id = "pilot-00290";
+    let file = root.join(format!("content/pilots/{id}.md"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\nEdited.\n")).unwrap();
+    let rebuilt = s.rebuild(Change::Pilots, std::slice::from_ref(&file)).unwrap();
+    assert_eq!((rebuilt.pilot_pages, rebuilt.errors), (1, None));
+    let served = match s.served.get(&format!("pilots/{id}/index.html")).unwrap().unwrap().as_ref() {
+        Content::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+        Content::Copy(_) => panic!("a page is made, not copied"),
+    };
+    let out = dir.path().join("public");
+    let run = pilotdeck([
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--as-of",
+        "2026-11-20",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let built = std::fs::read_to_string(out.join(format!("pilots/{id}/index.html"))).unwrap();
+    assert!(built.contains("constraints/page/"), "a link past the library's first page");
+    assert_eq!(served, built);
+}

@@ -111,7 +111,7 @@ pub(super) fn view<'a>(
     let overdue: Vec<ConstraintRow> = library.order.groups(site)[0]
         .iter()
         .take(limit)
-        .map(|&(i, j)| constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library))
+        .map(|&(i, j)| constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library.into()))
         .collect();
     let overdue_more = pf.overdue_constraints.saturating_sub(overdue.len());
     let mut stale: Vec<&crate::model::Pilot> = site.pilots.iter().map(|p| &**p).filter(|p| p.facts.stale).collect();

@@ -22,7 +22,7 @@ pub(super) fn open_in<'a>(
     limit: usize,
 ) -> (Vec<ConstraintRow<'a>>, usize) {
     let (found, more) = library.order.open_in(site, categories, limit);
-    (found.into_iter().map(|(p, c)| constraint_row(p, c, site, library)).collect(), more)
+    (found.into_iter().map(|(p, c)| constraint_row(p, c, site, library.into())).collect(), more)
 }
 
 /// The choices of the library's filters: made once for its pages.

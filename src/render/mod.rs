@@ -172,8 +172,14 @@ impl Plan {
     /// Where each constraint is in the paged library, for links to it.
     fn library(&self) -> paging::LibraryLinks<'_> {
         let order = self.order();
-        let suffixes = self.library_pages.get_or_init(|| paging::LibraryLinks::suffixes(order));
-        paging::LibraryLinks { order, suffixes }
+        paging::LibraryLinks { order, suffixes: self.library_suffixes() }
+    }
+
+    /// The suffixes of the library's pages (see [`paging::LibraryLinks`]):
+    /// how many there are needs no order.
+    fn library_suffixes(&self) -> &[String] {
+        self.library_pages
+            .get_or_init(|| paging::LibraryLinks::suffixes(self.site.pilots.iter().map(|p| p.constraints.len()).sum()))
     }
 
     fn library_filters(&self) -> &views::Filters {
@@ -324,7 +330,19 @@ impl Plan {
             Job::Feed => crate::exports::feed(site, config),
             Job::Pilot(i) => {
                 let p = &site.pilots[*i];
-                let view = PilotCtx { pilot: pilot::view(p, site, config, self.library()) };
+                // The library order when it is made (a build makes it
+                // first); else this pilot's places only, counted: `serve`
+                // makes an edited record's page before any list asks for
+                // the order of every constraint.
+                let places;
+                let links = match self.order.get() {
+                    Some(_) => self.library().into(),
+                    None => {
+                        places = crate::library_order::count_places(site, *i);
+                        paging::RowLinks::Counted { pilot: p, places: &places, suffixes: self.library_suffixes() }
+                    }
+                };
+                let view = PilotCtx { pilot: pilot::view(p, site, config, links) };
                 let path = urls::pilot_path(&p.id);
                 let t = target("pilot.html", &path, &p.title, urls::PILOTS);
                 if self.renderer.builtin(compiled::pilot::SOURCES) {
@@ -457,7 +475,7 @@ impl Plan {
         let (site, library) = (&*self.site, self.library());
         let views: Vec<views::ConstraintRow> = rows
             .iter()
-            .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library))
+            .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library.into()))
             .collect();
         let html = self.rows(compiled::constraint_rows::SOURCES, compiled::constraint_rows::render, root, &views)?;
         Ok(views::RowsHtml { count: rows.len(), total: rows.len(), parts: vec![tera::Value::safe_string(&html)] })

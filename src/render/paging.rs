@@ -51,15 +51,48 @@ pub(crate) struct LibraryLinks<'a> {
 }
 
 impl<'a> LibraryLinks<'a> {
-    /// The suffixes of the library's pages, for [`LibraryLinks::suffixes`].
-    pub(crate) fn suffixes(order: &Order) -> Vec<String> {
-        (1..=count(order.len(), ROWS)).map(urls::list_page_suffix).collect()
+    /// The suffixes of the library's pages, for [`LibraryLinks::suffixes`],
+    /// when it holds `constraints` rows.
+    pub(crate) fn suffixes(constraints: usize) -> Vec<String> {
+        (1..=count(constraints, ROWS)).map(urls::list_page_suffix).collect()
     }
 
     /// The suffix of the library page that shows `c`, a constraint of `p`.
     pub(crate) fn page_of(&self, site: &Site, p: &Pilot, c: &Constraint) -> &'a str {
         let page = self.order.position_of(site, p, c) / ROWS;
         self.suffixes.get(page).map_or("", String::as_str)
+    }
+}
+
+/// Where a constraint row links in the paged library.
+#[derive(Clone, Copy)]
+pub(crate) enum RowLinks<'a> {
+    /// Every constraint's place, from the library order.
+    Library(LibraryLinks<'a>),
+    /// The places of one pilot's constraints (in the order of its
+    /// constraints), counted by `library_order::count_places` where the
+    /// whole order is not made: the same places.
+    Counted { pilot: &'a Pilot, places: &'a [usize], suffixes: &'a [String] },
+}
+
+impl<'a> From<LibraryLinks<'a>> for RowLinks<'a> {
+    fn from(library: LibraryLinks<'a>) -> Self {
+        RowLinks::Library(library)
+    }
+}
+
+impl<'a> RowLinks<'a> {
+    /// The suffix of the library page that shows `c`, a constraint of `p`.
+    pub(crate) fn page_of(&self, site: &Site, p: &Pilot, c: &Constraint) -> &'a str {
+        match *self {
+            RowLinks::Library(library) => library.page_of(site, p, c),
+            RowLinks::Counted { pilot, places, suffixes } => {
+                debug_assert!(std::ptr::eq(pilot, p), "counted places are one pilot's");
+                let j = p.constraints.iter().position(|x| std::ptr::eq(x, c));
+                let page = j.and_then(|j| places.get(j)).map_or(0, |at| at / ROWS);
+                suffixes.get(page).map_or("", String::as_str)
+            }
+        }
     }
 }
 

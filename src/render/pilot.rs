@@ -2,7 +2,7 @@
 //! questions answered from the record, constraints, integration map and
 //! timeline.
 
-use super::paging::LibraryLinks;
+use super::paging::RowLinks;
 use super::views::*;
 use crate::config::Config;
 use crate::model::{Constraint, Pilot, Site, OFF_PATH};
@@ -94,7 +94,7 @@ pub(super) fn constraint_row<'a>(
     p: &'a Pilot,
     c: &'a Constraint,
     site: &'a Site,
-    library: LibraryLinks<'a>,
+    links: RowLinks<'a>,
 ) -> ConstraintRow<'a> {
     use crate::urls;
     let (playbook_url, playbook_title) = match playbook(c, site) {
@@ -132,7 +132,7 @@ pub(super) fn constraint_row<'a>(
         escalated_to: Said::Escalated(p, c),
         status_text: Said::Status(c, site.as_of),
         anchor: Joined(urls::library_anchor_parts(&p.id, &c.id)),
-        library_url: Joined(urls::library_entry_parts(library.page_of(site, p, c), &p.id, &c.id)),
+        library_url: Joined(urls::library_entry_parts(links.page_of(site, p, c), &p.id, &c.id)),
         rung: text(&c.escalated_to),
         days_to_resolve: Count(c.days_to_resolve),
         owner_url,
@@ -194,8 +194,8 @@ pub(super) fn pressing(p: &Pilot) -> Vec<&Constraint> {
     open
 }
 
-pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config, library: LibraryLinks<'a>) -> PilotView<'a> {
-    let rows = |list| Rows { pilot: p, list, site, library };
+pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config, links: RowLinks<'a>) -> PilotView<'a> {
+    let rows = |list| Rows { pilot: p, list, site, links };
     let open = rows(pressing(p));
     let mut resolved: Vec<&Constraint> = p.constraints.iter().filter(|c| !c.open).collect();
     resolved.sort_by(|a, b| b.resolved.cmp(&a.resolved).then(a.title.cmp(&b.title)));
@@ -660,6 +660,6 @@ fn timeline(p: &Pilot) -> Vec<TimelineRow<'_>> {
 /// A record's constraint rows, made as they are written (see [`Rows`]).
 impl serde::Serialize for Rows<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.list.iter().map(|&c| constraint_row(self.pilot, c, self.site, self.library)))
+        s.collect_seq(self.list.iter().map(|&c| constraint_row(self.pilot, c, self.site, self.links)))
     }
 }

@@ -726,7 +726,7 @@ pub struct Rows<'a> {
     pub pilot: &'a crate::model::Pilot,
     pub list: Vec<&'a crate::model::Constraint>,
     pub site: &'a crate::model::Site,
-    pub(crate) library: super::paging::LibraryLinks<'a>,
+    pub(crate) links: super::paging::RowLinks<'a>,
 }
 
 impl Rows<'_> {

@@ -312,8 +312,8 @@ impl<'a> Each for Rows<'a> {
     where
         Self: 'b;
     fn each(&self) -> impl Iterator<Item = ConstraintRow<'a>> {
-        let (p, site, library) = (self.pilot, self.site, self.library);
-        self.list.iter().map(move |c| super::pilot::constraint_row(p, c, site, library))
+        let (p, site, links) = (self.pilot, self.site, self.links);
+        self.list.iter().map(move |c| super::pilot::constraint_row(p, c, site, links))
     }
 }
 

@@ -179,7 +179,7 @@ mod pilot_page {
         for (i, p) in site.pilots.iter().enumerate() {
             let path = crate::urls::pilot_path(&p.id);
             let t = crate::render::target("pilot.html", &path, &p.title, crate::urls::PILOTS);
-            let view = PilotCtx { pilot: pilot::view(p, site, config, plan.library()) };
+            let view = PilotCtx { pilot: pilot::view(p, site, config, plan.library().into()) };
             same(plan, &plan.ctx(&t, &view), &p.id);
             pages += 1;
             if i % every != 0 {
@@ -187,8 +187,8 @@ mod pilot_page {
             }
             let flipped_p = flipped_model(p, site);
             let bent = [
-                ("flipped", flipped(pilot::view(&flipped_p, site, config, plan.library()))),
-                ("emptied", emptied(pilot::view(p, site, config, plan.library()))),
+                ("flipped", flipped(pilot::view(&flipped_p, site, config, plan.library().into()))),
+                ("emptied", emptied(pilot::view(p, site, config, plan.library().into()))),
             ];
             for (name, pilot) in bent {
                 same(plan, &plan.ctx(&t, &PilotCtx { pilot }), &format!("{} {name}", p.id));
@@ -197,7 +197,7 @@ mod pilot_page {
                 let strings_p = strings_model(p, s);
                 let view = PilotCtx {
                     pilot: strings(
-                        pilot::view(&strings_p, site, config, plan.library()),
+                        pilot::view(&strings_p, site, config, plan.library().into()),
                         s,
                         &hostile_tags,
                         &hostile_toc,
@@ -205,12 +205,13 @@ mod pilot_page {
                 };
                 same(plan, &plan.ctx(&t, &view), &format!("{} strings {s:?}", p.id));
                 let both = flipped_model(&strings_p, site);
-                let view =
-                    PilotCtx { pilot: flipped(strings(pilot::view(&both, site, config, plan.library()), s, &[], &[])) };
+                let view = PilotCtx {
+                    pilot: flipped(strings(pilot::view(&both, site, config, plan.library().into()), s, &[], &[])),
+                };
                 same(plan, &plan.ctx(&t, &view), &format!("{} flipped strings {s:?}", p.id));
             }
             // The home page's place in the nav, a hostile site, no nav.
-            let view = PilotCtx { pilot: pilot::view(p, site, config, plan.library()) };
+            let view = PilotCtx { pilot: pilot::view(p, site, config, plan.library().into()) };
             for (sv, root, path, section) in
                 [(&home_site, "", "", ""), (&home_site, HOSTILE, HOSTILE, HOSTILE), (&bare_site, "../", "x/", "")]
             {
@@ -496,12 +497,17 @@ mod rows {
         let at: Vec<(usize, usize)> =
             site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
         let order = crate::library_order::Order::new(site);
-        let suffixes = crate::render::paging::LibraryLinks::suffixes(&order);
+        let suffixes = crate::render::paging::LibraryLinks::suffixes(order.len());
         let library = crate::render::paging::LibraryLinks { order: &order, suffixes: &suffixes };
         let rows: Vec<ConstraintRow> = at
             .iter()
             .map(|&(i, j)| {
-                crate::render::pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library)
+                crate::render::pilot::constraint_row(
+                    &site.pilots[i],
+                    &site.pilots[i].constraints[j],
+                    site,
+                    library.into(),
+                )
             })
             .collect();
         let pilots: Vec<PilotRow> = site.pilots.iter().map(|p| crate::render::home::pilot_row(p)).collect();
