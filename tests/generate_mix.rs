@@ -61,16 +61,7 @@ fn the_same_seed_writes_the_same_site() {
 /// The built site, its files by path.
 fn built(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let out = root.join("public");
-    let run = pilotdeck([
-        "--root",
-        root.to_str().unwrap(),
-        "build",
-        "--as-of",
-        "2026-11-20",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    common::build_at(root, "2026-11-20", &out);
     snapshot(&out)
 }
 

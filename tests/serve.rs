@@ -333,16 +333,7 @@ fn an_edited_pilots_page_links_the_library_as_a_build_does() {
         Content::Copy(_) => panic!("a page is made, not copied"),
     };
     let out = dir.path().join("public");
-    let run = pilotdeck([
-        "--root",
-        root.to_str().unwrap(),
-        "build",
-        "--as-of",
-        "2026-11-20",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    common::build_at(&root, "2026-11-20", &out);
     let built = std::fs::read_to_string(out.join(format!("pilots/{id}/index.html"))).unwrap();
     assert!(built.contains("constraints/page/"), "a link past the library's first page");
     assert_eq!(served, built);

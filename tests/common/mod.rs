@@ -178,6 +178,23 @@ pub fn build(root: &Path, extra: &[&str]) -> Run {
     pilotdeck(args)
 }
 
+/// Builds `root` into `out` as of `as_of` (a generated site is dated
+/// around its own as-of date, not [`AS_OF`]), and fails the test unless
+/// the build succeeded.
+pub fn build_at(root: &Path, as_of: &str, out: &Path) -> Run {
+    let run = pilotdeck([
+        "--root".as_ref(),
+        root.as_os_str(),
+        "build".as_ref(),
+        "--as-of".as_ref(),
+        as_of.as_ref(),
+        "--output".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
 /// Builds and fails the test, with everything printed, unless it succeeded.
 pub fn build_ok(root: &Path, extra: &[&str]) -> Run {
     let run = build(root, extra);
