@@ -609,14 +609,20 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     let (tree, kept) = (tree.tree.clone(), tree);
     cache.pages = Some(kept);
     same_owner_slugs(&people, &pilots, &mut diags);
-    timer.lap("model: same owner slugs");
-    let decisions = people::decisions(&pilots, &people, &people_index, config);
-    timer.lap("model: decisions");
-    let tag_slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut diags);
-    let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
-        .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))
-        .map(|(path, title)| (path.clone(), title.clone()))
-        .collect();
+    // Two more passes over every record, independent: side by side.
+    let mut tag_diags = Vec::new();
+    let (decisions, (tag_slugs, titles)) = rayon::join(
+        || people::decisions(&pilots, &people, &people_index, config),
+        || {
+            let slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut tag_diags);
+            let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
+                .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))
+                .map(|(path, title)| (path.clone(), title.clone()))
+                .collect();
+            (slugs, titles)
+        },
+    );
+    diags.extend(tag_diags);
     timer.lap("model: decisions, tags");
     let site = Site {
         history: Arc::default(),
