@@ -338,3 +338,24 @@ fn an_edited_pilots_page_links_the_library_as_a_build_does() {
     assert!(built.contains("constraints/page/"), "a link past the library's first page");
     assert_eq!(served, built);
 }
+
+/// Looking back (an as-of date before some records' later dates), an edit
+/// to one record makes that record's page again, not the page of every
+/// record that had a later date to leave out.
+#[test]
+fn looking_back_an_edit_remakes_the_edited_pilot_only() {
+    use pilotdeck::serve::session::{Change, Session};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap().join("site");
+    pilotdeck::synth::write_site(&root, 120, 7).unwrap();
+    let as_of = pilotdeck::date::Date::parse("2026-09-01").map(pilotdeck::config::AsOf::Date);
+    let mut s = Session::new(Options { root: root.clone(), as_of, ..Options::default() });
+    s.rebuild(Change::Everything, &[]).unwrap();
+    let file = root.join("content/pilots/pilot-00010.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    for n in 0..2 {
+        std::fs::write(&file, format!("{text}\nEdit {n}.\n")).unwrap();
+        let rebuilt = s.rebuild(Change::Pilots, std::slice::from_ref(&file)).unwrap();
+        assert_eq!((rebuilt.pilot_pages, rebuilt.errors), (1, None), "edit {n}");
+    }
+}

@@ -338,6 +338,8 @@ pub struct ModelCache {
     entries: crate::hash::FastMap<String, CacheEntry>,
     pages: Option<PagesEntry>,
     ids: Option<(Arc<Vec<crate::source::Doc>>, Arc<Ids>)>,
+    /// What `past::as_it_stood` made of each record, for `as_of`.
+    stood: past::Stood,
 }
 
 /// Every record's id by file, the warnings of ids renamed, and the ids.
@@ -424,6 +426,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     // past midnight with `as_of = "today"` moves it): read them all again.
     if cache.as_of != Some(opts.as_of) {
         cache.entries.clear();
+        cache.stood.clear();
         cache.as_of = Some(opts.as_of);
     }
     let mut diags = Vec::new();
@@ -542,7 +545,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     timer.lap("model: cache updated");
     pilot::reject_duplicates(&mut pilots, &mut diags);
     // What the site shows is the portfolio as it stood on the as-of date.
-    let pilots = past::as_it_stood(pilots, config, opts.as_of, !opts.looking_back, &mut diags);
+    let pilots = past::as_it_stood(pilots, config, opts.as_of, !opts.looking_back, &mut diags, &mut cache.stood);
     if !opts.looking_back {
         for p in &incomplete {
             past::later_stages(p, opts.as_of, &mut diags);

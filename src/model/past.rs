@@ -27,24 +27,41 @@ use std::sync::Arc;
 /// With `warn`, each stage dated after `as_of` is a PD017 warning (when
 /// the as-of date is today, a stage entered after it is a slip of the
 /// pen; when it is a date looked back at, it is only the future).
+///
+/// `earlier` is what the analysis before made of each record, for the
+/// same config and as-of date (`serve` keeps it; a build starts empty):
+/// a record that is the very record it was then is as it stood then, the
+/// same shared record, so that `serve` sees which pilots changed. It is
+/// left holding what this call made.
 pub(super) fn as_it_stood(
     pilots: Vec<Arc<Pilot>>,
     config: &Config,
     as_of: Date,
     warn: bool,
     diags: &mut Vec<Diagnostic>,
+    earlier: &mut Stood,
 ) -> Vec<Arc<Pilot>> {
     let mut out = Vec::with_capacity(pilots.len());
+    let mut now = Stood::default();
     for p in pilots {
         if warn {
             later_stages(&p, as_of, diags);
         }
-        if let Some(p) = on(p, config, as_of) {
-            out.push(p);
-        }
+        let key = Arc::as_ptr(&p) as usize;
+        let stood = match earlier.remove(&key) {
+            Some((read, stood)) if Arc::ptr_eq(&read, &p) => stood,
+            _ => on(Arc::clone(&p), config, as_of),
+        };
+        out.extend(stood.clone());
+        now.insert(key, (p, stood));
     }
+    *earlier = now;
     out
 }
+
+/// Each record as read (by its address, which the record held here keeps
+/// from being reused) and as it stood (`None`: not started yet).
+pub(super) type Stood = crate::hash::FastMap<usize, (Arc<Pilot>, Option<Arc<Pilot>>)>;
 
 /// One record as it stood on `as_of`; `None` when it had not started.
 fn on(p: Arc<Pilot>, config: &Config, as_of: Date) -> Option<Arc<Pilot>> {
