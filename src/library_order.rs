@@ -173,9 +173,9 @@ impl Order {
     pub(crate) fn position_of(&self, site: &Site, p: &Pilot, c: &Constraint) -> usize {
         let i = match self.index_of.get(&address(p)) {
             Some(&i) => i as usize,
-            None => site.pilots.binary_search_by(|q| q.id.as_str().cmp(&p.id)).unwrap_or(0),
+            None => site.pilot_index(&p.id).unwrap_or(0),
         };
-        let j = p.constraints.iter().position(|x| std::ptr::eq(x, c)).unwrap_or(0);
+        let j = p.constraint_index(c).unwrap_or(0);
         self.position(i, j)
     }
 

@@ -357,7 +357,7 @@ pub fn build(opts: &Options) -> Result<Report> {
                 stage.put(path, &content)
             })
         };
-        timer.note("pages made and written", timer.last);
+        timer.so_far("pages made and written");
         pages?;
         // After the pages rather than beside them: on a thread of its own its
         // parallel parts queued behind every page and it finished last, and

@@ -692,7 +692,7 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
     for (path, bytes) in files {
         output.add(path, bytes?);
     }
-    timer.lap("search: w/ and f written");
+    timer.lap("search: w/ and f packed");
     Ok(sources.len())
 }
 

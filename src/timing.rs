@@ -6,7 +6,7 @@
 /// profiling; the benchmarks read whole builds).
 pub(crate) struct Timer {
     on: bool,
-    pub(crate) last: std::time::Instant,
+    last: std::time::Instant,
 }
 
 impl Timer {
@@ -19,6 +19,11 @@ impl Timer {
             eprintln!("timing: {stage}: {} ms", self.last.elapsed().as_millis());
         }
         self.last = std::time::Instant::now();
+    }
+
+    /// Prints the time since the last lap without starting a new one.
+    pub(crate) fn so_far(&self, what: &str) {
+        self.note(what, self.last);
     }
 
     /// Prints the time since `start` without starting a new lap.

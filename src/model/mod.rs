@@ -649,6 +649,12 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
 }
 
 impl Pilot {
+    /// Which of this pilot's constraints `c` is (by address: `c` is one of
+    /// them, not an equal copy).
+    pub fn constraint_index(&self, c: &Constraint) -> Option<usize> {
+        self.constraints.iter().position(|x| std::ptr::eq(x, c))
+    }
+
     /// The day the pilot entered the stage it is at, when its `[stages]`
     /// says.
     pub fn entered(&self) -> Option<crate::date::Date> {
@@ -835,6 +841,11 @@ pub fn tag_slug(tag: &str) -> String {
 }
 
 impl Site {
+    /// Where the pilot `id` is in [`Site::pilots`] (sorted by id).
+    pub fn pilot_index(&self, id: &str) -> Option<usize> {
+        self.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok()
+    }
+
     /// The section of the content at `address` (a page pilotdeck makes, such
     /// as `lessons/`, may have one for its title and introduction).
     pub fn section_at(&self, address: &str) -> Option<&Section> {

@@ -129,8 +129,7 @@ fn changes_view(site: &Site, config: &Config, i: usize, weeks: &[WeekLink]) -> C
     };
     let mut groups: Vec<Vec<ChangeRow>> = GROUPS.iter().map(|_| Vec::new()).collect();
     for e in &week.events {
-        // The pilots are in id order.
-        let found = site.pilots.binary_search_by(|p| p.id.as_str().cmp(&e.pilot)).ok();
+        let found = site.pilot_index(&e.pilot);
         let title = found.map_or(e.pilot.as_str(), |k| site.pilots[k].title.as_str());
         let (text, author, commit, url) = match &e.what {
             EventKind::Changed(c, kind) => {

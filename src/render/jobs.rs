@@ -161,7 +161,7 @@ pub fn collisions(site: &Site, theme: &Theme) -> Vec<Collision> {
     let pilots: Vec<(String, Job)> = (listed.iter())
         .filter(|(_, j)| j.is_content())
         .filter_map(|(p, _)| urls::pilot_of(p))
-        .filter_map(|id| site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok())
+        .filter_map(|id| site.pilot_index(id))
         .map(|i| (urls::pilot_file(&site.pilots[i].id), Job::Pilot(i)))
         .collect();
     if listed.iter().any(|(p, j)| j.is_content() && p.starts_with(urls::TAGS)) {

@@ -110,8 +110,7 @@ impl Plan {
     pub fn job_for(&self, path: &str) -> Option<Job> {
         // A pilot page, unless a static file or an asset of that path is
         // made over it (nothing else can have such a path).
-        let pilot =
-            urls::pilot_of(path).and_then(|id| self.site.pilots.binary_search_by(|p| p.id.as_str().cmp(id)).ok());
+        let pilot = urls::pilot_of(path).and_then(|id| self.site.pilot_index(id));
         if let Some(i) = pilot {
             if !self.theme.statics.contains_key(path) && !self.is_asset(path) {
                 return Some(Job::Pilot(i));

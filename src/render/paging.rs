@@ -88,7 +88,7 @@ impl<'a> RowLinks<'a> {
             RowLinks::Library(library) => library.page_of(site, p, c),
             RowLinks::Counted { pilot, places, suffixes } => {
                 debug_assert!(std::ptr::eq(pilot, p), "counted places are one pilot's");
-                let j = p.constraints.iter().position(|x| std::ptr::eq(x, c));
+                let j = p.constraint_index(c);
                 let page = j.and_then(|j| places.get(j)).map_or(0, |at| at / ROWS);
                 suffixes.get(page).map_or("", String::as_str)
             }

@@ -361,11 +361,6 @@ fn questions(p: &Pilot, site: &Site) -> Vec<Answer> {
     out
 }
 
-/// The date the pilot entered the stage it is in, if recorded.
-fn entered(p: &Pilot) -> Option<crate::date::Date> {
-    p.entered()
-}
-
 /// The most constraints an answer names: a record with thirty open ones
 /// answers in a few lines and leaves the rest to its table of constraints.
 const NAMED: usize = 5;
@@ -459,7 +454,7 @@ fn pipeline_questions(p: &Pilot, site: &Site, open: &[&Constraint]) -> Vec<Answe
 }
 
 fn production_questions(p: &Pilot, site: &Site, open: &[&Constraint]) -> Vec<Answer> {
-    let since = match (entered(p), p.facts.time_to_production) {
+    let since = match (p.entered(), p.facts.time_to_production) {
         (Some(d), Some(n)) => format!("In production since {d}, {} after it entered pilot.", days(n)),
         (Some(d), None) => format!("In production since {d}."),
         (None, _) => "In production; the record gives no date for it.".to_string(),
@@ -510,7 +505,7 @@ fn off_path_questions(p: &Pilot, site: &Site, open: &[&Constraint]) -> Vec<Answe
     // The stage it was in before it stopped: the latest other stage entered.
     let before = p.stages.iter().filter(|s| s.stage != p.stage).max_by_key(|s| s.date).map(|s| s.stage.as_str());
     let q1 = "What happened, and since when?";
-    let mut lines = vec![match (entered(p), before) {
+    let mut lines = vec![match (p.entered(), before) {
         (Some(d), Some(b)) => {
             format!("{} on {d} ({} ago), after {b}.", crate::names::capitalized(&p.stage), days(as_of.days_since(d)))
         }
