@@ -40,6 +40,13 @@ const COMPILED: &[Compiled] = &[
         rest: Some("page"),
     },
     Compiled {
+        template: "changes.html",
+        module: "changes",
+        context: "Ctx<'_, &ChangesCtx<'_>>",
+        fields: PAGE,
+        rest: Some("page"),
+    },
+    Compiled {
         template: "partials/constraint_rows.html",
         module: "constraint_rows",
         context: "RowsCtx<'_, ConstraintRow<'_>>",

@@ -5,7 +5,8 @@
 //!
 //! It reads the subset of Tera those templates use: text, `{{ expr }}`,
 //! `{# comments #}`, `{% extends %}` with `{% block %}`, `{% if %}` /
-//! `{% elif %}` / `{% else %}`, `{% for x in list %}`, `{% set %}`, and the
+//! `{% elif %}` / `{% else %}`, `{% for x in list %}` (with `loop.index`,
+//! `loop.index0` and `loop.first`), `{% set %}`, and the
 //! `-` that trims white space beside a tag. Expressions: names, `.field`,
 //! `[index]`, string and integer literals, lists of strings after `in`,
 //! `==` `!=` `<` `>` `<=` `>=`, `in`, `not`, `and`, `or`, `a if c else b`,
@@ -670,8 +671,16 @@ impl Gen<'_> {
                     _ => return Err(self.err("`for` over something that is not a list")),
                 };
                 let v = self.fresh(var);
-                self.tag_line(&format!("for {v} in Each::each(&{list}) {{"));
-                self.scopes.push(HashMap::from([(var.clone(), Code::Value(v))]));
+                // Counted from 0 (underscored: most loops never ask).
+                self.next += 1;
+                let i = format!("_i{}", self.next);
+                self.tag_line(&format!("for ({i}, {v}) in Each::each(&{list}).enumerate() {{"));
+                self.scopes.push(HashMap::from([
+                    (var.clone(), Code::Value(v)),
+                    ("loop.index".to_string(), Code::Int(format!("(({i} + 1) as i128)"))),
+                    ("loop.index0".to_string(), Code::Int(format!("({i} as i128)"))),
+                    ("loop.first".to_string(), Code::Bool(format!("({i} == 0)"))),
+                ]));
                 self.depth += 1;
                 self.nodes(body)?;
                 self.depth -= 1;
@@ -742,6 +751,17 @@ impl Gen<'_> {
             Expr::Int(n) => Code::Int(format!("{n}i128")),
             Expr::List(_) => return Err(self.err("a list outside `in [...]`")),
             Expr::Name(n) => self.name(n)?,
+            // Tera's `loop.index` (from 1), `loop.index0` and `loop.first`
+            // of the innermost `for`.
+            Expr::Attr(inner, field) if matches!(&**inner, Expr::Name(n) if n == "loop") => {
+                let key = format!("loop.{field}");
+                match self.scopes.iter().rev().find_map(|scope| scope.get(&key)) {
+                    Some(c) => c.clone(),
+                    None => {
+                        return Err(self.err(&format!("`{key}` (outside a `for`, or not one of index, index0, first)")))
+                    }
+                }
+            }
             Expr::Attr(inner, field) => match self.expr(inner)? {
                 Code::Value(v) => Code::Value(format!("({v}.{field})")),
                 _ => return Err(self.err(&format!("`.{field}` of something that is not a view"))),

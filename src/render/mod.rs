@@ -407,7 +407,14 @@ impl Plan {
                     Some(w) if *i > 0 => urls::changes_week(w.start),
                     _ => urls::CHANGES.to_string(),
                 };
-                self.html(target("changes.html", urls::path_of(&address), "What changed", urls::CHANGES), &view)?
+                let t = target("changes.html", urls::path_of(&address), "What changed", urls::CHANGES);
+                if self.renderer.builtin(compiled::changes::SOURCES) {
+                    let mut html = String::with_capacity(32 * 1024);
+                    compiled::changes::render(&mut html, &self.ctx(&t, &view));
+                    html
+                } else {
+                    self.html(t, &view)?
+                }
             }
             Job::ChangesFeed => history::changes_feed(site, config, self.changes()),
             Job::Search => {

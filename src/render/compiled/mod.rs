@@ -17,7 +17,7 @@
 //! build, as does a template naming a field its view does not have.
 
 use super::views::*;
-use super::{PilotCtx, RowsCtx};
+use super::{ChangesCtx, PilotCtx, RowsCtx};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 

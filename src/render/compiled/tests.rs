@@ -557,3 +557,122 @@ mod rows {
         assert!(same_rows(dir.path()) > 180);
     }
 }
+
+mod changes_page {
+    //! Every week of `/changes/` of a generated repository's history, of a
+    //! site outside git, and views bent to reach every branch.
+
+    use super::*;
+    use crate::pipeline::{analyse, Options};
+    use crate::render::views::{ChangeGroup, ChangeRow, ChangesView, WeekLink};
+    use crate::render::{Plan, Renderer};
+    use std::path::Path;
+    use std::sync::Arc;
+
+    const HOSTILE: &str = "<b x='1'>&amp; \"q\" it's</b> & < > ✓";
+
+    fn plan(root: &Path) -> Plan {
+        let opts = Options {
+            root: root.to_path_buf(),
+            as_of: crate::date::Date::parse("2026-11-20").map(crate::config::AsOf::Date),
+            ..Options::default()
+        };
+        let a = analyse(&opts).unwrap();
+        let theme = Arc::new(crate::theme::load(root, a.config.theme.as_deref()).unwrap());
+        let renderer = Arc::new(Renderer::new(&theme).unwrap());
+        assert!(renderer.builtin(&["changes.html", "base.html"]));
+        Plan::new(a.site, a.config, theme, renderer)
+    }
+
+    fn same(plan: &Plan, ctx: &Ctx<&ChangesCtx>, what: &str) {
+        let tera = plan.renderer.render("changes.html", ctx).unwrap();
+        let mut compiled = String::new();
+        super::super::changes::render(&mut compiled, ctx);
+        super::assert_same(what, &tera, &compiled);
+    }
+
+    fn row(s: &str, author: &str, commit_url: &str) -> ChangeRow {
+        let t = s.to_string();
+        ChangeRow {
+            date: t.clone(),
+            pilot: t.clone(),
+            url: t.clone(),
+            text: t.clone(),
+            author: author.into(),
+            commit: t,
+            commit_url: commit_url.into(),
+        }
+    }
+
+    /// Views that reach every branch: history unknown with a note, no
+    /// groups, one change, hostile text everywhere, rows with and without
+    /// an author and a commit link, the week shown and not.
+    fn bent() -> Vec<ChangesView> {
+        let week = |here| WeekLink { start: HOSTILE.into(), url: HOSTILE.into(), count: 3, here };
+        let base = |known, current, count, groups: Vec<ChangeGroup>| ChangesView {
+            known,
+            note: String::new(),
+            start: HOSTILE.into(),
+            end: HOSTILE.into(),
+            current,
+            count,
+            groups,
+            weeks: vec![week(true), week(false)],
+        };
+        let rows = [(HOSTILE, HOSTILE, HOSTILE), (HOSTILE, HOSTILE, ""), (HOSTILE, "", ""), ("", "", "")];
+        let groups =
+            || vec![ChangeGroup { title: HOSTILE.into(), rows: rows.iter().map(|(s, a, u)| row(s, a, u)).collect() }];
+        let mut unknown = base(false, true, 0, Vec::new());
+        unknown.note = HOSTILE.into();
+        vec![
+            unknown,
+            base(true, true, 0, Vec::new()),
+            base(true, false, 1, groups()),
+            base(true, true, 4, groups()),
+            ChangesView { weeks: Vec::new(), ..base(true, false, 2, groups()) },
+        ]
+    }
+
+    /// Every week the plan makes, at its address, then the bent views.
+    fn compare(plan: &Plan) -> usize {
+        let weeks = plan.changes();
+        for (i, changes) in weeks.iter().enumerate() {
+            let address = match plan.site.history.changes.get(i) {
+                Some(w) if i > 0 => crate::urls::changes_week(w.start),
+                _ => crate::urls::CHANGES.to_string(),
+            };
+            let t = crate::render::target(
+                "changes.html",
+                crate::urls::path_of(&address),
+                "What changed",
+                crate::urls::CHANGES,
+            );
+            same(plan, &plan.ctx(&t, &ChangesCtx { changes }), &format!("week {i}"));
+        }
+        let t = crate::render::target("changes.html", "changes/index.html", "What changed", crate::urls::CHANGES);
+        for (k, changes) in bent().iter().enumerate() {
+            let view = ChangesCtx { changes };
+            same(plan, &plan.ctx(&t, &view), &format!("bent {k}"));
+            let mut ctx = plan.ctx(&t, &view);
+            (ctx.root, ctx.title) = (HOSTILE.into(), HOSTILE.into());
+            same(plan, &ctx, &format!("bent {k} elsewhere"));
+        }
+        weeks.len()
+    }
+
+    #[test]
+    fn a_generated_repositorys_weeks_match_tera() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::write_repo(dir.path(), 30, 80, 12, 5).unwrap();
+        assert!(compare(&plan(dir.path())) >= 10);
+    }
+
+    #[test]
+    fn a_site_outside_git_matches_tera() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::theme::write_example_site(dir.path());
+        let plan = plan(dir.path());
+        assert!(!plan.site.history.is_known());
+        assert_eq!(compare(&plan), 1);
+    }
+}
