@@ -16,7 +16,7 @@ impl Timer {
 
     pub(crate) fn lap(&mut self, stage: &str) {
         if self.on {
-            eprintln!("timing: {stage}: {} ms", self.last.elapsed().as_millis());
+            eprintln!("timing: {stage}: {:.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
         }
         self.last = std::time::Instant::now();
     }
@@ -29,7 +29,7 @@ impl Timer {
     /// Prints the time since `start` without starting a new lap.
     pub(crate) fn note(&self, what: &str, start: std::time::Instant) {
         if self.on {
-            eprintln!("timing: {what}: {} ms", start.elapsed().as_millis());
+            eprintln!("timing: {what}: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
         }
     }
 }
