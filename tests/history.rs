@@ -270,8 +270,12 @@ fn the_cache_gives_the_same_site_and_follows_new_commits_and_rewrites() {
     let text = record("idea", "2026-05-31", "2026-02-08", "");
     commit(root, "content/pilots/invoices.md", &text, "2026-03-10", "Rewritten");
     let rewritten = build_to("rewritten");
+    let kept = std::fs::read(root.join(".pilotdeck/history.bin")).unwrap();
     std::fs::remove_file(root.join(".pilotdeck/history.bin")).unwrap();
     assert_eq!(rewritten, build_to("rewritten-whole"));
+    // What the versions of the commits gone read as is let go: the cache
+    // is the one a build from nothing leaves.
+    assert!(kept == std::fs::read(root.join(".pilotdeck/history.bin")).unwrap(), "the cache keeps what is gone");
     assert!(!text_of(&read(root, "out/rewritten/pilots/invoices/index.html")).contains("2026-04-30"));
 }
 

@@ -97,6 +97,11 @@ impl Known {
     fn insert(&mut self, blob: &str, path: &str, read: Option<Arc<Snapshot>>) {
         self.0.entry(blob.to_string()).or_default().insert(path.to_string(), read);
     }
+
+    /// How many versions it knows.
+    fn len(&self) -> usize {
+        self.0.values().map(BTreeMap::len).sum()
+    }
 }
 
 /// How many weeks the portfolio's series goes back.
@@ -249,16 +254,20 @@ pub struct Week {
 /// Reads every version of `history` on or before the as-of date (those
 /// `known` does not know yet), and works out what changed. Gives back
 /// what is known of every version of `history` after it, to hand in next
-/// time with the same config.
-pub fn derive(history: &History, config: &Config, opts: &BuildOptions, known: &Known) -> (SiteHistory, Known) {
+/// time with the same config, and whether that is more or less than
+/// `known` held (whether it is worth keeping again).
+pub fn derive(history: &History, config: &Config, opts: &BuildOptions, known: Known) -> (SiteHistory, Known, bool) {
     let as_of = opts.as_of;
+    let mut timer = crate::timing::Timer::new();
     let mut out = SiteHistory { status: history.status.clone(), ..SiteHistory::default() };
     let kept = history.commits.iter().take_while(|c| c.date <= as_of).count();
     out.commits = history.commits[..kept].to_vec();
     let versions: Vec<&crate::history::Version> = history.versions.iter().filter(|v| v.commit < kept).collect();
     // Each distinct version not known yet read once, in parallel.
-    let (read, known) = read_versions(history, &versions, config, opts, known);
+    let (read, known, moved) = read_versions(history, &versions, config, opts, known);
+    timer.lap("history: versions read");
     let (by_id, renamed) = by_pilot(&versions, read);
+    timer.lap("history: by pilot");
     // A shallow clone's first commit is where its history starts, not
     // where the records were made: what it holds is the starting point.
     let shallow = history.status == Status::Shallow;
@@ -266,7 +275,9 @@ pub fn derive(history: &History, config: &Config, opts: &BuildOptions, known: &K
         let renames = renamed.get(id).map_or(&[][..], Vec::as_slice);
         out.pilots.insert(id.clone(), pilot_history(list, renames, &out.commits, config, shallow));
     }
+    timer.lap("history: pilots");
     out.weeks = weeks(&out.commits, &by_id, config, as_of);
+    timer.lap("history: weeks");
     // A shallow clone knows nothing before its first commit.
     let first = out.commits.first().map(|c| c.date);
     let known_on = |day: Date| !shallow || first.is_some_and(|f| day >= f);
@@ -276,7 +287,8 @@ pub fn derive(history: &History, config: &Config, opts: &BuildOptions, known: &K
         .filter(|d| *d < as_of && known_on(*d) && !out.commits.is_empty())
         .map(|d| week_at(d, &out.commits, &by_id, config));
     out.changes = changes(&out, &by_id, config, as_of);
-    (out, known)
+    timer.lap("history: changes");
+    (out, known, moved)
 }
 
 /// Where a record's history carries on under another id: (commit, the id
@@ -434,8 +446,8 @@ fn read_versions(
     versions: &[&crate::history::Version],
     config: &Config,
     opts: &BuildOptions,
-    known: &Known,
-) -> (Vec<Option<Arc<Snapshot>>>, Known) {
+    mut known: Known,
+) -> (Vec<Option<Arc<Snapshot>>>, Known, bool) {
     use rayon::prelude::*;
     let mut order = Vec::new();
     let mut seen: crate::hash::FastSet<(&str, &str)> = crate::hash::FastSet::default();
@@ -458,20 +470,27 @@ fn read_versions(
             (blob, path, p.map(|p| Arc::new(Snapshot::of(&p))))
         })
         .collect();
-    let mut fresh = Known::default();
+    let mut moved = !parsed.is_empty();
     for (blob, path, read) in parsed {
-        fresh.insert(blob, path, read);
+        known.insert(blob, path, read);
     }
-    let look = |blob: &str, path: &str| known.get(blob, path).or_else(|| fresh.get(blob, path));
-    let read = versions.iter().map(|v| v.blob.as_deref().and_then(|b| look(b, &v.path)).cloned().flatten()).collect();
-    let mut after = Known::default();
-    for v in &history.versions {
-        let Some(blob) = v.blob.as_deref() else { continue };
-        if let Some(read) = look(blob, &v.path) {
-            after.insert(blob, &v.path, read.clone());
+    // What no version of `history` is (a history rewritten since) is let
+    // go; there can be such versions only when more are known than read.
+    let with_blob = history.versions.iter().filter(|v| v.blob.is_some()).count();
+    if known.len() > with_blob {
+        let mut kept = Known::default();
+        for v in &history.versions {
+            let Some(blob) = v.blob.as_deref() else { continue };
+            if let Some(read) = known.get(blob, &v.path) {
+                kept.insert(blob, &v.path, read.clone());
+            }
         }
+        moved |= kept.len() != known.len();
+        known = kept;
     }
-    (read, after)
+    let read =
+        versions.iter().map(|v| v.blob.as_deref().and_then(|b| known.get(b, &v.path)).cloned().flatten()).collect();
+    (read, known, moved)
 }
 
 fn pilot_history(
