@@ -214,17 +214,27 @@ impl fmt::Display for Date {
     }
 }
 
-/// Read back from what [`Serialize`] writes (`YYYY-MM-DD`), as the history
-/// cache keeps it.
+/// Read back from what [`Serialize`] writes: `YYYY-MM-DD` in a format
+/// people read, the number of days in a compact one (the history cache's
+/// postcard, where parsing the text of every date it holds was a tenth of
+/// reading it).
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        if !d.is_human_readable() {
+            return <i32 as serde::Deserialize>::deserialize(d).map(Date);
+        }
         let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
         Date::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("not a date: {text}")))
     }
 }
 
+/// `YYYY-MM-DD` (JSON, the exports), or the days since 1970-01-01 in a
+/// format not made for people (the history cache).
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            return s.serialize_i32(self.0);
+        }
         match self.iso() {
             Some(b) => s.serialize_str(std::str::from_utf8(&b).map_err(serde::ser::Error::custom)?),
             None => s.collect_str(self),
@@ -235,6 +245,21 @@ impl Serialize for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_text_in_json_and_days_in_postcard() {
+        let dates: Vec<Date> = ["1900-01-01", "1969-12-31", "1970-01-01", "2026-11-20", "2200-12-31"]
+            .iter()
+            .map(|t| Date::parse(t).unwrap())
+            .collect();
+        let json = serde_json::to_string(&dates).unwrap();
+        assert_eq!(json, r#"["1900-01-01","1969-12-31","1970-01-01","2026-11-20","2200-12-31"]"#);
+        assert_eq!(serde_json::from_str::<Vec<Date>>(&json).unwrap(), dates);
+        let bytes = postcard::to_stdvec(&dates).unwrap();
+        // A count, then each date as a zigzag varint of at most three bytes.
+        assert!(bytes.len() <= 1 + 3 * dates.len(), "{bytes:?}");
+        assert_eq!(postcard::from_bytes::<Vec<Date>>(&bytes).unwrap(), dates);
+    }
 
     #[test]
     fn not_a_date_says_what_the_calendar_has() {

@@ -16,8 +16,9 @@ use std::path::Path;
 /// of its own that ignores it all.
 pub const PATH: &str = ".pilotdeck/history.bin";
 
-/// Raised when what the cache holds changes meaning.
-const FORMAT: u32 = 2;
+/// Raised when what the cache holds changes meaning or form (3: dates as
+/// numbers of days).
+const FORMAT: u32 = 3;
 
 /// What the file starts with, read before the rest: whether the rest can
 /// be trusted. The rest is `(History, Walk, Known)`, in postcard's compact
