@@ -66,7 +66,7 @@ fn tests_loops_and_sets() {
     .unwrap();
     for part in [
         r#"let v1_home = (if Truthy::truthy(&(ctx.root)) { Text::text(&(ctx.root)) } else { "./" });"#,
-        "for v2_s in Each::each(&(ctx.page.list)) {",
+        "for (_i3, v2_s) in Each::each(&(ctx.page.list)).enumerate() {",
         r#"if !((Text::text(&(v2_s.state)) == "todo") && ["a", "b"].contains(&Text::text(&(v2_s.stage)))) {"#,
         "num(o, (Len::len(&(v2_s.n)) as i128));",
         "} else if ((Num::num(&(v2_s.n)) > 0i128) || (Text::text(&(v2_s.x)) != v1_home)) {",
@@ -74,6 +74,34 @@ fn tests_loops_and_sets() {
         "Raw::raw(&(v2_s.h), o);",
     ] {
         assert!(code.contains(part), "{part}\n---\n{code}");
+    }
+}
+
+#[test]
+fn loop_index_is_the_innermost_loops_count() {
+    let code = compiled(
+        &[(
+            "page.html",
+            "{% for g in groups %}{{ loop.index }}{% for r in g.rows %}{{ loop.index0 }}{% if loop.first %}!{% endif %}\
+             {% endfor %}{{ loop.index }}{% endfor %}",
+        )],
+        Some("page"),
+    )
+    .unwrap();
+    for part in [
+        "for (_i2, v1_g) in Each::each(&(ctx.page.groups)).enumerate() {",
+        "num(o, ((_i2 + 1) as i128));",
+        "for (_i4, v3_r) in Each::each(&(v1_g.rows)).enumerate() {",
+        "num(o, (_i4 as i128));",
+        "if (_i4 == 0) {",
+    ] {
+        assert!(code.contains(part), "{part}\n---\n{code}");
+    }
+    // After the inner loop, `loop` is the outer one's again.
+    assert_eq!(code.matches("num(o, ((_i2 + 1) as i128));").count(), 2, "{code}");
+    for text in ["{{ loop.index }}", "{% for x in xs %}{{ loop.last }}{% endfor %}"] {
+        let e = compiled(&[("page.html", text)], Some("page")).unwrap_err();
+        assert!(e.contains("loop."), "{text}: {e}");
     }
 }
 
