@@ -359,3 +359,52 @@ fn looking_back_an_edit_remakes_the_edited_pilot_only() {
         assert_eq!((rebuilt.pilot_pages, rebuilt.errors), (1, None), "edit {n}");
     }
 }
+
+/// The pages made from the people and the decisions after an edit that
+/// keeps them (a title) and after one that changes them (an owner, a
+/// sponsor): the same bytes as a build's.
+#[test]
+fn people_pages_follow_an_edit_as_a_build_does() {
+    use pilotdeck::output::Content;
+    use pilotdeck::serve::session::{Change, Session};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap().join("site");
+    pilotdeck::synth::write_site(&root, 200, 7).unwrap();
+    let as_of = pilotdeck::date::Date::parse("2026-11-20").map(pilotdeck::config::AsOf::Date);
+    let mut s = Session::new(Options { root: root.clone(), as_of, ..Options::default() });
+    s.rebuild(Change::Everything, &[]).unwrap();
+    let file = root.join("content/pilots/pilot-00010.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let first_line = |key: &str, to: &str, text: &str| {
+        let at = text.find(&format!("\n{key} = \"")).unwrap() + 1;
+        let end = at + text[at..].find('\n').unwrap();
+        format!("{}{key} = \"{to}\"{}", &text[..at], &text[end..])
+    };
+    let edits = [
+        ("a title", first_line("title", "Renamed pilot", &original)),
+        ("an owner", first_line("owner", "Zora Newname", &original)),
+        ("a sponsor", first_line("sponsor", "Yuri Sponsor", &first_line("owner", "Zora Newname", &original))),
+    ];
+    for (n, (what, text)) in edits.iter().enumerate() {
+        std::fs::write(&file, text).unwrap();
+        let rebuilt = s.rebuild(Change::Pilots, std::slice::from_ref(&file)).unwrap();
+        assert_eq!(rebuilt.errors, None, "{what}");
+        let out = dir.path().join(format!("public-{n}"));
+        common::build_at(&root, "2026-11-20", &out);
+        let mut pages = vec!["owners/index.html".to_string(), "portfolio/decisions/index.html".to_string()];
+        if n > 0 {
+            pages.push("owners/zora-newname/index.html".into());
+        }
+        if n > 1 {
+            pages.push("owners/yuri-sponsor/index.html".into());
+        }
+        for page in pages {
+            let served = match s.served.get(&page).unwrap().unwrap().as_ref() {
+                Content::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+                Content::Copy(_) => panic!("a page is made, not copied"),
+            };
+            let built = std::fs::read_to_string(out.join(&page)).unwrap();
+            assert!(served == built, "{page} after {what} differs from a build's");
+        }
+    }
+}

@@ -62,15 +62,16 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// People named as owner, champion or sponsor of a pilot, owner of a
     /// constraint, or on a rung of the escalation ladder, one per person
-    /// (see `people::people`), sorted by slug.
-    pub people: Vec<Person>,
+    /// (see `people::people`), sorted by slug. Shared with `serve`'s next
+    /// analysis, which keeps it when no record's people changed.
+    pub people: Arc<Vec<Person>>,
     /// [`person_key`] of every name and alias of each person -> index into
     /// `people`.
-    pub people_index: crate::hash::FastMap<String, usize>,
+    pub people_index: Arc<crate::hash::FastMap<String, usize>>,
     /// The decisions leaders are asked for: the open constraints at the
     /// top rung of the escalation ladder, by their pilot's sponsor, the
     /// sponsor with the most overdue one first.
-    pub decisions: Vec<SponsorDecisions>,
+    pub decisions: Arc<Vec<SponsorDecisions>>,
     /// Page and section titles by path (a page's over a section's): a
     /// constraint row names the playbook page it links to.
     pub titles: crate::hash::FastMap<String, String>,
@@ -340,6 +341,22 @@ pub struct ModelCache {
     ids: Option<(Arc<Vec<crate::source::Doc>>, Arc<Ids>)>,
     /// What `past::as_it_stood` made of each record, for `as_of`.
     stood: past::Stood,
+    /// The people and the decisions of the analysis before, with the
+    /// records they were made from.
+    people: Option<PeopleEntry>,
+}
+
+/// What the people and the decisions were made from, and what they are:
+/// kept when every record is the same as then, or differs only in what
+/// neither looks at (`people::same_for_people`), as after most edits (a
+/// title, a body, an update). At 10,000 records making them again was a
+/// third of a `serve` rebuild.
+#[derive(Debug)]
+struct PeopleEntry {
+    pilots: Vec<Arc<Pilot>>,
+    people: Arc<Vec<Person>>,
+    index: Arc<crate::hash::FastMap<String, usize>>,
+    decisions: Arc<Vec<SponsorDecisions>>,
 }
 
 /// Every record's id by file, the warnings of ids renamed, and the ids.
@@ -587,6 +604,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             .collect::<Vec<(Vec<String>, String)>>()
     };
     let kept = cache.pages.take().filter(|p| p.holds(&page_docs, &loaded.navs, &loaded.sources, &files, opts));
+    let known_people = cache.people.take().filter(|e| people::unchanged(&e.pilots, &pilots));
     timer.lap("model: roots, assets, kept pages");
     let ((tree, (people, people_index)), portfolio) = rayon::join(
         || {
@@ -602,7 +620,13 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
                         PagesEntry { docs, navs, files, as_of: opts.as_of, drafts: opts.drafts, tree, diags: found }
                     }
                 },
-                || people::people(&pilots, config),
+                || match &known_people {
+                    Some(e) => (Arc::clone(&e.people), Arc::clone(&e.index)),
+                    None => {
+                        let (people, index) = people::people(&pilots, config);
+                        (Arc::new(people), Arc::new(index))
+                    }
+                },
             )
         },
         || facts::portfolio(&pilots, config, opts.as_of),
@@ -615,7 +639,10 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     // Two more passes over every record, independent: side by side.
     let mut tag_diags = Vec::new();
     let (decisions, (tag_slugs, titles)) = rayon::join(
-        || people::decisions(&pilots, &people, &people_index, config),
+        || match &known_people {
+            Some(e) => Arc::clone(&e.decisions),
+            None => Arc::new(people::decisions(&pilots, &people, &people_index, config)),
+        },
         || {
             let slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut tag_diags);
             let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
@@ -626,6 +653,15 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         },
     );
     diags.extend(tag_diags);
+    // Kept for the next analysis (`serve`'s); a build has none.
+    if !opts.release_texts {
+        cache.people = Some(PeopleEntry {
+            pilots: pilots.clone(),
+            people: Arc::clone(&people),
+            index: Arc::clone(&people_index),
+            decisions: Arc::clone(&decisions),
+        });
+    }
     timer.lap("model: decisions, tags");
     let site = Site {
         history: Arc::default(),

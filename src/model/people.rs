@@ -121,6 +121,28 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>], config: &Config) -> (Vec<
     (out, index)
 }
 
+/// Whether the people and the decisions made from `before` hold for `now`:
+/// the same records in the same order, each the very same or differing
+/// only in what [`people`] and [`decisions`] do not look at.
+pub(super) fn unchanged(before: &[std::sync::Arc<Pilot>], now: &[std::sync::Arc<Pilot>]) -> bool {
+    before.len() == now.len()
+        && before.iter().zip(now).all(|(a, b)| std::sync::Arc::ptr_eq(a, b) || same_for_people(a, b))
+}
+
+/// Whether two versions of a record name the same people in the same
+/// roles and have the same constraints waiting on them, in the same order:
+/// everything [`people`], [`decisions`] and [`sort_waiting`] read of it.
+fn same_for_people(a: &Pilot, b: &Pilot) -> bool {
+    a.id == b.id
+        && (&a.owner, &a.champion, &a.sponsor) == (&b.owner, &b.champion, &b.sponsor)
+        && a.facts.top_rung == b.facts.top_rung
+        && a.constraints.len() == b.constraints.len()
+        && a.constraints.iter().zip(&b.constraints).all(|(x, y)| {
+            (&x.id, &x.owner, x.rung, x.open, x.overdue_days, x.due)
+                == (&y.id, &y.owner, y.rung, y.open, y.overdue_days, y.due)
+        })
+}
+
 /// The open constraints at the top rung of the ladder, grouped by their
 /// pilot's sponsor (see [`super::Site::decisions`]).
 pub(super) fn decisions(
@@ -280,5 +302,57 @@ mod tests {
         assert_eq!(split_title(" Amira Haddad "), ("Amira Haddad", None));
         assert_eq!(split_title("Amira Haddad,"), ("Amira Haddad", None));
         assert_eq!(person_key("Amira Haddad, CPO"), person_key("amira haddad"));
+    }
+
+    fn record(title: &str, owner: &str, sponsor: &str) -> String {
+        format!(
+            "+++\ntitle = \"{title}\"\nstage = \"pilot\"\nowner = \"{owner}\"\nsponsor = \"{sponsor}\"\n\
+             [[constraints]]\nid = \"c\"\ntitle = \"Data access\"\ncategory = \"data\"\nowner = \"Bo Lind\"\n\
+             raised = 2026-01-05\ndue = 2026-01-20\n+++\nBody.\n"
+        )
+    }
+
+    /// `serve` keeps the people and the decisions while an edit changes
+    /// nothing they are made from, and makes them again, as a first
+    /// analysis would, when it does.
+    #[test]
+    fn people_are_kept_until_an_edit_changes_them() {
+        use super::super::{build_reusing, BuildOptions, ModelCache};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let pilots = dir.path().join("content/pilots");
+        std::fs::create_dir_all(&pilots).unwrap();
+        std::fs::write(pilots.join("a.md"), record("A", "Ann Ek", "Sal Vik")).unwrap();
+        std::fs::write(pilots.join("b.md"), record("B", "Ben Oz", "Sal Vik")).unwrap();
+        let config = Config::default();
+        let opts = BuildOptions {
+            as_of: crate::date::Date::parse("2026-06-01").unwrap(),
+            looking_back: true,
+            drafts: false,
+            release_texts: false,
+        };
+        let load = || crate::source::load_content(dir.path());
+        let first = build_reusing(load(), &config, &opts, ModelCache::default());
+        assert!(!first.site.decisions.is_empty(), "a constraint at the top of the ladder");
+        // A new title and body: the same people, the same decisions.
+        std::fs::write(pilots.join("a.md"), record("A, renamed", "Ann Ek", "Sal Vik") + "More.\n").unwrap();
+        let second = build_reusing(load(), &config, &opts, first.reuse);
+        assert!(Arc::ptr_eq(&first.site.people, &second.site.people));
+        assert!(Arc::ptr_eq(&first.site.decisions, &second.site.decisions));
+        // A new owner, then a new sponsor: made again, as from nothing.
+        let mut last = second;
+        for (owner, sponsor) in [("Cy Ng", "Sal Vik"), ("Cy Ng", "Dee Ho")] {
+            std::fs::write(pilots.join("a.md"), record("A", owner, sponsor)).unwrap();
+            let before = Arc::clone(&last.site.people);
+            let again = build_reusing(load(), &config, &opts, ModelCache::default());
+            let kept = build_reusing(load(), &config, &opts, last.reuse);
+            assert!(!Arc::ptr_eq(&before, &kept.site.people));
+            assert!(kept.site.people.iter().any(|p| p.name == owner));
+            assert_eq!(format!("{:?}", kept.site.people), format!("{:?}", again.site.people));
+            assert_eq!(format!("{:?}", kept.site.people_index), format!("{:?}", again.site.people_index));
+            assert_eq!(format!("{:?}", kept.site.decisions), format!("{:?}", again.site.decisions));
+            assert!(kept.site.people.iter().any(|p| p.name == sponsor));
+            last = kept;
+        }
     }
 }
