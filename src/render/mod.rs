@@ -344,24 +344,12 @@ impl Plan {
                 let view = PilotCtx { pilot: pilot::view(p, site, config, links) };
                 let path = urls::pilot_path(&p.id);
                 let t = target("pilot.html", &path, &p.title, urls::PILOTS);
-                if self.renderer.builtin(compiled::pilot::SOURCES) {
-                    let mut html = String::with_capacity(16 * 1024);
-                    compiled::pilot::render(&mut html, &self.ctx(&t, &view));
-                    html
-                } else {
-                    self.html(t, &view)?
-                }
+                self.compiled_page(t, &view, compiled::pilot::SOURCES, compiled::pilot::render)?
             }
             Job::Lessons(n) => {
                 let (path, title, page) = self.lessons_page(*n)?;
                 let t = target("lessons.html", &path, title, urls::LESSONS);
-                if self.renderer.builtin(compiled::lessons::SOURCES) {
-                    let mut html = String::new();
-                    compiled::lessons::render(&mut html, &self.ctx(&t, &page));
-                    html
-                } else {
-                    self.html(t, &page)?
-                }
+                self.compiled_page(t, &page, compiled::lessons::SOURCES, compiled::lessons::render)?
             }
             Job::Tags => self.html(
                 target("tags.html", urls::path_of(urls::TAGS), "Tags", urls::TAGS),
@@ -408,13 +396,7 @@ impl Plan {
                     _ => urls::CHANGES.to_string(),
                 };
                 let t = target("changes.html", urls::path_of(&address), "What changed", urls::CHANGES);
-                if self.renderer.builtin(compiled::changes::SOURCES) {
-                    let mut html = String::with_capacity(32 * 1024);
-                    compiled::changes::render(&mut html, &self.ctx(&t, &view));
-                    html
-                } else {
-                    self.html(t, &view)?
-                }
+                self.compiled_page(t, &view, compiled::changes::SOURCES, compiled::changes::render)?
             }
             Job::ChangesFeed => history::changes_feed(site, config, self.changes()),
             Job::Search => {
@@ -506,6 +488,24 @@ impl Plan {
 
     fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
         self.renderer.render(t.name, &self.ctx(&t, view))
+    }
+
+    /// A page whose template is compiled (`render/compiled/`): written by
+    /// `compiled` while every template of `sources` is the built-in one,
+    /// else by Tera.
+    fn compiled_page<T: Serialize>(
+        &self,
+        t: Target,
+        view: &T,
+        sources: &[&str],
+        compiled: fn(&mut String, &Ctx<'_, &T>),
+    ) -> Result<String, TemplateError> {
+        if !self.renderer.builtin(sources) {
+            return self.html(t, view);
+        }
+        let mut html = String::with_capacity(16 * 1024);
+        compiled(&mut html, &self.ctx(&t, view));
+        Ok(html)
     }
 
     /// What the template of `t` sees: the site, where the page is, `view`.
