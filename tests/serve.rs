@@ -51,6 +51,30 @@ fn rebuilt(h: &Handle, since: u64) {
     }
 }
 
+/// A `serve` session over a generated site of `pilots` records as of
+/// `as_of`, built once; the folder and the site's root with it.
+fn generated_session(
+    pilots: usize,
+    as_of: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, pilotdeck::serve::session::Session) {
+    use pilotdeck::serve::session::{Change, Session};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap().join("site");
+    pilotdeck::synth::write_site(&root, pilots, 7).unwrap();
+    let as_of = pilotdeck::date::Date::parse(as_of).map(pilotdeck::config::AsOf::Date);
+    let mut s = Session::new(Options { root: root.clone(), as_of, ..Options::default() });
+    s.rebuild(Change::Everything, &[]).unwrap();
+    (dir, root, s)
+}
+
+/// The page at `path` as the session serves it.
+fn served_page(s: &pilotdeck::serve::session::Session, path: &str) -> String {
+    match s.served.get(path).unwrap().unwrap().as_ref() {
+        pilotdeck::output::Content::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+        pilotdeck::output::Content::Copy(_) => panic!("a page is made, not copied"),
+    }
+}
+
 #[test]
 fn serves_rebuilds_and_shows_errors_over_the_last_good_page() {
     let dir =
@@ -312,15 +336,9 @@ fn pages_kept_across_record_edits_follow_the_files_beside_them() {
 /// page a build writes.
 #[test]
 fn an_edited_pilots_page_links_the_library_as_a_build_does() {
-    use pilotdeck::output::Content;
-    use pilotdeck::serve::session::{Change, Session};
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap().join("site");
-    pilotdeck::synth::write_site(&root, 300, 7).unwrap();
+    use pilotdeck::serve::session::Change;
     // The generator's own as-of date: no record has a date after it.
-    let as_of = pilotdeck::date::Date::parse("2026-11-20").map(pilotdeck::config::AsOf::Date);
-    let mut s = Session::new(Options { root: root.clone(), as_of: as_of.clone(), ..Options::default() });
-    s.rebuild(Change::Everything, &[]).unwrap();
+    let (dir, root, mut s) = generated_session(300, "2026-11-20");
     // A record whose constraints are past the library's first page.
     let id = "pilot-00290";
     let file = root.join(format!("content/pilots/{id}.md"));
@@ -328,10 +346,7 @@ fn an_edited_pilots_page_links_the_library_as_a_build_does() {
     std::fs::write(&file, format!("{text}\nEdited.\n")).unwrap();
     let rebuilt = s.rebuild(Change::Pilots, std::slice::from_ref(&file)).unwrap();
     assert_eq!((rebuilt.pilot_pages, rebuilt.errors), (1, None));
-    let served = match s.served.get(&format!("pilots/{id}/index.html")).unwrap().unwrap().as_ref() {
-        Content::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
-        Content::Copy(_) => panic!("a page is made, not copied"),
-    };
+    let served = served_page(&s, &format!("pilots/{id}/index.html"));
     let out = dir.path().join("public");
     common::build_at(&root, "2026-11-20", &out);
     let built = std::fs::read_to_string(out.join(format!("pilots/{id}/index.html"))).unwrap();
@@ -344,13 +359,8 @@ fn an_edited_pilots_page_links_the_library_as_a_build_does() {
 /// record that had a later date to leave out.
 #[test]
 fn looking_back_an_edit_remakes_the_edited_pilot_only() {
-    use pilotdeck::serve::session::{Change, Session};
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap().join("site");
-    pilotdeck::synth::write_site(&root, 120, 7).unwrap();
-    let as_of = pilotdeck::date::Date::parse("2026-09-01").map(pilotdeck::config::AsOf::Date);
-    let mut s = Session::new(Options { root: root.clone(), as_of, ..Options::default() });
-    s.rebuild(Change::Everything, &[]).unwrap();
+    use pilotdeck::serve::session::Change;
+    let (_dir, root, mut s) = generated_session(120, "2026-09-01");
     let file = root.join("content/pilots/pilot-00010.md");
     let text = std::fs::read_to_string(&file).unwrap();
     for n in 0..2 {
@@ -365,14 +375,8 @@ fn looking_back_an_edit_remakes_the_edited_pilot_only() {
 /// sponsor): the same bytes as a build's.
 #[test]
 fn people_pages_follow_an_edit_as_a_build_does() {
-    use pilotdeck::output::Content;
-    use pilotdeck::serve::session::{Change, Session};
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap().join("site");
-    pilotdeck::synth::write_site(&root, 200, 7).unwrap();
-    let as_of = pilotdeck::date::Date::parse("2026-11-20").map(pilotdeck::config::AsOf::Date);
-    let mut s = Session::new(Options { root: root.clone(), as_of, ..Options::default() });
-    s.rebuild(Change::Everything, &[]).unwrap();
+    use pilotdeck::serve::session::Change;
+    let (dir, root, mut s) = generated_session(200, "2026-11-20");
     let file = root.join("content/pilots/pilot-00010.md");
     let original = std::fs::read_to_string(&file).unwrap();
     let first_line = |key: &str, to: &str, text: &str| {
@@ -399,10 +403,7 @@ fn people_pages_follow_an_edit_as_a_build_does() {
             pages.push("owners/yuri-sponsor/index.html".into());
         }
         for page in pages {
-            let served = match s.served.get(&page).unwrap().unwrap().as_ref() {
-                Content::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
-                Content::Copy(_) => panic!("a page is made, not copied"),
-            };
+            let served = served_page(&s, &page);
             let built = std::fs::read_to_string(out.join(&page)).unwrap();
             assert!(served == built, "{page} after {what} differs from a build's");
         }
