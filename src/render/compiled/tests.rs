@@ -26,6 +26,16 @@ fn assert_same(what: &str, tera: &str, compiled: &str) {
     );
 }
 
+/// The plan of the site `opts` names, whose renderer uses the built-in
+/// `template` and `base.html`.
+fn builtin_plan(opts: &crate::pipeline::Options, template: &str) -> crate::render::Plan {
+    let a = crate::pipeline::analyse(opts).unwrap();
+    let theme = std::sync::Arc::new(crate::theme::load(&opts.root, a.config.theme.as_deref()).unwrap());
+    let renderer = std::sync::Arc::new(crate::render::Renderer::new(&theme).unwrap());
+    assert!(renderer.builtin(&[template, "base.html"]));
+    crate::render::Plan::new(a.site, a.config, theme, renderer)
+}
+
 mod pilot_page {
     //! Every pilot page of the example site and of a generated one, and of
     //! views bent to reach every branch (empty, hostile text, flipped
@@ -355,19 +365,14 @@ mod lessons_page {
     //! views bent to reach every branch.
 
     use super::*;
-    use crate::pipeline::{analyse, Options};
-    use crate::render::{Plan, Renderer};
+    use crate::pipeline::Options;
+    use crate::render::Plan;
     use std::path::Path;
-    use std::sync::Arc;
 
     const HOSTILE: &str = "<b x='1'>&amp; \"q\" it's</b> & < > ✓";
 
     fn plan(root: &Path) -> Plan {
-        let a = analyse(&Options { root: root.to_path_buf(), ..Options::default() }).unwrap();
-        let theme = Arc::new(crate::theme::load(root, a.config.theme.as_deref()).unwrap());
-        let renderer = Arc::new(Renderer::new(&theme).unwrap());
-        assert!(renderer.builtin(&["lessons.html", "base.html"]));
-        Plan::new(a.site, a.config, theme, renderer)
+        super::builtin_plan(&Options { root: root.to_path_buf(), ..Options::default() }, "lessons.html")
     }
 
     fn same(plan: &Plan, ctx: &Ctx<&LessonsPage>, what: &str) {
@@ -563,11 +568,10 @@ mod changes_page {
     //! site outside git, and views bent to reach every branch.
 
     use super::*;
-    use crate::pipeline::{analyse, Options};
+    use crate::pipeline::Options;
     use crate::render::views::{ChangeGroup, ChangeRow, ChangesView, WeekLink};
-    use crate::render::{Plan, Renderer};
+    use crate::render::Plan;
     use std::path::Path;
-    use std::sync::Arc;
 
     const HOSTILE: &str = "<b x='1'>&amp; \"q\" it's</b> & < > ✓";
 
@@ -577,11 +581,7 @@ mod changes_page {
             as_of: crate::date::Date::parse("2026-11-20").map(crate::config::AsOf::Date),
             ..Options::default()
         };
-        let a = analyse(&opts).unwrap();
-        let theme = Arc::new(crate::theme::load(root, a.config.theme.as_deref()).unwrap());
-        let renderer = Arc::new(Renderer::new(&theme).unwrap());
-        assert!(renderer.builtin(&["changes.html", "base.html"]));
-        Plan::new(a.site, a.config, theme, renderer)
+        super::builtin_plan(&opts, "changes.html")
     }
 
     fn same(plan: &Plan, ctx: &Ctx<&ChangesCtx>, what: &str) {
