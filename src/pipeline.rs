@@ -152,6 +152,14 @@ pub fn analyse_loaded(opts: &Options, loaded: source::Loaded, previous: Reuse) -
     analyse_with(opts, loaded, previous, false)
 }
 
+/// [`analyse_loaded`], releasing the text of each record read without an
+/// error (`serve`: its texts were most of what it held; a problem's lines
+/// are read again from disk when it is shown, see
+/// [`crate::text::Sources::restore`]).
+pub fn analyse_releasing(opts: &Options, loaded: source::Loaded, previous: Reuse) -> Result<(Analysis, Reuse)> {
+    analyse_with(opts, loaded, previous, true)
+}
+
 /// Model and check; with `release_texts`, the text of each record read
 /// without an error is released as it is read (for a build, which shows
 /// errors only; [`build`] reads the files with errors again to show them).

@@ -64,6 +64,16 @@ impl SourceFile {
         })
     }
 
+    /// Whether `now` holds the text this file held: the same text, or,
+    /// when either text was released, the same length and digest.
+    pub fn same_text(&self, now: &SourceFile) -> bool {
+        let known = |f: &SourceFile| f.released.unwrap_or_else(|| (f.text.len(), digest(&f.text)));
+        match (self.released, now.released) {
+            (None, None) => self.text == now.text,
+            _ => known(self) == known(now),
+        }
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let mut end = (offset as usize).min(self.text.len());
@@ -163,6 +173,20 @@ impl Sources {
     pub fn put_released(&mut self, id: FileId, file: Arc<SourceFile>) {
         debug_assert_eq!(self.files[id.0 as usize].path, file.path);
         self.files[id.0 as usize] = file;
+    }
+
+    /// How many files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Keeps the first `len` files (those an analysis added after are let go).
+    pub fn truncate(&mut self, len: usize) {
+        self.files.truncate(len);
     }
 
     /// Puts back the released texts of `ids`, as `read` gives them by path,

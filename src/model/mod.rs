@@ -412,7 +412,7 @@ type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagn
 /// Whether a file read earlier is the file now loaded: the same shared
 /// file, or the same text.
 fn same_file(cached: &Arc<crate::source::SourceFile>, now: &Arc<crate::source::SourceFile>) -> bool {
-    Arc::ptr_eq(cached, now) || cached.text == now.text
+    Arc::ptr_eq(cached, now) || cached.same_text(now)
 }
 
 /// Builds the site model from loaded files.
@@ -653,15 +653,13 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         },
     );
     diags.extend(tag_diags);
-    // Kept for the next analysis (`serve`'s); a build has none.
-    if !opts.release_texts {
-        cache.people = Some(PeopleEntry {
-            pilots: pilots.clone(),
-            people: Arc::clone(&people),
-            index: Arc::clone(&people_index),
-            decisions: Arc::clone(&decisions),
-        });
-    }
+    // For the next analysis (`serve`'s; a build leaves it to the system).
+    cache.people = Some(PeopleEntry {
+        pilots: pilots.clone(),
+        people: Arc::clone(&people),
+        index: Arc::clone(&people_index),
+        decisions: Arc::clone(&decisions),
+    });
     timer.lap("model: decisions, tags");
     let site = Site {
         history: Arc::default(),

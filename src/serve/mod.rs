@@ -92,6 +92,7 @@ pub fn start(opts: ServeOptions) -> Result<Handle> {
     let addr = listener.local_addr()?;
     let mut session = Session::new(opts.site);
     let first = session.rebuild(Change::Everything, &[])?;
+    give_back_freed_memory();
     report(&first);
     let shared = Arc::new(Shared {
         state: Mutex::new(State { site: Arc::clone(&session.served), errors: first.errors, generation: 0 }),
@@ -172,7 +173,9 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
             let mut paths: Vec<PathBuf> = changed.into_iter().map(|(_, p)| p).collect();
             paths.sort();
             paths.dedup();
-            match session.rebuild(change, &paths) {
+            let rebuilt = session.rebuild(change, &paths);
+            give_back_freed_memory();
+            match rebuilt {
                 Ok(r) => {
                     report(&r);
                     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -189,6 +192,23 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
     });
     rebuilds.context("cannot start the thread that rebuilds the site")?;
     Ok(())
+}
+
+/// Hands the memory a rebuild freed back to the system. glibc keeps what
+/// is freed for later allocations, and gives back only the top of its
+/// heaps: the texts of thousands of records, read and released by the first
+/// rebuild, stayed counted in the server's resident memory for as long as it
+/// ran (at 10,000 pilots of the realistic mix, 360 MB where 230 MB were in
+/// use).
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    // SAFETY: `malloc_trim` only returns free memory of malloc's own heaps
+    // to the system; it takes no pointer and leaves every allocation as it
+    // is.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// How long the watcher waits for the events of one save to stop coming

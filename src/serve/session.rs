@@ -118,9 +118,17 @@ impl Session {
         };
         let mut timer = crate::timing::Timer::new();
         timer.lap("serve: read the changes");
-        self.loaded = Some(loaded.clone());
-        let (mut analysis, reuse) = pipeline::analyse_loaded(&self.opts, loaded, std::mem::take(&mut self.reuse))?;
+        // The load is kept for the next rebuild with the files as the
+        // analysis leaves them: each record's text released once it is read
+        // (what the model's cache holds), not a second copy of every text.
+        let files = loaded.sources.len();
+        let mut kept = Loaded { sources: Default::default(), ..loaded.clone() };
+        self.loaded = None;
+        let (mut analysis, reuse) = pipeline::analyse_releasing(&self.opts, loaded, std::mem::take(&mut self.reuse))?;
         self.reuse = reuse;
+        kept.sources = analysis.sources.clone();
+        kept.sources.truncate(files);
+        self.loaded = Some(kept);
         let (theme, renderer) = match &self.theme {
             Some(t) => t.clone(),
             None => {
@@ -137,9 +145,10 @@ impl Session {
         timer.lap("serve: report");
         if analysis.has_errors() {
             let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+            let sources = self.with_texts(&analysis.sources, &errors);
             let overlay = format!(
                 "{}{}",
-                render_human_from(&errors, &analysis.sources, Style::Plain, &self.base),
+                render_human_from(&errors, &sources, Style::Plain, &self.base),
                 summary(&analysis.diagnostics)
             );
             return Ok(Rebuilt { report, ..failed(overlay) });
@@ -218,7 +227,10 @@ impl Session {
         };
         let now: FastSet<u64> = analysis.diagnostics.iter().filter(|d| !d.is_error()).map(key).collect();
         let report = match &self.warnings {
-            None => render_report(&analysis.diagnostics, sources, self.style, &self.base, None),
+            None => {
+                let sources = self.with_texts(sources, &analysis.diagnostics);
+                render_report(&analysis.diagnostics, &sources, self.style, &self.base, None)
+            }
             Some(before) => {
                 let shown: Vec<Diagnostic> = analysis
                     .diagnostics
@@ -226,7 +238,8 @@ impl Session {
                     .filter(|d| d.is_error() || !before.contains(&key(d)))
                     .cloned()
                     .collect();
-                let mut out = render_human_from(&shown, sources, self.style, &self.base);
+                let sources = self.with_texts(sources, &shown);
+                let mut out = render_human_from(&shown, &sources, self.style, &self.base);
                 out.push_str(&summary(&analysis.diagnostics));
                 out.push('\n');
                 out
@@ -234,6 +247,16 @@ impl Session {
         };
         self.warnings = Some(now);
         report
+    }
+
+    /// `sources` with the texts of the files `shown` points into read
+    /// again, for the moment they are printed: an analysis releases the
+    /// text of each record it read without an error.
+    fn with_texts(&self, sources: &crate::text::Sources, shown: &[Diagnostic]) -> crate::text::Sources {
+        let files = shown.iter().flat_map(|d| std::iter::once(d.loc.file).chain(d.related.iter().map(|(l, _)| l.file)));
+        let mut sources = sources.clone();
+        sources.restore(files, |path| crate::source::read(&self.opts.root.join(path)).ok()?.ok());
+        sources
     }
 }
 
@@ -262,4 +285,38 @@ fn changed_records<'a>(before: Option<&'a Site>, now: &'a Site) -> (Vec<&'a str>
     }
     gone.extend(old[i..].iter().map(|o| o.id.as_str()));
     (changed, gone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rebuild keeps no record's text (the model has what it needs of
+    /// it), and an edit still reads that one record again.
+    #[test]
+    fn records_are_kept_without_their_texts() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("site");
+        crate::synth::write_site(&root, 30, 7).unwrap();
+        let as_of = crate::date::Date::parse("2026-11-20").map(crate::config::AsOf::Date);
+        let mut s = Session::new(Options { root: root.clone(), as_of, ..Options::default() });
+        let texts = |s: &Session| {
+            let loaded = s.loaded.as_ref().unwrap();
+            let records: Vec<&crate::text::SourceFile> = (loaded.docs.iter())
+                .filter(|d| d.parts.first().is_some_and(|p| p == "pilots"))
+                .map(|d| loaded.sources.get(d.file))
+                .collect();
+            assert_eq!(records.len(), 30);
+            records.iter().filter(|f| !f.text.is_empty()).count()
+        };
+        s.rebuild(Change::Everything, &[]).unwrap();
+        assert_eq!(texts(&s), 0);
+        let file = root.join("content/pilots/pilot-00003.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("{text}\nEdited.\n")).unwrap();
+        let rebuilt = s.rebuild(Change::Pilots, std::slice::from_ref(&file)).unwrap();
+        assert_eq!((rebuilt.pilot_pages, rebuilt.errors), (1, None));
+        assert_eq!(texts(&s), 0);
+        assert!(s.site.as_ref().unwrap().pilots.iter().any(|p| p.body.html.contains("Edited.")));
+    }
 }
