@@ -173,9 +173,7 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
             let mut paths: Vec<PathBuf> = changed.into_iter().map(|(_, p)| p).collect();
             paths.sort();
             paths.dedup();
-            let rebuilt = session.rebuild(change, &paths);
-            give_back_freed_memory();
-            match rebuilt {
+            match session.rebuild(change, &paths) {
                 Ok(r) => {
                     report(&r);
                     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -188,6 +186,8 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
                 }
                 Err(e) => eprintln!("error: {e:#}"),
             }
+            // After the browsers are told: it takes a few milliseconds.
+            give_back_freed_memory();
         }
     });
     rebuilds.context("cannot start the thread that rebuilds the site")?;
