@@ -73,6 +73,16 @@ pub(crate) const CHANGES_FEED: &str = "changes/feed.xml";
 pub(crate) fn changes_week(monday: crate::date::Date) -> String {
     [CHANGES, &monday.text(), "/"].concat()
 }
+/// The page of the `k`-th week of `/changes/`, newest first, whose Monday
+/// is `monday`: this week's is `/changes/` itself, each earlier one has a
+/// page of its own ([`changes_week`]).
+pub(crate) fn changes_page(k: usize, monday: crate::date::Date) -> String {
+    if k == 0 {
+        CHANGES.to_string()
+    } else {
+        changes_week(monday)
+    }
+}
 /// The not-found page (a file: a server shows it at any address).
 pub(crate) const NOT_FOUND: &str = "404.html";
 /// The way back to the root from any pilot page ([`root_of`] of [`pilot`]).

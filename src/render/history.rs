@@ -111,7 +111,7 @@ pub(super) fn changes_views(site: &Site, config: &Config) -> Vec<ChangesView> {
         .enumerate()
         .map(|(k, w)| WeekLink {
             start: w.start.text(),
-            url: if k == 0 { crate::urls::CHANGES.to_string() } else { crate::urls::changes_week(w.start) },
+            url: crate::urls::changes_page(k, w.start),
             count: w.events.len(),
             here: false,
         })
@@ -259,7 +259,7 @@ pub(super) fn changes_feed(site: &Site, config: &Config, views: &[ChangesView]) 
                     let _ = writeln!(summary, "- {}: {} ({})", r.pilot, r.text, r.date);
                 }
             }
-            let address = if i == 0 { crate::urls::CHANGES.to_string() } else { crate::urls::changes_week(w.start) };
+            let address = crate::urls::changes_page(i, w.start);
             crate::exports::Entry {
                 id: format!("urn:pilotdeck:changes:{}", w.start),
                 date: w.end,

@@ -191,6 +191,12 @@ impl Plan {
         self.changes.get_or_init(|| history::changes_views(&self.site, &self.config))
     }
 
+    /// The address of the week `i` of `/changes/`: this week's page is
+    /// there also when no week has changes.
+    fn changes_address(&self, i: usize) -> String {
+        self.site.history.changes.get(i).map_or(urls::CHANGES.to_string(), |w| urls::changes_page(i, w.start))
+    }
+
     fn lessons(&self) -> &LessonsView {
         self.lessons.get_or_init(|| community::lessons_view(&self.site))
     }
@@ -391,10 +397,7 @@ impl Plan {
             Job::Changes(i) => {
                 let Some(changes) = self.changes().get(*i) else { return Ok(Content::Bytes(Vec::new())) };
                 let view = ChangesCtx { changes };
-                let address = match site.history.changes.get(*i) {
-                    Some(w) if *i > 0 => urls::changes_week(w.start),
-                    _ => urls::CHANGES.to_string(),
-                };
+                let address = self.changes_address(*i);
                 let t = target("changes.html", urls::path_of(&address), "What changed", urls::CHANGES);
                 self.compiled_page(t, &view, compiled::changes::SOURCES, compiled::changes::render)?
             }

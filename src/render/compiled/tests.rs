@@ -637,10 +637,7 @@ mod changes_page {
     fn compare(plan: &Plan) -> usize {
         let weeks = plan.changes();
         for (i, changes) in weeks.iter().enumerate() {
-            let address = match plan.site.history.changes.get(i) {
-                Some(w) if i > 0 => crate::urls::changes_week(w.start),
-                _ => crate::urls::CHANGES.to_string(),
-            };
+            let address = plan.changes_address(i);
             let t = crate::render::target(
                 "changes.html",
                 crate::urls::path_of(&address),
