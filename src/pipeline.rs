@@ -371,13 +371,8 @@ pub fn build(opts: &Options) -> Result<Report> {
     check_addresses(&mut analysis, &theme, &opts.root);
 
     if analysis.has_errors() {
-        let files: Vec<_> = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .flat_map(|d| std::iter::once(d.loc.file).chain(d.related.iter().map(|(loc, _)| loc.file)))
-            .collect();
-        analysis.sources.restore(files, |path| source::read(&opts.root.join(path)).ok()?.ok());
+        let errors = analysis.diagnostics.iter().filter(|d| d.is_error());
+        restore_texts(&mut analysis.sources, &opts.root, errors);
         return Ok(Report { analysis, written: None, spent });
     }
     // Only errors are shown with their lines, and there are none.
@@ -439,6 +434,17 @@ pub fn build(opts: &Options) -> Result<Report> {
     let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
     spent._plan = Some(plan);
     Ok(Report { analysis, written: Some(Written { dir: out_dir, pages, files: written }), spent })
+}
+
+/// Puts back the texts of the files `shown` points into (where it is and
+/// what it relates), read again below `root`: an analysis that released
+/// texts shows the problems it prints with their lines.
+pub(crate) fn restore_texts<'d>(sources: &mut Sources, root: &Path, shown: impl IntoIterator<Item = &'d Diagnostic>) {
+    let files: Vec<_> = shown
+        .into_iter()
+        .flat_map(|d| std::iter::once(d.loc.file).chain(d.related.iter().map(|(loc, _)| loc.file)))
+        .collect();
+    sources.restore(files, |path| source::read(&root.join(path)).ok()?.ok());
 }
 
 /// A file of the site's at an address where pilotdeck makes a page (see

@@ -253,9 +253,8 @@ impl Session {
     /// again, for the moment they are printed: an analysis releases the
     /// text of each record it read without an error.
     fn with_texts(&self, sources: &crate::text::Sources, shown: &[Diagnostic]) -> crate::text::Sources {
-        let files = shown.iter().flat_map(|d| std::iter::once(d.loc.file).chain(d.related.iter().map(|(l, _)| l.file)));
         let mut sources = sources.clone();
-        sources.restore(files, |path| crate::source::read(&self.opts.root.join(path)).ok()?.ok());
+        pipeline::restore_texts(&mut sources, &self.opts.root, shown);
         sources
     }
 }
