@@ -56,12 +56,6 @@ impl<'a> LibraryLinks<'a> {
     pub(crate) fn suffixes(constraints: usize) -> Vec<String> {
         (1..=count(constraints, ROWS)).map(urls::list_page_suffix).collect()
     }
-
-    /// The suffix of the library page that shows `c`, a constraint of `p`.
-    pub(crate) fn page_of(&self, site: &Site, p: &Pilot, c: &Constraint) -> &'a str {
-        let page = self.order.position_of(site, p, c) / ROWS;
-        self.suffixes.get(page).map_or("", String::as_str)
-    }
 }
 
 /// Where a constraint row links in the paged library.
@@ -84,15 +78,14 @@ impl<'a> From<LibraryLinks<'a>> for RowLinks<'a> {
 impl<'a> RowLinks<'a> {
     /// The suffix of the library page that shows `c`, a constraint of `p`.
     pub(crate) fn page_of(&self, site: &Site, p: &Pilot, c: &Constraint) -> &'a str {
-        match *self {
-            RowLinks::Library(library) => library.page_of(site, p, c),
+        let (place, suffixes) = match *self {
+            RowLinks::Library(LibraryLinks { order, suffixes }) => (order.position_of(site, p, c), suffixes),
             RowLinks::Counted { pilot, places, suffixes } => {
                 debug_assert!(std::ptr::eq(pilot, p), "counted places are one pilot's");
-                let j = p.constraint_index(c);
-                let page = j.and_then(|j| places.get(j)).map_or(0, |at| at / ROWS);
-                suffixes.get(page).map_or("", String::as_str)
+                (p.constraint_index(c).and_then(|j| places.get(j).copied()).unwrap_or(0), suffixes)
             }
-        }
+        };
+        suffixes.get(place / ROWS).map_or("", String::as_str)
     }
 }
 
