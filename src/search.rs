@@ -151,15 +151,16 @@ pub fn plain(html: &str) -> String {
 }
 
 /// What a byte is to [`words`]: 0 a separator, 1 a lowercase ASCII letter
-/// or digit, 2 an uppercase ASCII letter, 3 part of a character that is
-/// not ASCII (decoded to be told).
+/// or digit, 2 an uppercase ASCII letter, 4 part of a character that is
+/// not ASCII (decoded to be told). Bits, so that a run's classes can be
+/// or-ed together.
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
         t[i] = if b >= 0x80 {
-            3
+            4
         } else if b.is_ascii_lowercase() || b.is_ascii_digit() {
             1
         } else if b.is_ascii_uppercase() {
@@ -174,62 +175,58 @@ static CLASS: [u8; 256] = {
 
 /// Calls `f` with each word of `text` (see the module's notes): the runs
 /// of letters and digits, lowercased as `str::to_lowercase` does (as
-/// JavaScript's `toLowerCase`), at most `MAX_WORD` characters. ASCII is
-/// classed by a table; only other characters are decoded.
+/// JavaScript's `toLowerCase`), at most `MAX_WORD` characters.
+///
+/// Bytes are classed by a table. A run of ASCII letters and digits, the
+/// most of any text, is read in one pass and needs no decoding; only a
+/// run with bytes outside ASCII is decoded, character by character, to
+/// split it where a character is not a letter or digit.
 pub fn words(text: &str, mut f: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut lower = String::new();
-    // Whether the character at `i` (not ASCII) is a letter or digit, and its length.
-    let other = |i: usize| text[i..].chars().next().map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()));
     let mut i = 0;
     while i < bytes.len() {
-        match CLASS[usize::from(bytes[i])] {
-            0 => {
-                i += 1;
-                continue;
-            }
-            3 => {
-                let (alnum, len) = other(i);
-                if !alnum {
-                    i += len;
-                    continue;
-                }
-            }
-            _ => {}
+        if CLASS[usize::from(bytes[i])] == 0 {
+            i += 1;
+            continue;
         }
         let start = i;
-        // Lowercase ASCII letters and digits need no lowercasing.
-        let mut plain = true;
+        let mut classes = 0;
         while let Some(&b) = bytes.get(i) {
-            match CLASS[usize::from(b)] {
-                1 => i += 1,
-                2 => {
-                    plain = false;
-                    i += 1;
-                }
-                3 => {
-                    let (alnum, len) = other(i);
-                    if !alnum {
-                        break;
-                    }
-                    plain = false;
-                    i += len;
-                }
-                _ => break,
+            let c = CLASS[usize::from(b)];
+            if c == 0 {
+                break;
             }
+            classes |= c;
+            i += 1;
         }
-        let w = &text[start..i];
-        if plain {
-            if w.len() <= MAX_WORD {
-                f(w);
-            }
-        } else if w.is_ascii() {
-            if w.len() <= MAX_WORD {
+        // `start..i` lies between ASCII bytes (or the ends): whole characters.
+        let run = &text[start..i];
+        match classes {
+            1 if run.len() <= MAX_WORD => f(run),
+            1 => {}
+            3 if run.len() <= MAX_WORD => {
                 lower.clear();
-                lower.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                lower.extend(run.bytes().map(|b| char::from(b.to_ascii_lowercase())));
                 f(&lower);
             }
-        } else if w.chars().nth(MAX_WORD).is_none() {
+            3 => {}
+            _ => unicode_words(run, &mut f),
+        }
+    }
+}
+
+/// The words of a run of ASCII letters and digits and other characters
+/// (the part of [`words`] that decodes).
+fn unicode_words(run: &str, f: &mut impl FnMut(&str)) {
+    let mut rest = run;
+    while !rest.is_empty() {
+        let Some(start) = rest.find(char::is_alphanumeric) else { return };
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        let w = &rest[..end];
+        rest = &rest[end..];
+        if w.chars().nth(MAX_WORD).is_none() {
             // The whole word at once (a final `Σ` is `ς`); lowercasing
             // never makes a word shorter, sometimes longer (`İ`).
             let l = w.to_lowercase();
@@ -522,13 +519,21 @@ struct Inverted {
 
 /// The key of a word of at most 15 bytes in [`Inverted`].
 fn short_key(word: &str) -> Option<u128> {
-    let len = word.len();
-    (len < 16).then(|| {
-        let mut key = [0u8; 16];
-        key[..len].copy_from_slice(word.as_bytes());
-        key[15] = len as u8;
-        u128::from_le_bytes(key)
-    })
+    let bytes = word.as_bytes();
+    let len = bytes.len();
+    // Little-endian loads, overlapping where the word is shorter than
+    // the loads (the same byte at the same place either way): no call to
+    // copy a word of a length unknown until run time.
+    let load8 = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
+    let load4 = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or([0; 4])));
+    let (low, high) = match len {
+        16.. => return None,
+        9.. => (load8(0), load8(len - 8) >> (8 * (16 - len))),
+        8 => (load8(0), 0),
+        4.. => (load4(0) | load4(len - 4) << (8 * (len - 4)), 0),
+        _ => (bytes.iter().rev().fold(0, |k, &b| k << 8 | u64::from(b)), 0),
+    };
+    Some(u128::from(low) | u128::from(high) << 64 | (len as u128) << 120)
 }
 
 /// The word of a key made by [`short_key`].
@@ -1085,6 +1090,24 @@ mod tests {
         for (kind, name) in KINDS.iter().enumerate() {
             assert!(all.iter().any(|r| r.kind == kind), "{name}");
         }
+    }
+
+    #[test]
+    fn short_keys_are_the_word_and_its_length() {
+        for len in 0..=16 {
+            let word: String = "abcdefghijklmnopq"[..len].into();
+            let want = (len < 16).then(|| {
+                let mut key = [0u8; 16];
+                key[..len].copy_from_slice(word.as_bytes());
+                key[15] = len as u8;
+                u128::from_le_bytes(key)
+            });
+            assert_eq!(short_key(&word), want, "{word}");
+            if let Some(key) = want {
+                assert_eq!(short_word(key), word);
+            }
+        }
+        assert_ne!(short_key("é"), short_key("e"));
     }
 
     #[test]
