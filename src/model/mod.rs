@@ -302,6 +302,14 @@ pub struct Person {
     /// constraint's owner, the pilot's sponsor, champion or owner, or one
     /// of a rung's `people`), most overdue first: (pilot, constraint).
     pub waiting: Vec<(usize, usize)>,
+    /// How many of `waiting` are at each rung of the ladder (by the rung's
+    /// index).
+    #[serde(skip)]
+    pub waiting_by_rung: Vec<usize>,
+    /// How many of `waiting` this person also owns, at a rung that names
+    /// someone other than the owner (listed once, with this person).
+    #[serde(skip)]
+    pub own_escalated: usize,
 }
 
 /// The open constraints at the top rung of the ladder of the pilots of one

@@ -86,17 +86,21 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>], config: &Config) -> (Vec<
         }
         for (j, c) in p.constraints.iter().enumerate() {
             let Some(rung) = c.rung.and_then(|r| config.escalation.get(r)).filter(|_| c.open) else { continue };
+            // The rung, and the person who owns the constraint (a rung
+            // that names the owner again keeps it with them, once).
+            let at_rung = (c.rung.unwrap_or(0), rung.to != "owner");
+            let owner = c.owner.as_deref().map(|o| b.person(o));
             match holder(rung, p, c) {
                 Holder::Role(Some(who)) => {
                     let at = b.person(who);
-                    b.out[at].waiting.push((i, j));
+                    b.wait(at, (i, j), at_rung, owner);
                 }
                 Holder::Role(None) => {}
                 Holder::Group(names) => {
                     for who in names {
                         let at = b.person(who);
                         if b.out[at].waiting.last() != Some(&(i, j)) {
-                            b.out[at].waiting.push((i, j));
+                            b.wait(at, (i, j), at_rung, owner);
                         }
                     }
                 }
@@ -245,6 +249,21 @@ impl<'a> Builder<'a> {
         Builder { config, configured, written: FastMap::default(), index: FastMap::default(), out: Vec::new() }
     }
 
+    /// Adds `(pilot, constraint)`, at `rung`, to what waits on person `at`,
+    /// and counts it by its rung and as their own escalated one when
+    /// `owner` is `at` and the rung is not the owner's.
+    fn wait(&mut self, at: usize, waiting: (usize, usize), (rung, not_owners): (usize, bool), owner: Option<usize>) {
+        let person = &mut self.out[at];
+        person.waiting.push(waiting);
+        if person.waiting_by_rung.len() <= rung {
+            person.waiting_by_rung.resize(rung + 1, 0);
+        }
+        person.waiting_by_rung[rung] += 1;
+        if owner == Some(at) && not_owners {
+            person.own_escalated += 1;
+        }
+    }
+
     /// The index of the person `name` (as written) refers to.
     fn person(&mut self, name: &'a str) -> usize {
         if let Some(&at) = self.written.get(name) {
@@ -271,6 +290,8 @@ impl<'a> Builder<'a> {
                     sponsors: Vec::new(),
                     constraints: Vec::new(),
                     waiting: Vec::new(),
+                    waiting_by_rung: Vec::new(),
+                    own_escalated: 0,
                 });
                 let at = self.out.len() - 1;
                 self.index.insert(own, at);

@@ -277,21 +277,11 @@ pub(super) fn person_view(
             html
         })
     };
-    let mut per_rung = vec![0; config.escalation.len()];
-    let mut own_escalated = 0;
-    for &(i, j) in &person.waiting {
-        let c = &site.pilots[i].constraints[j];
-        let Some(r) = c.rung.filter(|&r| r < per_rung.len()) else { continue };
-        per_rung[r] += 1;
-        let own = c.owner.as_deref().and_then(|o| site.person(o)).is_some_and(|o| o.slug == person.slug);
-        if own && config.escalation[r].to != "owner" {
-            own_escalated += 1;
-        }
-    }
-    let waiting_by_rung = (config.escalation.iter().zip(per_rung))
-        .filter(|(_, count)| *count > 0)
-        .map(|(r, count)| RungRow { to: r.to.clone(), after_days: r.after_days, count })
-        .collect();
+    let waiting_by_rung =
+        (config.escalation.iter().zip(person.waiting_by_rung.iter().copied().chain(std::iter::repeat(0))))
+            .filter(|(_, count)| *count > 0)
+            .map(|(r, count)| RungRow { to: r.to.clone(), after_days: r.after_days, count })
+            .collect();
     // Waiting on them: on the first page, the most overdue first, at most
     // a page of rows.
     let waiting = if first {
@@ -310,7 +300,7 @@ pub(super) fn person_view(
         aliases: person.aliases.clone(),
         waiting,
         waiting_by_rung,
-        own_escalated,
+        own_escalated: person.own_escalated,
         owns: pilots(&person.owns),
         champions: pilots(&person.champions),
         sponsors: pilots(&person.sponsors),
