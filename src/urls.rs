@@ -176,6 +176,17 @@ pub(crate) fn list_page_suffix(n: usize) -> String {
     }
 }
 
+/// What stands for a page's number in [`list_page_pattern`].
+pub(crate) const PAGE_NUMBER: &str = "{n}";
+
+/// The address of every page after the first of the list at `address`,
+/// with [`PAGE_NUMBER`] for the page's number (`constraints/page/{n}/`):
+/// for the script that fetches all of a list's pages, so that a page need
+/// not link to every other.
+pub(crate) fn list_page_pattern(address: &str) -> String {
+    [address, LIST_PAGES, PAGE_NUMBER, "/"].concat()
+}
+
 /// The list at `address` shown filtered (by its script) to the rows whose
 /// `key` is `value`: `lessons/?category=data`.
 pub(crate) fn list_filtered(address: &str, key: &str, value: &str) -> String {

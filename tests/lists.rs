@@ -158,7 +158,7 @@ fn lists_carry_the_markup_for_sorting_and_filtering() {
         }
         assert!(html.contains(" data-list"), "{file}: a list the script works on");
         assert!(html.contains("filter.js"), "{file}: loads the script");
-        assert!(html.contains("data-page"), "{file}: links to the list's other pages");
+        assert!(html.contains("data-page-url=\""), "{file}: tells the script the addresses of the list's other pages");
         assert!(html.contains("data-count-for="), "{file}: a count that follows the filters");
     }
     let library = page(files, "constraints/index.html");

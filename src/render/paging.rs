@@ -24,11 +24,27 @@ pub(crate) fn slice<T>(items: &[T], page: usize, per: usize) -> &[T] {
     &items[from..(from + per).min(items.len())]
 }
 
+/// Pages a pager links to either side of the one shown (besides the
+/// first and the last).
+const AROUND: usize = 2;
+
 /// The links between the pages of the list at `address`, on page `page`
-/// (from 0) of a list of `total` items, `per` a page.
+/// (from 0) of a list of `total` items, `per` a page: the previous and
+/// next, and the first, the last and those within [`AROUND`] of this one.
+/// A link to every page from every page would grow as the square of the
+/// list (1,270 links on each of 1,271 pages of the library at 50,000
+/// pilots); the script that fetches every page makes their addresses
+/// from [`Pager::pattern`].
 pub(crate) fn pager(address: &str, page: usize, per: usize, total: usize) -> Pager {
     let pages = count(total, per);
     let url = |n: usize| urls::list_page(address, n + 1);
+    let mut shown = vec![0, pages - 1];
+    shown.extend(page.saturating_sub(AROUND)..(page + AROUND + 1).min(pages));
+    shown.sort_unstable();
+    shown.dedup();
+    let links = (shown.iter().enumerate())
+        .map(|(k, &n)| PageLink { number: n + 1, url: url(n), current: n == page, gap: k > 0 && shown[k - 1] + 1 < n })
+        .collect();
     Pager {
         page: page + 1,
         pages,
@@ -37,7 +53,9 @@ pub(crate) fn pager(address: &str, page: usize, per: usize, total: usize) -> Pag
         total,
         prev: if page > 0 { url(page - 1) } else { String::new() },
         next: if page + 1 < pages { url(page + 1) } else { String::new() },
-        links: (0..pages).map(|n| PageLink { number: n + 1, url: url(n), current: n == page }).collect(),
+        links,
+        address: address.to_string(),
+        pattern: urls::list_page_pattern(address),
     }
 }
 
@@ -103,7 +121,13 @@ pub struct Pager {
     /// The previous and next pages, relative to the root, or empty.
     pub prev: String,
     pub next: String,
+    /// The pages linked to, in order (see [`pager`]).
     pub links: Vec<PageLink>,
+    /// The first page's address, relative to the root.
+    pub address: String,
+    /// The address of each later page, relative to the root, with `{n}`
+    /// for its number ([`urls::list_page_pattern`]).
+    pub pattern: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -111,6 +135,8 @@ pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Pages are left out between this link and the one before.
+    pub gap: bool,
 }
 
 #[cfg(test)]
@@ -126,7 +152,24 @@ mod tests {
         let p = pager("constraints/", 1, 10, 25);
         assert_eq!((p.page, p.pages, p.first, p.last, p.total), (2, 3, 11, 20, 25));
         assert_eq!((p.prev.as_str(), p.next.as_str()), ("constraints/", "constraints/page/3/"));
-        assert!(p.links[1].current && p.links.len() == 3);
+        assert!(p.links[1].current && p.links.len() == 3 && !p.links.iter().any(|l| l.gap));
+        // A long list: the first, the last, and two either side.
+        let long = pager("constraints/", 49, 10, 1000);
+        let numbers: Vec<(usize, bool)> = long.links.iter().map(|l| (l.number, l.gap)).collect();
+        assert_eq!(numbers, [(1, false), (48, true), (49, false), (50, false), (51, false), (52, false), (100, true)]);
+        assert_eq!(long.links[3].url, "constraints/page/50/");
+        for at in [0, 1, 2, 3, 97, 98, 99] {
+            let p = pager("constraints/", at, 10, 1000);
+            assert!(p.links.windows(2).all(|w| w[0].number < w[1].number), "page {at}");
+            assert_eq!(p.links.iter().filter(|l| l.current).count(), 1);
+            assert!(p.links.len() <= 2 * AROUND + 3);
+        }
+        // Every page's address is the pattern's, the first the list's own.
+        assert_eq!(long.address, crate::urls::list_page("constraints/", 1));
+        for n in 2..12 {
+            let made = long.pattern.replace(crate::urls::PAGE_NUMBER, &n.to_string());
+            assert_eq!(made, crate::urls::list_page("constraints/", n));
+        }
         let empty = pager("pilots/", 0, 10, 0);
         assert_eq!((empty.first, empty.last, empty.pages, empty.next.as_str()), (0, 0, 1, ""));
     }

@@ -400,15 +400,22 @@ mod lessons_page {
             .collect();
         let hostile_pager = crate::render::views::Pager {
             page: 2,
-            pages: 3,
+            pages: 5,
             first: 4,
             last: 6,
             total: 9,
             prev: HOSTILE.into(),
             next: HOSTILE.into(),
-            links: (1..=3)
-                .map(|n| crate::render::views::PageLink { number: n, url: HOSTILE.into(), current: n == 2 })
-                .collect(),
+            links: [1, 2, 5]
+                .map(|n| crate::render::views::PageLink {
+                    number: n,
+                    url: HOSTILE.into(),
+                    current: n == 2,
+                    gap: n == 5,
+                })
+                .into(),
+            address: HOSTILE.into(),
+            pattern: HOSTILE.into(),
         };
         let hostile_filters = crate::render::views::Filters {
             stages: vec![HOSTILE.into()],

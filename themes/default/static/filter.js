@@ -12,8 +12,10 @@
 //   pages) is shown while the whole list is sorted or filtered.
 // The state is kept in the address (`?status=overdue&sort=due`), so that a
 // link gives the same view and back and forward work. A list split into
-// pages (links marked `data-page`) is sorted and filtered whole: the other
-// pages are fetched when the reader first sorts or filters. The page is
+// pages (its pager's `data-pages`, `data-page-current`, `data-page-first`
+// and `data-page-url`, whose `{n}` stands for a page's number) is sorted
+// and filtered whole: the other pages are fetched when the reader first
+// sorts or filters. The page is
 // complete without this script: the form stays hidden and every row shows.
 (function () {
   "use strict";
@@ -38,16 +40,26 @@
   state.forEach(function (s) {
     Array.prototype.forEach.call(s.counts, function (c) { c.dataset.total = c.textContent; });
   });
-  // The list's other pages (the pager may be shown above and below).
+  // The list's other pages and their numbers, made from the pager's count
+  // and the pattern of their addresses (the pager links only a few).
   var pages = [];
-  Array.prototype.forEach.call(document.querySelectorAll("a[data-page]"), function (a) {
-    if (pages.indexOf(a.href) < 0) pages.push(a.href);
-  });
+  var numbers = [];
+  var here = 1;
+  var pager = document.querySelector("[data-page-url]");
+  if (pager) {
+    var count = +pager.getAttribute("data-pages");
+    here = +pager.getAttribute("data-page-current");
+    for (var n = 1; n <= count; n++) {
+      if (n === here) continue;
+      var rel = n === 1 ? pager.getAttribute("data-page-first") : pager.getAttribute("data-page-url").split("{n}").join(String(n));
+      pages.push(new URL(rel, window.location.href).href);
+      numbers.push(n);
+    }
+  }
   var whole = null; // a promise of every page's rows, once asked for
 
   function fetchAll() {
     if (whole) return whole;
-    var here = window.location.pathname;
     whole = Promise.all(pages.map(function (url) {
       return fetch(url).then(function (r) { return r.text(); }).then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
@@ -59,8 +71,8 @@
       });
     })).then(function (docs) {
       // Rows in page order: the pages before this one, this one, after.
-      var before = docs.filter(function (_, i) { return pageNumber(pages[i]) < pageNumber(here); });
-      var after = docs.filter(function (_, i) { return pageNumber(pages[i]) > pageNumber(here); });
+      var before = docs.filter(function (_, i) { return numbers[i] < here; });
+      var after = docs.filter(function (_, i) { return numbers[i] > here; });
       state.forEach(function (s) {
         var take = function (doc) {
           var other = s.list.id && doc.getElementById(s.list.id);
@@ -73,11 +85,6 @@
     });
     return whole;
   }
-  function pageNumber(url) {
-    var m = /\/page\/(\d+)\/?$/.exec(new URL(url, window.location.href).pathname);
-    return m ? +m[1] : 1;
-  }
-
   // The view the address asks for.
   function wanted() {
     var params = new URLSearchParams(window.location.search);
