@@ -561,12 +561,6 @@ impl Inverted {
         }
     }
 
-    /// Every word and its postings, in no order.
-    fn all(&self) -> impl Iterator<Item = (Cow<'_, str>, &Postings)> {
-        let short = self.short.iter().map(|(k, p)| (Cow::Owned(short_word(*k)), p));
-        short.chain(self.long.iter().map(|(w, p)| (Cow::Borrowed(&**w), p)))
-    }
-
     fn add_record(&mut self, number: u32, r: &Record) {
         words(&r.title, |w| self.add(number, w, true));
         for part in &r.names {
@@ -577,20 +571,87 @@ impl Inverted {
         }
     }
 
-    /// Appends `later`, whose records all come after this one's.
-    fn append(mut self, later: Inverted) -> Inverted {
-        fn join(to: &mut Postings, p: Postings) {
-            to.records.extend(p.records);
-            to.weights.extend(p.weights);
+    /// This run's words by the shard they are in, each shard by the head
+    /// of its words ([`head`]).
+    fn by_shard(&self) -> FastMap<u64, Vec<(Key<'_>, &Postings)>> {
+        let mut out: FastMap<u64, Vec<(Key, &Postings)>> = FastMap::default();
+        let words = self.short.iter().map(|(k, p)| (Key::Short(*k), p));
+        for (key, p) in words.chain(self.long.iter().map(|(w, p)| (Key::Long(w), p))) {
+            out.entry(key.head()).or_default().push((key, p));
         }
-        for (key, p) in later.short {
-            join(self.short.entry(key).or_default(), p);
-        }
-        for (word, p) in later.long {
-            join(self.long.entry(word).or_default(), p);
-        }
-        self
+        out
     }
+}
+
+/// A word as a run's [`Inverted`] holds it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'a> {
+    Short(u128),
+    Long(&'a str),
+}
+
+impl<'a> Key<'a> {
+    fn text(self) -> Cow<'a, str> {
+        match self {
+            Key::Short(k) => Cow::Owned(short_word(k)),
+            Key::Long(w) => Cow::Borrowed(w),
+        }
+    }
+
+    /// The bytes of the word's first two characters as one number: what
+    /// names its shard ([`shard_key`]), told apart with no text made (no
+    /// byte of a letter or digit is 0, so no two heads are alike).
+    fn head(self) -> u64 {
+        let short;
+        let bytes = match self {
+            Key::Short(k) => {
+                short = k.to_le_bytes();
+                &short[..usize::from(short[15]).min(15)]
+            }
+            Key::Long(w) => w.as_bytes(),
+        };
+        let width = |b: u8| match b {
+            0..0x80 => 1,
+            0x80..0xe0 => 2,
+            0xe0..0xf0 => 3,
+            _ => 4,
+        };
+        let first = bytes.first().map_or(0, |&b| width(b));
+        let end = bytes.get(first).map_or(first, |&b| first + width(b)).min(bytes.len());
+        bytes[..end].iter().rev().fold(0, |h, &b| h << 8 | u64::from(b))
+    }
+}
+
+/// A word of a shard and its postings in each run that has it, in order.
+type ShardWord<'a> = (Cow<'a, str>, Vec<&'a Postings>);
+
+/// The words of all runs, by shard ([`shard_key`]), each with its postings
+/// in every run that has it, in the runs' order. No postings are copied:
+/// joining the runs' maps into one moved each posting once per level of
+/// the join, and the one map grew past every cache.
+fn shards(runs: &[Inverted]) -> BTreeMap<String, Vec<ShardWord<'_>>> {
+    let by_run: Vec<FastMap<u64, Vec<(Key, &Postings)>>> = runs.par_iter().map(Inverted::by_shard).collect();
+    let mut heads: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    let mut seen = crate::hash::FastSet::default();
+    for &head in by_run.iter().flat_map(|m| m.keys()) {
+        if seen.insert(head) {
+            let bytes = head.to_le_bytes();
+            let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
+            heads.entry(shard_key(&String::from_utf8_lossy(&bytes[..len]))).or_default().push(head);
+        }
+    }
+    let keys: Vec<(String, Vec<u64>)> = heads.into_iter().collect();
+    keys.into_par_iter()
+        .map(|(key, heads)| {
+            let mut words: FastMap<Key, Vec<&Postings>> = FastMap::default();
+            for run in &by_run {
+                for (word, p) in heads.iter().filter_map(|h| run.get(h)).flatten() {
+                    words.entry(*word).or_default().push(*p);
+                }
+            }
+            (key, words.into_iter().map(|(w, p)| (w.text(), p)).collect())
+        })
+        .collect()
 }
 
 /// The lists the filters offer, made from the site before any record: the
@@ -680,22 +741,16 @@ pub fn index(site: &Site, output: &mut Output) -> Result<usize, String> {
         output.add(format!("{DATA}d/{n}.{PACKED}"), docs?);
     }
     filters.push(']');
-    // In order: each run's records come after the one's before.
-    let inverted = inverted.into_par_iter().reduce(Inverted::default, Inverted::append);
-    timer.lap("search: words merged");
-    let mut shards: BTreeMap<String, Vec<(Cow<str>, &Postings)>> = BTreeMap::new();
-    for (word, p) in inverted.all() {
-        shards.entry(shard_key(&word)).or_default().push((word, p));
-    }
-    timer.lap("search: shards");
+    let shards = shards(&inverted);
+    timer.lap("search: words by shard");
     let files: Vec<(String, Result<Vec<u8>, String>)> =
-        shards.par_iter().map(|(key, words)| (format!("{DATA}w/{key}.{PACKED}"), pack(&shard_json(words)))).collect();
+        shards.into_par_iter().map(|(key, mut words)| (key, pack(&shard_json(&mut words)))).collect();
     let first = |kind: fn(&Source) -> bool| sources.iter().position(kind).unwrap_or(sources.len());
     let groups = [first(|s| matches!(s, Source::Constraint(..))), first(|s| matches!(s, Source::Person(_)))];
-    output.add(format!("{DATA}meta.json"), meta_json(&lists, sources.len(), groups, shards.keys()));
+    output.add(format!("{DATA}meta.json"), meta_json(&lists, sources.len(), groups, files.iter().map(|(key, _)| key)));
     output.add(format!("{DATA}f.{PACKED}"), pack(&filters)?);
-    for (path, bytes) in files {
-        output.add(path, bytes?);
+    for (key, bytes) in files {
+        output.add(format!("{DATA}w/{key}.{PACKED}"), bytes?);
     }
     timer.lap("search: w/ and f packed");
     Ok(sources.len())
@@ -753,21 +808,24 @@ fn push_json_str(out: &mut String, s: &str) {
     }
 }
 
-fn shard_json(words: &[(Cow<str>, &Postings)]) -> String {
-    let mut words: Vec<(&str, &Postings)> = words.iter().map(|(w, p)| (&**w, *p)).collect();
-    words.sort_unstable_by_key(|(w, _)| *w);
+/// A shard's JSON: each word, in order, and its postings in every run
+/// that has it, as one string of numbers ([`push_number`]).
+fn shard_json(words: &mut [ShardWord]) -> String {
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::from("{");
-    for (i, (word, p)) in words.iter().enumerate() {
+    for (i, (word, runs)) in words.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         push_json_str(&mut out, word);
         out.push_str(":\"");
         let mut last = 0;
-        for (&r, &w) in p.records.iter().zip(&p.weights) {
-            push_number(&mut out, r - last);
-            push_number(&mut out, u32::from(w & !TITLE) << 1 | u32::from(w >> 7));
-            last = r;
+        for p in runs {
+            for (&r, &w) in p.records.iter().zip(&p.weights) {
+                push_number(&mut out, r - last);
+                push_number(&mut out, u32::from(w & !TITLE) << 1 | u32::from(w >> 7));
+                last = r;
+            }
         }
         out.push('"');
     }
@@ -968,7 +1026,7 @@ mod tests {
         let claims = inv.get("claims");
         assert_eq!(claims.records, [0, 3]);
         assert_eq!(claims.weights, [TITLE | 4, 1]);
-        let json = shard_json(&[("queue".into(), inv.get("queue")), ("claims".into(), claims)]);
+        let json = shard_json(&mut [("queue".into(), vec![inv.get("queue")]), ("claims".into(), vec![claims])]);
         // A word of a field that names the record weighs as the title's.
         assert_eq!(json, r#"{"claims":"AJDC","queue":"AFDD"}"#);
         assert_eq!(postings("AJDC").unwrap(), [(0, 4, true), (3, 1, false)]);
@@ -1111,23 +1169,37 @@ mod tests {
     }
 
     #[test]
-    fn appended_runs_keep_record_order() {
+    fn runs_join_by_shard_in_record_order() {
         let mut a = Inverted::default();
         a.add(1, "x", false);
         a.add(2, "a-word-of-sixteen", false);
+        a.add(2, "été", false);
         let mut b = Inverted::default();
         b.add(5, "x", false);
         b.add(5, "y", true);
         b.add(6, "a-word-of-sixteen", true);
         b.add(6, "fifteen-letters", false);
-        let all = a.append(b);
-        assert_eq!(all.get("x").records, [1, 5]);
-        assert_eq!(all.get("y").weights, [TITLE | 1]);
-        assert_eq!(all.get("a-word-of-sixteen").records, [2, 6]);
-        assert!(all.long.contains_key("a-word-of-sixteen") && !all.long.contains_key("fifteen-letters"));
-        let mut words: Vec<String> = all.all().map(|(w, _)| w.into_owned()).collect();
-        words.sort();
-        assert_eq!(words, ["a-word-of-sixteen", "fifteen-letters", "x", "y"]);
+        b.add(7, "étés", false);
+        b.add(7, "xylophone", false);
+        let runs = [a, b];
+        let shards = shards(&runs);
+        let keys: Vec<&str> = shards.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["fi", "x", "x612d", "xc3a974", "xy", "y"]);
+        let records = |shard: &str, word: &str| -> Vec<u32> {
+            let (_, runs) = shards[shard].iter().find(|(w, _)| w == word).unwrap();
+            runs.iter().flat_map(|p| p.records.iter().copied()).collect()
+        };
+        assert_eq!(records("x", "x"), [1, 5]);
+        assert_eq!(records("x612d", "a-word-of-sixteen"), [2, 6]);
+        assert_eq!(records("xc3a974", "été"), [2]);
+        assert_eq!(records("xc3a974", "étés"), [7]);
+        let mut x = shards["x"].clone();
+        // Numbers continue from one run to the next: 1, then 5 is 4 on.
+        assert_eq!(shard_json(&mut x), r#"{"x":"BCEC"}"#);
+        for (key, words) in &shards {
+            assert!(words.iter().all(|(w, _)| shard_key(w) == *key), "{key}");
+        }
+        assert!(runs[1].long.contains_key("a-word-of-sixteen") && !runs[1].long.contains_key("fifteen-letters"));
     }
 
     impl Inverted {
