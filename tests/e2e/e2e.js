@@ -9,7 +9,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { serve, launch } = require("./serve");
+const { session } = require("./serve");
 
 const site = path.resolve(process.argv[2] || "public");
 const shots = path.resolve(process.argv[3] || "target/screenshots");
@@ -29,12 +29,7 @@ function pages() {
 }
 
 (async () => {
-  const server = await serve(site);
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launch();
-  let passed = 0, failed = 0;
-  const check = (ok, what) => { if (ok) passed++; else { failed++; console.log("FAIL " + what); } };
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const { base, browser, page, check, finish } = await session(site);
   let problems = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
   page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
@@ -241,8 +236,5 @@ function pages() {
   const size = pdf.toString("latin1").match(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)/);
   check(size && Math.abs(+size[1] - 595) < 2 && Math.abs(+size[2] - 842) < 2, `the board pack is A4 (${size && size.slice(1)})`);
 
-  await browser.close();
-  server.close();
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  await finish("e2e");
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -11,7 +11,7 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { serve, launch } = require("./serve");
+const { session } = require("./serve");
 
 const site = path.resolve(process.argv[2] || "public");
 
@@ -26,12 +26,7 @@ function library(status) {
 }
 
 (async () => {
-  const server = await serve(site);
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const browser = await launch();
-  let passed = 0, failed = 0;
-  const check = (ok, what) => { if (ok) passed++; else { failed++; console.log("FAIL " + what); } };
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const { base, page, check, finish } = await session(site);
   const problems = [];
   page.on("pageerror", (e) => problems.push("pageerror: " + e.message));
   page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
@@ -77,8 +72,5 @@ function library(status) {
   const lessons = await page.$eval("[data-page-url]", (n) => [n.dataset.pages, n.dataset.pageCurrent]);
   check(+lessons[0] > 2 && lessons[1] === "2", `the lessons list tells its pages (${lessons})`);
 
-  await browser.close();
-  server.close();
-  console.log(`paged: ${passed} passed, ${failed} failed`);
-  process.exit(failed ? 1 : 0);
+  await finish("paged");
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -1,6 +1,7 @@
 // What the end-to-end scripts share: a site served from a folder on a
 // loopback port (as a static host serves it: `/` is `index.html`, a
-// missing file is the site's 404 page), and Debian's Chromium.
+// missing file is the site's 404 page), Debian's Chromium, and the count
+// of checks passed and failed.
 "use strict";
 const http = require("http");
 const fs = require("fs");
@@ -36,4 +37,24 @@ function launch() {
   });
 }
 
-module.exports = { serve, launch };
+// Serves `site`, starts the browser and returns `base` (the site's
+// address), `browser`, a first `page` (1280 px wide), `check(ok, what)`
+// and `finish(name)`, which closes both, prints "NAME: N passed, N
+// failed" and exits 1 on any failure.
+async function session(site) {
+  const server = await serve(site);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await launch();
+  let passed = 0, failed = 0;
+  const check = (ok, what) => { if (ok) passed++; else { failed++; console.log("FAIL " + what); } };
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const finish = async (name) => {
+    await browser.close();
+    server.close();
+    console.log(`${name}: ${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+  };
+  return { base, browser, page, check, finish };
+}
+
+module.exports = { session };
