@@ -21,16 +21,43 @@ pub enum Holder<'a> {
     Group(&'a [String]),
 }
 
+/// Whose a role (one of [`crate::config::ROLES`]) is: the constraint's
+/// owner or one of its pilot's people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    ConstraintOwner,
+    Sponsor,
+    Champion,
+    PilotOwner,
+}
+
+/// The role `to` names; `None` when it is not a role (a body the config
+/// names).
+fn role(to: &str) -> Option<Role> {
+    Some(match to {
+        "owner" => Role::ConstraintOwner,
+        "sponsor" => Role::Sponsor,
+        "champion" => Role::Champion,
+        "production owner" | "pilot owner" => Role::PilotOwner,
+        _ => return None,
+    })
+}
+
+/// The holder of `role` among a constraint's owner and its pilot's owner,
+/// champion and sponsor, as names or as what they were resolved to.
+fn pick<T>(role: Role, constraint_owner: T, [owner, champion, sponsor]: [T; 3]) -> T {
+    match role {
+        Role::ConstraintOwner => constraint_owner,
+        Role::Sponsor => sponsor,
+        Role::Champion => champion,
+        Role::PilotOwner => owner,
+    }
+}
+
 /// The name written for a role (one of [`crate::config::ROLES`]) of `c` or its pilot
 /// `p`; `None` when `to` is not a role.
 pub fn role_holder<'a>(to: &str, p: &'a Pilot, c: &'a Constraint) -> Option<Option<&'a str>> {
-    Some(match to {
-        "owner" => c.owner.as_deref(),
-        "sponsor" => p.sponsor.as_deref(),
-        "champion" => p.champion.as_deref(),
-        "production owner" | "pilot owner" => p.owner.as_deref(),
-        _ => return None,
-    })
+    role(to).map(|r| pick(r, c.owner.as_deref(), [p.owner.as_deref(), p.champion.as_deref(), p.sponsor.as_deref()]))
 }
 
 /// Who `rung` names for the constraint `c` of the pilot `p`.
@@ -52,53 +79,60 @@ pub fn holder<'a>(rung: &'a Rung, p: &'a Pilot, c: &'a Constraint) -> Holder<'a>
 /// comma.
 pub(super) fn people(pilots: &[std::sync::Arc<Pilot>], config: &Config) -> (Vec<Person>, FastMap<String, usize>) {
     let mut b = Builder::new(config);
+    // Each pilot's owner, champion and sponsor, and each constraint's
+    // owner (from `first[i]`), as the people they are: the ladder below
+    // reads them again without looking a name up.
+    let mut roles: Vec<[Option<usize>; 3]> = Vec::with_capacity(pilots.len());
+    let mut first = Vec::with_capacity(pilots.len());
+    let mut owners: Vec<Option<usize>> = Vec::new();
     for (i, p) in pilots.iter().enumerate() {
-        if let Some(who) = &p.owner {
-            let at = b.person(who);
-            b.out[at].owns.push(i);
+        let mut at = [None; 3];
+        for (k, who) in [&p.owner, &p.champion, &p.sponsor].into_iter().enumerate() {
+            at[k] = who.as_deref().map(|who| b.person(who));
         }
-        if let Some(who) = &p.champion {
-            let at = b.person(who);
-            b.out[at].champions.push(i);
+        roles.push(at);
+        if let Some(x) = at[0] {
+            b.out[x].owns.push(i);
         }
-        if let Some(who) = &p.sponsor {
-            let at = b.person(who);
-            b.out[at].sponsors.push(i);
+        if let Some(x) = at[1] {
+            b.out[x].champions.push(i);
         }
+        if let Some(x) = at[2] {
+            b.out[x].sponsors.push(i);
+        }
+        first.push(owners.len());
         for (j, c) in p.constraints.iter().enumerate() {
-            if let Some(who) = &c.owner {
-                let at = b.person(who);
-                b.out[at].constraints.push((i, j));
+            let at = c.owner.as_deref().map(|who| b.person(who));
+            if let Some(x) = at {
+                b.out[x].constraints.push((i, j));
             }
+            owners.push(at);
         }
     }
     // The people of the ladder have a page even when no record names them.
-    for rung in &config.escalation {
-        for who in &rung.people {
-            b.person(who);
-        }
-    }
+    let groups: Vec<Vec<usize>> =
+        config.escalation.iter().map(|rung| rung.people.iter().map(|who| b.person(who)).collect()).collect();
     // What waits on whom: each open constraint on a rung, once per person
     // the rung names (the same person twice in a rung's list is one).
+    let rungs: Vec<Option<Role>> = config.escalation.iter().map(|rung| role(&rung.to)).collect();
     for (i, p) in pilots.iter().enumerate() {
         if p.facts.top_rung.is_none() {
             continue;
         }
         for (j, c) in p.constraints.iter().enumerate() {
-            let Some(rung) = c.rung.and_then(|r| config.escalation.get(r)).filter(|_| c.open) else { continue };
+            let Some(r) = c.rung.filter(|&r| r < rungs.len() && c.open) else { continue };
             // The rung, and the person who owns the constraint (a rung
             // that names the owner again keeps it with them, once).
-            let at_rung = (c.rung.unwrap_or(0), rung.to != "owner");
-            let owner = c.owner.as_deref().map(|o| b.person(o));
-            match holder(rung, p, c) {
-                Holder::Role(Some(who)) => {
-                    let at = b.person(who);
-                    b.wait(at, (i, j), at_rung, owner);
+            let owner = owners[first[i] + j];
+            let at_rung = (r, rungs[r] != Some(Role::ConstraintOwner));
+            match rungs[r] {
+                Some(role) => {
+                    if let Some(at) = pick(role, owner, roles[i]) {
+                        b.wait(at, (i, j), at_rung, owner);
+                    }
                 }
-                Holder::Role(None) => {}
-                Holder::Group(names) => {
-                    for who in names {
-                        let at = b.person(who);
+                None => {
+                    for &at in &groups[r] {
                         if b.out[at].waiting.last() != Some(&(i, j)) {
                             b.wait(at, (i, j), at_rung, owner);
                         }
