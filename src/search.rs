@@ -48,7 +48,7 @@
 //! in a passage, by the same rule, and tests/tokenizer.rs feeds both the
 //! same strings.
 
-use crate::hash::FastMap;
+use crate::hash::{short_key, short_word, FastMap};
 use crate::model::{Constraint, Page, Person, Pilot, Section, Site};
 use crate::output::Output;
 use rayon::prelude::*;
@@ -515,31 +515,6 @@ struct Postings {
 struct Inverted {
     short: FastMap<u128, Postings>,
     long: FastMap<Box<str>, Postings>,
-}
-
-/// The key of a word of at most 15 bytes in [`Inverted`].
-fn short_key(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    let len = bytes.len();
-    // Little-endian loads, overlapping where the word is shorter than
-    // the loads (the same byte at the same place either way): no call to
-    // copy a word of a length unknown until run time.
-    let load8 = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
-    let load4 = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or([0; 4])));
-    let (low, high) = match len {
-        16.. => return None,
-        9.. => (load8(0), load8(len - 8) >> (8 * (16 - len))),
-        8 => (load8(0), 0),
-        4.. => (load4(0) | load4(len - 4) << (8 * (len - 4)), 0),
-        _ => (bytes.iter().rev().fold(0, |k, &b| k << 8 | u64::from(b)), 0),
-    };
-    Some(u128::from(low) | u128::from(high) << 64 | (len as u128) << 120)
-}
-
-/// The word of a key made by [`short_key`].
-fn short_word(key: u128) -> String {
-    let bytes = key.to_le_bytes();
-    String::from_utf8_lossy(&bytes[..usize::from(bytes[15]).min(15)]).into_owned()
 }
 
 impl Inverted {
@@ -1148,24 +1123,6 @@ mod tests {
         for (kind, name) in KINDS.iter().enumerate() {
             assert!(all.iter().any(|r| r.kind == kind), "{name}");
         }
-    }
-
-    #[test]
-    fn short_keys_are_the_word_and_its_length() {
-        for len in 0..=16 {
-            let word: String = "abcdefghijklmnopq"[..len].into();
-            let want = (len < 16).then(|| {
-                let mut key = [0u8; 16];
-                key[..len].copy_from_slice(word.as_bytes());
-                key[15] = len as u8;
-                u128::from_le_bytes(key)
-            });
-            assert_eq!(short_key(&word), want, "{word}");
-            if let Some(key) = want {
-                assert_eq!(short_word(key), word);
-            }
-        }
-        assert_ne!(short_key("é"), short_key("e"));
     }
 
     #[test]

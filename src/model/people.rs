@@ -5,7 +5,7 @@
 
 use super::{Constraint, Person, Pilot};
 use crate::config::{Config, Rung};
-use crate::hash::FastMap;
+use crate::hash::{short_key, FastMap};
 use crate::markdown::slug;
 use crate::names::{person_key, split_title};
 
@@ -264,7 +264,9 @@ struct Builder<'a> {
     /// Each `[people]` entry by the key of its name and of each alias.
     configured: FastMap<String, usize>,
     /// Each name as written: the same few names recur across thousands of
-    /// records, and are split and keyed once.
+    /// records, and are split and keyed once. Names of at most 15 bytes,
+    /// most of them, by their [`short_key`]; longer ones by their text.
+    written_short: FastMap<u128, usize>,
     written: FastMap<&'a str, usize>,
     /// Each person by the key of every name of theirs met or configured.
     index: FastMap<String, usize>,
@@ -280,7 +282,14 @@ impl<'a> Builder<'a> {
                 configured.insert(person_key(a), i);
             }
         }
-        Builder { config, configured, written: FastMap::default(), index: FastMap::default(), out: Vec::new() }
+        Builder {
+            config,
+            configured,
+            written_short: FastMap::default(),
+            written: FastMap::default(),
+            index: FastMap::default(),
+            out: Vec::new(),
+        }
     }
 
     /// Adds `(pilot, constraint)`, at `rung`, to what waits on person `at`,
@@ -300,7 +309,12 @@ impl<'a> Builder<'a> {
 
     /// The index of the person `name` (as written) refers to.
     fn person(&mut self, name: &'a str) -> usize {
-        if let Some(&at) = self.written.get(name) {
+        let short = short_key(name);
+        let known = match short {
+            Some(key) => self.written_short.get(&key),
+            None => self.written.get(name),
+        };
+        if let Some(&at) = known {
             return at;
         }
         let (base, title) = split_title(name);
@@ -342,7 +356,10 @@ impl<'a> Builder<'a> {
         if person.title.is_none() {
             person.title = title.map(str::to_string);
         }
-        self.written.insert(name, at);
+        match short {
+            Some(key) => self.written_short.insert(key, at),
+            None => self.written.insert(name, at),
+        };
         at
     }
 }
