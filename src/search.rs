@@ -547,7 +547,7 @@ impl Inverted {
     }
 
     /// This run's words by the shard they are in, each shard by the head
-    /// of its words ([`head`]).
+    /// of its words ([`Key::head`]).
     fn by_shard(&self) -> FastMap<u64, Vec<(Key<'_>, &Postings)>> {
         let mut out: FastMap<u64, Vec<(Key, &Postings)>> = FastMap::default();
         let words = self.short.iter().map(|(k, p)| (Key::Short(*k), p));
