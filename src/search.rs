@@ -237,12 +237,17 @@ fn unicode_words(run: &str, f: &mut impl FnMut(&str)) {
     }
 }
 
+/// A word's first two characters (one for a one-letter word): what
+/// names its shard.
+fn shard_head(word: &str) -> &str {
+    &word[..word.char_indices().nth(2).map_or(word.len(), |(i, _)| i)]
+}
+
 /// The shard of a word: its first two characters (one for a one-letter
 /// word), as they are when they are ASCII letters and digits, else `x` and
 /// the hex of their UTF-8 bytes (`search.js` names shards the same way).
 pub fn shard_key(word: &str) -> String {
-    let end = word.char_indices().nth(2).map_or(word.len(), |(i, _)| i);
-    let head = &word[..end];
+    let head = shard_head(word);
     if head.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         return head.to_string();
     }
@@ -578,22 +583,15 @@ impl<'a> Key<'a> {
     /// byte of a letter or digit is 0, so no two heads are alike).
     fn head(self) -> u64 {
         let short;
-        let bytes = match self {
+        let word = match self {
             Key::Short(k) => {
                 short = k.to_le_bytes();
-                &short[..usize::from(short[15]).min(15)]
+                // The bytes of a word: whole characters.
+                std::str::from_utf8(&short[..usize::from(short[15]).min(15)]).unwrap_or_default()
             }
-            Key::Long(w) => w.as_bytes(),
+            Key::Long(w) => w,
         };
-        let width = |b: u8| match b {
-            0..0x80 => 1,
-            0x80..0xe0 => 2,
-            0xe0..0xf0 => 3,
-            _ => 4,
-        };
-        let first = bytes.first().map_or(0, |&b| width(b));
-        let end = bytes.get(first).map_or(first, |&b| first + width(b)).min(bytes.len());
-        bytes[..end].iter().rev().fold(0, |h, &b| h << 8 | u64::from(b))
+        shard_head(word).bytes().rev().fold(0, |h, b| h << 8 | u64::from(b))
     }
 }
 
