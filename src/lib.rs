@@ -38,6 +38,7 @@ pub(crate) mod names;
 pub mod node;
 pub(crate) mod nofollow;
 pub mod output;
+pub mod packed;
 pub mod pipeline;
 pub mod render;
 pub(crate) mod scan;

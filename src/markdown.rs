@@ -20,7 +20,8 @@ pub struct Heading {
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Rendered {
-    pub html: String,
+    /// Held compressed while the model is held (see [`crate::packed`]).
+    pub html: crate::packed::Packed,
     /// Level 2 and 3 headings, in order.
     pub toc: Vec<Heading>,
     /// Every lessons-learned section: its heading's id and its HTML
@@ -263,7 +264,7 @@ pub fn render_in(
         out = sanitize(&out, root, &rewrites);
     }
     let anchors = (base.is_some() && html_ranges.is_empty()).then_some(anchors);
-    Rendered { html: without_forbidden(out), toc, lessons, links, anchors, foreign }
+    Rendered { html: without_forbidden(out).into(), toc, lessons, links, anchors, foreign }
 }
 
 /// `html` without the control characters a Markdown text may hold (HTML
@@ -673,9 +674,9 @@ mod tests {
     #[test]
     fn headings_get_ids_and_toc() {
         let r = render("## Why it matters\ntext\n## Why it matters\n### Steps {#custom}\n", "../", "Lessons learned");
-        assert!(r.html.contains("<h2 id=\"why-it-matters\">"));
-        assert!(r.html.contains("<h2 id=\"why-it-matters-1\">"));
-        assert!(r.html.contains("<h3 id=\"custom\">"));
+        assert!(r.html.text().contains("<h2 id=\"why-it-matters\">"));
+        assert!(r.html.text().contains("<h2 id=\"why-it-matters-1\">"));
+        assert!(r.html.text().contains("<h3 id=\"custom\">"));
         assert_eq!(r.toc.len(), 3);
     }
 
@@ -683,7 +684,7 @@ mod tests {
     fn extensions_are_on() {
         let r = render("| a |\n|---|\n| b |\n\n~~x~~ [^1]\n\n[^1]: n\n\n- [x] done\n", "", "Lessons learned");
         for needle in ["<table>", "<del>x</del>", "footnote", "type=\"checkbox\""] {
-            assert!(r.html.contains(needle), "{needle} in {}", r.html);
+            assert!(r.html.text().contains(needle), "{needle} in {}", r.html);
         }
     }
 
@@ -710,8 +711,8 @@ mod tests {
     #[test]
     fn site_links_become_relative() {
         let r = render("[a](/playbook/x/) [b](//cdn.example/x) [c](https://e.example/)", "../../", "L");
-        assert!(r.html.contains("href=\"../../playbook/x/\""));
-        assert!(r.html.contains("href=\"//cdn.example/x\""));
+        assert!(r.html.text().contains("href=\"../../playbook/x/\""));
+        assert!(r.html.text().contains("href=\"//cdn.example/x\""));
     }
 
     #[test]
@@ -719,12 +720,12 @@ mod tests {
         let md = "<script>alert(1)</script>\n\n<p onclick=\"x()\">hi <img src=x onerror=alert(1)></p>\n\n[a](javascript:alert(1)) [b]( JaVaScRiPt:alert(1)) [c](/ok/)\n\n## Title {#t}\n\n- [x] done\n";
         let r = render(md, "", "L");
         for bad in ["<script", "onclick", "onerror", "javascript:", "JaVaScRiPt"] {
-            assert!(!r.html.contains(bad), "{bad} in {}", r.html);
+            assert!(!r.html.text().contains(bad), "{bad} in {}", r.html);
         }
-        assert!(r.html.contains("href=\"/ok/\"") || r.html.contains("href=\"ok/\""), "{}", r.html);
-        assert!(r.html.contains("id=\"t\"") && r.html.contains("checkbox"), "{}", r.html);
+        assert!(r.html.text().contains("href=\"/ok/\"") || r.html.text().contains("href=\"ok/\""), "{}", r.html);
+        assert!(r.html.text().contains("id=\"t\"") && r.html.text().contains("checkbox"), "{}", r.html);
         let trusted = render_with("<b onclick=\"x()\">b</b>", "", "L", true);
-        assert!(trusted.html.contains("onclick"));
+        assert!(trusted.html.text().contains("onclick"));
     }
 
     #[test]
@@ -756,7 +757,7 @@ mod tests {
         assert_eq!(anchor("Über uns"), "über-uns");
         assert_eq!(anchor("Rolling back"), "rolling-back");
         let r = render("# Setup\n## FAQ\n## FAQ\n## FAQ\n", "", "Lessons learned");
-        assert!(r.html.contains("id=\"faq-1\"") && r.html.contains("id=\"faq-2\""), "{}", r.html);
+        assert!(r.html.text().contains("id=\"faq-1\"") && r.html.text().contains("id=\"faq-2\""), "{}", r.html);
     }
 
     #[test]

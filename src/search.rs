@@ -374,7 +374,7 @@ impl<'a> Source<'a> {
                 for u in &p.updates {
                     text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().filter_map(some));
                 }
-                let body = plain(&p.body.html);
+                let body = plain(&p.body.html.text());
                 // What a reader types of a pilot, besides its title: its
                 // summary (else the start of its text), who and what, tags.
                 let mut passages: Vec<Cow<str>> = Vec::with_capacity(3);
@@ -417,7 +417,7 @@ impl<'a> Source<'a> {
                 }
             }
             Source::Page(page) => {
-                let body = plain(&page.body.html);
+                let body = plain(&page.body.html.text());
                 let mut passages: Vec<Cow<str>> =
                     page.description.as_deref().map(|d| passage(d, FIELD)).into_iter().collect();
                 passages.extend(line("Addresses: ", page.addresses.iter().map(String::as_str)));
@@ -436,7 +436,7 @@ impl<'a> Source<'a> {
                 }
             }
             Source::Section(s) => {
-                let body = plain(&s.body.html);
+                let body = plain(&s.body.html.text());
                 let mut passages: Vec<Cow<str>> =
                     s.description.as_deref().map(|d| passage(d, FIELD)).into_iter().collect();
                 passages.push(Cow::Owned(passage(&body, PAGE_TEXT).into_owned()));

@@ -813,21 +813,23 @@ mod tests {
                   {:.a_b}\nBefore.\n\n- x\n{: .li }\n\n3. y\n\n{: .later }\n";
         let r = super::super::render(md, "", "Lessons learned");
         // The sanitizer keeps the callouts' markup.
-        assert!(r.html.contains("<aside class=\"callout callout-tip\">"), "{}", r.html);
-        assert!(r.html.contains("<details class=\"callout callout-caution\" open=\"\">"), "{}", r.html);
-        assert!(r.html.contains("<summary class=\"callout-title\">Hot</summary>"), "{}", r.html);
+        assert!(r.html.text().contains("<aside class=\"callout callout-tip\">"), "{}", r.html);
+        assert!(r.html.text().contains("<details class=\"callout callout-caution\" open=\"\">"), "{}", r.html);
+        assert!(r.html.text().contains("<summary class=\"callout-title\">Hot</summary>"), "{}", r.html);
         // An attribute line before a paragraph, in a list item, after a list.
-        assert!(r.html.contains("<p class=\"a_b\">Before.</p>"), "{}", r.html);
-        assert!(r.html.contains("<li class=\"li\">x</li>"), "{}", r.html);
-        assert!(r.html.contains("<ol start=\"3\" class=\"later\">"), "{}", r.html);
-        assert!(!r.html.contains("{:"), "{}", r.html);
+        assert!(r.html.text().contains("<p class=\"a_b\">Before.</p>"), "{}", r.html);
+        assert!(r.html.text().contains("<li class=\"li\">x</li>"), "{}", r.html);
+        assert!(r.html.text().contains("<ol start=\"3\" class=\"later\">"), "{}", r.html);
+        assert!(!r.html.text().contains("{:"), "{}", r.html);
         let span = super::super::render(
             "See [x](https://e.example/){: target=\"_blank\" } and *y*{:.k}. *z* {: x}\n",
             "",
             "L",
         );
         assert!(
-            span.html.contains("<p>See <a href=\"https://e.example/\">x</a> and <em>y</em>. <em>z</em> {: x}</p>"),
+            span.html
+                .text()
+                .contains("<p>See <a href=\"https://e.example/\">x</a> and <em>y</em>. <em>z</em> {: x}</p>"),
             "{}",
             span.html
         );
@@ -852,7 +854,7 @@ mod tests {
         let want = "<aside class=\"callout callout-note\">\n<p class=\"callout-title\">Note</p>\n<p>Outer.</p>\n\
                     <aside class=\"callout callout-warning\">\n<p class=\"callout-title\">Inner</p>\n<p>Inner body.</p>\n\
                     </aside>\n<p>Outer again.</p>\n</aside>\n<p>Not inside.</p>";
-        assert!(r.html.contains(want), "{}", r.html);
+        assert!(r.html.text().contains(want), "{}", r.html);
     }
 
     #[test]
@@ -873,7 +875,7 @@ mod tests {
         for t in &texts {
             let start = std::time::Instant::now();
             let r = super::super::render(t, "", "L");
-            assert!(t.starts_with("{:*") || !r.html.contains("{:"), "attribute lines are never shown");
+            assert!(t.starts_with("{:*") || !r.html.text().contains("{:"), "attribute lines are never shown");
             assert!(start.elapsed().as_secs() < 10, "{:?} took {:?}", &t[..20], start.elapsed());
         }
     }
@@ -888,8 +890,12 @@ mod tests {
         assert!(links[0].1.starts_with("[a]({{ site.baseurl }}/playbook/x/)"), "{links:?}");
         assert_eq!(links[1].0, "/img/y.png");
         assert_eq!(links[2].0, "/z/");
-        assert!(r.html.contains("href=\"../playbook/x/\"") && r.html.contains("src=\"../img/y.png\""), "{}", r.html);
-        assert!(r.html.contains("callout-note") && r.html.contains("href=\"../z/\""), "{}", r.html);
+        assert!(
+            r.html.text().contains("href=\"../playbook/x/\"") && r.html.text().contains("src=\"../img/y.png\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.text().contains("callout-note") && r.html.text().contains("href=\"../z/\""), "{}", r.html);
         // Each is still named (the site may not serve them where Jekyll did).
         let kinds: Vec<&str> = r.foreign.iter().map(|t| t.kind.as_str()).collect();
         assert_eq!(kinds, ["{{ ... }}"]);
@@ -901,11 +907,11 @@ mod tests {
         let md = "Before.\n\n{% highlight ruby linenos %}\ndef x = {{ y }}\n```\n{% endhighlight %}\nAfter {{ z }}.\n";
         let r = super::super::render(md, "", "L");
         assert!(
-            r.html.contains("<pre><code class=\"language-ruby\">def x = {{ y }}\n```\n</code></pre>"),
+            r.html.text().contains("<pre><code class=\"language-ruby\">def x = {{ y }}\n```\n</code></pre>"),
             "{}",
             r.html
         );
-        assert!(r.html.contains("<p>After .</p>"), "{}", r.html);
+        assert!(r.html.text().contains("<p>After .</p>"), "{}", r.html);
         // Only the tag outside the code is named.
         assert_eq!(r.foreign.len(), 1);
         assert_eq!(&md[r.foreign[0].at.clone()], "{{ z }}");

@@ -284,7 +284,6 @@ impl Pilot {
         self.body.toc.shrink_to_fit();
         self.body.links.shrink_to_fit();
         self.body.lessons.shrink_to_fit();
-        self.body.html.shrink_to_fit();
     }
 }
 

@@ -76,7 +76,11 @@ pub(super) fn lessons(site: &Site) -> Vec<LessonRow> {
                         .clone()
                         .map(|d| format!("<p>{}</p>", crate::escape::escaped(&d)))
                         .unwrap_or_else(|| {
-                            crate::urls::rebase(&page.body.html, &page.path, crate::urls::path_of(crate::urls::LESSONS))
+                            crate::urls::rebase(
+                                &page.body.html.text(),
+                                &page.path,
+                                crate::urls::path_of(crate::urls::LESSONS),
+                            )
                         }),
                 }
             }
@@ -147,7 +151,7 @@ pub(super) fn lessons_view(site: &Site) -> LessonsView {
     for g in &mut by_category {
         g.url = crate::urls::list_filtered(crate::urls::LESSONS, "category", &g.name);
     }
-    let intro_html = site.section_at(crate::urls::LESSONS).map(|s| s.body.html.clone()).unwrap_or_default();
+    let intro_html = site.section_at(crate::urls::LESSONS).map(|s| s.body.html.text().into_owned()).unwrap_or_default();
     let mut stages: Vec<&str> = lessons.iter().map(|l| l.stage.as_str()).filter(|s| !s.is_empty()).collect();
     let mut functions: Vec<&str> = lessons.iter().map(|l| l.function.as_str()).filter(|s| !s.is_empty()).collect();
     for v in [&mut stages, &mut functions] {

@@ -140,7 +140,7 @@ pub(super) fn view<'a>(
         })
         .collect();
     HomeView {
-        body_html: site.home.as_ref().map(|h| h.body.html.clone()).unwrap_or_default(),
+        body_html: site.home.as_ref().map(|h| h.body.html.text().into_owned()).unwrap_or_default(),
         figures,
         by_stage,
         escalated: pf
@@ -317,7 +317,7 @@ pub(super) fn pilots_view(
     rows: &RenderPilotRows,
 ) -> Result<PilotsView, super::TemplateError> {
     let shown: Vec<&Pilot> = paging::slice(order, page, paging::ROWS).iter().map(|&i| &*site.pilots[i]).collect();
-    let intro_html = site.section_at(crate::urls::PILOTS).map(|s| s.body.html.clone()).unwrap_or_default();
+    let intro_html = site.section_at(crate::urls::PILOTS).map(|s| s.body.html.text().into_owned()).unwrap_or_default();
     let mut rows = rows(&shown)?;
     rows.total = order.len();
     Ok(PilotsView {

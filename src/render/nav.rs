@@ -85,7 +85,7 @@ pub(super) fn section_view(site: &Site, i: usize) -> SectionView {
     SectionView {
         title: s.title.clone(),
         description: s.description.clone().unwrap_or_default(),
-        body_html: s.body.html.clone(),
+        body_html: s.body.html.text().into_owned(),
         toc: s.body.toc.clone(),
         extra: s.extra.clone(),
         children: s
@@ -134,7 +134,7 @@ pub(super) fn page_view<'a>(site: &Site, i: usize, constraints: (Vec<ConstraintR
         addresses: p.addresses.clone(),
         title: p.title.clone(),
         description: p.description.clone().unwrap_or_default(),
-        body_html: p.body.html.clone(),
+        body_html: p.body.html.text().into_owned(),
         toc: p.body.toc.clone(),
         tags: p.tags.clone(),
         extra: p.extra.clone(),

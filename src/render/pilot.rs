@@ -241,7 +241,7 @@ pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config, links: 
             .collect(),
         timeline: timeline(p),
         history: super::history::pilot_view(&site.history, config, &p.id),
-        body_html: &p.body.html,
+        body_html: p.body.html.text(),
         toc: &p.body.toc,
         lessons_html: match &p.body.lessons[..] {
             [] => "".into(),

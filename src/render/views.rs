@@ -637,7 +637,7 @@ pub struct PilotView<'a> {
     pub resolved: Rows<'a>,
     pub integration: Vec<IntegrationRow<'a>>,
     pub timeline: Vec<TimelineRow<'a>>,
-    pub body_html: &'a str,
+    pub body_html: std::borrow::Cow<'a, str>,
     pub toc: &'a [crate::markdown::Heading],
     pub lessons_html: std::borrow::Cow<'a, str>,
     pub history: PilotHistoryView,

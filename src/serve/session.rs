@@ -316,6 +316,6 @@ mod tests {
         let rebuilt = s.rebuild(Change::Pilots, std::slice::from_ref(&file)).unwrap();
         assert_eq!((rebuilt.pilot_pages, rebuilt.errors), (1, None));
         assert_eq!(texts(&s), 0);
-        assert!(s.site.as_ref().unwrap().pilots.iter().any(|p| p.body.html.contains("Edited.")));
+        assert!(s.site.as_ref().unwrap().pilots.iter().any(|p| p.body.html.text().contains("Edited.")));
     }
 }

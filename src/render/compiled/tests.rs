@@ -83,7 +83,7 @@ mod pilot_page {
             (s, s, s, s, s, s, s, s, s);
         (v.started, v.target, v.update_note, v.time_to_production, v.confidence_gap) =
             (owned(), owned(), owned(), owned(), owned());
-        (v.tags, v.toc, v.body_html, v.lessons_html) = (tags, toc, s, owned().into());
+        (v.tags, v.toc, v.body_html, v.lessons_html) = (tags, toc, s.into(), owned().into());
         for st in &mut v.stage_track {
             (st.stage, st.date) = (s, owned());
         }
