@@ -57,16 +57,16 @@ pub struct Report {
 }
 
 /// What a build made on the way and no longer needs: what an analysis
-/// leaves for the next (the versions the history cache holds among it)
-/// and the plan of the pages. Handed to the caller rather than dropped,
-/// so that a command that ends after the build can leave it to the
-/// system: freeing it one allocation at a time made the build after one
-/// commit of a 1,000-pilot repository wait about 3 ms (callgrind: 14 M
-/// instructions, 3% of the build).
+/// leaves for the next (the versions the history cache holds among it).
+/// Handed to the caller rather than dropped, so that a command that ends
+/// after the build can leave it to the system: freeing it one allocation
+/// at a time made the build after one commit of a 1,000-pilot repository
+/// wait about 3 ms (callgrind: 14 M instructions, 3% of the build). The
+/// plan of the pages is dropped before the search index is made, which
+/// uses the memory it held.
 #[derive(Default)]
 pub struct Spent {
     _reuse: Reuse,
-    _plan: Option<render::Plan>,
 }
 
 /// Where a site was written and how much of it.
@@ -365,7 +365,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     // The history cache is written beside the rendering, and is whole
     // when the build returns (the reuse may be left undropped).
     let _cache_written = std::mem::take(&mut reuse.cache_written);
-    let mut spent = Spent { _reuse: reuse, _plan: None };
+    let spent = Spent { _reuse: reuse };
     let mut timer = Timer::new();
     let theme = Arc::new(theme::load(&opts.root, analysis.config.theme.as_deref())?);
     check_addresses(&mut analysis, &theme, &opts.root);
@@ -388,11 +388,13 @@ pub fn build(opts: &Options) -> Result<Report> {
         render::Plan::new(Arc::clone(&analysis.site), Arc::clone(&analysis.config), Arc::clone(&theme), renderer);
     let jobs = plan.jobs();
     timer.lap("plan");
-    plan.prepare();
-    timer.lap("shared views");
     let target =
         output::Target { dir: out_dir.clone(), marker: output::marker_text(&analysis.config.title), force: opts.force };
     let written = output::replace_dir(&target, |stage| {
+        let start = std::time::Instant::now();
+        plan.prepare();
+        timer.note("shared views", start);
+        let start = std::time::Instant::now();
         let pages = {
             use rayon::prelude::*;
             jobs.par_iter().try_for_each(|(path, job)| {
@@ -408,17 +410,22 @@ pub fn build(opts: &Options) -> Result<Report> {
                 stage.put(path, &content)
             })
         };
-        timer.so_far("pages made and written");
+        timer.note("pages made and written", start);
         pages?;
-        // After the pages rather than beside them: on a thread of its own its
-        // parallel parts queued behind every page and it finished last, and
-        // in the same pool beside them the two peaks of memory met.
+        // The search index after the pages, in the memory they freed: the
+        // plan (its shared views) is dropped first. On a thread of its own
+        // beside the pages its parallel parts queued behind every page and
+        // it finished last; in the same pool beside them the two peaks of
+        // memory met.
+        let site = Arc::clone(&plan.site);
+        drop(plan);
         let start = std::time::Instant::now();
-        let mut index = output::Output::default();
-        search::index(&plan.site, &mut index).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+        let put = |path: String, bytes: Vec<u8>| {
+            stage.put(&path, &output::Content::Bytes(bytes)).map_err(|e| format!("{e:#}"))
+        };
+        search::index_into(&site, &put).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
         timer.note("search index", start);
-        use rayon::prelude::*;
-        index.files.par_iter().try_for_each(|(path, content)| stage.put(path, content))
+        Ok(())
     });
     let written = match written {
         Ok(w) => w,
@@ -432,7 +439,6 @@ pub fn build(opts: &Options) -> Result<Report> {
     };
     timer.lap("render and write");
     let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
-    spent._plan = Some(plan);
     Ok(Report { analysis, written: Some(Written { dir: out_dir, pages, files: written }), spent })
 }
 

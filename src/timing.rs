@@ -24,15 +24,10 @@ impl Timer {
         self.last = std::time::Instant::now();
     }
 
-    /// Prints the time since the last lap without starting a new one.
-    pub(crate) fn so_far(&self, what: &str) {
-        self.note(what, self.last);
-    }
-
     /// Prints the time since `start` without starting a new lap.
     pub(crate) fn note(&self, what: &str, start: std::time::Instant) {
         if self.on {
-            eprintln!("timing: {what}: {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+            eprintln!("timing: {what}: {:.1} ms{}", start.elapsed().as_secs_f64() * 1e3, memory());
         }
     }
 }

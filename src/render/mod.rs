@@ -318,7 +318,7 @@ impl Plan {
                     PersonCtx { person: library::person_view(site, config, person, (mine, open), *n, filters, &rows)? };
                 self.html(target("owner.html", urls::path_of(&address), &person.name, urls::OWNERS), &view)?
             }
-            Job::Json => {
+            Job::Json | Job::Csv => {
                 let mut bytes = Vec::new();
                 self.write_streamed(job, &mut bytes).map_err(|e| match e {
                     Streamed::Template(e) => e,
@@ -330,7 +330,6 @@ impl Plan {
                 target("owners.html", urls::path_of(urls::OWNERS), "Owners", urls::OWNERS),
                 &library::people_view(site),
             )?,
-            Job::Csv => crate::exports::csv(site, config, self.order()),
             Job::PilotsCsv => crate::exports::pilots_csv(site, config),
             Job::Feed => crate::exports::feed(site, config),
             Job::Pilot(i) => {
@@ -476,15 +475,17 @@ impl Plan {
     /// portfolio), so that a build writes it as it is made, with
     /// [`Plan::write_streamed`], rather than making it in memory first.
     pub fn streams(job: &Job) -> bool {
-        matches!(job, Job::Json)
+        matches!(job, Job::Json | Job::Csv)
     }
 
     /// Makes a large file (see [`Plan::streams`]) into `out`; any other job
     /// writes nothing.
     pub fn write_streamed(&self, job: &Job, out: &mut dyn std::io::Write) -> Result<(), Streamed> {
         let (site, config) = (&*self.site, &*self.config);
-        if let Job::Json = job {
-            crate::exports::json(site, config, self.order(), out)?;
+        match job {
+            Job::Json => crate::exports::json(site, config, self.order(), out)?,
+            Job::Csv => crate::exports::csv(site, config, self.order(), out)?,
+            _ => {}
         }
         Ok(())
     }
