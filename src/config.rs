@@ -32,7 +32,8 @@ pub enum AsOf {
 #[derive(Clone, Debug, Serialize)]
 pub struct Rung {
     pub after_days: i64,
-    pub to: String,
+    /// Shared by every constraint at the rung (`Constraint::escalated_to`).
+    pub to: std::sync::Arc<str>,
     /// The people a rung that is not a role of the pilot (`leadership`)
     /// stands for, as written in `people = [...]`: a constraint at the rung
     /// waits on each of them.
@@ -608,7 +609,7 @@ impl Validator<'_> {
                     format!("`{to}` is a role of each pilot: its rung cannot list `people`"),
                     "remove `people`, or give it to a rung that names a body, such as `to = \"leadership\"`",
                 ),
-                Some(to) if !to.trim().is_empty() => out.push(Rung { after_days: days, to, people }),
+                Some(to) if !to.trim().is_empty() => out.push(Rung { after_days: days, to: to.into(), people }),
                 _ => self.error(r.span, "an escalation rung needs `to`", "add `to = \"sponsor\"`: who it escalates to"),
             }
         }

@@ -86,7 +86,9 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
     out.push('\u{feff}');
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    let text = |out: &mut String, s: &Option<String>| csv_field(out, s.as_deref().unwrap_or_default());
+    fn text<S: AsRef<str>>(out: &mut String, s: &Option<S>) {
+        csv_field(out, s.as_ref().map_or("", AsRef::as_ref));
+    }
     // Dates and numbers: digits and dashes, never quoted.
     let date = |out: &mut String, d: Option<Date>| {
         if let Some(d) = d {
@@ -112,7 +114,7 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
         out.push(',');
         number(&mut out, c.overdue_days);
         out.push(',');
-        csv_field(&mut out, c.rung.map_or("", |r| config.escalation[r].to.as_str()));
+        csv_field(&mut out, c.rung.map_or("", |r| &*config.escalation[r].to));
         out.push(',');
         number(&mut out, c.days_to_resolve);
         out.push(',');
@@ -319,7 +321,7 @@ fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a
             .map(|(p, c)| JsonConstraint {
                 pilot: &p.id,
                 status: status(c),
-                rung_to: c.rung.map(|r| config.escalation[r].to.as_str()),
+                rung_to: c.rung.map(|r| &*config.escalation[r].to),
                 constraint: c,
             })
             .collect(),

@@ -372,7 +372,8 @@ impl<'a> Source<'a> {
                     text.extend(some(&i.notes));
                 }
                 for u in &p.updates {
-                    text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().filter_map(some));
+                    let said = [&u.completed, &u.blocker, &u.risk, &u.escalation];
+                    text.extend(said.into_iter().filter_map(|s| s.as_deref().map(Cow::Borrowed)));
                 }
                 let body = plain(&p.body.html.text());
                 // What a reader types of a pilot, besides its title: its
@@ -453,7 +454,8 @@ impl<'a> Source<'a> {
             }
             Source::Constraint(p, c) => {
                 let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&c.title)];
-                text.extend([&c.owner, &c.impact, &c.ask].into_iter().filter_map(some));
+                text.extend(some(&c.owner));
+                text.extend([&c.impact, &c.ask].into_iter().filter_map(|s| s.as_deref().map(Cow::Borrowed)));
                 let status = crate::render::constraint_status(c, site.as_of);
                 let who = role("owner", &c.owner);
                 let mut passages: Vec<Cow<str>> =

@@ -768,7 +768,7 @@ fn overdue_days_and_escalation_rungs() {
         let c = constraint(alpha, id);
         (c.open, c.overdue_days, c.rung, c.escalated_to.clone())
     };
-    let to = |s: &str| Some(s.to_string());
+    let to = |s: &str| Some(std::sync::Arc::<str>::from(s));
     // Due on the as-of date: open, not overdue.
     assert_eq!(status("budget-line"), (true, None, None, None));
     // One day past due: the first rung.

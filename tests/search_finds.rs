@@ -277,7 +277,8 @@ fn on_two_thousand_pilots_a_category_a_person_and_a_title_find_their_records() {
         .iter()
         .flat_map(|p| {
             p.constraints.iter().filter(|c| c.category == "integration").map(|c| {
-                let elsewhere = [Some(&c.title), c.impact.as_ref()].iter().flatten().any(|t| t.contains("integration"));
+                let elsewhere =
+                    [Some(c.title.as_str()), c.impact.as_deref()].iter().flatten().any(|t| t.contains("integration"));
                 (format!("pilots/{}/#c-{}", p.id, c.id), c.open, !elsewhere)
             })
         })

@@ -154,10 +154,10 @@ fn unfilled_rungs(p: &Pilot, config: &Config, out: &mut Vec<Diagnostic>) {
     }
     for c in p.constraints.iter().filter(|c| c.open) {
         let Some(rung) = c.rung.and_then(|r| config.escalation.get(r)) else { continue };
-        if rung.to == "owner" || crate::model::holder(rung, p, c) != crate::model::Holder::Role(None) {
+        if &*rung.to == "owner" || crate::model::holder(rung, p, c) != crate::model::Holder::Role(None) {
             continue;
         }
-        let key = match rung.to.as_str() {
+        let key = match &*rung.to {
             "production owner" | "pilot owner" => "owner",
             other => other,
         };

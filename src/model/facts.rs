@@ -69,7 +69,7 @@ pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
         c.open = open_on(c, as_of);
         c.overdue_days = overdue_on(c, as_of);
         c.rung = c.overdue_days.and_then(|d| rung_of(d, config));
-        c.escalated_to = c.rung.map(|i| config.escalation[i].to.clone());
+        c.escalated_to = c.rung.map(|i| std::sync::Arc::clone(&config.escalation[i].to));
         c.days_to_resolve = match (c.raised, c.resolved) {
             (Some(a), Some(b)) if !c.open => Some(b.days_since(a)),
             _ => None,
@@ -165,7 +165,7 @@ pub(super) fn portfolio(pilots: &[std::sync::Arc<Pilot>], config: &Config, _as_o
         .escalation
         .iter()
         .zip(per_rung)
-        .map(|(r, count)| RungCount { to: r.to.clone(), after_days: r.after_days, count })
+        .map(|(r, count)| RungCount { to: r.to.to_string(), after_days: r.after_days, count })
         .collect();
     let mut gaps: Vec<(usize, i64)> = pilots
         .iter()

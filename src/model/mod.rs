@@ -224,10 +224,11 @@ pub struct Constraint {
     #[serde(skip)]
     pub due_written: bool,
     pub resolved: Option<Date>,
-    pub impact: Option<String>,
+    // Boxed texts: 8 bytes fewer each than `String` (see `Update`).
+    pub impact: Option<Box<str>>,
     /// The recommended action: what whoever it escalates to is asked to
     /// decide or do.
-    pub ask: Option<String>,
+    pub ask: Option<Box<str>>,
     pub playbook: Option<String>,
     /// Where `playbook` is written.
     #[serde(skip)]
@@ -239,7 +240,8 @@ pub struct Constraint {
     /// Index into the escalation ladder of the rung reached.
     pub rung: Option<usize>,
     /// Who the rung escalates to, if any.
-    pub escalated_to: Option<String>,
+    /// The rung's `to`, shared with the config.
+    pub escalated_to: Option<std::sync::Arc<str>>,
     /// Days from raised to resolved.
     pub days_to_resolve: Option<i64>,
 }
@@ -247,10 +249,12 @@ pub struct Constraint {
 #[derive(Debug, Clone, Serialize)]
 pub struct Update {
     pub week: Date,
-    pub completed: Option<String>,
-    pub blocker: Option<String>,
-    pub risk: Option<String>,
-    pub escalation: Option<String>,
+    // Boxed: 8 bytes fewer a text than `String`, and a record holds
+    // dozens of updates (120,000 at 10,000 pilots of the realistic mix).
+    pub completed: Option<Box<str>>,
+    pub blocker: Option<Box<str>>,
+    pub risk: Option<Box<str>>,
+    pub escalation: Option<Box<str>>,
     pub confidence: Option<Confidence>,
 }
 

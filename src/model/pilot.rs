@@ -504,8 +504,8 @@ fn read_constraints(r: &mut Reporter, raw: Vec<Spanned<RawConstraint>>, config: 
             due,
             due_written: c.due.is_some(),
             resolved,
-            impact: c.impact.filter(|s| !s.trim().is_empty()),
-            ask: c.ask.map(trimmed).filter(|s| !s.is_empty()),
+            impact: c.impact.filter(|s| !s.trim().is_empty()).map(String::into_boxed_str),
+            ask: c.ask.map(trimmed).filter(|s| !s.is_empty()).map(String::into_boxed_str),
             playbook_loc: c.playbook.as_ref().map(|p| Loc::at(r.file, p.span)),
             playbook: name(c.playbook),
             open: true,
@@ -539,10 +539,10 @@ fn read_updates(r: &mut Reporter, raw: Vec<Spanned<RawUpdate>>) -> Vec<Update> {
         if let Some(week) = week {
             out.push(Update {
                 week,
-                completed: u.completed,
-                blocker: u.blocker,
-                risk: u.risk,
-                escalation: u.escalation,
+                completed: u.completed.map(String::into_boxed_str),
+                blocker: u.blocker.map(String::into_boxed_str),
+                risk: u.risk.map(String::into_boxed_str),
+                escalation: u.escalation.map(String::into_boxed_str),
                 confidence,
             });
         }

@@ -137,7 +137,7 @@ fn changes_view(site: &Site, config: &Config, i: usize, weeks: &[WeekLink]) -> C
                 (said(kind), c.author.clone(), c.id.chars().take(8).collect(), commit_url(config, &c.id))
             }
             EventKind::Escalated { title, rung } => {
-                let to = config.escalation.get(*rung).map_or("", |r| r.to.as_str());
+                let to = config.escalation.get(*rung).map_or("", |r| &*r.to);
                 let text = if *rung == 0 {
                     format!("“{title}” became overdue ({to})")
                 } else {

@@ -134,8 +134,8 @@ pub(super) fn view<'a>(
             RecentRow {
                 pilot: link(p),
                 week: u.week.text(),
-                completed: u.completed.clone().unwrap_or_default(),
-                blocker: u.blocker.clone().unwrap_or_default(),
+                completed: u.completed.as_deref().unwrap_or_default().to_string(),
+                blocker: u.blocker.as_deref().unwrap_or_default().to_string(),
             }
         })
         .collect();
@@ -239,7 +239,7 @@ pub(super) fn sponsor_decisions(site: &Site, config: &Config, k: usize, page: us
 
 /// The ladder's top rung: its `to` and `after_days` (empty and 0 without one).
 fn top_rung(config: &Config) -> (String, i64) {
-    config.escalation.last().map_or((String::new(), 0), |r| (r.to.clone(), r.after_days))
+    config.escalation.last().map_or((String::new(), 0), |r| (r.to.to_string(), r.after_days))
 }
 
 /// Group `k` of `site.decisions`, with its `first` most overdue decisions.
@@ -271,8 +271,8 @@ fn decision(site: &Site, p: &Pilot, c: &Constraint) -> Decision {
         due: c.due.map(crate::date::Date::text).unwrap_or_default(),
         overdue_days: c.overdue_days.unwrap_or(0),
         status_text: super::pilot::status_text(c, site.as_of),
-        impact: c.impact.clone().unwrap_or_default(),
-        ask: c.ask.clone().unwrap_or_default(),
+        impact: c.impact.as_deref().unwrap_or_default().to_string(),
+        ask: c.ask.as_deref().unwrap_or_default().to_string(),
     }
 }
 

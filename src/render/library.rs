@@ -40,7 +40,7 @@ pub(super) fn filters(site: &Site, config: &Config) -> Filters {
         owners: owned(owners),
         categories: config.categories.clone(),
         statuses: ["overdue", "open", "resolved"].map(String::from).to_vec(),
-        rungs: config.escalation.iter().map(|r| r.to.clone()).collect(),
+        rungs: config.escalation.iter().map(|r| r.to.to_string()).collect(),
         ..Filters::default()
     }
 }
@@ -147,7 +147,7 @@ pub(super) fn library_view(
             .portfolio
             .escalated
             .iter()
-            .map(|r| RungRow { to: r.to.clone(), after_days: r.after_days, count: r.count })
+            .map(|r| RungRow { to: r.to.to_string(), after_days: r.after_days, count: r.count })
             .collect(),
         ladder_days: ladder_days(config),
         overdue_rows: group_rows(a, overdue)?,
@@ -280,7 +280,7 @@ pub(super) fn person_view(
     let waiting_by_rung =
         (config.escalation.iter().zip(person.waiting_by_rung.iter().copied().chain(std::iter::repeat(0))))
             .filter(|(_, count)| *count > 0)
-            .map(|(r, count)| RungRow { to: r.to.clone(), after_days: r.after_days, count })
+            .map(|(r, count)| RungRow { to: r.to.to_string(), after_days: r.after_days, count })
             .collect();
     // Waiting on them: on the first page, the most overdue first, at most
     // a page of rows.

@@ -14,8 +14,8 @@ pub(super) fn link(p: &Pilot) -> PilotLink {
     PilotLink { id: p.id.clone(), title: p.title.clone(), url: crate::urls::pilot(&p.id), stage: p.stage.clone(), note }
 }
 
-fn text(o: &Option<String>) -> &str {
-    o.as_deref().unwrap_or("")
+fn text<S: AsRef<str>>(o: &Option<S>) -> &str {
+    o.as_ref().map_or("", AsRef::as_ref)
 }
 
 fn date(d: Option<crate::date::Date>) -> String {
@@ -558,7 +558,7 @@ fn target_answer(q: &str, p: &Pilot, c: &Constraint, passed: Option<String>) -> 
     let mut warn = already;
     lines.extend(passed);
     match &c.impact {
-        Some(i) => lines.push(i.clone()),
+        Some(i) => lines.push(i.to_string()),
         None => {
             lines.push("The record does not say: add `impact` to the constraint.".into());
             warn = true;

@@ -133,7 +133,7 @@ mod pilot_page {
                 (c.owner, c.impact, c.escalated_to, c.days_to_resolve) = (None, None, None, None);
                 c.playbook = page.clone();
             } else if k % 4 == 2 {
-                (c.owner, c.impact, c.escalated_to) = (Some(String::new()), Some(String::new()), Some(String::new()));
+                (c.owner, c.impact, c.escalated_to) = (Some(String::new()), Some("".into()), Some("".into()));
                 c.playbook = Some("no/such/page".into());
             }
         }
