@@ -93,7 +93,7 @@ pub(super) fn derive(p: &mut Pilot, config: &Config, as_of: Date) {
         (Some(a), Some(b)) => Some(b.days_since(a)),
         _ => None,
     };
-    f.confidence_gap = p.updates.last().and_then(|u| u.confidence).map(|c| c.leader - c.team);
+    f.confidence_gap = p.updates.last().and_then(|u| u.confidence).map(|c| i64::from(c.leader) - i64::from(c.team));
     f.production_ready = p.readiness.iter().all(|d| d.ready);
     f.open_constraints = p.constraints.iter().filter(|c| c.open).count();
     f.overdue_constraints = p.constraints.iter().filter(|c| c.overdue_days.is_some()).count();

@@ -195,8 +195,9 @@ pub struct Evidence {
     pub key: std::sync::Arc<str>,
     pub text: std::sync::Arc<str>,
     pub met: bool,
-    /// The note or link given as evidence.
-    pub note: Option<String>,
+    /// The note or link given as evidence (boxed: 140,000 items at 10,000
+    /// pilots of the mix).
+    pub note: Option<Box<str>>,
     /// `false` was written (as opposed to nothing at all).
     pub said_no: bool,
 }
@@ -260,8 +261,9 @@ pub struct Update {
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Confidence {
-    pub leader: i64,
-    pub team: i64,
+    // 1 to 5: a byte each (120,000 updates at 10,000 pilots of the mix).
+    pub leader: u8,
+    pub team: u8,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

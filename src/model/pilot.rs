@@ -415,7 +415,7 @@ fn evidence(r: &mut Reporter, item: &crate::config::RubricItem, ev: Option<&Span
         }
         Some((RawEvidence::Note(n), _)) => {
             e.met = !n.trim().is_empty();
-            e.note = Some(n.trim().to_string()).filter(|n| !n.is_empty());
+            e.note = Some(n.trim()).filter(|n| !n.is_empty()).map(Box::from);
         }
         Some((RawEvidence::Other(kind), span)) => r.error(
             Rule::WrongType,
@@ -577,7 +577,8 @@ fn confidence(r: &mut Reporter, c: Spanned<super::raw::RawConfidence>) -> Option
     };
     let leader = side(c.value.leader, "leader");
     let team = side(c.value.team, "team");
-    Some(Confidence { leader: leader?, team: team? })
+    // 1 to 5, checked above.
+    Some(Confidence { leader: u8::try_from(leader?).ok()?, team: u8::try_from(team?).ok()? })
 }
 
 /// Two records with the same id: both are named, the later one dropped.

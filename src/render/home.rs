@@ -122,7 +122,7 @@ pub(super) fn view<'a>(
         .filter_map(|&(i, gap)| {
             let p = &site.pilots[i];
             let c = p.updates.last()?.confidence?;
-            Some(GapRow { pilot: link(p), leader: c.leader, team: c.team, gap })
+            Some(GapRow { pilot: link(p), leader: c.leader.into(), team: c.team.into(), gap })
         })
         .collect();
     let recent = pf

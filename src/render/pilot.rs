@@ -633,7 +633,7 @@ fn timeline(p: &Pilot) -> Vec<TimelineRow<'_>> {
         rows.push((s.date, 0, TimelineRow { stage: &s.stage, ..empty(s.date.text(), "stage") }));
     }
     for u in &p.updates {
-        let (leader, team) = u.confidence.map_or((0, 0), |c| (c.leader, c.team));
+        let (leader, team) = u.confidence.map_or((0, 0), |c| (c.leader.into(), c.team.into()));
         rows.push((
             u.week,
             1,

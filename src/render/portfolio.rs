@@ -186,15 +186,16 @@ fn confidence_data(site: &Site) -> confidence::ConfidenceMap {
     let mut cells: Vec<confidence::ConfCell> = Vec::new();
     for p in &site.pilots {
         let Some(c) = p.updates.last().and_then(|u| u.confidence) else { continue };
-        match cells.iter_mut().find(|x| x.leader == c.leader && x.team == c.team) {
+        let (leader, team) = (i64::from(c.leader), i64::from(c.team));
+        match cells.iter_mut().find(|x| x.leader == leader && x.team == team) {
             Some(cell) => {
                 cell.pilots += 1;
                 cell.names.push(p.title.clone());
             }
             None => cells.push(confidence::ConfCell {
-                leader: c.leader,
-                team: c.team,
-                gap: c.leader - c.team,
+                leader,
+                team,
+                gap: leader - team,
                 pilots: 1,
                 names: vec![p.title.clone()],
             }),
