@@ -79,8 +79,14 @@ pub(crate) fn short_key(word: &str) -> Option<u128> {
 
 /// The string of a key made by [`short_key`].
 pub(crate) fn short_word(key: u128) -> String {
-    let bytes = key.to_le_bytes();
-    String::from_utf8_lossy(&bytes[..usize::from(bytes[15]).min(15)]).into_owned()
+    short_text(&key.to_le_bytes()).to_string()
+}
+
+/// The string held in the bytes of a key made by [`short_key`]
+/// (`key.to_le_bytes()`), without a copy: the word's bytes, its length
+/// last. A key made from a `&str` holds whole characters.
+pub(crate) fn short_text(bytes: &[u8; 16]) -> &str {
+    std::str::from_utf8(&bytes[..usize::from(bytes[15]).min(15)]).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -69,8 +69,9 @@ impl Packed {
         self.len() == 0
     }
 
-    /// The bytes held (for measurements).
-    pub fn held(&self) -> usize {
+    /// The bytes held.
+    #[cfg(test)]
+    fn held(&self) -> usize {
         match &self.0 {
             Repr::Plain(text) => text.len(),
             Repr::Lz4(bytes, _) => bytes.len(),

@@ -48,7 +48,7 @@
 //! in a passage, by the same rule, and tests/tokenizer.rs feeds both the
 //! same strings.
 
-use crate::hash::{short_key, short_word, FastMap};
+use crate::hash::{short_key, short_text, short_word, FastMap};
 use crate::model::{Constraint, Page, Person, Pilot, Section, Site};
 use crate::output::Output;
 use rayon::prelude::*;
@@ -358,7 +358,9 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 
 impl<'a> Source<'a> {
     fn record(self, site: &Site) -> Record<'a> {
-        let some = |s: &'a Option<String>| s.as_deref().map(Cow::Borrowed);
+        fn some<S: AsRef<str>>(s: &Option<S>) -> Option<Cow<'_, str>> {
+            s.as_ref().map(|s| Cow::Borrowed(s.as_ref()))
+        }
         match self {
             Source::Pilot(p) => {
                 let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&p.title), Cow::Borrowed(&p.stage)];
@@ -372,8 +374,7 @@ impl<'a> Source<'a> {
                     text.extend(some(&i.notes));
                 }
                 for u in &p.updates {
-                    let said = [&u.completed, &u.blocker, &u.risk, &u.escalation];
-                    text.extend(said.into_iter().filter_map(|s| s.as_deref().map(Cow::Borrowed)));
+                    text.extend([&u.completed, &u.blocker, &u.risk, &u.escalation].into_iter().filter_map(some));
                 }
                 let body = plain(&p.body.html.text());
                 // What a reader types of a pilot, besides its title: its
@@ -455,7 +456,7 @@ impl<'a> Source<'a> {
             Source::Constraint(p, c) => {
                 let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&c.title)];
                 text.extend(some(&c.owner));
-                text.extend([&c.impact, &c.ask].into_iter().filter_map(|s| s.as_deref().map(Cow::Borrowed)));
+                text.extend([&c.impact, &c.ask].into_iter().filter_map(some));
                 let status = crate::render::constraint_status(c, site.as_of);
                 let who = role("owner", &c.owner);
                 let mut passages: Vec<Cow<str>> =
@@ -605,8 +606,7 @@ impl<'a> Key<'a> {
         let word = match self {
             Key::Short(k) => {
                 short = k.to_le_bytes();
-                // The bytes of a word: whole characters.
-                std::str::from_utf8(&short[..usize::from(short[15]).min(15)]).unwrap_or_default()
+                short_text(&short)
             }
             Key::Long(w) => w,
         };
