@@ -2,9 +2,7 @@
 //! file or asset of the site's at an address where pilotdeck makes a page
 //! is PD008 naming both, in `check` and `build`, and nothing is written.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, parse_diagnostics, pilotdeck, site, AS_OF};
 

@@ -6,9 +6,7 @@
 //! file for file, with a site whose records were cut back to that day by
 //! hand.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{pilotdeck, read, site, snapshot, text_of, Run};
 use std::collections::BTreeMap;

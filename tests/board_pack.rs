@@ -4,9 +4,7 @@
 //! where the rest is. The printed pages themselves are looked at in the
 //! end-to-end test (`tests/e2e/e2e.js` prints the example's pack).
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, build_ok, read, site, text_of};
 

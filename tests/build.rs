@@ -1,9 +1,7 @@
 //! Valid sites: what a build writes, the facts it derives for an as-of
 //! date, and the words a reader finds on the pages.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use pilotdeck::config::AsOf;

@@ -4,9 +4,7 @@
 //! dimension, constraints by age, the funnel's conversion; and the charts'
 //! size, text size and accessible names.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, read, site, unescape, AS_OF};
 use pilotdeck::date::Date;

@@ -3,9 +3,7 @@
 //! site gives none; the exact text of every diagnostic in every format is
 //! kept as a snapshot.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{pilotdeck, site, write_bytes, Run};
 use std::path::Path;

@@ -2,9 +2,7 @@
 //! pipes), with one line per rule and the totals at the end, `--max N` to
 //! cap the list, and paths that read from the working folder.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{command, parse_diagnostics, run, site, Run, AS_OF};
 use std::path::Path;

@@ -8,9 +8,7 @@
 //! a pinned revision, nothing from the crate registry, Pages commented out,
 //! the default branch not written in), and `ci` on an existing site.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{run, Run};
 use serde::Deserialize;

@@ -1,9 +1,7 @@
 //! Lessons learned, tags and search: extraction from records and lesson
 //! pages, tag pages matched case-insensitively, and the search index.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, read, site, text_of};
 

@@ -4,9 +4,7 @@
 //! ladder, grouped by the pilot's sponsor, with impact and ask, at most
 //! eight, and "… and N more" linking to the full list.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, pilotdeck, read, site, text_of};
 

@@ -3,9 +3,7 @@
 //! `path:line:column: error: message` line and its hint, and leave the
 //! previous output exactly as it was.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use std::path::Path;

@@ -3,9 +3,7 @@
 //! titles as written. Each case runs in a fresh temporary folder that is
 //! also the home folder.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use std::path::{Path, PathBuf};

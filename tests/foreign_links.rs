@@ -6,9 +6,7 @@
 //! are published where those URLs lead; a link to a missing file is PD020
 //! with the nearest existing path.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, pilotdeck, read, site, write_bytes, Run};
 use std::path::Path;

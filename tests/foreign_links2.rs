@@ -8,9 +8,7 @@
 //! URLs of raw HTML are read like Markdown's, kept or sanitized. A target
 //! that is not there is PD020 at its line.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, pilotdeck, read, site, write, write_bytes, Run, AS_OF};
 use std::path::Path;

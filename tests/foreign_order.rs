@@ -6,9 +6,7 @@
 //! line; the nav files themselves are not published. Small fixtures of
 //! each shape, written here.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, pilotdeck, read, site, snapshot, unescape, AS_OF};
 use std::path::Path;

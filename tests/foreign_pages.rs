@@ -6,9 +6,7 @@
 //! warning, and two sources at one address PD008 naming both. Small
 //! fixtures in MkDocs, Jekyll and Eleventy shapes, written here.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, build_ok, pilotdeck, read, site, AS_OF};
 use std::path::Path;

@@ -6,9 +6,7 @@
 //! any other pair (`{% if %}` ... `{% endif %}`) keeps its content, loses
 //! its tags and is one PD026 warning per file, at its first line.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, pilotdeck, read, site, AS_OF};
 

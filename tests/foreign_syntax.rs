@@ -4,9 +4,7 @@
 //! (or kept, as the config says) and each kind is a PD026 warning once per
 //! file, at its line.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, build_ok, pilotdeck, read, site, AS_OF};
 

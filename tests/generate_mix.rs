@@ -4,9 +4,7 @@
 //! seed, and differs from its all-TOML twin only in how records are
 //! written; the plain site is the one the generator wrote before.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use pilotdeck::synth::{write_site, write_site_with, Mix};

@@ -3,9 +3,7 @@
 //! each pilot and the portfolio moved. The repositories are made with the
 //! `git` program (the tests need it; pilotdeck does not).
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, read, site, text_of};
 use std::path::Path;

@@ -2,9 +2,7 @@
 //! ids, links and `--output`, encodings, links that loop, empty and large
 //! files, many files; each gives diagnostics or safe output.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, build_ok, pilotdeck, site, snapshot, write_bytes};
 

@@ -4,9 +4,7 @@
 //! diagnostic or a site, never a stack overflow or a wait. How fast is for
 //! the benchmark (`benches/stages.rs`); these tests say what comes out.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, build_ok, pilotdeck, read, site, Run};
 use pilotdeck::frontmatter::{self, MAX_DEPTH};

@@ -5,9 +5,7 @@
 //! however it is disguised; no content string can splice markup into a
 //! page through the row-streaming marker.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, build_ok, site, snapshot};
 use pilotdeck::markdown;

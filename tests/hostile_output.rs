@@ -4,9 +4,7 @@
 //! holds text from the content is inert in a spreadsheet; diagnostics show
 //! control characters escaped in every format.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, pilotdeck, site, snapshot, write_bytes};
 

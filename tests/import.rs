@@ -2,9 +2,7 @@
 //! merged into the ones there are without touching what teams wrote.
 //! Every run is in a temporary folder, with HOME pointed inside it.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{read, run, snapshot, write, Run};
 use std::collections::BTreeMap;

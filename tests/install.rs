@@ -3,9 +3,7 @@
 //! its absolute path, with no `pilotdeck` on PATH, and says so plainly when
 //! that binary is gone.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{run, Run};
 use std::path::{Path, PathBuf};

@@ -2,9 +2,7 @@
 //! (`Plan::job_for`); it must find what the full list (`Plan::jobs`) has,
 //! including where a site's static file or an asset is made over a page.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::site;
 use pilotdeck::pipeline::{analyse, Options};

@@ -1,9 +1,7 @@
 //! The constraint library, owners, feed and data exports: the same numbers
 //! in the HTML, the CSV and the JSON for one as-of date.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, build_ok, read, site, text_of};
 

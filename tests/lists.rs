@@ -3,9 +3,7 @@
 //! constraint is reached from the library by following links, and the
 //! markup the sorting and filtering script works from is there.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

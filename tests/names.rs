@@ -4,9 +4,7 @@
 //! are told apart (`-2`) with a PD024 warning naming both; a name with
 //! nothing to make an address from says so.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build, build_ok, pilotdeck, read, site, Run};
 use std::path::Path;

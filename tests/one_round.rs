@@ -4,9 +4,7 @@
 //! read (a date not in the calendar, a word without quotes) is reported at
 //! its place and the rest of the front matter is still checked.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{pilotdeck, site, Run, AS_OF};
 use std::path::Path;

@@ -5,9 +5,7 @@
 //! whatever kills or races it. Every case runs in a fresh temporary folder
 //! with `HOME` pointed into it.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{command, run, snapshot, write, Run, AS_OF};
 use std::collections::BTreeMap;

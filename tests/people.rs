@@ -4,9 +4,7 @@
 //! them (every open constraint whose escalation rung names them, most
 //! overdue first); a rung that names a role nobody fills is PD028.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, pilotdeck, read, site, text_of};
 use std::path::Path;

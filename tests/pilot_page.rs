@@ -2,9 +2,7 @@
 //! questions, then readiness, then the facts and the tables; and the
 //! questions are asked in the words of the pilot's stage (#22 item 5).
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, read, site, text_of};
 

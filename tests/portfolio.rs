@@ -2,9 +2,7 @@
 //! SVG with title and description, a snapshot of one chart, and portfolios
 //! of none, one and many pilots.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, read, site, AS_OF};
 use pilotdeck::date::Date;

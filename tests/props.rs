@@ -1,8 +1,6 @@
 //! Property tests: any text as a record or a page gives either a site or
 //! diagnostics, never a panic, and every diagnostic points inside its file.
 
-#![allow(clippy::unwrap_used)]
-
 use pilotdeck::frontmatter;
 use pilotdeck::model::raw::{RawPage, RawPilot};
 use pilotdeck::node::from_node;

@@ -6,9 +6,7 @@
 //! shows the words typed, marked. Without node the tests say so and pass
 //! (CI installs node).
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{pilotdeck, search_js, site};
 use serde_json::Value;

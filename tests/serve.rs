@@ -2,9 +2,7 @@
 //! over the last good page and cleared when fixed, deleted files gone,
 //! traversal refused, only GET and HEAD; and `hook install`.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{pilotdeck, site, write};
 use pilotdeck::pipeline::Options;

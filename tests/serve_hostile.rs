@@ -5,9 +5,7 @@
 //! before the first build; `base_url` and `theme` are checked (PD009).
 //! Every server here listens on 127.0.0.1 only and is stopped at the end.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{pilotdeck, site, Run};
 use pilotdeck::config::AsOf;

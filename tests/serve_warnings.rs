@@ -3,9 +3,7 @@
 //! the totals and the warnings that are new, in full, not the old ones
 //! again; and the error overlay counts errors and warnings as `check` does.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{command, parse_diagnostics, run, site, write, AS_OF};
 use pilotdeck::pipeline::Options;

@@ -3,9 +3,7 @@
 //! is used on every page they make: the compiled templates stand in for
 //! the built-in templates only.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{build_ok, read, site};
 

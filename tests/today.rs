@@ -3,9 +3,7 @@
 //! the HEAD commit's date; an unknown zone is PD009; a date before 1900 or
 //! after 2200, wherever it is written, is PD005.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{pilotdeck, site, Run};
 use std::path::Path;

@@ -6,9 +6,7 @@
 //! The JavaScript is run with `node`; without it the test says so and
 //! passes (CI installs node).
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use pilotdeck::search::{shard_key, words, MAX_WORD};
 

@@ -5,9 +5,7 @@
 //! `index.html` for an address ending in `/`). A page made with one rule
 //! and linked with another would fail here.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
+use crate::common;
 
 use common::{command, run, snapshot, write};
 use std::collections::{BTreeMap, BTreeSet};

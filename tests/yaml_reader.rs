@@ -7,8 +7,6 @@
 //! place. serde-saphyr, a dev-dependency, runs here only, through the code
 //! pilotdeck used (kept below as it was).
 
-#![allow(clippy::unwrap_used)]
-
 use pilotdeck::diag::Span;
 use pilotdeck::frontmatter_yaml::{self, YamlError};
 use pilotdeck::node::{Entry, Kind, Node, MAX_DEPTH};
