@@ -3,7 +3,9 @@
 //! `generate` example; KIND, such as `Pilot`, makes only the files of that
 //! kind, for a profiler). Prints, per kind of job, the time to make all its
 //! files, how many there are and their size, then the search index; for
-//! finding what to make faster.
+//! finding what to make faster. `ROUNDS=N` makes the search index N times
+//! more before, each timed (a kind no job has, such as `Nothing`, leaves
+//! the index alone for a profiler or callgrind).
 
 use pilotdeck::output::Content;
 use pilotdeck::pipeline::{analyse, Options};
@@ -50,6 +52,12 @@ fn main() {
     }
     for (name, (micros, n, bytes)) in kinds {
         println!("{name:12} {:8.1} ms {n:6} files {:8.1} MB", micros as f64 / 1000.0, bytes as f64 / 1e6);
+    }
+    for _ in 0..std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(0) {
+        let mut index = pilotdeck::output::Output::default();
+        let t = Instant::now();
+        pilotdeck::search::index(&plan.site, &mut index).expect("search index");
+        println!("round {:8.1} ms", t.elapsed().as_micros() as f64 / 1000.0);
     }
     let t = Instant::now();
     let mut index = pilotdeck::output::Output::default();

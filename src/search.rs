@@ -75,6 +75,8 @@ const LESSON_TEXT: usize = 400;
 /// `MAX_WORD` in `search.js` is the same.
 pub const MAX_WORD: usize = 40;
 const KINDS: [&str; 5] = ["pilot", "lesson", "playbook", "constraint", "person"];
+// A kind is written as one digit (`write_doc`).
+const _: () = assert!(KINDS.len() <= 10);
 const PILOT: usize = 0;
 const LESSON: usize = 1;
 const PLAYBOOK: usize = 2;
@@ -85,7 +87,7 @@ const TITLE: u8 = 0x80;
 /// no web server maps to a `Content-Encoding` of its own.
 pub const PACKED: &str = "zlib";
 /// The compression level of [`pack`].
-const LEVEL: i32 = 1;
+const LEVEL: u32 = 1;
 
 /// What a record is drawn from: cheap to list, its text is made only when
 /// it is indexed.
@@ -267,7 +269,7 @@ fn passage(text: &str, max: usize) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(max.min(text.len()) + 4);
-    for w in text.split_whitespace() {
+    for w in spaced(text) {
         if out.len() + w.len() + 1 > max {
             out.truncate(out.trim_end_matches(['.', ',', ';', ':']).len());
             out.push('…');
@@ -281,22 +283,49 @@ fn passage(text: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The words of `text` between whitespace, as `str::split_whitespace`
+/// gives them: ASCII bytes are told by their value, only other characters
+/// are decoded (`split_whitespace` decodes each; it was most of the time
+/// of making passages).
+fn spaced(text: &str) -> impl Iterator<Item = &str> {
+    // Whether the character at `i` is whitespace, and its length.
+    let at = |i: usize| -> (bool, usize) {
+        match text.as_bytes()[i] {
+            b'\t'..=b'\r' | b' ' => (true, 1),
+            b if b < 0x80 => (false, 1),
+            _ => text[i..].chars().next().map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
+        }
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while i < text.len() {
+            let (space, len) = at(i);
+            match (space, start) {
+                (true, Some(start)) => return Some(&text[start..i]),
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+            i += len;
+        }
+        start.map(|start| &text[start..])
+    })
+}
+
 /// Whether `text` (trimmed) has no whitespace but single spaces: no ASCII
 /// control whitespace, no two spaces in a row, and none of Unicode's other
 /// whitespace (decoded only at the lead bytes it can start with).
 fn is_folded(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut space = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' if space => return false,
-            b' ' => space = true,
-            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
-            0xc2 | 0xe1 | 0xe2 | 0xe3 if text[i..].starts_with(char::is_whitespace) => return false,
-            _ => space = false,
-        }
-    }
-    true
+    // Each test a pass over all bytes with no early exit (loops the
+    // compiler makes wide), or a search: no ASCII control whitespace, no
+    // two spaces, and no other whitespace where a character that could be
+    // one begins (`·`, which joins the lines of fields, begins with 0xc2).
+    bytes.iter().fold(true, |none, &b| none & !(b'\t'..=b'\r').contains(&b))
+        && bytes.iter().zip(bytes.iter().skip(1)).fold(true, |none, (&a, &b)| none & !(a == b' ' && b == b' '))
+        && memchr::memchr3_iter(0xc2, 0xe1, 0xe2, bytes)
+            .chain(memchr::memchr_iter(0xe3, bytes))
+            .all(|i| !text[i..].starts_with(char::is_whitespace))
 }
 
 /// `label` and the items of `items` that are not empty, joined by ` · `;
@@ -363,7 +392,9 @@ impl<'a> Source<'a> {
         }
         match self {
             Source::Pilot(p) => {
-                let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&p.title), Cow::Borrowed(&p.stage)];
+                // Room for every part: growing it was a tenth of making a record.
+                let mut text: Vec<Cow<str>> = Vec::with_capacity(9 + 2 * p.integration.len() + 4 * p.updates.len());
+                text.extend([Cow::Borrowed(p.title.as_str()), Cow::Borrowed(&p.stage)]);
                 text.extend(
                     [&p.summary, &p.function, &p.owner, &p.sponsor, &p.champion, &p.success]
                         .into_iter()
@@ -454,7 +485,8 @@ impl<'a> Source<'a> {
                 }
             }
             Source::Constraint(p, c) => {
-                let mut text: Vec<Cow<str>> = vec![Cow::Borrowed(&c.title)];
+                let mut text: Vec<Cow<str>> = Vec::with_capacity(4);
+                text.push(Cow::Borrowed(&c.title));
                 text.extend(some(&c.owner));
                 text.extend([&c.impact, &c.ask].into_iter().filter_map(some));
                 let status = crate::render::constraint_status(c, site.as_of);
@@ -723,9 +755,19 @@ pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
             let mut filters = String::with_capacity(chunk.len() * 8);
             let mut t = Vec::new();
             docs.push('[');
+            let exp = std::env::var("EXP").unwrap_or_default();
             for (i, s) in chunk.iter().enumerate() {
                 let r = s.record(site);
-                inv.add_record((n * CHUNK + i) as u32, &r);
+                if exp == "noadd" {
+                    let mut c = 0usize;
+                    words(&r.title, |w| c += w.len());
+                    for part in r.names.iter().chain(&r.text) {
+                        words(part, |w| c += w.len());
+                    }
+                    std::hint::black_box(c);
+                } else if exp != "norecord" {
+                    inv.add_record((n * CHUNK + i) as u32, &r);
+                }
                 if i > 0 {
                     docs.push(',');
                     filters.push(',');
@@ -734,7 +776,9 @@ pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
                 lists.write_filters(&mut filters, &r, &mut t);
             }
             docs.push(']');
-            put(format!("{DATA}d/{n}.{PACKED}"), pack(&docs)?)?;
+            if exp != "nopack" {
+                put(format!("{DATA}d/{n}.{PACKED}"), pack(&docs)?)?;
+            }
             Ok((inv, filters))
         })
         .collect();
@@ -769,34 +813,52 @@ pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
 /// zlib-ng's quickest: on a 10,000-pilot index a quarter of the bytes, for
 /// about 60% of level 2's instructions and 27% more bytes than it (see
 /// docs/performance.md).
+///
+/// Each thread keeps its compressor ([`PACKER`]) and resets it for the
+/// next file: making one for each file allocated and zeroed its window
+/// and tables, some 300 KB, for files of a few KB (a third of the
+/// instructions of packing, at 2,000 pilots).
 pub fn pack(json: &str) -> Result<Vec<u8>, String> {
-    let mut out = vec![0u8; zlib_rs::compress_bound(json.len())];
-    let (packed, code) = zlib_rs::compress_slice(&mut out, json.as_bytes(), zlib_rs::DeflateConfig::new(LEVEL));
-    if code != zlib_rs::ReturnCode::Ok {
-        return Err(format!("cannot compress the index ({code:?})"));
-    }
-    let len = packed.len();
-    out.truncate(len);
-    // The bound is about the size of `json`: a `d/` file held at that
-    // capacity until written kept 20 MB more at 10,000 pilots of the mix.
-    out.shrink_to_fit();
-    Ok(out)
+    PACKER.with(|packer| {
+        let mut packer = packer.borrow_mut();
+        packer.reset();
+        let input = json.as_bytes();
+        // About a quarter of the input is written: no copy as it grows.
+        let mut out = Vec::with_capacity(input.len() / 3 + 64);
+        loop {
+            let read = usize::try_from(packer.total_in()).map_err(|e| e.to_string())?;
+            match packer.compress_vec(&input[read..], &mut out, flate2::FlushCompress::Finish) {
+                Ok(flate2::Status::StreamEnd) => break,
+                Ok(_) => out.reserve(out.capacity()),
+                Err(e) => return Err(format!("cannot compress the index ({e})")),
+            }
+        }
+        // Held until written: a `d/` file kept at the capacity above
+        // would hold a third more than it is.
+        out.shrink_to_fit();
+        Ok(out)
+    })
+}
+
+thread_local! {
+    /// The compressor of [`pack`] on this thread.
+    static PACKER: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(LEVEL), true));
 }
 
 /// Inflates what [`pack`] wrote (for tests and tools that read the index).
 pub fn unpack(bytes: &[u8]) -> Result<String, String> {
-    let mut size = bytes.len().max(64) * 8;
+    let mut inflate = flate2::Decompress::new(true);
+    let mut out = Vec::with_capacity(bytes.len().max(64) * 4);
     loop {
-        let mut out = vec![0u8; size];
-        let (done, code) = zlib_rs::decompress_slice(&mut out, bytes, zlib_rs::InflateConfig::default());
-        match code {
-            zlib_rs::ReturnCode::Ok => {
-                let len = done.len();
-                out.truncate(len);
-                return String::from_utf8(out).map_err(|e| e.to_string());
-            }
-            zlib_rs::ReturnCode::BufError if size < 1 << 32 => size *= 4,
-            code => return Err(format!("not an index file ({code:?})")),
+        let read = usize::try_from(inflate.total_in()).map_err(|e| e.to_string())?;
+        match inflate.decompress_vec(&bytes[read..], &mut out, flate2::FlushDecompress::Finish) {
+            Ok(flate2::Status::StreamEnd) => return String::from_utf8(out).map_err(|e| e.to_string()),
+            // Room was short: more, and on.
+            Ok(_) if out.len() == out.capacity() => out.reserve(out.capacity()),
+            Ok(_) if inflate.total_in() > read as u64 => {}
+            Ok(_) => return Err("not an index file (it ends too soon)".to_string()),
+            Err(e) => return Err(format!("not an index file ({e})")),
         }
     }
 }
@@ -810,7 +872,9 @@ fn json_str(s: &str) -> String {
 /// `s` as a JSON string, appended to `out`: as it is between quotes when
 /// nothing in it needs escaping (most text), else as serde_json writes it.
 fn push_json_str(out: &mut String, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    // Every byte looked at, with no early exit: a loop the compiler makes
+    // wide (most strings need no escape).
+    if s.bytes().fold(true, |plain, b| plain & (b >= 0x20) & (b != b'"') & (b != b'\\')) {
         out.push('"');
         out.push_str(s);
         out.push('"');
@@ -898,7 +962,8 @@ fn write_doc(out: &mut String, r: &Record) {
     push_json_str(out, &r.url);
     out.push(',');
     push_json_str(out, &r.title);
-    let _ = write!(out, ",{}", r.kind);
+    out.push(',');
+    out.push(char::from(b'0' + r.kind as u8));
     for p in &r.passages {
         out.push(',');
         push_json_str(out, p);
@@ -1005,6 +1070,16 @@ mod tests {
         assert_eq!(shard_key("2026"), "20");
         assert_eq!(shard_key("écart"), "xc3a963");
         assert_eq!(shard_key("ü"), "xc3bc");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spaced_words_are_split_whitespace(text in "\\PC{0,60}|[ ·a\\t\\n\\u{a0}\\u{85}\\u{2000}\\u{3000}é\\r\\u{b}]{0,30}") {
+            proptest::prop_assert_eq!(spaced(&text).collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
+            let trimmed = text.trim();
+            let folded = trimmed.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(is_folded(trimmed), folded == trimmed, "{:?}", trimmed);
+        }
     }
 
     #[test]
