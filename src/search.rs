@@ -285,8 +285,7 @@ fn passage(text: &str, max: usize) -> Cow<'_, str> {
 
 /// The words of `text` between whitespace, as `str::split_whitespace`
 /// gives them: ASCII bytes are told by their value, only other characters
-/// are decoded (`split_whitespace` decodes each; it was most of the time
-/// of making passages).
+/// are decoded (`split_whitespace` decodes every character).
 fn spaced(text: &str) -> impl Iterator<Item = &str> {
     // Whether the character at `i` is whitespace, and its length.
     let at = |i: usize| -> (bool, usize) {
