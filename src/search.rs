@@ -812,8 +812,9 @@ pub type Put<'a> = dyn Fn(String, Vec<u8>) -> Result<(), String> + Sync + 'a;
 /// of the realistic mix the `d/` and `w/` files were 8 MB of its peak.
 pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
     let mut timer = crate::timing::Timer::new();
-    let sources = sources(site);
-    let lists = Lists::new(site);
+    // Both walk every record, and wait on memory more than they compute:
+    // side by side.
+    let (sources, lists) = rayon::join(|| sources(site), || Lists::new(site));
     timer.lap("search: sources");
     // A chunk of records at a time: its words, its `d/` file (packed) and
     // its part of `f`; no record is kept once written.
@@ -869,13 +870,20 @@ pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
     let shards = shards(&inverted);
     timer.lap("search: words by shard");
     let keys: Vec<String> = shards.keys().cloned().collect();
-    shards
-        .into_par_iter()
-        .try_for_each(|(key, mut words)| put(format!("{DATA}w/{key}.{PACKED}"), pack(&shard_json(&mut words))?))?;
+    // `f`, one file the size of all records' filters, beside the shards.
+    let (words, filters) = rayon::join(
+        || {
+            shards
+                .into_par_iter()
+                .try_for_each(|(key, mut words)| put(format!("{DATA}w/{key}.{PACKED}"), pack(&shard_json(&mut words))?))
+        },
+        || put(format!("{DATA}f.{PACKED}"), pack(&filters)?),
+    );
+    words?;
+    filters?;
     let first = |kind: fn(&Source) -> bool| sources.iter().position(kind).unwrap_or(sources.len());
     let groups = [first(|s| matches!(s, Source::Constraint(..))), first(|s| matches!(s, Source::Person(_)))];
     put(format!("{DATA}meta.json"), meta_json(&lists, sources.len(), groups, keys.iter()).into_bytes())?;
-    put(format!("{DATA}f.{PACKED}"), pack(&filters)?)?;
     timer.lap("search: w/ and f packed");
     Ok(sources.len())
 }
