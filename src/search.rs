@@ -780,13 +780,19 @@ impl<'a> Lists<'a> {
     /// A record's filters, `[kind,stage,tag...]`, appended to `out`.
     fn write_filters(&self, out: &mut String, r: &Record, t: &mut Vec<usize>) {
         let stage = r.stage.and_then(|s| self.stages.iter().position(|x| *x == s)).map_or(-1, |s| s as i64);
-        let _ = write!(out, "[{},{stage}", r.kind);
+        // Numbers by `itoa`: `write!` took 3% of the index's instructions.
+        let mut number = itoa::Buffer::new();
+        out.push('[');
+        out.push_str(number.format(r.kind));
+        out.push(',');
+        out.push_str(number.format(stage));
         t.clear();
         t.extend(r.tags.iter().filter_map(|tag| self.tag_index.get(tag.as_str())));
         t.sort_unstable();
         t.dedup();
         for i in t.iter() {
-            let _ = write!(out, ",{i}");
+            out.push(',');
+            out.push_str(number.format(*i));
         }
         out.push(']');
     }
