@@ -75,8 +75,6 @@ const LESSON_TEXT: usize = 400;
 /// `MAX_WORD` in `search.js` is the same.
 pub const MAX_WORD: usize = 40;
 const KINDS: [&str; 5] = ["pilot", "lesson", "playbook", "constraint", "person"];
-// A kind is written as one digit (`write_doc`).
-const _: () = assert!(KINDS.len() <= 10);
 const PILOT: usize = 0;
 const LESSON: usize = 1;
 const PLAYBOOK: usize = 2;
@@ -833,19 +831,9 @@ pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
             let mut filters = String::with_capacity(chunk.len() * 8);
             let mut t = Vec::new();
             docs.push('[');
-            let exp = std::env::var("EXP").unwrap_or_default();
             for (i, s) in chunk.iter().enumerate() {
                 let r = s.record(site);
-                if exp == "noadd" {
-                    let mut c = 0usize;
-                    words(&r.title, |w| c += w.len());
-                    for part in r.names.iter().chain(&r.text) {
-                        words(part, |w| c += w.len());
-                    }
-                    std::hint::black_box(c);
-                } else if exp != "norecord" {
-                    inv.add_record((n * CHUNK + i) as u32, &r);
-                }
+                inv.add_record((n * CHUNK + i) as u32, &r);
                 if i > 0 {
                     docs.push(',');
                     filters.push(',');
@@ -854,9 +842,7 @@ pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
                 lists.write_filters(&mut filters, &r, &mut t);
             }
             docs.push(']');
-            if exp != "nopack" {
-                put(format!("{DATA}d/{n}.{PACKED}"), pack(&docs)?)?;
-            }
+            put(format!("{DATA}d/{n}.{PACKED}"), pack(&docs)?)?;
             inv.finish();
             Ok((inv, filters))
         })
@@ -1049,7 +1035,7 @@ fn write_doc(out: &mut String, r: &Record) {
     out.push(',');
     push_json_str(out, &r.title);
     out.push(',');
-    out.push(char::from(b'0' + r.kind as u8));
+    out.push_str(itoa::Buffer::new().format(r.kind));
     for p in &r.passages {
         out.push(',');
         push_json_str(out, p);
