@@ -371,6 +371,8 @@ struct PeopleEntry {
     people: Arc<Vec<Person>>,
     index: Arc<crate::hash::FastMap<String, usize>>,
     decisions: Arc<Vec<SponsorDecisions>>,
+    /// The names written in each run of `pilots` (see `people::people`).
+    runs: Arc<Vec<Arc<people::Written>>>,
 }
 
 /// Every record's id by file, the warnings of ids renamed, and the ids.
@@ -618,9 +620,12 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             .collect::<Vec<(Vec<String>, String)>>()
     };
     let kept = cache.pages.take().filter(|p| p.holds(&page_docs, &loaded.navs, &loaded.sources, &files, opts));
-    let known_people = cache.people.take().filter(|e| people::unchanged(&e.pilots, &pilots));
+    // The people and decisions before: kept whole when no record changed
+    // what they are made from, else the names of its unchanged runs.
+    let before_people = cache.people.take();
+    let known_people = before_people.as_ref().filter(|e| people::unchanged(&e.pilots, &pilots));
     timer.lap("model: roots, assets, kept pages");
-    let ((tree, (people, people_index)), portfolio) = rayon::join(
+    let ((tree, (people, people_index, runs)), portfolio) = rayon::join(
         || {
             rayon::join(
                 || match kept {
@@ -634,11 +639,12 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
                         PagesEntry { docs, navs, files, as_of: opts.as_of, drafts: opts.drafts, tree, diags: found }
                     }
                 },
-                || match &known_people {
-                    Some(e) => (Arc::clone(&e.people), Arc::clone(&e.index)),
+                || match known_people {
+                    Some(e) => (Arc::clone(&e.people), Arc::clone(&e.index), Arc::clone(&e.runs)),
                     None => {
-                        let (people, index) = people::people(&pilots, config);
-                        (Arc::new(people), Arc::new(index))
+                        let before = before_people.as_ref().map(|e| (&e.pilots[..], &e.runs[..]));
+                        let (people, index, runs) = people::people(&pilots, config, before);
+                        (Arc::new(people), Arc::new(index), Arc::new(runs))
                     }
                 },
             )
@@ -653,7 +659,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     // Two more passes over every record, independent: side by side.
     let mut tag_diags = Vec::new();
     let (decisions, (tag_slugs, titles)) = rayon::join(
-        || match &known_people {
+        || match known_people {
             Some(e) => Arc::clone(&e.decisions),
             None => Arc::new(people::decisions(&pilots, &people, &people_index, config)),
         },
@@ -673,6 +679,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         people: Arc::clone(&people),
         index: Arc::clone(&people_index),
         decisions: Arc::clone(&decisions),
+        runs,
     });
     timer.lap("model: decisions, tags");
     let site = Site {

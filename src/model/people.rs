@@ -77,14 +77,30 @@ pub fn holder<'a>(rung: &'a Rung, p: &'a Pilot, c: &'a Constraint) -> Holder<'a>
 /// key or an alias), else the name as first written, without a title. A
 /// person's title is the config's, else the first one written after a
 /// comma.
-pub(super) fn people(pilots: &[std::sync::Arc<Pilot>], config: &Config) -> (Vec<Person>, FastMap<String, usize>) {
+pub(super) fn people(
+    pilots: &[std::sync::Arc<Pilot>],
+    config: &Config,
+    before: Option<Before<'_>>,
+) -> (Vec<Person>, FastMap<String, usize>, Vec<std::sync::Arc<Written>>) {
     // The names as written, read in runs side by side: a walk over every
     // record's names, bound by memory latency (20 ms of a `serve` owner
-    // edit at 10,000 pilots of the mix, with 13 people). Each run's names
+    // edit at 10,000 pilots of the mix, with 13 people). A run of the very
+    // records of a run read `before` is not read again. Each run's names
     // are then made people in the order first written, as one walk would.
-    let runs: Vec<Written<'_>> = {
+    let runs: Vec<std::sync::Arc<Written>> = {
         use rayon::prelude::*;
-        pilots.par_chunks(RUN).map(|run| written(run)).collect()
+        pilots
+            .par_chunks(RUN)
+            .enumerate()
+            .map(|(r, run)| {
+                let kept = before.and_then(|(pilots, runs)| {
+                    let same = pilots.get(r * RUN..r * RUN + run.len())?;
+                    let same = same.iter().zip(run).all(|(a, b)| std::sync::Arc::ptr_eq(a, b));
+                    runs.get(r).filter(|_| same)
+                });
+                kept.map_or_else(|| std::sync::Arc::new(written(run)), std::sync::Arc::clone)
+            })
+            .collect()
     };
     let mut b = Builder::new(config);
     // Each pilot's owner, champion and sponsor, and each constraint's
@@ -167,8 +183,12 @@ pub(super) fn people(pilots: &[std::sync::Arc<Pilot>], config: &Config) -> (Vec<
     let mut out: Vec<Person> = order.iter().filter_map(|&old| slots[old].take()).collect();
     let index = index.into_iter().map(|(k, i)| (k, place[i])).collect();
     distinct(&mut out);
-    (out, index)
+    (out, index, runs)
 }
+
+/// The records an analysis before read the people from, and the names
+/// written in each run of them.
+pub(super) type Before<'a> = (&'a [std::sync::Arc<Pilot>], &'a [std::sync::Arc<Written>]);
 
 /// Records per run of [`written`].
 const RUN: usize = 512;
@@ -176,8 +196,9 @@ const RUN: usize = 512;
 /// The names written in a run of records: each name once, in the order
 /// first written, and each record's owner, champion and sponsor and each
 /// constraint's owner as its place in `names`.
-struct Written<'a> {
-    names: Vec<&'a str>,
+#[derive(Debug)]
+pub(super) struct Written {
+    names: Vec<Box<str>>,
     roles: Vec<[Option<u32>; 3]>,
     /// Each record's number of constraints.
     counts: Vec<u32>,
@@ -187,7 +208,7 @@ struct Written<'a> {
 
 /// The names written in `pilots` (see [`Written`]): a name of at most 15
 /// bytes, most of them, is looked up by its [`short_key`].
-fn written<'a>(pilots: &'a [std::sync::Arc<Pilot>]) -> Written<'a> {
+fn written<'a>(pilots: &'a [std::sync::Arc<Pilot>]) -> Written {
     let mut short: FastMap<u128, u32> = FastMap::default();
     let mut long: FastMap<&str, u32> = FastMap::default();
     let mut names = Vec::new();
@@ -198,7 +219,7 @@ fn written<'a>(pilots: &'a [std::sync::Arc<Pilot>]) -> Written<'a> {
             None => *long.entry(name).or_insert(next),
         };
         if at == next {
-            names.push(name);
+            names.push(Box::from(name));
         }
         at
     };
@@ -513,7 +534,9 @@ mod tests {
             drafts: false,
             release_texts: false,
         };
-        let (site, _) = super::super::build(crate::source::load_content(dir.path()), &Config::default(), &opts);
+        let load = || crate::source::load_content(dir.path());
+        let first = super::super::build_reusing(load(), &Config::default(), &opts, Default::default());
+        let site = &first.site;
         assert_eq!(site.pilots.len(), n);
         let person = |name: &str| &site.people[site.people_index[&person_key(name)]];
         let ann = person("ann ek");
@@ -526,5 +549,20 @@ mod tests {
         assert_eq!(bo.constraints, (0..n).map(|i| (i, 0)).collect::<Vec<_>>());
         let names: Vec<&str> = site.people.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["Ann Ek", "Bo Lind", "Sal Vik", "Zed Ro"]);
+        // An edit in one run: that run is read again, the others' names
+        // kept; the people are those of a first analysis.
+        let mut reuse = first.reuse;
+        for (i, owner) in [(RUN + 5, "Cy Ng"), (2, "Ann Ek, Chief Data Officer"), (RUN - 1, "Bo Lind")] {
+            let text = record(&format!("P{i:04}"), owner, "Sal Vik");
+            std::fs::write(pilots.join(format!("p{i:04}.md")), text).unwrap();
+            let kept = super::super::build_reusing(load(), &Config::default(), &opts, reuse);
+            let again = super::super::build(load(), &Config::default(), &opts).0;
+            assert_eq!(format!("{:?}", kept.site.people), format!("{:?}", again.people));
+            let sorted =
+                |m: &FastMap<String, usize>| m.clone().into_iter().collect::<std::collections::BTreeMap<_, _>>();
+            assert_eq!(sorted(&kept.site.people_index), sorted(&again.people_index));
+            assert_eq!(format!("{:?}", kept.site.decisions), format!("{:?}", again.decisions));
+            reuse = kept.reuse;
+        }
     }
 }
