@@ -661,7 +661,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     let (decisions, (tag_slugs, titles)) = rayon::join(
         || match known_people {
             Some(e) => Arc::clone(&e.decisions),
-            None => Arc::new(people::decisions(&pilots, &people, &people_index, config)),
+            None => Arc::new(people::decisions(&pilots, &people, &people_index, config, &runs)),
         },
         || {
             let slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut tag_diags);

@@ -98,7 +98,7 @@ pub(super) fn people(
                     let same = same.iter().zip(run).all(|(a, b)| std::sync::Arc::ptr_eq(a, b));
                     runs.get(r).filter(|_| same)
                 });
-                kept.map_or_else(|| std::sync::Arc::new(written(run)), std::sync::Arc::clone)
+                kept.map_or_else(|| std::sync::Arc::new(written(run, config.escalation.len())), std::sync::Arc::clone)
             })
             .collect()
     };
@@ -142,27 +142,21 @@ pub(super) fn people(
     // What waits on whom: each open constraint on a rung, once per person
     // the rung names (the same person twice in a rung's list is one).
     let rungs: Vec<Option<Role>> = config.escalation.iter().map(|rung| role(&rung.to)).collect();
-    for (i, p) in pilots.iter().enumerate() {
-        if p.facts.top_rung.is_none() {
-            continue;
-        }
-        for (j, c) in p.constraints.iter().enumerate() {
-            let Some(r) = c.rung.filter(|&r| r < rungs.len() && c.open) else { continue };
-            // The rung, and the person who owns the constraint (a rung
-            // that names the owner again keeps it with them, once).
-            let owner = owners[first[i] + j];
-            let at_rung = (r, rungs[r] != Some(Role::ConstraintOwner));
-            match rungs[r] {
-                Some(role) => {
-                    if let Some(at) = pick(role, owner, roles[i]) {
-                        b.wait(at, (i, j), at_rung, owner);
-                    }
+    for (i, j, r) in ranked(&runs) {
+        // The rung, and the person who owns the constraint (a rung that
+        // names the owner again keeps it with them, once).
+        let owner = owners[first[i] + j];
+        let at_rung = (r, rungs[r] != Some(Role::ConstraintOwner));
+        match rungs[r] {
+            Some(role) => {
+                if let Some(at) = pick(role, owner, roles[i]) {
+                    b.wait(at, (i, j), at_rung, owner);
                 }
-                None => {
-                    for &at in &groups[r] {
-                        if b.out[at].waiting.last() != Some(&(i, j)) {
-                            b.wait(at, (i, j), at_rung, owner);
-                        }
+            }
+            None => {
+                for &at in &groups[r] {
+                    if b.out[at].waiting.last() != Some(&(i, j)) {
+                        b.wait(at, (i, j), at_rung, owner);
                     }
                 }
             }
@@ -204,11 +198,22 @@ pub(super) struct Written {
     counts: Vec<u32>,
     /// Each constraint's owner, record after record.
     owners: Vec<Option<u32>>,
+    /// Each open constraint on a rung of the ladder: (record, constraint,
+    /// rung), in order.
+    ranked: Vec<(u32, u32, u32)>,
+}
+
+/// Every open constraint on a rung of the ladder in `runs`, in order:
+/// (pilot, constraint, rung).
+fn ranked(runs: &[std::sync::Arc<Written>]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    (runs.iter().enumerate()).flat_map(|(r, run)| {
+        run.ranked.iter().map(move |&(k, j, rung)| (r * RUN + k as usize, j as usize, rung as usize))
+    })
 }
 
 /// The names written in `pilots` (see [`Written`]): a name of at most 15
 /// bytes, most of them, is looked up by its [`short_key`].
-fn written<'a>(pilots: &'a [std::sync::Arc<Pilot>]) -> Written {
+fn written<'a>(pilots: &'a [std::sync::Arc<Pilot>], rungs: usize) -> Written {
     let mut short: FastMap<u128, u32> = FastMap::default();
     let mut long: FastMap<&str, u32> = FastMap::default();
     let mut names = Vec::new();
@@ -226,12 +231,18 @@ fn written<'a>(pilots: &'a [std::sync::Arc<Pilot>]) -> Written {
     let mut roles = Vec::with_capacity(pilots.len());
     let mut counts = Vec::with_capacity(pilots.len());
     let mut owners = Vec::new();
-    for p in pilots {
+    let mut ranked = Vec::new();
+    for (k, p) in pilots.iter().enumerate() {
         roles.push([&p.owner, &p.champion, &p.sponsor].map(|who| who.as_deref().map(&mut place)));
         counts.push(p.constraints.len() as u32);
         owners.extend(p.constraints.iter().map(|c| c.owner.as_deref().map(&mut place)));
+        for (j, c) in p.constraints.iter().enumerate() {
+            if let Some(r) = c.rung.filter(|&r| r < rungs && c.open) {
+                ranked.push((k as u32, j as u32, r as u32));
+            }
+        }
     }
-    Written { names, roles, counts, owners }
+    Written { names, roles, counts, owners, ranked }
 }
 
 /// Whether the people and the decisions made from `before` hold for `now`:
@@ -263,23 +274,26 @@ pub(super) fn decisions(
     people: &[Person],
     index: &FastMap<String, usize>,
     config: &Config,
+    runs: &[std::sync::Arc<Written>],
 ) -> Vec<super::SponsorDecisions> {
     let Some(top) = config.escalation.len().checked_sub(1) else { return Vec::new() };
     let mut groups: Vec<super::SponsorDecisions> = Vec::new();
     // Each sponsor's group, by their index (`None` for no sponsor).
     let mut at: FastMap<Option<usize>, usize> = FastMap::default();
-    // A few sponsors recur across thousands of pilots: each name as written
-    // is made a key once.
-    let mut sponsors: FastMap<&str, Option<usize>> = FastMap::default();
-    for (i, p) in pilots.iter().enumerate().filter(|(_, p)| p.facts.top_rung == Some(top)) {
-        let sponsor =
-            p.sponsor.as_deref().and_then(|s| *sponsors.entry(s).or_insert_with(|| index.get(&person_key(s)).copied()));
-        for (j, _) in p.constraints.iter().enumerate().filter(|(_, c)| c.open && c.rung == Some(top)) {
+    // The constraints at the top rung, from the runs the people were made
+    // from (no walk over every record); each sponsor's name as written is
+    // made a key once a run.
+    for (r, run) in runs.iter().enumerate() {
+        let mut sponsors: Vec<Option<Option<usize>>> = vec![None; run.names.len()];
+        for &(k, j, _) in run.ranked.iter().filter(|&&(_, _, rung)| rung as usize == top) {
+            let sponsor = run.roles[k as usize][2].and_then(|n| {
+                *sponsors[n as usize].get_or_insert_with(|| index.get(&person_key(&run.names[n as usize])).copied())
+            });
             let g = *at.entry(sponsor).or_insert_with(|| {
                 groups.push(super::SponsorDecisions { sponsor, constraints: Vec::new() });
                 groups.len() - 1
             });
-            groups[g].constraints.push((i, j));
+            groups[g].constraints.push((r * RUN + k as usize, j as usize));
         }
     }
     for g in &mut groups {
