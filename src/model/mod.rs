@@ -13,6 +13,7 @@ mod past;
 mod people;
 mod pilot;
 pub mod raw;
+mod runs;
 
 pub use crate::names::{person_key, split_title};
 pub use facts::percent;
@@ -371,8 +372,8 @@ struct PeopleEntry {
     people: Arc<Vec<Person>>,
     index: Arc<crate::hash::FastMap<String, usize>>,
     decisions: Arc<Vec<SponsorDecisions>>,
-    /// The names written in each run of `pilots` (see `people::people`).
-    runs: Arc<Vec<Arc<people::Written>>>,
+    /// What each run of `pilots` writes (see [`runs`]).
+    runs: Arc<Vec<Arc<runs::Run>>>,
 }
 
 /// Every record's id by file, the warnings of ids renamed, and the ids.
@@ -639,12 +640,15 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
                         PagesEntry { docs, navs, files, as_of: opts.as_of, drafts: opts.drafts, tree, diags: found }
                     }
                 },
-                || match known_people {
-                    Some(e) => (Arc::clone(&e.people), Arc::clone(&e.index), Arc::clone(&e.runs)),
-                    None => {
-                        let before = before_people.as_ref().map(|e| (&e.pilots[..], &e.runs[..]));
-                        let (people, index, runs) = people::people(&pilots, config, before);
-                        (Arc::new(people), Arc::new(index), Arc::new(runs))
+                || {
+                    let before = before_people.as_ref().map(|e| (&e.pilots[..], &e.runs[..]));
+                    let runs = Arc::new(runs::read(&pilots, config.escalation.len(), before));
+                    match known_people {
+                        Some(e) => (Arc::clone(&e.people), Arc::clone(&e.index), runs),
+                        None => {
+                            let (people, index) = people::people(&pilots, config, &runs);
+                            (Arc::new(people), Arc::new(index), runs)
+                        }
                     }
                 },
             )
@@ -664,7 +668,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             None => Arc::new(people::decisions(&pilots, &people, &people_index, config, &runs)),
         },
         || {
-            let slugs = tag_slugs(&pilots, &tree.pages, tree.home.as_ref(), &mut tag_diags);
+            let slugs = tag_slugs(&runs, &tree.pages, tree.home.as_ref(), &mut tag_diags);
             let titles = (tree.sections.iter().map(|s| (&s.path, &s.title)))
                 .chain(tree.pages.iter().map(|p| (&p.path, &p.title)))
                 .map(|(path, title)| (path.clone(), title.clone()))
@@ -799,18 +803,20 @@ pub fn distinct_slugs(mut names: Vec<(String, String)>) -> (crate::hash::FastMap
 /// warning for each tag that had to take a number, at the first record or
 /// page that carries it.
 fn tag_slugs(
-    pilots: &[Arc<Pilot>],
+    runs: &[Arc<runs::Run>],
     pages: &[Page],
     home: Option<&Page>,
     diags: &mut Vec<Diagnostic>,
 ) -> crate::hash::FastMap<String, String> {
-    // Each tag by key: as first written, and where.
+    // Each tag by key: as first written, and where; the records' from
+    // their runs (each tag once a run), then the pages'.
     let mut first: crate::hash::FastMap<String, (&str, Loc)> = crate::hash::FastMap::default();
-    let carried = pilots
-        .iter()
-        .flat_map(|p| p.tags.iter().map(move |t| (t, p.loc)))
-        .chain(pages.iter().chain(home).flat_map(|p| p.tags.iter().map(move |t| (t, p.loc))));
-    for (t, loc) in carried {
+    for (key, t, loc) in runs.iter().flat_map(|r| &r.tags) {
+        if !first.contains_key(&**key) {
+            first.insert(key.to_string(), (t, *loc));
+        }
+    }
+    for (t, loc) in pages.iter().chain(home).flat_map(|p| p.tags.iter().map(move |t| (t, p.loc))) {
         let key = tag_key(t);
         if !first.contains_key(key.as_ref()) {
             first.insert(key.into_owned(), (t.as_str(), loc));

@@ -3,11 +3,13 @@
 //! People Officer", an alias from `[people]`), and what waits on each of
 //! them: every open constraint whose escalation rung names them.
 
+use super::runs::{ranked, Run, RUN};
 use super::{Constraint, Person, Pilot};
 use crate::config::{Config, Rung};
 use crate::hash::{short_key, FastMap};
 use crate::markdown::slug;
 use crate::names::{person_key, split_title};
+use std::sync::Arc;
 
 /// Who a rung names for one constraint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,30 +80,12 @@ pub fn holder<'a>(rung: &'a Rung, p: &'a Pilot, c: &'a Constraint) -> Holder<'a>
 /// person's title is the config's, else the first one written after a
 /// comma.
 pub(super) fn people(
-    pilots: &[std::sync::Arc<Pilot>],
+    pilots: &[Arc<Pilot>],
     config: &Config,
-    before: Option<Before<'_>>,
-) -> (Vec<Person>, FastMap<String, usize>, Vec<std::sync::Arc<Written>>) {
-    // The names as written, read in runs side by side: a walk over every
-    // record's names, bound by memory latency (20 ms of a `serve` owner
-    // edit at 10,000 pilots of the mix, with 13 people). A run of the very
-    // records of a run read `before` is not read again. Each run's names
-    // are then made people in the order first written, as one walk would.
-    let runs: Vec<std::sync::Arc<Written>> = {
-        use rayon::prelude::*;
-        pilots
-            .par_chunks(RUN)
-            .enumerate()
-            .map(|(r, run)| {
-                let kept = before.and_then(|(pilots, runs)| {
-                    let same = pilots.get(r * RUN..r * RUN + run.len())?;
-                    let same = same.iter().zip(run).all(|(a, b)| std::sync::Arc::ptr_eq(a, b));
-                    runs.get(r).filter(|_| same)
-                });
-                kept.map_or_else(|| std::sync::Arc::new(written(run, config.escalation.len())), std::sync::Arc::clone)
-            })
-            .collect()
-    };
+    runs: &[Arc<Run>],
+) -> (Vec<Person>, FastMap<String, usize>) {
+    // Each run's names are made people in the order first written, as one
+    // walk over every record would.
     let mut b = Builder::new(config);
     // Each pilot's owner, champion and sponsor, and each constraint's
     // owner (from `first[i]`), as the people they are: the ladder below
@@ -142,7 +126,7 @@ pub(super) fn people(
     // What waits on whom: each open constraint on a rung, once per person
     // the rung names (the same person twice in a rung's list is one).
     let rungs: Vec<Option<Role>> = config.escalation.iter().map(|rung| role(&rung.to)).collect();
-    for (i, j, r) in ranked(&runs) {
+    for (i, j, r) in ranked(runs) {
         // The rung, and the person who owns the constraint (a rung that
         // names the owner again keeps it with them, once).
         let owner = owners[first[i] + j];
@@ -177,72 +161,7 @@ pub(super) fn people(
     let mut out: Vec<Person> = order.iter().filter_map(|&old| slots[old].take()).collect();
     let index = index.into_iter().map(|(k, i)| (k, place[i])).collect();
     distinct(&mut out);
-    (out, index, runs)
-}
-
-/// The records an analysis before read the people from, and the names
-/// written in each run of them.
-pub(super) type Before<'a> = (&'a [std::sync::Arc<Pilot>], &'a [std::sync::Arc<Written>]);
-
-/// Records per run of [`written`].
-const RUN: usize = 512;
-
-/// The names written in a run of records: each name once, in the order
-/// first written, and each record's owner, champion and sponsor and each
-/// constraint's owner as its place in `names`.
-#[derive(Debug)]
-pub(super) struct Written {
-    names: Vec<Box<str>>,
-    roles: Vec<[Option<u32>; 3]>,
-    /// Each record's number of constraints.
-    counts: Vec<u32>,
-    /// Each constraint's owner, record after record.
-    owners: Vec<Option<u32>>,
-    /// Each open constraint on a rung of the ladder: (record, constraint,
-    /// rung), in order.
-    ranked: Vec<(u32, u32, u32)>,
-}
-
-/// Every open constraint on a rung of the ladder in `runs`, in order:
-/// (pilot, constraint, rung).
-fn ranked(runs: &[std::sync::Arc<Written>]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-    (runs.iter().enumerate()).flat_map(|(r, run)| {
-        run.ranked.iter().map(move |&(k, j, rung)| (r * RUN + k as usize, j as usize, rung as usize))
-    })
-}
-
-/// The names written in `pilots` (see [`Written`]): a name of at most 15
-/// bytes, most of them, is looked up by its [`short_key`].
-fn written<'a>(pilots: &'a [std::sync::Arc<Pilot>], rungs: usize) -> Written {
-    let mut short: FastMap<u128, u32> = FastMap::default();
-    let mut long: FastMap<&str, u32> = FastMap::default();
-    let mut names = Vec::new();
-    let mut place = |name: &'a str| -> u32 {
-        let next = names.len() as u32;
-        let at = match short_key(name) {
-            Some(key) => *short.entry(key).or_insert(next),
-            None => *long.entry(name).or_insert(next),
-        };
-        if at == next {
-            names.push(Box::from(name));
-        }
-        at
-    };
-    let mut roles = Vec::with_capacity(pilots.len());
-    let mut counts = Vec::with_capacity(pilots.len());
-    let mut owners = Vec::new();
-    let mut ranked = Vec::new();
-    for (k, p) in pilots.iter().enumerate() {
-        roles.push([&p.owner, &p.champion, &p.sponsor].map(|who| who.as_deref().map(&mut place)));
-        counts.push(p.constraints.len() as u32);
-        owners.extend(p.constraints.iter().map(|c| c.owner.as_deref().map(&mut place)));
-        for (j, c) in p.constraints.iter().enumerate() {
-            if let Some(r) = c.rung.filter(|&r| r < rungs && c.open) {
-                ranked.push((k as u32, j as u32, r as u32));
-            }
-        }
-    }
-    Written { names, roles, counts, owners, ranked }
+    (out, index)
 }
 
 /// Whether the people and the decisions made from `before` hold for `now`:
@@ -274,7 +193,7 @@ pub(super) fn decisions(
     people: &[Person],
     index: &FastMap<String, usize>,
     config: &Config,
-    runs: &[std::sync::Arc<Written>],
+    runs: &[Arc<Run>],
 ) -> Vec<super::SponsorDecisions> {
     let Some(top) = config.escalation.len().checked_sub(1) else { return Vec::new() };
     let mut groups: Vec<super::SponsorDecisions> = Vec::new();
