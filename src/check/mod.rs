@@ -34,11 +34,25 @@ pub fn check_reusing(site: &Site, config: &Config, previous: Findings) -> (Vec<D
         || {
             let mut previous = previous.records;
             let records = || site.pilots.iter().chain(&site.incomplete);
-            // Which earlier findings are this run's: those of the same record.
+            // Which earlier findings are this run's: those of the same record,
+            // at its place (a pointer compared), else found by its id in a
+            // map made only when records moved.
             let reuse: Vec<Option<usize>> = {
-                let at: FastMap<&str, usize> =
-                    previous.iter().enumerate().map(|(i, (p, _))| (p.id.as_str(), i)).collect();
-                records().map(|p| at.get(p.id.as_str()).copied().filter(|&i| Arc::ptr_eq(&previous[i].0, p))).collect()
+                let mut at: Option<FastMap<&str, usize>> = None;
+                (records().enumerate())
+                    .map(|(k, p)| {
+                        match previous.get(k) {
+                            Some((q, _)) if Arc::ptr_eq(q, p) => return Some(k),
+                            // The record at its place, changed.
+                            Some((q, _)) if q.id == p.id => return None,
+                            _ => {}
+                        }
+                        let at = at.get_or_insert_with(|| {
+                            previous.iter().enumerate().map(|(i, (p, _))| (p.id.as_str(), i)).collect()
+                        });
+                        at.get(p.id.as_str()).copied().filter(|&i| Arc::ptr_eq(&previous[i].0, p))
+                    })
+                    .collect()
             };
             let mut found_now = Vec::with_capacity(reuse.len());
             let mut out = Vec::new();

@@ -343,15 +343,16 @@ pub struct BuildOptions {
     pub release_texts: bool,
 }
 
-/// What an earlier build of the same config made: the pilot records by
-/// path (the file, the record, and its diagnostics), and the pages with
+/// What an earlier build of the same config made: the pilot records in
+/// the order of their files (the file, the record, and its diagnostics), and the pages with
 /// the files they were made from. `serve` keeps one so that an edit to a
 /// record reads and models that record only, and makes no page again.
 #[derive(Debug, Default)]
 pub struct ModelCache {
     /// The as-of date the records' facts were derived for.
     as_of: Option<Date>,
-    entries: crate::hash::FastMap<String, CacheEntry>,
+    /// The records of the analysis before, in the order of their files.
+    records: Vec<CacheEntry>,
     pages: Option<PagesEntry>,
     ids: Option<(Arc<Vec<crate::source::Doc>>, Arc<Ids>)>,
     /// What `past::as_it_stood` made of each record, for `as_of`.
@@ -459,7 +460,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     // A record's facts are derived for one as-of date (`serve` running
     // past midnight with `as_of = "today"` moves it): read them all again.
     if cache.as_of != Some(opts.as_of) {
-        cache.entries.clear();
+        cache.records.clear();
         cache.stood.clear();
         cache.as_of = Some(opts.as_of);
     }
@@ -490,17 +491,33 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     timer.lap("model: ids");
     let record_ids = Arc::clone(&ids.all);
     let ids = &ids.by_file;
+    // Each record's entry in the cache, if it holds one of the same file:
+    // at the record's place, the very same file (`serve`'s partial load
+    // keeps the files that did not change: a pointer compared, no path
+    // looked up) or the same path with the same text; else, when records
+    // moved, the entry of its path with the same text.
+    let mut before = std::mem::take(&mut cache.records);
+    let record_docs: Vec<&crate::source::Doc> = loaded.docs.iter().filter(is_record).collect();
+    let found: Vec<Option<usize>> = {
+        let mut by_path: Option<crate::hash::FastMap<&str, usize>> = None;
+        (record_docs.iter().enumerate())
+            .map(|(k, doc)| {
+                let source = loaded.sources.shared(doc.file);
+                match before.get(k) {
+                    Some((f, _, _)) if Arc::ptr_eq(f, source) => return Some(k),
+                    Some((f, _, _)) if f.path == source.path => return same_file(f, source).then_some(k),
+                    _ => {}
+                }
+                let by_path = by_path
+                    .get_or_insert_with(|| before.iter().enumerate().map(|(i, e)| (e.0.path.as_str(), i)).collect());
+                by_path.get(source.path.as_str()).copied().filter(|&i| same_file(&before[i].0, source))
+            })
+            .collect()
+    };
     // Records not in the cache are read in parallel (Markdown dominates);
     // the order of the results is the order of the files.
-    let misses: Vec<&crate::source::Doc> = loaded
-        .docs
-        .iter()
-        .filter(is_record)
-        .filter(|doc| {
-            let source = loaded.sources.shared(doc.file);
-            cache.entries.get(&source.path).is_none_or(|(f, _, _)| !same_file(f, source))
-        })
-        .collect();
+    let misses: Vec<&crate::source::Doc> =
+        record_docs.iter().zip(&found).filter(|(_, at)| at.is_none()).map(|(doc, _)| *doc).collect();
     timer.lap("model: misses");
     let mut read: crate::hash::FastMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> =
         crate::hash::FastMap::default();
@@ -532,25 +549,24 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         }
     }
     timer.lap("model: records read");
-    // The cache is brought up to date in place: at thousands of records,
-    // most of them unchanged, a new map per analysis is most of its cost.
-    let mut records = 0;
+    // The cache as this analysis leaves it: each record's entry, in order
+    // (the entries of records no longer there are dropped with `before`).
+    let mut now: Vec<CacheEntry> = Vec::with_capacity(record_docs.len());
+    let mut at = found.iter();
     for doc in loaded.docs.iter() {
         if !is_record(&doc) {
             page_docs.push(doc);
             continue;
         }
-        records += 1;
         let source = loaded.sources.shared(doc.file);
-        let entry = match read.remove(&doc.file) {
-            Some((p, found)) => {
-                let entry = cache.entries.entry(source.path.clone());
-                Some(entry.insert_entry((Arc::clone(source), p, found)).into_mut())
-            }
-            None => cache.entries.get_mut(&source.path),
+        let kept = at.next().copied().flatten();
+        let (mut pilot, mut found) = match read.remove(&doc.file) {
+            Some(read) => read,
+            None => match kept.map(|i| (std::mem::take(&mut before[i].1), std::mem::take(&mut before[i].2))) {
+                Some(entry) => entry,
+                None => continue,
+            },
         };
-        let Some((file, pilot, found)) = entry else { continue };
-        *file = Arc::clone(source);
         // A full load gives out new file ids.
         for d in found.iter_mut() {
             d.loc.file = doc.file;
@@ -559,7 +575,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             Arc::make_mut(p).reloc(doc.file);
         }
         diags.extend(found.iter().cloned());
-        if let Some(p) = pilot {
+        if let Some(p) = &mut pilot {
             if let Some(id) = ids.get(&doc.file).filter(|id| **id != p.id) {
                 Arc::make_mut(p).id = id.clone();
             }
@@ -569,13 +585,9 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
                 pilots.push(Arc::clone(p));
             }
         }
+        now.push((Arc::clone(source), pilot, found));
     }
-    // Records no longer there.
-    if cache.entries.len() > records {
-        let paths: crate::hash::FastSet<&str> =
-            loaded.docs.iter().filter(is_record).map(|d| loaded.sources.get(d.file).path.as_str()).collect();
-        cache.entries.retain(|path, _| paths.contains(path.as_str()));
-    }
+    cache.records = now;
     timer.lap("model: cache updated");
     pilot::reject_duplicates(&mut pilots, &mut diags);
     // What the site shows is the portfolio as it stood on the as-of date.

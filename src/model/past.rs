@@ -42,26 +42,50 @@ pub(super) fn as_it_stood(
     earlier: &mut Stood,
 ) -> Vec<Arc<Pilot>> {
     let mut out = Vec::with_capacity(pilots.len());
-    let mut now = Stood::default();
-    for p in pilots {
-        if warn {
-            later_stages(&p, as_of, diags);
-        }
-        let key = Arc::as_ptr(&p) as usize;
-        let stood = match earlier.remove(&key) {
-            Some((read, stood)) if Arc::ptr_eq(&read, &p) => stood,
-            _ => on(Arc::clone(&p), config, as_of),
+    let mut before = std::mem::take(earlier);
+    // Each record's entry before: at its place (a pointer compared), else
+    // by its address, in a map made only when records moved.
+    let mut by_address: Option<crate::hash::FastMap<usize, usize>> = None;
+    let mut now: Stood = Vec::with_capacity(pilots.len());
+    for (k, p) in pilots.into_iter().enumerate() {
+        let same = |i: usize| before[i].as_ref().is_some_and(|(read, _, _)| Arc::ptr_eq(read, &p));
+        let at = if k < before.len() && same(k) {
+            Some(k)
+        } else if before.get(k).is_some_and(|e| e.as_ref().is_some_and(|(read, _, _)| read.id == p.id)) {
+            // The record at its place, changed.
+            None
+        } else {
+            let by_address = by_address.get_or_insert_with(|| {
+                (before.iter().enumerate())
+                    .filter_map(|(i, e)| Some((Arc::as_ptr(&e.as_ref()?.0) as usize, i)))
+                    .collect()
+            });
+            by_address.get(&(Arc::as_ptr(&p) as usize)).copied().filter(|&i| same(i))
         };
+        let (stood, later) = match at.and_then(|i| before[i].take()) {
+            Some((_, stood, later)) => (stood, later),
+            None => (on(Arc::clone(&p), config, as_of), None),
+        };
+        let later = warn.then(|| {
+            later.unwrap_or_else(|| {
+                let mut found = Vec::new();
+                later_stages(&p, as_of, &mut found);
+                found
+            })
+        });
+        diags.extend(later.iter().flatten().cloned());
         out.extend(stood.clone());
-        now.insert(key, (p, stood));
+        now.push(Some((p, stood, later)));
     }
     *earlier = now;
     out
 }
 
-/// Each record as read (by its address, which the record held here keeps
-/// from being reused) and as it stood (`None`: not started yet).
-pub(super) type Stood = crate::hash::FastMap<usize, (Arc<Pilot>, Option<Arc<Pilot>>)>;
+/// Each record as read and as it stood (`None`: not started yet), with
+/// the warnings of its stages dated after the as-of date when they were
+/// asked for; in the order of the records.
+#[allow(clippy::type_complexity)]
+pub(super) type Stood = Vec<Option<(Arc<Pilot>, Option<Arc<Pilot>>, Option<Vec<Diagnostic>>)>>;
 
 /// One record as it stood on `as_of`; `None` when it had not started.
 fn on(p: Arc<Pilot>, config: &Config, as_of: Date) -> Option<Arc<Pilot>> {
@@ -145,5 +169,67 @@ mod tests {
         assert_eq!((a.stage.as_str(), a.updates.len(), a.facts.days_since_update), ("pilot", 2, Some(7)));
         let third = build_reusing(crate::source::load_content(dir.path()), &config, &opts("2026-03-01"), second.reuse);
         assert!(third.site.pilots.is_empty());
+    }
+    /// As `serve` reads them (only the files that changed, the others
+    /// shared): records edited, added and removed, so that records move
+    /// from their places. Each analysis, with what the one before left,
+    /// is the analysis from nothing: the same records as they stood, the
+    /// same problems in the same order.
+    #[test]
+    fn records_kept_across_edits_that_move_them_are_read_as_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("content/pilots");
+        std::fs::create_dir_all(&folder).unwrap();
+        let dated = |i: usize, owner: &str| {
+            format!(
+                "+++\ntitle = \"P{i:04}\"\nstage = \"pilot\"\nowner = \"{owner}\"\ntags = [\"t{}\"]\n\
+                 [stages]\nidea = 2026-01-05\npilot = 2026-07-01\n+++\nBody.\n",
+                i % 7
+            )
+        };
+        let n = super::super::runs::RUN + 20;
+        for i in 0..n {
+            std::fs::write(folder.join(format!("p{i:04}.md")), dated(i, "Ann Ek")).unwrap();
+        }
+        let opts = BuildOptions {
+            as_of: crate::date::Date::parse("2026-06-01").unwrap(),
+            looking_back: false,
+            drafts: false,
+            release_texts: true,
+        };
+        let config = Config::default();
+        let mut loaded = crate::source::load_content(dir.path());
+        let files = loaded.sources.len();
+        let first = build_reusing(loaded.clone(), &config, &opts, ModelCache::default());
+        loaded.sources = first.sources.clone();
+        loaded.sources.truncate(files);
+        let mut reuse = first.reuse;
+        let path = |i: usize| folder.join(format!("p{i:04}.md"));
+        let edits: [(&str, usize); 5] = [("edit", 3), ("remove", 10), ("add", 9000), ("edit", n - 18), ("remove", 0)];
+        for (what, i) in edits {
+            match what {
+                "remove" => std::fs::remove_file(path(i)).unwrap(),
+                _ => std::fs::write(path(i), dated(i, "Bo Lind")).unwrap(),
+            }
+            loaded = loaded.update(dir.path(), &[path(i)]).expect("a partial read");
+            let files = loaded.sources.len();
+            let kept = build_reusing(loaded.clone(), &config, &opts, reuse);
+            // What `serve` keeps: the files as the analysis left them.
+            loaded.sources = kept.sources.clone();
+            loaded.sources.truncate(files);
+            let (again, diags) = super::super::build(crate::source::load_content(dir.path()), &config, &opts);
+            let shown = |pilots: &[std::sync::Arc<crate::model::Pilot>]| {
+                pilots
+                    .iter()
+                    .map(|p| (p.id.clone(), p.stage.clone(), p.owner.clone(), p.tags.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(shown(&kept.site.pilots), shown(&again.pilots), "{what} {i}");
+            let problems =
+                |d: &[crate::diag::Diagnostic]| d.iter().map(|d| (d.rule, d.message.clone())).collect::<Vec<_>>();
+            assert_eq!(problems(&kept.diagnostics), problems(&diags), "{what} {i}");
+            assert!(problems(&diags).iter().any(|(r, _)| *r == crate::diag::Rule::StageDates));
+            reuse = kept.reuse;
+        }
     }
 }
