@@ -234,3 +234,23 @@ fn build_refuses_on_the_same_errors() {
         run.stderr
     );
 }
+
+/// Links to tag pages: a tag of a record or a page has one; a tag written
+/// only on the home page has none; a near miss gets a hint.
+#[test]
+fn links_to_tag_pages_are_checked() {
+    let dir = site(&[
+        ("content/pilots/tagged.md", &ok_pilot("Tagged", "tags = [\"Gen AI\"]")),
+        (
+            "content/playbook/scoping.md",
+            "+++\ntitle = \"Scoping\"\ntags = [\"Scoping\"]\n+++\n\
+             [a](/tags/gen-ai/) [b](/tags/scoping/) [c](/tags/gen-aj/) [d](/tags/front/)\n",
+        ),
+        ("content/_index.md", "+++\ntitle = \"Home\"\ntags = [\"Front\"]\n+++\nHello.\n"),
+    ]);
+    let run = check(dir.path(), &["--format", "json"]);
+    let broken: Vec<&str> = run.stdout.lines().filter(|l| l.contains("PD020")).collect();
+    assert_eq!(broken.len(), 2, "{}", run.stdout);
+    assert!(broken.iter().any(|l| l.contains("tags/gen-aj") && l.contains("tags/gen-ai")), "{}", run.stdout);
+    assert!(broken.iter().any(|l| l.contains("tags/front")), "{}", run.stdout);
+}
