@@ -62,11 +62,20 @@ fn ladder_days(config: &Config) -> String {
 
 /// Per category: counts, pilots hit, median days to resolve, playbook pages.
 pub(super) fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
-    config
-        .categories
-        .iter()
-        .map(|cat| {
-            let mine: Vec<(&Pilot, &Constraint)> = all(site).filter(|(_, c)| &c.category == cat).collect();
+    // Each category's constraints, in one walk over every constraint (a
+    // category the config lists twice has them twice).
+    let mut of: Vec<Vec<(&Pilot, &Constraint)>> = vec![Vec::new(); config.categories.len()];
+    let mut at: crate::hash::FastMap<&str, Vec<usize>> = crate::hash::FastMap::default();
+    for (i, cat) in config.categories.iter().enumerate() {
+        at.entry(cat.as_str()).or_default().push(i);
+    }
+    for (p, c) in all(site) {
+        for &i in at.get(c.category.as_str()).into_iter().flatten() {
+            of[i].push((p, c));
+        }
+    }
+    (config.categories.iter().zip(of))
+        .map(|(cat, mine)| {
             let mut pilots: Vec<&str> = mine.iter().map(|(p, _)| p.id.as_str()).collect();
             pilots.dedup();
             let days: Vec<i64> = mine.iter().filter_map(|(_, c)| c.days_to_resolve).collect();
