@@ -138,11 +138,10 @@ pub(super) fn library_view(
     let categories = if first { categories(site, config) } else { Vec::new() };
     let mut recurring: Vec<CategoryView> = categories.iter().filter(|c| c.recurring).cloned().collect();
     recurring.sort_by(|a, b| b.pilots.cmp(&a.pilots).then(a.name.cmp(&b.name)));
-    let (mut by_owner, mut by_pilot) = if first { groups_by(site) } else { (Vec::new(), Vec::new()) };
+    let (mut by_owner, by_pilot, pilots) = if first { groups_by(site) } else { (Vec::new(), Vec::new(), 0) };
     let by_owner_more = by_owner.len().saturating_sub(TOP);
-    let by_pilot_more = by_pilot.len().saturating_sub(TOP);
+    let by_pilot_more = pilots.saturating_sub(TOP);
     by_owner.truncate(TOP);
-    by_pilot.truncate(TOP);
     let group_page = |name: &str, id: &str, at: usize, count: usize| {
         let address = crate::urls::list_page(crate::urls::CONSTRAINTS, at / paging::ROWS + 1);
         GroupPage { name: name.into(), count, url: [address.as_str(), "#", id].concat() }
@@ -178,8 +177,9 @@ pub(super) fn library_view(
     })
 }
 
-/// Counts of constraints by owner and by pilot, most overdue first.
-fn groups_by(site: &Site) -> (Vec<GroupRow>, Vec<GroupRow>) {
+/// Counts of constraints by owner (everyone) and by pilot (the first
+/// [`TOP`], and how many pilots have a constraint), most overdue first.
+fn groups_by(site: &Site) -> (Vec<GroupRow>, Vec<GroupRow>, usize) {
     let count = |cs: &mut dyn Iterator<Item = &Constraint>| -> (usize, usize, usize) {
         cs.fold((0, 0, 0), |(o, d, r), c| {
             (o + usize::from(c.open), d + usize::from(c.overdue_days.is_some()), r + usize::from(!c.open))
@@ -201,17 +201,33 @@ fn groups_by(site: &Site) -> (Vec<GroupRow>, Vec<GroupRow>) {
         by_owner.push(GroupRow { title: "Nobody named".into(), url: String::new(), open, overdue, resolved });
     }
     by_owner.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
-    let mut by_pilot: Vec<GroupRow> = site
-        .pilots
-        .iter()
-        .filter(|p| !p.constraints.is_empty())
-        .map(|p| {
+    // Every pilot with a constraint counted, only the first `TOP` (most
+    // overdue, most open, by title, then in the records' order) made rows:
+    // the rest are counted, not shown.
+    let mut counted: Vec<(usize, usize, usize, usize)> = (site.pilots.iter().enumerate())
+        .filter(|(_, p)| !p.constraints.is_empty())
+        .map(|(i, p)| {
             let (open, overdue, resolved) = count(&mut p.constraints.iter());
+            (i, open, overdue, resolved)
+        })
+        .collect();
+    let order = |a: &(usize, usize, usize, usize), b: &(usize, usize, usize, usize)| {
+        let title = |i: usize| site.pilots[i].title.as_str();
+        (b.2.cmp(&a.2)).then(b.1.cmp(&a.1)).then_with(|| title(a.0).cmp(title(b.0))).then(a.0.cmp(&b.0))
+    };
+    let all = counted.len();
+    if all > TOP {
+        counted.select_nth_unstable_by(TOP, order);
+        counted.truncate(TOP);
+    }
+    counted.sort_unstable_by(order);
+    let by_pilot = (counted.into_iter())
+        .map(|(i, open, overdue, resolved)| {
+            let p = &site.pilots[i];
             GroupRow { title: p.title.clone(), url: crate::urls::pilot(&p.id), open, overdue, resolved }
         })
         .collect();
-    by_pilot.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)).then(a.title.cmp(&b.title)));
-    (by_owner, by_pilot)
+    (by_owner, by_pilot, all)
 }
 
 fn overdue_count(site: &Site, person: &Person) -> usize {
