@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Edit to reload, as a browser sees it, against a running `pilotdeck serve`.
 
-    scripts/reload.py SITE [PORT] [EDITS] [FIELD]
+    scripts/reload.py SITE [PORT] [EDITS] [FIELD] [PAGE]
 
 SITE is the folder `serve` was started in (use a copy: its first record
 is edited). A client holds `/__pilotdeck/events` open, as the page's
@@ -9,7 +9,9 @@ script does; each edit writes the record to a temporary file renamed over
 it (as editors save), and the time runs until the `reload` event has come
 and the edited pilot's page has been fetched. FIELD (default `owner`) is
 a quoted TOML field of the record; each edit puts `edit N ` in front of
-its value, so an owner edit names a new person each time.
+its value, so an owner edit names a new person each time. PAGE (an
+address such as `/`) is the page the reader has open, fetched after the
+reload instead of the edited pilot's (then the edit is not looked for).
 Only the standard library; prints each time and the median, in ms.
 """
 
@@ -26,6 +28,7 @@ def main():
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 1111
     edits = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     field = sys.argv[4] if len(sys.argv) > 4 else "owner"
+    open_page = sys.argv[5] if len(sys.argv) > 5 else None
     folder = os.path.join(site, "content", "pilots")
     written = "\n%s = \"" % field
     record = None
@@ -62,10 +65,10 @@ def main():
                     sys.exit("the server closed the events")
                 seen += chunk
             page = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            page.request("GET", "/pilots/%s/" % ident)
+            page.request("GET", open_page or "/pilots/%s/" % ident)
             body = page.getresponse().read()
             times.append((time.perf_counter() - start) * 1000)
-            if ("edit %d " % i).encode() not in body:
+            if open_page is None and ("edit %d " % i).encode() not in body:
                 sys.exit("edit %d is not on the page" % i)
     finally:
         with open(record, "w", encoding="utf-8") as f:
