@@ -344,9 +344,10 @@ pub struct BuildOptions {
 }
 
 /// What an earlier build of the same config made: the pilot records in
-/// the order of their files (the file, the record, and its diagnostics), and the pages with
-/// the files they were made from. `serve` keeps one so that an edit to a
-/// record reads and models that record only, and makes no page again.
+/// the order of their files (the file, the record, and its diagnostics),
+/// and the pages with the files they were made from. `serve` keeps one so
+/// that an edit to a record reads and models that record only, and makes
+/// no page again.
 #[derive(Debug, Default)]
 pub struct ModelCache {
     /// The as-of date the records' facts were derived for.

@@ -170,6 +170,7 @@ mod tests {
         let third = build_reusing(crate::source::load_content(dir.path()), &config, &opts("2026-03-01"), second.reuse);
         assert!(third.site.pilots.is_empty());
     }
+
     /// As `serve` reads them (only the files that changed, the others
     /// shared): records edited, added and removed, so that records move
     /// from their places. Each analysis, with what the one before left,
