@@ -86,12 +86,15 @@ pub(crate) fn count_places(site: &Site, i: usize) -> Vec<usize> {
         .reduce(zero, |x, y| x.iter().zip(&y).map(|(a, b)| a + b).collect())
 }
 
-/// Positions in `all` of the open constraints of each category.
-fn open_by_category(site: &Site, all: &[(usize, usize)]) -> HashMap<String, Vec<usize>> {
+/// Positions in library order of the open constraints of each category,
+/// from `positions`: a walk over the records in their order (each
+/// record's constraints together), not over the constraints in library
+/// order (a read far from the last at each).
+fn open_by_category(site: &Site, start: &[usize], position: &[u32]) -> HashMap<String, Vec<usize>> {
     let mut by: HashMap<String, Vec<usize>> = HashMap::default();
-    for (pos, &(i, j)) in all.iter().enumerate() {
-        let c = &site.pilots[i].constraints[j];
-        if c.open {
+    for (i, p) in site.pilots.iter().enumerate() {
+        for (j, c) in p.constraints.iter().enumerate().filter(|(_, c)| c.open) {
+            let pos = position[start[i] + j] as usize;
             match by.get_mut(&c.category) {
                 Some(list) => list.push(pos),
                 None => {
@@ -99,6 +102,9 @@ fn open_by_category(site: &Site, all: &[(usize, usize)]) -> HashMap<String, Vec<
                 }
             }
         }
+    }
+    for list in by.values_mut() {
+        list.sort_unstable();
     }
     by
 }
@@ -152,13 +158,17 @@ impl Order {
         let mut all: Vec<(usize, usize)> =
             site.pilots.iter().enumerate().flat_map(|(i, p)| (0..p.constraints.len()).map(move |j| (i, j))).collect();
         sort_in_order(site, &mut all);
-        // Two passes over every constraint, each bound by memory: side by
-        // side (`serve` makes the order after each edit, for the links of
-        // the edited pilot's page).
-        let (open_by_category, (start, position)) =
-            rayon::join(|| open_by_category(site, &all), || positions(site, &all));
-        let index_of =
-            (site.pilots.iter().enumerate()).map(|(i, p)| (address(p), u32::try_from(i).unwrap_or(u32::MAX))).collect();
+        let (start, position) = positions(site, &all);
+        // Two passes over every record, each bound by memory: side by side
+        // (`serve` makes the order after each edit).
+        let (open_by_category, index_of) = rayon::join(
+            || open_by_category(site, &start, &position),
+            || {
+                (site.pilots.iter().enumerate())
+                    .map(|(i, p)| (address(p), u32::try_from(i).unwrap_or(u32::MAX)))
+                    .collect()
+            },
+        );
         Order { all, start, position, index_of, open_by_category }
     }
 
