@@ -6,7 +6,7 @@
 use super::runs::{ranked, Run, RUN};
 use super::{Constraint, Person, Pilot};
 use crate::config::{Config, Rung};
-use crate::hash::{short_key, FastMap};
+use crate::hash::FastMap;
 use crate::markdown::slug;
 use crate::names::{person_key, split_title};
 use std::sync::Arc;
@@ -274,10 +274,9 @@ struct Builder<'a> {
     config: &'a Config,
     /// Each `[people]` entry by the key of its name and of each alias.
     configured: FastMap<String, usize>,
-    /// Each name as written: the same few names recur across thousands of
-    /// records, and are split and keyed once. Names of at most 15 bytes,
-    /// most of them, by their [`short_key`]; longer ones by their text.
-    written_short: FastMap<u128, usize>,
+    /// Each name as written, split and keyed once: every run of records
+    /// lists the names it writes (see [`super::runs`]), the same few names
+    /// run after run.
     written: FastMap<&'a str, usize>,
     /// Each person by the key of every name of theirs met or configured.
     index: FastMap<String, usize>,
@@ -296,7 +295,6 @@ impl<'a> Builder<'a> {
         Builder {
             config,
             configured,
-            written_short: FastMap::default(),
             written: FastMap::default(),
             index: FastMap::default(),
             out: Vec::new(),
@@ -320,12 +318,7 @@ impl<'a> Builder<'a> {
 
     /// The index of the person `name` (as written) refers to.
     fn person(&mut self, name: &'a str) -> usize {
-        let short = short_key(name);
-        let known = match short {
-            Some(key) => self.written_short.get(&key),
-            None => self.written.get(name),
-        };
-        if let Some(&at) = known {
+        if let Some(&at) = self.written.get(name) {
             return at;
         }
         let (base, title) = split_title(name);
@@ -367,10 +360,7 @@ impl<'a> Builder<'a> {
         if person.title.is_none() {
             person.title = title.map(str::to_string);
         }
-        match short {
-            Some(key) => self.written_short.insert(key, at),
-            None => self.written.insert(name, at),
-        };
+        self.written.insert(name, at);
         at
     }
 }
