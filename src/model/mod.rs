@@ -14,6 +14,8 @@ mod people;
 mod pilot;
 pub mod raw;
 mod runs;
+#[cfg(test)]
+mod testing;
 
 pub use crate::names::{person_key, split_title};
 pub use facts::percent;

@@ -141,16 +141,12 @@ pub(super) fn later_stages(p: &Pilot, as_of: Date, diags: &mut Vec<Diagnostic>) 
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{opts, record_file, records};
     use super::super::{build_reusing, BuildOptions, ModelCache};
     use crate::config::Config;
-    use crate::date::Date;
 
     const RECORD: &str = "+++\ntitle = \"A\"\nstage = \"pilot\"\n[stages]\nidea = 2026-03-02\npilot = 2026-03-25\n\
         [[updates]]\nweek = 2026-03-16\n[[updates]]\nweek = 2026-03-23\n+++\n";
-
-    fn opts(date: &str) -> BuildOptions {
-        BuildOptions { as_of: Date::parse(date).unwrap(), looking_back: true, drafts: false, release_texts: false }
-    }
 
     /// `serve` keeps the records it read; when its as-of date moves (today
     /// after midnight), they are seen as they stood on the new date.
@@ -178,9 +174,6 @@ mod tests {
     /// same problems in the same order.
     #[test]
     fn records_kept_across_edits_that_move_them_are_read_as_new() {
-        let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join("content/pilots");
-        std::fs::create_dir_all(&folder).unwrap();
         let dated = |i: usize, owner: &str| {
             format!(
                 "+++\ntitle = \"P{i:04}\"\nstage = \"pilot\"\nowner = \"{owner}\"\ntags = [\"t{}\"]\n\
@@ -189,15 +182,8 @@ mod tests {
             )
         };
         let n = super::super::runs::RUN + 20;
-        for i in 0..n {
-            std::fs::write(folder.join(format!("p{i:04}.md")), dated(i, "Ann Ek")).unwrap();
-        }
-        let opts = BuildOptions {
-            as_of: crate::date::Date::parse("2026-06-01").unwrap(),
-            looking_back: false,
-            drafts: false,
-            release_texts: true,
-        };
+        let (dir, folder) = records(n, |i| dated(i, "Ann Ek"));
+        let opts = BuildOptions { looking_back: false, release_texts: true, ..opts("2026-06-01") };
         let config = Config::default();
         let mut loaded = crate::source::load_content(dir.path());
         let files = loaded.sources.len();
@@ -205,7 +191,7 @@ mod tests {
         loaded.sources = first.sources.clone();
         loaded.sources.truncate(files);
         let mut reuse = first.reuse;
-        let path = |i: usize| folder.join(format!("p{i:04}.md"));
+        let path = |i: usize| folder.join(record_file(i));
         let edits: [(&str, usize); 5] = [("edit", 3), ("remove", 10), ("add", 9000), ("edit", n - 18), ("remove", 0)];
         for (what, i) in edits {
             match what {

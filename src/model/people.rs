@@ -292,13 +292,7 @@ impl<'a> Builder<'a> {
                 configured.insert(person_key(a), i);
             }
         }
-        Builder {
-            config,
-            configured,
-            written: FastMap::default(),
-            index: FastMap::default(),
-            out: Vec::new(),
-        }
+        Builder { config, configured, written: FastMap::default(), index: FastMap::default(), out: Vec::new() }
     }
 
     /// Adds `(pilot, constraint)`, at `rung`, to what waits on person `at`,
@@ -390,7 +384,7 @@ mod tests {
     /// analysis would, when it does.
     #[test]
     fn people_are_kept_until_an_edit_changes_them() {
-        use super::super::{build_reusing, BuildOptions, ModelCache};
+        use super::super::{build_reusing, ModelCache};
         use std::sync::Arc;
         let dir = tempfile::tempdir().unwrap();
         let pilots = dir.path().join("content/pilots");
@@ -398,12 +392,7 @@ mod tests {
         std::fs::write(pilots.join("a.md"), record("A", "Ann Ek", "Sal Vik")).unwrap();
         std::fs::write(pilots.join("b.md"), record("B", "Ben Oz", "Sal Vik")).unwrap();
         let config = Config::default();
-        let opts = BuildOptions {
-            as_of: crate::date::Date::parse("2026-06-01").unwrap(),
-            looking_back: true,
-            drafts: false,
-            release_texts: false,
-        };
+        let opts = super::super::testing::opts("2026-06-01");
         let load = || crate::source::load_content(dir.path());
         let first = build_reusing(load(), &config, &opts, ModelCache::default());
         assert!(!first.site.decisions.is_empty(), "a constraint at the top of the ladder");
@@ -434,11 +423,8 @@ mod tests {
     /// written, with the first title written, owning and owing in order.
     #[test]
     fn names_read_in_runs_are_people_as_first_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let pilots = dir.path().join("content/pilots");
-        std::fs::create_dir_all(&pilots).unwrap();
         let n = 2 * RUN + 10;
-        for i in 0..n {
+        let (dir, pilots) = super::super::testing::records(n, |i| {
             let owner = match i {
                 i if i < RUN + 3 => "Ann Ek",
                 i if i == RUN + 3 => "Ann Ek, Chief Data Officer",
@@ -449,14 +435,9 @@ mod tests {
             if i == RUN - 1 {
                 text = text.replace("owner = \"Bo Lind\"", "owner = \"Bo Lind, Ops lead\"");
             }
-            std::fs::write(pilots.join(format!("p{i:04}.md")), text).unwrap();
-        }
-        let opts = super::super::BuildOptions {
-            as_of: crate::date::Date::parse("2026-06-01").unwrap(),
-            looking_back: true,
-            drafts: false,
-            release_texts: false,
-        };
+            text
+        });
+        let opts = super::super::testing::opts("2026-06-01");
         let load = || crate::source::load_content(dir.path());
         let first = super::super::build_reusing(load(), &Config::default(), &opts, Default::default());
         let site = &first.site;
@@ -477,7 +458,7 @@ mod tests {
         let mut reuse = first.reuse;
         for (i, owner) in [(RUN + 5, "Cy Ng"), (2, "Ann Ek, Chief Data Officer"), (RUN - 1, "Bo Lind")] {
             let text = record(&format!("P{i:04}"), owner, "Sal Vik");
-            std::fs::write(pilots.join(format!("p{i:04}.md")), text).unwrap();
+            std::fs::write(pilots.join(super::super::testing::record_file(i)), text).unwrap();
             let kept = super::super::build_reusing(load(), &Config::default(), &opts, reuse);
             let again = super::super::build(load(), &Config::default(), &opts).0;
             assert_eq!(format!("{:?}", kept.site.people), format!("{:?}", again.people));

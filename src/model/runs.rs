@@ -109,7 +109,8 @@ fn one<'a>(pilots: &'a [Arc<Pilot>], rungs: usize) -> Run {
 mod tests {
     use super::RUN;
     use crate::config::Config;
-    use crate::model::{build, build_reusing, BuildOptions, ModelCache};
+    use crate::model::testing::{opts, record_file, records};
+    use crate::model::{build, build_reusing, ModelCache};
 
     fn record(i: usize, tags: &str) -> String {
         format!("+++\ntitle = \"P{i:04}\"\nstage = \"pilot\"\nowner = \"Ann Ek\"\ntags = [{tags}]\n+++\nBody.\n")
@@ -121,24 +122,16 @@ mod tests {
     /// same as an analysis from nothing.
     #[test]
     fn tags_read_in_runs_are_as_first_written() {
-        let dir = tempfile::tempdir().unwrap();
-        let pilots = dir.path().join("content/pilots");
-        std::fs::create_dir_all(&pilots).unwrap();
         let n = 2 * RUN + 10;
-        for i in 0..n {
+        let (dir, pilots) = records(n, |i| {
             let tags = match i {
                 i if i == RUN + 1 => "\"Gen AI\", \"gen-ai\"",
                 i if i > RUN + 1 => "\"gen ai\", \"Data\"",
                 _ => "\"Data\"",
             };
-            std::fs::write(pilots.join(format!("p{i:04}.md")), record(i, tags)).unwrap();
-        }
-        let opts = BuildOptions {
-            as_of: crate::date::Date::parse("2026-06-01").unwrap(),
-            looking_back: true,
-            drafts: false,
-            release_texts: false,
-        };
+            record(i, tags)
+        });
+        let opts = opts("2026-06-01");
         let config = Config::default();
         let load = || crate::source::load_content(dir.path());
         let first = build_reusing(load(), &config, &opts, ModelCache::default());
@@ -157,7 +150,7 @@ mod tests {
         assert!(named(&first.diagnostics)[0].contains("`Gen AI`"));
         let mut reuse = first.reuse;
         for (i, tags) in [(RUN + 1, "\"Data\""), (3, "\"gen-ai\""), (2 * RUN, "\"New tag\"")] {
-            std::fs::write(pilots.join(format!("p{i:04}.md")), record(i, tags)).unwrap();
+            std::fs::write(pilots.join(record_file(i)), record(i, tags)).unwrap();
             let kept = build_reusing(load(), &config, &opts, reuse);
             let (again, diags) = build(load(), &config, &opts);
             let sorted = |m: &crate::hash::FastMap<String, String>| {
