@@ -77,6 +77,46 @@ pub(crate) fn short_key(word: &str) -> Option<u128> {
     Some(u128::from(low) | u128::from(high) << 64 | (len as u128) << 120)
 }
 
+/// Strings numbered 0, 1, 2, ... in the order first given: those of at
+/// most 15 bytes (most words and names) by their [`short_key`], hashed and
+/// compared as one number; longer ones by their text, kept as `L` (the
+/// text borrowed, or a copy of it). The search index's words, the names
+/// written in a run of records.
+pub(crate) struct Numbered<L> {
+    pub short: FastMap<u128, u32>,
+    pub long: FastMap<L, u32>,
+    count: u32,
+}
+
+impl<L> Default for Numbered<L> {
+    fn default() -> Self {
+        Numbered { short: FastMap::default(), long: FastMap::default(), count: 0 }
+    }
+}
+
+impl<L: std::hash::Hash + Eq + std::borrow::Borrow<str>> Numbered<L> {
+    /// The number of `s`, and whether `s` is new (its number the next).
+    pub fn number<'s>(&mut self, s: &'s str) -> (u32, bool)
+    where
+        L: From<&'s str>,
+    {
+        let next = self.count;
+        let at = match short_key(s) {
+            Some(key) => *self.short.entry(key).or_insert(next),
+            None => match self.long.get(s) {
+                Some(&at) => at,
+                None => {
+                    self.long.insert(L::from(s), next);
+                    next
+                }
+            },
+        };
+        let new = at == next;
+        self.count += u32::from(new);
+        (at, new)
+    }
+}
+
 /// The string of a key made by [`short_key`].
 pub(crate) fn short_word(key: u128) -> String {
     short_text(&key.to_le_bytes()).to_string()
@@ -121,5 +161,14 @@ mod tests {
             }
         }
         assert_ne!(short_key("é"), short_key("e"));
+    }
+
+    #[test]
+    fn strings_are_numbered_in_the_order_first_given() {
+        let mut n: Numbered<&str> = Numbered::default();
+        let long = "a name of more than fifteen bytes";
+        let got: Vec<_> = ["ann", long, "ann", "bo", long].iter().map(|s| n.number(s)).collect();
+        assert_eq!(got, [(0, true), (1, true), (0, false), (2, true), (1, false)]);
+        assert!(n.long.contains_key(long) && n.short.len() == 2);
     }
 }

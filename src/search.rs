@@ -48,7 +48,7 @@
 //! in a passage, by the same rule, and tests/tokenizer.rs feeds both the
 //! same strings.
 
-use crate::hash::{short_key, short_text, short_word, FastMap};
+use crate::hash::{short_text, short_word, FastMap, Numbered};
 use crate::model::{Constraint, Page, Person, Pilot, Section, Site};
 use crate::output::Output;
 use rayon::prelude::*;
@@ -538,11 +538,9 @@ impl<'a> Postings<'a> {
 /// record.
 type Posted<'a> = (u32, Postings<'a>);
 
-/// Words -> postings for a run of consecutive records. Most words are
-/// short: those of at most 15 bytes are keys of 16 bytes (the word, its
-/// length last), hashed and compared as one number; the others by text.
+/// Words -> postings for a run of consecutive records.
 ///
-/// A word's key leads to its number; each record's words are entries of
+/// Each word has a number ([`Numbered`]); each record's words are entries of
 /// one list, in the order they come, and [`Inverted::finish`] sorts them
 /// by word (counting, in one pass, keeping the records' order) into one
 /// list of every word's postings in turn. A list for each word had been
@@ -552,8 +550,8 @@ type Posted<'a> = (u32, Postings<'a>);
 struct Inverted {
     /// The number of the run's first record.
     base: u32,
-    short: FastMap<u128, u32>,
-    long: FastMap<Box<str>, u32>,
+    /// Each word's number.
+    words: Numbered<Box<str>>,
     /// By word, while adding: the record of its last entry (its place in
     /// the run) and where that entry is in `entries`, so that a word seen
     /// again in the same record is told without reading `entries`.
@@ -569,20 +567,7 @@ struct Inverted {
 
 impl Inverted {
     fn add(&mut self, record: u32, word: &str, title: bool) {
-        let next = self.last.len() as u32;
-        let (id, new) = match short_key(word) {
-            Some(key) => {
-                let id = *self.short.entry(key).or_insert(next);
-                (id, id == next)
-            }
-            None => match self.long.get(word) {
-                Some(&id) => (id, false),
-                None => {
-                    self.long.insert(word.into(), next);
-                    (next, true)
-                }
-            },
-        };
+        let (id, new) = self.words.number(word);
         let flag = if title { TITLE } else { 0 };
         // A run is CHUNK records: its places fit in 24 bits.
         let at = record - self.base;
@@ -644,8 +629,8 @@ impl Inverted {
     /// of its words ([`Key::head`]) (once finished).
     fn by_shard(&self) -> FastMap<u64, Vec<(Key<'_>, Posted<'_>)>> {
         let mut out: FastMap<u64, Vec<(Key, Posted)>> = FastMap::default();
-        let words = self.short.iter().map(|(k, &id)| (Key::Short(*k), id));
-        for (key, id) in words.chain(self.long.iter().map(|(w, &id)| (Key::Long(w), id))) {
+        let words = self.words.short.iter().map(|(k, &id)| (Key::Short(*k), id));
+        for (key, id) in words.chain(self.words.long.iter().map(|(w, &id)| (Key::Long(w), id))) {
             out.entry(key.head()).or_default().push((key, (self.base, self.postings(id))));
         }
         out
@@ -1313,14 +1298,15 @@ mod tests {
         for (key, words) in &shards {
             assert!(words.iter().all(|(w, _)| shard_key(w) == *key), "{key}");
         }
-        assert!(runs[1].long.contains_key("a-word-of-sixteen") && !runs[1].long.contains_key("fifteen-letters"));
+        let long = &runs[1].words.long;
+        assert!(long.contains_key("a-word-of-sixteen") && !long.contains_key("fifteen-letters"));
     }
 
     impl Inverted {
         fn get(&self, word: &str) -> Postings<'_> {
-            self.postings(match short_key(word) {
-                Some(key) => self.short[&key],
-                None => self.long[word],
+            self.postings(match crate::hash::short_key(word) {
+                Some(key) => self.words.short[&key],
+                None => self.words.long[word],
             })
         }
     }

@@ -8,7 +8,7 @@
 
 use super::{tag_key, Pilot};
 use crate::diag::Loc;
-use crate::hash::{short_key, FastMap};
+use crate::hash::Numbered;
 use std::sync::Arc;
 
 /// Records per run.
@@ -62,19 +62,13 @@ pub(super) fn ranked(runs: &[Arc<Run>]) -> impl Iterator<Item = (usize, usize, u
     })
 }
 
-/// One run. A name of at most 15 bytes, most of them, is looked up by its
-/// [`short_key`].
+/// One run.
 fn one<'a>(pilots: &'a [Arc<Pilot>], rungs: usize) -> Run {
-    let mut short: FastMap<u128, u32> = FastMap::default();
-    let mut long: FastMap<&str, u32> = FastMap::default();
+    let mut numbered: Numbered<&str> = Numbered::default();
     let mut names = Vec::new();
     let mut place = |name: &'a str| -> u32 {
-        let next = names.len() as u32;
-        let at = match short_key(name) {
-            Some(key) => *short.entry(key).or_insert(next),
-            None => *long.entry(name).or_insert(next),
-        };
-        if at == next {
+        let (at, new) = numbered.number(name);
+        if new {
             names.push(Box::from(name));
         }
         at
