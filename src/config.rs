@@ -147,6 +147,17 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Each category's places in `categories` (a category listed twice
+    /// has two): for a walk over every constraint that counts each in the
+    /// rows of its category.
+    pub fn category_places(&self) -> crate::hash::FastMap<&str, Vec<usize>> {
+        let mut at: crate::hash::FastMap<&str, Vec<usize>> = crate::hash::FastMap::default();
+        for (i, cat) in self.categories.iter().enumerate() {
+            at.entry(cat.as_str()).or_default().push(i);
+        }
+        at
+    }
+
     pub fn stage_index(&self, stage: &str) -> Option<usize> {
         self.stages.iter().position(|s| s == stage)
     }

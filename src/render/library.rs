@@ -80,10 +80,7 @@ pub(super) fn categories(site: &Site, config: &Config) -> Vec<CategoryView> {
     // One walk over every constraint, each counted in the rows of its
     // category (a category the config lists twice has two rows).
     let mut counts = vec![Counts::default(); config.categories.len()];
-    let mut at: crate::hash::FastMap<&str, Vec<usize>> = crate::hash::FastMap::default();
-    for (k, cat) in config.categories.iter().enumerate() {
-        at.entry(cat.as_str()).or_default().push(k);
-    }
+    let at = config.category_places();
     for (i, p) in site.pilots.iter().enumerate() {
         for c in &p.constraints {
             for &k in at.get(c.category.as_str()).into_iter().flatten() {

@@ -173,10 +173,7 @@ fn age_data(site: &Site, config: &Config) -> age::AgeChart {
         .collect();
     // One walk over every constraint, each open one counted in the rows of
     // its category (a category the config lists twice has two rows).
-    let mut at: crate::hash::FastMap<&str, Vec<usize>> = crate::hash::FastMap::default();
-    for (i, cat) in config.categories.iter().enumerate() {
-        at.entry(cat.as_str()).or_default().push(i);
-    }
+    let at = config.category_places();
     for c in site.pilots.iter().flat_map(|p| &p.constraints).filter(|c| c.open) {
         let Some(rows_of) = at.get(c.category.as_str()) else { continue };
         let since = c.raised.or(c.due).map_or(0, |r| site.as_of.days_since(r).max(0));
