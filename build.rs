@@ -97,6 +97,42 @@ fn main() {
     println!("cargo:rerun-if-changed=content");
     println!("cargo:rerun-if-changed=pilotdeck.toml");
     commit(&root);
+    source_digest(&root);
+}
+
+/// Sets `PILOTDECK_SOURCE`: a digest of the code this binary is built
+/// from (`src/`, `build/`, the manifest and the lock file), so that what
+/// one build of pilotdeck left in `.pilotdeck/` (the record cache, whose
+/// form follows the model's types) is never read by another, even one of
+/// the same version built from changed code.
+fn source_digest(root: &Path) {
+    use std::hash::Hasher as _;
+    fn files(dir: &Path, found: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                files(&path, found);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = vec![root.join("Cargo.toml"), root.join("Cargo.lock"), root.join("build.rs")];
+    files(&root.join("src"), &mut found);
+    files(&root.join("build"), &mut found);
+    found.sort();
+    let mut h = std::hash::DefaultHasher::new();
+    for path in &found {
+        h.write(path.strip_prefix(root).unwrap_or(path).to_string_lossy().as_bytes());
+        h.write_u8(0);
+        h.write(&fs::read(path).unwrap_or_default());
+        h.write_u8(0);
+    }
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rustc-env=PILOTDECK_SOURCE={:016x}", h.finish());
 }
 
 /// Sets `PILOTDECK_COMMIT` (40 hex digits or empty), `PILOTDECK_COMMIT_DATE`

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times two pilotdeck binaries on one site, alternating A B A B, into tmpfs
-# (output removed before each run), and prints for each the median and the
+# (output and record cache removed before each run: clean builds), and prints for each the median and the
 # fastest wall time, CPU time (user + system) and the largest peak RSS.
 # On a machine whose speed drifts, only runs side by side compare.
 #   scripts/ab.sh BIN_A BIN_B SITE [RUNS]     (RUNS: 8 by default)
@@ -14,7 +14,7 @@ for _ in $(seq "$runs"); do
   for side in A B; do
     bin=$a
     [ "$side" = B ] && bin=$b
-    rm -rf "$out"
+    rm -rf "$out" "$site/.pilotdeck/records.bin"
     /usr/bin/time -f "$side %e %U %S %M" -o "$times.run" "$bin" --root "$site" build --output "$out" >/dev/null 2>&1
     cat "$times.run" >> "$times"
   done

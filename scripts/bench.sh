@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Times whole builds of generated sites of 1,000 and 10,000 pilots, into
-# tmpfs (the generator's own work) and onto disk with the output removed
-# first (what a user waits for), and prints wall time and peak RSS, then
-# the stage times of the 10,000-pilot build (PILOTDECK_TIMINGS=1).
+# tmpfs (the generator's own work) and onto disk with the output and the
+# record cache removed first (clean builds: what a user waits for after a
+# fresh clone), then, into tmpfs, a build after one record changed onto
+# the output and record cache of the build before (`changed`), and prints
+# wall time and peak RSS, then the stage times of the 10,000-pilot build
+# (PILOTDECK_TIMINGS=1).
 #
 # The sites have the shapes real sites have (`examples/generate`'s default
 # mix: a third of the records in YAML, titled names, long bodies with
@@ -36,11 +39,21 @@ for n in "${sizes[@]}"; do
   [ -d "$site/content" ] || target/release/examples/generate "$site" "$n" 42 "${mix[@]}" >/dev/null 2>&1
   for target in tmpfs disk; do
     if [ "$target" = tmpfs ]; then out="$shm-$n"; else out="$work/out-$n"; fi
-    rm -rf "$out"
+    rm -rf "$out" "$site/.pilotdeck/records.bin"
     /usr/bin/time -f '%e %M' -o "$work/time" "$bin" --root "$site" build --output "$out" >/dev/null 2>&1
     read -r wall rss < "$work/time"
     printf '%-8s %-6s %10s %12d\n' "$n" "$target" "$wall" $((rss / 1024))
   done
+  # One record changed (a line added to its body, taken away after), onto
+  # the tmpfs output and the record cache the disk build left.
+  "$bin" --root "$site" build --output "$shm-$n" >/dev/null 2>&1
+  record=$(find "$site/content/pilots" -name '*.md' | sort | head -1)
+  cp "$record" "$work/record.md"
+  printf '\nOne more line for the benchmark.\n' >> "$record"
+  /usr/bin/time -f '%e %M' -o "$work/time" "$bin" --root "$site" build --output "$shm-$n" >/dev/null 2>&1
+  cp "$work/record.md" "$record"
+  read -r wall rss < "$work/time"
+  printf '%-8s %-6s %10s %12d\n' "$n" changed "$wall" $((rss / 1024))
   rm -rf "$shm-$n"
 done
 
@@ -48,7 +61,7 @@ done
 big=$(site_of 10000)
 [ -d "$big/content" ] || target/release/examples/generate "$big" 10000 42 "${mix[@]}" >/dev/null 2>&1
 echo "stage times, 10000 pilots into tmpfs:"
-rm -rf "$shm-10000"
+rm -rf "$shm-10000" "$big/.pilotdeck/records.bin"
 PILOTDECK_TIMINGS=1 "$bin" --root "$big" build --output "$shm-10000" 2>&1 >/dev/null | grep '^timing:' | sed 's/^/  /'
 rm -rf "$shm-10000"
 
@@ -77,7 +90,7 @@ pairs=${BENCH_PAIRS:-7}
 times=$(mktemp)
 trap 'rm -f "$times" "$times.run"; rm -rf "$shm-10000" "$shm-zola"' EXIT
 for i in $(seq "$pairs"); do
-  rm -rf "$shm-10000"
+  rm -rf "$shm-10000" "$big/.pilotdeck/records.bin"
   /usr/bin/time -f '%e %M' -o "$times.run" "$bin" --root "$big" build --output "$shm-10000" >/dev/null 2>&1
   read -r pw prss < "$times.run"
   rm -rf "$shm-zola"

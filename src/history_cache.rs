@@ -12,9 +12,8 @@ use crate::model::history::Known;
 use std::hash::Hasher as _;
 use std::path::Path;
 
-/// Where the cache is, below the site. `.pilotdeck/` holds a `.gitignore`
-/// of its own that ignores it all.
-pub const PATH: &str = ".pilotdeck/history.bin";
+/// The cache's name in `.pilotdeck/` (see [`crate::cache_file`]).
+pub const NAME: &str = "history.bin";
 
 /// Raised when what the cache holds changes meaning or form (3: dates as
 /// numbers of days).
@@ -55,7 +54,7 @@ pub fn fingerprint(config: &Config) -> u64 {
 /// The cache below `root`, if there is one this pilotdeck wrote for a
 /// config with this `fingerprint`.
 pub fn load(root: &Path, fingerprint: u64) -> Option<Cache> {
-    let bytes = std::fs::read(root.join(PATH)).ok()?;
+    let bytes = crate::cache_file::read(root, NAME)?;
     let (found, rest) = postcard::take_from_bytes::<Header>(&bytes).ok()?;
     if found != header(fingerprint) {
         return None;
@@ -67,20 +66,8 @@ pub fn load(root: &Path, fingerprint: u64) -> Option<Cache> {
 /// Writes the cache, if it can: a site folder that cannot be written to
 /// reads the whole history each time, and says nothing.
 pub fn write(root: &Path, fingerprint: u64, history: &History, walk: &Walk, known: &Known) {
-    let dir = root.join(".pilotdeck");
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        let _ = std::fs::write(&ignore, "# pilotdeck's cache: never committed\n*\n");
-    }
     let Ok(mut bytes) = postcard::to_stdvec(&header(fingerprint)) else { return };
     let Ok(body) = postcard::to_stdvec(&(history, walk, known)) else { return };
     bytes.extend(body);
-    // Written beside, then renamed over: a cache is whole or absent.
-    let tmp = dir.join("history.bin.tmp");
-    if std::fs::write(&tmp, bytes).is_ok() {
-        let _ = std::fs::rename(&tmp, root.join(PATH));
-    }
+    crate::cache_file::write(root, NAME, &bytes);
 }

@@ -14,6 +14,7 @@
 //! `pipeline` sequences the stages; `diag` carries problems with their file,
 //! line and column; `cli` maps commands onto the pipeline.
 
+pub(crate) mod cache_file;
 pub(crate) mod charts;
 pub mod check;
 pub mod cli;
@@ -40,6 +41,7 @@ pub(crate) mod nofollow;
 pub mod output;
 pub mod packed;
 pub mod pipeline;
+pub(crate) mod record_cache;
 pub mod render;
 pub(crate) mod scan;
 pub mod search;

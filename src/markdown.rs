@@ -11,14 +11,14 @@ pub use crate::names::{nfc, slug};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Rendered {
     /// Held compressed while the model is held (see [`crate::packed`]).
     pub html: crate::packed::Packed,
@@ -41,7 +41,7 @@ pub struct Rendered {
 }
 
 /// A link or image to this site (for the link check).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Link {
     /// The target as written.
     pub dest: String,

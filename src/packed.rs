@@ -14,10 +14,10 @@ const SMALL: usize = 256;
 
 /// A text, compressed when that makes it smaller. [`Packed::text`] gives
 /// it back exactly.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Packed(Repr);
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
 enum Repr {
     Plain(Box<str>),
     /// LZ4 block bytes and the length of the text they hold.

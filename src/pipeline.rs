@@ -130,6 +130,71 @@ pub struct Reuse {
     /// The history cache being written, on a thread of its own (waited
     /// for when this is dropped).
     cache_written: Joined,
+    /// The record cache being written, likewise.
+    records_written: Joined,
+    /// The record cache `model` was loaded from (see [`load_remembering`]).
+    remembered: Option<Remembered>,
+}
+
+/// The record cache a load consulted: the key it was looked for by (none:
+/// no cache was looked for, but one is to be written), and how many
+/// records it held.
+struct Remembered {
+    key: Option<crate::record_cache::Key>,
+    found: usize,
+}
+
+/// The config as a run uses it, and the dates it reads the records for.
+struct Settings {
+    config: Config,
+    /// `history_cache::fingerprint` of the config as written.
+    fingerprint: u64,
+    as_of: Date,
+    looking_back: bool,
+}
+
+/// Reads the config into `sources` (its problems into `diags`) and
+/// applies the command line to it.
+fn settings(
+    opts: &Options,
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+    notes: &mut Vec<String>,
+) -> Result<Settings> {
+    let mut config = read_config(&opts.root, sources, diags)?;
+    let fingerprint = crate::history_cache::fingerprint(&config);
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let given = opts.as_of.as_ref().unwrap_or(&config.as_of);
+    let as_of = resolve_as_of(given, &opts.root, &config.timezone, notes);
+    let looking_back = matches!(given, AsOf::Date(_));
+    Ok(Settings { config, fingerprint, as_of, looking_back })
+}
+
+/// [`load`], with the records a run before read with the same settings
+/// (the record cache below the site, see [`crate::record_cache`]), for
+/// [`analyse_with`]: the text of a record file it knows is let go as soon
+/// as it is read and known (with `release_texts`, unless reading it found
+/// errors; else unless reading it found anything, whose lines are shown).
+fn load_remembering(opts: &Options, release_texts: bool) -> Result<(source::Loaded, Reuse)> {
+    check_site(&opts.root)?;
+    let mut timer = Timer::new();
+    let Settings { config, as_of, looking_back, .. } =
+        settings(opts, &mut Sources::default(), &mut Vec::new(), &mut Vec::new())?;
+    let options = BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts };
+    let key = crate::record_cache::key(&config, &options);
+    let model = crate::record_cache::load(&opts.root, &key, &config).unwrap_or_default();
+    timer.lap("record cache loaded");
+    let known: crate::hash::FastMap<&str, crate::text::Known> = (model.records())
+        .filter(|(_, _, found)| if release_texts { !found.iter().any(Diagnostic::is_error) } else { found.is_empty() })
+        .map(|(file, _, _)| (file.path.as_str(), file.known()))
+        .collect();
+    let loaded = source::load_content_knowing(&opts.root, &|path| known.get(path).copied());
+    drop(known);
+    timer.lap("load");
+    let found = model.records().len();
+    Ok((loaded, Reuse { model, remembered: Some(Remembered { key: Some(key), found }), ..Reuse::default() }))
 }
 
 /// A thread waited for when this is dropped: one that writes a file, so
@@ -169,20 +234,27 @@ fn analyse_with(
     mut previous: Reuse,
     release_texts: bool,
 ) -> Result<(Analysis, Reuse)> {
-    // One writer of the cache at a time.
+    // One writer of each cache at a time.
     drop(std::mem::take(&mut previous.cache_written));
+    drop(std::mem::take(&mut previous.records_written));
     let root = &opts.root;
     let mut timer = Timer::new();
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
-    let mut config = read_config(root, &mut loaded.sources, &mut diagnostics)?;
-    let fingerprint = crate::history_cache::fingerprint(&config);
-    if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
-    }
     let mut notes = Vec::new();
-    let given = opts.as_of.as_ref().unwrap_or(&config.as_of);
-    let as_of = resolve_as_of(given, root, &config.timezone, &mut notes);
-    let looking_back = matches!(given, AsOf::Date(_));
+    let Settings { config, fingerprint, as_of, looking_back } =
+        settings(opts, &mut loaded.sources, &mut diagnostics, &mut notes)?;
+    let options = BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts };
+    // The records a run before read, as `load_remembering` found them:
+    // when they were read with other settings than these (the config
+    // changed since), the texts they know were let go, so all is read
+    // again, without them.
+    let remembered = match previous.remembered.take() {
+        Some(Remembered { key: Some(key), .. }) if key != crate::record_cache::key(&config, &options) => {
+            let again = Reuse { remembered: Some(Remembered { key: None, found: 0 }), ..Reuse::default() };
+            return analyse_with(opts, load(opts)?, again, release_texts);
+        }
+        remembered => remembered,
+    };
     // The records as they are and as they were: independent of each
     // other, so made side by side.
     let past = PastInput {
@@ -193,14 +265,20 @@ fn analyse_with(
         history: previous.history,
         site_history: previous.site_history,
     };
-    let (built, (history, known, made, cache_written)) = rayon::join(
-        || {
-            let options = BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts };
-            model::build_reusing(loaded, &config, &options, previous.model)
-        },
-        || past_of(past),
-    );
+    let (built, (history, known, made, cache_written)) =
+        rayon::join(|| model::build_reusing(loaded, &config, &options, previous.model), || past_of(past));
     let (mut site, sources, model) = (built.site, built.sources, built.reuse);
+    // The record cache is written again when a record was read or one is
+    // gone, on a thread of its own beside the rest of the run.
+    let records_written = match remembered {
+        Some(r) if model.read() > 0 || r.found != model.records().len() => {
+            let (records, key) = (model.records_only(), crate::record_cache::key(&config, &options));
+            let root = root.to_path_buf();
+            let write = move || crate::record_cache::write(&root, &key, &records);
+            Joined(std::thread::Builder::new().name("record cache".into()).spawn(write).ok())
+        }
+        _ => Joined(None),
+    };
     site.history = made;
     timer.lap("model");
     match &history.status {
@@ -223,7 +301,8 @@ fn analyse_with(
     timer.lap("sort diagnostics");
     let analysis = Analysis { sources, config: Arc::new(config), site: Arc::new(site), diagnostics, notes };
     let site_history = Some((as_of, Arc::clone(&analysis.site.history)));
-    Ok((analysis, Reuse { model, checks, history: Some((history, known)), site_history, cache_written }))
+    let history = Some((history, known));
+    Ok((analysis, Reuse { model, checks, history, site_history, cache_written, records_written, remembered: None }))
 }
 
 /// What [`past_of`] works from.
@@ -361,10 +440,12 @@ pub fn build(opts: &Options) -> Result<Report> {
         &opts.output.clone().unwrap_or_else(|| opts.root.join("public")),
         opts.force,
     )?;
-    let (mut analysis, mut reuse) = analyse_with(opts, load(opts)?, Reuse::default(), true)?;
+    let (loaded, remembered) = load_remembering(opts, true)?;
+    let (mut analysis, mut reuse) = analyse_with(opts, loaded, remembered, true)?;
     // The history cache is written beside the rendering, and is whole
     // when the build returns (the reuse may be left undropped).
     let _cache_written = std::mem::take(&mut reuse.cache_written);
+    let _records_written = std::mem::take(&mut reuse.records_written);
     let spent = Spent { _reuse: reuse };
     let mut timer = Timer::new();
     let theme = Arc::new(theme::load(&opts.root, analysis.config.theme.as_deref())?);

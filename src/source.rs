@@ -49,6 +49,14 @@ pub fn is_nav_file(name: &str) -> bool {
 /// Reads `root/content`, in file-name order so that output never depends on
 /// the order the file system lists entries in.
 pub fn load_content(root: &Path) -> Loaded {
+    load_content_knowing(root, &|_| None)
+}
+
+/// [`load_content`], keeping no text of a file whose text is the one
+/// `known` gives for its path (shown as in [`SourceFile::path`]): such a
+/// file is [`SourceFile::remembered`] (what a run before read of it is
+/// known, and its text is not needed).
+pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<crate::text::Known> + Sync)) -> Loaded {
     let mut loaded = Loaded::default();
     let content = root.join("content");
     if !content.is_dir() {
@@ -90,21 +98,34 @@ pub fn load_content(root: &Path) -> Loaded {
             loaded.assets.push(Asset { from: entry.into_path(), parts });
         }
     }
-    // Files are read and decoded in parallel, then added in walk order.
-    let texts: Vec<Option<(String, Read)>> = {
+    // Files are read and decoded in parallel, then added in walk order; a
+    // text known already is let go as soon as it is known.
+    let texts: Vec<Option<(String, Result<Read, crate::text::Known>)>> = {
         use rayon::prelude::*;
         found
             .par_iter()
             .map(|f| match f {
-                Found::Doc(path, _) | Found::Nav(path, _) => Some((display_path(root, path), read(path))),
+                Found::Nav(path, _) => Some((display_path(root, path), Ok(read(path)))),
+                Found::Doc(path, _) => {
+                    let shown = display_path(root, path);
+                    let text = read(path);
+                    Some(match (text, known(&shown)) {
+                        (Ok(Ok(text)), Some(was)) if crate::text::known(&text) == was => (shown, Err(was)),
+                        (text, _) => (shown, Ok(text)),
+                    })
+                }
                 Found::Unreadable(..) => None,
             })
             .collect()
     };
     for (f, text) in found.into_iter().zip(texts) {
         match (f, text) {
-            (Found::Doc(_, parts), Some((shown, text))) => add_doc(shown, parts, text, &mut loaded, false),
-            (Found::Nav(_, parts), Some((shown, text))) => add_doc(shown, parts, text, &mut loaded, true),
+            (Found::Doc(_, parts), Some((shown, Err(known)))) => {
+                let file = loaded.sources.add(SourceFile::remembered(shown, known));
+                Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
+            }
+            (Found::Doc(_, parts), Some((shown, Ok(text)))) => add_doc(shown, parts, text, &mut loaded, false),
+            (Found::Nav(_, parts), Some((shown, Ok(text)))) => add_doc(shown, parts, text, &mut loaded, true),
             (Found::Unreadable(path, why), _) => {
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
@@ -112,7 +133,8 @@ pub fn load_content(root: &Path) -> Loaded {
                         .hint("check the permissions, or remove the entry"),
                 );
             }
-            (Found::Doc(..) | Found::Nav(..), None) => {}
+            // (No nav file is looked up in `known`.)
+            (Found::Doc(..) | Found::Nav(..), None) | (Found::Nav(..), Some((_, Err(_)))) => {}
         }
     }
     loaded

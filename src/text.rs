@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 /// Index of a file in [`Sources`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct FileId(pub u32);
 
 /// One text file of the site, normalised: no BOM, `\n` line endings.
@@ -17,7 +17,7 @@ pub struct SourceFile {
     pub text: String,
     /// Set when the text was released to save memory: its length and hash,
     /// to know it again on disk ([`Sources::restore`]).
-    released: Option<(usize, u64)>,
+    released: Option<Known>,
     /// Where the last position asked for was found, to go on from.
     cursor: std::sync::Mutex<Cursor>,
 }
@@ -59,18 +59,28 @@ impl SourceFile {
         self.released.is_none().then(|| SourceFile {
             path: self.path.clone(),
             text: String::new(),
-            released: Some((self.text.len(), digest(&self.text))),
+            released: Some(known(&self.text)),
             cursor: Default::default(),
         })
+    }
+
+    /// A file known only by its path and what [`SourceFile::known`] gave
+    /// for its text (as the record cache remembers a file).
+    pub fn remembered(path: String, known: Known) -> SourceFile {
+        SourceFile { path, text: String::new(), released: Some(known), cursor: Default::default() }
+    }
+
+    /// What tells this file's text from another: its length and digest.
+    pub fn known(&self) -> Known {
+        self.released.unwrap_or_else(|| known(&self.text))
     }
 
     /// Whether `now` holds the text this file held: the same text, or,
     /// when either text was released, the same length and digest.
     pub fn same_text(&self, now: &SourceFile) -> bool {
-        let known = |f: &SourceFile| f.released.unwrap_or_else(|| (f.text.len(), digest(&f.text)));
         match (self.released, now.released) {
             (None, None) => self.text == now.text,
-            _ => known(self) == known(now),
+            _ => self.known() == now.known(),
         }
     }
 
@@ -195,9 +205,9 @@ impl Sources {
     pub fn restore(&mut self, ids: impl IntoIterator<Item = FileId>, read: impl Fn(&str) -> Option<String>) {
         for id in ids {
             let f = &self.files[id.0 as usize];
-            let Some((len, hash)) = f.released else { continue };
+            let Some(was) = f.released else { continue };
             let Some(text) = read(&f.path) else { continue };
-            if text.len() == len && digest(&text) == hash {
+            if known(&text) == was {
                 self.files[id.0 as usize] = Arc::new(SourceFile::new(f.path.clone(), text));
             }
         }
@@ -217,7 +227,21 @@ impl Sources {
     }
 }
 
-fn digest(text: &str) -> u64 {
-    use std::hash::BuildHasher;
-    std::hash::BuildHasherDefault::<crate::hash::Fx>::default().hash_one(text)
+/// A text's length and [`digest`].
+pub type Known = (usize, u128);
+
+/// What tells `text` from another: its length and digest.
+pub fn known(text: &str) -> Known {
+    (text.len(), digest(text))
+}
+
+/// A text's digest: SipHash-1-3, 128 bits, with fixed keys (the same in
+/// every run and every build of pilotdeck), so that a text known by it,
+/// even from a file written by an earlier run (the record cache), is
+/// never taken for another by accident, as a 64-bit FxHash could be.
+fn digest(text: &str) -> u128 {
+    use std::hash::Hasher as _;
+    let mut h = siphasher::sip128::SipHasher13::new_with_keys(0x7069_6c6f_7464_6563, 0x6b2d_7465_7874_7331);
+    h.write(text.as_bytes());
+    siphasher::sip128::Hasher128::finish128(&h).as_u128()
 }

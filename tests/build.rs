@@ -193,13 +193,21 @@ fn full_site_writes_every_page() {
     assert!(page.contains("Map every system."), "{page}");
     let home = text_of(&read(&public, "index.html"));
     assert!(home.contains("Our AI pilots at a glance."), "{home}");
-    // Nothing else is left in the site folder.
+    // Nothing else is left in the site folder but the caches, which git
+    // ignores.
     let hidden: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with('.') && n != ".pilotdeck")
         .collect();
     assert!(hidden.is_empty(), "left behind: {hidden:?}");
+    assert_eq!(read(root, ".pilotdeck/.gitignore").lines().last(), Some("*"));
+    let cached: Vec<String> = std::fs::read_dir(root.join(".pilotdeck"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(cached.len(), 2, "{cached:?}");
+    assert!(cached.iter().any(|n| n == "records.bin"), "{cached:?}");
 }
 
 #[test]

@@ -45,6 +45,7 @@ mod people;
 mod pilot_page;
 mod portfolio;
 mod props;
+mod record_cache;
 mod search_finds;
 mod serve;
 mod serve_hostile;

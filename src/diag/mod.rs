@@ -12,7 +12,9 @@ pub use print::{
 use crate::text::{FileId, Sources};
 
 /// A byte range within one file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, borsh::BorshSerialize, borsh::BorshDeserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
@@ -30,7 +32,7 @@ impl Span {
 }
 
 /// Where something is: a file and a span within it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Loc {
     pub file: FileId,
     pub span: Span,
@@ -47,7 +49,7 @@ impl Loc {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub enum Severity {
     Error,
     Warning,
@@ -64,7 +66,7 @@ impl Severity {
 
 /// Every rule, with a stable code. The codes never change meaning; a rule
 /// that goes away leaves its code unused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub enum Rule {
     Syntax,
     UnknownKey,
@@ -259,7 +261,7 @@ impl Rule {
 }
 
 /// One problem in the content.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Diagnostic {
     pub rule: Rule,
     pub severity: Severity,

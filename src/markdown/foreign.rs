@@ -25,7 +25,7 @@ use tags::{link_tags, pairs, tag_start, tags};
 
 /// A kind of template tag found in a page: the first of its kind, where it
 /// is (in the page's file once [`super::Rendered::shifted`]), and how many.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct ForeignTag {
     /// `{% name %}` for a Liquid or Nunjucks tag, `{{ ... }}` for any output.
     pub kind: String,

@@ -135,7 +135,7 @@ pub enum Child {
     Section(usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Pilot {
     pub id: String,
     pub loc: Loc,
@@ -167,7 +167,7 @@ pub struct Pilot {
     pub incomplete: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct StageEntry {
     pub stage: String,
     pub date: Date,
@@ -176,7 +176,7 @@ pub struct StageEntry {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Readiness {
     pub key: String,
     pub label: String,
@@ -192,10 +192,14 @@ pub struct Readiness {
     pub blocked_by: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Evidence {
-    /// The rubric item's key and text, shared with the config.
+    /// The rubric item's key and text, shared with the config (not in the
+    /// record cache, which gives them back from the config: see
+    /// [`Pilot::share`]).
+    #[borsh(skip)]
     pub key: std::sync::Arc<str>,
+    #[borsh(skip)]
     pub text: std::sync::Arc<str>,
     pub met: bool,
     /// The note or link given as evidence (boxed: 140,000 items at 10,000
@@ -205,7 +209,7 @@ pub struct Evidence {
     pub said_no: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Integration {
     pub system: String,
     pub direction: Option<String>,
@@ -213,7 +217,7 @@ pub struct Integration {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Constraint {
     pub id: String,
     #[serde(skip)]
@@ -250,7 +254,7 @@ pub struct Constraint {
     pub days_to_resolve: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Update {
     pub week: Date,
     // Boxed: 8 bytes fewer a text than `String`, and a record holds
@@ -262,14 +266,14 @@ pub struct Update {
     pub confidence: Option<Confidence>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Confidence {
     // 1 to 5: a byte each (120,000 updates at 10,000 pilots of the mix).
     pub leader: u8,
     pub team: u8,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct PilotFacts {
     pub last_update: Option<Date>,
     pub days_since_update: Option<i64>,
@@ -363,6 +367,63 @@ pub struct ModelCache {
     /// The people and the decisions of the analysis before, with the
     /// records they were made from.
     people: Option<PeopleEntry>,
+    /// How many of `records` the analysis that left this read (the others
+    /// it found in the cache it was given).
+    read: usize,
+}
+
+/// One record as a run before read it, for [`ModelCache::remembered`].
+pub struct Remembered {
+    /// The file, known by its path and its text's digest
+    /// ([`crate::source::SourceFile::remembered`]).
+    pub file: crate::source::SourceFile,
+    pub pilot: Option<Pilot>,
+    /// What reading it found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ModelCache {
+    /// A cache of the records a run before read with `config`, in the
+    /// order of their files, for the as-of date `as_of` (the record cache
+    /// on disk, which holds no pages, people or ids). The texts each record
+    /// shares with the config are shared with it again.
+    pub fn remembered(as_of: Date, records: Vec<Remembered>, config: &Config) -> ModelCache {
+        let records = (records.into_iter())
+            .map(|r| {
+                let pilot = r.pilot.map(|mut p| {
+                    p.share(config);
+                    Arc::new(p)
+                });
+                (Arc::new(r.file), pilot, r.diagnostics)
+            })
+            .collect();
+        ModelCache { as_of: Some(as_of), records, ..ModelCache::default() }
+    }
+
+    /// Whether it holds no record (as the cache of no analysis before).
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Every record file as it was read, in order: the file, the record it
+    /// read as (none when it could not be read) and what reading it found.
+    pub fn records(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (&crate::source::SourceFile, Option<&Pilot>, &[Diagnostic])> {
+        self.records.iter().map(|(f, p, d)| (&**f, p.as_deref(), &d[..]))
+    }
+
+    /// The records alone (for the record cache, written beside the rest
+    /// of a run).
+    pub fn records_only(&self) -> ModelCache {
+        ModelCache { as_of: self.as_of, records: self.records.clone(), ..ModelCache::default() }
+    }
+
+    /// How many records the analysis that made this read, rather than
+    /// found in the cache it was given.
+    pub fn read(&self) -> usize {
+        self.read
+    }
 }
 
 /// What the people and the decisions were made from, and what they are:
@@ -429,6 +490,15 @@ impl PagesEntry {
 }
 
 type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagnostic>);
+
+/// Where a record's entry in the cache is: at its place (and its text,
+/// released, when it was released on the way), changed at its place, or
+/// maybe elsewhere.
+enum Placed {
+    Found(usize, Option<crate::source::SourceFile>),
+    Changed,
+    Elsewhere,
+}
 
 /// Whether a file read earlier is the file now loaded: the same shared
 /// file, or the same text.
@@ -498,25 +568,58 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     // at the record's place, the very same file (`serve`'s partial load
     // keeps the files that did not change: a pointer compared, no path
     // looked up) or the same path with the same text; else, when records
-    // moved, the entry of its path with the same text.
+    // moved, the entry of its path with the same text. Texts are compared
+    // side by side: a cache from disk knows its files by their digests.
+    // A text found again is released here when asked to (as a text read is
+    // below), unless its record has errors (shown with their lines).
     let mut before = std::mem::take(&mut cache.records);
     let record_docs: Vec<&crate::source::Doc> = loaded.docs.iter().filter(is_record).collect();
-    let found: Vec<Option<usize>> = {
-        let mut by_path: Option<crate::hash::FastMap<&str, usize>> = None;
-        (record_docs.iter().enumerate())
+    let release = |entry: &CacheEntry, source: &Arc<crate::source::SourceFile>| {
+        let keep = !opts.release_texts || entry.2.iter().any(Diagnostic::is_error);
+        let released = if keep { None } else { source.released() };
+        match released {
+            Some(r) => entry.0.same_text(&r).then_some(Some(r)),
+            None => same_file(&entry.0, source).then_some(None),
+        }
+    };
+    let placed: Vec<Placed> = {
+        use rayon::prelude::*;
+        let sources = &loaded.sources;
+        (record_docs.par_iter().enumerate())
             .map(|(k, doc)| {
-                let source = loaded.sources.shared(doc.file);
+                let source = sources.shared(doc.file);
                 match before.get(k) {
-                    Some((f, _, _)) if Arc::ptr_eq(f, source) => return Some(k),
-                    Some((f, _, _)) if f.path == source.path => return same_file(f, source).then_some(k),
-                    _ => {}
+                    Some((f, _, _)) if Arc::ptr_eq(f, source) => Placed::Found(k, None),
+                    Some(entry) if entry.0.path == source.path => match release(entry, source) {
+                        Some(released) => Placed::Found(k, released),
+                        None => Placed::Changed,
+                    },
+                    _ => Placed::Elsewhere,
                 }
-                let by_path = by_path
-                    .get_or_insert_with(|| before.iter().enumerate().map(|(i, e)| (e.0.path.as_str(), i)).collect());
-                by_path.get(source.path.as_str()).copied().filter(|&i| same_file(&before[i].0, source))
             })
             .collect()
     };
+    let mut by_path: Option<crate::hash::FastMap<&str, usize>> = None;
+    let mut found: Vec<Option<usize>> = Vec::with_capacity(placed.len());
+    for (doc, placed) in record_docs.iter().zip(placed) {
+        let (at, released) = match placed {
+            Placed::Found(k, released) => (Some(k), released),
+            Placed::Changed => (None, None),
+            Placed::Elsewhere => {
+                let source = loaded.sources.shared(doc.file);
+                let by_path = by_path
+                    .get_or_insert_with(|| before.iter().enumerate().map(|(i, e)| (e.0.path.as_str(), i)).collect());
+                match by_path.get(source.path.as_str()).and_then(|&i| Some((i, release(&before[i], source)?))) {
+                    Some((i, released)) => (Some(i), released),
+                    None => (None, None),
+                }
+            }
+        };
+        if let Some(released) = released {
+            loaded.sources.put_released(doc.file, Arc::new(released));
+        }
+        found.push(at);
+    }
     // Records not in the cache are read in parallel (Markdown dominates);
     // the order of the results is the order of the files.
     let misses: Vec<&crate::source::Doc> =
@@ -551,6 +654,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             read.insert(file, read_now);
         }
     }
+    cache.read = misses.len();
     timer.lap("model: records read");
     // The cache as this analysis leaves it: each record's entry, in order
     // (the entries of records no longer there are dropped with `before`).
@@ -570,9 +674,13 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
                 None => continue,
             },
         };
-        // A full load gives out new file ids.
+        // A full load gives out new file ids (what reading a record finds
+        // is in its own file).
         for d in found.iter_mut() {
             d.loc.file = doc.file;
+            for (loc, _) in &mut d.related {
+                loc.file = doc.file;
+            }
         }
         if let Some(p) = pilot.as_mut().filter(|p| p.loc.file != doc.file) {
             Arc::make_mut(p).reloc(doc.file);
@@ -733,6 +841,27 @@ impl Pilot {
     /// says.
     pub fn entered(&self) -> Option<crate::date::Date> {
         self.stages.iter().filter(|s| s.stage == self.stage).map(|s| s.date).max()
+    }
+
+    /// Shares with `config`, as [`pilot::read`] and [`facts::derive`] do,
+    /// the texts a record read from the record cache holds of it: the
+    /// rubric's items of its evidence (in the rubric's order, the cache
+    /// leaves them out) and the rungs' `to`.
+    fn share(&mut self, config: &Config) {
+        for (dim, rubric) in self.readiness.iter_mut().zip(&config.rubric) {
+            debug_assert_eq!(dim.items.len(), rubric.items.len(), "evidence is read in the rubric's order");
+            for (e, item) in dim.items.iter_mut().zip(&rubric.items) {
+                e.key = Arc::clone(&item.key);
+                e.text = Arc::clone(&item.text);
+            }
+        }
+        for c in &mut self.constraints {
+            if let (Some(to), Some(rung)) = (&mut c.escalated_to, c.rung.and_then(|r| config.escalation.get(r))) {
+                if **to == *rung.to {
+                    *to = Arc::clone(&rung.to);
+                }
+            }
+        }
     }
 
     /// Points every location of the record at `file`.

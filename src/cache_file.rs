@@ -1,0 +1,54 @@
+//! The files pilotdeck keeps between runs below a site, in `.pilotdeck/`
+//! (the history cache, the record cache).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The folder below the site. It holds a `.gitignore` of its own that
+/// ignores it all.
+pub const DIR: &str = ".pilotdeck";
+
+/// Where the file `name` of the cache folder below `root` is.
+pub fn path(root: &Path, name: &str) -> PathBuf {
+    root.join(DIR).join(name)
+}
+
+/// The bytes of the file `name` in the cache folder below `root`, if any.
+pub fn read(root: &Path, name: &str) -> Option<Vec<u8>> {
+    std::fs::read(path(root, name)).ok()
+}
+
+/// Writes `bytes` as the file `name` in the cache folder below `root` (see
+/// [`write_with`]).
+pub fn write(root: &Path, name: &str, bytes: &[u8]) {
+    write_with(root, name, |out| out.write_all(bytes));
+}
+
+/// Writes the file `name` in the cache folder below `root` as `fill` makes
+/// it, if it can (a site folder that cannot be written to keeps no cache,
+/// and nothing says so): written beside, then renamed over, so that a
+/// cache file is whole or absent.
+pub fn write_with(root: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let dir = root.join(DIR);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        let _ = std::fs::write(&ignore, "# pilotdeck's cache: never committed\n*\n");
+    }
+    let tmp = dir.join(format!("{name}.tmp"));
+    let written = std::fs::File::create(&tmp).and_then(|file| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut out)?;
+        out.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_data()
+    });
+    match written {
+        Ok(()) => {
+            let _ = std::fs::rename(&tmp, dir.join(name));
+        }
+        Err(_) => {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The pilot records a run read, kept between runs in
+//! `.pilotdeck/records.bin` below the site: each record file's path, its
+//! text's length and digest, and what it read as (the record and the
+//! problems found in it). A build loads it before the model and gives it
+//! to the model as the cache of an analysis before, so that only the
+//! records whose text changed are read again; the stages never touch the
+//! file.
+//!
+//! The cache is trusted only when it was written by a pilotdeck built
+//! from the very same code (`PILOTDECK_SOURCE`), in this format, for the
+//! same config, as-of date and options: what a record reads as depends on
+//! all of them. Anything else (another version, a file cut short, bytes
+//! that do not decode) and the records are read as if there were no
+//! cache.
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::model::{BuildOptions, ModelCache, Pilot, Remembered};
+use borsh::{BorshDeserialize, BorshSerialize};
+use std::path::Path;
+
+/// Where the cache is, below the site.
+pub const NAME: &str = "records.bin";
+
+/// Raised when what the cache holds changes meaning or form.
+const FORMAT: u32 = 1;
+
+/// What the file starts with, read before the rest: whether the rest can
+/// be trusted.
+#[derive(BorshSerialize, BorshDeserialize, PartialEq, Eq, Clone, Debug)]
+pub struct Key {
+    pilotdeck: String,
+    /// A digest of the code the running pilotdeck was built from.
+    source: String,
+    format: u32,
+    /// `history_cache::fingerprint` of the config as the records are read
+    /// with it.
+    config: u64,
+    as_of: crate::date::Date,
+    looking_back: bool,
+    drafts: bool,
+}
+
+/// The key of records read with `config` and `opts`.
+pub fn key(config: &Config, opts: &BuildOptions) -> Key {
+    Key {
+        pilotdeck: env!("CARGO_PKG_VERSION").to_string(),
+        source: env!("PILOTDECK_SOURCE").to_string(),
+        format: FORMAT,
+        config: crate::history_cache::fingerprint(config),
+        as_of: opts.as_of,
+        looking_back: opts.looking_back,
+        drafts: opts.drafts,
+    }
+}
+
+/// One record file in the file's index: its path, its text's length and
+/// digest, and how many bytes what it read as takes.
+#[derive(BorshSerialize, BorshDeserialize)]
+struct Entry {
+    path: String,
+    len: u64,
+    digest: u128,
+    bytes: u64,
+}
+
+/// What one record read as.
+type Read = (Option<Pilot>, Vec<Diagnostic>);
+
+/// Records encoded or decoded side by side at a time: the bytes of one
+/// batch are in memory, never the whole file's.
+const BATCH: usize = 1024;
+
+/// The file is the [`Key`], what each record read as (each encoded with
+/// borsh, one after the other, in the records' order), the index of the
+/// records (a list of [`Entry`]) and where the index starts (8 bytes, little
+/// endian): written in one pass, a batch of records at a time.
+///
+/// The records below `root` a run with this `key` left, as a model cache;
+/// `None` when there is no cache this run can trust.
+pub fn load(root: &Path, key: &Key, config: &Config) -> Option<ModelCache> {
+    use rayon::prelude::*;
+    use std::io::{Read as _, Seek, SeekFrom};
+    let mut file = std::fs::File::open(crate::cache_file::path(root, NAME)).ok()?;
+    let mut head = std::io::BufReader::new(&mut file);
+    if Key::deserialize_reader(&mut head).ok()? != *key {
+        return None;
+    }
+    let records_start = borsh::to_vec(key).ok()?.len() as u64;
+    let end = file.seek(SeekFrom::End(-8)).ok()?;
+    let mut at = [0u8; 8];
+    file.read_exact(&mut at).ok()?;
+    let index_start = u64::from_le_bytes(at);
+    if index_start < records_start || index_start > end {
+        return None;
+    }
+    file.seek(SeekFrom::Start(index_start)).ok()?;
+    let mut tail = std::io::BufReader::new(&mut file).take(end - index_start);
+    let index = Vec::<Entry>::deserialize_reader(&mut tail).ok()?;
+    if index.iter().map(|e| e.bytes).sum::<u64>() != index_start - records_start {
+        return None;
+    }
+    file.seek(SeekFrom::Start(records_start)).ok()?;
+    let mut records = Vec::with_capacity(index.len());
+    let mut buf = Vec::new();
+    for batch in index.chunks(BATCH) {
+        buf.clear();
+        let n: u64 = batch.iter().map(|e| e.bytes).sum();
+        buf.resize(usize::try_from(n).ok()?, 0);
+        file.read_exact(&mut buf).ok()?;
+        let mut blobs = Vec::with_capacity(batch.len());
+        let mut rest = &buf[..];
+        for e in batch {
+            let (blob, after) = rest.split_at(e.bytes as usize);
+            blobs.push(blob);
+            rest = after;
+        }
+        let decoded = (batch.par_iter().zip(blobs))
+            .map(|(e, blob)| {
+                let (pilot, diagnostics) = Read::try_from_slice(blob).ok()?;
+                let known = (usize::try_from(e.len).ok()?, e.digest);
+                Some(Remembered {
+                    file: crate::source::SourceFile::remembered(e.path.clone(), known),
+                    pilot,
+                    diagnostics,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        records.extend(decoded);
+    }
+    Some(ModelCache::remembered(key.as_of, records, config))
+}
+
+/// Writes the cache of the records of `cache` below `root`, if it can: a
+/// site folder that cannot be written to reads every record each time,
+/// and says nothing.
+pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
+    use rayon::prelude::*;
+    let records: Vec<_> = cache.records().collect();
+    crate::cache_file::write_with(root, NAME, |out| {
+        let head = borsh::to_vec(key)?;
+        out.write_all(&head)?;
+        let mut index_start = head.len() as u64;
+        let mut index = Vec::with_capacity(records.len());
+        for batch in records.chunks(BATCH) {
+            let blobs: Vec<(Entry, Vec<u8>)> = batch
+                .par_iter()
+                .map(|(file, pilot, diagnostics)| {
+                    let mut blob = Vec::new();
+                    // As `Read` is read: an `Option<Pilot>`, then the list.
+                    pilot.serialize(&mut blob)?;
+                    diagnostics.serialize(&mut blob)?;
+                    let (len, digest) = file.known();
+                    let entry = Entry { path: file.path.clone(), len: len as u64, digest, bytes: blob.len() as u64 };
+                    Ok((entry, blob))
+                })
+                .collect::<std::io::Result<_>>()?;
+            for (entry, blob) in blobs {
+                out.write_all(&blob)?;
+                index_start += entry.bytes;
+                index.push(entry);
+            }
+        }
+        out.write_all(&borsh::to_vec(&index)?)?;
+        out.write_all(&index_start.to_le_bytes())
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of a generated site, read, written to the cache and
+    /// loaded back: each the same, to the last field and place, with the
+    /// same problems found.
+    #[test]
+    fn records_come_back_from_the_cache_as_they_were_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        crate::synth::write_site_with(root, 60, 11, &crate::synth::Mix::REALISTIC).unwrap();
+        // A record with problems: a key no one reads, a date out of the
+        // calendar, a Liquid tag.
+        let odd = "+++\ntitle = \"Odd\"\nstage = \"pilot\"\ncolour = \"blue\"\nstarted = \"2026-02-30\"\n+++\nSee {% include x.html %}.\n";
+        std::fs::write(root.join("content/pilots/zz-odd.md"), odd).unwrap();
+        let mut loaded = crate::source::load_content(root);
+        let config = crate::pipeline::read_config(root, &mut loaded.sources, &mut Vec::new()).unwrap();
+        let opts = BuildOptions {
+            as_of: crate::date::Date::parse("2026-11-20").unwrap(),
+            looking_back: true,
+            drafts: false,
+            release_texts: false,
+        };
+        let read = crate::model::build_reusing(loaded, &config, &opts, ModelCache::default()).reuse;
+        let key = key(&config, &opts);
+        write(root, &key, &read);
+        let back = load(root, &key, &config).expect("the cache just written");
+        assert_eq!(back.records().len(), 61);
+        let mut warned = 0;
+        for ((f1, p1, d1), (f2, p2, d2)) in read.records().zip(back.records()) {
+            assert_eq!(f1.path, f2.path);
+            assert_eq!(f1.known(), f2.known());
+            assert_eq!(format!("{p1:?}"), format!("{p2:?}"), "{}", f1.path);
+            assert_eq!(d1, d2, "{}", f1.path);
+            warned += usize::from(!d1.is_empty());
+        }
+        assert!(warned > 0, "some records have warnings, cached with them");
+
+        // Another key (another as-of date) finds nothing.
+        let later = BuildOptions { as_of: crate::date::Date::parse("2026-11-21").unwrap(), ..opts };
+        assert!(load(root, &super::key(&config, &later), &config).is_none());
+    }
+}

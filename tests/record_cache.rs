@@ -1,0 +1,150 @@
+//! The record cache (`.pilotdeck/records.bin`): a build after some records
+//! changed reads only those again, and its site is byte for byte the site
+//! of a build without the cache, whatever changed (a record's text, a
+//! record added, removed or renamed, the config, the as-of date), and
+//! whatever the cache holds (cut short, or not a cache at all).
+
+use crate::common;
+
+use common::*;
+use pilotdeck::synth::{write_site_with, Mix};
+use std::path::Path;
+
+const AS_OF: &str = "2026-11-20";
+
+fn cache(root: &Path) -> std::path::PathBuf {
+    root.join(".pilotdeck/records.bin")
+}
+
+/// The site built into `out` with the record cache as it is, and the same
+/// site built into `clean` with no cache (the cache put back after): the
+/// two must be the same, file for file, and say the same.
+fn same_as_clean(root: &Path, work: &Path, name: &str) {
+    let (warm, clean) = (work.join(format!("{name}-warm")), work.join(format!("{name}-clean")));
+    let with_cache = build_at(root, AS_OF, &warm);
+    let kept = std::fs::read(cache(root)).ok();
+    let _ = std::fs::remove_file(cache(root));
+    let without = build_at(root, AS_OF, &clean);
+    if let Some(bytes) = kept {
+        std::fs::write(cache(root), bytes).unwrap();
+    }
+    // What the builds say, but where they wrote and how long they took.
+    let said = |stderr: &str| stderr.lines().filter(|l| !l.starts_with("built ")).collect::<Vec<_>>().join("\n");
+    assert_eq!(said(&with_cache.stderr), said(&without.stderr), "{name}: what the builds say");
+    let (a, b) = (snapshot(&warm), snapshot(&clean));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "{name}: the files");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{name}: `{path}` differs from a build without the cache");
+    }
+}
+
+/// Sets the front matter's `key` (written on a line of its own, in TOML
+/// or YAML) to `value` in the record at `path`.
+fn set(path: &Path, key: &str, value: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let yaml = text.starts_with("---");
+    let start = if yaml { format!("{key}: ") } else { format!("{key} = ") };
+    let line = text.lines().find(|l| l.starts_with(&start)).unwrap_or_else(|| panic!("no `{key}` in {text}"));
+    let new = if yaml { format!("{key}: {value}") } else { format!("{key} = \"{value}\"") };
+    std::fs::write(path, text.replacen(line, &new, 1)).unwrap();
+}
+
+/// The `n`th record file of the site, in file-name order.
+fn record(root: &Path, n: usize) -> std::path::PathBuf {
+    let mut all: Vec<_> = std::fs::read_dir(root.join("content/pilots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    all.sort();
+    all[n].clone()
+}
+
+#[test]
+fn a_build_with_the_record_cache_makes_the_site_a_build_without_it_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, work) = (dir.path().join("site"), dir.path().join("out"));
+    write_site_with(&root, 80, 7, &Mix::REALISTIC).unwrap();
+    std::fs::create_dir_all(&work).unwrap();
+
+    // The first build writes the cache, ignored by git; the next uses it.
+    build_at(&root, AS_OF, &work.join("first"));
+    assert!(cache(&root).is_file(), "the first build leaves a record cache");
+    assert_eq!(read(&root, ".pilotdeck/.gitignore").lines().last(), Some("*"));
+    // With nothing changed every record is found in it: it is not written
+    // again.
+    let written = std::fs::metadata(cache(&root)).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build_at(&root, AS_OF, &work.join("second"));
+    assert_eq!(std::fs::metadata(cache(&root)).unwrap().modified().unwrap(), written, "the cache was written again");
+    assert!(snapshot(&work.join("first")) == snapshot(&work.join("second")));
+    same_as_clean(&root, &work, "unchanged");
+
+    // A record's title and body, another's owner (the people pages).
+    set(&record(&root, 3), "title", "An edited title");
+    let a = record(&root, 4);
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, text + "\nA line added to the body.\n").unwrap();
+    set(&record(&root, 10), "owner", "Someone Else");
+    same_as_clean(&root, &work, "edited");
+
+    // A record removed, one renamed (its place in the order moves), one
+    // added.
+    std::fs::remove_file(record(&root, 20)).unwrap();
+    let c = record(&root, 30);
+    std::fs::rename(&c, root.join("content/pilots/aaa-renamed.md")).unwrap();
+    let copied = std::fs::read_to_string(record(&root, 40)).unwrap();
+    std::fs::write(root.join("content/pilots/zzz-added.md"), copied).unwrap();
+    same_as_clean(&root, &work, "moved");
+
+    // Another as-of date: the cache is for another date, and not used.
+    let other = work.join("other-date");
+    build_at(&root, "2026-12-01", &other);
+    let _ = std::fs::remove_file(cache(&root));
+    build_at(&root, "2026-12-01", &work.join("other-date-clean"));
+    assert!(snapshot(&other) == snapshot(&work.join("other-date-clean")), "a cache of another date is not used");
+    build_at(&root, AS_OF, &work.join("back"));
+
+    // The config changed: the cache was read for another config.
+    let config = read(&root, "pilotdeck.toml");
+    assert!(!config.contains("lessons_heading"));
+    std::fs::write(root.join("pilotdeck.toml"), format!("lessons_heading = \"What we learned\"\n{config}")).unwrap();
+    same_as_clean(&root, &work, "config");
+
+    // A cache cut short, and one that is not a cache at all.
+    let bytes = std::fs::read(cache(&root)).unwrap();
+    std::fs::write(cache(&root), &bytes[..bytes.len() / 2]).unwrap();
+    same_as_clean(&root, &work, "cut short");
+    std::fs::write(cache(&root), b"not a cache").unwrap();
+    same_as_clean(&root, &work, "not a cache");
+}
+
+#[test]
+fn a_record_broken_after_it_was_cached_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write_site_with(&root, 12, 3, &Mix::REALISTIC).unwrap();
+    build_at(&root, AS_OF, &dir.path().join("out"));
+    let a = record(&root, 2);
+    let text = std::fs::read_to_string(&a).unwrap();
+    let broken = if text.starts_with("---") {
+        text.replacen("stage: ", "stage: nowhere\nwas_stage: ", 1)
+    } else {
+        text.replacen("stage = ", "stage = \"nowhere\"\nwas_stage = ", 1)
+    };
+    std::fs::write(&a, broken).unwrap();
+    let run = pilotdeck([
+        "--root".as_ref(),
+        root.as_os_str(),
+        "build".as_ref(),
+        "--as-of".as_ref(),
+        AS_OF.as_ref(),
+        "--output".as_ref(),
+        dir.path().join("out").as_os_str(),
+    ]);
+    assert_ne!(run.code, 0);
+    let stage = run.diagnostics().into_iter().find(|d| d.header.contains("unknown stage `nowhere`"));
+    let stage = stage.unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(run.stderr.contains("stage: nowhere") || run.stderr.contains("stage = \"nowhere\""), "{}", run.stderr);
+    assert!(stage.is_error());
+}
