@@ -39,9 +39,9 @@ pub fn write_with(root: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> 
     }
     let tmp = dir.join(format!("{name}.tmp"));
     let written = std::fs::File::create(&tmp).and_then(|file| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
         fill(&mut out)?;
-        out.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_data()
+        out.flush()
     });
     match written {
         Ok(()) => {

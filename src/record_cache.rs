@@ -67,14 +67,14 @@ struct Entry {
 /// What one record read as.
 type Read = (Option<Pilot>, Vec<Diagnostic>);
 
-/// Records encoded or decoded side by side at a time: the bytes of one
-/// batch are in memory, never the whole file's.
-const BATCH: usize = 1024;
+/// Records decoded side by side at a time: the bytes of one batch are in
+/// memory, never the whole file's.
+const BATCH: usize = 256;
 
 /// The file is the [`Key`], what each record read as (each encoded with
 /// borsh, one after the other, in the records' order), the index of the
 /// records (a list of [`Entry`]) and where the index starts (8 bytes, little
-/// endian): written in one pass, a batch of records at a time.
+/// endian): written in one pass.
 ///
 /// The records below `root` a run with this `key` left, as a model cache;
 /// `None` when there is no cache this run can trust.
@@ -133,37 +133,46 @@ pub fn load(root: &Path, key: &Key, config: &Config) -> Option<ModelCache> {
 
 /// Writes the cache of the records of `cache` below `root`, if it can: a
 /// site folder that cannot be written to reads every record each time,
-/// and says nothing.
+/// and says nothing. Each record is encoded straight into the file, one
+/// after the other: the writer holds no record's bytes (it runs beside the
+/// pages, when a build holds the most).
 pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
-    use rayon::prelude::*;
-    let records: Vec<_> = cache.records().collect();
     crate::cache_file::write_with(root, NAME, |out| {
-        let head = borsh::to_vec(key)?;
-        out.write_all(&head)?;
-        let mut index_start = head.len() as u64;
-        let mut index = Vec::with_capacity(records.len());
-        for batch in records.chunks(BATCH) {
-            let blobs: Vec<(Entry, Vec<u8>)> = batch
-                .par_iter()
-                .map(|(file, pilot, diagnostics)| {
-                    let mut blob = Vec::new();
-                    // As `Read` is read: an `Option<Pilot>`, then the list.
-                    pilot.serialize(&mut blob)?;
-                    diagnostics.serialize(&mut blob)?;
-                    let (len, digest) = file.known();
-                    let entry = Entry { path: file.path.clone(), len: len as u64, digest, bytes: blob.len() as u64 };
-                    Ok((entry, blob))
-                })
-                .collect::<std::io::Result<_>>()?;
-            for (entry, blob) in blobs {
-                out.write_all(&blob)?;
-                index_start += entry.bytes;
-                index.push(entry);
-            }
+        let mut out = Counted { out, written: 0 };
+        key.serialize(&mut out)?;
+        let records_start = out.written;
+        let mut index = Vec::with_capacity(cache.records().len());
+        for (file, pilot, diagnostics) in cache.records() {
+            let start = out.written;
+            // As `Read` is read: an `Option<Pilot>`, then the list.
+            pilot.serialize(&mut out)?;
+            diagnostics.serialize(&mut out)?;
+            let (len, digest) = file.known();
+            index.push(Entry { path: file.path.clone(), len: len as u64, digest, bytes: out.written - start });
         }
-        out.write_all(&borsh::to_vec(&index)?)?;
-        out.write_all(&index_start.to_le_bytes())
+        let index_start = out.written;
+        debug_assert_eq!(index_start - records_start, index.iter().map(|e| e.bytes).sum::<u64>());
+        index.serialize(&mut out)?;
+        std::io::Write::write_all(&mut out, &index_start.to_le_bytes())
     });
+}
+
+/// A writer that counts what goes through it.
+struct Counted<'a> {
+    out: &'a mut dyn std::io::Write,
+    written: u64,
+}
+
+impl std::io::Write for Counted<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(bytes)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]
