@@ -84,6 +84,16 @@ pub fn analyse(opts: &Options) -> Result<Analysis> {
     Ok(analyse_loaded(opts, load(opts)?, Reuse::default())?.0)
 }
 
+/// [`analyse`] with the record cache (see [`load_remembering`]), which it
+/// leaves up to date, as `pilotdeck check` runs it: every file a problem
+/// is in has its text, to show the problem's lines.
+pub fn analyse_remembering(opts: &Options) -> Result<Analysis> {
+    let (loaded, remembered) = load_remembering(opts, false)?;
+    let mut analysis = analyse_with(opts, loaded, remembered, false)?.0;
+    restore_texts(&mut analysis.sources, &opts.root, &analysis.diagnostics);
+    Ok(analysis)
+}
+
 /// Reads the site's `content/` folder (the load stage).
 pub fn load(opts: &Options) -> Result<source::Loaded> {
     check_site(&opts.root)?;
@@ -177,13 +187,13 @@ fn settings(
 /// [`analyse_with`]: the text of a record file it knows is let go as soon
 /// as it is read and known (with `release_texts`, unless reading it found
 /// errors; else unless reading it found anything, whose lines are shown).
-fn load_remembering(opts: &Options, release_texts: bool) -> Result<(source::Loaded, Reuse)> {
+pub fn load_remembering(opts: &Options, release_texts: bool) -> Result<(source::Loaded, Reuse)> {
     check_site(&opts.root)?;
     let mut timer = Timer::new();
-    let Settings { config, as_of, looking_back, .. } =
+    let Settings { config, fingerprint, as_of, looking_back } =
         settings(opts, &mut Sources::default(), &mut Vec::new(), &mut Vec::new())?;
     let options = BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts };
-    let key = crate::record_cache::key(&config, &options);
+    let key = crate::record_cache::key(fingerprint, &options);
     let model = crate::record_cache::load(&opts.root, &key, &config).unwrap_or_default();
     timer.lap("record cache loaded");
     let known: crate::hash::FastMap<&str, crate::text::Known> = (model.records())
@@ -249,7 +259,7 @@ fn analyse_with(
     // changed since), the texts they know were let go, so all is read
     // again, without them.
     let remembered = match previous.remembered.take() {
-        Some(Remembered { key: Some(key), .. }) if key != crate::record_cache::key(&config, &options) => {
+        Some(Remembered { key: Some(key), .. }) if key != crate::record_cache::key(fingerprint, &options) => {
             let again = Reuse { remembered: Some(Remembered { key: None, found: 0 }), ..Reuse::default() };
             return analyse_with(opts, load(opts)?, again, release_texts);
         }
@@ -272,7 +282,7 @@ fn analyse_with(
     // gone, on a thread of its own beside the rest of the run.
     let records_written = match remembered {
         Some(r) if model.read() > 0 || r.found != model.records().len() => {
-            let (records, key) = (model.records_only(), crate::record_cache::key(&config, &options));
+            let (records, key) = (model.records_only(), crate::record_cache::key(fingerprint, &options));
             let root = root.to_path_buf();
             let write = move || crate::record_cache::write(&root, &key, &records);
             Joined(std::thread::Builder::new().name("record cache".into()).spawn(write).ok())

@@ -33,21 +33,23 @@ pub struct Key {
     /// A digest of the code the running pilotdeck was built from.
     source: String,
     format: u32,
-    /// `history_cache::fingerprint` of the config as the records are read
-    /// with it.
+    /// `history_cache::fingerprint` of the config as written (the model
+    /// never reads the base URL a command line may set over it: `serve`
+    /// and `build` share the cache).
     config: u64,
     as_of: crate::date::Date,
     looking_back: bool,
     drafts: bool,
 }
 
-/// The key of records read with `config` and `opts`.
-pub fn key(config: &Config, opts: &BuildOptions) -> Key {
+/// The key of records read with the config of this `fingerprint`
+/// (`history_cache::fingerprint` of the config as written) and `opts`.
+pub fn key(fingerprint: u64, opts: &BuildOptions) -> Key {
     Key {
         pilotdeck: env!("CARGO_PKG_VERSION").to_string(),
         source: env!("PILOTDECK_SOURCE").to_string(),
         format: FORMAT,
-        config: crate::history_cache::fingerprint(config),
+        config: fingerprint,
         as_of: opts.as_of,
         looking_back: opts.looking_back,
         drafts: opts.drafts,
@@ -200,7 +202,7 @@ mod tests {
             release_texts: false,
         };
         let read = crate::model::build_reusing(loaded, &config, &opts, ModelCache::default()).reuse;
-        let key = key(&config, &opts);
+        let key = key(crate::history_cache::fingerprint(&config), &opts);
         write(root, &key, &read);
         let back = load(root, &key, &config).expect("the cache just written");
         assert_eq!(back.records().len(), 61);
@@ -216,6 +218,6 @@ mod tests {
 
         // Another key (another as-of date) finds nothing.
         let later = BuildOptions { as_of: crate::date::Date::parse("2026-11-21").unwrap(), ..opts };
-        assert!(load(root, &super::key(&config, &later), &config).is_none());
+        assert!(load(root, &super::key(crate::history_cache::fingerprint(&config), &later), &config).is_none());
     }
 }

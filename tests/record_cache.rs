@@ -148,3 +148,26 @@ fn a_record_broken_after_it_was_cached_is_an_error_with_its_line() {
     assert!(run.stderr.contains("stage: nowhere") || run.stderr.contains("stage = \"nowhere\""), "{}", run.stderr);
     assert!(stage.is_error());
 }
+
+#[test]
+fn check_with_the_record_cache_shows_every_problem_with_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write_site_with(&root, 40, 5, &Mix::REALISTIC).unwrap();
+    // A record whose reading finds problems (a key no one reads, a Liquid
+    // tag), and records whose checks find some (a pilot stuck at a stage).
+    let odd = "+++\ntitle = \"Odd\"\nstage = \"pilot\"\ncolour = \"blue\"\n+++\nSee {% include x.html %}.\n";
+    std::fs::write(root.join("content/pilots/zz-odd.md"), odd).unwrap();
+    let check = || pilotdeck(["--root", root.to_str().unwrap(), "check", "--as-of", AS_OF]);
+    let cold = check();
+    assert!(cache(&root).is_file(), "check leaves a record cache");
+    let warm = check();
+    assert_eq!(cold.code, warm.code);
+    assert_eq!(cold.stdout, warm.stdout);
+    assert!(warm.stdout.contains("colour = \"blue\""), "{}", warm.stdout);
+    let warnings = warm.diagnostics().into_iter().filter(|d| !d.is_error()).count();
+    assert!(warnings > 5, "{}", warm.stdout);
+    // Each with its line, as a check without the cache shows it.
+    std::fs::remove_file(cache(&root)).unwrap();
+    assert_eq!(check().stdout, warm.stdout);
+}

@@ -11,7 +11,7 @@ use std::path::Path;
 pub(super) fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
     let opts =
         Options { root: root.to_path_buf(), as_of: args.as_of.clone(), drafts: args.drafts, ..Options::default() };
-    let mut a = pipeline::analyse(&opts)?;
+    let mut a = pipeline::analyse_remembering(&opts)?;
     let theme = crate::theme::load(root, a.config.theme.as_deref())?;
     pipeline::check_addresses(&mut a, &theme, root);
     for n in &a.notes {

@@ -114,6 +114,14 @@ impl Session {
         };
         let loaded = match partial {
             Some(l) => l,
+            // With no analysis before in memory (at start, or after the
+            // config changed), the records a run before read, from the
+            // record cache.
+            None if self.reuse.model.is_empty() => {
+                let (loaded, remembered) = pipeline::load_remembering(&self.opts, true)?;
+                self.reuse = remembered;
+                loaded
+            }
             None => pipeline::load(&self.opts)?,
         };
         let mut timer = crate::timing::Timer::new();
