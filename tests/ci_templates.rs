@@ -217,6 +217,7 @@ fn run_github_job(s: &Scratch, wf: &Workflow) -> Vec<Run> {
     let mut runs = Vec::new();
     let mut uploaded = false;
     let mut saved = false;
+    let mut site_cache = None;
     for step in &wf.jobs["site"].steps {
         if let Some(cond) = &step.condition {
             // The cache is empty on a first run.
@@ -225,6 +226,15 @@ fn run_github_job(s: &Scratch, wf: &Workflow) -> Vec<Run> {
         match (&step.uses, &step.run) {
             (Some(uses), None) if uses.starts_with("actions/checkout@") => {
                 assert_eq!(step.with.get("fetch-depth"), Some(&serde_json::json!(0)), "full history");
+            }
+            (Some(uses), None) if uses.starts_with("actions/cache@") => {
+                // The site's cache folder, restored from the latest run
+                // (none on a first run) and saved after this one.
+                let path = expand(step.with["path"].as_str().unwrap(), &env);
+                assert!(path.ends_with(".pilotdeck"), "{path}");
+                assert_eq!(step.with["key"], "pilotdeck-site-${{ runner.os }}-${{ github.sha }}");
+                assert_eq!(step.with["restore-keys"], "pilotdeck-site-${{ runner.os }}-");
+                site_cache = Some(path);
             }
             (Some(uses), None)
                 if uses.starts_with("actions/cache/restore@") || uses.starts_with("actions/cache/save@") =>
@@ -259,6 +269,8 @@ fn run_github_job(s: &Scratch, wf: &Workflow) -> Vec<Run> {
     }
     assert!(uploaded, "the site is uploaded as an artifact");
     assert!(saved, "the installed pilotdeck is cached");
+    let site_cache = site_cache.expect("the site's cache folder is kept between runs");
+    assert!(s.repo().join(&site_cache).join("records.bin").is_file(), "the run leaves `{site_cache}` to save");
     runs
 }
 
@@ -310,9 +322,12 @@ fn the_gitlab_pipeline_runs_on_its_first_push_and_then_from_its_cache() {
     assert_eq!(jobs, ["site"], "publishing jobs are commented out");
     assert!(text.contains("# pages:") && text.contains("$CI_DEFAULT_BRANCH"), "{text}");
     let job = &file["site"];
-    assert_eq!(job["cache"]["key"], "pilotdeck-$PILOTDECK_REV");
-    assert_eq!(job["cache"]["paths"], serde_json::json!([".pilotdeck-bin/"]));
-    assert_eq!(job["cache"]["when"], "always");
+    // pilotdeck, kept whatever the run found; the site's cache folder.
+    assert_eq!(job["cache"][0]["key"], "pilotdeck-$PILOTDECK_REV");
+    assert_eq!(job["cache"][0]["paths"], serde_json::json!([".pilotdeck-bin/"]));
+    assert_eq!(job["cache"][0]["when"], "always");
+    assert_eq!(job["cache"][1]["key"], "pilotdeck-site-$CI_COMMIT_REF_SLUG");
+    assert_eq!(job["cache"][1]["paths"], serde_json::json!(["$PILOTDECK_SITE/.pilotdeck/"]));
     let script: Vec<String> = serde_json::from_value(job["script"].clone()).unwrap();
 
     let mut env = vars.clone();
@@ -330,6 +345,7 @@ fn the_gitlab_pipeline_runs_on_its_first_push_and_then_from_its_cache() {
         for p in paths {
             assert!(s.repo().join(&p).join("index.html").is_file(), "the artifact `{p}` holds the site");
         }
+        assert!(s.repo().join("site/.pilotdeck/records.bin").is_file(), "the site's cache folder, to keep");
         // The second run finds pilotdeck in the cache and builds nothing.
         let install = format!("install --locked --git {REPO_URL} --rev {rev} --root .pilotdeck-bin pilotdeck");
         assert_eq!(s.cargo_calls(), [install], "round {round}");
