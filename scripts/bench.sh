@@ -47,7 +47,7 @@ for n in "${sizes[@]}"; do
   # One record changed (a line added to its body, taken away after), onto
   # the tmpfs output and the record cache the disk build left.
   "$bin" --root "$site" build --output "$shm-$n" >/dev/null 2>&1
-  record=$(find "$site/content/pilots" -name '*.md' | sort | head -1)
+  record=$(find "$site/content/pilots" -name '*.md' | sort | sed -n 1p)
   cp "$record" "$work/record.md"
   printf '\nOne more line for the benchmark.\n' >> "$record"
   /usr/bin/time -f '%e %M' -o "$work/time" "$bin" --root "$site" build --output "$shm-$n" >/dev/null 2>&1
