@@ -37,7 +37,9 @@ pub fn write_with(root: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> 
     if !ignore.exists() {
         let _ = std::fs::write(&ignore, "# pilotdeck's cache: never committed\n*\n");
     }
-    let tmp = dir.join(format!("{name}.tmp"));
+    // A name of this process's own: two runs writing at once never write
+    // into one file.
+    let tmp = dir.join(format!("{name}.tmp-{}", std::process::id()));
     let written = std::fs::File::create(&tmp).and_then(|file| {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
         fill(&mut out)?;

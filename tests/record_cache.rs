@@ -171,3 +171,28 @@ fn check_with_the_record_cache_shows_every_problem_with_its_lines() {
     std::fs::remove_file(cache(&root)).unwrap();
     assert_eq!(check().stdout, warm.stdout);
 }
+
+/// The config changed between the load that let go of the texts the cache
+/// knows and the analysis: the analysis reads every record again, without
+/// the cache, and is the analysis of the new config.
+#[test]
+fn a_config_changed_after_the_cache_was_loaded_reads_everything_again() {
+    use pilotdeck::pipeline::{analyse, analyse_releasing, load_remembering, Options};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write_site_with(&root, 30, 9, &Mix::REALISTIC).unwrap();
+    build_at(&root, AS_OF, &dir.path().join("out"));
+    let opts = Options {
+        root: root.clone(),
+        as_of: Some(pilotdeck::config::AsOf::Date(pilotdeck::date::Date::parse(AS_OF).unwrap())),
+        ..Options::default()
+    };
+    let (loaded, remembered) = load_remembering(&opts, true).unwrap();
+    let config = read(&root, "pilotdeck.toml");
+    std::fs::write(root.join("pilotdeck.toml"), format!("lessons_heading = \"What we learned\"\n{config}")).unwrap();
+    let (after, _) = analyse_releasing(&opts, loaded, remembered).unwrap();
+    let fresh = analyse(&opts).unwrap();
+    assert_eq!(after.site.pilots.len(), 30);
+    assert_eq!(format!("{:?}", after.site.pilots), format!("{:?}", fresh.site.pilots));
+    assert_eq!(after.diagnostics, fresh.diagnostics);
+}
