@@ -8,10 +8,12 @@
 //!
 //! The cache is trusted only when it was written by a pilotdeck built
 //! from the very same code (`PILOTDECK_SOURCE`), in this format, for the
-//! same config, as-of date and options: what a record reads as depends on
-//! all of them. Anything else (another version, a file cut short, bytes
-//! that do not decode) and the records are read as if there were no
-//! cache.
+//! same config and `--drafts`: what a record reads as depends on all of
+//! them. Anything else (another version, a file cut short, bytes that do
+//! not decode) and the records are read as if there were no cache. The
+//! as-of date the records' facts were derived for is kept beside the key:
+//! for another date the model derives them again (reading a record does
+//! not depend on the date; its facts do).
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -37,8 +39,6 @@ pub struct Key {
     /// never reads the base URL a command line may set over it: `serve`
     /// and `build` share the cache).
     config: u64,
-    as_of: crate::date::Date,
-    looking_back: bool,
     drafts: bool,
 }
 
@@ -50,8 +50,6 @@ pub fn key(fingerprint: u64, opts: &BuildOptions) -> Key {
         source: env!("PILOTDECK_SOURCE").to_string(),
         format: FORMAT,
         config: fingerprint,
-        as_of: opts.as_of,
-        looking_back: opts.looking_back,
         drafts: opts.drafts,
     }
 }
@@ -73,8 +71,9 @@ type Read = (Option<Pilot>, Vec<Diagnostic>);
 /// memory, never the whole file's.
 const BATCH: usize = 256;
 
-/// The file is the [`Key`], what each record read as (each encoded with
-/// borsh, one after the other, in the records' order), the index of the
+/// The file is the [`Key`], the as-of date of the records' facts, what
+/// each record read as (each encoded with borsh, one after the other, in
+/// the records' order), the index of the
 /// records (a list of [`Entry`]) and where the index starts (8 bytes, little
 /// endian): written in one pass.
 ///
@@ -88,7 +87,8 @@ pub fn load(root: &Path, key: &Key, config: &Config) -> Option<ModelCache> {
     if Key::deserialize_reader(&mut head).ok()? != *key {
         return None;
     }
-    let records_start = borsh::to_vec(key).ok()?.len() as u64;
+    let as_of = crate::date::Date::deserialize_reader(&mut head).ok()?;
+    let records_start = borsh::to_vec(&(key, as_of)).ok()?.len() as u64;
     let end = file.seek(SeekFrom::End(-8)).ok()?;
     let mut at = [0u8; 8];
     file.read_exact(&mut at).ok()?;
@@ -130,7 +130,7 @@ pub fn load(root: &Path, key: &Key, config: &Config) -> Option<ModelCache> {
             .collect::<Option<Vec<_>>>()?;
         records.extend(decoded);
     }
-    Some(ModelCache::remembered(key.as_of, records, config))
+    Some(ModelCache::remembered(as_of, records, config))
 }
 
 /// Writes the cache of the records of `cache` below `root`, if it can: a
@@ -139,9 +139,10 @@ pub fn load(root: &Path, key: &Key, config: &Config) -> Option<ModelCache> {
 /// after the other: the writer holds no record's bytes (it runs beside the
 /// pages, when a build holds the most).
 pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
+    let Some(as_of) = cache.as_of() else { return };
     crate::cache_file::write_with(root, NAME, |out| {
         let mut out = Counted { out, written: 0 };
-        key.serialize(&mut out)?;
+        (key, as_of).serialize(&mut out)?;
         let records_start = out.written;
         let mut index = Vec::with_capacity(cache.records().len());
         for (file, pilot, diagnostics) in cache.records() {
@@ -216,8 +217,12 @@ mod tests {
         }
         assert!(warned > 0, "some records have warnings, cached with them");
 
-        // Another key (another as-of date) finds nothing.
-        let later = BuildOptions { as_of: crate::date::Date::parse("2026-11-21").unwrap(), ..opts };
-        assert!(load(root, &super::key(crate::history_cache::fingerprint(&config), &later), &config).is_none());
+        // Another key (drafts read) finds nothing; another date finds the
+        // records, for the date they were read for.
+        let drafts = BuildOptions { drafts: true, ..opts.clone() };
+        assert!(load(root, &super::key(crate::history_cache::fingerprint(&config), &drafts), &config).is_none());
+        let later = BuildOptions { as_of: crate::date::Date::parse("2026-11-21").unwrap(), ..opts.clone() };
+        let found = load(root, &super::key(crate::history_cache::fingerprint(&config), &later), &config).unwrap();
+        assert_eq!(found.as_of(), Some(opts.as_of));
     }
 }

@@ -400,6 +400,11 @@ impl ModelCache {
         ModelCache { as_of: Some(as_of), records, ..ModelCache::default() }
     }
 
+    /// The as-of date its records' facts were derived for.
+    pub fn as_of(&self) -> Option<Date> {
+        self.as_of
+    }
+
     /// Whether it holds no record (as the cache of no analysis before).
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
@@ -531,9 +536,16 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     let mut cache = previous;
     let mut timer = crate::timing::Timer::new();
     // A record's facts are derived for one as-of date (`serve` running
-    // past midnight with `as_of = "today"` moves it): read them all again.
+    // past midnight with `as_of = "today"` moves it; the record cache on
+    // disk may be of another day): derived again for this one, from what
+    // was read (reading a record does not depend on the date, see
+    // `pilot::read`). What stood on the date is made again.
     if cache.as_of != Some(opts.as_of) {
-        cache.records.clear();
+        for p in cache.records.iter_mut().filter_map(|(_, p, _)| p.as_mut()) {
+            if !p.stage.is_empty() {
+                facts::derive(Arc::make_mut(p), config, opts.as_of);
+            }
+        }
         cache.stood.clear();
         cache.as_of = Some(opts.as_of);
     }

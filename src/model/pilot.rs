@@ -260,6 +260,8 @@ pub(super) fn read(
         owner_loc,
         incomplete,
     };
+    // The only use of the as-of date in reading a record: a record read
+    // for another date has its facts derived again (`build_reusing`).
     if stage_known {
         facts::derive(&mut pilot, config, opts.as_of);
     }
