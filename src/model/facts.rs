@@ -220,3 +220,47 @@ pub fn percent(met: usize, total: usize) -> u32 {
         ((met * 200 + total) / (total * 2)) as u32
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::model::testing::{opts, records};
+    use crate::model::{build, build_reusing, ModelCache};
+
+    /// An analysis kept for another as-of date (`serve` past midnight, the
+    /// record cache of another day) derives the records' facts again: its
+    /// records, people, decisions and problems are those of an analysis
+    /// from nothing for that date, and no record is read again.
+    #[test]
+    fn records_kept_for_another_date_have_that_dates_facts() {
+        let (dir, _) = records(40, |i| {
+            format!(
+                "+++\ntitle = \"P{i}\"\nstage = \"pilot\"\nowner = \"Ann Ek\"\nsponsor = \"Bo Li\"\n\
+                 [stages]\npilot = 2026-01-05\n\
+                 [[updates]]\nweek = 2026-05-{:02}\ncompleted = \"work\"\n\
+                 [[constraints]]\ntitle = \"Data access\"\ncategory = \"data\"\nowner = \"Cy Do\"\n\
+                 raised = 2026-04-01\ndue = 2026-05-{:02}\n+++\nBody.\n",
+                1 + i % 28,
+                1 + (i * 7) % 28
+            )
+        });
+        let config = Config::default();
+        let load = || crate::source::load_content(dir.path());
+        let first = build_reusing(load(), &config, &opts("2026-05-10"), ModelCache::default());
+        for date in ["2026-06-20", "2026-09-01", "2026-05-02"] {
+            let later = opts(date);
+            let kept = build_reusing(load(), &config, &later, first.reuse.records_only());
+            let (fresh, diags) = build(load(), &config, &later);
+            assert_eq!(kept.reuse.read(), 0, "{date}: no record read again");
+            assert_eq!(format!("{:?}", kept.site.pilots), format!("{:?}", fresh.pilots), "{date}");
+            assert_eq!(format!("{:?}", kept.site.people), format!("{:?}", fresh.people), "{date}");
+            assert_eq!(format!("{:?}", kept.site.decisions), format!("{:?}", fresh.decisions), "{date}");
+            assert_eq!(kept.diagnostics, diags, "{date}");
+        }
+        let overdue = |date: &str| {
+            let (site, _) = build(load(), &config, &opts(date));
+            site.pilots.iter().map(|p| p.facts.overdue_constraints).sum::<usize>()
+        };
+        assert!(overdue("2026-05-10") < overdue("2026-06-20"), "the dates make different facts");
+    }
+}
