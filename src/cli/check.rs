@@ -44,5 +44,10 @@ pub(super) fn run(root: &Path, args: CheckArgs) -> anyhow::Result<u8> {
         }
     }
     let warnings = a.diagnostics.iter().any(|d| d.severity == Severity::Warning);
-    Ok(u8::from(a.has_errors() || (args.deny_warnings() && warnings)))
+    let code = u8::from(a.has_errors() || (args.deny_warnings() && warnings));
+    // The process ends now: the system takes the model back whole, rather
+    // than one allocation at a time (a fifth of a `check` of 10,000
+    // pilots read from the record cache), as `build` does.
+    std::mem::forget(a);
+    Ok(code)
 }
