@@ -49,6 +49,16 @@ fn set(path: &Path, key: &str, value: &str) {
     std::fs::write(path, text.replacen(line, &new, 1)).unwrap();
 }
 
+/// A generated site of `pilots` records in a temporary folder, built once
+/// (into `out/` beside it), so that it has a record cache.
+fn built_once(pilots: usize, seed: u64) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write_site_with(&root, pilots, seed, &Mix::REALISTIC).unwrap();
+    build_at(&root, AS_OF, &dir.path().join("out"));
+    (dir, root)
+}
+
 /// The `n`th record file of the site, in file-name order.
 fn record(root: &Path, n: usize) -> std::path::PathBuf {
     let mut all: Vec<_> = std::fs::read_dir(root.join("content/pilots"))
@@ -126,10 +136,7 @@ fn a_build_with_the_record_cache_makes_the_site_a_build_without_it_makes() {
 
 #[test]
 fn a_record_broken_after_it_was_cached_is_an_error_with_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    write_site_with(&root, 12, 3, &Mix::REALISTIC).unwrap();
-    build_at(&root, AS_OF, &dir.path().join("out"));
+    let (dir, root) = built_once(12, 3);
     let a = record(&root, 2);
     let text = std::fs::read_to_string(&a).unwrap();
     let broken = if text.starts_with("---") {
@@ -183,10 +190,7 @@ fn check_with_the_record_cache_shows_every_problem_with_its_lines() {
 #[test]
 fn a_config_changed_after_the_cache_was_loaded_reads_everything_again() {
     use pilotdeck::pipeline::{analyse, analyse_releasing, load_remembering, Options};
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    write_site_with(&root, 30, 9, &Mix::REALISTIC).unwrap();
-    build_at(&root, AS_OF, &dir.path().join("out"));
+    let (_dir, root) = built_once(30, 9);
     let opts = Options {
         root: root.clone(),
         as_of: Some(pilotdeck::config::AsOf::Date(pilotdeck::date::Date::parse(AS_OF).unwrap())),
