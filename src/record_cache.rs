@@ -73,9 +73,9 @@ const BATCH: usize = 256;
 
 /// The file is the [`Key`], the as-of date of the records' facts, what
 /// each record read as (each encoded with borsh, one after the other, in
-/// the records' order), the index of the
-/// records (a list of [`Entry`]) and where the index starts (8 bytes, little
-/// endian): written in one pass.
+/// the records' order), the index of the records (a list of [`Entry`])
+/// and where the index starts (8 bytes, little endian): written in one
+/// pass.
 ///
 /// The records below `root` a run with this `key` left, as a model cache;
 /// `None` when there is no cache this run can trust.
