@@ -98,20 +98,25 @@ pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<crate::
             loaded.assets.push(Asset { from: entry.into_path(), parts });
         }
     }
-    // Files are read and decoded in parallel, then added in walk order; a
-    // text known already is let go as soon as it is known.
-    let texts: Vec<Option<(String, Result<Read, crate::text::Known>)>> = {
+    /// A file read, or a record file whose text is known already (and let
+    /// go as soon as it was known).
+    enum Got {
+        Read(Read),
+        Known(crate::text::Known),
+    }
+    // Files are read and decoded in parallel, then added in walk order.
+    let texts: Vec<Option<(String, Got)>> = {
         use rayon::prelude::*;
         found
             .par_iter()
             .map(|f| match f {
-                Found::Nav(path, _) => Some((display_path(root, path), Ok(read(path)))),
+                Found::Nav(path, _) => Some((display_path(root, path), Got::Read(read(path)))),
                 Found::Doc(path, _) => {
                     let shown = display_path(root, path);
                     let text = read(path);
                     Some(match (text, known(&shown)) {
-                        (Ok(Ok(text)), Some(was)) if crate::text::known(&text) == was => (shown, Err(was)),
-                        (text, _) => (shown, Ok(text)),
+                        (Ok(Ok(text)), Some(was)) if crate::text::known(&text) == was => (shown, Got::Known(was)),
+                        (text, _) => (shown, Got::Read(text)),
                     })
                 }
                 Found::Unreadable(..) => None,
@@ -120,12 +125,12 @@ pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<crate::
     };
     for (f, text) in found.into_iter().zip(texts) {
         match (f, text) {
-            (Found::Doc(_, parts), Some((shown, Err(known)))) => {
+            (Found::Doc(_, parts), Some((shown, Got::Known(known)))) => {
                 let file = loaded.sources.add(SourceFile::remembered(shown, known));
                 Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
             }
-            (Found::Doc(_, parts), Some((shown, Ok(text)))) => add_doc(shown, parts, text, &mut loaded, false),
-            (Found::Nav(_, parts), Some((shown, Ok(text)))) => add_doc(shown, parts, text, &mut loaded, true),
+            (Found::Doc(_, parts), Some((shown, Got::Read(text)))) => add_doc(shown, parts, text, &mut loaded, false),
+            (Found::Nav(_, parts), Some((shown, Got::Read(text)))) => add_doc(shown, parts, text, &mut loaded, true),
             (Found::Unreadable(path, why), _) => {
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
@@ -134,7 +139,7 @@ pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<crate::
                 );
             }
             // (No nav file is looked up in `known`.)
-            (Found::Doc(..) | Found::Nav(..), None) | (Found::Nav(..), Some((_, Err(_)))) => {}
+            (Found::Doc(..) | Found::Nav(..), None) | (Found::Nav(..), Some((_, Got::Known(_)))) => {}
         }
     }
     loaded
