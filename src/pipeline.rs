@@ -254,12 +254,13 @@ fn analyse_with(
     let Settings { config, fingerprint, as_of, looking_back } =
         settings(opts, &mut loaded.sources, &mut diagnostics, &mut notes)?;
     let options = BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts };
+    let key = crate::record_cache::key(fingerprint, &options);
     // The records a run before read, as `load_remembering` found them:
     // when they were read with other settings than these (the config
     // changed since), the texts they know were let go, so all is read
     // again, without them.
     let remembered = match previous.remembered.take() {
-        Some(Remembered { key: Some(key), .. }) if key != crate::record_cache::key(fingerprint, &options) => {
+        Some(Remembered { key: Some(found), .. }) if found != key => {
             let again = Reuse { remembered: Some(Remembered { key: None, found: 0 }), ..Reuse::default() };
             return analyse_with(opts, load(opts)?, again, release_texts);
         }
@@ -282,7 +283,7 @@ fn analyse_with(
     // gone, on a thread of its own beside the rest of the run.
     let records_written = match remembered {
         Some(r) if model.read() > 0 || r.found != model.records().len() => {
-            let (records, key) = (model.records_only(), crate::record_cache::key(fingerprint, &options));
+            let records = model.records_only();
             let root = root.to_path_buf();
             let write = move || crate::record_cache::write(&root, &key, &records);
             Joined(std::thread::Builder::new().name("record cache".into()).spawn(write).ok())
