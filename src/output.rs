@@ -1,7 +1,7 @@
-//! The built site, and writing it. [`replace_dir`] writes the new site
-//! beside the old one and swaps it in, so that a failed build leaves the
-//! previous output whole; files that did not change are linked, not
-//! written again.
+//! The built site, and writing it. [`replace_dir`] writes the new site's
+//! new and changed files beside the old site and puts them in place only
+//! once all are written, so that a failed build leaves the previous output
+//! whole; files that did not change are not written again.
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
@@ -9,6 +9,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// One output file's content.
 #[derive(Debug, Clone)]
@@ -225,33 +226,47 @@ pub struct Written {
     pub warnings: Vec<String>,
 }
 
-/// The folder a new site is written into before it replaces the old one.
-/// A file whose bytes are those of the same file in the previous output is
-/// hard-linked from it rather than written again, so a rebuild writes only
-/// the files that changed, and unchanged files keep their time stamps (for
-/// `rsync` and other tools that copy what changed).
+/// The folder a new site's new and changed files are written into before
+/// they replace the old ones. A file whose bytes are those of the same file
+/// in the previous output is not written again: it is kept (see
+/// [`replace_dir`]), so a rebuild writes only the files that changed, and
+/// unchanged files keep their time stamps (for `rsync` and other tools
+/// that copy what changed).
 pub struct Stage {
     dir: PathBuf,
     previous: Option<PathBuf>,
     files: AtomicUsize,
-    written: AtomicUsize,
+    /// The files whose bytes are those of the previous output's file.
+    kept: Mutex<Vec<String>>,
+    /// The files written into `dir` (new or changed).
+    staged: Mutex<Vec<String>>,
 }
 
 impl Stage {
-    /// The path of `rel` in the new site, its folder made.
+    /// The path of `rel` in the staging folder, its folder made.
     fn place(&self, rel: &str) -> Result<PathBuf> {
         let path = self.dir.join(rel);
         if let Some(p) = path.parent() {
             fs::create_dir_all(p).with_context(|| format!("cannot create `{}`", p.display()))?;
         }
-        self.files.fetch_add(1, Ordering::Relaxed);
         Ok(path)
+    }
+
+    /// Notes `rel` as the previous output's file, unchanged.
+    fn keep(&self, rel: &str) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_owned());
+    }
+
+    /// Notes `rel` as written into the staging folder.
+    fn wrote(&self, rel: &str) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.staged.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_owned());
     }
 
     /// Puts one file into the new site as `write` makes it, so that a large
     /// file is never whole in memory (may be called from many threads). A
-    /// file that comes out the same as in the previous output is replaced by
-    /// a link to that one.
+    /// file that comes out the same as in the previous output is kept.
     pub fn put_with(&self, rel: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
         let path = self.place(rel)?;
         let file = fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
@@ -260,15 +275,13 @@ impl Stage {
         out.flush().with_context(|| format!("cannot write `{}`", path.display()))?;
         drop(out);
         if let Some(prev) = &self.previous {
-            let old = prev.join(rel);
-            let link = path.with_extension("pilotdeck-link");
-            let same = fs::File::open(&path).is_ok_and(|mut new| same_file_bytes(&old, &mut new));
-            if same && fs::hard_link(&old, &link).is_ok() {
-                fs::rename(&link, &path).with_context(|| format!("cannot write `{}`", path.display()))?;
+            let same = fs::File::open(&path).is_ok_and(|mut new| same_file_bytes(&prev.join(rel), &mut new));
+            if same && fs::remove_file(&path).is_ok() {
+                self.keep(rel);
                 return Ok(());
             }
         }
-        self.written.fetch_add(1, Ordering::Relaxed);
+        self.wrote(rel);
         Ok(())
     }
 
@@ -277,30 +290,33 @@ impl Stage {
     /// ([`crate::nofollow::open`]): one swapped in after the site was read
     /// is refused, not followed.
     pub fn put(&self, rel: &str, content: &Content) -> Result<()> {
-        let path = self.place(rel)?;
         let old = self.previous.as_ref().map(|prev| prev.join(rel));
         match content {
             Content::Bytes(bytes) => {
-                if old.as_deref().is_some_and(|old| same_bytes(old, bytes) && fs::hard_link(old, &path).is_ok()) {
+                if old.as_deref().is_some_and(|old| same_bytes(old, bytes)) {
+                    self.keep(rel);
                     return Ok(());
                 }
+                let path = self.place(rel)?;
                 fs::write(&path, bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
             }
             Content::Copy(from) => {
                 let mut src =
                     crate::nofollow::open(from).with_context(|| format!("cannot copy `{}`", from.display()))?;
                 if let Some(old) = &old {
-                    if same_file_bytes(old, &mut src) && fs::hard_link(old, &path).is_ok() {
+                    if same_file_bytes(old, &mut src) {
+                        self.keep(rel);
                         return Ok(());
                     }
                     use std::io::Seek;
                     src.rewind().with_context(|| format!("cannot copy `{}`", from.display()))?;
                 }
+                let path = self.place(rel)?;
                 let mut to = fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
                 std::io::copy(&mut src, &mut to).with_context(|| format!("cannot copy `{}`", from.display()))?;
             }
         }
-        self.written.fetch_add(1, Ordering::Relaxed);
+        self.wrote(rel);
         Ok(())
     }
 }
@@ -337,18 +353,24 @@ fn same_file_bytes(path: &Path, b: &mut fs::File) -> bool {
     }
 }
 
-/// Builds a new `dir` with `fill` in a fresh sibling folder, then swaps it
-/// in. `dir` must have passed [`check_output_dir`]; it is checked again
-/// once this build holds the lock on it. On any error the new folder is
-/// removed and `dir` is as it was.
+/// Builds a new `dir` with `fill`, writing its new and changed files into a
+/// fresh sibling folder, then puts them in place. `dir` must have passed
+/// [`check_output_dir`]; it is checked again once this build holds the
+/// lock on it. On any error in `fill` the new folder is removed and `dir`
+/// is as it was.
 ///
 /// - The folder that holds `dir` is locked for the whole write, so that two
 ///   builds into one output take turns (the second waits).
 /// - Staging folders that builds killed part way left behind
 ///   (`.NAME.new-PID`, `.NAME.old-PID`) are removed first.
-/// - The new site is written with its [`MARKER`] (`marker`) and swapped in
-///   with one atomic exchange where the system has one (Linux), so that
-///   `dir` is never missing; elsewhere with two renames.
+/// - The new site is written with its [`MARKER`] (`marker`).
+/// - When `dir` is pilotdeck's and few of its files change
+///   ([`in_place`]), the files that did not change stay where they are:
+///   the changed ones are moved over the old ones one by one (each file is
+///   whole at every moment) and the ones the new site lacks are removed.
+/// - Otherwise the unchanged files are linked into the new folder, which is
+///   swapped in with one atomic exchange where the system has one (Linux),
+///   so that `dir` is never missing; elsewhere with two renames.
 /// - A previous site that cannot be removed afterwards is a warning in
 ///   [`Written::warnings`], not an error: the new site is in place.
 pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> Result<Written> {
@@ -366,49 +388,94 @@ pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> 
     // Checked before the build too; checked again now that no other build
     // can write into it.
     check_contents(dir, &dir.display().to_string(), target.force)?;
+    let ours = has_marker(dir);
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.new-{pid}"));
     let stage = Stage {
         dir: staging.clone(),
         previous: dir.is_dir().then(|| dir.to_path_buf()),
         files: AtomicUsize::new(0),
-        written: AtomicUsize::new(0),
+        kept: Mutex::new(Vec::new()),
+        staged: Mutex::new(Vec::new()),
     };
-    // The marker first: a staging folder is the build's from its first file.
-    let filled = fs::create_dir(&staging)
-        .with_context(|| format!("cannot create `{}`", staging.display()))
-        .and_then(|()| stage.put(MARKER, &Content::Bytes(target.marker.as_bytes().to_vec())))
-        .and_then(|()| fill(&stage));
+    // What `dir` holds is listed beside the build, for `in_place`: some
+    // 10,000 folders cost a tenth of a second to read.
+    let (filled, listing) = std::thread::scope(|scope| {
+        let listing = scope.spawn(|| ours.then(|| listing(dir)).flatten());
+        // The marker first: a staging folder is the build's from its first file.
+        let filled = fs::create_dir(&staging)
+            .with_context(|| format!("cannot create `{}`", staging.display()))
+            .and_then(|()| stage.put(MARKER, &Content::Bytes(target.marker.as_bytes().to_vec())))
+            .and_then(|()| fill(&stage));
+        (filled, listing.join().ok().flatten())
+    });
     if let Err(e) = filled {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    let written =
-        Written { files: stage.files.into_inner(), written: stage.written.into_inner(), warnings: Vec::new() };
-    let old = if dir.exists() {
-        match exchange(&staging, dir) {
-            // The previous site is now where the new one was written.
-            Ok(()) => staging,
-            Err(_) => {
-                let old = parent.join(format!(".{name}.old-{pid}"));
-                if let Err(e) = fs::rename(dir, &old) {
-                    let _ = fs::remove_dir_all(&staging);
-                    return Err(e).with_context(|| format!("cannot move the previous `{}` aside", dir.display()));
-                }
-                if let Err(e) = fs::rename(&staging, dir) {
-                    let _ = fs::rename(&old, dir);
-                    let _ = fs::remove_dir_all(&staging);
-                    return Err(e).with_context(|| format!("cannot put the new site in `{}`", dir.display()));
-                }
-                old
-            }
-        }
-    } else {
+    let files = stage.files.into_inner();
+    let kept = stage.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    let staged = stage.staged.into_inner().unwrap_or_else(|e| e.into_inner());
+    let written = Written { files, written: staged.len(), warnings: Vec::new() };
+    if !dir.exists() {
         if let Err(e) = fs::rename(&staging, dir) {
             let _ = fs::remove_dir_all(&staging);
             return Err(e).with_context(|| format!("cannot put the new site in `{}`", dir.display()));
         }
-        return Ok(written);
+        return Ok(Written { warnings, ..written });
+    }
+    let timer = crate::timing::Timer::new();
+    let start = std::time::Instant::now();
+    let in_place = listing.and_then(|listing| in_place(dir, &listing, &kept, &staged));
+    timer.note("output: what changed", start);
+    if let Some(stale) = in_place {
+        let start = std::time::Instant::now();
+        for (path, is_dir) in stale {
+            let removed = if is_dir { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+            if let Err(e) = removed {
+                warnings.push(format!("cannot remove `{}`, which the new site no longer has: {e}", path.display()));
+            }
+        }
+        for rel in &staged {
+            let to = dir.join(rel);
+            let moved = match to.parent() {
+                Some(p) => fs::create_dir_all(p),
+                None => Ok(()),
+            }
+            .and_then(|()| fs::rename(staging.join(rel), &to));
+            moved.with_context(|| {
+                format!("cannot put `{}` in place (the next build puts the rest of the site in place)", to.display())
+            })?;
+        }
+        if let Err(e) = fs::remove_dir_all(&staging) {
+            warnings.push(format!("cannot remove `{}`: {e}; the next build removes it", staging.display()));
+        }
+        timer.note("output: put in place", start);
+        return Ok(Written { warnings, ..written });
+    }
+    let start = std::time::Instant::now();
+    if let Err(e) = link_kept(dir, &staging, &kept) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    timer.note("output: unchanged files linked", start);
+    let start = std::time::Instant::now();
+    let old = match exchange(&staging, dir) {
+        // The previous site is now where the new one was written.
+        Ok(()) => staging,
+        Err(_) => {
+            let old = parent.join(format!(".{name}.old-{pid}"));
+            if let Err(e) = fs::rename(dir, &old) {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e).with_context(|| format!("cannot move the previous `{}` aside", dir.display()));
+            }
+            if let Err(e) = fs::rename(&staging, dir) {
+                let _ = fs::rename(&old, dir);
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e).with_context(|| format!("cannot put the new site in `{}`", dir.display()));
+            }
+            old
+        }
     };
     if let Err(e) = fs::remove_dir_all(&old) {
         warnings.push(format!(
@@ -416,7 +483,86 @@ pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> 
             old.display()
         ));
     }
+    timer.note("output: swapped in", start);
     Ok(Written { warnings, ..written })
+}
+
+/// Whether the new site may be put in place in `dir` file by file, and if
+/// so what in `dir` it no longer has (each path, and whether it is a
+/// folder). It may when few files change: `staged` and the stale together
+/// at most one in 16 of the site's files, or 64 (beyond that the window in
+/// which the site is part old, part new grows, and linking the unchanged
+/// files into the new folder and swapping it in whole costs about as much).
+/// It may not when a link (or anything else that is neither a file nor a
+/// folder) in `dir` stands where the new site has a folder: what a kept
+/// file was compared with may lie behind it, so the new folder is built
+/// whole. A file where the new site has a folder, or a folder where it has
+/// a file, is stale, and removed before the new files are moved in.
+fn in_place(
+    dir: &Path,
+    listing: &[(PathBuf, fs::FileType)],
+    kept: &[String],
+    staged: &[String],
+) -> Option<Vec<(PathBuf, bool)>> {
+    let limit = 64.max((kept.len() + staged.len()) / 16);
+    if staged.len() > limit {
+        return None;
+    }
+    let produced: crate::hash::FastSet<&str> = kept.iter().chain(staged).map(String::as_str).collect();
+    let mut folders: crate::hash::FastSet<&str> = crate::hash::FastSet::default();
+    for rel in &produced {
+        for (i, b) in rel.bytes().enumerate() {
+            if b == b'/' {
+                folders.insert(&rel[..i]);
+            }
+        }
+    }
+    let mut stale: Vec<(PathBuf, bool)> = Vec::new();
+    for (path, kind) in listing {
+        // What a stale folder holds goes with it.
+        if stale.last().is_some_and(|(folder, is_dir)| *is_dir && path.starts_with(folder)) {
+            continue;
+        }
+        let rel = path.strip_prefix(dir).ok().and_then(Path::to_str);
+        match rel {
+            Some(rel) if kind.is_dir() && folders.contains(rel) => continue,
+            Some(rel) if !kind.is_dir() && produced.contains(rel) => continue,
+            // A link where the new site has a folder: what a kept file
+            // was compared with may lie behind it.
+            Some(rel) if !kind.is_dir() && !kind.is_file() && folders.contains(rel) => return None,
+            _ => stale.push((path.clone(), kind.is_dir())),
+        }
+        if staged.len() + stale.len() > limit {
+            return None;
+        }
+    }
+    Some(stale)
+}
+
+/// Every entry below `dir`, a folder before what it holds, and its type
+/// (links are not followed); `None` if any cannot be read.
+fn listing(dir: &Path) -> Option<Vec<(PathBuf, fs::FileType)>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.ok().map(|e| (e.path().to_path_buf(), e.file_type())))
+        .collect()
+}
+
+/// Links each of the `kept` files of `dir` into the new site at `staging`
+/// (copies it where it cannot be linked), side by side.
+fn link_kept(dir: &Path, staging: &Path, kept: &[String]) -> Result<()> {
+    use rayon::prelude::*;
+    kept.par_iter().try_for_each(|rel| {
+        let (from, to) = (dir.join(rel), staging.join(rel));
+        if let Some(p) = to.parent() {
+            fs::create_dir_all(p).with_context(|| format!("cannot create `{}`", p.display()))?;
+        }
+        if fs::hard_link(&from, &to).is_err() {
+            fs::copy(&from, &to).with_context(|| format!("cannot copy `{}`", from.display()))?;
+        }
+        Ok(())
+    })
 }
 
 /// Holds the lock on the folder that holds an output (released on drop).
@@ -536,6 +682,112 @@ mod tests {
         let mut left: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         left.sort();
         assert_eq!(left, [MARKER, "big.json"], "no link left behind");
+    }
+
+    /// Every file below `dir` and its text, by path.
+    fn files_of(dir: &Path) -> BTreeMap<String, String> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_str().unwrap().to_string();
+                (rel, fs::read_to_string(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    /// A site of 100 files in ten folders, and the same site with `edit` done.
+    fn hundred(edit: impl FnOnce(&mut Output)) -> (Output, Output) {
+        let mut out = Output::default();
+        for i in 0..100 {
+            out.add(format!("f{}/{i}.html", i % 10), format!("page {i}"));
+        }
+        let mut next = Output { files: out.files.clone() };
+        edit(&mut next);
+        (out, next)
+    }
+
+    #[test]
+    fn few_changes_are_put_in_place_and_what_is_gone_removed() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let (mut first, next) = hundred(|next| {
+            next.add("f0/0.html", "changed");
+            next.files.remove("f1/1.html");
+            for i in (2..100).step_by(10) {
+                next.files.remove(&format!("f2/{i}.html"));
+            }
+            // A file where a folder was, and a folder where a file was.
+            for i in (3..100).step_by(10) {
+                next.files.remove(&format!("f3/{i}.html"));
+            }
+            next.add("f3", "now a file");
+            next.files.remove("top.html");
+            next.add("top.html/index.html", "now a folder");
+            next.add("new/deep/page.html", "new");
+        });
+        first.add("top.html", "a file");
+        write_atomically(&first, &target(&dir)).unwrap();
+        let inode = |p: &str| fs::metadata(dir.join(p)).unwrap().ino();
+        let (root, same, folder) = (inode(""), inode("f5/5.html"), inode("f5"));
+        let written = write_atomically(&next, &target(&dir)).unwrap();
+        assert_eq!(written, Written { files: 83, written: 4, warnings: vec![] });
+        let mut want: BTreeMap<String, String> = next
+            .files
+            .iter()
+            .map(|(k, c)| match c {
+                Content::Bytes(b) => (k.clone(), String::from_utf8(b.clone()).unwrap()),
+                Content::Copy(_) => unreachable!(),
+            })
+            .collect();
+        want.insert(MARKER.into(), marker_text("test"));
+        assert_eq!(files_of(&dir), want);
+        assert_eq!((inode(""), inode("f5/5.html"), inode("f5")), (root, same, folder), "the folder is the same folder");
+        assert!(!dir.join("f2").exists(), "a folder the new site lacks is removed");
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder left");
+    }
+
+    #[test]
+    fn many_changes_swap_the_folder_whole() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let (first, next) = hundred(|next| {
+            for i in 0..70 {
+                next.add(format!("f{}/{i}.html", i % 10), format!("changed {i}"));
+            }
+        });
+        write_atomically(&first, &target(&dir)).unwrap();
+        let inode = |p: &str| fs::metadata(dir.join(p)).unwrap().ino();
+        let (root, same) = (inode(""), inode("f5/75.html"));
+        let written = write_atomically(&next, &target(&dir)).unwrap();
+        assert_eq!(written, Written { files: 101, written: 70, warnings: vec![] });
+        assert_ne!(inode(""), root, "swapped in whole");
+        assert_eq!(inode("f5/75.html"), same, "an unchanged file is linked");
+        assert_eq!(files_of(&dir).len(), 101);
+        assert_eq!(fs::read_to_string(dir.join("f3/63.html")).unwrap(), "changed 63");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_link_where_the_new_site_has_a_folder_is_replaced_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let (first, next) = hundred(|next| next.add("f0/0.html", "changed"));
+        write_atomically(&first, &target(&dir)).unwrap();
+        // Someone's folder, linked into the output where `f1/` was.
+        let theirs = tmp.path().join("theirs");
+        fs::rename(dir.join("f1"), &theirs).unwrap();
+        std::os::unix::fs::symlink(&theirs, dir.join("f1")).unwrap();
+        fs::write(theirs.join("1.html"), "theirs").unwrap();
+        write_atomically(&next, &target(&dir)).unwrap();
+        assert!(fs::symlink_metadata(dir.join("f1")).unwrap().is_dir(), "a folder of its own");
+        assert_eq!(fs::read_to_string(dir.join("f1/1.html")).unwrap(), "page 1");
+        assert_eq!(fs::read_to_string(theirs.join("1.html")).unwrap(), "theirs", "not written through the link");
+        assert_eq!(fs::read_dir(&theirs).unwrap().count(), 10);
     }
 
     #[test]
