@@ -40,6 +40,7 @@ pub mod node;
 pub(crate) mod nofollow;
 pub mod output;
 pub mod packed;
+pub(crate) mod page_memo;
 pub mod pipeline;
 pub(crate) mod record_cache;
 pub mod render;

@@ -226,6 +226,31 @@ pub struct Written {
     pub warnings: Vec<String>,
 }
 
+/// What tells a file of the output from another without reading it: its
+/// length, time of last change and inode. A file written again gets
+/// another; one kept or linked keeps it (see `crate::page_memo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct Stamp {
+    len: u64,
+    modified: i128,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(-1, |d| d.as_nanos() as i128);
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Stamp { len: meta.len(), modified, inode }
+    }
+}
+
 /// The folder a new site's new and changed files are written into before
 /// they replace the old ones. A file whose bytes are those of the same file
 /// in the previous output is not written again: it is kept (see
@@ -252,6 +277,20 @@ impl Stage {
         Ok(path)
     }
 
+    /// Keeps the previous output's file at `rel`, unread, if it has the
+    /// `stamp` it had when a build before found it to hold what this one
+    /// would make (see `crate::page_memo`).
+    pub fn keep_stamped(&self, rel: &str, stamp: &Stamp) -> bool {
+        let Some(prev) = &self.previous else { return false };
+        match fs::symlink_metadata(prev.join(rel)) {
+            Ok(m) if m.is_file() && Stamp::of(&m) == *stamp => {
+                self.keep(rel);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Notes `rel` as the previous output's file, unchanged.
     fn keep(&self, rel: &str) {
         self.files.fetch_add(1, Ordering::Relaxed);
@@ -267,7 +306,7 @@ impl Stage {
     /// Puts one file into the new site as `write` makes it, so that a large
     /// file is never whole in memory (may be called from many threads). A
     /// file that comes out the same as in the previous output is kept.
-    pub fn put_with(&self, rel: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    pub fn put_with(&self, rel: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Stamp> {
         let path = self.place(rel)?;
         let file = fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
@@ -275,30 +314,33 @@ impl Stage {
         out.flush().with_context(|| format!("cannot write `{}`", path.display()))?;
         drop(out);
         if let Some(prev) = &self.previous {
-            let same = fs::File::open(&path).is_ok_and(|mut new| same_file_bytes(&prev.join(rel), &mut new));
+            let old = prev.join(rel);
+            let same = fs::File::open(&path).is_ok_and(|mut new| same_file_bytes(&old, &mut new));
             if same && fs::remove_file(&path).is_ok() {
                 self.keep(rel);
-                return Ok(());
+                return stamp_of(&old);
             }
         }
         self.wrote(rel);
-        Ok(())
+        stamp_of(&path)
     }
 
     /// Puts one file into the new site (may be called from many threads).
     /// A file copied from the site is opened once, through no link
     /// ([`crate::nofollow::open`]): one swapped in after the site was read
     /// is refused, not followed.
-    pub fn put(&self, rel: &str, content: &Content) -> Result<()> {
+    /// Returns the file's [`Stamp`] in the new site.
+    pub fn put(&self, rel: &str, content: &Content) -> Result<Stamp> {
         let old = self.previous.as_ref().map(|prev| prev.join(rel));
-        match content {
+        let path = match content {
             Content::Bytes(bytes) => {
-                if old.as_deref().is_some_and(|old| same_bytes(old, bytes)) {
+                if let Some(stamp) = old.as_deref().and_then(|old| same_bytes(old, bytes)) {
                     self.keep(rel);
-                    return Ok(());
+                    return Ok(stamp);
                 }
                 let path = self.place(rel)?;
                 fs::write(&path, bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
+                path
             }
             Content::Copy(from) => {
                 let mut src =
@@ -306,7 +348,7 @@ impl Stage {
                 if let Some(old) = &old {
                     if same_file_bytes(old, &mut src) {
                         self.keep(rel);
-                        return Ok(());
+                        return stamp_of(old);
                     }
                     use std::io::Seek;
                     src.rewind().with_context(|| format!("cannot copy `{}`", from.display()))?;
@@ -314,18 +356,27 @@ impl Stage {
                 let path = self.place(rel)?;
                 let mut to = fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
                 std::io::copy(&mut src, &mut to).with_context(|| format!("cannot copy `{}`", from.display()))?;
+                path
             }
-        }
+        };
         self.wrote(rel);
-        Ok(())
+        stamp_of(&path)
     }
 }
 
-/// Whether the file at `path` holds exactly `bytes`.
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+/// The [`Stamp`] of the file at `path`.
+fn stamp_of(path: &Path) -> Result<Stamp> {
+    let meta = fs::symlink_metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    Ok(Stamp::of(&meta))
+}
+
+/// The file at `path`'s [`Stamp`], if it holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> Option<Stamp> {
     match fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => fs::read(path).is_ok_and(|old| old == bytes),
-        _ => false,
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes).then(|| Stamp::of(&m))
+        }
+        _ => None,
     }
 }
 
@@ -406,7 +457,7 @@ pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> 
         let filled = fs::create_dir(&staging)
             .with_context(|| format!("cannot create `{}`", staging.display()))
             .and_then(|()| stage.put(MARKER, &Content::Bytes(target.marker.as_bytes().to_vec())))
-            .and_then(|()| fill(&stage));
+            .and_then(|_| fill(&stage));
         (filled, listing.join().ok().flatten())
     });
     if let Err(e) = filled {
@@ -670,8 +721,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
         let put = |text: &'static str| {
-            replace_dir(&target(&dir), |stage| stage.put_with("big.json", |w| Ok(w.write_all(text.as_bytes())?)))
-                .unwrap()
+            replace_dir(&target(&dir), |stage| {
+                stage.put_with("big.json", |w| Ok(w.write_all(text.as_bytes())?)).map(|_| ())
+            })
+            .unwrap()
         };
         assert_eq!(put("[1]"), Written { files: 2, written: 2, warnings: vec![] });
         let inode = fs::metadata(dir.join("big.json")).unwrap().ino();
@@ -788,6 +841,42 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("f1/1.html")).unwrap(), "page 1");
         assert_eq!(fs::read_to_string(theirs.join("1.html")).unwrap(), "theirs", "not written through the link");
         assert_eq!(fs::read_dir(&theirs).unwrap().count(), 10);
+    }
+
+    #[test]
+    fn a_file_keeps_its_stamp_until_it_is_written_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let put = |text: &str| {
+            let mut stamp = None;
+            replace_dir(&target(&dir), |stage| {
+                stamp = Some(stage.put("a.html", &Content::Bytes(text.as_bytes().to_vec()))?);
+                Ok(())
+            })
+            .unwrap();
+            stamp.unwrap()
+        };
+        let first = put("one");
+        assert_eq!(put("one"), first, "kept");
+        let second = put("two");
+        assert_ne!(second, first, "written again");
+        let keep = |stamp: &Stamp| {
+            let mut kept = false;
+            replace_dir(&target(&dir), |stage| {
+                kept = stage.keep_stamped("a.html", stamp);
+                if !kept {
+                    stage.put("a.html", &Content::Bytes(b"three".to_vec()))?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            kept
+        };
+        assert!(!keep(&first));
+        assert_eq!(fs::read_to_string(dir.join("a.html")).unwrap(), "three");
+        let third = stamp_of(&dir.join("a.html")).unwrap();
+        assert!(keep(&third));
+        assert_eq!(fs::read_to_string(dir.join("a.html")).unwrap(), "three");
     }
 
     #[test]

@@ -479,31 +479,56 @@ pub fn build(opts: &Options) -> Result<Report> {
     let plan =
         render::Plan::new(Arc::clone(&analysis.site), Arc::clone(&analysis.config), Arc::clone(&theme), renderer);
     let jobs = plan.jobs();
+    let memo_key = crate::page_memo::key(&out_dir, &theme);
+    let memo = crate::page_memo::take(&opts.root, &memo_key).unwrap_or_default();
     timer.lap("plan");
     let target =
         output::Target { dir: out_dir.clone(), marker: output::marker_text(&analysis.config.title), force: opts.force };
+    // Each pilot page's inputs and its file's stamp, for the next build.
+    let mut pilot_pages: Vec<(&str, u128, output::Stamp)> = Vec::new();
     let written = output::replace_dir(&target, |stage| {
         let start = std::time::Instant::now();
         plan.prepare();
         timer.note("shared views", start);
         let start = std::time::Instant::now();
-        let pages = {
+        let unmade = std::sync::atomic::AtomicUsize::new(0);
+        let pages: Result<Vec<Option<(u128, output::Stamp)>>> = {
             use rayon::prelude::*;
-            jobs.par_iter().try_for_each(|(path, job)| {
-                if render::Plan::streams(job) {
-                    return stage.put_with(path, |out| {
-                        plan.write_streamed(job, out).map_err(|e| match e {
-                            render::Streamed::Template(e) => anyhow::Error::new(e),
-                            render::Streamed::Io(e) => anyhow::Error::new(e).context(format!("cannot write `{path}`")),
-                        })
-                    });
-                }
-                let content = plan.make(job)?;
-                stage.put(path, &content)
-            })
+            jobs.par_iter()
+                .map(|(path, job)| {
+                    if render::Plan::streams(job) {
+                        stage.put_with(path, |out| {
+                            plan.write_streamed(job, out).map_err(|e| match e {
+                                render::Streamed::Template(e) => anyhow::Error::new(e),
+                                render::Streamed::Io(e) => {
+                                    anyhow::Error::new(e).context(format!("cannot write `{path}`"))
+                                }
+                            })
+                        })?;
+                        return Ok(None);
+                    }
+                    let render::Job::Pilot(i) = job else {
+                        stage.put(path, &plan.make(job)?)?;
+                        return Ok(None);
+                    };
+                    // A pilot page the previous build made from the same
+                    // inputs, still in its file, is kept unmade.
+                    let inputs = plan.pilot_inputs(*i);
+                    if let Some((known, stamp)) = memo.get(path.as_str()) {
+                        if *known == inputs && stage.keep_stamped(path, stamp) {
+                            unmade.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            return Ok(Some((inputs, *stamp)));
+                        }
+                    }
+                    let stamp = stage.put(path, &plan.make(job)?)?;
+                    Ok(Some((inputs, stamp)))
+                })
+                .collect()
         };
         timer.note("pages made and written", start);
-        pages?;
+        timer.note(&format!("of which pilot pages kept unmade ({})", unmade.into_inner()), start);
+        pilot_pages =
+            jobs.iter().zip(pages?).filter_map(|((path, _), made)| Some((path.as_str(), made?.0, made?.1))).collect();
         // The search index after the pages, in the memory they freed: the
         // plan (its shared views) is dropped first. On a thread of its own
         // beside the pages its parallel parts queued behind every page and
@@ -513,12 +538,15 @@ pub fn build(opts: &Options) -> Result<Report> {
         drop(plan);
         let start = std::time::Instant::now();
         let put = |path: String, bytes: Vec<u8>| {
-            stage.put(&path, &output::Content::Bytes(bytes)).map_err(|e| format!("{e:#}"))
+            stage.put(&path, &output::Content::Bytes(bytes)).map(|_| ()).map_err(|e| format!("{e:#}"))
         };
         search::index_into(&site, &put).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
         timer.note("search index", start);
         Ok(())
     });
+    if written.is_ok() {
+        crate::page_memo::write(&opts.root, &memo_key, &pilot_pages);
+    }
     let written = match written {
         Ok(w) => w,
         Err(e) => match e.downcast::<render::TemplateError>() {

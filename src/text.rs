@@ -6,8 +6,30 @@
 use std::sync::Arc;
 
 /// Index of a file in [`Sources`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, borsh::BorshSerialize, borsh::BorshDeserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, borsh::BorshDeserialize)]
 pub struct FileId(pub u32);
+
+thread_local! {
+    /// Set while [`digest_unplaced`] encodes a value on this thread.
+    static UNPLACED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl borsh::BorshSerialize for FileId {
+    fn serialize<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        let id = if UNPLACED.with(std::cell::Cell::get) { u32::MAX } else { self.0 };
+        id.serialize(out)
+    }
+}
+
+/// Writes `value` into `d` as borsh encodes it, but for the places of
+/// files among the sources (each [`FileId`] written as one value): a
+/// record's page never shows them, and they move for every record after
+/// one added or removed.
+pub fn digest_unplaced<T: borsh::BorshSerialize>(value: &T, d: &mut Digester) {
+    UNPLACED.with(|u| u.set(true));
+    let _ = borsh::to_writer(&mut *d, value);
+    UNPLACED.with(|u| u.set(false));
+}
 
 /// One text file of the site, normalised: no BOM, `\n` line endings.
 #[derive(Debug)]
@@ -240,8 +262,50 @@ pub fn known(text: &str) -> Known {
 /// even from a file written by an earlier run (the record cache), is
 /// never taken for another by accident, as a 64-bit FxHash could be.
 fn digest(text: &str) -> u128 {
-    use std::hash::Hasher as _;
-    let mut h = siphasher::sip128::SipHasher13::new_with_keys(0x7069_6c6f_7464_6563, 0x6b2d_7465_7874_7331);
-    h.write(text.as_bytes());
-    siphasher::sip128::Hasher128::finish128(&h).as_u128()
+    let mut d = Digester::new();
+    d.add(text.as_bytes());
+    d.finish()
+}
+
+/// A [`digest`] of bytes written a part at a time (it is a writer, so
+/// that a value can be encoded straight into it). Written `a` then `b`
+/// gives the digest of `a` and `b` joined: a part whose length varies is
+/// best followed by something that ends it.
+pub struct Digester(siphasher::sip128::SipHasher13);
+
+impl Digester {
+    pub fn new() -> Digester {
+        Digester(siphasher::sip128::SipHasher13::new_with_keys(0x7069_6c6f_7464_6563, 0x6b2d_7465_7874_7331))
+    }
+
+    pub fn add(&mut self, bytes: &[u8]) {
+        std::hash::Hasher::write(&mut self.0, bytes);
+    }
+
+    /// `text` and a byte no text holds, to end it.
+    pub fn add_str(&mut self, text: &str) {
+        self.add(text.as_bytes());
+        self.add(&[0xff]);
+    }
+
+    pub fn finish(&self) -> u128 {
+        siphasher::sip128::Hasher128::finish128(&self.0).as_u128()
+    }
+}
+
+impl Default for Digester {
+    fn default() -> Self {
+        Digester::new()
+    }
+}
+
+impl std::io::Write for Digester {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.add(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

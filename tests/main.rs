@@ -41,6 +41,7 @@ mod lists;
 mod names;
 mod one_round;
 mod ownership;
+mod page_memo;
 mod people;
 mod pilot_page;
 mod portfolio;

@@ -59,6 +59,8 @@ pub struct Plan {
     /// Every file but the pilot pages, by path (see [`Plan::job_for`]).
     others: OnceLock<crate::hash::FastMap<String, Job>>,
     asset_paths: OnceLock<crate::hash::FastSet<String>>,
+    /// A digest of what every page is made from (see [`Plan::pilot_inputs`]).
+    shared_inputs: OnceLock<u128>,
 }
 
 impl Plan {
@@ -82,6 +84,7 @@ impl Plan {
             by_category: OnceLock::new(),
             others: OnceLock::new(),
             asset_paths: OnceLock::new(),
+            shared_inputs: OnceLock::new(),
         }
     }
 
@@ -117,6 +120,27 @@ impl Plan {
             }
         }
         self.other_job(path)
+    }
+
+    /// A digest of what the page of the pilot `i` is made from: the
+    /// config, the site's title, menu and as-of date every page shows, the
+    /// record, and what the page reads of other files (see
+    /// [`pilot::inputs`]). The same digest, the same page, from the same
+    /// templates (which the caller keeps beside it, with the pilotdeck
+    /// that made the page): a build may keep a page of the previous output
+    /// whose inputs it knows to be these without making it (see
+    /// `crate::page_memo`).
+    pub fn pilot_inputs(&self, i: usize) -> u128 {
+        let shared = *self.shared_inputs.get_or_init(|| {
+            let mut d = crate::text::Digester::new();
+            let _ = serde_json::to_writer(&mut d, &*self.config);
+            let _ = serde_json::to_writer(&mut d, &self.sv);
+            d.finish()
+        });
+        let mut d = crate::text::Digester::new();
+        d.add(&shared.to_le_bytes());
+        pilot::inputs(&self.site.pilots[i], &self.site, &self.config, self.library().into(), &mut d);
+        d.finish()
     }
 
     /// Whether an asset from `content/` is copied to `path`.

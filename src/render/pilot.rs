@@ -251,6 +251,28 @@ pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config, links: 
     }
 }
 
+/// Writes into `d` what the page of `p` is made from besides what every
+/// page shares (see `Plan::pilot_inputs`): the record as the model holds
+/// it (its facts too; not where its file is among the sources), and what [`view`] reads of the rest of the site for
+/// it: each constraint's playbook page title, its owner's address and its
+/// page of the library, and the pilot's history. Kept in step with
+/// [`view`] by tests/page_memo.rs, which changes each of these through
+/// another file and compares the pages with a build from nothing.
+pub(super) fn inputs(p: &Pilot, site: &Site, config: &Config, links: RowLinks<'_>, d: &mut crate::text::Digester) {
+    crate::text::digest_unplaced(p, d);
+    for c in &p.constraints {
+        let title = playbook(c, site).map(|(_, title)| title);
+        d.add(&[u8::from(title.is_some())]);
+        d.add_str(title.unwrap_or(""));
+        let owner = c.owner.as_deref().unwrap_or("");
+        let person = site.person(owner).filter(|_| !owner.is_empty());
+        d.add(&[u8::from(person.is_some())]);
+        d.add_str(person.map_or("", |person| person.slug.as_str()));
+        d.add_str(links.page_of(site, p, c));
+    }
+    let _ = serde_json::to_writer(&mut *d, &super::history::pilot_view(&site.history, config, &p.id));
+}
+
 /// The configured stages as steps: done, current, still to come, or (for a
 /// pilot that stalled or retired) skipped.
 fn stage_track<'a>(p: &'a Pilot, config: &'a Config) -> Vec<StageStep<'a>> {

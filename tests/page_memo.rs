@@ -1,0 +1,178 @@
+//! The page memo (`.pilotdeck/pages.bin`): a build into an output keeps
+//! the pilot pages whose inputs did not change without making them, and
+//! makes again those whose inputs changed, also through another file (a
+//! playbook page's title, an owner's address, a constraint's page of the
+//! library), the config, the templates, the date, or the page's file
+//! itself. After each change the output is byte for byte the output of a
+//! build from nothing.
+
+use crate::common;
+
+use common::*;
+use pilotdeck::synth::{write_site_with, Mix};
+use std::path::Path;
+
+const AS_OF: &str = "2026-11-20";
+
+/// Builds `root` into `out` (the memo and the record cache as they are)
+/// and says how many pilot pages it kept unmade; then builds a copy of the
+/// content with no cache into a fresh folder, and asserts that the two
+/// outputs are the same.
+fn build_and_compare(root: &Path, out: &Path, as_of: &str) -> usize {
+    let run = run(command().env("PILOTDECK_TIMINGS", "1").args([
+        "--root".as_ref(),
+        root.as_os_str(),
+        "build".as_ref(),
+        "--as-of".as_ref(),
+        as_of.as_ref(),
+        "--output".as_ref(),
+        out.as_os_str(),
+    ]));
+    assert!(run.code == 0, "{}", run.stderr);
+    let unmade = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("timing: of which pilot pages kept unmade (")?.split(')').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no count of the pages kept in {}", run.stderr));
+    let fresh = tempfile::tempdir().unwrap();
+    let copy = fresh.path().join("site");
+    copy_dir(root, &copy);
+    std::fs::remove_dir_all(copy.join(".pilotdeck")).unwrap();
+    let clean = fresh.path().join("clean");
+    build_at(&copy, as_of, &clean);
+    let (a, b) = (snapshot(out), snapshot(&clean));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "the files");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "`{path}` differs from a build from nothing");
+    }
+    unmade
+}
+
+/// Copies the folder `from` to `to`, the files of `.git` too.
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn page(out: &Path, id: &str) -> String {
+    std::fs::read_to_string(out.join(format!("pilots/{id}/index.html"))).unwrap()
+}
+
+const OTHER: &str = "playbook/01-scoping/other";
+
+const CONFIG: &str = "title = \"Memo\"\nbase_url = \"https://pilots.example\"\n";
+
+fn record(title: &str, owner: &str, playbook: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nstage = \"pilot\"\nowner = \"{owner}\"\n\n[stages]\npilot = 2026-09-01\n\n\
+         [[constraints]]\ntitle = \"Schema approval\"\ncategory = \"integration\"\nowner = \"{owner}\"\n\
+         raised = 2026-10-01\ndue = 2026-12-11\nplaybook = \"{playbook}\"\n+++\nThe {title} pilot.\n"
+    )
+}
+
+#[test]
+fn pilot_pages_are_kept_unmade_until_what_they_show_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    let map = "playbook/01-scoping/integration-map";
+    write(
+        &root,
+        &[
+            ("pilotdeck.toml", CONFIG),
+            ("content/_index.md", "+++\ntitle = \"Welcome\"\n+++\nOur pilots.\n"),
+            ("content/playbook/_index.md", "+++\ntitle = \"Playbook\"\n+++\nHow we work.\n"),
+            ("content/playbook/01-scoping/_index.md", "+++\ntitle = \"Scoping\"\n+++\nFirst.\n"),
+            ("content/playbook/01-scoping/integration-map.md", "+++\ntitle = \"Integration map\"\n+++\nA map.\n"),
+            ("content/playbook/01-scoping/other.md", "+++\ntitle = \"Other\"\n+++\nAnother page.\n"),
+            ("content/pilots/b-claims.md", &record("Claims", "Ana-Lee", map)),
+            ("content/pilots/c-invoices.md", &record("Invoices", "Sam Okafor", OTHER)),
+            ("content/pilots/d-forecast.md", &record("Forecast", "Sam Okafor", OTHER)),
+        ],
+    );
+    // The first build has no memo; the second keeps every pilot page.
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 0);
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 3);
+
+    // A record edited: its page only.
+    let invoices = root.join("content/pilots/c-invoices.md");
+    let text = std::fs::read_to_string(&invoices).unwrap();
+    std::fs::write(&invoices, text.replace("The Invoices pilot.", "The invoice pilot, edited.")).unwrap();
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 2);
+    assert!(page(&out, "c-invoices").contains("edited"));
+
+    // The title of the playbook page a constraint links to.
+    assert!(page(&out, "b-claims").contains("Integration map"));
+    write(&root, &[("content/playbook/01-scoping/integration-map.md", "+++\ntitle = \"Systems map\"\n+++\nA map.\n")]);
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 2);
+    assert!(page(&out, "b-claims").contains("Systems map"));
+
+    // An owner's address, taken by a name with the same slug written in
+    // a record that comes first: "Ana-Lee" is now `ana-lee-2`.
+    assert!(page(&out, "b-claims").contains("owners/ana-lee/"));
+    write(&root, &[("content/pilots/a-intake.md", &record("Intake", "Ana Lee", OTHER))]);
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 2, "the forecast and invoices pages only");
+    assert!(page(&out, "b-claims").contains("owners/ana-lee-2/"));
+
+    // The page's file changed by hand: made again.
+    let file = out.join("pilots/d-forecast/index.html");
+    std::fs::write(&file, "changed by hand").unwrap();
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 3);
+
+    // The config, the date, and the templates: every page made again.
+    write(&root, &[("pilotdeck.toml", &CONFIG.replace("Memo", "Memo, renamed"))]);
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 0);
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 4);
+    assert_eq!(build_and_compare(&root, &out, "2026-11-21"), 0);
+    let theme = include_str!("../themes/default/templates/pilot.html");
+    write(
+        &root,
+        &[(
+            "templates/pilot.html",
+            &theme.replace("<article class=\"pilot\">", "<article class=\"pilot\"><p>Our own template.</p>"),
+        )],
+    );
+    assert_eq!(build_and_compare(&root, &out, "2026-11-21"), 0);
+    assert!(page(&out, "d-forecast").contains("Our own template."));
+    assert_eq!(build_and_compare(&root, &out, "2026-11-21"), 4);
+
+    // Another output folder has no memo.
+    assert_eq!(build_and_compare(&root, &dir.path().join("other"), "2026-11-21"), 0);
+    assert_eq!(build_and_compare(&root, &out, "2026-11-21"), 0, "the memo is the last output's");
+}
+
+#[test]
+fn a_constraint_moved_to_another_page_of_the_library_is_linked_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    // Enough constraints for several pages of the library (250 rows each).
+    write_site_with(&root, 120, 11, &Mix::REALISTIC).unwrap();
+    assert_eq!(build_and_compare(&root, &out, AS_OF), 0);
+    let before = snapshot(&out);
+    // A record with open constraints removed: the rows after them move up.
+    let mut records: Vec<_> = std::fs::read_dir(root.join("content/pilots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    records.sort();
+    let gone =
+        records.iter().find(|p| std::fs::read_to_string(p).unwrap().matches("[[constraints]]").count() >= 3).unwrap();
+    std::fs::remove_file(gone).unwrap();
+    let kept = build_and_compare(&root, &out, AS_OF);
+    let after = snapshot(&out);
+    let moved = after
+        .iter()
+        // `pilots/ID/index.html`, not the pages of the pilot index.
+        .filter(|(path, _)| path.starts_with("pilots/") && path.split('/').count() == 3)
+        .filter(|(path, bytes)| before.get(*path).is_some_and(|b| b != *bytes))
+        .count();
+    assert!(moved > 0, "some pilot pages link to other pages of the library");
+    assert_eq!(kept + moved, 119, "every page not changed is kept, and only those: {kept} kept, {moved} moved");
+}
