@@ -194,15 +194,24 @@ pub fn load_remembering(opts: &Options, release_texts: bool) -> Result<(source::
         settings(opts, &mut Sources::default(), &mut Vec::new(), &mut Vec::new())?;
     let options = BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts };
     let key = crate::record_cache::key(fingerprint, &options);
-    let model = crate::record_cache::load(&opts.root, &key, &config).unwrap_or_default();
-    timer.lap("record cache loaded");
-    let known: crate::hash::FastMap<&str, crate::text::Known> = (model.records())
-        .filter(|(_, _, found)| if release_texts { !found.iter().any(Diagnostic::is_error) } else { found.is_empty() })
-        .map(|(file, _, _)| (file.path.as_str(), file.known()))
-        .collect();
-    let loaded = source::load_content_knowing(&opts.root, &|path| known.get(path).copied());
+    let opened = crate::record_cache::open(&opts.root, &key);
+    let known: crate::hash::FastMap<&str, crate::text::Known> =
+        opened.iter().flat_map(|o| o.known(release_texts)).collect();
+    // The records decoded beside the content read: each waits on memory
+    // and the disk in turns, and neither needs the other.
+    let (model, loaded) = rayon::join(
+        || opened.as_ref().and_then(|o| o.decode(&config)),
+        || source::load_content_knowing(&opts.root, &|path| known.get(path).copied()),
+    );
+    let (model, loaded) = match model {
+        Some(model) => (model, loaded),
+        // The texts the index knew were let go, and the records are not
+        // there: read everything.
+        None if !known.is_empty() => (model::ModelCache::default(), load(opts)?),
+        None => (model::ModelCache::default(), loaded),
+    };
     drop(known);
-    timer.lap("load");
+    timer.lap("record cache and content loaded");
     let found = model.records().len();
     Ok((loaded, Reuse { model, remembered: Some(Remembered { key: Some(key), found }), ..Reuse::default() }))
 }

@@ -25,7 +25,7 @@ use std::path::Path;
 pub const NAME: &str = "records.bin";
 
 /// Raised when what the cache holds changes meaning or form.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What the file starts with, read before the rest: whether the rest can
 /// be trusted.
@@ -55,13 +55,37 @@ pub fn key(fingerprint: u64, opts: &BuildOptions) -> Key {
 }
 
 /// One record file in the file's index: its path, its text's length and
-/// digest, and how many bytes what it read as takes.
+/// digest, how many bytes what it read as takes, and what reading it
+/// found (so that which texts a run may let go is known before any
+/// record is decoded).
 #[derive(BorshSerialize, BorshDeserialize)]
 struct Entry {
     path: String,
     len: u64,
     digest: u128,
     bytes: u64,
+    found: Found,
+}
+
+/// What reading a record found.
+#[derive(BorshSerialize, BorshDeserialize, Clone, Copy, PartialEq, Eq)]
+#[borsh(use_discriminant = true)]
+enum Found {
+    Nothing = 0,
+    Warnings = 1,
+    Errors = 2,
+}
+
+impl Found {
+    fn of(diagnostics: &[Diagnostic]) -> Found {
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            Found::Errors
+        } else if diagnostics.is_empty() {
+            Found::Nothing
+        } else {
+            Found::Warnings
+        }
+    }
 }
 
 /// What one record read as.
@@ -77,10 +101,18 @@ const BATCH: usize = 256;
 /// and where the index starts (8 bytes, little endian): written in one
 /// pass.
 ///
-/// The records below `root` a run with this `key` left, as a model cache;
-/// `None` when there is no cache this run can trust.
-pub fn load(root: &Path, key: &Key, config: &Config) -> Option<ModelCache> {
-    use rayon::prelude::*;
+/// A cache this run can trust, opened: its index read, no record decoded
+/// yet (see [`open`]).
+pub struct Opened {
+    file: std::fs::File,
+    as_of: crate::date::Date,
+    records_start: u64,
+    index: Vec<Entry>,
+}
+
+/// The cache below `root` that a run with this `key` left, opened; `None`
+/// when there is none this run can trust.
+pub fn open(root: &Path, key: &Key) -> Option<Opened> {
     use std::io::{Read as _, Seek, SeekFrom};
     let mut file = std::fs::File::open(crate::cache_file::path(root, NAME)).ok()?;
     let mut head = std::io::BufReader::new(&mut file);
@@ -102,35 +134,61 @@ pub fn load(root: &Path, key: &Key, config: &Config) -> Option<ModelCache> {
     if index.iter().map(|e| e.bytes).sum::<u64>() != index_start - records_start {
         return None;
     }
-    file.seek(SeekFrom::Start(records_start)).ok()?;
-    let mut records = Vec::with_capacity(index.len());
-    let mut buf = Vec::new();
-    for batch in index.chunks(BATCH) {
-        buf.clear();
-        let n: u64 = batch.iter().map(|e| e.bytes).sum();
-        buf.resize(usize::try_from(n).ok()?, 0);
-        file.read_exact(&mut buf).ok()?;
-        let mut blobs = Vec::with_capacity(batch.len());
-        let mut rest = &buf[..];
-        for e in batch {
-            let (blob, after) = rest.split_at(e.bytes as usize);
-            blobs.push(blob);
-            rest = after;
-        }
-        let decoded = (batch.par_iter().zip(blobs))
-            .map(|(e, blob)| {
-                let (pilot, diagnostics) = Read::try_from_slice(blob).ok()?;
-                let known = (usize::try_from(e.len).ok()?, e.digest);
-                Some(Remembered {
-                    file: crate::source::SourceFile::remembered(e.path.clone(), known),
-                    pilot,
-                    diagnostics,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        records.extend(decoded);
+    Some(Opened { file, as_of, records_start, index })
+}
+
+impl Opened {
+    /// Each record file's path and what tells its text (length and
+    /// digest), for the files whose text a run may let go: those whose
+    /// reading found no error (with `release_texts`), else found nothing
+    /// (their lines are shown).
+    pub fn known(&self, release_texts: bool) -> impl Iterator<Item = (&str, crate::text::Known)> {
+        let shown = if release_texts { Found::Warnings } else { Found::Nothing };
+        (self.index.iter())
+            .filter(move |e| e.found as u8 <= shown as u8)
+            .filter_map(|e| Some((e.path.as_str(), (usize::try_from(e.len).ok()?, e.digest))))
     }
-    Some(ModelCache::remembered(as_of, records, config))
+
+    /// The records, decoded side by side a batch at a time (the bytes of
+    /// one batch are in memory, never the whole file's), as a model
+    /// cache; `None` if any does not decode.
+    pub fn decode(&self, config: &Config) -> Option<ModelCache> {
+        use rayon::prelude::*;
+        use std::io::{Read as _, Seek, SeekFrom};
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(self.records_start)).ok()?;
+        let mut records = Vec::with_capacity(self.index.len());
+        let mut buf = Vec::new();
+        for batch in self.index.chunks(BATCH) {
+            buf.clear();
+            let n: u64 = batch.iter().map(|e| e.bytes).sum();
+            buf.resize(usize::try_from(n).ok()?, 0);
+            file.read_exact(&mut buf).ok()?;
+            let mut blobs = Vec::with_capacity(batch.len());
+            let mut rest = &buf[..];
+            for e in batch {
+                let (blob, after) = rest.split_at(e.bytes as usize);
+                blobs.push(blob);
+                rest = after;
+            }
+            let decoded = (batch.par_iter().zip(blobs))
+                .map(|(e, blob)| {
+                    let (pilot, diagnostics) = Read::try_from_slice(blob).ok()?;
+                    if Found::of(&diagnostics) != e.found {
+                        return None;
+                    }
+                    let known = (usize::try_from(e.len).ok()?, e.digest);
+                    Some(Remembered {
+                        file: crate::source::SourceFile::remembered(e.path.clone(), known),
+                        pilot,
+                        diagnostics,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            records.extend(decoded);
+        }
+        Some(ModelCache::remembered(self.as_of, records, config))
+    }
 }
 
 /// Writes the cache of the records of `cache` below `root`, if it can: a
@@ -151,7 +209,8 @@ pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
             pilot.serialize(&mut out)?;
             diagnostics.serialize(&mut out)?;
             let (len, digest) = file.known();
-            index.push(Entry { path: file.path.clone(), len: len as u64, digest, bytes: out.written - start });
+            let (path, bytes, found) = (file.path.clone(), out.written - start, Found::of(diagnostics));
+            index.push(Entry { path, len: len as u64, digest, bytes, found });
         }
         let index_start = out.written;
         debug_assert_eq!(index_start - records_start, index.iter().map(|e| e.bytes).sum::<u64>());
@@ -181,6 +240,10 @@ impl std::io::Write for Counted<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load(root: &Path, key: &Key, config: &Config) -> Option<ModelCache> {
+        open(root, key)?.decode(config)
+    }
 
     /// Every record of a generated site, read, written to the cache and
     /// loaded back: each the same, to the last field and place, with the
