@@ -2,7 +2,8 @@
 //! changed reads only those again, and its site is byte for byte the site
 //! of a build without the cache, whatever changed (a record's text, a
 //! record added, removed or renamed, the config, the as-of date), and
-//! whatever the cache holds (cut short, or not a cache at all).
+//! whatever the cache holds (records that do not decode, cut short, or
+//! not a cache at all).
 
 use crate::common;
 
@@ -126,8 +127,15 @@ fn a_build_with_the_record_cache_makes_the_site_a_build_without_it_makes() {
     std::fs::write(root.join("pilotdeck.toml"), format!("lessons_heading = \"What we learned\"\n{config}")).unwrap();
     same_as_clean(&root, &work, "config");
 
-    // A cache cut short, and one that is not a cache at all.
+    // A cache whose index is whole but whose records do not decode (the
+    // texts it knew were let go before that was found), one cut short,
+    // and one that is not a cache at all.
     let bytes = std::fs::read(cache(&root)).unwrap();
+    let mut garbled = bytes.clone();
+    let middle = garbled.len() / 3;
+    garbled[middle..middle + 64].fill(0xff);
+    std::fs::write(cache(&root), &garbled).unwrap();
+    same_as_clean(&root, &work, "garbled");
     std::fs::write(cache(&root), &bytes[..bytes.len() / 2]).unwrap();
     same_as_clean(&root, &work, "cut short");
     std::fs::write(cache(&root), b"not a cache").unwrap();
