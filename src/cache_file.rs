@@ -54,3 +54,21 @@ pub fn write_with(root: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> 
         }
     }
 }
+
+/// A writer that counts what goes through it.
+pub(crate) struct Counted<'a> {
+    pub out: &'a mut dyn std::io::Write,
+    pub written: u64,
+}
+
+impl std::io::Write for Counted<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(bytes)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -46,6 +46,7 @@ pub(crate) mod record_cache;
 pub mod render;
 pub(crate) mod scan;
 pub mod search;
+pub(crate) mod search_memo;
 pub mod serve;
 pub mod source;
 pub mod synth;

@@ -495,6 +495,8 @@ pub fn build(opts: &Options) -> Result<Report> {
         output::Target { dir: out_dir.clone(), marker: output::marker_text(&analysis.config.title), force: opts.force };
     // Each pilot page's inputs and its file's stamp, for the next build.
     let mut pilot_pages: Vec<(&str, u128, output::Stamp)> = Vec::new();
+    // The search index's parts, when they differ from the memo's.
+    let mut search_parts: Vec<search::Part> = Vec::new();
     let written = output::replace_dir(&target, |stage| {
         let start = std::time::Instant::now();
         plan.prepare();
@@ -544,17 +546,31 @@ pub fn build(opts: &Options) -> Result<Report> {
         // it finished last; in the same pool beside them the two peaks of
         // memory met.
         let site = Arc::clone(&plan.site);
+        let records = plan.records().to_vec();
         drop(plan);
         let start = std::time::Instant::now();
         let put = |path: String, bytes: Vec<u8>| {
             stage.put(&path, &output::Content::Bytes(bytes)).map(|_| ()).map_err(|e| format!("{e:#}"))
         };
-        search::index_into(&site, &put).map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
-        timer.note("search index", start);
+        let previous = crate::search_memo::open(&opts.root);
+        let taken = |n, inputs| previous.as_ref().and_then(|p| p.get(n, inputs));
+        let (_, parts) = search::index_remembering(&site, &records, &taken, &put)
+            .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
+        let taken = previous.as_ref().map_or(0, crate::search_memo::Previous::taken);
+        timer.note(&format!("search index, of which runs of records taken as they were ({taken})"), start);
+        if !previous.is_some_and(|p| p.is_all_of(&parts)) {
+            search_parts = parts;
+        }
         Ok(())
     });
     if written.is_ok() {
+        let start = std::time::Instant::now();
         crate::page_memo::write(&opts.root, &memo_key, &pilot_pages);
+        if !search_parts.is_empty() {
+            let docs = |n: usize| std::fs::read(out_dir.join(format!("{}d/{n}.{}", search::DATA, search::PACKED))).ok();
+            crate::search_memo::write(&opts.root, &search_parts, docs);
+        }
+        timer.note("memos written", start);
     }
     let written = match written {
         Ok(w) => w,

@@ -199,7 +199,7 @@ impl Opened {
 pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
     let Some(as_of) = cache.as_of() else { return };
     crate::cache_file::write_with(root, NAME, |out| {
-        let mut out = Counted { out, written: 0 };
+        let mut out = crate::cache_file::Counted { out, written: 0 };
         (key, as_of).serialize(&mut out)?;
         let records_start = out.written;
         let mut index = Vec::with_capacity(cache.records().len());
@@ -217,24 +217,6 @@ pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
         index.serialize(&mut out)?;
         std::io::Write::write_all(&mut out, &index_start.to_le_bytes())
     });
-}
-
-/// A writer that counts what goes through it.
-struct Counted<'a> {
-    out: &'a mut dyn std::io::Write,
-    written: u64,
-}
-
-impl std::io::Write for Counted<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(bytes)?;
-        self.written += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
 }
 
 #[cfg(test)]

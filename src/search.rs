@@ -364,6 +364,70 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 }
 
 impl<'a> Source<'a> {
+    /// Writes into `d` what [`Source::record`] makes the record from
+    /// (besides what `memo` holds for every record): a pilot's record
+    /// whole (by its digest), the fields of a lessons section, a
+    /// constraint (whole) or a page or section that the record shows, a
+    /// person and the titles of their pilots. Kept in step with `record` by
+    /// tests/search_memo.rs, which changes each and compares the index
+    /// with one made from nothing.
+    fn inputs(self, site: &Site, memo: &Memo, d: &mut crate::text::Digester) {
+        let text = |d: &mut crate::text::Digester, s: Option<&str>| {
+            d.add(&[u8::from(s.is_some())]);
+            d.add_str(s.unwrap_or(""));
+        };
+        let list = |d: &mut crate::text::Digester, l: &[String]| {
+            d.add(&(l.len() as u64).to_le_bytes());
+            l.iter().for_each(|t| d.add_str(t));
+        };
+        match self {
+            Source::Pilot(p) => {
+                d.add(&[0]);
+                d.add(&memo.record(p));
+            }
+            Source::Lessons(p, i) => {
+                d.add(&[1]);
+                d.add_str(&p.id);
+                d.add_str(&p.title);
+                d.add_str(&p.stage);
+                list(d, &p.tags);
+                let (id, html) = &p.body.lessons[i];
+                d.add_str(id);
+                d.add_str(html);
+            }
+            Source::Page(page) => {
+                d.add(&[2]);
+                d.add_str(&page.path);
+                d.add_str(&page.title);
+                text(d, page.description.as_deref());
+                list(d, &page.tags);
+                list(d, &page.addresses);
+                d.add_str(&page.body.html.text());
+            }
+            Source::Section(s) => {
+                d.add(&[3]);
+                d.add_str(&s.path);
+                d.add_str(&s.title);
+                text(d, s.description.as_deref());
+                d.add_str(&s.body.html.text());
+            }
+            Source::Constraint(p, c) => {
+                d.add(&[4]);
+                d.add_str(&p.id);
+                d.add_str(&p.stage);
+                crate::text::digest_unplaced(c, d);
+            }
+            Source::Person(person) => {
+                d.add(&[5]);
+                let _ = serde_json::to_writer(&mut *d, person);
+                let pilots = person.owns.iter().chain(&person.sponsors).chain(&person.champions);
+                for p in pilots.filter_map(|&i| site.pilots.get(i)) {
+                    d.add_str(&p.title);
+                }
+            }
+        }
+    }
+
     fn record(self, site: &Site) -> Record<'a> {
         fn some<S: AsRef<str>>(s: &Option<S>) -> Option<Cow<'_, str>> {
             s.as_ref().map(|s| Cow::Borrowed(s.as_ref()))
@@ -546,20 +610,25 @@ type Posted<'a> = (u32, Postings<'a>);
 /// list of every word's postings in turn. A list for each word had been
 /// grown word by word: a third of the time of adding a word was
 /// allocating.
-#[derive(Default)]
+#[derive(Default, borsh::BorshSerialize, borsh::BorshDeserialize)]
 struct Inverted {
     /// The number of the run's first record.
     base: u32,
-    /// Each word's number.
+    /// Each word's number, while adding.
+    #[borsh(skip)]
     words: Numbered<Box<str>>,
+    /// Each word and its number, once finished.
+    listed: Vec<(Word, u32)>,
     /// By word, while adding: the record of its last entry (its place in
     /// the run) and where that entry is in `entries`, so that a word seen
     /// again in the same record is told without reading `entries`.
+    #[borsh(skip)]
     last: Vec<(u32, u32)>,
     /// By word, once finished: where its postings begin in `postings`
     /// (and the end of the last word's after them).
     start: Vec<u32>,
     /// (word, entry) as they are added; empty once finished.
+    #[borsh(skip)]
     entries: Vec<(u32, u32)>,
     /// Every word's postings, word after word (once finished).
     postings: Vec<u32>,
@@ -618,6 +687,9 @@ impl Inverted {
         self.start = start;
         self.entries = Vec::new();
         self.last = Vec::new();
+        let words = std::mem::take(&mut self.words);
+        let short = words.short.into_iter().map(|(k, id)| (Word::Short(k), id));
+        self.listed = short.chain(words.long.into_iter().map(|(w, id)| (Word::Long(w), id))).collect();
     }
 
     /// A word's postings, by its number (once finished).
@@ -629,12 +701,23 @@ impl Inverted {
     /// of its words ([`Key::head`]) (once finished).
     fn by_shard(&self) -> FastMap<u64, Vec<(Key<'_>, Posted<'_>)>> {
         let mut out: FastMap<u64, Vec<(Key, Posted)>> = FastMap::default();
-        let words = self.words.short.iter().map(|(k, &id)| (Key::Short(*k), id));
-        for (key, id) in words.chain(self.words.long.iter().map(|(w, &id)| (Key::Long(w), id))) {
-            out.entry(key.head()).or_default().push((key, (self.base, self.postings(id))));
+        for (word, id) in &self.listed {
+            let key = match word {
+                Word::Short(k) => Key::Short(*k),
+                Word::Long(w) => Key::Long(w),
+            };
+            out.entry(key.head()).or_default().push((key, (self.base, self.postings(*id))));
         }
         out
     }
+}
+
+/// A word of a finished [`Inverted`]: short words ([`short_word`]) as a
+/// number.
+#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
+enum Word {
+    Short(u128),
+    Long(Box<str>),
 }
 
 /// A word as a run's [`Inverted`] holds it.
@@ -675,8 +758,8 @@ type ShardWord<'a> = (Cow<'a, str>, Vec<Posted<'a>>);
 /// in every run that has it, in the runs' order. No postings are copied:
 /// joining the runs' maps into one moved each posting once per level of
 /// the join, and the one map grew past every cache.
-fn shards(runs: &[Inverted]) -> BTreeMap<String, Vec<ShardWord<'_>>> {
-    let by_run: Vec<FastMap<u64, Vec<(Key, Posted)>>> = runs.par_iter().map(Inverted::by_shard).collect();
+fn shards<'a>(runs: &[&'a Inverted]) -> BTreeMap<String, Vec<ShardWord<'a>>> {
+    let by_run: Vec<FastMap<u64, Vec<(Key, Posted)>>> = runs.par_iter().map(|r| r.by_shard()).collect();
     let mut heads: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     let mut seen = crate::hash::FastSet::default();
     for &head in by_run.iter().flat_map(|m| m.keys()) {
@@ -772,17 +855,104 @@ pub type Put<'a> = dyn Fn(String, Vec<u8>) -> Result<(), String> + Sync + 'a;
 /// thread), so that a build writes each and holds none: at 10,000 pilots
 /// of the realistic mix the `d/` and `w/` files were 8 MB of its peak.
 pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
+    index_parts(site, put, None).map(|(n, _)| n)
+}
+
+/// What the index made of one run of [`CHUNK`] records, kept by a build
+/// for the next (see [`index_remembering`]): a digest of what the run's
+/// records are made from, its words and their postings, and its filters.
+/// Its `d/` file is not held: it is in the site (`DATA/d/N.zlib`, N the
+/// run's place).
+#[derive(borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct Part {
+    inputs: u128,
+    inverted: Inverted,
+    filters: String,
+}
+
+/// The run `n` of the index before, if it was made from `inputs`: its part
+/// and its `d/` file.
+pub type Previous<'a> = dyn Fn(usize, u128) -> Option<(Part, Vec<u8>)> + Sync + 'a;
+
+impl Part {
+    /// The digest of what the run's records are made from.
+    pub fn inputs(&self) -> u128 {
+        self.inputs
+    }
+}
+
+/// [`index_into`], taking each run of records that `previous` has from
+/// an index before with the same inputs: its words, `d/` file and filters
+/// are not made again. `records` is the digest of each pilot record, in
+/// `site.pilots`' order ([`crate::text::digest_unplaced`]). Returns the
+/// number of records and this index's parts, for the next.
+pub fn index_remembering(
+    site: &Site,
+    records: &[u128],
+    previous: &Previous,
+    put: &Put,
+) -> Result<(usize, Vec<Part>), String> {
+    index_parts(site, put, Some((records, previous)))
+}
+
+/// What the digest of a run's inputs is made from besides its records.
+struct Memo<'a> {
+    records: &'a [u128],
+    /// Each pilot's place in `site.pilots`, by its address.
+    places: FastMap<usize, usize>,
+    /// The as-of date (a constraint's status) and the filters' lists.
+    shared: u128,
+}
+
+impl Memo<'_> {
+    /// A digest of what the records of run `n`, `chunk`, are made from.
+    fn inputs(&self, site: &Site, n: usize, chunk: &[Source]) -> u128 {
+        let mut d = crate::text::Digester::new();
+        d.add(&self.shared.to_le_bytes());
+        d.add(&(n as u64).to_le_bytes());
+        for s in chunk {
+            s.inputs(site, self, &mut d);
+        }
+        d.finish()
+    }
+
+    fn record(&self, p: &Pilot) -> [u8; 16] {
+        let at = self.places.get(&(p as *const Pilot as usize)).copied();
+        at.and_then(|i| self.records.get(i)).copied().unwrap_or(0).to_le_bytes()
+    }
+}
+
+fn index_parts(site: &Site, put: &Put, memo: Option<(&[u128], &Previous)>) -> Result<(usize, Vec<Part>), String> {
     let mut timer = crate::timing::Timer::new();
     // Both walk every record, and wait on memory more than they compute:
     // side by side.
     let (sources, lists) = rayon::join(|| sources(site), || Lists::new(site));
     timer.lap("search: sources");
+    let (memo, previous) = match memo {
+        Some((records, previous)) => {
+            let places = site.pilots.iter().enumerate().map(|(i, p)| (&**p as *const Pilot as usize, i)).collect();
+            let mut d = crate::text::Digester::new();
+            d.add_str(&site.as_of.to_string());
+            for list in [&lists.stages, &lists.tags] {
+                d.add(&(list.len() as u64).to_le_bytes());
+                list.iter().for_each(|t| d.add_str(t));
+            }
+            (Some(Memo { records, places, shared: d.finish() }), Some(previous))
+        }
+        None => (None, None),
+    };
     // A chunk of records at a time: its words, its `d/` file (packed) and
     // its part of `f`; no record is kept once written.
-    let parts: Vec<Result<(Inverted, String), String>> = sources
+    let parts: Vec<Result<Part, String>> = sources
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(n, chunk)| {
+            let path = format!("{DATA}d/{n}.{PACKED}");
+            let inputs = memo.as_ref().map_or(0, |m| m.inputs(site, n, chunk));
+            if let Some((part, docs)) = previous.and_then(|previous| previous(n, inputs)) {
+                put(path, docs)?;
+                return Ok(part);
+            }
             let mut inv = Inverted { base: (n * CHUNK) as u32, ..Inverted::default() };
             let mut docs = String::with_capacity(chunk.len() * 200);
             let mut filters = String::with_capacity(chunk.len() * 8);
@@ -799,23 +969,22 @@ pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
                 lists.write_filters(&mut filters, &r, &mut t);
             }
             docs.push(']');
-            put(format!("{DATA}d/{n}.{PACKED}"), pack(&docs)?)?;
+            put(path, pack(&docs)?)?;
             inv.finish();
-            Ok((inv, filters))
+            Ok(Part { inputs, inverted: inv, filters })
         })
         .collect();
     timer.lap("search: records, words, d/");
-    let mut inverted = Vec::with_capacity(parts.len());
+    let parts = parts.into_iter().collect::<Result<Vec<Part>, String>>()?;
     let mut filters = String::from("[");
-    for (n, part) in parts.into_iter().enumerate() {
-        let (inv, f) = part?;
-        inverted.push(inv);
+    for (n, part) in parts.iter().enumerate() {
         if n > 0 {
             filters.push(',');
         }
-        filters.push_str(&f);
+        filters.push_str(&part.filters);
     }
     filters.push(']');
+    let inverted: Vec<&Inverted> = parts.iter().map(|p| &p.inverted).collect();
     let shards = shards(&inverted);
     timer.lap("search: words by shard");
     let keys: Vec<String> = shards.keys().cloned().collect();
@@ -834,7 +1003,8 @@ pub fn index_into(site: &Site, put: &Put) -> Result<usize, String> {
     let groups = [first(|s| matches!(s, Source::Constraint(..))), first(|s| matches!(s, Source::Person(_)))];
     put(format!("{DATA}meta.json"), meta_json(&lists, sources.len(), groups, keys.iter()).into_bytes())?;
     timer.lap("search: w/ and f packed");
-    Ok(sources.len())
+    let parts = if memo.is_some() { parts } else { Vec::new() };
+    Ok((sources.len(), parts))
 }
 
 /// `json` compressed in the zlib format (RFC 1950), which `search.js`
@@ -1281,7 +1451,7 @@ mod tests {
         a.finish();
         b.finish();
         let runs = [a, b];
-        let shards = shards(&runs);
+        let shards = shards(&[&runs[0], &runs[1]]);
         let keys: Vec<&str> = shards.keys().map(String::as_str).collect();
         assert_eq!(keys, ["fi", "x", "x612d", "xc3a974", "xy", "y"]);
         let records = |shard: &str, word: &str| -> Vec<u32> {
@@ -1298,16 +1468,19 @@ mod tests {
         for (key, words) in &shards {
             assert!(words.iter().all(|(w, _)| shard_key(w) == *key), "{key}");
         }
-        let long = &runs[1].words.long;
-        assert!(long.contains_key("a-word-of-sixteen") && !long.contains_key("fifteen-letters"));
+        let long = |w: &str| runs[1].listed.iter().any(|(word, _)| matches!(word, Word::Long(l) if &**l == w));
+        assert!(long("a-word-of-sixteen") && !long("fifteen-letters"));
     }
 
     impl Inverted {
         fn get(&self, word: &str) -> Postings<'_> {
-            self.postings(match crate::hash::short_key(word) {
-                Some(key) => self.words.short[&key],
-                None => self.words.long[word],
-            })
+            let short = crate::hash::short_key(word);
+            let id = self.listed.iter().find_map(|(w, id)| match (w, short) {
+                (Word::Short(k), Some(key)) if *k == key => Some(*id),
+                (Word::Long(l), None) if &**l == word => Some(*id),
+                _ => None,
+            });
+            self.postings(id.unwrap())
         }
     }
 }

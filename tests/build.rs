@@ -206,9 +206,10 @@ fn full_site_writes_every_page() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(cached.len(), 3, "{cached:?}");
-    assert!(cached.iter().any(|n| n == "records.bin"), "{cached:?}");
-    assert!(cached.iter().any(|n| n == "pages.bin"), "{cached:?}");
+    assert_eq!(cached.len(), 4, "{cached:?}");
+    for name in ["records.bin", "pages.bin", "search.bin"] {
+        assert!(cached.iter().any(|n| n == name), "{cached:?}");
+    }
 }
 
 #[test]

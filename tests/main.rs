@@ -48,6 +48,7 @@ mod portfolio;
 mod props;
 mod record_cache;
 mod search_finds;
+mod search_memo;
 mod serve;
 mod serve_hostile;
 mod serve_warnings;

@@ -14,51 +14,10 @@ use std::path::Path;
 
 const AS_OF: &str = "2026-11-20";
 
-/// Builds `root` into `out` (the memo and the record cache as they are)
-/// and says how many pilot pages it kept unmade; then builds a copy of the
-/// content with no cache into a fresh folder, and asserts that the two
-/// outputs are the same.
+/// Builds `root` into `out` (see [`build_compared`]) and says how many
+/// pilot pages it kept unmade.
 fn build_and_compare(root: &Path, out: &Path, as_of: &str) -> usize {
-    let run = run(command().env("PILOTDECK_TIMINGS", "1").args([
-        "--root".as_ref(),
-        root.as_os_str(),
-        "build".as_ref(),
-        "--as-of".as_ref(),
-        as_of.as_ref(),
-        "--output".as_ref(),
-        out.as_os_str(),
-    ]));
-    assert!(run.code == 0, "{}", run.stderr);
-    let unmade = run
-        .stderr
-        .lines()
-        .find_map(|l| l.strip_prefix("timing: of which pilot pages kept unmade (")?.split(')').next()?.parse().ok())
-        .unwrap_or_else(|| panic!("no count of the pages kept in {}", run.stderr));
-    let fresh = tempfile::tempdir().unwrap();
-    let copy = fresh.path().join("site");
-    copy_dir(root, &copy);
-    std::fs::remove_dir_all(copy.join(".pilotdeck")).unwrap();
-    let clean = fresh.path().join("clean");
-    build_at(&copy, as_of, &clean);
-    let (a, b) = (snapshot(out), snapshot(&clean));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "the files");
-    for (path, bytes) in &a {
-        assert!(bytes == &b[path], "`{path}` differs from a build from nothing");
-    }
-    unmade
-}
-
-/// Copies the folder `from` to `to`, the files of `.git` too.
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    counted(&build_compared(root, out, as_of).stderr, "of which pilot pages kept unmade")
 }
 
 fn page(out: &Path, id: &str) -> String {

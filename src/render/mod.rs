@@ -61,6 +61,7 @@ pub struct Plan {
     asset_paths: OnceLock<crate::hash::FastSet<String>>,
     /// A digest of what every page is made from (see [`Plan::pilot_inputs`]).
     shared_inputs: OnceLock<u128>,
+    records: OnceLock<Vec<u128>>,
 }
 
 impl Plan {
@@ -85,6 +86,7 @@ impl Plan {
             others: OnceLock::new(),
             asset_paths: OnceLock::new(),
             shared_inputs: OnceLock::new(),
+            records: OnceLock::new(),
         }
     }
 
@@ -139,8 +141,26 @@ impl Plan {
         });
         let mut d = crate::text::Digester::new();
         d.add(&shared.to_le_bytes());
-        pilot::inputs(&self.site.pilots[i], &self.site, &self.config, self.library().into(), &mut d);
+        let record = (&*self.site.pilots[i], self.records()[i]);
+        pilot::inputs(record, &self.site, &self.config, self.library().into(), &mut d);
         d.finish()
+    }
+
+    /// The digest of each pilot record as the model holds it (its facts
+    /// too; not where its file is among the sources: see
+    /// [`crate::text::digest_unplaced`]), in the pilots' order: made once,
+    /// side by side, for the pages' inputs and the search index's.
+    pub fn records(&self) -> &[u128] {
+        self.records.get_or_init(|| {
+            use rayon::prelude::*;
+            (self.site.pilots.par_iter())
+                .map(|p| {
+                    let mut d = crate::text::Digester::new();
+                    crate::text::digest_unplaced(&**p, &mut d);
+                    d.finish()
+                })
+                .collect()
+        })
     }
 
     /// Whether an asset from `content/` is copied to `path`.
@@ -174,7 +194,7 @@ impl Plan {
     /// page job waits on another thread making one (each is made once).
     pub fn prepare(&self) {
         rayon::join(
-            || rayon::join(|| self.order(), || self.lessons()),
+            || rayon::join(|| rayon::join(|| self.order(), || self.records()), || self.lessons()),
             || {
                 rayon::join(
                     || self.by_category.get_or_init(|| community::pilots_by_category(&self.site)),

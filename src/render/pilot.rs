@@ -253,13 +253,19 @@ pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config, links: 
 
 /// Writes into `d` what the page of `p` is made from besides what every
 /// page shares (see `Plan::pilot_inputs`): the record as the model holds
-/// it (its facts too; not where its file is among the sources), and what [`view`] reads of the rest of the site for
+/// it (`record`, its digest: see `Plan::records`), and what [`view`] reads of the rest of the site for
 /// it: each constraint's playbook page title, its owner's address and its
 /// page of the library, and the pilot's history. Kept in step with
 /// [`view`] by tests/page_memo.rs, which changes each of these through
 /// another file and compares the pages with a build from nothing.
-pub(super) fn inputs(p: &Pilot, site: &Site, config: &Config, links: RowLinks<'_>, d: &mut crate::text::Digester) {
-    crate::text::digest_unplaced(p, d);
+pub(super) fn inputs(
+    (p, record): (&Pilot, u128),
+    site: &Site,
+    config: &Config,
+    links: RowLinks<'_>,
+    d: &mut crate::text::Digester,
+) {
+    d.add(&record.to_le_bytes());
     for c in &p.constraints {
         let title = playbook(c, site).map(|(_, title)| title);
         d.add(&[u8::from(title.is_some())]);

@@ -302,3 +302,54 @@ pub fn search_js(code: &str, args: &[&str], input: &str) -> Option<Vec<u8>> {
     assert!(out.status.success(), "node failed:\n{}", String::from_utf8_lossy(&out.stderr));
     Some(out.stdout)
 }
+
+/// Builds `root` into `out` with the caches and memos below the site as
+/// they are (`PILOTDECK_TIMINGS` set, for the counts it prints), then a
+/// copy of the site with none into a fresh folder, and asserts that the
+/// two outputs are the same, file for file.
+pub fn build_compared(root: &Path, out: &Path, as_of: &str) -> Run {
+    let run = run(command().env("PILOTDECK_TIMINGS", "1").args([
+        "--root".as_ref(),
+        root.as_os_str(),
+        "build".as_ref(),
+        "--as-of".as_ref(),
+        as_of.as_ref(),
+        "--output".as_ref(),
+        out.as_os_str(),
+    ]));
+    assert!(run.code == 0, "{}", run.stderr);
+    let fresh = tempfile::tempdir().unwrap();
+    let copy = fresh.path().join("site");
+    copy_dir(root, &copy);
+    let _ = fs::remove_dir_all(copy.join(".pilotdeck"));
+    let clean = fresh.path().join("clean");
+    build_at(&copy, as_of, &clean);
+    let (a, b) = (snapshot(out), snapshot(&clean));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "the files");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "`{path}` differs from a build from nothing");
+    }
+    run
+}
+
+/// The count a `timing: WHAT (N)` line of `stderr` gives.
+pub fn counted(stderr: &str, what: &str) -> usize {
+    let start = format!("timing: {what} (");
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(start.as_str())?.split(')').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no `{what}` in {stderr}"))
+}
+
+/// Copies the folder `from` to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! What the search index of the last build made of each run of records,
+//! kept between builds in `.pilotdeck/search.bin` below the site (see
+//! [`crate::search::index_remembering`]): each run's inputs digest, its
+//! `d/` file, words and postings, and filters. A run whose inputs are the
+//! same is taken as it is instead of made again. What a run is made of is
+//! a function of its inputs alone, so the memo holds whatever output
+//! folder the site is built into; it is trusted only when a pilotdeck
+//! built from the very same code (`PILOTDECK_SOURCE`) wrote it.
+//!
+//! The file is the key, each run one after the other (borsh: its inputs,
+//! its `d/` file, its [`Part`]), the place and length of each run, and
+//! where that list starts (8 bytes, little endian). A build reads a run
+//! only when its inputs are asked for, so that no more than the runs it
+//! keeps is in memory.
+
+use crate::search::Part;
+use borsh::{BorshDeserialize, BorshSerialize};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Where the memo is, below the site.
+pub const NAME: &str = "search.bin";
+
+/// Raised when what the memo holds changes meaning or form.
+const FORMAT: u32 = 1;
+
+#[derive(BorshSerialize, BorshDeserialize, PartialEq, Eq)]
+struct Key {
+    source: String,
+    format: u32,
+}
+
+fn key() -> Key {
+    Key { source: env!("PILOTDECK_SOURCE").to_string(), format: FORMAT }
+}
+
+/// The memo of a build before, opened.
+pub struct Previous {
+    file: Mutex<std::fs::File>,
+    /// Where each run is in the file, and how long.
+    runs: Vec<(u64, u64)>,
+    taken: AtomicUsize,
+}
+
+/// The memo below `root`, if this pilotdeck wrote one.
+pub fn open(root: &Path) -> Option<Previous> {
+    let mut file = std::fs::File::open(crate::cache_file::path(root, NAME)).ok()?;
+    if Key::deserialize_reader(&mut std::io::BufReader::new(&mut file)).ok()? != key() {
+        return None;
+    }
+    let end = file.seek(SeekFrom::End(-8)).ok()?;
+    let mut at = [0u8; 8];
+    file.read_exact(&mut at).ok()?;
+    let start = u64::from_le_bytes(at);
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let runs = Vec::<(u64, u64)>::deserialize_reader(&mut std::io::BufReader::new(&mut file).take(end - start)).ok()?;
+    if runs.iter().any(|&(at, len)| at.checked_add(len).is_none_or(|e| e > start) || len < 16) {
+        return None;
+    }
+    Some(Previous { file: Mutex::new(file), runs, taken: AtomicUsize::new(0) })
+}
+
+impl Previous {
+    /// The run `n` and its `d/` file, if it was made from `inputs`.
+    pub fn get(&self, n: usize, inputs: u128) -> Option<(Part, Vec<u8>)> {
+        let &(at, len) = self.runs.get(n)?;
+        let mut bytes = vec![0u8; usize::try_from(len).ok()?];
+        {
+            let mut file = self.file.lock().ok()?;
+            file.seek(SeekFrom::Start(at)).ok()?;
+            file.read_exact(&mut bytes).ok()?;
+        }
+        if bytes.get(..16)? != inputs.to_le_bytes() {
+            return None;
+        }
+        let (_, docs, part) = <(u128, Vec<u8>, Part)>::try_from_slice(&bytes).ok()?;
+        (part.inputs() == inputs).then(|| {
+            self.taken.fetch_add(1, Ordering::Relaxed);
+            (part, docs)
+        })
+    }
+
+    /// How many runs an index took from this memo.
+    pub fn taken(&self) -> usize {
+        self.taken.load(Ordering::Relaxed)
+    }
+
+    /// Whether an index of `parts` took every run of this memo, and
+    /// nothing else: the memo need not be written again.
+    pub fn is_all_of(&self, parts: &[Part]) -> bool {
+        self.runs.len() == parts.len() && self.taken() == parts.len()
+    }
+}
+
+/// Writes the memo of `parts` below `root`, each run with its `d/` file
+/// (`docs(n)`, read from the site just built), if it can.
+pub fn write(root: &Path, parts: &[Part], docs: impl Fn(usize) -> Option<Vec<u8>>) {
+    crate::cache_file::write_with(root, NAME, |out| {
+        let mut out = crate::cache_file::Counted { out, written: 0 };
+        key().serialize(&mut out)?;
+        let mut runs = Vec::with_capacity(parts.len());
+        for (n, part) in parts.iter().enumerate() {
+            let docs = docs(n).ok_or_else(|| std::io::Error::other("a `d/` file of the index is missing"))?;
+            let at = out.written;
+            (part.inputs(), docs, part).serialize(&mut out)?;
+            runs.push((at, out.written - at));
+        }
+        let start = out.written;
+        runs.serialize(&mut out)?;
+        std::io::Write::write_all(&mut out, &start.to_le_bytes())
+    });
+}
