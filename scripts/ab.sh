@@ -14,7 +14,7 @@ for _ in $(seq "$runs"); do
   for side in A B; do
     bin=$a
     [ "$side" = B ] && bin=$b
-    rm -rf "$out" "$site/.pilotdeck/records.bin" "$site/.pilotdeck/pages.bin"
+    rm -rf "$out" "$site/.pilotdeck/records.bin" "$site/.pilotdeck/pages.bin" "$site/.pilotdeck/search.bin"
     /usr/bin/time -f "$side %e %U %S %M" -o "$times.run" "$bin" --root "$site" build --output "$out" >/dev/null 2>&1
     cat "$times.run" >> "$times"
   done

@@ -39,7 +39,7 @@ for n in "${sizes[@]}"; do
   [ -d "$site/content" ] || target/release/examples/generate "$site" "$n" 42 "${mix[@]}" >/dev/null 2>&1
   for target in tmpfs disk; do
     if [ "$target" = tmpfs ]; then out="$shm-$n"; else out="$work/out-$n"; fi
-    rm -rf "$out" "$site/.pilotdeck/records.bin" "$site/.pilotdeck/pages.bin"
+    rm -rf "$out" "$site/.pilotdeck/records.bin" "$site/.pilotdeck/pages.bin" "$site/.pilotdeck/search.bin"
     /usr/bin/time -f '%e %M' -o "$work/time" "$bin" --root "$site" build --output "$out" >/dev/null 2>&1
     read -r wall rss < "$work/time"
     printf '%-8s %-6s %10s %12d\n' "$n" "$target" "$wall" $((rss / 1024))
@@ -61,7 +61,7 @@ done
 big=$(site_of 10000)
 [ -d "$big/content" ] || target/release/examples/generate "$big" 10000 42 "${mix[@]}" >/dev/null 2>&1
 echo "stage times, 10000 pilots into tmpfs:"
-rm -rf "$shm-10000" "$big/.pilotdeck/records.bin" "$big/.pilotdeck/pages.bin"
+rm -rf "$shm-10000" "$big/.pilotdeck/records.bin" "$big/.pilotdeck/pages.bin" "$big/.pilotdeck/search.bin"
 PILOTDECK_TIMINGS=1 "$bin" --root "$big" build --output "$shm-10000" 2>&1 >/dev/null | grep '^timing:' | sed 's/^/  /'
 rm -rf "$shm-10000"
 
@@ -90,7 +90,7 @@ pairs=${BENCH_PAIRS:-7}
 times=$(mktemp)
 trap 'rm -f "$times" "$times.run"; rm -rf "$shm-10000" "$shm-zola"' EXIT
 for i in $(seq "$pairs"); do
-  rm -rf "$shm-10000" "$big/.pilotdeck/records.bin" "$big/.pilotdeck/pages.bin"
+  rm -rf "$shm-10000" "$big/.pilotdeck/records.bin" "$big/.pilotdeck/pages.bin" "$big/.pilotdeck/search.bin"
   /usr/bin/time -f '%e %M' -o "$times.run" "$bin" --root "$big" build --output "$shm-10000" >/dev/null 2>&1
   read -r pw prss < "$times.run"
   rm -rf "$shm-zola"

@@ -498,6 +498,8 @@ pub fn build(opts: &Options) -> Result<Report> {
     // The search index's parts, when they differ from the memo's.
     let mut search_parts: Vec<search::Part> = Vec::new();
     let written = output::replace_dir(&target, |stage| {
+        // Moved in, to be dropped once the pages are made.
+        let memo = memo;
         let start = std::time::Instant::now();
         plan.prepare();
         timer.note("shared views", start);
@@ -536,6 +538,7 @@ pub fn build(opts: &Options) -> Result<Report> {
                 })
                 .collect()
         };
+        drop(memo);
         timer.note("pages made and written", start);
         timer.note(&format!("of which pilot pages kept unmade ({})", unmade.into_inner()), start);
         pilot_pages =

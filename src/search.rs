@@ -879,6 +879,17 @@ impl Part {
     pub fn inputs(&self) -> u128 {
         self.inputs
     }
+
+    /// Gives back what its lists hold beyond their length: borsh grows a
+    /// long list as it reads it (it does not trust the length written),
+    /// which left the postings of runs read back up to twice their size.
+    pub fn shrink_to_fit(&mut self) {
+        let inv = &mut self.inverted;
+        inv.listed.shrink_to_fit();
+        inv.start.shrink_to_fit();
+        inv.postings.shrink_to_fit();
+        self.filters.shrink_to_fit();
+    }
 }
 
 /// [`index_into`], taking each run of records that `previous` has from

@@ -75,7 +75,8 @@ impl Previous {
         if bytes.get(..16)? != inputs.to_le_bytes() {
             return None;
         }
-        let (_, docs, part) = <(u128, Vec<u8>, Part)>::try_from_slice(&bytes).ok()?;
+        let (_, docs, mut part) = <(u128, Vec<u8>, Part)>::try_from_slice(&bytes).ok()?;
+        part.shrink_to_fit();
         (part.inputs() == inputs).then(|| {
             self.taken.fetch_add(1, Ordering::Relaxed);
             (part, docs)
