@@ -115,12 +115,7 @@ fn a_constraint_moved_to_another_page_of_the_library_is_linked_there() {
     assert_eq!(build_and_compare(&root, &out, AS_OF), 0);
     let before = snapshot(&out);
     // A record with open constraints removed: the rows after them move up.
-    let mut records: Vec<_> = std::fs::read_dir(root.join("content/pilots"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    records.sort();
+    let records = record_files(&root);
     let gone =
         records.iter().find(|p| std::fs::read_to_string(p).unwrap().matches("[[constraints]]").count() >= 3).unwrap();
     std::fs::remove_file(gone).unwrap();

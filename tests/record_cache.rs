@@ -62,13 +62,7 @@ fn built_once(pilots: usize, seed: u64) -> (tempfile::TempDir, std::path::PathBu
 
 /// The `n`th record file of the site, in file-name order.
 fn record(root: &Path, n: usize) -> std::path::PathBuf {
-    let mut all: Vec<_> = std::fs::read_dir(root.join("content/pilots"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    all.sort();
-    all[n].clone()
+    record_files(root)[n].clone()
 }
 
 #[test]

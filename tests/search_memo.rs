@@ -27,17 +27,6 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
-/// The record files of the site, in file-name order.
-fn records(root: &Path) -> Vec<std::path::PathBuf> {
-    let mut all: Vec<_> = std::fs::read_dir(root.join("content/pilots"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    all.sort();
-    all
-}
-
 #[test]
 fn runs_of_records_are_taken_as_they_were_until_what_they_hold_changes() {
     let dir = tempfile::tempdir().unwrap();
@@ -50,14 +39,14 @@ fn runs_of_records_are_taken_as_they_were_until_what_they_hold_changes() {
     assert!(all >= 4, "{all} runs");
 
     // A record's text: the run of the pilot (and of its lessons) only.
-    let first = &records(&root)[3];
+    let first = &record_files(&root)[3];
     let text = std::fs::read_to_string(first).unwrap();
     std::fs::write(first, format!("{text}\nA sentence about quokkas.\n")).unwrap();
     assert_eq!(runs_taken(&root, &out, AS_OF), all - 1);
 
     // A pilot's title, which each of its people's records lists (the
     // first record: first in its owner's list, which is cut to a length).
-    let first = &records(&root)[0];
+    let first = &record_files(&root)[0];
     let text = std::fs::read_to_string(first).unwrap();
     let title = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
     // (At its end: where the pilot sorts does not change.)
@@ -86,7 +75,7 @@ fn runs_of_records_are_taken_as_they_were_until_what_they_hold_changes() {
     // Another date: every constraint's status may read otherwise.
     assert!(runs_taken(&root, &out, "2026-12-24") < all);
     // A tag no record had: the filters' lists, so every run.
-    let tagged = records(&root)
+    let tagged = record_files(&root)
         .into_iter()
         .find(|p| std::fs::read_to_string(p).unwrap().contains("\ntags = ["))
         .expect("a TOML record with tags");

@@ -182,17 +182,26 @@ pub fn build(root: &Path, extra: &[&str]) -> Run {
 /// around its own as-of date, not [`AS_OF`]), and fails the test unless
 /// the build succeeded.
 pub fn build_at(root: &Path, as_of: &str, out: &Path) -> Run {
-    let run = pilotdeck([
-        "--root".as_ref(),
-        root.as_os_str(),
-        "build".as_ref(),
-        "--as-of".as_ref(),
-        as_of.as_ref(),
-        "--output".as_ref(),
-        out.as_os_str(),
-    ]);
+    let run = pilotdeck(build_args(root, as_of, out));
     assert_eq!(run.code, 0, "{}", run.stderr);
     run
+}
+
+/// `--root ROOT build --as-of AS_OF --output OUT`.
+fn build_args<'a>(root: &'a Path, as_of: &'a str, out: &'a Path) -> [&'a std::ffi::OsStr; 7] {
+    let os = std::ffi::OsStr::new;
+    [os("--root"), root.as_os_str(), os("build"), os("--as-of"), os(as_of), os("--output"), out.as_os_str()]
+}
+
+/// The record files of the generated site at `root`, in file-name order.
+pub fn record_files(root: &Path) -> Vec<PathBuf> {
+    let mut all: Vec<_> = fs::read_dir(root.join("content/pilots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    all.sort();
+    all
 }
 
 /// Builds and fails the test, with everything printed, unless it succeeded.
@@ -308,15 +317,7 @@ pub fn search_js(code: &str, args: &[&str], input: &str) -> Option<Vec<u8>> {
 /// copy of the site with none into a fresh folder, and asserts that the
 /// two outputs are the same, file for file.
 pub fn build_compared(root: &Path, out: &Path, as_of: &str) -> Run {
-    let run = run(command().env("PILOTDECK_TIMINGS", "1").args([
-        "--root".as_ref(),
-        root.as_os_str(),
-        "build".as_ref(),
-        "--as-of".as_ref(),
-        as_of.as_ref(),
-        "--output".as_ref(),
-        out.as_os_str(),
-    ]));
+    let run = run(command().env("PILOTDECK_TIMINGS", "1").args(build_args(root, as_of, out)));
     assert!(run.code == 0, "{}", run.stderr);
     let fresh = tempfile::tempdir().unwrap();
     let copy = fresh.path().join("site");
