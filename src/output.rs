@@ -305,24 +305,27 @@ impl Stage {
 
     /// Puts one file into the new site as `write` makes it, so that a large
     /// file is never whole in memory (may be called from many threads). A
-    /// file that comes out the same as in the previous output is kept.
+    /// file that comes out the same as in the previous output is kept: it
+    /// is compared with the previous file as it is made, and written only
+    /// from where it differs (with the bytes before, which are the old
+    /// file's).
     pub fn put_with(&self, rel: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Stamp> {
-        let path = self.place(rel)?;
-        let file = fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        let old = self.previous.as_ref().map(|prev| prev.join(rel));
+        let old = old.filter(|old| fs::symlink_metadata(old).is_ok_and(|m| m.is_file()));
+        let reader = old.as_ref().and_then(|old| fs::File::open(old).ok());
+        let old_reader = reader.map(|f| (std::io::BufReader::new(f), 0));
+        let mut out = Comparing { stage: self, rel, old: old_reader, new: None, scratch: Vec::new() };
         write(&mut out)?;
-        out.flush().with_context(|| format!("cannot write `{}`", path.display()))?;
-        drop(out);
-        if let Some(prev) = &self.previous {
-            let old = prev.join(rel);
-            let same = fs::File::open(&path).is_ok_and(|mut new| same_file_bytes(&old, &mut new));
-            if same && fs::remove_file(&path).is_ok() {
+        match out.finish()? {
+            Some(path) => {
+                self.wrote(rel);
+                stamp_of(&path)
+            }
+            None => {
                 self.keep(rel);
-                return stamp_of(&old);
+                stamp_of(old.as_deref().unwrap_or(Path::new(rel)))
             }
         }
-        self.wrote(rel);
-        stamp_of(&path)
     }
 
     /// Puts one file into the new site (may be called from many threads).
@@ -361,6 +364,94 @@ impl Stage {
         };
         self.wrote(rel);
         stamp_of(&path)
+    }
+}
+
+/// A file of the new site as it is made ([`Stage::put_with`]): read
+/// against the previous file while the two agree, written into the new
+/// site once they differ.
+struct Comparing<'a> {
+    stage: &'a Stage,
+    rel: &'a str,
+    /// The previous file, and how many of its bytes agree so far.
+    old: Option<(std::io::BufReader<fs::File>, u64)>,
+    /// The new file, once it differs from the previous one (or there is
+    /// none), and its path.
+    new: Option<(std::io::BufWriter<fs::File>, PathBuf)>,
+    /// The previous file's bytes read for one write.
+    scratch: Vec<u8>,
+}
+
+impl Comparing<'_> {
+    /// Starts the new file with the `agreed` bytes that agreed with the
+    /// previous file (read again from it).
+    fn diverge(&mut self) -> std::io::Result<()> {
+        let path = self.stage.place(self.rel).map_err(std::io::Error::other)?;
+        let mut new = std::io::BufWriter::with_capacity(1 << 16, fs::File::create(&path)?);
+        if let Some((reader, agreed)) = self.old.take() {
+            let mut file = reader.into_inner();
+            use std::io::{Read as _, Seek as _};
+            file.rewind()?;
+            std::io::copy(&mut file.take(agreed), &mut new)?;
+        }
+        self.new = Some((new, path));
+        Ok(())
+    }
+
+    /// The path of the new file, or `None` when it is the previous file's
+    /// bytes to the end.
+    fn finish(mut self) -> Result<Option<PathBuf>> {
+        if self.new.is_none() {
+            let ended = match &mut self.old {
+                Some((reader, _)) => {
+                    use std::io::Read as _;
+                    let mut byte = [0u8; 1];
+                    matches!(reader.read(&mut byte), Ok(0))
+                }
+                None => false,
+            };
+            if ended {
+                return Ok(None);
+            }
+            self.diverge().with_context(|| format!("cannot write `{}`", self.rel))?;
+        }
+        let Some((mut new, path)) = self.new else { unreachable!("made above") };
+        new.flush().with_context(|| format!("cannot write `{}`", path.display()))?;
+        Ok(Some(path))
+    }
+}
+
+impl Write for Comparing<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.new.is_none() {
+            let agrees = match &mut self.old {
+                Some((reader, agreed)) => {
+                    use std::io::Read as _;
+                    self.scratch.resize(bytes.len(), 0);
+                    let same = reader.read_exact(&mut self.scratch).is_ok() && self.scratch == bytes;
+                    if same {
+                        *agreed += bytes.len() as u64;
+                    }
+                    same
+                }
+                None => false,
+            };
+            if agrees {
+                return Ok(bytes.len());
+            }
+            self.diverge()?;
+        }
+        match &mut self.new {
+            Some((new, _)) => new.write(bytes),
+            None => unreachable!("made above"),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.new {
+            Some((new, _)) => new.flush(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -877,6 +968,41 @@ mod tests {
         let third = stamp_of(&dir.join("a.html")).unwrap();
         assert!(keep(&third));
         assert_eq!(fs::read_to_string(dir.join("a.html")).unwrap(), "three");
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_from_where_it_differs_with_what_came_before() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        // Written in parts of 3 bytes, as a buffered writer hands them on.
+        let put = |text: &str| {
+            replace_dir(&target(&dir), |stage| {
+                stage
+                    .put_with("big.json", |w| {
+                        for part in text.as_bytes().chunks(3) {
+                            w.write_all(part)?;
+                        }
+                        Ok(())
+                    })
+                    .map(|_| ())
+            })
+            .unwrap()
+            .written
+        };
+        assert_eq!(put("abcdefghij"), 2);
+        for (text, written) in [
+            ("abcdefghij", 0),
+            ("abcdefXhij", 1),
+            ("abcdefXhijklm", 1),
+            ("abcdefXh", 1),
+            ("abcdefXh", 0),
+            ("", 1),
+            ("abc", 1),
+        ] {
+            assert_eq!(put(text), written, "{text}");
+            assert_eq!(fs::read_to_string(dir.join("big.json")).unwrap(), text);
+        }
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "no staging folder left");
     }
 
     #[test]
