@@ -72,3 +72,30 @@ impl std::io::Write for Counted<'_> {
         self.out.flush()
     }
 }
+
+/// Ends a cache file with its `index` and where the index starts (8 bytes,
+/// little endian), so that a reader finds it from the end
+/// ([`read_index`]) and can read the rest a part at a time.
+pub(crate) fn write_index<T: borsh::BorshSerialize>(out: &mut Counted, index: &T) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let start = out.written;
+    index.serialize(out)?;
+    out.write_all(&start.to_le_bytes())
+}
+
+/// The index at the end of `file` ([`write_index`]) and where it starts;
+/// `None` when it cannot be read, or starts before `from` (the end of what
+/// the file holds before its parts) or past its end.
+pub(crate) fn read_index<T: borsh::BorshDeserialize>(file: &mut std::fs::File, from: u64) -> Option<(T, u64)> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let end = file.seek(SeekFrom::End(-8)).ok()?;
+    let mut at = [0u8; 8];
+    file.read_exact(&mut at).ok()?;
+    let start = u64::from_le_bytes(at);
+    if start < from || start > end {
+        return None;
+    }
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let index = T::deserialize_reader(&mut std::io::BufReader::new(file).take(end - start)).ok()?;
+    Some((index, start))
+}

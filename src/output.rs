@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// One output file's content.
@@ -260,7 +259,6 @@ impl Stamp {
 pub struct Stage {
     dir: PathBuf,
     previous: Option<PathBuf>,
-    files: AtomicUsize,
     /// The files whose bytes are those of the previous output's file.
     kept: Mutex<Vec<String>>,
     /// The files written into `dir` (new or changed).
@@ -293,13 +291,11 @@ impl Stage {
 
     /// Notes `rel` as the previous output's file, unchanged.
     fn keep(&self, rel: &str) {
-        self.files.fetch_add(1, Ordering::Relaxed);
         self.kept.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_owned());
     }
 
     /// Notes `rel` as written into the staging folder.
     fn wrote(&self, rel: &str) {
-        self.files.fetch_add(1, Ordering::Relaxed);
         self.staged.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_owned());
     }
 
@@ -312,18 +308,19 @@ impl Stage {
     pub fn put_with(&self, rel: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Stamp> {
         let old = self.previous.as_ref().map(|prev| prev.join(rel));
         let old = old.filter(|old| fs::symlink_metadata(old).is_ok_and(|m| m.is_file()));
-        let reader = old.as_ref().and_then(|old| fs::File::open(old).ok());
-        let old_reader = reader.map(|f| (std::io::BufReader::new(f), 0));
-        let mut out = Comparing { stage: self, rel, old: old_reader, new: None, scratch: Vec::new() };
+        let old = old.and_then(|path| {
+            Some(Old { reader: std::io::BufReader::new(fs::File::open(&path).ok()?), path, agreed: 0 })
+        });
+        let mut out = Comparing { stage: self, rel, old, new: None, scratch: Vec::new() };
         write(&mut out)?;
         match out.finish()? {
-            Some(path) => {
+            Made::Written(path) => {
                 self.wrote(rel);
                 stamp_of(&path)
             }
-            None => {
+            Made::Kept(old) => {
                 self.keep(rel);
-                stamp_of(old.as_deref().unwrap_or(Path::new(rel)))
+                stamp_of(&old)
             }
         }
     }
@@ -373,13 +370,29 @@ impl Stage {
 struct Comparing<'a> {
     stage: &'a Stage,
     rel: &'a str,
-    /// The previous file, and how many of its bytes agree so far.
-    old: Option<(std::io::BufReader<fs::File>, u64)>,
+    /// The previous file, while the new one agrees with it.
+    old: Option<Old>,
     /// The new file, once it differs from the previous one (or there is
     /// none), and its path.
     new: Option<(std::io::BufWriter<fs::File>, PathBuf)>,
     /// The previous file's bytes read for one write.
     scratch: Vec<u8>,
+}
+
+/// The previous file a new one is read against ([`Comparing`]).
+struct Old {
+    path: PathBuf,
+    reader: std::io::BufReader<fs::File>,
+    /// How many of its bytes the new file agrees with so far.
+    agreed: u64,
+}
+
+/// Where a file made by [`Comparing`] is.
+enum Made {
+    /// The previous file, at this path: the new one is its bytes.
+    Kept(PathBuf),
+    /// The new file, at this path in the staging folder.
+    Written(PathBuf),
 }
 
 impl Comparing<'_> {
@@ -388,7 +401,7 @@ impl Comparing<'_> {
     fn diverge(&mut self) -> std::io::Result<()> {
         let path = self.stage.place(self.rel).map_err(std::io::Error::other)?;
         let mut new = std::io::BufWriter::with_capacity(1 << 16, fs::File::create(&path)?);
-        if let Some((reader, agreed)) = self.old.take() {
+        if let Some(Old { reader, agreed, .. }) = self.old.take() {
             let mut file = reader.into_inner();
             use std::io::{Read as _, Seek as _};
             file.rewind()?;
@@ -398,26 +411,22 @@ impl Comparing<'_> {
         Ok(())
     }
 
-    /// The path of the new file, or `None` when it is the previous file's
-    /// bytes to the end.
-    fn finish(mut self) -> Result<Option<PathBuf>> {
+    /// Where the file's bytes are: the new file, or the previous one when
+    /// the two agree to the end.
+    fn finish(mut self) -> Result<Made> {
         if self.new.is_none() {
-            let ended = match &mut self.old {
-                Some((reader, _)) => {
-                    use std::io::Read as _;
-                    let mut byte = [0u8; 1];
-                    matches!(reader.read(&mut byte), Ok(0))
+            if let Some(old) = &mut self.old {
+                use std::io::Read as _;
+                let mut byte = [0u8; 1];
+                if matches!(old.reader.read(&mut byte), Ok(0)) {
+                    return Ok(Made::Kept(std::mem::take(&mut old.path)));
                 }
-                None => false,
-            };
-            if ended {
-                return Ok(None);
             }
             self.diverge().with_context(|| format!("cannot write `{}`", self.rel))?;
         }
         let Some((mut new, path)) = self.new else { unreachable!("made above") };
         new.flush().with_context(|| format!("cannot write `{}`", path.display()))?;
-        Ok(Some(path))
+        Ok(Made::Written(path))
     }
 }
 
@@ -425,12 +434,12 @@ impl Write for Comparing<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         if self.new.is_none() {
             let agrees = match &mut self.old {
-                Some((reader, agreed)) => {
+                Some(old) => {
                     use std::io::Read as _;
                     self.scratch.resize(bytes.len(), 0);
-                    let same = reader.read_exact(&mut self.scratch).is_ok() && self.scratch == bytes;
+                    let same = old.reader.read_exact(&mut self.scratch).is_ok() && self.scratch == bytes;
                     if same {
-                        *agreed += bytes.len() as u64;
+                        old.agreed += bytes.len() as u64;
                     }
                     same
                 }
@@ -536,7 +545,6 @@ pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> 
     let stage = Stage {
         dir: staging.clone(),
         previous: dir.is_dir().then(|| dir.to_path_buf()),
-        files: AtomicUsize::new(0),
         kept: Mutex::new(Vec::new()),
         staged: Mutex::new(Vec::new()),
     };
@@ -555,10 +563,9 @@ pub fn replace_dir(target: &Target, fill: impl FnOnce(&Stage) -> Result<()>) -> 
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    let files = stage.files.into_inner();
     let kept = stage.kept.into_inner().unwrap_or_else(|e| e.into_inner());
     let staged = stage.staged.into_inner().unwrap_or_else(|e| e.into_inner());
-    let written = Written { files, written: staged.len(), warnings: Vec::new() };
+    let written = Written { files: kept.len() + staged.len(), written: staged.len(), warnings: Vec::new() };
     if !dir.exists() {
         if let Err(e) = fs::rename(&staging, dir) {
             let _ = fs::remove_dir_all(&staging);

@@ -113,7 +113,6 @@ pub struct Opened {
 /// The cache below `root` that a run with this `key` left, opened; `None`
 /// when there is none this run can trust.
 pub fn open(root: &Path, key: &Key) -> Option<Opened> {
-    use std::io::{Read as _, Seek, SeekFrom};
     let mut file = std::fs::File::open(crate::cache_file::path(root, NAME)).ok()?;
     let mut head = std::io::BufReader::new(&mut file);
     if Key::deserialize_reader(&mut head).ok()? != *key {
@@ -121,16 +120,7 @@ pub fn open(root: &Path, key: &Key) -> Option<Opened> {
     }
     let as_of = crate::date::Date::deserialize_reader(&mut head).ok()?;
     let records_start = borsh::to_vec(&(key, as_of)).ok()?.len() as u64;
-    let end = file.seek(SeekFrom::End(-8)).ok()?;
-    let mut at = [0u8; 8];
-    file.read_exact(&mut at).ok()?;
-    let index_start = u64::from_le_bytes(at);
-    if index_start < records_start || index_start > end {
-        return None;
-    }
-    file.seek(SeekFrom::Start(index_start)).ok()?;
-    let mut tail = std::io::BufReader::new(&mut file).take(end - index_start);
-    let index = Vec::<Entry>::deserialize_reader(&mut tail).ok()?;
+    let (index, index_start) = crate::cache_file::read_index::<Vec<Entry>>(&mut file, records_start)?;
     if index.iter().map(|e| e.bytes).sum::<u64>() != index_start - records_start {
         return None;
     }
@@ -212,10 +202,8 @@ pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
             let (path, bytes, found) = (file.path.clone(), out.written - start, Found::of(diagnostics));
             index.push(Entry { path, len: len as u64, digest, bytes, found });
         }
-        let index_start = out.written;
-        debug_assert_eq!(index_start - records_start, index.iter().map(|e| e.bytes).sum::<u64>());
-        index.serialize(&mut out)?;
-        std::io::Write::write_all(&mut out, &index_start.to_le_bytes())
+        debug_assert_eq!(out.written - records_start, index.iter().map(|e| e.bytes).sum::<u64>());
+        crate::cache_file::write_index(&mut out, &index)
     });
 }
 

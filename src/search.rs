@@ -372,14 +372,6 @@ impl<'a> Source<'a> {
     /// tests/search_memo.rs, which changes each and compares the index
     /// with one made from nothing.
     fn inputs(self, site: &Site, memo: &Memo, d: &mut crate::text::Digester) {
-        let text = |d: &mut crate::text::Digester, s: Option<&str>| {
-            d.add(&[u8::from(s.is_some())]);
-            d.add_str(s.unwrap_or(""));
-        };
-        let list = |d: &mut crate::text::Digester, l: &[String]| {
-            d.add(&(l.len() as u64).to_le_bytes());
-            l.iter().for_each(|t| d.add_str(t));
-        };
         match self {
             Source::Pilot(p) => {
                 d.add(&[0]);
@@ -390,7 +382,7 @@ impl<'a> Source<'a> {
                 d.add_str(&p.id);
                 d.add_str(&p.title);
                 d.add_str(&p.stage);
-                list(d, &p.tags);
+                d.add_list(&p.tags);
                 let (id, html) = &p.body.lessons[i];
                 d.add_str(id);
                 d.add_str(html);
@@ -399,16 +391,16 @@ impl<'a> Source<'a> {
                 d.add(&[2]);
                 d.add_str(&page.path);
                 d.add_str(&page.title);
-                text(d, page.description.as_deref());
-                list(d, &page.tags);
-                list(d, &page.addresses);
+                d.add_opt(page.description.as_deref());
+                d.add_list(&page.tags);
+                d.add_list(&page.addresses);
                 d.add_str(&page.body.html.text());
             }
             Source::Section(s) => {
                 d.add(&[3]);
                 d.add_str(&s.path);
                 d.add_str(&s.title);
-                text(d, s.description.as_deref());
+                d.add_opt(s.description.as_deref());
                 d.add_str(&s.body.html.text());
             }
             Source::Constraint(p, c) => {
@@ -944,10 +936,8 @@ fn index_parts(site: &Site, put: &Put, memo: Option<(&[u128], &Previous)>) -> Re
             let places = site.pilots.iter().enumerate().map(|(i, p)| (&**p as *const Pilot as usize, i)).collect();
             let mut d = crate::text::Digester::new();
             d.add_str(&site.as_of.to_string());
-            for list in [&lists.stages, &lists.tags] {
-                d.add(&(list.len() as u64).to_le_bytes());
-                list.iter().for_each(|t| d.add_str(t));
-            }
+            d.add_list(&lists.stages);
+            d.add_list(&lists.tags);
             (Some(Memo { records, places, shared: d.finish() }), Some(previous))
         }
         None => (None, None),

@@ -8,8 +8,8 @@
 //! built from the very same code (`PILOTDECK_SOURCE`) wrote it.
 //!
 //! The file is the key, each run one after the other (borsh: its inputs,
-//! its `d/` file, its [`Part`]), the place and length of each run, and
-//! where that list starts (8 bytes, little endian). A build reads a run
+//! its `d/` file, its [`Part`]), and the place and length of each run as
+//! the index at its end ([`crate::cache_file::write_index`]). A build reads a run
 //! only when its inputs are asked for, so that no more than the runs it
 //! keeps is in memory.
 
@@ -47,15 +47,12 @@ pub struct Previous {
 /// The memo below `root`, if this pilotdeck wrote one.
 pub fn open(root: &Path) -> Option<Previous> {
     let mut file = std::fs::File::open(crate::cache_file::path(root, NAME)).ok()?;
-    if Key::deserialize_reader(&mut std::io::BufReader::new(&mut file)).ok()? != key() {
+    let key = key();
+    if Key::deserialize_reader(&mut std::io::BufReader::new(&mut file)).ok()? != key {
         return None;
     }
-    let end = file.seek(SeekFrom::End(-8)).ok()?;
-    let mut at = [0u8; 8];
-    file.read_exact(&mut at).ok()?;
-    let start = u64::from_le_bytes(at);
-    file.seek(SeekFrom::Start(start)).ok()?;
-    let runs = Vec::<(u64, u64)>::deserialize_reader(&mut std::io::BufReader::new(&mut file).take(end - start)).ok()?;
+    let runs_start = borsh::to_vec(&key).ok()?.len() as u64;
+    let (runs, start) = crate::cache_file::read_index::<Vec<(u64, u64)>>(&mut file, runs_start)?;
     if runs.iter().any(|&(at, len)| at.checked_add(len).is_none_or(|e| e > start) || len < 16) {
         return None;
     }
@@ -108,8 +105,6 @@ pub fn write(root: &Path, parts: &[Part], docs: impl Fn(usize) -> Option<Vec<u8>
             (part.inputs(), docs, part).serialize(&mut out)?;
             runs.push((at, out.written - at));
         }
-        let start = out.written;
-        runs.serialize(&mut out)?;
-        std::io::Write::write_all(&mut out, &start.to_le_bytes())
+        crate::cache_file::write_index(&mut out, &runs)
     });
 }

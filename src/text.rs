@@ -288,6 +288,18 @@ impl Digester {
         self.add(&[0xff]);
     }
 
+    /// Whether there is a text, and the text ([`Digester::add_str`]).
+    pub fn add_opt(&mut self, text: Option<&str>) {
+        self.add(&[u8::from(text.is_some())]);
+        self.add_str(text.unwrap_or(""));
+    }
+
+    /// How many texts, and each ([`Digester::add_str`]).
+    pub fn add_list<S: AsRef<str>>(&mut self, list: &[S]) {
+        self.add(&(list.len() as u64).to_le_bytes());
+        list.iter().for_each(|t| self.add_str(t.as_ref()));
+    }
+
     pub fn finish(&self) -> u128 {
         siphasher::sip128::Hasher128::finish128(&self.0).as_u128()
     }

@@ -267,13 +267,9 @@ pub(super) fn inputs(
 ) {
     d.add(&record.to_le_bytes());
     for c in &p.constraints {
-        let title = playbook(c, site).map(|(_, title)| title);
-        d.add(&[u8::from(title.is_some())]);
-        d.add_str(title.unwrap_or(""));
+        d.add_opt(playbook(c, site).map(|(_, title)| title));
         let owner = c.owner.as_deref().unwrap_or("");
-        let person = site.person(owner).filter(|_| !owner.is_empty());
-        d.add(&[u8::from(person.is_some())]);
-        d.add_str(person.map_or("", |person| person.slug.as_str()));
+        d.add_opt(site.person(owner).filter(|_| !owner.is_empty()).map(|person| person.slug.as_str()));
         d.add_str(links.page_of(site, p, c));
     }
     let _ = serde_json::to_writer(&mut *d, &super::history::pilot_view(&site.history, config, &p.id));
