@@ -100,36 +100,83 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
             let _ = write!(out, "{n}");
         }
     };
-    for (p, c) in order.iter(site) {
+    file.write_all(out.as_bytes())?;
+    let row = |out: &mut String, &(i, j): &(usize, usize)| {
+        let p = &site.pilots[i];
+        let c = &p.constraints[j];
         let owner = c.owner.as_deref().unwrap_or_default();
         for field in [&p.id, &p.title, &p.stage, &c.id, &c.title, &c.category, owner] {
-            csv_field(&mut out, field);
+            csv_field(out, field);
             out.push(',');
         }
         for d in [c.raised, c.due, if c.open { None } else { c.resolved }] {
-            date(&mut out, d);
+            date(out, d);
             out.push(',');
         }
         out.push_str(status(c));
         out.push(',');
-        number(&mut out, c.overdue_days);
+        number(out, c.overdue_days);
         out.push(',');
-        csv_field(&mut out, c.rung.map_or("", |r| &*config.escalation[r].to));
+        csv_field(out, c.rung.map_or("", |r| &*config.escalation[r].to));
         out.push(',');
-        number(&mut out, c.days_to_resolve);
+        number(out, c.days_to_resolve);
         out.push(',');
-        text(&mut out, &c.impact);
+        text(out, &c.impact);
         out.push(',');
-        text(&mut out, &c.playbook);
+        text(out, &c.playbook);
         out.push(',');
-        text(&mut out, &c.ask);
+        text(out, &c.ask);
         out.push_str("\r\n");
-        if out.len() >= BUFFER {
-            file.write_all(out.as_bytes())?;
-            out.clear();
+    };
+    in_windows(order.places(), file, |chunk| {
+        let mut out = String::with_capacity(chunk.len() * 256);
+        for item in chunk {
+            row(&mut out, item);
+        }
+        Ok(out.into_bytes())
+    })
+}
+
+/// Writes what `make` makes of each chunk of `items`, in order, into
+/// `out`: a window of chunks at a time, made side by side, so that a long
+/// file is made on every thread with at most a window of it in memory.
+fn in_windows<T: Sync>(
+    items: &[T],
+    out: &mut dyn std::io::Write,
+    make: impl Fn(&[T]) -> std::io::Result<Vec<u8>> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    // At most 256 pilots of the mix's `portfolio.json` (2 MB) at once.
+    const CHUNK: usize = 32;
+    const WINDOW: usize = 8 * CHUNK;
+    for window in items.chunks(WINDOW) {
+        let parts: Vec<Vec<u8>> = window.par_chunks(CHUNK).map(&make).collect::<std::io::Result<_>>()?;
+        for part in parts {
+            out.write_all(&part)?;
         }
     }
-    file.write_all(out.as_bytes())
+    Ok(())
+}
+
+/// Writes `items` as the elements of a JSON array, without its brackets,
+/// each through serde_json (made as [`in_windows`] makes them): the bytes
+/// serde_json writes of the whole list, less its brackets.
+fn json_elements<T: Sync>(
+    items: &[T],
+    out: &mut dyn std::io::Write,
+    element: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
+) -> std::io::Result<()> {
+    in_windows(items, out, |chunk| {
+        let mut buf = Vec::with_capacity(chunk.len() * 1024);
+        for (k, item) in chunk.iter().enumerate() {
+            // A comma before every element but the list's first.
+            if k > 0 || !std::ptr::eq(chunk.as_ptr(), items.as_ptr()) {
+                buf.push(b',');
+            }
+            element(item, &mut buf)?;
+        }
+        Ok(buf)
+    })
 }
 
 /// The columns of `pilots.csv`, after which come `readiness_` and each
@@ -211,8 +258,9 @@ pub(crate) fn pilots_csv(site: &Site, config: &Config) -> String {
     out
 }
 
+/// `portfolio.json` but its two long lists, which come after it.
 #[derive(Serialize)]
-struct Json<'a> {
+struct JsonHead<'a> {
     version: u32,
     generator: String,
     as_of: Date,
@@ -226,8 +274,6 @@ struct Json<'a> {
     /// The portfolio at the end of each of the last weeks, from the
     /// records' git history (empty without one), oldest first.
     weeks: &'a [crate::model::history::Week],
-    pilots: Vec<JsonPilot<'a>>,
-    constraints: Vec<JsonConstraint<'a>>,
 }
 
 #[derive(Serialize)]
@@ -264,22 +310,30 @@ struct JsonConstraint<'a> {
 }
 
 /// `portfolio.json`: every pilot with its record and derived facts, every
-/// constraint, the as-of date, the rubric and the ladder.
+/// constraint, the as-of date, the rubric and the ladder. Compact: at
+/// 10,000 pilots the pretty form is twice the size. The two long lists
+/// are made a window at a time on every thread ([`json_elements`]): the
+/// bytes are those serde_json writes of the whole document (a test holds
+/// them to it). serde_json itself: a serializer of our own wrote the same
+/// bytes for 1.7% fewer instructions in a whole build (callgrind, 1,000
+/// pilots), not worth a second JSON writer.
 pub(crate) fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    // Compact: at 10,000 pilots the pretty form is twice the size. A
-    // buffer of its own, so that the many small writes are not each a call
-    // through `dyn Write`. serde_json itself: a serializer of our own wrote
-    // the same bytes for 1.7% fewer instructions in a whole build
-    // (callgrind, 1,000 pilots), not worth a second JSON writer.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer(&mut out, &json_doc(site, config, order))?;
-    std::io::Write::write_all(&mut out, b"\n")?;
-    std::io::Write::flush(&mut out)
+    let base = config.base_url.trim_end_matches('/');
+    let mut head = serde_json::to_vec(&json_head(site, config))?;
+    // The head's object left open for the lists.
+    head.pop();
+    out.write_all(&head)?;
+    out.write_all(br#","pilots":["#)?;
+    json_elements(&site.pilots, out, |p, buf| serde_json::to_writer(buf, &json_pilot(p, base)))?;
+    out.write_all(br#"],"constraints":["#)?;
+    json_elements(order.places(), out, |&place, buf| {
+        serde_json::to_writer(buf, &json_constraint(site, config, place))
+    })?;
+    out.write_all(b"]}\n")
 }
 
-fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a> {
-    let base = config.base_url.trim_end_matches('/');
-    Json {
+fn json_head<'a>(site: &'a Site, config: &'a Config) -> JsonHead<'a> {
+    JsonHead {
         version: JSON_VERSION,
         generator: format!("pilotdeck {}", env!("CARGO_PKG_VERSION")),
         as_of: site.as_of,
@@ -291,40 +345,44 @@ fn json_doc<'a>(site: &'a Site, config: &'a Config, order: &'a Order) -> Json<'a
         rubric: &config.rubric,
         portfolio: &site.portfolio,
         weeks: &site.history.weeks,
-        pilots: site
-            .pilots
-            .iter()
-            .map(|p| JsonPilot {
-                id: &p.id,
-                url: crate::urls::absolute(base, &crate::urls::pilot_parts(&p.id)),
-                title: &p.title,
-                summary: &p.summary,
-                stage: &p.stage,
-                function: &p.function,
-                owner: &p.owner,
-                champion: &p.champion,
-                sponsor: &p.sponsor,
-                started: p.started,
-                target: p.target,
-                success: &p.success,
-                tags: &p.tags,
-                stages: &p.stages,
-                readiness: &p.readiness,
-                integration: &p.integration,
-                constraints: p.constraints.iter().map(|c| c.id.as_str()).collect(),
-                updates: &p.updates,
-                facts: &p.facts,
-            })
-            .collect(),
-        constraints: order
-            .iter(site)
-            .map(|(p, c)| JsonConstraint {
-                pilot: &p.id,
-                status: status(c),
-                rung_to: c.rung.map(|r| &*config.escalation[r].to),
-                constraint: c,
-            })
-            .collect(),
+    }
+}
+
+/// A pilot as `portfolio.json` has it; `base`: the site's base URL
+/// without its last `/`.
+fn json_pilot<'a>(p: &'a crate::model::Pilot, base: &str) -> JsonPilot<'a> {
+    JsonPilot {
+        id: &p.id,
+        url: crate::urls::absolute(base, &crate::urls::pilot_parts(&p.id)),
+        title: &p.title,
+        summary: &p.summary,
+        stage: &p.stage,
+        function: &p.function,
+        owner: &p.owner,
+        champion: &p.champion,
+        sponsor: &p.sponsor,
+        started: p.started,
+        target: p.target,
+        success: &p.success,
+        tags: &p.tags,
+        stages: &p.stages,
+        readiness: &p.readiness,
+        integration: &p.integration,
+        constraints: p.constraints.iter().map(|c| c.id.as_str()).collect(),
+        updates: &p.updates,
+        facts: &p.facts,
+    }
+}
+
+/// The constraint `j` of the pilot `i` as `portfolio.json` has it.
+fn json_constraint<'a>(site: &'a Site, config: &'a Config, (i, j): (usize, usize)) -> JsonConstraint<'a> {
+    let p = &site.pilots[i];
+    let c = &p.constraints[j];
+    JsonConstraint {
+        pilot: &p.id,
+        status: status(c),
+        rung_to: c.rung.map(|r| &*config.escalation[r].to),
+        constraint: c,
     }
 }
 
@@ -512,6 +570,29 @@ pub(crate) fn sitemap(site: &crate::model::Site, config: &crate::config::Config)
 mod tests {
     use super::*;
 
+    /// The whole of `portfolio.json` as one value.
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        #[serde(flatten)]
+        head: JsonHead<'a>,
+        pilots: Vec<JsonPilot<'a>>,
+        constraints: Vec<JsonConstraint<'a>>,
+    }
+
+    /// A list made in windows of chunks is the list serde_json writes,
+    /// for lengths around a chunk's and a window's ends.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn json_elements_are_the_list_serde_json_writes() {
+        for n in [0, 1, 2, 31, 32, 33, 255, 256, 257, 3000] {
+            let items: Vec<u32> = (0..n).collect();
+            let mut ours = b"[".to_vec();
+            json_elements(&items, &mut ours, |i, buf| serde_json::to_writer(buf, &format!("{i}"))).unwrap();
+            ours.push(b']');
+            assert_eq!(ours, serde_json::to_vec(&items.iter().map(|i| format!("{i}")).collect::<Vec<_>>()).unwrap());
+        }
+    }
+
     /// `portfolio.json` is the bytes serde_json writes of the same
     /// document: the example site, and a generated one with hostile text.
     #[test]
@@ -529,7 +610,13 @@ mod tests {
             let order = Order::new(&a.site);
             let mut ours = Vec::new();
             json(&a.site, &a.config, &order, &mut ours).unwrap();
-            let mut theirs = serde_json::to_vec(&json_doc(&a.site, &a.config, &order)).unwrap();
+            let base = a.config.base_url.trim_end_matches('/');
+            let whole = Whole {
+                head: json_head(&a.site, &a.config),
+                pilots: a.site.pilots.iter().map(|p| json_pilot(p, base)).collect(),
+                constraints: (order.places().iter()).map(|&place| json_constraint(&a.site, &a.config, place)).collect(),
+            };
+            let mut theirs = serde_json::to_vec(&whole).unwrap();
             theirs.push(b'\n');
             assert!(ours == theirs, "portfolio.json of {} differs from serde_json's", dir.display());
             assert!(ours.len() > 1000);

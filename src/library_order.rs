@@ -205,9 +205,9 @@ impl Order {
         [&self.all[..open], &self.all[open..resolved], &self.all[resolved..]]
     }
 
-    /// Every constraint with its pilot, in library order.
-    pub(crate) fn iter<'a>(&'a self, site: &'a Site) -> impl Iterator<Item = (&'a Pilot, &'a Constraint)> + 'a {
-        self.all.iter().map(move |&(i, j)| (&*site.pilots[i], &site.pilots[i].constraints[j]))
+    /// Every constraint (pilot and constraint indexes), in library order.
+    pub(crate) fn places(&self) -> &[(usize, usize)] {
+        &self.all
     }
 
     /// Open constraints in any of `categories`, most pressing first: at
