@@ -1,9 +1,11 @@
-//! What the pilot pages of the last build into an output were made from,
-//! kept between builds in `.pilotdeck/pages.bin` below the site: for each
-//! pilot page, the digest of its inputs ([`crate::render::Plan::pilot_inputs`])
-//! and the [`Stamp`] its file had in the output once the build was done. A
-//! build that finds a page of the same inputs whose file still has that
-//! stamp keeps the file without making the page or reading the file.
+//! What the pages of the last build into an output were made from, kept
+//! between builds in `.pilotdeck/pages.bin` below the site: for each page
+//! a build may keep (the pilot pages, and the pages of the library and
+//! of each person), the digest of its inputs
+//! ([`crate::render::Plan::inputs`]) and the [`Stamp`] its file had in
+//! the output once the build was done. A build that finds a page of the
+//! same inputs whose file still has that stamp keeps the file without
+//! making the page or reading the file.
 //!
 //! The memo is trusted only for the same output folder, the same
 //! templates, and a pilotdeck built from the very same code

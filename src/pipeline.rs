@@ -493,8 +493,8 @@ pub fn build(opts: &Options) -> Result<Report> {
     timer.lap("plan");
     let target =
         output::Target { dir: out_dir.clone(), marker: output::marker_text(&analysis.config.title), force: opts.force };
-    // Each pilot page's inputs and its file's stamp, for the next build.
-    let mut pilot_pages: Vec<(&str, u128, output::Stamp)> = Vec::new();
+    // Each page's inputs and its file's stamp, for the next build.
+    let mut memo_pages: Vec<(&str, u128, output::Stamp)> = Vec::new();
     // The search index's parts, when they differ from the memo's.
     let mut search_parts: Vec<search::Part> = Vec::new();
     let written = output::replace_dir(&target, |stage| {
@@ -504,7 +504,8 @@ pub fn build(opts: &Options) -> Result<Report> {
         plan.prepare();
         timer.note("shared views", start);
         let start = std::time::Instant::now();
-        let unmade = std::sync::atomic::AtomicUsize::new(0);
+        // Pages kept unmade: pilot pages, and the others.
+        let unmade = [std::sync::atomic::AtomicUsize::new(0), std::sync::atomic::AtomicUsize::new(0)];
         let pages: Result<Vec<Option<(u128, output::Stamp)>>> = {
             use rayon::prelude::*;
             jobs.par_iter()
@@ -520,16 +521,16 @@ pub fn build(opts: &Options) -> Result<Report> {
                         })?;
                         return Ok(None);
                     }
-                    let render::Job::Pilot(i) = job else {
+                    let Some(inputs) = plan.inputs(job) else {
                         stage.put(path, &plan.make(job)?)?;
                         return Ok(None);
                     };
-                    // A pilot page the previous build made from the same
-                    // inputs, still in its file, is kept unmade.
-                    let inputs = plan.pilot_inputs(*i);
+                    // A page the previous build made from the same inputs,
+                    // still in its file, is kept unmade.
                     if let Some((known, stamp)) = memo.get(path.as_str()) {
                         if *known == inputs && stage.keep_stamped(path, stamp) {
-                            unmade.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let kind = usize::from(!matches!(job, render::Job::Pilot(_)));
+                            unmade[kind].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             return Ok(Some((inputs, *stamp)));
                         }
                     }
@@ -540,8 +541,10 @@ pub fn build(opts: &Options) -> Result<Report> {
         };
         drop(memo);
         timer.note("pages made and written", start);
-        timer.note(&format!("of which pilot pages kept unmade ({})", unmade.into_inner()), start);
-        pilot_pages =
+        let [pilots, others] = unmade.map(std::sync::atomic::AtomicUsize::into_inner);
+        timer.note(&format!("of which pilot pages kept unmade ({pilots})"), start);
+        timer.note(&format!("of which library and people's pages kept unmade ({others})"), start);
+        memo_pages =
             jobs.iter().zip(pages?).filter_map(|((path, _), made)| Some((path.as_str(), made?.0, made?.1))).collect();
         // The search index after the pages, in the memory they freed: the
         // plan (its shared views) is dropped first. On a thread of its own
@@ -568,7 +571,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     });
     if written.is_ok() {
         let start = std::time::Instant::now();
-        crate::page_memo::write(&opts.root, &memo_key, &pilot_pages);
+        crate::page_memo::write(&opts.root, &memo_key, &memo_pages);
         if !search_parts.is_empty() {
             let docs = |n: usize| std::fs::read(out_dir.join(format!("{}d/{n}.{}", search::DATA, search::PACKED))).ok();
             crate::search_memo::write(&opts.root, &search_parts, docs);

@@ -1,10 +1,11 @@
 //! The page memo (`.pilotdeck/pages.bin`): a build into an output keeps
-//! the pilot pages whose inputs did not change without making them, and
-//! makes again those whose inputs changed, also through another file (a
-//! playbook page's title, an owner's address, a constraint's page of the
-//! library), the config, the templates, the date, or the page's file
-//! itself. After each change the output is byte for byte the output of a
-//! build from nothing.
+//! the pilot pages, and the pages of the library and of people, whose
+//! inputs did not change without making them, and makes again those
+//! whose inputs changed, also through another file (a playbook page's
+//! title, an owner's address, a constraint's page of the library, a row
+//! of another record), the config, the templates, the date, or the page's
+//! file itself. After each change the output is byte for byte the output
+//! of a build from nothing.
 
 use crate::common;
 
@@ -129,4 +130,71 @@ fn a_constraint_moved_to_another_page_of_the_library_is_linked_there() {
         .count();
     assert!(moved > 0, "some pilot pages link to other pages of the library");
     assert_eq!(kept + moved, 119, "every page not changed is kept, and only those: {kept} kept, {moved} moved");
+}
+
+/// Builds `root` into `out` (see [`build_compared`]) and says how many
+/// pages of the library and of people it kept unmade.
+fn others_kept(root: &Path, out: &Path) -> usize {
+    counted(&build_compared(root, out, AS_OF).stderr, "of which library and people's pages kept unmade")
+}
+
+/// The pages of the library and of people in `out`, by path, with their
+/// bytes.
+fn library_and_people(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let is_listed = |path: &str| {
+        let parts: Vec<&str> = path.split('/').collect();
+        matches!(
+            parts[..],
+            ["constraints", "index.html"]
+                | ["constraints", "page", _, "index.html"]
+                | ["owners", _, "index.html"]
+                | ["owners", _, "page", _, "index.html"]
+        )
+    };
+    snapshot(out).into_iter().filter(|(path, _)| is_listed(path)).collect()
+}
+
+#[test]
+fn library_and_people_pages_are_kept_unmade_until_their_rows_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    // Enough constraints for several pages of the library.
+    write_site_with(&root, 300, 5, &Mix::REALISTIC).unwrap();
+    assert_eq!(others_kept(&root, &out), 0);
+    let before = library_and_people(&out);
+    let all = before.len();
+    assert!(before.keys().filter(|p| p.starts_with("constraints/page/")).count() >= 3, "{:?}", before.keys());
+    assert!(before.keys().filter(|p| p.starts_with("owners/")).count() >= 3, "{:?}", before.keys());
+    assert_eq!(others_kept(&root, &out), all, "nothing changed");
+
+    // A constraint's title: the pages that list it are made again, and
+    // those that list another constraint of its record (its digest is in
+    // each of their rows); the rest are kept.
+    let records = record_files(&root);
+    let (file, text) = records
+        .iter()
+        .map(|p| (p, std::fs::read_to_string(p).unwrap()))
+        .find(|(_, t)| t.starts_with("+++") && t.contains("[[constraints]]"))
+        .unwrap();
+    let at = text.find("[[constraints]]").unwrap();
+    let title = at + text[at..].find("title = \"").unwrap() + "title = \"".len();
+    std::fs::write(file, format!("{}Renamed blocker {}", &text[..title], &text[title..])).unwrap();
+    let kept = others_kept(&root, &out);
+    let after = library_and_people(&out);
+    let changed: Vec<&String> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
+    assert!(changed.iter().any(|p| p.starts_with("constraints/")), "{changed:?}");
+    assert!(changed.iter().any(|p| p.starts_with("owners/")), "{changed:?}");
+    assert!(kept + changed.len() <= all && kept > all / 2, "{kept} of {all} kept, {changed:?} changed");
+
+    // A page of the library changed by hand: made again.
+    let page = out.join("constraints/page/2/index.html");
+    std::fs::write(&page, "changed by hand").unwrap();
+    assert_eq!(others_kept(&root, &out), all - 1);
+
+    // A record with constraints removed: the library's counts change on
+    // every page, and rows move from page to page.
+    std::fs::remove_file(file).unwrap();
+    let kept = others_kept(&root, &out);
+    assert!(kept < all / 2, "{kept} of {all} kept");
+    assert_eq!(others_kept(&root, &out), library_and_people(&out).len());
 }

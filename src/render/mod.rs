@@ -59,9 +59,11 @@ pub struct Plan {
     /// Every file but the pilot pages, by path (see [`Plan::job_for`]).
     others: OnceLock<crate::hash::FastMap<String, Job>>,
     asset_paths: OnceLock<crate::hash::FastSet<String>>,
-    /// A digest of what every page is made from (see [`Plan::pilot_inputs`]).
+    /// A digest of what every page is made from (see [`Plan::inputs`]).
     shared_inputs: OnceLock<u128>,
     records: OnceLock<Vec<u128>>,
+    /// The digest of each constraint's row, by pilot (see [`Plan::row_digests`]).
+    row_digests: OnceLock<Vec<Vec<u128>>>,
 }
 
 impl Plan {
@@ -87,6 +89,7 @@ impl Plan {
             asset_paths: OnceLock::new(),
             shared_inputs: OnceLock::new(),
             records: OnceLock::new(),
+            row_digests: OnceLock::new(),
         }
     }
 
@@ -124,26 +127,94 @@ impl Plan {
         self.other_job(path)
     }
 
-    /// A digest of what the page of the pilot `i` is made from: the
-    /// config, the site's title, menu and as-of date every page shows, the
-    /// record, and what the page reads of other files (see
-    /// [`pilot::inputs`]). The same digest, the same page, from the same
-    /// templates (which the caller keeps beside it, with the pilotdeck
-    /// that made the page): a build may keep a page of the previous output
-    /// whose inputs it knows to be these without making it (see
-    /// `crate::page_memo`).
-    pub fn pilot_inputs(&self, i: usize) -> u128 {
-        let shared = *self.shared_inputs.get_or_init(|| {
+    /// A digest of what the file of `job` is made from, for the pages a
+    /// build may keep from the previous output without making them: the
+    /// same digest, the same page, from the same templates (which the
+    /// caller keeps beside it, with the pilotdeck that made the page; see
+    /// `crate::page_memo`). Pilot pages ([`Plan::pilot_inputs`]), and the
+    /// pages of the library and of each person ([`Plan::view_inputs`]);
+    /// `None` for the other files, which are made each time.
+    pub fn inputs(&self, job: &Job) -> Option<u128> {
+        let rows = |_: &str, rows: &[(usize, usize)]| Ok(self.rows_inputs(rows));
+        match job {
+            Job::Pilot(i) => Some(self.pilot_inputs(*i)),
+            Job::Library(n) => self.library_page(*n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok(),
+            Job::Owner(i, n) => self.owner_page(*i, *n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok(),
+            _ => None,
+        }
+    }
+
+    /// What every page is made from: the config, and the site's title,
+    /// menu and as-of date every page shows.
+    fn shared_inputs(&self) -> u128 {
+        *self.shared_inputs.get_or_init(|| {
             let mut d = crate::text::Digester::new();
             let _ = serde_json::to_writer(&mut d, &*self.config);
             let _ = serde_json::to_writer(&mut d, &self.sv);
             d.finish()
-        });
+        })
+    }
+
+    /// A digest of what the page of the pilot `i` is made from: what every
+    /// page shares, the record, and what the page reads of other files
+    /// (see [`pilot::inputs`]).
+    pub fn pilot_inputs(&self, i: usize) -> u128 {
         let mut d = crate::text::Digester::new();
-        d.add(&shared.to_le_bytes());
+        d.add(&self.shared_inputs().to_le_bytes());
         let record = (&*self.site.pilots[i], self.records()[i]);
-        pilot::inputs(record, &self.site, &self.config, self.library().into(), &mut d);
+        pilot::inputs(record, &self.row_digests()[i], &self.site, &self.config, &mut d);
         d.finish()
+    }
+
+    /// A digest of what a page made by the template of `t` from `view` is
+    /// made from: what every page shares, and the whole context its
+    /// template gets, in which each table's rows are the digest of what
+    /// they show ([`Plan::rows_inputs`]) rather than their HTML.
+    fn view_inputs<T: Serialize>(&self, t: &Target, view: &T) -> u128 {
+        let mut d = crate::text::Digester::new();
+        d.add(&self.shared_inputs().to_le_bytes());
+        d.add_str(t.name);
+        let _ = serde_json::to_writer(&mut d, &self.ctx(t, view));
+        d.finish()
+    }
+
+    /// The rows of a constraint table (pilot and constraint indexes) as a
+    /// digest of what they show ([`Plan::row_digests`]), in the place of their
+    /// HTML, for [`Plan::view_inputs`]; the page's address, which the
+    /// rows' links start from, is in its context.
+    fn rows_inputs(&self, rows: &[(usize, usize)]) -> views::RowsHtml {
+        let digests = self.row_digests();
+        let mut d = crate::text::Digester::new();
+        for &(i, j) in rows {
+            d.add(&digests[i][j].to_le_bytes());
+        }
+        let digest = tera::Value::from(format!("{:032x}", d.finish()));
+        views::RowsHtml { count: rows.len(), total: rows.len(), parts: vec![digest] }
+    }
+
+    /// The digest of what each constraint's row shows, by pilot and
+    /// constraint: its record ([`Plan::records`]), which of its
+    /// constraints, and what the row reads of other files (see
+    /// [`pilot::row_inputs`]). Made once, side by side, for the pages of
+    /// the pilots, the library and the people.
+    fn row_digests(&self) -> &[Vec<u128>] {
+        self.row_digests.get_or_init(|| {
+            use rayon::prelude::*;
+            let (site, records, links) = (&*self.site, self.records(), self.library());
+            (site.pilots.par_iter().zip(records))
+                .map(|(p, record)| {
+                    (p.constraints.iter().enumerate())
+                        .map(|(j, c)| {
+                            let mut d = crate::text::Digester::new();
+                            d.add(&record.to_le_bytes());
+                            d.add(&(j as u64).to_le_bytes());
+                            pilot::row_inputs(p, c, site, links.into(), &mut d);
+                            d.finish()
+                        })
+                        .collect()
+                })
+                .collect()
+        })
     }
 
     /// The digest of each pilot record as the model holds it (its facts
@@ -194,7 +265,15 @@ impl Plan {
     /// page job waits on another thread making one (each is made once).
     pub fn prepare(&self) {
         rayon::join(
-            || rayon::join(|| rayon::join(|| self.order(), || self.records()), || self.lessons()),
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(|| self.order(), || self.records());
+                        self.row_digests()
+                    },
+                    || self.lessons(),
+                )
+            },
             || {
                 rayon::join(
                     || self.by_category.get_or_init(|| community::pilots_by_category(&self.site)),
@@ -285,6 +364,47 @@ impl Plan {
         Ok((urls::path_of(&address).to_string(), title, page))
     }
 
+    /// Page `n` (from 0) of the constraint library, its tables' rows made
+    /// by `rows` (for a page at a root), given to `then` with where it
+    /// goes.
+    fn library_page<R>(
+        &self,
+        n: usize,
+        rows: &PagedRows,
+        then: impl FnOnce(Target, &views::LibraryView) -> Result<R, TemplateError>,
+    ) -> Result<R, TemplateError> {
+        let address = urls::list_page(urls::CONSTRAINTS, n + 1);
+        let root = urls::root_of(&address);
+        let rows = |r: &[(usize, usize)]| rows(&root, r);
+        let filters = self.library_filters().clone();
+        let library = library::library_view(&self.site, &self.config, self.library(), n, filters, &rows)?;
+        then(target("constraints.html", urls::path_of(&address), "Constraint library", urls::CONSTRAINTS), &library)
+    }
+
+    /// Page `n` (from 0) of the page of the person `i`, as
+    /// [`Plan::library_page`] gives the library's.
+    fn owner_page<R>(
+        &self,
+        i: usize,
+        n: usize,
+        rows: &PagedRows,
+        then: impl FnOnce(Target, &PersonCtx) -> Result<R, TemplateError>,
+    ) -> Result<R, TemplateError> {
+        let site = &*self.site;
+        let person = &site.people[i];
+        let address = urls::list_page(&urls::owner(&person.slug), n + 1);
+        let root = urls::root_of(&address);
+        let rows = |r: &[(usize, usize)]| rows(&root, r);
+        let filters = views::Filters { owners: Vec::new(), ..self.library_filters().clone() };
+        let lists = self
+            .person_lists
+            .get_or_init(|| site.people.iter().map(|person| library::person_constraints(site, person)).collect());
+        let (mine, open) = (&lists[i].0, lists[i].1);
+        let view =
+            PersonCtx { person: library::person_view(site, &self.config, person, (mine, open), n, filters, &rows)? };
+        then(target("owner.html", urls::path_of(&address), &person.name, urls::OWNERS), &view)
+    }
+
     /// Makes one file.
     pub fn make(&self, job: &Job) -> Result<Content, TemplateError> {
         let (site, config) = (&*self.site, &*self.config);
@@ -340,27 +460,10 @@ impl Plan {
                 )?
             }
             Job::Library(n) => {
-                let address = urls::list_page(urls::CONSTRAINTS, n + 1);
-                let root = urls::root_of(&address);
-                let rows = |r: &[(usize, usize)]| self.constraint_rows_html(&root, r);
-                let filters = self.library_filters().clone();
-                let library = library::library_view(site, config, self.library(), *n, filters, &rows)?;
-                let t = target("constraints.html", urls::path_of(&address), "Constraint library", urls::CONSTRAINTS);
-                self.html(t, &library)?
+                self.library_page(*n, &|root, rows| self.constraint_rows_html(root, rows), |t, v| self.html(t, v))?
             }
             Job::Owner(i, n) => {
-                let person = &site.people[*i];
-                let address = urls::list_page(&urls::owner(&person.slug), n + 1);
-                let root = urls::root_of(&address);
-                let rows = |r: &[(usize, usize)]| self.constraint_rows_html(&root, r);
-                let filters = views::Filters { owners: Vec::new(), ..self.library_filters().clone() };
-                let lists = self.person_lists.get_or_init(|| {
-                    site.people.iter().map(|person| library::person_constraints(site, person)).collect()
-                });
-                let (mine, open) = (&lists[*i].0, lists[*i].1);
-                let view =
-                    PersonCtx { person: library::person_view(site, config, person, (mine, open), *n, filters, &rows)? };
-                self.html(target("owner.html", urls::path_of(&address), &person.name, urls::OWNERS), &view)?
+                self.owner_page(*i, *n, &|root, rows| self.constraint_rows_html(root, rows), |t, v| self.html(t, v))?
             }
             Job::Json | Job::Csv => {
                 let mut bytes = Vec::new();
@@ -592,6 +695,10 @@ struct Target<'a> {
 fn target<'a>(name: &'a str, path: &'a str, title: &'a str, section_url: &'a str) -> Target<'a> {
     Target { name, path, title, section_url }
 }
+
+/// Makes the rows of a constraint table (pilot and constraint indexes)
+/// for a page at a root: their HTML, or a digest of what they show.
+type PagedRows<'a> = dyn Fn(&str, &[(usize, usize)]) -> Result<views::RowsHtml, TemplateError> + 'a;
 
 /// A compiled row partial (`compiled::*_rows::render`).
 type CompiledRows<R> = fn(&mut String, &RowsCtx<'_, R>);

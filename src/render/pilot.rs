@@ -253,26 +253,35 @@ pub(super) fn view<'a>(p: &'a Pilot, site: &'a Site, config: &'a Config, links: 
 
 /// Writes into `d` what the page of `p` is made from besides what every
 /// page shares (see `Plan::pilot_inputs`): the record as the model holds
-/// it (`record`, its digest: see `Plan::records`), and what [`view`] reads of the rest of the site for
-/// it: each constraint's playbook page title, its owner's address and its
-/// page of the library, and the pilot's history. Kept in step with
-/// [`view`] by tests/page_memo.rs, which changes each of these through
-/// another file and compares the pages with a build from nothing.
+/// it (`record`, its digest: see `Plan::records`), the digests of its
+/// constraints' `rows` (see `Plan::row_digests`: what each row reads of
+/// the rest of the site, [`row_inputs`]), and the pilot's history. Kept
+/// in step with [`view`] by tests/page_memo.rs, which changes each of
+/// these through another file and compares the pages with a build from
+/// nothing.
 pub(super) fn inputs(
     (p, record): (&Pilot, u128),
+    rows: &[u128],
     site: &Site,
     config: &Config,
-    links: RowLinks<'_>,
     d: &mut crate::text::Digester,
 ) {
     d.add(&record.to_le_bytes());
-    for c in &p.constraints {
-        d.add_opt(playbook(c, site).map(|(_, title)| title));
-        let owner = c.owner.as_deref().unwrap_or("");
-        d.add_opt(site.person(owner).filter(|_| !owner.is_empty()).map(|person| person.slug.as_str()));
-        d.add_str(links.page_of(site, p, c));
+    d.add(&(rows.len() as u64).to_le_bytes());
+    for row in rows {
+        d.add(&row.to_le_bytes());
     }
     let _ = serde_json::to_writer(&mut *d, &super::history::pilot_view(&site.history, config, &p.id));
+}
+
+/// Writes into `d` what [`constraint_row`] reads of the site besides the
+/// record of `p` and the as-of date: the constraint's playbook page title,
+/// its owner's address and its page of the library.
+pub(super) fn row_inputs(p: &Pilot, c: &Constraint, site: &Site, links: RowLinks<'_>, d: &mut crate::text::Digester) {
+    d.add_opt(playbook(c, site).map(|(_, title)| title));
+    let owner = c.owner.as_deref().unwrap_or("");
+    d.add_opt(site.person(owner).filter(|_| !owner.is_empty()).map(|person| person.slug.as_str()));
+    d.add_str(links.page_of(site, p, c));
 }
 
 /// The configured stages as steps: done, current, still to come, or (for a
