@@ -195,7 +195,7 @@ pub fn load_remembering(opts: &Options, release_texts: bool) -> Result<(source::
     let options = BuildOptions { as_of, looking_back, drafts: opts.drafts, release_texts };
     let key = crate::record_cache::key(fingerprint, &options);
     let opened = crate::record_cache::open(&opts.root, &key);
-    let known: crate::hash::FastMap<&str, crate::text::Known> =
+    let known: crate::hash::FastMap<&str, source::KnownFile> =
         opened.iter().flat_map(|o| o.known(release_texts)).collect();
     // The records decoded beside the content read: each waits on memory
     // and the disk in turns, and neither needs the other.
@@ -212,6 +212,8 @@ pub fn load_remembering(opts: &Options, release_texts: bool) -> Result<(source::
     };
     drop(known);
     timer.lap("record cache and content loaded");
+    let unread = format!("of which record files known by their stamps, not read ({})", loaded.unread);
+    timer.note(&unread, std::time::Instant::now());
     let found = model.records().len();
     Ok((loaded, Reuse { model, remembered: Some(Remembered { key: Some(key), found }), ..Reuse::default() }))
 }

@@ -25,7 +25,7 @@ use std::path::Path;
 pub const NAME: &str = "records.bin";
 
 /// Raised when what the cache holds changes meaning or form.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What the file starts with, read before the rest: whether the rest can
 /// be trusted.
@@ -55,14 +55,16 @@ pub fn key(fingerprint: u64, opts: &BuildOptions) -> Key {
 }
 
 /// One record file in the file's index: its path, its text's length and
-/// digest, how many bytes what it read as takes, and what reading it
-/// found (so that which texts a run may let go is known before any
-/// record is decoded).
+/// digest, its stamp on disk when that text was read (if one was taken:
+/// a file that still has it is not read again), how many bytes what it
+/// read as takes, and what reading it found (so that which texts a run
+/// may let go is known before any record is decoded).
 #[derive(BorshSerialize, BorshDeserialize)]
 struct Entry {
     path: String,
     len: u64,
     digest: u128,
+    stamp: Option<crate::source::FileStamp>,
     bytes: u64,
     found: Found,
 }
@@ -128,15 +130,15 @@ pub fn open(root: &Path, key: &Key) -> Option<Opened> {
 }
 
 impl Opened {
-    /// Each record file's path and what tells its text (length and
-    /// digest), for the files whose text a run may let go: those whose
-    /// reading found no error (with `release_texts`), else found nothing
-    /// (their lines are shown).
-    pub fn known(&self, release_texts: bool) -> impl Iterator<Item = (&str, crate::text::Known)> {
+    /// Each record file's path, what tells its text (length and digest)
+    /// and its stamp when it was read, for the files whose text a run may
+    /// let go: those whose reading found no error (with `release_texts`),
+    /// else found nothing (their lines are shown).
+    pub fn known(&self, release_texts: bool) -> impl Iterator<Item = (&str, crate::source::KnownFile)> {
         let shown = if release_texts { Found::Warnings } else { Found::Nothing };
         (self.index.iter())
             .filter(move |e| e.found as u8 <= shown as u8)
-            .filter_map(|e| Some((e.path.as_str(), (usize::try_from(e.len).ok()?, e.digest))))
+            .filter_map(|e| Some((e.path.as_str(), ((usize::try_from(e.len).ok()?, e.digest), e.stamp))))
     }
 
     /// The records, decoded side by side a batch at a time (the bytes of
@@ -169,7 +171,7 @@ impl Opened {
                     }
                     let known = (usize::try_from(e.len).ok()?, e.digest);
                     Some(Remembered {
-                        file: crate::source::SourceFile::remembered(e.path.clone(), known),
+                        file: crate::source::SourceFile::remembered(e.path.clone(), known, e.stamp),
                         pilot,
                         diagnostics,
                     })
@@ -200,7 +202,7 @@ pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
             diagnostics.serialize(&mut out)?;
             let (len, digest) = file.known();
             let (path, bytes, found) = (file.path.clone(), out.written - start, Found::of(diagnostics));
-            index.push(Entry { path, len: len as u64, digest, bytes, found });
+            index.push(Entry { path, len: len as u64, digest, stamp: file.stamp(), bytes, found });
         }
         debug_assert_eq!(out.written - records_start, index.iter().map(|e| e.bytes).sum::<u64>());
         crate::cache_file::write_index(&mut out, &index)

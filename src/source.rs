@@ -4,7 +4,7 @@
 //! diagnostics, not failures of the run.
 
 use crate::diag::{Diagnostic, Loc, Rule, Span};
-pub use crate::text::{FileId, SourceFile, Sources};
+pub use crate::text::{FileId, FileStamp, SourceFile, Sources};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -36,6 +36,9 @@ pub struct Loaded {
     /// `.pages`): read for the model, not published.
     pub navs: Vec<Doc>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How many files were known by their stamps, and not read (see
+    /// [`load_content_knowing`]).
+    pub unread: usize,
 }
 
 /// Whether a file below `content/` gives the playbook's order and titles
@@ -52,11 +55,16 @@ pub fn load_content(root: &Path) -> Loaded {
     load_content_knowing(root, &|_| None)
 }
 
+/// What a run before knew of a file: its text's length and digest, and
+/// the file's stamp when that text was read, if one was taken.
+pub type KnownFile = (crate::text::Known, Option<FileStamp>);
+
 /// [`load_content`], keeping no text of a file whose text is the one
 /// `known` gives for its path (shown as in [`SourceFile::path`]): such a
 /// file is [`SourceFile::remembered`] (what a run before read of it is
-/// known, and its text is not needed).
-pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<crate::text::Known> + Sync)) -> Loaded {
+/// known, and its text is not needed). A file that still has the stamp
+/// `known` gives is not read at all.
+pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<KnownFile> + Sync)) -> Loaded {
     let mut loaded = Loaded::default();
     let content = root.join("content");
     if !content.is_dir() {
@@ -101,22 +109,35 @@ pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<crate::
     /// A file read, or a record file whose text is known already (and let
     /// go as soon as it was known).
     enum Got {
-        Read(Read),
-        Known(crate::text::Known),
+        Read(Read, Option<FileStamp>),
+        Known(crate::text::Known, Option<FileStamp>),
+        /// Known by its stamp, not read.
+        Unread(crate::text::Known, FileStamp),
     }
+    // Stamps are taken only of files last changed a while before this.
+    let now = std::time::SystemTime::now();
     // Files are read and decoded in parallel, then added in walk order.
     let texts: Vec<Option<(String, Got)>> = {
         use rayon::prelude::*;
         found
             .par_iter()
             .map(|f| match f {
-                Found::Nav(path, _) => Some((display_path(root, path), Got::Read(read(path)))),
+                Found::Nav(path, _) => Some((display_path(root, path), Got::Read(read(path), None))),
                 Found::Doc(path, _) => {
                     let shown = display_path(root, path);
-                    let text = read(path);
-                    Some(match (text, known(&shown)) {
-                        (Ok(Ok(text)), Some(was)) if crate::text::known(&text) == was => (shown, Got::Known(was)),
-                        (text, _) => (shown, Got::Read(text)),
+                    let was = known(&shown);
+                    if let Some((was, Some(stamp))) = was {
+                        let now_stamp = std::fs::metadata(path).ok().and_then(|m| FileStamp::of(&m, now));
+                        if now_stamp == Some(stamp) {
+                            return Some((shown, Got::Unread(was, stamp)));
+                        }
+                    }
+                    let (text, stamp) = read_stamped(path, now);
+                    Some(match (text, was) {
+                        (Ok(Ok(text)), Some((was, _))) if crate::text::known(&text) == was => {
+                            (shown, Got::Known(was, stamp))
+                        }
+                        (text, _) => (shown, Got::Read(text, stamp)),
                     })
                 }
                 Found::Unreadable(..) => None,
@@ -125,12 +146,21 @@ pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<crate::
     };
     for (f, text) in found.into_iter().zip(texts) {
         match (f, text) {
-            (Found::Doc(_, parts), Some((shown, Got::Known(known)))) => {
-                let file = loaded.sources.add(SourceFile::remembered(shown, known));
+            (Found::Doc(_, parts), Some((shown, Got::Unread(known, stamp)))) => {
+                loaded.unread += 1;
+                let file = loaded.sources.add(SourceFile::remembered(shown, known, Some(stamp)));
                 Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
             }
-            (Found::Doc(_, parts), Some((shown, Got::Read(text)))) => add_doc(shown, parts, text, &mut loaded, false),
-            (Found::Nav(_, parts), Some((shown, Got::Read(text)))) => add_doc(shown, parts, text, &mut loaded, true),
+            (Found::Doc(_, parts), Some((shown, Got::Known(known, stamp)))) => {
+                let file = loaded.sources.add(SourceFile::remembered(shown, known, stamp));
+                Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
+            }
+            (Found::Doc(_, parts), Some((shown, Got::Read(text, stamp)))) => {
+                add_doc(shown, parts, (text, stamp), &mut loaded, false)
+            }
+            (Found::Nav(_, parts), Some((shown, Got::Read(text, _)))) => {
+                add_doc(shown, parts, (text, None), &mut loaded, true)
+            }
             (Found::Unreadable(path, why), _) => {
                 let id = loaded.sources.add(SourceFile::new(path, String::new()));
                 loaded.diagnostics.push(
@@ -139,7 +169,8 @@ pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<crate::
                 );
             }
             // (No nav file is looked up in `known`.)
-            (Found::Doc(..) | Found::Nav(..), None) | (Found::Nav(..), Some((_, Got::Known(_)))) => {}
+            (Found::Doc(..) | Found::Nav(..), None) | (Found::Nav(..), Some((_, Got::Known(..) | Got::Unread(..)))) => {
+            }
         }
     }
     loaded
@@ -221,11 +252,34 @@ pub(crate) fn read(path: &Path) -> Read {
     std::fs::read(path).map(decode)
 }
 
+/// [`read`], with the file's stamp as it was opened, taken at `now` (see
+/// [`FileStamp::of`]): a change while it is read gives it another.
+fn read_stamped(path: &Path, now: std::time::SystemTime) -> (Read, Option<FileStamp>) {
+    use std::io::Read as _;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return (Err(e), None),
+    };
+    let meta = file.metadata();
+    let stamp = meta.as_ref().ok().and_then(|m| FileStamp::of(m, now));
+    let mut bytes = Vec::with_capacity(meta.map_or(0, |m| m.len() as usize + 1));
+    match file.read_to_end(&mut bytes) {
+        Ok(_) => (Ok(decode(bytes)), stamp),
+        Err(e) => (Err(e), None),
+    }
+}
+
 /// Adds a Markdown file read, or a nav file (`nav`).
-fn add_doc(shown: String, parts: Vec<String>, text: Read, loaded: &mut Loaded, nav: bool) {
+fn add_doc(
+    shown: String,
+    parts: Vec<String>,
+    (text, stamp): (Read, Option<FileStamp>),
+    loaded: &mut Loaded,
+    nav: bool,
+) {
     match text {
         Ok(Ok(text)) => {
-            let file = loaded.sources.add(SourceFile::new(shown, text));
+            let file = loaded.sources.add(SourceFile::read(shown, text, stamp));
             if nav {
                 loaded.navs.push(Doc { file, parts });
             } else {

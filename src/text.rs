@@ -40,8 +40,46 @@ pub struct SourceFile {
     /// Set when the text was released to save memory: its length and hash,
     /// to know it again on disk ([`Sources::restore`]).
     released: Option<Known>,
+    /// The file's stamp on disk when its text was read, if it was read
+    /// from a file a while after its last change (see [`FileStamp`]).
+    stamp: Option<FileStamp>,
     /// Where the last position asked for was found, to go on from.
     cursor: std::sync::Mutex<Cursor>,
+}
+
+/// What tells a file on disk from another without reading it: its length,
+/// inode, and times of last change of its text and of the file (the
+/// second a tool that sets the first back cannot set, as `git` counts on).
+/// Taken only of a file last changed over a second before (see
+/// [`FileStamp::of`]): a file changed again within the same tick of the
+/// file system's clock would keep its stamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct FileStamp {
+    len: u64,
+    modified: i128,
+    changed: i128,
+    inode: u64,
+}
+
+impl FileStamp {
+    /// The stamp of a file of `meta` taken at `now`; `None` when the file
+    /// changed less than a second before `now` (or after it), or the
+    /// system does not tell.
+    pub fn of(meta: &std::fs::Metadata, now: std::time::SystemTime) -> Option<FileStamp> {
+        let nanos = |t: std::time::SystemTime| -> Option<i128> {
+            Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128)
+        };
+        let (now, modified) = (nanos(now)?, nanos(meta.modified().ok()?)?);
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = (modified, 0);
+        const SECOND: i128 = 1_000_000_000;
+        (now - modified.max(changed) > SECOND).then_some(FileStamp { len: meta.len(), modified, changed, inode })
+    }
 }
 
 /// The last position and the last line looked up in a file. Diagnostics
@@ -67,7 +105,17 @@ struct Cursor {
 /// thousands of files.
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        SourceFile { path, text, released: None, cursor: Default::default() }
+        SourceFile { path, text, released: None, stamp: None, cursor: Default::default() }
+    }
+
+    /// A file read from disk, with its [`FileStamp`] when it was read.
+    pub fn read(path: String, text: String, stamp: Option<FileStamp>) -> SourceFile {
+        SourceFile { stamp, ..SourceFile::new(path, text) }
+    }
+
+    /// The file's stamp on disk when it was read, if one was taken.
+    pub fn stamp(&self) -> Option<FileStamp> {
+        self.stamp
     }
 
     fn cursor(&self) -> std::sync::MutexGuard<'_, Cursor> {
@@ -82,14 +130,16 @@ impl SourceFile {
             path: self.path.clone(),
             text: String::new(),
             released: Some(known(&self.text)),
+            stamp: self.stamp,
             cursor: Default::default(),
         })
     }
 
-    /// A file known only by its path and what [`SourceFile::known`] gave
-    /// for its text (as the record cache remembers a file).
-    pub fn remembered(path: String, known: Known) -> SourceFile {
-        SourceFile { path, text: String::new(), released: Some(known), cursor: Default::default() }
+    /// A file known only by its path, what [`SourceFile::known`] gave for
+    /// its text, and its stamp on disk if one was taken (as the record
+    /// cache remembers a file).
+    pub fn remembered(path: String, known: Known, stamp: Option<FileStamp>) -> SourceFile {
+        SourceFile { path, text: String::new(), released: Some(known), stamp, cursor: Default::default() }
     }
 
     /// What tells this file's text from another: its length and digest.

@@ -207,3 +207,47 @@ fn a_config_changed_after_the_cache_was_loaded_reads_everything_again() {
     assert_eq!(format!("{:?}", after.site.pilots), format!("{:?}", fresh.site.pilots));
     assert_eq!(after.diagnostics, fresh.diagnostics);
 }
+
+/// How many record files a build into `out` knew by their stamps, without
+/// reading them; its site is compared with a build from nothing.
+fn unread(root: &Path, out: &Path) -> usize {
+    counted(&build_compared(root, out, AS_OF).stderr, "of which record files known by their stamps, not read")
+}
+
+#[test]
+fn records_whose_files_keep_their_stamps_are_not_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    write_site_with(&root, 20, 3, &Mix::REALISTIC).unwrap();
+    // Stamps are taken only of files last changed over a second before.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(unread(&root, &out), 0, "no cache yet");
+    assert_eq!(unread(&root, &out), 20);
+
+    // A record's text changed, its length and time of change set back as
+    // they were (as a copy that keeps times may leave it): the file's own
+    // time of change tells, and it is read again.
+    let records = record_files(&root);
+    let (file, text) = (records.iter().map(|p| (p, std::fs::read_to_string(p).unwrap())))
+        .find(|(_, text)| text.starts_with("+++"))
+        .unwrap();
+    let modified = std::fs::metadata(file).unwrap().modified().unwrap();
+    let at = text.find("title = \"").unwrap() + "title = \"".len();
+    let edited = format!("{}X{}", &text[..at], &text[at + 1..]);
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(file, &edited).unwrap();
+    std::fs::File::options().write(true).open(file).unwrap().set_modified(modified).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(unread(&root, &out), 19);
+    assert!(snapshot(&out).values().any(|page| String::from_utf8_lossy(page).contains(&edited[at..at + 12])));
+    assert_eq!(unread(&root, &out), 20);
+
+    // A record read just after it changed: its stamp is not kept (another
+    // change within the same tick of the file system's clock would keep
+    // it), so it is read again.
+    let other = records.iter().find(|p| *p != file).unwrap();
+    let text = std::fs::read_to_string(other).unwrap();
+    std::fs::write(other, text + "\nEdited.\n").unwrap();
+    assert_eq!(unread(&root, &out), 19);
+    assert_eq!(unread(&root, &out), 19);
+}
