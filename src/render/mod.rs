@@ -62,8 +62,8 @@ pub struct Plan {
     /// A digest of what every page is made from (see [`Plan::inputs`]).
     shared_inputs: OnceLock<u128>,
     records: OnceLock<Vec<u128>>,
-    /// The digest of each constraint's row, by pilot (see [`Plan::row_digests`]).
-    row_digests: OnceLock<Vec<Vec<u128>>>,
+    /// The digest of each constraint's row (see [`Plan::row_digests`]).
+    row_digests: OnceLock<RowDigests>,
 }
 
 impl Plan {
@@ -162,7 +162,7 @@ impl Plan {
         let mut d = crate::text::Digester::new();
         d.add(&self.shared_inputs().to_le_bytes());
         let record = (&*self.site.pilots[i], self.records()[i]);
-        pilot::inputs(record, &self.row_digests()[i], &self.site, &self.config, &mut d);
+        pilot::inputs(record, self.row_digests().of(i), &self.site, &self.config, &mut d);
         d.finish()
     }
 
@@ -186,7 +186,7 @@ impl Plan {
         let digests = self.row_digests();
         let mut d = crate::text::Digester::new();
         for &(i, j) in rows {
-            d.add(&digests[i][j].to_le_bytes());
+            d.add(&digests.of(i)[j].to_le_bytes());
         }
         let digest = tera::Value::from(format!("{:032x}", d.finish()));
         views::RowsHtml { count: rows.len(), total: rows.len(), parts: vec![digest] }
@@ -197,23 +197,28 @@ impl Plan {
     /// constraints, and what the row reads of other files (see
     /// [`pilot::row_inputs`]). Made once, side by side, for the pages of
     /// the pilots, the library and the people.
-    fn row_digests(&self) -> &[Vec<u128>] {
+    fn row_digests(&self) -> &RowDigests {
         self.row_digests.get_or_init(|| {
             use rayon::prelude::*;
             let (site, records, links) = (&*self.site, self.records(), self.library());
-            (site.pilots.par_iter().zip(records))
-                .map(|(p, record)| {
-                    (p.constraints.iter().enumerate())
-                        .map(|(j, c)| {
-                            let mut d = crate::text::Digester::new();
-                            d.add(&record.to_le_bytes());
-                            d.add(&(j as u64).to_le_bytes());
-                            pilot::row_inputs(p, c, site, links.into(), &mut d);
-                            d.finish()
-                        })
-                        .collect()
+            let starts = (site.pilots.iter())
+                .scan(0, |at, p| {
+                    *at += p.constraints.len();
+                    Some(*at - p.constraints.len())
                 })
-                .collect()
+                .collect();
+            let digests = (site.pilots.par_iter().zip(records))
+                .flat_map_iter(|(p, record)| {
+                    p.constraints.iter().enumerate().map(move |(j, c)| {
+                        let mut d = crate::text::Digester::new();
+                        d.add(&record.to_le_bytes());
+                        d.add(&(j as u64).to_le_bytes());
+                        pilot::row_inputs(p, c, site, links.into(), &mut d);
+                        d.finish()
+                    })
+                })
+                .collect();
+            RowDigests { starts, digests }
         })
     }
 
@@ -694,6 +699,21 @@ struct Target<'a> {
 
 fn target<'a>(name: &'a str, path: &'a str, title: &'a str, section_url: &'a str) -> Target<'a> {
     Target { name, path, title, section_url }
+}
+
+/// The digest of each constraint's row, in the pilots' order, and where
+/// each pilot's start (one list, not one per pilot).
+struct RowDigests {
+    starts: Vec<usize>,
+    digests: Vec<u128>,
+}
+
+impl RowDigests {
+    /// The digests of the rows of the pilot `i`.
+    fn of(&self, i: usize) -> &[u128] {
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.digests.len());
+        &self.digests[self.starts[i]..end]
+    }
 }
 
 /// Makes the rows of a constraint table (pilot and constraint indexes)
