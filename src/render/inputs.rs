@@ -1,0 +1,136 @@
+//! What a page is made from, as a digest: the pages a build may keep from
+//! the previous output without making them (see `crate::page_memo`) are
+//! known by it. The digests are made from the model alone, in the plan
+//! of the build (`Plan`), beside the views they stand for.
+
+use super::{pilot, views, Job, Plan, Target};
+use serde::Serialize;
+
+impl Plan {
+    /// A digest of what the file of `job` is made from, for the pages a
+    /// build may keep from the previous output without making them: the
+    /// same digest, the same page, from the same templates (which the
+    /// caller keeps beside it, with the pilotdeck that made the page; see
+    /// `crate::page_memo`). Pilot pages ([`Plan::pilot_inputs`]), and the
+    /// pages of the library and of each person ([`Plan::view_inputs`]);
+    /// `None` for the other files, which are made each time.
+    pub fn inputs(&self, job: &Job) -> Option<u128> {
+        let rows = |_: &str, rows: &[(usize, usize)]| Ok(self.rows_inputs(rows));
+        match job {
+            Job::Pilot(i) => Some(self.pilot_inputs(*i)),
+            Job::Library(n) => self.library_page(*n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok(),
+            Job::Owner(i, n) => self.owner_page(*i, *n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok(),
+            _ => None,
+        }
+    }
+
+    /// What every page is made from: the config, and the site's title,
+    /// menu and as-of date every page shows.
+    fn shared_inputs(&self) -> u128 {
+        *self.shared_inputs.get_or_init(|| {
+            let mut d = crate::text::Digester::new();
+            let _ = serde_json::to_writer(&mut d, &*self.config);
+            let _ = serde_json::to_writer(&mut d, &self.sv);
+            d.finish()
+        })
+    }
+
+    /// A digest of what the page of the pilot `i` is made from: what every
+    /// page shares, the record, and what the page reads of other files
+    /// (see [`pilot::inputs`]).
+    pub fn pilot_inputs(&self, i: usize) -> u128 {
+        let mut d = crate::text::Digester::new();
+        d.add(&self.shared_inputs().to_le_bytes());
+        let record = (&*self.site.pilots[i], self.records()[i]);
+        pilot::inputs(record, self.row_digests().of(i), &self.site, &self.config, &mut d);
+        d.finish()
+    }
+
+    /// A digest of what a page made by the template of `t` from `view` is
+    /// made from: what every page shares, and the whole context its
+    /// template gets, in which each table's rows are the digest of what
+    /// they show ([`Plan::rows_inputs`]) rather than their HTML.
+    fn view_inputs<T: Serialize>(&self, t: &Target, view: &T) -> u128 {
+        let mut d = crate::text::Digester::new();
+        d.add(&self.shared_inputs().to_le_bytes());
+        d.add_str(t.name);
+        let _ = serde_json::to_writer(&mut d, &self.ctx(t, view));
+        d.finish()
+    }
+
+    /// The rows of a constraint table (pilot and constraint indexes) as a
+    /// digest of what they show ([`Plan::row_digests`]), in the place of their
+    /// HTML, for [`Plan::view_inputs`]; the page's address, which the
+    /// rows' links start from, is in its context.
+    fn rows_inputs(&self, rows: &[(usize, usize)]) -> views::RowsHtml {
+        let digests = self.row_digests();
+        let mut d = crate::text::Digester::new();
+        for &(i, j) in rows {
+            d.add(&digests.of(i)[j].to_le_bytes());
+        }
+        let digest = tera::Value::from(format!("{:032x}", d.finish()));
+        views::RowsHtml { count: rows.len(), total: rows.len(), parts: vec![digest] }
+    }
+
+    /// The digest of what each constraint's row shows, by pilot and
+    /// constraint: its record ([`Plan::records`]), which of its
+    /// constraints, and what the row reads of other files (see
+    /// [`pilot::row_inputs`]). Made once, side by side, for the pages of
+    /// the pilots, the library and the people.
+    pub(super) fn row_digests(&self) -> &RowDigests {
+        self.row_digests.get_or_init(|| {
+            use rayon::prelude::*;
+            let (site, records, links) = (&*self.site, self.records(), self.library());
+            let starts = (site.pilots.iter())
+                .scan(0, |at, p| {
+                    *at += p.constraints.len();
+                    Some(*at - p.constraints.len())
+                })
+                .collect();
+            let digests = (site.pilots.par_iter().zip(records))
+                .flat_map_iter(|(p, record)| {
+                    p.constraints.iter().enumerate().map(move |(j, c)| {
+                        let mut d = crate::text::Digester::new();
+                        d.add(&record.to_le_bytes());
+                        d.add(&(j as u64).to_le_bytes());
+                        pilot::row_inputs(p, c, site, links.into(), &mut d);
+                        d.finish()
+                    })
+                })
+                .collect();
+            RowDigests { starts, digests }
+        })
+    }
+
+    /// The digest of each pilot record as the model holds it (its facts
+    /// too; not where its file is among the sources: see
+    /// [`crate::text::digest_unplaced`]), in the pilots' order: made once,
+    /// side by side, for the pages' inputs and the search index's.
+    pub fn records(&self) -> &[u128] {
+        self.records.get_or_init(|| {
+            use rayon::prelude::*;
+            (self.site.pilots.par_iter())
+                .map(|p| {
+                    let mut d = crate::text::Digester::new();
+                    crate::text::digest_unplaced(&**p, &mut d);
+                    d.finish()
+                })
+                .collect()
+        })
+    }
+}
+
+/// The digest of each constraint's row, in the pilots' order, and where
+/// each pilot's start (one list, not one per pilot).
+pub(super) struct RowDigests {
+    starts: Vec<usize>,
+    digests: Vec<u128>,
+}
+
+impl RowDigests {
+    /// The digests of the rows of the pilot `i`.
+    pub(super) fn of(&self, i: usize) -> &[u128] {
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.digests.len());
+        &self.digests[self.starts[i]..end]
+    }
+}
