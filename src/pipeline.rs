@@ -152,6 +152,8 @@ pub struct Reuse {
 struct Remembered {
     key: Option<crate::record_cache::Key>,
     found: usize,
+    /// How many of its files have a stamp it does not keep yet.
+    restamped: usize,
 }
 
 /// The config as a run uses it, and the dates it reads the records for.
@@ -215,7 +217,8 @@ pub fn load_remembering(opts: &Options, release_texts: bool) -> Result<(source::
     let unread = format!("of which record files known by their stamps, not read ({})", loaded.unread);
     timer.note(&unread, std::time::Instant::now());
     let found = model.records().len();
-    Ok((loaded, Reuse { model, remembered: Some(Remembered { key: Some(key), found }), ..Reuse::default() }))
+    let remembered = Remembered { key: Some(key), found, restamped: loaded.restamped };
+    Ok((loaded, Reuse { model, remembered: Some(remembered), ..Reuse::default() }))
 }
 
 /// A thread waited for when this is dropped: one that writes a file, so
@@ -272,7 +275,8 @@ fn analyse_with(
     // again, without them.
     let remembered = match previous.remembered.take() {
         Some(Remembered { key: Some(found), .. }) if found != key => {
-            let again = Reuse { remembered: Some(Remembered { key: None, found: 0 }), ..Reuse::default() };
+            let nothing = Remembered { key: None, found: 0, restamped: 0 };
+            let again = Reuse { remembered: Some(nothing), ..Reuse::default() };
             return analyse_with(opts, load(opts)?, again, release_texts);
         }
         remembered => remembered,
@@ -291,9 +295,10 @@ fn analyse_with(
         rayon::join(|| model::build_reusing(loaded, &config, &options, previous.model), || past_of(past));
     let (mut site, sources, model) = (built.site, built.sources, built.reuse);
     // The record cache is written again when a record was read or one is
-    // gone, on a thread of its own beside the rest of the run.
+    // gone, or a file has a stamp it does not keep yet, on a thread of its
+    // own beside the rest of the run.
     let records_written = match remembered {
-        Some(r) if model.read() > 0 || r.found != model.records().len() => {
+        Some(r) if model.read() > 0 || r.found != model.records().len() || r.restamped > 0 => {
             let records = model.records_only();
             let root = root.to_path_buf();
             let write = move || crate::record_cache::write(&root, &key, &records);

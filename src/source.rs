@@ -39,6 +39,10 @@ pub struct Loaded {
     /// How many files were known by their stamps, and not read (see
     /// [`load_content_knowing`]).
     pub unread: usize,
+    /// How many files were read and known by their texts, with a stamp
+    /// the run before had not taken (the record cache keeps it for the
+    /// next run).
+    pub restamped: usize,
 }
 
 /// Whether a file below `content/` gives the playbook's order and titles
@@ -152,6 +156,7 @@ pub fn load_content_knowing(root: &Path, known: &(dyn Fn(&str) -> Option<KnownFi
                 Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
             }
             (Found::Doc(_, parts), Some((shown, Got::Known(known, stamp)))) => {
+                loaded.restamped += usize::from(stamp.is_some());
                 let file = loaded.sources.add(SourceFile::remembered(shown, known, stamp));
                 Arc::make_mut(&mut loaded.docs).push(Doc { file, parts });
             }
