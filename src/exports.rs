@@ -58,9 +58,9 @@ fn csv_field(out: &mut String, value: &str) {
 
 /// `constraints.csv`: a UTF-8 byte order mark (so spreadsheets read the
 /// encoding right), a header, one row per constraint, CRLF line ends.
-/// Written to `file` as it is made, a buffer at a time: at 10,000 pilots
-/// of the realistic mix it is 15 MB, which a build held whole beside the
-/// pages being made.
+/// Written to `file` as it is made, a window of rows at a time
+/// ([`in_windows`]): at 10,000 pilots of the realistic mix it is 15 MB,
+/// which a build held whole beside the pages being made.
 pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn std::io::Write) -> std::io::Result<()> {
     let header = [
         "pilot",
@@ -81,11 +81,7 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
         "playbook",
         "ask",
     ];
-    const BUFFER: usize = 1 << 16;
-    let mut out = String::with_capacity(BUFFER + 4096);
-    out.push('\u{feff}');
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
+    file.write_all(format!("\u{feff}{}\r\n", header.join(",")).as_bytes())?;
     fn text<S: AsRef<str>>(out: &mut String, s: &Option<S>) {
         csv_field(out, s.as_ref().map_or("", AsRef::as_ref));
     }
@@ -100,7 +96,6 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
             let _ = write!(out, "{n}");
         }
     };
-    file.write_all(out.as_bytes())?;
     let row = |out: &mut String, &(i, j): &(usize, usize)| {
         let p = &site.pilots[i];
         let c = &p.constraints[j];
@@ -128,7 +123,7 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
         text(out, &c.ask);
         out.push_str("\r\n");
     };
-    in_windows(order.places(), file, |chunk| {
+    in_windows(order.places(), file, |_, chunk| {
         let mut out = String::with_capacity(chunk.len() * 256);
         for item in chunk {
             row(&mut out, item);
@@ -137,20 +132,23 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
     })
 }
 
-/// Writes what `make` makes of each chunk of `items`, in order, into
-/// `out`: a window of chunks at a time, made side by side, so that a long
-/// file is made on every thread with at most a window of it in memory.
+/// Writes what `make` makes of each chunk of `items` (given where in
+/// `items` the chunk starts), in order, into `out`: a window of chunks at
+/// a time, made side by side, so that a long file is made on every thread
+/// with at most a window of it in memory.
 fn in_windows<T: Sync>(
     items: &[T],
     out: &mut dyn std::io::Write,
-    make: impl Fn(&[T]) -> std::io::Result<Vec<u8>> + Sync,
+    make: impl Fn(usize, &[T]) -> std::io::Result<Vec<u8>> + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     // At most 256 pilots of the mix's `portfolio.json` (2 MB) at once.
     const CHUNK: usize = 32;
     const WINDOW: usize = 8 * CHUNK;
-    for window in items.chunks(WINDOW) {
-        let parts: Vec<Vec<u8>> = window.par_chunks(CHUNK).map(&make).collect::<std::io::Result<_>>()?;
+    for (w, window) in items.chunks(WINDOW).enumerate() {
+        let parts: Vec<Vec<u8>> = (window.par_chunks(CHUNK).enumerate())
+            .map(|(c, chunk)| make(w * WINDOW + c * CHUNK, chunk))
+            .collect::<std::io::Result<_>>()?;
         for part in parts {
             out.write_all(&part)?;
         }
@@ -166,11 +164,11 @@ fn json_elements<T: Sync>(
     out: &mut dyn std::io::Write,
     element: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
 ) -> std::io::Result<()> {
-    in_windows(items, out, |chunk| {
+    in_windows(items, out, |start, chunk| {
         let mut buf = Vec::with_capacity(chunk.len() * 1024);
         for (k, item) in chunk.iter().enumerate() {
             // A comma before every element but the list's first.
-            if k > 0 || !std::ptr::eq(chunk.as_ptr(), items.as_ptr()) {
+            if start + k > 0 {
                 buf.push(b',');
             }
             element(item, &mut buf)?;
