@@ -8,6 +8,7 @@ use crate::library_order::Order;
 use crate::model::{Constraint, Site};
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// Version of the `portfolio.json` format; raised when a field changes
 /// meaning or disappears (new fields keep the version).
@@ -61,7 +62,13 @@ fn csv_field(out: &mut String, value: &str) {
 /// Written to `file` as it is made, a window of rows at a time
 /// ([`in_windows`]): at 10,000 pilots of the realistic mix it is 15 MB,
 /// which a build held whole beside the pages being made.
-pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn csv(
+    site: &Site,
+    config: &Config,
+    order: &Order,
+    reuse: &Reuse,
+    file: &mut dyn std::io::Write,
+) -> std::io::Result<Table> {
     let header = [
         "pilot",
         "pilot_title",
@@ -81,6 +88,7 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
         "playbook",
         "ask",
     ];
+    let mut file = crate::cache_file::Counted { out: file, written: 0 };
     file.write_all(format!("\u{feff}{}\r\n", header.join(",")).as_bytes())?;
     fn text<S: AsRef<str>>(out: &mut String, s: &Option<S>) {
         csv_field(out, s.as_ref().map_or("", AsRef::as_ref));
@@ -123,58 +131,251 @@ pub(crate) fn csv(site: &Site, config: &Config, order: &Order, file: &mut dyn st
         text(out, &c.ask);
         out.push_str("\r\n");
     };
-    in_windows(order.places(), file, |_, chunk| {
-        let mut out = String::with_capacity(chunk.len() * 256);
-        for item in chunk {
-            row(&mut out, item);
-        }
-        Ok(out.into_bytes())
-    })
+    let mut table = Table::with_capacity(order.places().len());
+    let made = |item: &(usize, usize), buf: &mut Vec<u8>| {
+        let mut out = String::with_capacity(256);
+        row(&mut out, item);
+        buf.extend_from_slice(out.as_bytes());
+        Ok(())
+    };
+    elements(order.places(), &mut file, b"", reuse, &|&(i, j)| reuse.constraint(CSV_ROW, i, j), made, &mut table)?;
+    Ok(table)
 }
 
-/// Writes what `make` makes of each chunk of `items` (given where in
-/// `items` the chunk starts), in order, into `out`: a window of chunks at
-/// a time, made side by side, so that a long file is made on every thread
-/// with at most a window of it in memory.
-fn in_windows<T: Sync>(
+/// What the elements of an export's lists were made from, and where each
+/// is in its file, in the file's order: kept in the page memo
+/// (`crate::page_memo`), so that the next build copies the bytes of the
+/// elements it would make from the same inputs from the file as it stands
+/// ([`Reuse`]) rather than making them again. At 10,000 pilots of the
+/// realistic mix, making `portfolio.json` and `constraints.csv` was a sixth
+/// of the CPU of a build after one record changed.
+#[derive(Default, Debug, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct Table {
+    /// Each element's inputs ([`Reuse::pilot`], [`Reuse::constraint`]).
+    digests: Vec<u128>,
+    /// Each element's first byte in the file (above [`LEN_BITS`]) and its
+    /// length (below).
+    places: Vec<u64>,
+}
+
+/// The bits of a [`Table`]'s place that hold an element's length: a
+/// longer element is not listed, and is made each time.
+const LEN_BITS: u32 = 24;
+
+impl Table {
+    /// A table with room for `n` elements.
+    fn with_capacity(n: usize) -> Self {
+        Table { digests: Vec::with_capacity(n), places: Vec::with_capacity(n) }
+    }
+
+    /// Lets go of room no element fills (borsh grows a list as it reads it).
+    pub fn shrink_to_fit(&mut self) {
+        self.digests.shrink_to_fit();
+        self.places.shrink_to_fit();
+    }
+
+    fn push(&mut self, digest: u128, start: u64, len: usize) {
+        if len < 1 << LEN_BITS {
+            self.digests.push(digest);
+            self.places.push(start << LEN_BITS | len as u64);
+        }
+    }
+
+    /// Where the element `k` is in the file: its first byte and its end.
+    fn range(&self, k: usize) -> (u64, u64) {
+        let place = self.places[k];
+        let start = place >> LEN_BITS;
+        (start, start + (place & ((1 << LEN_BITS) - 1)))
+    }
+
+    /// How many elements are listed.
+    pub fn len(&self) -> usize {
+        self.digests.len()
+    }
+
+    /// Whether no element is listed.
+    pub fn is_empty(&self) -> bool {
+        self.digests.is_empty()
+    }
+}
+
+/// What tells the elements of the lists apart: a kind, mixed into each
+/// element's digest, so that no two kinds share one.
+const JSON_PILOT: u8 = 1;
+const JSON_CONSTRAINT: u8 = 2;
+const CSV_ROW: u8 = 3;
+
+/// What an export's elements are made from, and the previous file of the
+/// export with its [`Table`], if the build has one: an element made from
+/// the same inputs is copied from it, a run of neighbours at a time.
+pub struct Reuse<'a> {
+    /// What every element is made from: the config and the site's view
+    /// (`render::Plan`'s shared inputs).
+    pub shared: u128,
+    /// Each pilot record's digest as the model holds it (its facts too).
+    pub records: &'a [u128],
+    /// The previous file, its table, and the table's elements by digest.
+    previous: Option<(std::fs::File, &'a Table, Vec<u32>)>,
+    /// How many elements were copied.
+    pub copied: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Reuse<'a> {
+    /// Nothing to copy from: every element is made.
+    pub fn new(shared: u128, records: &'a [u128]) -> Self {
+        Reuse { shared, records, previous: None, copied: Default::default() }
+    }
+
+    /// Copies from `file`, the previous file whose elements `table` lists.
+    pub fn from(mut self, file: std::fs::File, table: &'a Table) -> Self {
+        let mut sorted: Vec<u32> = (0..table.len() as u32).collect();
+        sorted.sort_unstable_by_key(|&k| table.digests[k as usize]);
+        self.previous = Some((file, table, sorted));
+        self
+    }
+
+    fn digest(&self, kind: u8, i: usize, j: usize) -> u128 {
+        let mut d = crate::text::Digester::new();
+        d.add(&[kind]);
+        d.add(&self.shared.to_le_bytes());
+        d.add(&self.records[i].to_le_bytes());
+        d.add(&(j as u64).to_le_bytes());
+        d.finish()
+    }
+
+    /// The inputs of the pilot `i`'s element.
+    fn pilot(&self, i: usize) -> u128 {
+        self.digest(JSON_PILOT, i, 0)
+    }
+
+    /// The inputs of the element of the constraint `j` of the pilot `i`.
+    fn constraint(&self, kind: u8, i: usize, j: usize) -> u128 {
+        self.digest(kind, i, j)
+    }
+
+    /// The previous file's element made from `digest`, if any.
+    fn find(&self, digest: u128) -> Option<usize> {
+        let (_, table, sorted) = self.previous.as_ref()?;
+        let at = sorted.partition_point(|&k| table.digests[k as usize] < digest);
+        sorted.get(at).map(|&k| k as usize).filter(|&k| table.digests[k] == digest)
+    }
+
+    /// The bytes of the previous file's elements `first..=last`, and the
+    /// separators between them, appended to `buf`.
+    fn copy(&self, first: usize, last: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        let Some((file, table, _)) = &self.previous else { return Err(std::io::ErrorKind::NotFound.into()) };
+        let (start, _) = table.range(first);
+        let (_, end) = table.range(last);
+        let at = buf.len();
+        buf.resize(at + (end - start) as usize, 0);
+        read_at(file, &mut buf[at..], start).inspect_err(|_| buf.truncate(at))
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Writes `items` into `out`, `sep` between each two, each as `make`
+/// makes it or, when the previous file has an element of the same
+/// `inputs`, as that file has it ([`Reuse`]); lists where each is in
+/// `table`. A window of chunks at a time, made side by side, so that a
+/// long file is made on every thread with at most a window of it in
+/// memory; the chunks after the first start with `sep`.
+fn elements<T: Sync>(
     items: &[T],
-    out: &mut dyn std::io::Write,
-    make: impl Fn(usize, &[T]) -> std::io::Result<Vec<u8>> + Sync,
+    out: &mut crate::cache_file::Counted,
+    sep: &[u8],
+    reuse: &Reuse,
+    inputs: &(dyn Fn(&T) -> u128 + Sync),
+    make: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+    table: &mut Table,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     // At most 256 pilots of the mix's `portfolio.json` (2 MB) at once.
     const CHUNK: usize = 32;
     const WINDOW: usize = 8 * CHUNK;
+    // A chunk: its bytes, and each element's inputs, start and length in them.
+    type Made = (Vec<u8>, Vec<(u128, usize, usize)>);
+    let chunk_of = |start: usize, chunk: &[T]| -> std::io::Result<Made> {
+        let mut buf = Vec::with_capacity(chunk.len() * 1024);
+        let mut placed = Vec::with_capacity(chunk.len());
+        // The elements found in the previous file and not yet copied: the
+        // first one's place in `chunk`, and its first and last in the file.
+        let mut run: Option<(usize, usize, usize)> = None;
+        let flush = |run: (usize, usize, usize), buf: &mut Vec<u8>, placed: &mut Vec<_>| -> std::io::Result<()> {
+            let (k, first, last) = run;
+            let at = buf.len();
+            if reuse.copy(first, last, buf).is_ok() {
+                let table = reuse.previous.as_ref().map(|p| p.1).unwrap_or_else(|| unreachable!("copied from it"));
+                let (from, _) = table.range(first);
+                for m in first..=last {
+                    let (s, e) = table.range(m);
+                    placed.push((table.digests[m], at + (s - from) as usize, (e - s) as usize));
+                }
+                reuse.copied.fetch_add(last - first + 1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(());
+            }
+            // The file could not be read: the elements are made.
+            for (n, item) in chunk[k..=k + last - first].iter().enumerate() {
+                if n > 0 {
+                    buf.extend_from_slice(sep);
+                }
+                let s = buf.len();
+                make(item, buf)?;
+                placed.push((inputs(item), s, buf.len() - s));
+            }
+            Ok(())
+        };
+        for (k, item) in chunk.iter().enumerate() {
+            let digest = inputs(item);
+            let found = reuse.find(digest);
+            if let (Some((_, _, last)), Some(m)) = (&mut run, found) {
+                // The next element of the previous file: the separator
+                // between them is in the run's bytes.
+                if m == *last + 1 {
+                    *last = m;
+                    continue;
+                }
+            }
+            if let Some(r) = run.take() {
+                flush(r, &mut buf, &mut placed)?;
+            }
+            if start + k > 0 {
+                buf.extend_from_slice(sep);
+            }
+            match found {
+                Some(m) => run = Some((k, m, m)),
+                None => {
+                    let s = buf.len();
+                    make(item, &mut buf)?;
+                    placed.push((digest, s, buf.len() - s));
+                }
+            }
+        }
+        if let Some(r) = run.take() {
+            flush(r, &mut buf, &mut placed)?;
+        }
+        Ok((buf, placed))
+    };
     for (w, window) in items.chunks(WINDOW).enumerate() {
-        let parts: Vec<Vec<u8>> = (window.par_chunks(CHUNK).enumerate())
-            .map(|(c, chunk)| make(w * WINDOW + c * CHUNK, chunk))
+        let parts: Vec<Made> = (window.par_chunks(CHUNK).enumerate())
+            .map(|(c, chunk)| chunk_of(w * WINDOW + c * CHUNK, chunk))
             .collect::<std::io::Result<_>>()?;
-        for part in parts {
-            out.write_all(&part)?;
+        for (bytes, placed) in parts {
+            for (digest, start, len) in placed {
+                table.push(digest, out.written + start as u64, len);
+            }
+            out.write_all(&bytes)?;
         }
     }
     Ok(())
-}
-
-/// Writes `items` as the elements of a JSON array, without its brackets,
-/// each through serde_json (made as [`in_windows`] makes them): the bytes
-/// serde_json writes of the whole list, less its brackets.
-fn json_elements<T: Sync>(
-    items: &[T],
-    out: &mut dyn std::io::Write,
-    element: impl Fn(&T, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
-) -> std::io::Result<()> {
-    in_windows(items, out, |start, chunk| {
-        let mut buf = Vec::with_capacity(chunk.len() * 1024);
-        for (k, item) in chunk.iter().enumerate() {
-            // A comma before every element but the list's first.
-            if start + k > 0 {
-                buf.push(b',');
-            }
-            element(item, &mut buf)?;
-        }
-        Ok(buf)
-    })
 }
 
 /// The columns of `pilots.csv`, after which come `readiness_` and each
@@ -315,19 +516,33 @@ struct JsonConstraint<'a> {
 /// them to it). serde_json itself: a serializer of our own wrote the same
 /// bytes for 1.7% fewer instructions in a whole build (callgrind, 1,000
 /// pilots), not worth a second JSON writer.
-pub(crate) fn json(site: &Site, config: &Config, order: &Order, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn json(
+    site: &Site,
+    config: &Config,
+    order: &Order,
+    reuse: &Reuse,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<Table> {
     let base = config.base_url.trim_end_matches('/');
+    let mut out = crate::cache_file::Counted { out, written: 0 };
+    let mut table = Table::with_capacity(site.pilots.len() + order.places().len());
     let mut head = serde_json::to_vec(&json_head(site, config))?;
     // The head's object left open for the lists.
     head.pop();
     out.write_all(&head)?;
     out.write_all(br#","pilots":["#)?;
-    json_elements(&site.pilots, out, |p, buf| serde_json::to_writer(buf, &json_pilot(p, base)))?;
+    // The pilots by their place, for their inputs.
+    let pilots: Vec<usize> = (0..site.pilots.len()).collect();
+    let pilot = |&i: &usize, buf: &mut Vec<u8>| Ok(serde_json::to_writer(buf, &json_pilot(&site.pilots[i], base))?);
+    elements(&pilots, &mut out, b",", reuse, &|&i| reuse.pilot(i), pilot, &mut table)?;
     out.write_all(br#"],"constraints":["#)?;
-    json_elements(order.places(), out, |&place, buf| {
-        serde_json::to_writer(buf, &json_constraint(site, config, place))
-    })?;
-    out.write_all(b"]}\n")
+    let constraint = |&place: &(usize, usize), buf: &mut Vec<u8>| {
+        Ok(serde_json::to_writer(buf, &json_constraint(site, config, place))?)
+    };
+    let inputs = |&(i, j): &(usize, usize)| reuse.constraint(JSON_CONSTRAINT, i, j);
+    elements(order.places(), &mut out, b",", reuse, &inputs, constraint, &mut table)?;
+    out.write_all(b"]}\n")?;
+    Ok(table)
 }
 
 fn json_head<'a>(site: &'a Site, config: &'a Config) -> JsonHead<'a> {
@@ -577,17 +792,66 @@ mod tests {
         constraints: Vec<JsonConstraint<'a>>,
     }
 
-    /// A list made in windows of chunks is the list serde_json writes,
-    /// for lengths around a chunk's and a window's ends.
+    /// `items` as `elements` writes them (into a file, when `file` is
+    /// given), made or copied from `previous` (a file and its table).
+    #[allow(clippy::unwrap_used)]
+    fn listed(items: &[u32], previous: Option<(&std::path::Path, &Table)>) -> (Vec<u8>, Table, usize) {
+        let reuse = Reuse::new(0, &[]);
+        let reuse = match previous {
+            Some((path, table)) => reuse.from(std::fs::File::open(path).unwrap(), table),
+            None => reuse,
+        };
+        let mut bytes = b"[".to_vec();
+        let mut table = Table::default();
+        let mut out = crate::cache_file::Counted { out: &mut bytes, written: 1 };
+        let inputs = |&i: &u32| u128::from(i) * 7919;
+        let make = |&i: &u32, buf: &mut Vec<u8>| Ok(serde_json::to_writer(buf, &format!("item {i}"))?);
+        elements(items, &mut out, b",", &reuse, &inputs, make, &mut table).unwrap();
+        bytes.push(b']');
+        let copied = reuse.copied.into_inner();
+        (bytes, table, copied)
+    }
+
+    /// A list made in windows of chunks is the list serde_json writes, for
+    /// lengths around a chunk's and a window's ends; made again with the
+    /// previous file at hand, its elements of the same inputs are copied
+    /// from it (a run of neighbours at a time), whatever moved, and the
+    /// bytes are the same as made from nothing.
     #[test]
     #[allow(clippy::unwrap_used)]
-    fn json_elements_are_the_list_serde_json_writes() {
-        for n in [0, 1, 2, 31, 32, 33, 255, 256, 257, 3000] {
+    fn elements_are_the_list_serde_json_writes_made_or_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs =
+            |items: &[u32]| serde_json::to_vec(&items.iter().map(|i| format!("item {i}")).collect::<Vec<_>>()).unwrap();
+        for n in [0u32, 1, 2, 31, 32, 33, 255, 256, 257, 3000] {
             let items: Vec<u32> = (0..n).collect();
-            let mut ours = b"[".to_vec();
-            json_elements(&items, &mut ours, |i, buf| serde_json::to_writer(buf, &format!("{i}"))).unwrap();
-            ours.push(b']');
-            assert_eq!(ours, serde_json::to_vec(&items.iter().map(|i| format!("{i}")).collect::<Vec<_>>()).unwrap());
+            let (ours, table, copied) = listed(&items, None);
+            assert_eq!(ours, theirs(&items));
+            assert_eq!((table.len(), copied), (n as usize, 0));
+            for (k, &i) in items.iter().enumerate() {
+                let (start, end) = table.range(k);
+                assert_eq!(&ours[start as usize..end as usize], format!("\"item {i}\"").as_bytes());
+            }
+            let path = dir.path().join(format!("{n}.json"));
+            std::fs::write(&path, &ours).unwrap();
+            // One changed, one added at the front, the last two swapped.
+            let mut changed = items.clone();
+            if let Some(x) = changed.get_mut(n as usize / 2) {
+                *x += 100_000;
+            }
+            changed.insert(0, 200_000);
+            let len = changed.len();
+            if len > 2 {
+                changed.swap(len - 1, len - 2);
+            }
+            let (again, table, copied) = listed(&changed, Some((&path, &table)));
+            assert_eq!(again, theirs(&changed), "{n} items");
+            assert_eq!(table.len(), changed.len());
+            assert_eq!(copied, (n as usize).saturating_sub(1), "{n} items");
+            // A previous file that cannot be read as listed: made again.
+            std::fs::write(&path, b"[]").unwrap();
+            let (made, _, _) = listed(&changed, Some((&path, &table)));
+            assert_eq!(made, theirs(&changed));
         }
     }
 
@@ -607,7 +871,8 @@ mod tests {
             let a = crate::pipeline::analyse(&opts).unwrap();
             let order = Order::new(&a.site);
             let mut ours = Vec::new();
-            json(&a.site, &a.config, &order, &mut ours).unwrap();
+            let records = vec![0; a.site.pilots.len()];
+            json(&a.site, &a.config, &order, &Reuse::new(0, &records), &mut ours).unwrap();
             let base = a.config.base_url.trim_end_matches('/');
             let whole = Whole {
                 head: json_head(&a.site, &a.config),
@@ -625,7 +890,8 @@ mod tests {
         })
         .unwrap();
         let mut ours = Vec::new();
-        json(&a.site, &a.config, &Order::new(&a.site), &mut ours).unwrap();
+        let records = vec![0; a.site.pilots.len()];
+        json(&a.site, &a.config, &Order::new(&a.site), &Reuse::new(0, &records), &mut ours).unwrap();
         assert!(String::from_utf8(ours).unwrap().contains(r#""title":"Odd \" \\ \t \u0001 \u001f <é> ✓""#));
     }
 

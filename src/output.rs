@@ -289,6 +289,14 @@ impl Stage {
         }
     }
 
+    /// The previous output's file at `rel`, open, if it has the `stamp` a
+    /// build before noted (see [`Stage::keep_stamped`]): for copying from.
+    pub fn previous_file(&self, rel: &str, stamp: &Stamp) -> Option<fs::File> {
+        let file = fs::File::open(self.previous.as_ref()?.join(rel)).ok()?;
+        let meta = file.metadata().ok()?;
+        (meta.is_file() && Stamp::of(&meta) == *stamp).then_some(file)
+    }
+
     /// Notes `rel` as the previous output's file, unchanged.
     fn keep(&self, rel: &str) {
         self.kept.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_owned());

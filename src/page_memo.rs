@@ -13,6 +13,15 @@
 //! place and written again after: a build that stops between leaves none.
 //! A file written again has another stamp (another inode and time), so a
 //! page changed since, by a build or by hand, is made again.
+//!
+//! For each large file a build streams (`portfolio.json`,
+//! `constraints.csv`) it keeps, in a file of its own, the file's stamp and
+//! where each element of its lists is and what it was made from
+//! ([`crate::exports::Table`]): a build copies the elements it would make
+//! from the same inputs from the file, if the file still has that stamp,
+//! rather than making them again. Each is written as soon as its file is
+//! made (not held in memory through the rest of the build): one left by a
+//! build that stopped names a stamp no file of the output has.
 
 use crate::output::Stamp;
 use crate::theme::Theme;
@@ -75,5 +84,36 @@ pub fn write(root: &Path, key: &Key, pages: &[(&str, u128, Stamp)]) {
         let mut out = out;
         key.serialize(&mut out)?;
         pages.serialize(&mut out)
+    });
+}
+
+/// Where the memo of the streamed file `rel` is, below the site.
+fn stream_name(rel: &str) -> String {
+    format!("stream.{}.bin", rel.replace('/', "_"))
+}
+
+/// The memo of the streamed file `rel` below `root` for this `key`, if
+/// there is one: the stamp the file had and its table. It is removed from
+/// the folder.
+pub fn take_stream(root: &Path, key: &Key, rel: &str) -> Option<(Stamp, crate::exports::Table)> {
+    let path = crate::cache_file::path(root, &stream_name(rel));
+    let bytes = std::fs::read(&path).ok()?;
+    let _ = std::fs::remove_file(&path);
+    let mut rest = &bytes[..];
+    if Key::deserialize(&mut rest).ok()? != *key {
+        return None;
+    }
+    let (stamp, mut table) = <(Stamp, crate::exports::Table)>::deserialize(&mut rest).ok()?;
+    table.shrink_to_fit();
+    Some((stamp, table))
+}
+
+/// Writes the memo of the streamed file `rel` (its stamp and table) below
+/// `root`, if it can.
+pub fn write_stream(root: &Path, key: &Key, rel: &str, stamp: &Stamp, table: &crate::exports::Table) {
+    crate::cache_file::write_with(root, &stream_name(rel), |out| {
+        let mut out = out;
+        key.serialize(&mut out)?;
+        (stamp, table).serialize(&mut out)
     });
 }

@@ -513,19 +513,33 @@ pub fn build(opts: &Options) -> Result<Report> {
         let start = std::time::Instant::now();
         // Pages kept unmade: pilot pages, and the others.
         let unmade = [std::sync::atomic::AtomicUsize::new(0), std::sync::atomic::AtomicUsize::new(0)];
+        // How many elements of the large files were copied.
+        let copied = std::sync::atomic::AtomicUsize::new(0);
         let pages: Result<Vec<Option<(u128, output::Stamp)>>> = {
             use rayon::prelude::*;
             jobs.par_iter()
                 .map(|(path, job)| {
                     if render::Plan::streams(job) {
-                        stage.put_with(path, |out| {
-                            plan.write_streamed(job, out).map_err(|e| match e {
+                        // The previous file, if it is the one the memo lists.
+                        let memo = crate::page_memo::take_stream(&opts.root, &memo_key, path);
+                        let previous =
+                            memo.as_ref().and_then(|(stamp, table)| Some((stage.previous_file(path, stamp)?, table)));
+                        let reuse = match previous {
+                            Some((file, table)) => plan.reuse().from(file, table),
+                            None => plan.reuse(),
+                        };
+                        let mut table = crate::exports::Table::default();
+                        let stamp = stage.put_with(path, |out| {
+                            table = plan.write_streamed(job, &reuse, out).map_err(|e| match e {
                                 render::Streamed::Template(e) => anyhow::Error::new(e),
                                 render::Streamed::Io(e) => {
                                     anyhow::Error::new(e).context(format!("cannot write `{path}`"))
                                 }
-                            })
+                            })?;
+                            Ok(())
                         })?;
+                        copied.fetch_add(reuse.copied.into_inner(), std::sync::atomic::Ordering::Relaxed);
+                        crate::page_memo::write_stream(&opts.root, &memo_key, path, &stamp, &table);
                         return Ok(None);
                     }
                     let Some(inputs) = plan.inputs(job) else {
@@ -551,6 +565,8 @@ pub fn build(opts: &Options) -> Result<Report> {
         let [pilots, others] = unmade.map(std::sync::atomic::AtomicUsize::into_inner);
         timer.note(&format!("of which pilot pages kept unmade ({pilots})"), start);
         timer.note(&format!("of which library and people's pages kept unmade ({others})"), start);
+        let copied = copied.into_inner();
+        timer.note(&format!("of which elements of portfolio.json and constraints.csv copied ({copied})"), start);
         memo_pages =
             jobs.iter().zip(pages?).filter_map(|((path, _), made)| Some((path.as_str(), made?.0, made?.1))).collect();
         // The search index after the pages, in the memory they freed: the

@@ -206,8 +206,8 @@ fn full_site_writes_every_page() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(cached.len(), 4, "{cached:?}");
-    for name in ["records.bin", "pages.bin", "search.bin"] {
+    assert_eq!(cached.len(), 6, "{cached:?}");
+    for name in ["records.bin", "pages.bin", "search.bin", "stream.portfolio.json.bin", "stream.constraints.csv.bin"] {
         assert!(cached.iter().any(|n| n == name), "{cached:?}");
     }
 }

@@ -198,3 +198,60 @@ fn library_and_people_pages_are_kept_unmade_until_their_rows_change() {
     assert!(kept < all / 2, "{kept} of {all} kept");
     assert_eq!(others_kept(&root, &out), library_and_people(&out).len());
 }
+
+/// How many elements of `portfolio.json` and `constraints.csv` a build of
+/// `root` into `out` copied from the files before (see
+/// [`build_compared`]).
+fn copied(root: &Path, out: &Path) -> usize {
+    counted(&build_compared(root, out, AS_OF).stderr, "of which elements of portfolio.json and constraints.csv copied")
+}
+
+/// How many pilots and constraints `portfolio.json` lists.
+fn listed(out: &Path) -> (usize, usize) {
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("portfolio.json")).unwrap()).unwrap();
+    let count = |list: &str| json[list].as_array().unwrap().len();
+    (count("pilots"), count("constraints"))
+}
+
+/// The elements of the two files: each pilot and constraint of
+/// `portfolio.json`, each constraint's row of `constraints.csv`.
+fn elements(out: &Path) -> usize {
+    let (pilots, constraints) = listed(out);
+    pilots + 2 * constraints
+}
+
+#[test]
+fn the_exports_copy_the_elements_of_records_that_did_not_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    write_site_with(&root, 300, 5, &Mix::REALISTIC).unwrap();
+    assert_eq!(copied(&root, &out), 0, "a first build has nothing to copy");
+    let all = elements(&out);
+    assert_eq!(copied(&root, &out), all, "nothing changed");
+
+    // A record's title: its pilot and its constraints are made again (their
+    // inputs are the record's), the rest copied; the files are those of a
+    // build from nothing (`build_compared`).
+    let (file, text) = record_files(&root)
+        .into_iter()
+        .map(|p| {
+            let t = std::fs::read_to_string(&p).unwrap();
+            (p, t)
+        })
+        .find(|(_, t)| t.starts_with("+++") && t.contains("[[constraints]]"))
+        .unwrap();
+    let constraints = text.matches("[[constraints]]").count();
+    std::fs::write(&file, text.replacen("title = \"", "title = \"Renamed ", 1)).unwrap();
+    assert_eq!(copied(&root, &out), all - 1 - 2 * constraints);
+
+    // `portfolio.json` changed by hand: nothing is copied from it, and it
+    // is made whole again; the CSV's rows are copied.
+    std::fs::write(out.join("portfolio.json"), "{}").unwrap();
+    assert_eq!(copied(&root, &out), listed(&out).1);
+
+    // A record removed: every other element is found where it now is.
+    std::fs::remove_file(&file).unwrap();
+    let left = copied(&root, &out);
+    assert_eq!(left, elements(&out));
+    assert!(left < all - 2 * constraints, "{left} of {all}");
+}

@@ -26,7 +26,7 @@ impl Plan {
 
     /// What every page is made from: the config, and the site's title,
     /// menu and as-of date every page shows.
-    fn shared_inputs(&self) -> u128 {
+    pub(super) fn shared_inputs(&self) -> u128 {
         *self.shared_inputs.get_or_init(|| {
             let mut d = crate::text::Digester::new();
             let _ = serde_json::to_writer(&mut d, &*self.config);

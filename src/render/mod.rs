@@ -361,7 +361,7 @@ impl Plan {
             }
             Job::Json | Job::Csv => {
                 let mut bytes = Vec::new();
-                self.write_streamed(job, &mut bytes).map_err(|e| match e {
+                self.write_streamed(job, &self.reuse(), &mut bytes).map_err(|e| match e {
                     Streamed::Template(e) => e,
                     Streamed::Io(e) => TemplateError { origin: "output".into(), message: e.to_string() },
                 })?;
@@ -519,16 +519,27 @@ impl Plan {
         matches!(job, Job::Json | Job::Csv)
     }
 
-    /// Makes a large file (see [`Plan::streams`]) into `out`; any other job
-    /// writes nothing.
-    pub fn write_streamed(&self, job: &Job, out: &mut dyn std::io::Write) -> Result<(), Streamed> {
+    /// What the elements of the large files are made from, with nothing
+    /// to copy them from yet (see [`crate::exports::Reuse`]).
+    pub fn reuse(&self) -> crate::exports::Reuse<'_> {
+        crate::exports::Reuse::new(self.shared_inputs(), self.records())
+    }
+
+    /// Makes a large file (see [`Plan::streams`]) into `out`, its elements
+    /// copied where `reuse` has them; returns where each of its elements
+    /// is, for the next build. Any other job writes nothing.
+    pub fn write_streamed(
+        &self,
+        job: &Job,
+        reuse: &crate::exports::Reuse,
+        out: &mut dyn std::io::Write,
+    ) -> Result<crate::exports::Table, Streamed> {
         let (site, config) = (&*self.site, &*self.config);
-        match job {
-            Job::Json => crate::exports::json(site, config, self.order(), out)?,
-            Job::Csv => crate::exports::csv(site, config, self.order(), out)?,
-            _ => {}
-        }
-        Ok(())
+        Ok(match job {
+            Job::Json => crate::exports::json(site, config, self.order(), reuse, out)?,
+            Job::Csv => crate::exports::csv(site, config, self.order(), reuse, out)?,
+            _ => crate::exports::Table::default(),
+        })
     }
 
     fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {
