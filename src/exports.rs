@@ -60,7 +60,7 @@ fn csv_field(out: &mut String, value: &str) {
 /// `constraints.csv`: a UTF-8 byte order mark (so spreadsheets read the
 /// encoding right), a header, one row per constraint, CRLF line ends.
 /// Written to `file` as it is made, a window of rows at a time
-/// ([`in_windows`]): at 10,000 pilots of the realistic mix it is 15 MB,
+/// ([`elements`]): at 10,000 pilots of the realistic mix it is 15 MB,
 /// which a build held whole beside the pages being made.
 pub(crate) fn csv(
     site: &Site,
@@ -511,7 +511,7 @@ struct JsonConstraint<'a> {
 /// `portfolio.json`: every pilot with its record and derived facts, every
 /// constraint, the as-of date, the rubric and the ladder. Compact: at
 /// 10,000 pilots the pretty form is twice the size. The two long lists
-/// are made a window at a time on every thread ([`json_elements`]): the
+/// are made a window at a time on every thread ([`elements`]): the
 /// bytes are those serde_json writes of the whole document (a test holds
 /// them to it). serde_json itself: a serializer of our own wrote the same
 /// bytes for 1.7% fewer instructions in a whole build (callgrind, 1,000
