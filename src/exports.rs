@@ -253,9 +253,14 @@ impl<'a> Reuse<'a> {
         self.digest(kind, i, j)
     }
 
-    /// The previous file's element made from `digest`, if any.
-    fn find(&self, digest: u128) -> Option<usize> {
+    /// The previous file's element made from `digest`, if any: looked for
+    /// first right `after` the element found before (most are where the
+    /// one before them was), then by digest.
+    fn find(&self, after: Option<usize>, digest: u128) -> Option<usize> {
         let (_, table, sorted) = self.previous.as_ref()?;
+        if let Some(next) = after.map(|k| k + 1).filter(|&k| table.digests.get(k) == Some(&digest)) {
+            return Some(next);
+        }
         let at = sorted.partition_point(|&k| table.digests[k as usize] < digest);
         sorted.get(at).map(|&k| k as usize).filter(|&k| table.digests[k] == digest)
     }
@@ -335,7 +340,7 @@ fn elements<T: Sync>(
         };
         for (k, item) in chunk.iter().enumerate() {
             let digest = inputs(item);
-            let found = reuse.find(digest);
+            let found = reuse.find(run.map(|(_, _, last)| last), digest);
             if let (Some((_, _, last)), Some(m)) = (&mut run, found) {
                 // The next element of the previous file: the separator
                 // between them is in the run's bytes.
