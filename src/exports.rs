@@ -212,8 +212,9 @@ pub struct Reuse<'a> {
     /// What every element is made from: the config and the site's view
     /// (`render::Plan`'s shared inputs).
     pub shared: u128,
-    /// Each pilot record's digest as the model holds it (its facts too).
-    pub records: &'a [u128],
+    /// Each pilot record's digest as the model holds it (its facts too);
+    /// `None` when no table is wanted (a file made once, by `serve`).
+    records: Option<&'a [u128]>,
     /// The previous file, its table, and the table's elements by digest.
     previous: Option<(std::fs::File, &'a Table, Vec<u32>)>,
     /// How many elements were copied.
@@ -223,7 +224,13 @@ pub struct Reuse<'a> {
 impl<'a> Reuse<'a> {
     /// Nothing to copy from: every element is made.
     pub fn new(shared: u128, records: &'a [u128]) -> Self {
-        Reuse { shared, records, previous: None, copied: Default::default() }
+        Reuse { shared, records: Some(records), previous: None, copied: Default::default() }
+    }
+
+    /// No digests, nothing to copy from: every element is made, and the
+    /// file's table is empty.
+    pub fn none() -> Self {
+        Reuse { shared: 0, records: None, previous: None, copied: Default::default() }
     }
 
     /// Copies from `file`, the previous file whose elements `table` lists.
@@ -234,22 +241,23 @@ impl<'a> Reuse<'a> {
         self
     }
 
-    fn digest(&self, kind: u8, i: usize, j: usize) -> u128 {
+    fn digest(&self, kind: u8, i: usize, j: usize) -> Option<u128> {
+        let records = self.records?;
         let mut d = crate::text::Digester::new();
         d.add(&[kind]);
         d.add(&self.shared.to_le_bytes());
-        d.add(&self.records[i].to_le_bytes());
+        d.add(&records[i].to_le_bytes());
         d.add(&(j as u64).to_le_bytes());
-        d.finish()
+        Some(d.finish())
     }
 
     /// The inputs of the pilot `i`'s element.
-    fn pilot(&self, i: usize) -> u128 {
+    fn pilot(&self, i: usize) -> Option<u128> {
         self.digest(JSON_PILOT, i, 0)
     }
 
     /// The inputs of the element of the constraint `j` of the pilot `i`.
-    fn constraint(&self, kind: u8, i: usize, j: usize) -> u128 {
+    fn constraint(&self, kind: u8, i: usize, j: usize) -> Option<u128> {
         self.digest(kind, i, j)
     }
 
@@ -298,7 +306,7 @@ fn elements<T: Sync>(
     out: &mut crate::cache_file::Counted,
     sep: &[u8],
     reuse: &Reuse,
-    inputs: &(dyn Fn(&T) -> u128 + Sync),
+    inputs: &(dyn Fn(&T) -> Option<u128> + Sync),
     make: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
     table: &mut Table,
 ) -> std::io::Result<()> {
@@ -307,7 +315,7 @@ fn elements<T: Sync>(
     const CHUNK: usize = 32;
     const WINDOW: usize = 8 * CHUNK;
     // A chunk: its bytes, and each element's inputs, start and length in them.
-    type Made = (Vec<u8>, Vec<(u128, usize, usize)>);
+    type Made = (Vec<u8>, Vec<(Option<u128>, usize, usize)>);
     let chunk_of = |start: usize, chunk: &[T]| -> std::io::Result<Made> {
         let mut buf = Vec::with_capacity(chunk.len() * 1024);
         let mut placed = Vec::with_capacity(chunk.len());
@@ -322,7 +330,7 @@ fn elements<T: Sync>(
                 let (from, _) = table.range(first);
                 for m in first..=last {
                     let (s, e) = table.range(m);
-                    placed.push((table.digests[m], at + (s - from) as usize, (e - s) as usize));
+                    placed.push((Some(table.digests[m]), at + (s - from) as usize, (e - s) as usize));
                 }
                 reuse.copied.fetch_add(last - first + 1, std::sync::atomic::Ordering::Relaxed);
                 return Ok(());
@@ -340,7 +348,7 @@ fn elements<T: Sync>(
         };
         for (k, item) in chunk.iter().enumerate() {
             let digest = inputs(item);
-            let found = reuse.find(run.map(|(_, _, last)| last), digest);
+            let found = digest.and_then(|digest| reuse.find(run.map(|(_, _, last)| last), digest));
             if let (Some((_, _, last)), Some(m)) = (&mut run, found) {
                 // The next element of the previous file: the separator
                 // between them is in the run's bytes.
@@ -375,7 +383,9 @@ fn elements<T: Sync>(
             .collect::<std::io::Result<_>>()?;
         for (bytes, placed) in parts {
             for (digest, start, len) in placed {
-                table.push(digest, out.written + start as u64, len);
+                if let Some(digest) = digest {
+                    table.push(digest, out.written + start as u64, len);
+                }
             }
             out.write_all(&bytes)?;
         }
@@ -809,7 +819,7 @@ mod tests {
         let mut bytes = b"[".to_vec();
         let mut table = Table::default();
         let mut out = crate::cache_file::Counted { out: &mut bytes, written: 1 };
-        let inputs = |&i: &u32| u128::from(i) * 7919;
+        let inputs = |&i: &u32| Some(u128::from(i) * 7919);
         let make = |&i: &u32, buf: &mut Vec<u8>| Ok(serde_json::to_writer(buf, &format!("item {i}"))?);
         elements(items, &mut out, b",", &reuse, &inputs, make, &mut table).unwrap();
         bytes.push(b']');
@@ -876,8 +886,7 @@ mod tests {
             let a = crate::pipeline::analyse(&opts).unwrap();
             let order = Order::new(&a.site);
             let mut ours = Vec::new();
-            let records = vec![0; a.site.pilots.len()];
-            json(&a.site, &a.config, &order, &Reuse::new(0, &records), &mut ours).unwrap();
+            json(&a.site, &a.config, &order, &Reuse::none(), &mut ours).unwrap();
             let base = a.config.base_url.trim_end_matches('/');
             let whole = Whole {
                 head: json_head(&a.site, &a.config),
@@ -895,8 +904,7 @@ mod tests {
         })
         .unwrap();
         let mut ours = Vec::new();
-        let records = vec![0; a.site.pilots.len()];
-        json(&a.site, &a.config, &Order::new(&a.site), &Reuse::new(0, &records), &mut ours).unwrap();
+        json(&a.site, &a.config, &Order::new(&a.site), &Reuse::none(), &mut ours).unwrap();
         assert!(String::from_utf8(ours).unwrap().contains(r#""title":"Odd \" \\ \t \u0001 \u001f <é> ✓""#));
     }
 

@@ -361,7 +361,8 @@ impl Plan {
             }
             Job::Json | Job::Csv => {
                 let mut bytes = Vec::new();
-                self.write_streamed(job, &self.reuse(), &mut bytes).map_err(|e| match e {
+                // Made once: no digests, nothing to copy from.
+                self.write_streamed(job, &crate::exports::Reuse::none(), &mut bytes).map_err(|e| match e {
                     Streamed::Template(e) => e,
                     Streamed::Io(e) => TemplateError { origin: "output".into(), message: e.to_string() },
                 })?;
