@@ -273,6 +273,15 @@ impl<'a> Reuse<'a> {
         sorted.get(at).map(|&k| k as usize).filter(|&k| table.digests[k] == digest)
     }
 
+    /// Whether the previous file's element `m` is right after its element
+    /// `last`, `sep` between them: a run of neighbours is copied whole,
+    /// and an element between them the table does not list (too long) is
+    /// not to be copied with it.
+    fn follows(&self, last: usize, m: usize, sep: &[u8]) -> bool {
+        let Some((_, table, _)) = &self.previous else { return false };
+        m == last + 1 && table.range(m).0 == table.range(last).1 + sep.len() as u64
+    }
+
     /// The bytes of the previous file's elements `first..=last`, and the
     /// separators between them, appended to `buf`.
     fn copy(&self, first: usize, last: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
@@ -352,7 +361,7 @@ fn elements<T: Sync>(
             if let (Some((_, _, last)), Some(m)) = (&mut run, found) {
                 // The next element of the previous file: the separator
                 // between them is in the run's bytes.
-                if m == *last + 1 {
+                if reuse.follows(*last, m, sep) {
                     *last = m;
                     continue;
                 }
@@ -868,6 +877,38 @@ mod tests {
             let (made, _, _) = listed(&changed, Some((&path, &table)));
             assert_eq!(made, theirs(&changed));
         }
+    }
+
+    /// An element too long for the table is not listed, and is not copied
+    /// with the elements around it when a list leaves it out.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn an_element_the_table_does_not_list_is_never_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.json");
+        let long = "x".repeat(1 << LEN_BITS);
+        let make_list = |items: &[u32], previous: Option<&Table>| {
+            let reuse = Reuse::new(0, &[]);
+            let reuse = match previous {
+                Some(table) => reuse.from(std::fs::File::open(&path).unwrap(), table),
+                None => reuse,
+            };
+            let (mut bytes, mut table) = (b"[".to_vec(), Table::default());
+            let mut out = crate::cache_file::Counted { out: &mut bytes, written: 1 };
+            let make = |&i: &u32, buf: &mut Vec<u8>| {
+                let text = if i == 1 { long.clone() } else { format!("item {i}") };
+                Ok(serde_json::to_writer(buf, &text)?)
+            };
+            elements(items, &mut out, b",", &reuse, &|&i| Some(u128::from(i)), make, &mut table).unwrap();
+            bytes.push(b']');
+            (bytes, table, reuse.copied.into_inner())
+        };
+        let (first, table, _) = make_list(&[0, 1, 2], None);
+        assert_eq!(table.len(), 2, "the long element is not listed");
+        std::fs::write(&path, &first).unwrap();
+        let (again, _, copied) = make_list(&[0, 2], Some(&table));
+        assert_eq!(again, br#"["item 0","item 2"]"#);
+        assert_eq!(copied, 2);
     }
 
     /// `portfolio.json` is the bytes serde_json writes of the same
