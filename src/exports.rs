@@ -211,7 +211,7 @@ const CSV_ROW: u8 = 3;
 pub struct Reuse<'a> {
     /// What every element is made from: the config and the site's view
     /// (`render::Plan`'s shared inputs).
-    pub shared: u128,
+    shared: u128,
     /// Each pilot record's digest as the model holds it (its facts too);
     /// `None` when no table is wanted (a file made once, by `serve`).
     records: Option<&'a [u128]>,

@@ -66,25 +66,14 @@ pub type Memo = crate::hash::FastMap<String, (u128, Stamp)>;
 /// The memo below `root` for pages of this `key`, if there is one; it is
 /// removed from the folder (see the module's notes).
 pub fn take(root: &Path, key: &Key) -> Option<Memo> {
-    let path = crate::cache_file::path(root, NAME);
-    let bytes = std::fs::read(&path).ok()?;
-    let _ = std::fs::remove_file(&path);
-    let mut rest = &bytes[..];
-    if Key::deserialize(&mut rest).ok()? != *key {
-        return None;
-    }
-    let pages = Vec::<(String, u128, Stamp)>::deserialize(&mut rest).ok()?;
+    let pages: Vec<(String, u128, Stamp)> = take_file(root, NAME, key)?;
     Some(pages.into_iter().map(|(path, inputs, stamp)| (path, (inputs, stamp))).collect())
 }
 
 /// Writes the memo of `pages` (each page's path, inputs and stamp) below
 /// `root`, if it can.
 pub fn write(root: &Path, key: &Key, pages: &[(&str, u128, Stamp)]) {
-    crate::cache_file::write_with(root, NAME, |out| {
-        let mut out = out;
-        key.serialize(&mut out)?;
-        pages.serialize(&mut out)
-    });
+    write_file(root, NAME, key, &pages);
 }
 
 /// Where the memo of the streamed file `rel` is, below the site.
@@ -96,14 +85,7 @@ fn stream_name(rel: &str) -> String {
 /// there is one: the stamp the file had and its table. It is removed from
 /// the folder.
 pub fn take_stream(root: &Path, key: &Key, rel: &str) -> Option<(Stamp, crate::exports::Table)> {
-    let path = crate::cache_file::path(root, &stream_name(rel));
-    let bytes = std::fs::read(&path).ok()?;
-    let _ = std::fs::remove_file(&path);
-    let mut rest = &bytes[..];
-    if Key::deserialize(&mut rest).ok()? != *key {
-        return None;
-    }
-    let (stamp, mut table) = <(Stamp, crate::exports::Table)>::deserialize(&mut rest).ok()?;
+    let (stamp, mut table): (Stamp, crate::exports::Table) = take_file(root, &stream_name(rel), key)?;
     table.shrink_to_fit();
     Some((stamp, table))
 }
@@ -111,9 +93,28 @@ pub fn take_stream(root: &Path, key: &Key, rel: &str) -> Option<(Stamp, crate::e
 /// Writes the memo of the streamed file `rel` (its stamp and table) below
 /// `root`, if it can.
 pub fn write_stream(root: &Path, key: &Key, rel: &str, stamp: &Stamp, table: &crate::exports::Table) {
-    crate::cache_file::write_with(root, &stream_name(rel), |out| {
+    write_file(root, &stream_name(rel), key, &(stamp, table));
+}
+
+/// What the memo file `name` below `root` holds after its key, if the key
+/// is `key`; the file is removed.
+fn take_file<T: BorshDeserialize>(root: &Path, name: &str, key: &Key) -> Option<T> {
+    let path = crate::cache_file::path(root, name);
+    let bytes = std::fs::read(&path).ok()?;
+    let _ = std::fs::remove_file(&path);
+    let mut rest = &bytes[..];
+    if Key::deserialize(&mut rest).ok()? != *key {
+        return None;
+    }
+    T::deserialize(&mut rest).ok()
+}
+
+/// Writes `value` after `key` into the memo file `name` below `root`, if
+/// it can.
+fn write_file(root: &Path, name: &str, key: &Key, value: &impl BorshSerialize) {
+    crate::cache_file::write_with(root, name, |out| {
         let mut out = out;
         key.serialize(&mut out)?;
-        (stamp, table).serialize(&mut out)
+        value.serialize(&mut out)
     });
 }
