@@ -816,8 +816,11 @@ mod tests {
         constraints: Vec<JsonConstraint<'a>>,
     }
 
-    /// `items` as `elements` writes them (into a file, when `file` is
-    /// given), made or copied from `previous` (a file and its table).
+    /// The item [`listed`] makes an element too long for a [`Table`] of.
+    const LONG: u32 = u32::MAX;
+
+    /// `items` as `elements` writes them (`item N`, or [`LONG`]'s long
+    /// text), made or copied from `previous` (a file and its table).
     #[allow(clippy::unwrap_used)]
     fn listed(items: &[u32], previous: Option<(&std::path::Path, &Table)>) -> (Vec<u8>, Table, usize) {
         let reuse = Reuse::new(0, &[]);
@@ -829,7 +832,11 @@ mod tests {
         let mut table = Table::default();
         let mut out = crate::cache_file::Counted { out: &mut bytes, written: 1 };
         let inputs = |&i: &u32| Some(u128::from(i) * 7919);
-        let make = |&i: &u32, buf: &mut Vec<u8>| Ok(serde_json::to_writer(buf, &format!("item {i}"))?);
+        let make = |&i: &u32, buf: &mut Vec<u8>| {
+            // `LONG`: an element too long for the table.
+            let text = if i == LONG { "x".repeat(1 << LEN_BITS) } else { format!("item {i}") };
+            Ok(serde_json::to_writer(buf, &text)?)
+        };
         elements(items, &mut out, b",", &reuse, &inputs, make, &mut table).unwrap();
         bytes.push(b']');
         let copied = reuse.copied.into_inner();
@@ -886,27 +893,10 @@ mod tests {
     fn an_element_the_table_does_not_list_is_never_copied() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("list.json");
-        let long = "x".repeat(1 << LEN_BITS);
-        let make_list = |items: &[u32], previous: Option<&Table>| {
-            let reuse = Reuse::new(0, &[]);
-            let reuse = match previous {
-                Some(table) => reuse.from(std::fs::File::open(&path).unwrap(), table),
-                None => reuse,
-            };
-            let (mut bytes, mut table) = (b"[".to_vec(), Table::default());
-            let mut out = crate::cache_file::Counted { out: &mut bytes, written: 1 };
-            let make = |&i: &u32, buf: &mut Vec<u8>| {
-                let text = if i == 1 { long.clone() } else { format!("item {i}") };
-                Ok(serde_json::to_writer(buf, &text)?)
-            };
-            elements(items, &mut out, b",", &reuse, &|&i| Some(u128::from(i)), make, &mut table).unwrap();
-            bytes.push(b']');
-            (bytes, table, reuse.copied.into_inner())
-        };
-        let (first, table, _) = make_list(&[0, 1, 2], None);
+        let (first, table, _) = listed(&[0, LONG, 2], None);
         assert_eq!(table.len(), 2, "the long element is not listed");
         std::fs::write(&path, &first).unwrap();
-        let (again, _, copied) = make_list(&[0, 2], Some(&table));
+        let (again, _, copied) = listed(&[0, 2], Some((&path, &table)));
         assert_eq!(again, br#"["item 0","item 2"]"#);
         assert_eq!(copied, 2);
     }
