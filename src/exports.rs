@@ -233,8 +233,16 @@ impl<'a> Reuse<'a> {
         Reuse { shared: 0, records: None, previous: None, copied: Default::default() }
     }
 
-    /// Copies from `file`, the previous file whose elements `table` lists.
+    /// Copies from `file`, the previous file whose elements `table` lists;
+    /// from nothing when the table does not fit the file (a list of places
+    /// for each digest, each place within the file), which only a memo
+    /// changed by something else than pilotdeck can give.
     pub fn from(mut self, file: std::fs::File, table: &'a Table) -> Self {
+        let len = file.metadata().map_or(0, |m| m.len());
+        let fits = table.places.len() == table.digests.len() && (0..table.len()).all(|k| table.range(k).1 <= len);
+        if !fits {
+            return self;
+        }
         let mut sorted: Vec<u32> = (0..table.len() as u32).collect();
         sorted.sort_unstable_by_key(|&k| table.digests[k as usize]);
         self.previous = Some((file, table, sorted));
@@ -819,15 +827,16 @@ mod tests {
     /// The item [`listed`] makes an element too long for a [`Table`] of.
     const LONG: u32 = u32::MAX;
 
-    /// `items` as `elements` writes them (`item N`, or [`LONG`]'s long
-    /// text), made or copied from `previous` (a file and its table).
+    /// Copies from the file at `path`, which `table` lists.
     #[allow(clippy::unwrap_used)]
-    fn listed(items: &[u32], previous: Option<(&std::path::Path, &Table)>) -> (Vec<u8>, Table, usize) {
-        let reuse = Reuse::new(0, &[]);
-        let reuse = match previous {
-            Some((path, table)) => reuse.from(std::fs::File::open(path).unwrap(), table),
-            None => reuse,
-        };
+    fn from_file<'a>(path: &std::path::Path, table: &'a Table) -> Reuse<'a> {
+        Reuse::new(0, &[]).from(std::fs::File::open(path).unwrap(), table)
+    }
+
+    /// `items` as `elements` writes them (`item N`, or [`LONG`]'s long
+    /// text), made or copied as `reuse` has them.
+    #[allow(clippy::unwrap_used)]
+    fn listed(items: &[u32], reuse: Reuse) -> (Vec<u8>, Table, usize) {
         let mut bytes = b"[".to_vec();
         let mut table = Table::default();
         let mut out = crate::cache_file::Counted { out: &mut bytes, written: 1 };
@@ -856,7 +865,7 @@ mod tests {
             |items: &[u32]| serde_json::to_vec(&items.iter().map(|i| format!("item {i}")).collect::<Vec<_>>()).unwrap();
         for n in [0u32, 1, 2, 31, 32, 33, 255, 256, 257, 3000] {
             let items: Vec<u32> = (0..n).collect();
-            let (ours, table, copied) = listed(&items, None);
+            let (ours, table, copied) = listed(&items, Reuse::new(0, &[]));
             assert_eq!(ours, theirs(&items));
             assert_eq!((table.len(), copied), (n as usize, 0));
             for (k, &i) in items.iter().enumerate() {
@@ -875,14 +884,25 @@ mod tests {
             if len > 2 {
                 changed.swap(len - 1, len - 2);
             }
-            let (again, table, copied) = listed(&changed, Some((&path, &table)));
+            let (again, table, copied) = listed(&changed, from_file(&path, &table));
             assert_eq!(again, theirs(&changed), "{n} items");
             assert_eq!(table.len(), changed.len());
             assert_eq!(copied, (n as usize).saturating_sub(1), "{n} items");
-            // A previous file that cannot be read as listed: made again.
+            // A previous file that cannot be read as listed, cut short
+            // after it was opened: its elements are made, the same bytes.
+            std::fs::write(&path, &again).unwrap();
+            let reuse = from_file(&path, &table);
             std::fs::write(&path, b"[]").unwrap();
-            let (made, _, _) = listed(&changed, Some((&path, &table)));
-            assert_eq!(made, theirs(&changed));
+            let (made, _, copied) = listed(&changed, reuse);
+            assert_eq!((made.as_slice(), copied), (theirs(&changed).as_slice(), 0));
+            // Shorter than its table says when it is opened, or a table
+            // whose lists do not match: not copied from.
+            let (made, _, copied) = listed(&changed, from_file(&path, &table));
+            assert_eq!((made.as_slice(), copied), (theirs(&changed).as_slice(), 0));
+            std::fs::write(&path, &again).unwrap();
+            let odd = Table { digests: table.digests.clone(), places: Vec::new() };
+            let (made, _, copied) = listed(&changed, from_file(&path, &odd));
+            assert_eq!((made.as_slice(), copied), (theirs(&changed).as_slice(), 0));
         }
     }
 
@@ -893,10 +913,10 @@ mod tests {
     fn an_element_the_table_does_not_list_is_never_copied() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("list.json");
-        let (first, table, _) = listed(&[0, LONG, 2], None);
+        let (first, table, _) = listed(&[0, LONG, 2], Reuse::new(0, &[]));
         assert_eq!(table.len(), 2, "the long element is not listed");
         std::fs::write(&path, &first).unwrap();
-        let (again, _, copied) = listed(&[0, 2], Some((&path, &table)));
+        let (again, _, copied) = listed(&[0, 2], from_file(&path, &table));
         assert_eq!(again, br#"["item 0","item 2"]"#);
         assert_eq!(copied, 2);
     }
