@@ -12,8 +12,9 @@
 //! A record is found by every field a reader might type: a pilot by its
 //! title, summary, function, stage, people (owner, sponsor, champion),
 //! tags, success measure, integrations, updates and text; a constraint by
-//! its title, category, owner, impact and its pilot's title; a page by its
-//! title, description, tags, `addresses` and text; a person by their name.
+//! its title, category, owner, impact and recommended action (`ask`); a
+//! page by its title, description, tags, `addresses` and text; a person by
+//! their name.
 //!
 //! The index is inverted and split into shards by the first two characters
 //! of each word, so that a query fetches only the shards of its words.
@@ -100,6 +101,7 @@ enum Source<'a> {
 }
 
 /// One searchable record.
+#[derive(Default)]
 pub struct Record<'a> {
     /// From the site root, without a leading slash (`pilots/a/#lessons-learned`).
     pub url: String,
@@ -108,16 +110,23 @@ pub struct Record<'a> {
     kind: usize,
     stage: Option<&'a str>,
     tags: &'a [String],
+    /// Whether the title is also part of the text (of a pilot, a page, a
+    /// section, a constraint): each of its words then counts twice, as a
+    /// word of the title and as one of the text, from one reading.
+    title_in_text: bool,
     /// Fields that say what the record is, besides its title (a
     /// constraint's category, a page's tags and `addresses`): their words
     /// weigh as the title's.
     pub names: Vec<Cow<'a, str>>,
-    /// Everything else that is searched, title included, in parts (each
-    /// word is within one part).
+    /// Everything else that is searched, in parts (each word is within one
+    /// part).
     pub text: Vec<Cow<'a, str>>,
     /// What may be shown under the result (see the module's notes), the
     /// first when no other holds a word of the query.
     pub passages: Vec<Cow<'a, str>>,
+    /// Room for text a record is made from but does not keep (a
+    /// constraint's status, before it joins its line).
+    spare: String,
 }
 /// Text of an HTML fragment: tags dropped (each leaves a space), the
 /// entities the Markdown renderer writes decoded.
@@ -300,11 +309,23 @@ fn is_folded(text: &str) -> bool {
 /// `label` and the items of `items` that are not empty, joined by ` · `;
 /// nothing when there are none.
 fn line<'s>(label: &str, items: impl IntoIterator<Item = &'s str>) -> Option<Cow<'static, str>> {
-    let mut out = String::from(label);
+    line_of(label, items.into_iter().map(|item| ("", item)))
+}
+
+/// [`line()`] of items each a role and a text: `role TEXT` (`owner NAME`),
+/// or the text alone when the role is empty; an item whose text is empty
+/// (trimmed) is left out.
+fn line_of<'s>(label: &str, items: impl IntoIterator<Item = (&'s str, &'s str)>) -> Option<Cow<'static, str>> {
+    let mut out = String::with_capacity(label.len() + 80);
+    out.push_str(label);
     let mut any = false;
-    for item in items.into_iter().map(str::trim).filter(|s| !s.is_empty()) {
+    for (role, item) in items.into_iter().map(|(role, item)| (role, item.trim())).filter(|(_, s)| !s.is_empty()) {
         if any {
             out.push_str(" · ");
+        }
+        if !role.is_empty() {
+            out.push_str(role);
+            out.push(' ');
         }
         out.push_str(item);
         any = true;
@@ -316,11 +337,6 @@ fn line<'s>(label: &str, items: impl IntoIterator<Item = &'s str>) -> Option<Cow
         Cow::Borrowed(same) if same.len() == out.len() => Some(Cow::Owned(out)),
         cut => Some(Cow::Owned(cut.into_owned())),
     }
-}
-
-/// `role NAME`, for the who-and-what line of a pilot or a constraint.
-fn role(role: &str, name: &Option<String>) -> Option<String> {
-    name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(|n| [role, " ", n].concat())
 }
 
 /// Every record of the site, in order; a record's number is its place here.
@@ -364,11 +380,11 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 }
 
 impl<'a> Source<'a> {
-    /// Writes into `d` what [`Source::record`] makes the record from
+    /// Writes into `d` what [`Source::fill`] makes the record from
     /// (besides what `memo` holds for every record): a pilot's record
     /// whole (by its digest), the fields of a lessons section, a
     /// constraint (whole) or a page or section that the record shows, a
-    /// person and the titles of their pilots. Kept in step with `record` by
+    /// person and the titles of their pilots. Kept in step with `fill` by
     /// tests/search_memo.rs, which changes each and compares the index
     /// with one made from nothing.
     fn inputs(self, site: &Site, memo: &Memo, d: &mut crate::text::Digester) {
@@ -420,15 +436,40 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// The record of this source, made from nothing (see [`Source::fill`]).
+    #[cfg(test)]
     fn record(self, site: &Site) -> Record<'a> {
+        let mut r = Record::default();
+        self.fill(site, &mut r);
+        r
+    }
+
+    /// Makes `r` this source's record, in place: a run of records is made
+    /// in one [`Record`], whose lists and address keep their room from one
+    /// record to the next (most records are constraints, each of which
+    /// took seven allocations of its own).
+    fn fill(self, site: &Site, r: &mut Record<'a>) {
         fn some<S: AsRef<str>>(s: &Option<S>) -> Option<Cow<'_, str>> {
             s.as_ref().map(|s| Cow::Borrowed(s.as_ref()))
         }
+        fn or_none(s: &Option<String>) -> &str {
+            s.as_deref().unwrap_or("")
+        }
+        r.url.clear();
+        r.names.clear();
+        r.text.clear();
+        r.passages.clear();
         match self {
             Source::Pilot(p) => {
-                // Room for every part: growing it was a tenth of making a record.
-                let mut text: Vec<Cow<str>> = Vec::with_capacity(9 + 2 * p.integration.len() + 4 * p.updates.len());
-                text.extend([Cow::Borrowed(p.title.as_str()), Cow::Borrowed(&p.stage)]);
+                r.url.push_str(&crate::urls::pilot(&p.id));
+                r.title = Cow::Borrowed(&p.title);
+                r.title_in_text = true;
+                r.kind = PILOT;
+                r.stage = Some(&p.stage);
+                r.tags = &p.tags;
+                r.names.extend(p.tags.iter().map(|t| Cow::Borrowed(t.as_str())));
+                let text = &mut r.text;
+                text.push(Cow::Borrowed(&p.stage));
                 text.extend(
                     [&p.summary, &p.function, &p.owner, &p.sponsor, &p.champion, &p.success]
                         .into_iter()
@@ -444,100 +485,80 @@ impl<'a> Source<'a> {
                 let body = plain(&p.body.html.text());
                 // What a reader types of a pilot, besides its title: its
                 // summary (else the start of its text), who and what, tags.
-                let mut passages: Vec<Cow<str>> = Vec::with_capacity(3);
-                passages.push(match &p.summary {
+                r.passages.push(match &p.summary {
                     Some(summary) => passage(summary, FIELD),
                     None => Cow::Owned(passage(&body, FIELD).into_owned()),
                 });
-                let who = [role("owner", &p.owner), role("sponsor", &p.sponsor), role("champion", &p.champion)];
-                passages.extend(line(
+                r.passages.extend(line_of(
                     "",
-                    [p.function.as_deref().unwrap_or(""), &p.stage]
-                        .into_iter()
-                        .chain(who.iter().flatten().map(String::as_str)),
+                    [
+                        ("", or_none(&p.function)),
+                        ("", &p.stage),
+                        ("owner", or_none(&p.owner)),
+                        ("sponsor", or_none(&p.sponsor)),
+                        ("champion", or_none(&p.champion)),
+                    ],
                 ));
-                passages.extend(line("Tags: ", p.tags.iter().map(String::as_str)));
-                text.push(Cow::Owned(body));
-                Record {
-                    url: crate::urls::pilot(&p.id),
-                    title: Cow::Borrowed(&p.title),
-                    kind: PILOT,
-                    stage: Some(&p.stage),
-                    tags: &p.tags,
-                    names: p.tags.iter().map(|t| Cow::Borrowed(t.as_str())).collect(),
-                    passages,
-                    text,
-                }
+                r.passages.extend(line("Tags: ", p.tags.iter().map(String::as_str)));
+                r.text.push(Cow::Owned(body));
             }
             Source::Lessons(p, i) => {
                 let (id, html) = &p.body.lessons[i];
                 let text = plain(html);
-                Record {
-                    url: crate::urls::pilot_section(&p.id, id),
-                    title: Cow::Owned(format!("{}: lessons learned", p.title)),
-                    kind: LESSON,
-                    stage: Some(&p.stage),
-                    tags: &p.tags,
-                    names: Vec::new(),
-                    passages: vec![Cow::Owned(passage(&text, LESSON_TEXT).into_owned())],
-                    text: vec![Cow::Owned(text)],
-                }
+                r.url.push_str(&crate::urls::pilot_section(&p.id, id));
+                r.title = Cow::Owned(format!("{}: lessons learned", p.title));
+                r.title_in_text = false;
+                r.kind = LESSON;
+                r.stage = Some(&p.stage);
+                r.tags = &p.tags;
+                r.passages.push(Cow::Owned(passage(&text, LESSON_TEXT).into_owned()));
+                r.text.push(Cow::Owned(text));
             }
             Source::Page(page) => {
                 let body = plain(&page.body.html.text());
-                let mut passages: Vec<Cow<str>> =
-                    page.description.as_deref().map(|d| passage(d, FIELD)).into_iter().collect();
-                passages.extend(line("Addresses: ", page.addresses.iter().map(String::as_str)));
-                passages.extend(line("Tags: ", page.tags.iter().map(String::as_str)));
-                passages.push(Cow::Owned(passage(&body, PAGE_TEXT).into_owned()));
-                let text = [Some(Cow::Borrowed(page.title.as_str())), page.description.as_deref().map(Cow::Borrowed)];
-                Record {
-                    url: crate::urls::page(&page.path),
-                    title: Cow::Borrowed(&page.title),
-                    kind: if page.path.starts_with(crate::urls::LESSONS) { LESSON } else { PLAYBOOK },
-                    stage: None,
-                    tags: &page.tags,
-                    names: page.tags.iter().chain(&page.addresses).map(|t| Cow::Borrowed(t.as_str())).collect(),
-                    passages,
-                    text: text.into_iter().flatten().chain([Cow::Owned(body)]).collect(),
-                }
+                r.url.push_str(&crate::urls::page(&page.path));
+                r.title = Cow::Borrowed(&page.title);
+                r.title_in_text = true;
+                r.kind = if page.path.starts_with(crate::urls::LESSONS) { LESSON } else { PLAYBOOK };
+                r.stage = None;
+                r.tags = &page.tags;
+                r.names.extend(page.tags.iter().chain(&page.addresses).map(|t| Cow::Borrowed(t.as_str())));
+                r.passages.extend(page.description.as_deref().map(|d| passage(d, FIELD)));
+                r.passages.extend(line("Addresses: ", page.addresses.iter().map(String::as_str)));
+                r.passages.extend(line("Tags: ", page.tags.iter().map(String::as_str)));
+                r.passages.push(Cow::Owned(passage(&body, PAGE_TEXT).into_owned()));
+                r.text.extend(some(&page.description));
+                r.text.push(Cow::Owned(body));
             }
             Source::Section(s) => {
                 let body = plain(&s.body.html.text());
-                let mut passages: Vec<Cow<str>> =
-                    s.description.as_deref().map(|d| passage(d, FIELD)).into_iter().collect();
-                passages.push(Cow::Owned(passage(&body, PAGE_TEXT).into_owned()));
-                Record {
-                    url: crate::urls::page(&s.path),
-                    title: Cow::Borrowed(&s.title),
-                    kind: PLAYBOOK,
-                    stage: None,
-                    tags: &[],
-                    names: Vec::new(),
-                    passages,
-                    text: vec![Cow::Borrowed(&s.title), Cow::Owned(body)],
-                }
+                r.url.push_str(&crate::urls::page(&s.path));
+                r.title = Cow::Borrowed(&s.title);
+                r.title_in_text = true;
+                r.kind = PLAYBOOK;
+                r.stage = None;
+                r.tags = &[];
+                r.passages.extend(s.description.as_deref().map(|d| passage(d, FIELD)));
+                r.passages.push(Cow::Owned(passage(&body, PAGE_TEXT).into_owned()));
+                r.text.push(Cow::Owned(body));
             }
             Source::Constraint(p, c) => {
-                let mut text: Vec<Cow<str>> = Vec::with_capacity(4);
-                text.push(Cow::Borrowed(&c.title));
-                text.extend(some(&c.owner));
-                text.extend([&c.impact, &c.ask].into_iter().filter_map(some));
-                let status = crate::render::constraint_status(c, site.as_of);
-                let who = role("owner", &c.owner);
-                let mut passages: Vec<Cow<str>> =
-                    line("", [c.category.as_str(), &status].into_iter().chain(who.as_deref())).into_iter().collect();
-                passages.extend(c.impact.as_deref().map(|i| passage(i, FIELD)));
-                Record {
-                    url: crate::urls::constraint_parts(&p.id, &c.id).concat(),
-                    title: Cow::Borrowed(&c.title),
-                    kind: CONSTRAINT,
-                    stage: Some(&p.stage),
-                    tags: &[],
-                    names: vec![Cow::Borrowed(&c.category)],
-                    passages,
-                    text,
-                }
+                r.url.extend(crate::urls::constraint_parts(&p.id, &c.id));
+                r.title = Cow::Borrowed(&c.title);
+                r.title_in_text = true;
+                r.kind = CONSTRAINT;
+                r.stage = Some(&p.stage);
+                r.tags = &[];
+                r.names.push(Cow::Borrowed(&c.category));
+                r.text.extend(some(&c.owner));
+                r.text.extend([&c.impact, &c.ask].into_iter().filter_map(some));
+                // The status is made in the record's spare text, then read
+                // as an item of its line.
+                r.spare.clear();
+                crate::render::write_constraint_status(&mut r.spare, c, site.as_of);
+                let status = line_of("", [("", c.category.as_str()), ("", &r.spare), ("owner", or_none(&c.owner))]);
+                r.passages.extend(status);
+                r.passages.extend(c.impact.as_deref().map(|i| passage(i, FIELD)));
             }
             Source::Person(person) => {
                 let count = |n: usize, what: &str| match n {
@@ -556,20 +577,16 @@ impl<'a> Source<'a> {
                     count(person.champions.len(), "champion"),
                     constraints,
                 ];
-                let mut passages: Vec<Cow<str>> =
-                    line("", roles.iter().flatten().map(String::as_str)).into_iter().collect();
+                r.url.push_str(&crate::urls::owner(&person.slug));
+                r.title = Cow::Borrowed(&person.name);
+                r.title_in_text = false;
+                r.kind = PERSON;
+                r.stage = None;
+                r.tags = &[];
+                r.passages.extend(line("", roles.iter().flatten().map(String::as_str)));
                 let pilots = person.owns.iter().chain(&person.sponsors).chain(&person.champions);
-                passages.extend(line("Pilots: ", pilots.filter_map(|&i| site.pilots.get(i)).map(|p| p.title.as_str())));
-                Record {
-                    url: crate::urls::owner(&person.slug),
-                    title: Cow::Borrowed(&person.name),
-                    kind: PERSON,
-                    stage: None,
-                    tags: &[],
-                    names: Vec::new(),
-                    passages,
-                    text: Vec::new(),
-                }
+                r.passages
+                    .extend(line("Pilots: ", pilots.filter_map(|&i| site.pilots.get(i)).map(|p| p.title.as_str())));
             }
         }
     }
@@ -627,9 +644,10 @@ struct Inverted {
 }
 
 impl Inverted {
-    fn add(&mut self, record: u32, word: &str, title: bool) {
+    /// Adds `times` occurrences of `word` in `record` (`flag` [`TITLE`] or
+    /// 0).
+    fn add(&mut self, record: u32, word: &str, flag: u8, times: u8) {
         let (id, new) = self.words.number(word);
-        let flag = if title { TITLE } else { 0 };
         // A run is CHUNK records: its places fit in 24 bits.
         let at = record - self.base;
         debug_assert!(at < 1 << 24);
@@ -641,21 +659,27 @@ impl Inverted {
             if last.0 == at {
                 let e = &mut self.entries[last.1 as usize].1;
                 let w = *e as u8;
-                *e = at << 8 | u32::from(((w & !TITLE) + 1).min(127) | (w & TITLE) | flag);
+                *e = at << 8 | u32::from(((w & !TITLE) + times).min(127) | (w & TITLE) | flag);
                 return;
             }
             *last = (at, place);
         }
-        self.entries.push((id, at << 8 | u32::from(1 | flag)));
+        self.entries.push((id, at << 8 | u32::from(times | flag)));
     }
 
+    /// A word's weight in a record is how often it occurs there (in the
+    /// title, the names and the text), at most 127, and [`TITLE`] when it is
+    /// in the title or the names. Counting saturates, so the order of the
+    /// parts does not matter; each word is first entered where the record
+    /// first has it (its title first).
     fn add_record(&mut self, number: u32, r: &Record) {
-        words(&r.title, |w| self.add(number, w, true));
+        let times = if r.title_in_text { 2 } else { 1 };
+        words(&r.title, |w| self.add(number, w, TITLE, times));
         for part in &r.names {
-            words(part, |w| self.add(number, w, true));
+            words(part, |w| self.add(number, w, TITLE, 1));
         }
         for part in &r.text {
-            words(part, |w| self.add(number, w, false));
+            words(part, |w| self.add(number, w, 0, 1));
         }
     }
 
@@ -958,9 +982,10 @@ fn index_parts(site: &Site, put: &Put, memo: Option<(&[u128], &Previous)>) -> Re
             let mut docs = String::with_capacity(chunk.len() * 200);
             let mut filters = String::with_capacity(chunk.len() * 8);
             let mut t = Vec::new();
+            let mut r = Record::default();
             docs.push('[');
             for (i, s) in chunk.iter().enumerate() {
-                let r = s.record(site);
+                s.fill(site, &mut r);
                 inv.add_record((n * CHUNK + i) as u32, &r);
                 if i > 0 {
                     docs.push(',');
@@ -1299,12 +1324,14 @@ mod tests {
             let r = Record {
                 url: String::new(),
                 title: title.into(),
+                title_in_text: true,
                 kind: 0,
                 stage: None,
                 tags: &[],
                 names: vec![Cow::Borrowed("Queue")],
-                text: vec![Cow::Borrowed(title), Cow::Borrowed(text)],
+                text: vec![Cow::Borrowed(text)],
                 passages: Vec::new(),
+                spare: String::new(),
             };
             inv.add_record(n, &r);
         }
@@ -1316,6 +1343,46 @@ mod tests {
         // A word of a field that names the record weighs as the title's.
         assert_eq!(json, r#"{"claims":"AJDC","queue":"AFDD"}"#);
         assert_eq!(postings("AJDC").unwrap(), [(0, 4, true), (3, 1, false)]);
+    }
+
+    fn record_of(title: &str, title_in_text: bool, text: String) -> Record<'static> {
+        Record {
+            url: String::new(),
+            title: Cow::Owned(title.to_string()),
+            title_in_text,
+            kind: 0,
+            stage: None,
+            tags: &[],
+            names: vec![Cow::Borrowed("Triage")],
+            text: vec![Cow::Owned(text)],
+            passages: Vec::new(),
+            spare: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_title_in_the_text_weighs_as_if_read_twice() {
+        // Read once with `title_in_text`, or as a title and again as the
+        // first part of the text: the same entries, in the same order,
+        // with the same weights (past the cap of 127 too).
+        let long = "queue ".repeat(130);
+        for (title, text) in [("Claims triage claims", "claims queue"), ("Queue", long.as_str()), ("", "a b a")] {
+            let once = record_of(title, true, text.to_string());
+            let mut twice = record_of(title, false, title.to_string());
+            twice.text.push(Cow::Owned(text.to_string()));
+            let [mut a, mut b] = [Inverted::default(), Inverted::default()];
+            a.add_record(7, &once);
+            b.add_record(7, &twice);
+            assert!(!a.entries.is_empty());
+            assert_eq!(a.entries, b.entries, "{title:?} {text:?}");
+            a.finish();
+            b.finish();
+            assert_eq!((&a.start, &a.postings), (&b.start, &b.postings));
+        }
+        let mut inv = Inverted::default();
+        inv.add_record(0, &record_of("Queue", true, "queue ".repeat(130)));
+        inv.finish();
+        assert_eq!(inv.get("queue").0, [u32::from(TITLE | 127)], "counts stop at 127");
     }
 
     #[test]
@@ -1439,16 +1506,16 @@ mod tests {
     #[test]
     fn runs_join_by_shard_in_record_order() {
         let mut a = Inverted::default();
-        a.add(1, "x", false);
-        a.add(2, "a-word-of-sixteen", false);
-        a.add(2, "été", false);
+        a.add(1, "x", 0, 1);
+        a.add(2, "a-word-of-sixteen", 0, 1);
+        a.add(2, "été", 0, 1);
         let mut b = Inverted::default();
-        b.add(5, "x", false);
-        b.add(5, "y", true);
-        b.add(6, "a-word-of-sixteen", true);
-        b.add(6, "fifteen-letters", false);
-        b.add(7, "étés", false);
-        b.add(7, "xylophone", false);
+        b.add(5, "x", 0, 1);
+        b.add(5, "y", TITLE, 1);
+        b.add(6, "a-word-of-sixteen", TITLE, 1);
+        b.add(6, "fifteen-letters", 0, 1);
+        b.add(7, "étés", 0, 1);
+        b.add(7, "xylophone", 0, 1);
         a.finish();
         b.finish();
         let runs = [a, b];

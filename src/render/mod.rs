@@ -32,8 +32,8 @@ use views::{ChartView, Ctx, LessonsView, Link, SiteView};
 pub use engine::{Renderer, Streamed, TemplateError};
 use jobs::listed;
 pub use jobs::{collisions, Collider, Collision, Job};
-/// A constraint's status in words (`overdue by 3 days`, `resolved 2026-05-02`), as its row says it.
-pub(crate) use pilot::status_text as constraint_status;
+/// A constraint's status in words (`overdue by 3 days`, `resolved 2026-05-02`), as its row says it, appended to a text.
+pub(crate) use pilot::write_status_text as write_constraint_status;
 
 /// What every page of one build shares: the model, the compiled templates,
 /// and the views several pages use, each made once when first needed.

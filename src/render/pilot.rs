@@ -60,7 +60,7 @@ pub(crate) fn status_text(c: &Constraint, as_of: crate::date::Date) -> String {
 
 /// [`status_text`] appended to `out`. It is made of words, numbers and
 /// dates: nothing in it needs escaping in HTML.
-pub(super) fn write_status_text(out: &mut String, c: &Constraint, as_of: crate::date::Date) {
+pub(crate) fn write_status_text(out: &mut String, c: &Constraint, as_of: crate::date::Date) {
     if let Some(d) = c.overdue_days {
         out.push_str("overdue by ");
         write_days(out, d);
