@@ -1321,19 +1321,7 @@ mod tests {
     fn postings_count_words_and_mark_titles() {
         let mut inv = Inverted::default();
         for (n, title, text) in [(0, "Claims triage", "claims claims queue"), (3, "Other", "claims")] {
-            let r = Record {
-                url: String::new(),
-                title: title.into(),
-                title_in_text: true,
-                kind: 0,
-                stage: None,
-                tags: &[],
-                names: vec![Cow::Borrowed("Queue")],
-                text: vec![Cow::Borrowed(text)],
-                passages: Vec::new(),
-                spare: String::new(),
-            };
-            inv.add_record(n, &r);
+            inv.add_record(n, &record_of(title, true, "Queue", text.to_string()));
         }
         inv.finish();
         let claims = inv.get("claims");
@@ -1345,18 +1333,14 @@ mod tests {
         assert_eq!(postings("AJDC").unwrap(), [(0, 4, true), (3, 1, false)]);
     }
 
-    fn record_of(title: &str, title_in_text: bool, text: String) -> Record<'static> {
+    /// A pilot's record of `title`, one name and one part of text.
+    fn record_of(title: &str, title_in_text: bool, name: &'static str, text: String) -> Record<'static> {
         Record {
-            url: String::new(),
             title: Cow::Owned(title.to_string()),
             title_in_text,
-            kind: 0,
-            stage: None,
-            tags: &[],
-            names: vec![Cow::Borrowed("Triage")],
+            names: vec![Cow::Borrowed(name)],
             text: vec![Cow::Owned(text)],
-            passages: Vec::new(),
-            spare: String::new(),
+            ..Record::default()
         }
     }
 
@@ -1367,8 +1351,8 @@ mod tests {
         // with the same weights (past the cap of 127 too).
         let long = "queue ".repeat(130);
         for (title, text) in [("Claims triage claims", "claims queue"), ("Queue", long.as_str()), ("", "a b a")] {
-            let once = record_of(title, true, text.to_string());
-            let mut twice = record_of(title, false, title.to_string());
+            let once = record_of(title, true, "Triage", text.to_string());
+            let mut twice = record_of(title, false, "Triage", title.to_string());
             twice.text.push(Cow::Owned(text.to_string()));
             let [mut a, mut b] = [Inverted::default(), Inverted::default()];
             a.add_record(7, &once);
@@ -1380,7 +1364,7 @@ mod tests {
             assert_eq!((&a.start, &a.postings), (&b.start, &b.postings));
         }
         let mut inv = Inverted::default();
-        inv.add_record(0, &record_of("Queue", true, "queue ".repeat(130)));
+        inv.add_record(0, &record_of("Queue", true, "Triage", "queue ".repeat(130)));
         inv.finish();
         assert_eq!(inv.get("queue").0, [u32::from(TITLE | 127)], "counts stop at 127");
     }
