@@ -511,8 +511,9 @@ pub fn build(opts: &Options) -> Result<Report> {
         plan.prepare();
         timer.note("shared views", start);
         let start = std::time::Instant::now();
-        // Pages kept unmade: pilot pages, and the others.
-        let unmade = [std::sync::atomic::AtomicUsize::new(0), std::sync::atomic::AtomicUsize::new(0)];
+        // Pages kept unmade: pilot pages, the library's and people's, the
+        // decisions and tag pages.
+        let unmade: [std::sync::atomic::AtomicUsize; 3] = Default::default();
         // How many elements of the large files were copied.
         let copied = std::sync::atomic::AtomicUsize::new(0);
         let pages: Result<Vec<Option<(u128, output::Stamp)>>> = {
@@ -550,7 +551,11 @@ pub fn build(opts: &Options) -> Result<Report> {
                     // still in its file, is kept unmade.
                     if let Some((known, stamp)) = memo.get(path.as_str()) {
                         if *known == inputs && stage.keep_stamped(path, stamp) {
-                            let kind = usize::from(!matches!(job, render::Job::Pilot(_)));
+                            let kind = match job {
+                                render::Job::Pilot(_) => 0,
+                                render::Job::Library(_) | render::Job::Owner(..) => 1,
+                                _ => 2,
+                            };
                             unmade[kind].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             return Ok(Some((inputs, *stamp)));
                         }
@@ -562,9 +567,10 @@ pub fn build(opts: &Options) -> Result<Report> {
         };
         drop(memo);
         timer.note("pages made and written", start);
-        let [pilots, others] = unmade.map(std::sync::atomic::AtomicUsize::into_inner);
+        let [pilots, others, lists] = unmade.map(std::sync::atomic::AtomicUsize::into_inner);
         timer.note(&format!("of which pilot pages kept unmade ({pilots})"), start);
         timer.note(&format!("of which library and people's pages kept unmade ({others})"), start);
+        timer.note(&format!("of which decisions and tag pages kept unmade ({lists})"), start);
         let copied = copied.into_inner();
         timer.note(&format!("of which elements of portfolio.json and constraints.csv copied ({copied})"), start);
         memo_pages =

@@ -1,6 +1,7 @@
 //! The page memo (`.pilotdeck/pages.bin`): a build into an output keeps
-//! the pilot pages, and the pages of the library and of people, whose
-//! inputs did not change without making them, and makes again those
+//! the pilot pages, and the pages of the library, of people, of the
+//! decisions awaiting each sponsor and of the tags, whose inputs did not
+//! change without making them, and makes again those
 //! whose inputs changed, also through another file (a playbook page's
 //! title, an owner's address, a constraint's page of the library, a row
 //! of another record), the config, the templates, the date, or the page's
@@ -254,4 +255,64 @@ fn the_exports_copy_the_elements_of_records_that_did_not_change() {
     let left = copied(&root, &out);
     assert_eq!(left, elements(&out));
     assert!(left < all - 2 * constraints, "{left} of {all}");
+}
+
+/// How many pages of the decisions awaiting each sponsor and of the tags a
+/// build of `root` into `out` kept unmade (see [`build_compared`]).
+fn lists_kept(root: &Path, out: &Path, as_of: &str) -> usize {
+    counted(&build_compared(root, out, as_of).stderr, "of which decisions and tag pages kept unmade")
+}
+
+/// The pages of the decisions awaiting each sponsor and of the tags in
+/// `out`, by path, with their bytes.
+fn decisions_and_tags(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let is_listed = |path: &str| {
+        let parts: Vec<&str> = path.split('/').collect();
+        matches!(parts[..], ["tags", "index.html"] | ["tags", _, "index.html"])
+            || (parts.first() == Some(&"owners") && parts.contains(&"decisions"))
+            || path.starts_with("decisions/no-sponsor/")
+    };
+    snapshot(out).into_iter().filter(|(path, _)| is_listed(path)).collect()
+}
+
+#[test]
+fn decisions_and_tag_pages_are_kept_unmade_until_what_they_show_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    write_site_with(&root, 120, 5, &Mix::REALISTIC).unwrap();
+    assert_eq!(lists_kept(&root, &out, AS_OF), 0);
+    let before = decisions_and_tags(&out);
+    let all = before.len();
+    assert!(before.keys().filter(|p| p.contains("/decisions/")).count() >= 3, "{:?}", before.keys());
+    assert!(before.keys().filter(|p| p.starts_with("tags/") && *p != "tags/index.html").count() >= 3);
+    assert_eq!(lists_kept(&root, &out, AS_OF), all, "nothing changed");
+
+    // The title of a pilot with tags and open constraints: the pages that
+    // list it are made again (each build is compared with a build from
+    // nothing), the others kept.
+    let (file, text) = record_files(&root)
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .find(|(_, t)| t.starts_with("+++") && t.contains("\ntags = [") && t.contains("[[constraints]]"))
+        .expect("a TOML record with tags and constraints");
+    let title = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
+    let renamed = title.replacen("title = \"", "title = \"Renamed ", 1);
+    std::fs::write(&file, text.replacen(&title, &renamed, 1)).unwrap();
+    let kept = lists_kept(&root, &out, AS_OF);
+    let after = decisions_and_tags(&out);
+    let changed: Vec<&String> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
+    assert!(changed.iter().any(|p| p.starts_with("tags/")), "{changed:?}");
+    assert!(kept + changed.len() <= all && kept > 0, "{kept} of {all} kept, {changed:?} changed");
+
+    // A tag's page changed by hand: made again.
+    let tag = after.keys().find(|p| p.starts_with("tags/") && *p != "tags/index.html").unwrap();
+    std::fs::write(out.join(tag), "changed by hand").unwrap();
+    assert_eq!(lists_kept(&root, &out, AS_OF), all - 1);
+
+    // Another date: what is overdue, and by how long, changes.
+    assert!(lists_kept(&root, &out, "2026-12-24") < all);
+    assert_eq!(lists_kept(&root, &out, "2026-12-24"), all);
 }

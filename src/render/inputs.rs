@@ -12,14 +12,18 @@ impl Plan {
     /// same digest, the same page, from the same templates (which the
     /// caller keeps beside it, with the pilotdeck that made the page; see
     /// `crate::page_memo`). Pilot pages ([`Plan::pilot_inputs`]), and the
-    /// pages of the library and of each person ([`Plan::view_inputs`]);
-    /// `None` for the other files, which are made each time.
+    /// pages of the library, of each person, of the decisions awaiting each
+    /// sponsor and of the tags ([`Plan::view_inputs`]); `None` for the
+    /// other files, which are made each time.
     pub fn inputs(&self, job: &Job) -> Option<u128> {
         let rows = |_: &str, rows: &[(usize, usize)]| Ok(self.rows_inputs(rows));
         match job {
             Job::Pilot(i) => Some(self.pilot_inputs(*i)),
             Job::Library(n) => self.library_page(*n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok(),
             Job::Owner(i, n) => self.owner_page(*i, *n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok(),
+            Job::SponsorDecisions(k, n) => self.sponsor_decisions_page(*k, *n, |t, v| Ok(self.view_inputs(&t, v))).ok(),
+            Job::Tags => self.tags_page(|t, v| Ok(self.view_inputs(&t, v))).ok(),
+            Job::Tag(i) => self.tag_page(*i, |t, v| Ok(self.view_inputs(&t, v))).ok(),
             _ => None,
         }
     }

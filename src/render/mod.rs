@@ -261,6 +261,49 @@ impl Plan {
     /// Page `n` (from 0) of the constraint library, its tables' rows made
     /// by `rows` (for a page at a root), given to `then` with where it
     /// goes.
+    /// Page `page` (from 1) of the decisions awaiting the sponsor of the
+    /// group `k`: where it goes and what its template gets, handed to
+    /// `then` (to make the page, or the digest of its inputs).
+    fn sponsor_decisions_page<R>(
+        &self,
+        k: usize,
+        page: usize,
+        then: impl FnOnce(Target, &views::SponsorDecisionsPage) -> Result<R, TemplateError>,
+    ) -> Result<R, TemplateError> {
+        let site = &*self.site;
+        let view = home::sponsor_decisions(site, &self.config, k, page);
+        let slug = site.decisions[k].sponsor.map(|s| site.people[s].slug.as_str());
+        let address = urls::sponsor_decisions(slug, page);
+        let title = match view.group.sponsor.as_str() {
+            "" => "Decisions needed: pilots without a sponsor".to_string(),
+            name => format!("Decisions needed: {name}'s pilots"),
+        };
+        then(target("sponsor_decisions.html", urls::path_of(&address), &title, urls::PORTFOLIO), &view)
+    }
+
+    /// The page of all tags, handed to `then` (see
+    /// [`Plan::sponsor_decisions_page`]).
+    fn tags_page<R>(
+        &self,
+        then: impl FnOnce(Target, &views::TagsView) -> Result<R, TemplateError>,
+    ) -> Result<R, TemplateError> {
+        let view = community::tags_view(self.tags(), self.lessons());
+        then(target("tags.html", urls::path_of(urls::TAGS), "Tags", urls::TAGS), &view)
+    }
+
+    /// The page of the tag `i`, handed to `then` (see
+    /// [`Plan::sponsor_decisions_page`]).
+    fn tag_page<R>(
+        &self,
+        i: usize,
+        then: impl FnOnce(Target, &TagCtx) -> Result<R, TemplateError>,
+    ) -> Result<R, TemplateError> {
+        let t = &self.tags()[i];
+        let view = TagCtx { tag: community::tag_view(&self.site, &self.config, t, self.lessons()) };
+        let address = urls::tag(&t.slug);
+        then(target("tag.html", urls::path_of(&address), &t.name, urls::TAGS), &view)
+    }
+
     fn library_page<R>(
         &self,
         n: usize,
@@ -325,16 +368,7 @@ impl Plan {
                     &view,
                 )?
             }
-            Job::SponsorDecisions(k, page) => {
-                let view = home::sponsor_decisions(site, config, *k, *page);
-                let slug = site.decisions[*k].sponsor.map(|s| site.people[s].slug.as_str());
-                let address = urls::sponsor_decisions(slug, *page);
-                let title = match view.group.sponsor.as_str() {
-                    "" => "Decisions needed: pilots without a sponsor".to_string(),
-                    name => format!("Decisions needed: {name}'s pilots"),
-                };
-                self.html(target("sponsor_decisions.html", urls::path_of(&address), &title, urls::PORTFOLIO), &view)?
-            }
+            Job::SponsorDecisions(k, page) => self.sponsor_decisions_page(*k, *page, |t, v| self.html(t, v))?,
             Job::Chart(i) => {
                 let svg = self.charts()?.get(*i).map(|(_, svg)| svg.clone()).unwrap_or_default();
                 return Ok(Content::Bytes(svg.into_bytes()));
@@ -398,16 +432,8 @@ impl Plan {
                 let t = target("lessons.html", &path, title, urls::LESSONS);
                 self.compiled_page(t, &page, compiled::lessons::SOURCES, compiled::lessons::render)?
             }
-            Job::Tags => self.html(
-                target("tags.html", urls::path_of(urls::TAGS), "Tags", urls::TAGS),
-                &community::tags_view(self.tags(), self.lessons()),
-            )?,
-            Job::Tag(i) => {
-                let t = &self.tags()[*i];
-                let view = TagCtx { tag: community::tag_view(site, config, t, self.lessons()) };
-                let address = urls::tag(&t.slug);
-                self.html(target("tag.html", urls::path_of(&address), &t.name, urls::TAGS), &view)?
-            }
+            Job::Tags => self.tags_page(|t, v| self.html(t, v))?,
+            Job::Tag(i) => self.tag_page(*i, |t, v| self.html(t, v))?,
             Job::Section(i) => {
                 let s = &site.sections[*i];
                 let view = SectionCtx { section: nav::section_view(site, *i) };
