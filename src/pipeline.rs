@@ -543,6 +543,14 @@ pub fn build(opts: &Options) -> Result<Report> {
                         crate::page_memo::write_stream(&opts.root, &memo_key, path, &stamp, &table);
                         return Ok(None);
                     }
+                    // A page with no digest to compare (a first build): made
+                    // once with its inputs, where it can be.
+                    if !memo.contains_key(path.as_str()) {
+                        if let Some(made) = plan.made_with_inputs(job) {
+                            let (inputs, page) = made?;
+                            return Ok(Some((inputs, stage.put(path, &page)?)));
+                        }
+                    }
                     let Some(inputs) = plan.inputs(job) else {
                         stage.put(path, &plan.make(job)?)?;
                         return Ok(None);

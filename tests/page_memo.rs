@@ -316,3 +316,33 @@ fn decisions_and_tag_pages_are_kept_unmade_until_what_they_show_changes() {
     assert!(lists_kept(&root, &out, "2026-12-24") < all);
     assert_eq!(lists_kept(&root, &out, "2026-12-24"), all);
 }
+
+/// A page made with its inputs in one go (a first build) is the page
+/// `make` makes, and its inputs are `inputs`' (the next build compares
+/// them).
+#[test]
+fn pages_made_with_their_inputs_are_made_and_digested_as_apart() {
+    use pilotdeck::output::Content;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write_site_with(&root, 60, 5, &Mix::REALISTIC).unwrap();
+    let opts = pilotdeck::pipeline::Options {
+        root: root.clone(),
+        as_of: pilotdeck::date::Date::parse(AS_OF).map(pilotdeck::config::AsOf::Date),
+        ..pilotdeck::pipeline::Options::default()
+    };
+    let a = pilotdeck::pipeline::analyse(&opts).unwrap();
+    let theme = std::sync::Arc::new(pilotdeck::theme::load(&root, a.config.theme.as_deref()).unwrap());
+    let renderer = std::sync::Arc::new(pilotdeck::render::Renderer::new(&theme).unwrap());
+    let plan = pilotdeck::render::Plan::new(a.site, a.config, theme, renderer);
+    let mut both = 0;
+    for (path, job) in plan.jobs() {
+        let Some(made) = plan.made_with_inputs(&job) else { continue };
+        let (inputs, page) = made.unwrap();
+        assert_eq!(Some(inputs), plan.inputs(&job), "{path}");
+        let (Content::Bytes(a), Content::Bytes(b)) = (page, plan.make(&job).unwrap()) else { panic!("{path}") };
+        assert!(a == b, "{path}");
+        both += 1;
+    }
+    assert!(both >= 5, "{both} pages");
+}

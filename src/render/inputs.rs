@@ -3,7 +3,8 @@
 //! known by it. The digests are made from the model alone, in the plan
 //! of the build (`Plan`), beside the views they stand for.
 
-use super::{pilot, views, Job, Plan, Target};
+use super::{pilot, views, Job, Plan, Target, TemplateError};
+use crate::output::Content;
 use serde::Serialize;
 
 impl Plan {
@@ -26,6 +27,27 @@ impl Plan {
             Job::Tag(i) => self.tag_page(*i, |t, v| Ok(self.view_inputs(&t, v))).ok(),
             _ => None,
         }
+    }
+
+    /// A page whose inputs are the digest of its template's whole context
+    /// (the decisions and tag pages: see [`Plan::inputs`]) made, with that
+    /// digest, from one making of the context: for a build with no digest
+    /// of the page to compare, which would otherwise make the context
+    /// twice. `None` for the other files.
+    pub fn made_with_inputs(&self, job: &Job) -> Option<Result<(u128, Content), TemplateError>> {
+        let made = match job {
+            Job::SponsorDecisions(k, n) => self.sponsor_decisions_page(*k, *n, |t, v| self.html_and_inputs(t, v)),
+            Job::Tags => self.tags_page(|t, v| self.html_and_inputs(t, v)),
+            Job::Tag(i) => self.tag_page(*i, |t, v| self.html_and_inputs(t, v)),
+            _ => return None,
+        };
+        Some(made.map(|(inputs, html)| (inputs, Content::Bytes(html.into_bytes()))))
+    }
+
+    /// The digest of what a page is made from ([`Plan::view_inputs`]) and
+    /// the page.
+    fn html_and_inputs<T: Serialize>(&self, t: Target, view: &T) -> Result<(u128, String), TemplateError> {
+        Ok((self.view_inputs(&t, view), self.html(t, view)?))
     }
 
     /// What every page is made from: the config, and the site's title,
