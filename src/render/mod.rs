@@ -258,9 +258,6 @@ impl Plan {
         Ok((urls::path_of(&address).to_string(), title, page))
     }
 
-    /// Page `n` (from 0) of the constraint library, its tables' rows made
-    /// by `rows` (for a page at a root), given to `then` with where it
-    /// goes.
     /// Page `page` (from 1) of the decisions awaiting the sponsor of the
     /// group `k`: where it goes and what its template gets, handed to
     /// `then` (to make the page, or the digest of its inputs).
@@ -304,6 +301,9 @@ impl Plan {
         then(target("tag.html", urls::path_of(&address), &t.name, urls::TAGS), &view)
     }
 
+    /// Page `n` (from 0) of the constraint library, its tables' rows made
+    /// by `rows` (for a page at a root), given to `then` with where it
+    /// goes.
     fn library_page<R>(
         &self,
         n: usize,
