@@ -138,7 +138,7 @@ pub(crate) fn csv(
         buf.extend_from_slice(out.as_bytes());
         Ok(())
     };
-    elements(order.places(), &mut file, b"", reuse, &|&(i, j)| reuse.constraint(CSV_ROW, i, j), made, &mut table)?;
+    elements(order.places(), &mut file, b"", reuse, &|&(i, j)| reuse.digest(CSV_ROW, i, j), made, &mut table)?;
     Ok(table)
 }
 
@@ -151,7 +151,7 @@ pub(crate) fn csv(
 /// of the CPU of a build after one record changed.
 #[derive(Default, Debug, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
 pub struct Table {
-    /// Each element's inputs ([`Reuse::pilot`], [`Reuse::constraint`]).
+    /// Each element's inputs ([`Reuse::digest`]).
     digests: Vec<u128>,
     /// Each element's first byte in the file (above [`LEN_BITS`]) and its
     /// length (below).
@@ -249,6 +249,8 @@ impl<'a> Reuse<'a> {
         self
     }
 
+    /// The inputs of the element of `kind` of the pilot `i` and its
+    /// constraint `j` (0 for a pilot's own element).
     fn digest(&self, kind: u8, i: usize, j: usize) -> Option<u128> {
         let records = self.records?;
         let mut d = crate::text::Digester::new();
@@ -262,11 +264,6 @@ impl<'a> Reuse<'a> {
     /// The inputs of the pilot `i`'s element.
     fn pilot(&self, i: usize) -> Option<u128> {
         self.digest(JSON_PILOT, i, 0)
-    }
-
-    /// The inputs of the element of the constraint `j` of the pilot `i`.
-    fn constraint(&self, kind: u8, i: usize, j: usize) -> Option<u128> {
-        self.digest(kind, i, j)
     }
 
     /// The previous file's element made from `digest`, if any: looked for
@@ -571,7 +568,7 @@ pub(crate) fn json(
     let constraint = |&place: &(usize, usize), buf: &mut Vec<u8>| {
         Ok(serde_json::to_writer(buf, &json_constraint(site, config, place))?)
     };
-    let inputs = |&(i, j): &(usize, usize)| reuse.constraint(JSON_CONSTRAINT, i, j);
+    let inputs = |&(i, j): &(usize, usize)| reuse.digest(JSON_CONSTRAINT, i, j);
     elements(order.places(), &mut out, b",", reuse, &inputs, constraint, &mut table)?;
     out.write_all(b"]}\n")?;
     Ok(table)

@@ -128,6 +128,28 @@ pub struct Record<'a> {
     /// constraint's status, before it joins its line).
     spare: String,
 }
+impl<'a> Record<'a> {
+    /// Begins the record anew, its lists and address emptied (their room
+    /// kept): its address (in parts), title, whether the title is also
+    /// part of its text ([`Record::title_in_text`]), kind, stage and tags.
+    fn start(
+        &mut self,
+        url: &[&str],
+        title: Cow<'a, str>,
+        title_in_text: bool,
+        kind: usize,
+        stage: Option<&'a str>,
+        tags: &'a [String],
+    ) {
+        self.url.clear();
+        self.url.extend(url.iter().copied());
+        self.names.clear();
+        self.text.clear();
+        self.passages.clear();
+        (self.title, self.title_in_text, self.kind, self.stage, self.tags) = (title, title_in_text, kind, stage, tags);
+    }
+}
+
 /// Text of an HTML fragment: tags dropped (each leaves a space), the
 /// entities the Markdown renderer writes decoded.
 pub fn plain(html: &str) -> String {
@@ -455,18 +477,16 @@ impl<'a> Source<'a> {
         fn or_none(s: &Option<String>) -> &str {
             s.as_deref().unwrap_or("")
         }
-        r.url.clear();
-        r.names.clear();
-        r.text.clear();
-        r.passages.clear();
         match self {
             Source::Pilot(p) => {
-                r.url.push_str(&crate::urls::pilot(&p.id));
-                r.title = Cow::Borrowed(&p.title);
-                r.title_in_text = true;
-                r.kind = PILOT;
-                r.stage = Some(&p.stage);
-                r.tags = &p.tags;
+                r.start(
+                    &crate::urls::pilot_parts(&p.id),
+                    Cow::Borrowed(&p.title),
+                    true,
+                    PILOT,
+                    Some(&p.stage),
+                    &p.tags,
+                );
                 r.names.extend(p.tags.iter().map(|t| Cow::Borrowed(t.as_str())));
                 let text = &mut r.text;
                 text.push(Cow::Borrowed(&p.stage));
@@ -505,23 +525,15 @@ impl<'a> Source<'a> {
             Source::Lessons(p, i) => {
                 let (id, html) = &p.body.lessons[i];
                 let text = plain(html);
-                r.url.push_str(&crate::urls::pilot_section(&p.id, id));
-                r.title = Cow::Owned(format!("{}: lessons learned", p.title));
-                r.title_in_text = false;
-                r.kind = LESSON;
-                r.stage = Some(&p.stage);
-                r.tags = &p.tags;
+                let title = Cow::Owned(format!("{}: lessons learned", p.title));
+                r.start(&[&crate::urls::pilot_section(&p.id, id)], title, false, LESSON, Some(&p.stage), &p.tags);
                 r.passages.push(Cow::Owned(passage(&text, LESSON_TEXT).into_owned()));
                 r.text.push(Cow::Owned(text));
             }
             Source::Page(page) => {
                 let body = plain(&page.body.html.text());
-                r.url.push_str(&crate::urls::page(&page.path));
-                r.title = Cow::Borrowed(&page.title);
-                r.title_in_text = true;
-                r.kind = if page.path.starts_with(crate::urls::LESSONS) { LESSON } else { PLAYBOOK };
-                r.stage = None;
-                r.tags = &page.tags;
+                let kind = if page.path.starts_with(crate::urls::LESSONS) { LESSON } else { PLAYBOOK };
+                r.start(&[&crate::urls::page(&page.path)], Cow::Borrowed(&page.title), true, kind, None, &page.tags);
                 r.names.extend(page.tags.iter().chain(&page.addresses).map(|t| Cow::Borrowed(t.as_str())));
                 r.passages.extend(page.description.as_deref().map(|d| passage(d, FIELD)));
                 r.passages.extend(line("Addresses: ", page.addresses.iter().map(String::as_str)));
@@ -532,23 +544,14 @@ impl<'a> Source<'a> {
             }
             Source::Section(s) => {
                 let body = plain(&s.body.html.text());
-                r.url.push_str(&crate::urls::page(&s.path));
-                r.title = Cow::Borrowed(&s.title);
-                r.title_in_text = true;
-                r.kind = PLAYBOOK;
-                r.stage = None;
-                r.tags = &[];
+                r.start(&[&crate::urls::page(&s.path)], Cow::Borrowed(&s.title), true, PLAYBOOK, None, &[]);
                 r.passages.extend(s.description.as_deref().map(|d| passage(d, FIELD)));
                 r.passages.push(Cow::Owned(passage(&body, PAGE_TEXT).into_owned()));
                 r.text.push(Cow::Owned(body));
             }
             Source::Constraint(p, c) => {
-                r.url.extend(crate::urls::constraint_parts(&p.id, &c.id));
-                r.title = Cow::Borrowed(&c.title);
-                r.title_in_text = true;
-                r.kind = CONSTRAINT;
-                r.stage = Some(&p.stage);
-                r.tags = &[];
+                let url = crate::urls::constraint_parts(&p.id, &c.id);
+                r.start(&url, Cow::Borrowed(&c.title), true, CONSTRAINT, Some(&p.stage), &[]);
                 r.names.push(Cow::Borrowed(&c.category));
                 r.text.extend(some(&c.owner));
                 r.text.extend([&c.impact, &c.ask].into_iter().filter_map(some));
@@ -577,12 +580,7 @@ impl<'a> Source<'a> {
                     count(person.champions.len(), "champion"),
                     constraints,
                 ];
-                r.url.push_str(&crate::urls::owner(&person.slug));
-                r.title = Cow::Borrowed(&person.name);
-                r.title_in_text = false;
-                r.kind = PERSON;
-                r.stage = None;
-                r.tags = &[];
+                r.start(&[&crate::urls::owner(&person.slug)], Cow::Borrowed(&person.name), false, PERSON, None, &[]);
                 r.passages.extend(line("", roles.iter().flatten().map(String::as_str)));
                 let pilots = person.owns.iter().chain(&person.sponsors).chain(&person.champions);
                 r.passages
