@@ -138,7 +138,9 @@ pub(crate) fn csv(
         buf.extend_from_slice(out.as_bytes());
         Ok(())
     };
-    elements(order.places(), &mut file, b"", reuse, &|&(i, j)| reuse.digest(CSV_ROW, i, j), made, &mut table)?;
+    let inputs = |&(i, j): &(usize, usize)| reuse.digest(CSV_ROW, i, j);
+    let ahead = |rows: &[(usize, usize)]| crate::library_order::read_ahead(site, rows);
+    elements(order.places(), &mut file, b"", reuse, &inputs, &ahead, made, &mut table)?;
     Ok(table)
 }
 
@@ -314,13 +316,17 @@ fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
 /// `inputs`, as that file has it ([`Reuse`]); lists where each is in
 /// `table`. A window of chunks at a time, made side by side, so that a
 /// long file is made on every thread with at most a window of it in
-/// memory; the chunks after the first start with `sep`.
+/// memory; the chunks after the first start with `sep`. With nothing to
+/// copy from, `ahead` is given each chunk before its elements are made
+/// (constraints in library order: [`crate::library_order::read_ahead`]).
+#[allow(clippy::too_many_arguments)]
 fn elements<T: Sync>(
     items: &[T],
     out: &mut crate::cache_file::Counted,
     sep: &[u8],
     reuse: &Reuse,
     inputs: &(dyn Fn(&T) -> Option<u128> + Sync),
+    ahead: &(dyn Fn(&[T]) + Sync),
     make: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
     table: &mut Table,
 ) -> std::io::Result<()> {
@@ -331,6 +337,9 @@ fn elements<T: Sync>(
     // A chunk: its bytes, and each element's inputs, start and length in them.
     type Made = (Vec<u8>, Vec<(Option<u128>, usize, usize)>);
     let chunk_of = |start: usize, chunk: &[T]| -> std::io::Result<Made> {
+        if reuse.previous.is_none() {
+            ahead(chunk);
+        }
         let mut buf = Vec::with_capacity(chunk.len() * 1024);
         let mut placed = Vec::with_capacity(chunk.len());
         // The elements found in the previous file and not yet copied: the
@@ -563,13 +572,14 @@ pub(crate) fn json(
     // The pilots by their place, for their inputs.
     let pilots: Vec<usize> = (0..site.pilots.len()).collect();
     let pilot = |&i: &usize, buf: &mut Vec<u8>| Ok(serde_json::to_writer(buf, &json_pilot(&site.pilots[i], base))?);
-    elements(&pilots, &mut out, b",", reuse, &|&i| reuse.pilot(i), pilot, &mut table)?;
+    elements(&pilots, &mut out, b",", reuse, &|&i| reuse.pilot(i), &|_| {}, pilot, &mut table)?;
     out.write_all(br#"],"constraints":["#)?;
     let constraint = |&place: &(usize, usize), buf: &mut Vec<u8>| {
         Ok(serde_json::to_writer(buf, &json_constraint(site, config, place))?)
     };
     let inputs = |&(i, j): &(usize, usize)| reuse.digest(JSON_CONSTRAINT, i, j);
-    elements(order.places(), &mut out, b",", reuse, &inputs, constraint, &mut table)?;
+    let ahead = |rows: &[(usize, usize)]| crate::library_order::read_ahead(site, rows);
+    elements(order.places(), &mut out, b",", reuse, &inputs, &ahead, constraint, &mut table)?;
     out.write_all(b"]}\n")?;
     Ok(table)
 }
@@ -843,7 +853,7 @@ mod tests {
             let text = if i == LONG { "x".repeat(1 << LEN_BITS) } else { format!("item {i}") };
             Ok(serde_json::to_writer(buf, &text)?)
         };
-        elements(items, &mut out, b",", &reuse, &inputs, make, &mut table).unwrap();
+        elements(items, &mut out, b",", &reuse, &inputs, &|_| {}, make, &mut table).unwrap();
         bytes.push(b']');
         let copied = reuse.copied.into_inner();
         (bytes, table, copied)

@@ -222,9 +222,11 @@ pub(super) fn sponsor_decisions(site: &Site, config: &Config, k: usize, page: us
     let pages = all.len().div_ceil(DECISIONS_PER_PAGE).max(1);
     let mut group = decision_group(site, k, 0);
     let slug = site.decisions[k].sponsor.map(|s| site.people[s].slug.as_str());
-    group.decisions = (all.iter().skip((page - 1) * DECISIONS_PER_PAGE).take(DECISIONS_PER_PAGE))
-        .map(|&(i, j)| decision(site, &site.pilots[i], &site.pilots[i].constraints[j]))
-        .collect();
+    let shown = all.get((page - 1) * DECISIONS_PER_PAGE..).unwrap_or_default();
+    let shown = &shown[..shown.len().min(DECISIONS_PER_PAGE)];
+    crate::library_order::read_ahead(site, shown);
+    group.decisions =
+        shown.iter().map(|&(i, j)| decision(site, &site.pilots[i], &site.pilots[i].constraints[j])).collect();
     let link = |n: usize| Link { title: format!("page {n} of {pages}"), url: crate::urls::sponsor_decisions(slug, n) };
     SponsorDecisionsPage {
         rung,

@@ -531,6 +531,7 @@ impl Plan {
     /// a page at `root`; an error is kept to be shown with the page's.
     fn constraint_rows_html(&self, root: &str, rows: &[(usize, usize)]) -> Result<views::RowsHtml, TemplateError> {
         let (site, library) = (&*self.site, self.library());
+        crate::library_order::read_ahead(site, rows);
         let views: Vec<views::ConstraintRow> = rows
             .iter()
             .map(|&(i, j)| pilot::constraint_row(&site.pilots[i], &site.pilots[i].constraints[j], site, library.into()))
