@@ -47,6 +47,14 @@ const COMPILED: &[Compiled] = &[
         rest: Some("page"),
     },
     Compiled {
+        template: "pilots.html",
+        module: "pilots",
+        context: "Ctx<'_, &PilotsView>",
+        fields: PAGE,
+        rest: Some("page"),
+    },
+    Compiled { template: "tag.html", module: "tag", context: "Ctx<'_, &TagCtx>", fields: PAGE, rest: Some("page") },
+    Compiled {
         template: "partials/constraint_rows.html",
         module: "constraint_rows",
         context: "RowsCtx<'_, ConstraintRow<'_>>",

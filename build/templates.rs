@@ -4,11 +4,15 @@
 //! pages are still made without Tera's value maps.
 //!
 //! It reads the subset of Tera those templates use: text, `{{ expr }}`,
-//! `{# comments #}`, `{% extends %}` with `{% block %}`, `{% if %}` /
-//! `{% elif %}` / `{% else %}`, `{% for x in list %}` (with `loop.index`,
-//! `loop.index0` and `loop.first`), `{% set %}`, and the
+//! `{# comments #}`, `{% extends %}` with `{% block %}`, `{% include %}`
+//! (the included template's nodes put in its place, seeing the names
+//! there, as Tera's does), `{% if %}` / `{% elif %}` / `{% else %}`,
+//! `{% for x in list %}` (with `loop.index`, `loop.index0`, `loop.first`
+//! and `loop.last`; over a list written in the template, such as
+//! `[["stage", "Stage", filters.stages], ...]`, the loop is unrolled and
+//! `x[0]` is the item's first expression), `{% set %}`, and the
 //! `-` that trims white space beside a tag. Expressions: names, `.field`,
-//! `[index]`, string and integer literals, lists of strings after `in`,
+//! `[index]`, string, integer and `true`/`false` literals, lists of strings after `in`,
 //! `==` `!=` `<` `>` `<=` `>=`, `in`, `not`, `and`, `or`, `a if c else b`,
 //! and the filters `safe`, `length` and `replace(from=, to=)`. Anything
 //! else stops the build with the template's name and line, saying to
@@ -60,6 +64,7 @@ pub fn compile(spec: &Compiled, read: &dyn Fn(&str) -> Option<String>) -> Result
         nodes = fill(parse(&parent, &text)?, &mut blocks);
         sources.push(parent);
     }
+    let nodes = include(nodes, read, &mut sources, 0)?;
     let mut g = Gen { spec, pos: Pos::default(), scopes: vec![HashMap::new()], code: String::new(), depth: 1, next: 0 };
     g.nodes(&nodes)?;
     let mut out = String::new();
@@ -98,6 +103,48 @@ fn fill(nodes: Vec<Node>, blocks: &mut HashMap<String, Vec<Node>>) -> Vec<Node> 
         .collect()
 }
 
+/// Puts each `{% include %}`d template's nodes in its place, where they
+/// see the names bound there (Tera's include renders with the context of
+/// where it is); each included template joins `sources`.
+fn include(
+    nodes: Vec<Node>,
+    read: &dyn Fn(&str) -> Option<String>,
+    sources: &mut Vec<String>,
+    depth: usize,
+) -> Result<Vec<Node>, Error> {
+    let mut out = Vec::with_capacity(nodes.len());
+    for n in nodes {
+        out.push(match n {
+            Node::Include(name, Pos(file, line)) => {
+                if depth > 8 {
+                    return Err(Error(format!("{file}:{line}: includes nested more than 8 deep")));
+                }
+                let text = read(&name).ok_or_else(|| Error(format!("{file}:{line}: no template {name} to include")))?;
+                if !sources.contains(&name) {
+                    sources.push(name.clone());
+                }
+                out.extend(include(parse(&name, &text)?, read, sources, depth + 1)?);
+                continue;
+            }
+            Node::If(arms, otherwise) => {
+                let mut done = Vec::with_capacity(arms.len());
+                for (c, at, body) in arms {
+                    done.push((c, at, include(body, read, sources, depth)?));
+                }
+                let otherwise = match otherwise {
+                    Some(body) => Some(include(body, read, sources, depth)?),
+                    None => None,
+                };
+                Node::If(done, otherwise)
+            }
+            Node::For(var, list, at, body) => Node::For(var, list, at, include(body, read, sources, depth)?),
+            Node::Block(name, body) => Node::Block(name, include(body, read, sources, depth)?),
+            other => other,
+        });
+    }
+    Ok(out)
+}
+
 // ---------------------------------------------------------------- parsing
 
 #[derive(Debug, Clone)]
@@ -109,6 +156,7 @@ enum Node {
     Set(String, Expr, Pos),
     Block(String, Vec<Node>),
     Extends(String),
+    Include(String, Pos),
 }
 
 /// Where a tag is: its template and line.
@@ -119,6 +167,7 @@ struct Pos(String, usize);
 enum Expr {
     Str(String),
     Int(i64),
+    Bool(bool),
     List(Vec<Expr>),
     Name(String),
     Attr(Box<Expr>, String),
@@ -263,6 +312,7 @@ fn block(name: &str, items: &[Item], at: &mut usize, ends: &[&str]) -> Result<(V
         let unclosed = |what: &str| Error(format!("{name}:{line}: `{{% {what} %}}` is not closed"));
         match word {
             "extends" => nodes.push(Node::Extends(string(name, line, rest)?)),
+            "include" => nodes.push(Node::Include(string(name, line, rest)?, Pos(name.to_string(), line))),
             "block" => {
                 let (body, end) = block(name, items, at, &["endblock"])?;
                 end.ok_or_else(|| unclosed(tag))?;
@@ -553,7 +603,8 @@ impl Parser<'_> {
         match tok {
             Tok::Str(s) => Ok(Expr::Str(s)),
             Tok::Int(n) => Ok(Expr::Int(n)),
-            Tok::Name(n) if n == "true" || n == "false" || n == "none" => Err(self.err()),
+            Tok::Name(n) if n == "true" || n == "false" => Ok(Expr::Bool(n == "true")),
+            Tok::Name(n) if n == "none" => Err(self.err()),
             Tok::Name(n) => Ok(Expr::Name(n)),
             Tok::Punct("(") => {
                 let e = self.ternary()?;
@@ -591,6 +642,10 @@ enum Code {
     Bool(String),
     /// Text written as it is (`| safe`).
     Safe(String),
+    /// An item of a list written in the template that is itself a list
+    /// (`["stage", "Stage", filters.stages]`): `x[n]` is its `n`th
+    /// expression, compiled where it is asked for.
+    Items(Vec<Expr>),
 }
 
 struct Gen<'a> {
@@ -648,6 +703,7 @@ impl Gen<'_> {
                     Code::Int(i) => format!("num(o, {i});"),
                     Code::Bool(b) => format!("o.push_str(if {b} {{ \"true\" }} else {{ \"false\" }});"),
                     Code::Safe(s) => format!("Raw::raw(&{s}, o);"),
+                    Code::Items(_) => return Err(self.err("a list written in the template, printed")),
                 };
                 self.tag_line(&s);
             }
@@ -663,6 +719,29 @@ impl Gen<'_> {
                     self.scoped(body)?;
                 }
                 self.line("}");
+            }
+            Node::For(var, Expr::List(items), at, body) => {
+                // Unrolled: each item's body in a block of its own.
+                for (k, item) in items.iter().enumerate() {
+                    self.pos = at.clone();
+                    let bound = match item {
+                        Expr::List(parts) => Code::Items(parts.clone()),
+                        other => self.expr(other)?,
+                    };
+                    self.tag_line("{");
+                    self.scopes.push(HashMap::from([
+                        (var.clone(), bound),
+                        ("loop.index".to_string(), Code::Int(format!("{}i128", k + 1))),
+                        ("loop.index0".to_string(), Code::Int(format!("{k}i128"))),
+                        ("loop.first".to_string(), Code::Bool((k == 0).to_string())),
+                        ("loop.last".to_string(), Code::Bool((k + 1 == items.len()).to_string())),
+                    ]));
+                    self.depth += 1;
+                    self.nodes(body)?;
+                    self.depth -= 1;
+                    self.scopes.pop();
+                    self.line("}");
+                }
             }
             Node::For(var, list, at, body) => {
                 self.pos = at.clone();
@@ -680,6 +759,7 @@ impl Gen<'_> {
                     ("loop.index".to_string(), Code::Int(format!("(({i} + 1) as i128)"))),
                     ("loop.index0".to_string(), Code::Int(format!("({i} as i128)"))),
                     ("loop.first".to_string(), Code::Bool(format!("({i} == 0)"))),
+                    ("loop.last".to_string(), Code::Bool(format!("({i} + 1 == Len::len(&{list}))"))),
                 ]));
                 self.depth += 1;
                 self.nodes(body)?;
@@ -696,12 +776,14 @@ impl Gen<'_> {
                     Code::Int(i) => (i, Code::Int(v.clone())),
                     Code::Bool(b) => (b, Code::Bool(v.clone())),
                     Code::Safe(s) => (format!("&{s}"), Code::Safe(format!("(*{v})"))),
+                    Code::Items(_) => return Err(self.err("`set` to a list written in the template")),
                 };
                 self.tag_line(&format!("let {v} = {code};"));
                 self.scopes.last_mut().expect("a scope").insert(var.clone(), bound);
             }
             Node::Block(_, body) => self.nodes(body)?,
             Node::Extends(_) => return Err(self.err("`extends` after the start")),
+            Node::Include(..) => return Err(self.err("`include` left unexpanded")),
         }
         Ok(())
     }
@@ -726,6 +808,7 @@ impl Gen<'_> {
             Code::Str(s) => format!("!{s}.is_empty()"),
             Code::Int(i) => format!("({i} != 0)"),
             Code::Bool(b) => b,
+            Code::Items(items) => (!items.is_empty()).to_string(),
         })
     }
 
@@ -749,6 +832,7 @@ impl Gen<'_> {
         Ok(match e {
             Expr::Str(s) => Code::Str(format!("{s:?}")),
             Expr::Int(n) => Code::Int(format!("{n}i128")),
+            Expr::Bool(b) => Code::Bool(b.to_string()),
             Expr::List(_) => return Err(self.err("a list outside `in [...]`")),
             Expr::Name(n) => self.name(n)?,
             // Tera's `loop.index` (from 1), `loop.index0` and `loop.first`
@@ -758,7 +842,9 @@ impl Gen<'_> {
                 match self.scopes.iter().rev().find_map(|scope| scope.get(&key)) {
                     Some(c) => c.clone(),
                     None => {
-                        return Err(self.err(&format!("`{key}` (outside a `for`, or not one of index, index0, first)")))
+                        return Err(
+                            self.err(&format!("`{key}` (outside a `for`, or not one of index, index0, first, last)"))
+                        )
                     }
                 }
             }
@@ -768,6 +854,14 @@ impl Gen<'_> {
             },
             Expr::Index(inner, index) => {
                 let list = match self.expr(inner)? {
+                    Code::Items(items) => {
+                        let Expr::Int(n) = **index else {
+                            return Err(self.err("an index other than a number into a list written in the template"));
+                        };
+                        let item = usize::try_from(n).ok().and_then(|n| items.get(n));
+                        let item = item.ok_or_else(|| self.err(&format!("an index {n} past a list's end")))?;
+                        return self.expr(item);
+                    }
                     Code::Value(v) => v,
                     _ => return Err(self.err("an index into something that is not a list")),
                 };
@@ -784,12 +878,12 @@ impl Gen<'_> {
             Expr::Or(a, b) => Code::Bool(format!("({} || {})", self.truthy(a)?, self.truthy(b)?)),
             Expr::Cmp(a, op, b) => {
                 let numeric = |e: &Expr| matches!(e, Expr::Int(_) | Expr::Filter(_, _, _)) && !is_text_filter(e);
-                if numeric(a) || numeric(b) {
+                // `<` and `>` between two values: between numbers (no
+                // template orders texts).
+                if numeric(a) || numeric(b) || !(*op == "==" || *op == "!=") {
                     Code::Bool(format!("({} {op} {})", self.int(a)?, self.int(b)?))
-                } else if *op == "==" || *op == "!=" {
-                    Code::Bool(format!("({} {op} {})", self.text(a)?, self.text(b)?))
                 } else {
-                    return Err(self.err("`<` or `>` between texts"));
+                    Code::Bool(format!("({} {op} {})", self.text(a)?, self.text(b)?))
                 }
             }
             Expr::In(item, list) => {

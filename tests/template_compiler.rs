@@ -99,7 +99,7 @@ fn loop_index_is_the_innermost_loops_count() {
     }
     // After the inner loop, `loop` is the outer one's again.
     assert_eq!(code.matches("num(o, ((_i2 + 1) as i128));").count(), 2, "{code}");
-    for text in ["{{ loop.index }}", "{% for x in xs %}{{ loop.last }}{% endfor %}"] {
+    for text in ["{{ loop.index }}", "{% for x in xs %}{{ loop.revindex }}{% endfor %}"] {
         let e = compiled(&[("page.html", text)], Some("page")).unwrap_err();
         assert!(e.contains("loop."), "{text}: {e}");
     }
@@ -123,7 +123,7 @@ fn a_child_fills_its_parents_blocks() {
 #[test]
 fn what_it_does_not_know_is_refused_with_the_line() {
     for (text, line, what) in [
-        ("a\nb\n{% include \"x.html\" %}", 3, "include"),
+        ("a\nb\n{% raw %}x{% endraw %}", 3, "raw"),
         ("\n{{ x | upper }}", 2, "upper"),
         ("{% for x in xs %}{{ loop.index }}{% else %}none{% endfor %}", 1, "for ... else"),
         ("\n\n\n{% macro m() %}{% endmacro %}", 4, "macro"),
@@ -142,4 +142,82 @@ fn an_unclosed_tag_is_refused() {
     assert!(e.contains("page.html:2:") && e.contains("not closed"), "{e}");
     let e = compiled(&[("page.html", "{{ x ")], Some("page")).unwrap_err();
     assert!(e.contains("not closed"), "{e}");
+}
+
+#[test]
+fn loop_last_is_the_last_item() {
+    let code = compiled(
+        &[("page.html", "{% for x in xs %}{{ x }}{% if not loop.last %}, {% endif %}{% endfor %}")],
+        Some("page"),
+    )
+    .unwrap();
+    assert!(code.contains("if !(_i2 + 1 == Len::len(&(ctx.page.xs))) {"), "{code}");
+}
+
+#[test]
+fn an_include_is_put_in_its_place_and_sees_the_names_there() {
+    let code = compiled(
+        &[
+            (
+                "page.html",
+                "<a>{% set who = site.owner %}{% for p in pilots %}{% include \"row.html\" %}{% endfor %}</a>",
+            ),
+            ("row.html", "<b>{{ p.title }} {{ who }}</b>"),
+        ],
+        Some("page"),
+    )
+    .unwrap();
+    // The partial's text inside the loop, its names those of the loop and
+    // the `set` before it; the partial is one of the page's sources.
+    let (row, title) = (
+        code.find(r#"o.push_str("<b>");"#).expect(&code),
+        code.find("Show::show(&(v2_p.title), o); // row.html:1").expect(&code),
+    );
+    assert!(code.find("for (").unwrap() < row && row < title, "{code}");
+    assert!(code.contains("Show::show(&(*v1_who), o);"), "{code}");
+    assert!(code.contains(r#"&["page.html", "row.html"]"#), "{code}");
+    let e = compiled(&[("page.html", "\n{% include \"missing.html\" %}")], Some("page")).unwrap_err();
+    assert!(e.contains("page.html:2:") && e.contains("missing.html"), "{e}");
+}
+
+#[test]
+fn a_loop_over_a_list_written_in_the_template_is_unrolled() {
+    let code = compiled(
+        &[(
+            "page.html",
+            "{% for g in [[\"stage\", \"Stage\", filters.stages], [\"tag\", \"Tag\", filters.tags]] %}\
+             {% if g[2] %}{{ g[1] }}:{% for v in g[2] %}{{ v }}{% endfor %}{% if not loop.last %}|{% endif %}{% endif %}{% endfor %}",
+        )],
+        Some("page"),
+    )
+    .unwrap();
+    for part in [
+        "if Truthy::truthy(&((ctx.page.filters).stages)) {",
+        r#"esc(o, "Stage");"#,
+        "Each::each(&((ctx.page.filters).stages))",
+        "if Truthy::truthy(&((ctx.page.filters).tags)) {",
+        r#"esc(o, "Tag");"#,
+        // `loop.last` is known for each item.
+        "if !false {",
+        "if !true {",
+    ] {
+        assert!(code.contains(part), "{part}\n---\n{code}");
+    }
+    let e = compiled(&[("page.html", "{% for g in [[\"a\"]] %}{{ g[3] }}{% endfor %}")], Some("page")).unwrap_err();
+    assert!(e.contains("past a list's end"), "{e}");
+}
+
+#[test]
+fn booleans_and_orders_between_values() {
+    let code = compiled(
+        &[("page.html", "{% set open = true %}{% if open and rows.count < rows.total %}{{ false }}{% endif %}")],
+        Some("page"),
+    )
+    .unwrap();
+    assert!(code.contains("let v1_open = true;"), "{code}");
+    assert!(
+        code.contains("if (v1_open && (Num::num(&((ctx.page.rows).count)) < Num::num(&((ctx.page.rows).total)))) {"),
+        "{code}"
+    );
+    assert!(code.contains(r#"o.push_str(if false { "true" } else { "false" });"#), "{code}");
 }

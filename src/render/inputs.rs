@@ -38,7 +38,7 @@ impl Plan {
         let made = match job {
             Job::SponsorDecisions(k, n) => self.sponsor_decisions_page(*k, *n, |t, v| self.html_and_inputs(t, v)),
             Job::Tags => self.tags_page(|t, v| self.html_and_inputs(t, v)),
-            Job::Tag(i) => self.tag_page(*i, |t, v| self.html_and_inputs(t, v)),
+            Job::Tag(i) => self.tag_page(*i, |t, v| Ok((self.view_inputs(&t, v), self.tag_html(t, v)?))),
             _ => return None,
         };
         Some(made.map(|(inputs, html)| (inputs, Content::Bytes(html.into_bytes()))))

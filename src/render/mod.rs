@@ -382,9 +382,11 @@ impl Plan {
                     })
                 };
                 let order = self.pilot_order.get_or_init(|| home::pilot_order(site, config));
-                self.html(
+                self.compiled_page(
                     target("pilots.html", urls::path_of(&address), "Pilots", urls::PILOTS),
                     &home::pilots_view(site, config, order, *n, &rows)?,
+                    compiled::pilots::SOURCES,
+                    compiled::pilots::render,
                 )?
             }
             Job::Library(n) => {
@@ -433,7 +435,7 @@ impl Plan {
                 self.compiled_page(t, &page, compiled::lessons::SOURCES, compiled::lessons::render)?
             }
             Job::Tags => self.tags_page(|t, v| self.html(t, v))?,
-            Job::Tag(i) => self.tag_page(*i, |t, v| self.html(t, v))?,
+            Job::Tag(i) => self.tag_page(*i, |t, v| self.tag_html(t, v))?,
             Job::Section(i) => {
                 let s = &site.sections[*i];
                 let view = SectionCtx { section: nav::section_view(site, *i) };
@@ -568,6 +570,12 @@ impl Plan {
             Job::Csv => crate::exports::csv(site, config, self.order(), reuse, out)?,
             _ => crate::exports::Table::default(),
         })
+    }
+
+    /// A tag's page ([`Plan::tag_page`]): compiled while its templates are
+    /// the built-in ones.
+    fn tag_html(&self, t: Target, view: &TagCtx) -> Result<String, TemplateError> {
+        self.compiled_page(t, view, compiled::tag::SOURCES, compiled::tag::render)
     }
 
     fn html<T: Serialize>(&self, t: Target, view: &T) -> Result<String, TemplateError> {

@@ -1,6 +1,7 @@
 //! The default theme's busiest templates compiled into Rust: `build.rs`
 //! turns each template named in its `COMPILED` list (the pilot page, the
-//! lessons page and the rows of the long tables) into a module here with a
+//! lessons page, the pages of the pilot list and of each tag, and the rows
+//! of the long tables) into a module here with a
 //! `render` function over the typed view that template gets (see
 //! `build/templates.rs`). The templates stay the one place the markup is
 //! written; the compiled pages only skip Tera's value maps, which at
@@ -17,7 +18,7 @@
 //! build, as does a template naming a field its view does not have.
 
 use super::views::*;
-use super::{ChangesCtx, PilotCtx, RowsCtx};
+use super::{ChangesCtx, PilotCtx, RowsCtx, TagCtx};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 

@@ -680,3 +680,104 @@ mod changes_page {
         assert_eq!(compare(&plan), 1);
     }
 }
+
+mod list_and_tag_pages {
+    //! The pages of the pilot list and of each tag, made from the compiled
+    //! templates and by Tera (a site whose `templates/` holds the built-in
+    //! `pilots.html` and `tag.html`, unchanged, which turns the compiled
+    //! ones off): the same bytes, page for page.
+
+    use crate::pipeline::{build, Options};
+    use std::path::{Path, PathBuf};
+
+    /// Every file under `dir/pilots/` and `dir/tags/`, by path.
+    fn pages(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut found = Vec::new();
+        for top in ["pilots", "tags"] {
+            for entry in walk(&dir.join(top)) {
+                if entry.extension().is_some_and(|e| e == "html") && !entry.starts_with(dir.join("pilots/pilot-")) {
+                    found.push((entry.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&entry).unwrap()));
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
+    }
+
+    /// Builds the site at `root` with the compiled templates and with
+    /// Tera; returns how many list and tag pages were compared.
+    fn compare(root: &Path) -> usize {
+        let build_into = |out: &Path| {
+            let opts = Options {
+                root: root.to_path_buf(),
+                output: Some(out.to_path_buf()),
+                as_of: crate::date::Date::parse("2026-11-20").map(crate::config::AsOf::Date),
+                ..Options::default()
+            };
+            build(&opts).unwrap();
+        };
+        let outs = tempfile::tempdir().unwrap();
+        build_into(&outs.path().join("compiled"));
+        let templates = root.join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        for name in ["pilots.html", "tag.html"] {
+            // As the built-in theme has it (its lines' indents taken off).
+            let builtin = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates/");
+            let text = std::fs::read_to_string(Path::new(builtin).join(name)).unwrap();
+            std::fs::write(templates.join(name), crate::dedent::dedent(&text)).unwrap();
+        }
+        build_into(&outs.path().join("tera"));
+        std::fs::remove_dir_all(&templates).unwrap();
+        let (compiled, tera) = (pages(&outs.path().join("compiled")), pages(&outs.path().join("tera")));
+        assert_eq!(compiled.len(), tera.len());
+        for ((path, ours), (tera_path, theirs)) in compiled.iter().zip(&tera) {
+            assert_eq!(path, tera_path);
+            super::assert_same(
+                &path.display().to_string(),
+                &String::from_utf8_lossy(theirs),
+                &String::from_utf8_lossy(ours),
+            );
+        }
+        compiled.len()
+    }
+
+    /// A generated site of the realistic mix over two pages of the list,
+    /// with an introduction and a title that needs escaping.
+    #[test]
+    fn generated_list_and_tag_pages_match_tera() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::write_site_with(dir.path(), 300, 7, &crate::synth::Mix::REALISTIC).unwrap();
+        std::fs::write(
+            dir.path().join("content/pilots/_index.md"),
+            "+++\ntitle = \"Pilots <all> & 'co'\"\n+++\nEvery pilot, <em>as recorded</em> & \"kept\".\n",
+        )
+        .unwrap();
+        let n = compare(dir.path());
+        assert!(n > 10, "{n} pages");
+    }
+
+    /// A site of one pilot with no tags, and one with none at all (the
+    /// list's empty branch).
+    #[test]
+    fn small_and_empty_sites_match_tera() {
+        let one = tempfile::tempdir().unwrap();
+        crate::synth::write_site_with(one.path(), 1, 3, &crate::synth::Mix::REALISTIC).unwrap();
+        assert!(compare(one.path()) >= 1);
+        let none = tempfile::tempdir().unwrap();
+        crate::synth::write_site_with(none.path(), 0, 3, &crate::synth::Mix::REALISTIC).unwrap();
+        assert!(compare(none.path()) >= 1);
+    }
+}
