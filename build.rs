@@ -53,6 +53,20 @@ const COMPILED: &[Compiled] = &[
         fields: PAGE,
         rest: Some("page"),
     },
+    Compiled {
+        template: "page.html",
+        module: "page",
+        context: "Ctx<'_, &PageCtx<'_>>",
+        fields: PAGE,
+        rest: Some("page"),
+    },
+    Compiled {
+        template: "sponsor_decisions.html",
+        module: "sponsor_decisions",
+        context: "Ctx<'_, &SponsorDecisionsPage>",
+        fields: PAGE,
+        rest: Some("page"),
+    },
     Compiled { template: "tag.html", module: "tag", context: "Ctx<'_, &TagCtx>", fields: PAGE, rest: Some("page") },
     Compiled {
         template: "partials/constraint_rows.html",

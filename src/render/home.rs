@@ -234,7 +234,10 @@ pub(super) fn sponsor_decisions(site: &Site, config: &Config, k: usize, page: us
         group,
         page,
         pages,
-        doc: PagerLinks { prev: (page > 1).then(|| link(page - 1)), next: (page < pages).then(|| link(page + 1)) },
+        doc: PagerLinks {
+            prev: (page > 1).then(|| link(page - 1)).into(),
+            next: (page < pages).then(|| link(page + 1)).into(),
+        },
         index_url: crate::urls::DECISIONS.into(),
     }
 }

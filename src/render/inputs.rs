@@ -36,7 +36,9 @@ impl Plan {
     /// twice. `None` for the other files.
     pub fn made_with_inputs(&self, job: &Job) -> Option<Result<(u128, Content), TemplateError>> {
         let made = match job {
-            Job::SponsorDecisions(k, n) => self.sponsor_decisions_page(*k, *n, |t, v| self.html_and_inputs(t, v)),
+            Job::SponsorDecisions(k, n) => {
+                self.sponsor_decisions_page(*k, *n, |t, v| Ok((self.view_inputs(&t, v), self.decisions_html(t, v)?)))
+            }
             Job::Tags => self.tags_page(|t, v| self.html_and_inputs(t, v)),
             Job::Tag(i) => self.tag_page(*i, |t, v| Ok((self.view_inputs(&t, v), self.tag_html(t, v)?))),
             _ => return None,

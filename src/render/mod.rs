@@ -368,7 +368,9 @@ impl Plan {
                     &view,
                 )?
             }
-            Job::SponsorDecisions(k, page) => self.sponsor_decisions_page(*k, *page, |t, v| self.html(t, v))?,
+            Job::SponsorDecisions(k, page) => {
+                self.sponsor_decisions_page(*k, *page, |t, v| self.decisions_html(t, v))?
+            }
             Job::Chart(i) => {
                 let svg = self.charts()?.get(*i).map(|(_, svg)| svg.clone()).unwrap_or_default();
                 return Ok(Content::Bytes(svg.into_bytes()));
@@ -449,7 +451,12 @@ impl Plan {
                 let by_category = self.by_category.get_or_init(|| community::pilots_by_category(site));
                 (page.related_lessons, page.related_pilots, page.tag_links) =
                     community::related(site, p, self.lessons(), self.tags(), by_category);
-                self.html(target("page.html", &p.path, &p.title, &top), &PageCtx { page })?
+                self.compiled_page(
+                    target("page.html", &p.path, &p.title, &top),
+                    &PageCtx { page },
+                    compiled::page::SOURCES,
+                    compiled::page::render,
+                )?
             }
             Job::NotFound => {
                 let not_found = Ctx {
@@ -570,6 +577,13 @@ impl Plan {
             Job::Csv => crate::exports::csv(site, config, self.order(), reuse, out)?,
             _ => crate::exports::Table::default(),
         })
+    }
+
+    /// A page of the decisions awaiting a sponsor
+    /// ([`Plan::sponsor_decisions_page`]): compiled while its templates are
+    /// the built-in ones.
+    fn decisions_html(&self, t: Target, view: &views::SponsorDecisionsPage) -> Result<String, TemplateError> {
+        self.compiled_page(t, view, compiled::sponsor_decisions::SOURCES, compiled::sponsor_decisions::render)
     }
 
     /// A tag's page ([`Plan::tag_page`]): compiled while its templates are

@@ -107,8 +107,8 @@ pub(super) fn section_view(site: &Site, i: usize) -> SectionView {
             .collect(),
         breadcrumbs: a.breadcrumbs,
         sidebar: a.sidebar,
-        prev: a.prev,
-        next: a.next,
+        prev: a.prev.into(),
+        next: a.next.into(),
     }
 }
 
@@ -140,7 +140,7 @@ pub(super) fn page_view<'a>(site: &Site, i: usize, constraints: (Vec<ConstraintR
         extra: p.extra.clone(),
         breadcrumbs: a.breadcrumbs,
         sidebar: a.sidebar,
-        prev: a.prev,
-        next: a.next,
+        prev: a.prev.into(),
+        next: a.next.into(),
     }
 }

@@ -64,7 +64,50 @@ impl Default for FixedUrls {
     }
 }
 
-#[derive(Serialize, Clone)]
+/// A view that may be absent (the page before or after), written as an
+/// `Option` is (the view, or null), so Tera sees no difference; the
+/// compiled templates read through it (`doc.prev.url` inside
+/// `{% if doc.prev %}`, as Tera does), an absent one reading as an empty
+/// view that no template shows, since each tests it first.
+#[derive(Clone, Default)]
+pub struct Maybe<T> {
+    some: bool,
+    value: T,
+}
+
+impl<T> Maybe<T> {
+    pub fn is_some(&self) -> bool {
+        self.some
+    }
+}
+
+impl<T: Default> From<Option<T>> for Maybe<T> {
+    fn from(value: Option<T>) -> Self {
+        match value {
+            Some(value) => Maybe { some: true, value },
+            None => Maybe::default(),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Maybe<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: Serialize> Serialize for Maybe<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.some {
+            true => serializer.serialize_some(&self.value),
+            false => serializer.serialize_none(),
+        }
+    }
+}
+
+#[derive(Serialize, Clone, Default)]
 pub struct Link {
     pub title: String,
     pub url: String,
@@ -185,8 +228,8 @@ pub struct SponsorDecisionsPage {
 
 #[derive(Serialize, Default)]
 pub struct PagerLinks {
-    pub prev: Option<Link>,
-    pub next: Option<Link>,
+    pub prev: Maybe<Link>,
+    pub next: Maybe<Link>,
 }
 
 #[derive(Serialize)]
@@ -818,8 +861,8 @@ pub struct SectionView {
     pub children: Vec<ChildLink>,
     pub breadcrumbs: Vec<Link>,
     pub sidebar: Vec<NavItem>,
-    pub prev: Option<Link>,
-    pub next: Option<Link>,
+    pub prev: Maybe<Link>,
+    pub next: Maybe<Link>,
 }
 
 #[derive(Serialize)]
@@ -850,8 +893,8 @@ pub struct PageView<'a> {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
     pub breadcrumbs: Vec<Link>,
     pub sidebar: Vec<NavItem>,
-    pub prev: Option<Link>,
-    pub next: Option<Link>,
+    pub prev: Maybe<Link>,
+    pub next: Maybe<Link>,
 }
 
 /// One entry of a section's navigation tree, flattened with its depth.

@@ -1,7 +1,8 @@
 //! The default theme's busiest templates compiled into Rust: `build.rs`
 //! turns each template named in its `COMPILED` list (the pilot page, the
-//! lessons page, the pages of the pilot list and of each tag, and the rows
-//! of the long tables) into a module here with a
+//! lessons page, the pages of the pilot list, of each tag, of the playbook
+//! and of the decisions awaiting each sponsor, and the rows of the long
+//! tables) into a module here with a
 //! `render` function over the typed view that template gets (see
 //! `build/templates.rs`). The templates stay the one place the markup is
 //! written; the compiled pages only skip Tera's value maps, which at
@@ -18,7 +19,7 @@
 //! build, as does a template naming a field its view does not have.
 
 use super::views::*;
-use super::{ChangesCtx, PilotCtx, RowsCtx, TagCtx};
+use super::{ChangesCtx, PageCtx, PilotCtx, RowsCtx, TagCtx};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -246,7 +247,14 @@ impl Show for tera::Value {
     }
 }
 
+impl<T> Truthy for Maybe<T> {
+    fn truthy(&self) -> bool {
+        self.is_some()
+    }
+}
+
 // The values of a constraint row (see `views`).
+
 impl<const N: usize> Show for Joined<'_, N> {
     fn show(&self, o: &mut String) {
         // Escaping is one character at a time, so the parts escaped one by

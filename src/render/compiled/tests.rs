@@ -681,25 +681,24 @@ mod changes_page {
     }
 }
 
-mod list_and_tag_pages {
-    //! The pages of the pilot list and of each tag, made from the compiled
-    //! templates and by Tera (a site whose `templates/` holds the built-in
-    //! `pilots.html` and `tag.html`, unchanged, which turns the compiled
-    //! ones off): the same bytes, page for page.
+mod list_tag_playbook_and_decisions_pages {
+    //! The pages of the pilot list, of each tag, of the playbook and of the
+    //! decisions awaiting each sponsor, made from the compiled templates
+    //! and by Tera (a site whose `templates/` holds the built-in templates
+    //! of those pages, unchanged, which turns the compiled ones off): the
+    //! same bytes, page for page.
 
     use crate::pipeline::{build, Options};
     use std::path::{Path, PathBuf};
 
-    /// Every file under `dir/pilots/` and `dir/tags/`, by path.
+    /// Every page of the site built into `dir` but the pilots' own, by
+    /// path.
     fn pages(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut found = Vec::new();
-        for top in ["pilots", "tags"] {
-            for entry in walk(&dir.join(top)) {
-                if entry.extension().is_some_and(|e| e == "html") && !entry.starts_with(dir.join("pilots/pilot-")) {
-                    found.push((entry.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&entry).unwrap()));
-                }
-            }
-        }
+        let mut found: Vec<(PathBuf, Vec<u8>)> = (walk(dir).into_iter())
+            .filter(|entry| entry.extension().is_some_and(|e| e == "html"))
+            .filter(|entry| !entry.strip_prefix(dir).unwrap().to_string_lossy().starts_with("pilots/pilot-"))
+            .map(|entry| (entry.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&entry).unwrap()))
+            .collect();
         found.sort();
         found
     }
@@ -718,8 +717,8 @@ mod list_and_tag_pages {
     }
 
     /// Builds the site at `root` with the compiled templates and with
-    /// Tera; returns how many list and tag pages were compared.
-    fn compare(root: &Path) -> usize {
+    /// Tera; returns the pages compared, and how many show a page before.
+    fn compare(root: &Path) -> (Vec<PathBuf>, usize) {
         let build_into = |out: &Path| {
             let opts = Options {
                 root: root.to_path_buf(),
@@ -733,7 +732,7 @@ mod list_and_tag_pages {
         build_into(&outs.path().join("compiled"));
         let templates = root.join("templates");
         std::fs::create_dir_all(&templates).unwrap();
-        for name in ["pilots.html", "tag.html"] {
+        for name in ["pilots.html", "tag.html", "page.html", "sponsor_decisions.html"] {
             // As the built-in theme has it (its lines' indents taken off).
             let builtin = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates/");
             let text = std::fs::read_to_string(Path::new(builtin).join(name)).unwrap();
@@ -751,13 +750,17 @@ mod list_and_tag_pages {
                 &String::from_utf8_lossy(ours),
             );
         }
-        compiled.len()
+        // What was compared: the pages' places, and how many show a page
+        // before them (the pager's `Option` read through).
+        let before =
+            compiled.iter().filter(|(_, b)| String::from_utf8_lossy(b).contains("class=\"pager-prev\"")).count();
+        (compiled.into_iter().map(|(p, _)| p).collect(), before)
     }
 
     /// A generated site of the realistic mix over two pages of the list,
     /// with an introduction and a title that needs escaping.
     #[test]
-    fn generated_list_and_tag_pages_match_tera() {
+    fn generated_sites_pages_match_tera() {
         let dir = tempfile::tempdir().unwrap();
         crate::synth::write_site_with(dir.path(), 300, 7, &crate::synth::Mix::REALISTIC).unwrap();
         std::fs::write(
@@ -765,8 +768,11 @@ mod list_and_tag_pages {
             "+++\ntitle = \"Pilots <all> & 'co'\"\n+++\nEvery pilot, <em>as recorded</em> & \"kept\".\n",
         )
         .unwrap();
-        let n = compare(dir.path());
-        assert!(n > 10, "{n} pages");
+        let (pages, before) = compare(dir.path());
+        for kind in ["pilots/page/", "tags/", "playbook/", "/decisions/"] {
+            assert!(pages.iter().any(|p| p.to_string_lossy().contains(kind)), "no {kind} page in {pages:?}");
+        }
+        assert!(before > 10, "{before} pages with a page before");
     }
 
     /// A site of one pilot with no tags, and one with none at all (the
@@ -775,9 +781,9 @@ mod list_and_tag_pages {
     fn small_and_empty_sites_match_tera() {
         let one = tempfile::tempdir().unwrap();
         crate::synth::write_site_with(one.path(), 1, 3, &crate::synth::Mix::REALISTIC).unwrap();
-        assert!(compare(one.path()) >= 1);
+        assert!(!compare(one.path()).0.is_empty());
         let none = tempfile::tempdir().unwrap();
         crate::synth::write_site_with(none.path(), 0, 3, &crate::synth::Mix::REALISTIC).unwrap();
-        assert!(compare(none.path()) >= 1);
+        assert!(!compare(none.path()).0.is_empty());
     }
 }
