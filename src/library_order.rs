@@ -73,8 +73,9 @@ pub(crate) fn sort_in_order(site: &Site, rows: &mut [(usize, usize)]) {
 /// so the processor has many under way at once, and the pass that
 /// follows finds them in its cache. For passes over a page of rows or so:
 /// a few hundred rows' memory stays in cache. On the 220 library pages
-/// of 10,000 plain pilots, made one after another on one thread: 185 ms
-/// without, 135 ms with (100 ms for the same rows in the pilots' order).
+/// of 10,000 plain pilots, made one after another on one thread: 180-223
+/// ms without, 102-118 ms with (97-107 ms for the same rows in the
+/// pilots' order).
 pub(crate) fn read_ahead(site: &Site, rows: &[(usize, usize)]) {
     let first = |s: &str| s.as_bytes().first().copied().unwrap_or(0);
     let mut seen = 0u8;
