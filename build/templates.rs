@@ -61,7 +61,7 @@ pub fn compile(spec: &Compiled, read: &dyn Fn(&str) -> Option<String>) -> Result
             }
         }
         let text = read(&parent).ok_or_else(|| Error(format!("{}: no template {parent} to extend", spec.template)))?;
-        nodes = fill(parse(&parent, &text)?, &mut blocks);
+        nodes = fill(parse(&parent, &text)?, &mut blocks)?;
         sources.push(parent);
     }
     let nodes = include(nodes, read, &mut sources, 0)?;
@@ -82,23 +82,18 @@ pub fn compile(spec: &Compiled, read: &dyn Fn(&str) -> Option<String>) -> Result
 }
 
 /// Puts the child's blocks in place of the parent's.
-fn fill(nodes: Vec<Node>, blocks: &mut HashMap<String, Vec<Node>>) -> Vec<Node> {
+fn fill(nodes: Vec<Node>, blocks: &mut HashMap<String, Vec<Node>>) -> Result<Vec<Node>, Error> {
     nodes
         .into_iter()
         .map(|n| match n {
             Node::Block(name, body) => {
                 let body = match blocks.remove(&name) {
                     Some(child) => child,
-                    None => fill(body, blocks),
+                    None => fill(body, blocks)?,
                 };
-                Node::Block(name, body)
+                Ok(Node::Block(name, body))
             }
-            Node::If(arms, otherwise) => Node::If(
-                arms.into_iter().map(|(c, at, b)| (c, at, fill(b, blocks))).collect(),
-                otherwise.map(|b| fill(b, blocks)),
-            ),
-            Node::For(var, list, at, body) => Node::For(var, list, at, fill(body, blocks)),
-            other => other,
+            other => map_bodies(other, &mut |body| fill(body, blocks)),
         })
         .collect()
 }
@@ -114,7 +109,7 @@ fn include(
 ) -> Result<Vec<Node>, Error> {
     let mut out = Vec::with_capacity(nodes.len());
     for n in nodes {
-        out.push(match n {
+        match n {
             Node::Include(name, Pos(file, line)) => {
                 if depth > 8 {
                     return Err(Error(format!("{file}:{line}: includes nested more than 8 deep")));
@@ -124,25 +119,33 @@ fn include(
                     sources.push(name.clone());
                 }
                 out.extend(include(parse(&name, &text)?, read, sources, depth + 1)?);
-                continue;
             }
-            Node::If(arms, otherwise) => {
-                let mut done = Vec::with_capacity(arms.len());
-                for (c, at, body) in arms {
-                    done.push((c, at, include(body, read, sources, depth)?));
-                }
-                let otherwise = match otherwise {
-                    Some(body) => Some(include(body, read, sources, depth)?),
-                    None => None,
-                };
-                Node::If(done, otherwise)
-            }
-            Node::For(var, list, at, body) => Node::For(var, list, at, include(body, read, sources, depth)?),
-            Node::Block(name, body) => Node::Block(name, include(body, read, sources, depth)?),
-            other => other,
-        });
+            other => out.push(map_bodies(other, &mut |body| include(body, read, sources, depth))?),
+        }
     }
     Ok(out)
+}
+
+/// `n` with `f` applied to each list of nodes it holds (the arms and the
+/// `else` of an `if`, the body of a `for` or a block); any other node as
+/// it is.
+fn map_bodies(n: Node, f: &mut dyn FnMut(Vec<Node>) -> Result<Vec<Node>, Error>) -> Result<Node, Error> {
+    Ok(match n {
+        Node::If(arms, otherwise) => {
+            let mut done = Vec::with_capacity(arms.len());
+            for (cond, at, body) in arms {
+                done.push((cond, at, f(body)?));
+            }
+            let otherwise = match otherwise {
+                Some(body) => Some(f(body)?),
+                None => None,
+            };
+            Node::If(done, otherwise)
+        }
+        Node::For(var, list, at, body) => Node::For(var, list, at, f(body)?),
+        Node::Block(name, body) => Node::Block(name, f(body)?),
+        other => other,
+    })
 }
 
 // ---------------------------------------------------------------- parsing

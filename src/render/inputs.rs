@@ -37,19 +37,24 @@ impl Plan {
     pub fn made_with_inputs(&self, job: &Job) -> Option<Result<(u128, Content), TemplateError>> {
         let made = match job {
             Job::SponsorDecisions(k, n) => {
-                self.sponsor_decisions_page(*k, *n, |t, v| Ok((self.view_inputs(&t, v), self.decisions_html(t, v)?)))
+                self.sponsor_decisions_page(*k, *n, |t, v| self.html_and_inputs(t, v, Self::decisions_html))
             }
-            Job::Tags => self.tags_page(|t, v| self.html_and_inputs(t, v)),
-            Job::Tag(i) => self.tag_page(*i, |t, v| Ok((self.view_inputs(&t, v), self.tag_html(t, v)?))),
+            Job::Tags => self.tags_page(|t, v| self.html_and_inputs(t, v, Self::html)),
+            Job::Tag(i) => self.tag_page(*i, |t, v| self.html_and_inputs(t, v, Self::tag_html)),
             _ => return None,
         };
         Some(made.map(|(inputs, html)| (inputs, Content::Bytes(html.into_bytes()))))
     }
 
     /// The digest of what a page is made from ([`Plan::view_inputs`]) and
-    /// the page.
-    fn html_and_inputs<T: Serialize>(&self, t: Target, view: &T) -> Result<(u128, String), TemplateError> {
-        Ok((self.view_inputs(&t, view), self.html(t, view)?))
+    /// the page, as `html` makes it (Tera, or its compiled template).
+    fn html_and_inputs<T: Serialize>(
+        &self,
+        t: Target,
+        view: &T,
+        html: fn(&Self, Target, &T) -> Result<String, TemplateError>,
+    ) -> Result<(u128, String), TemplateError> {
+        Ok((self.view_inputs(&t, view), html(self, t, view)?))
     }
 
     /// What every page is made from: the config, and the site's title,

@@ -694,26 +694,14 @@ mod list_tag_playbook_and_decisions_pages {
     /// Every page of the site built into `dir` but the pilots' own, by
     /// path.
     fn pages(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut found: Vec<(PathBuf, Vec<u8>)> = (walk(dir).into_iter())
+        let mut found: Vec<(PathBuf, Vec<u8>)> = (walkdir::WalkDir::new(dir).into_iter())
+            .map(|entry| entry.unwrap().into_path())
             .filter(|entry| entry.extension().is_some_and(|e| e == "html"))
             .filter(|entry| !entry.strip_prefix(dir).unwrap().to_string_lossy().starts_with("pilots/pilot-"))
             .map(|entry| (entry.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&entry).unwrap()))
             .collect();
         found.sort();
         found
-    }
-
-    fn walk(dir: &Path) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                out.extend(walk(&path));
-            } else {
-                out.push(path);
-            }
-        }
-        out
     }
 
     /// Builds the site at `root` with the compiled templates and with
