@@ -25,7 +25,7 @@ use std::path::Path;
 pub const NAME: &str = "records.bin";
 
 /// Raised when what the cache holds changes meaning or form.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What the file starts with, read before the rest: whether the rest can
 /// be trusted.
@@ -57,8 +57,9 @@ pub fn key(fingerprint: u64, opts: &BuildOptions) -> Key {
 /// One record file in the file's index: its path, its text's length and
 /// digest, its stamp on disk when that text was read (if one was taken:
 /// a file that still has it is not read again), how many bytes what it
-/// read as takes, and what reading it found (so that which texts a run
-/// may let go is known before any record is decoded).
+/// read as takes, what reading it found (so that which texts a run may
+/// let go is known before any record is decoded), and the digest of the
+/// record it read as (`model::Site::digests`), when the run knew it.
 #[derive(BorshSerialize, BorshDeserialize)]
 struct Entry {
     path: String,
@@ -67,6 +68,7 @@ struct Entry {
     stamp: Option<crate::source::FileStamp>,
     bytes: u64,
     found: Found,
+    record: Option<u128>,
 }
 
 /// What reading a record found.
@@ -174,6 +176,7 @@ impl Opened {
                         file: crate::source::SourceFile::remembered(e.path.clone(), known, e.stamp),
                         pilot,
                         diagnostics,
+                        digest: e.record,
                     })
                 })
                 .collect::<Option<Vec<_>>>()?;
@@ -195,14 +198,14 @@ pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
         (key, as_of).serialize(&mut out)?;
         let records_start = out.written;
         let mut index = Vec::with_capacity(cache.records().len());
-        for (file, pilot, diagnostics) in cache.records() {
+        for (file, pilot, diagnostics, record) in cache.records() {
             let start = out.written;
             // As `Read` is read: an `Option<Pilot>`, then the list.
             pilot.serialize(&mut out)?;
             diagnostics.serialize(&mut out)?;
             let (len, digest) = file.known();
             let (path, bytes, found) = (file.path.clone(), out.written - start, Found::of(diagnostics));
-            index.push(Entry { path, len: len as u64, digest, stamp: file.stamp(), bytes, found });
+            index.push(Entry { path, len: len as u64, digest, stamp: file.stamp(), bytes, found, record });
         }
         debug_assert_eq!(out.written - records_start, index.iter().map(|e| e.bytes).sum::<u64>());
         crate::cache_file::write_index(&mut out, &index)
@@ -243,8 +246,9 @@ mod tests {
         let back = load(root, &key, &config).expect("the cache just written");
         assert_eq!(back.records().len(), 61);
         let mut warned = 0;
-        for ((f1, p1, d1), (f2, p2, d2)) in read.records().zip(back.records()) {
+        for ((f1, p1, d1, r1), (f2, p2, d2, r2)) in read.records().zip(back.records()) {
             assert_eq!(f1.path, f2.path);
+            assert_eq!(r1, r2, "{}", f1.path);
             assert_eq!(f1.known(), f2.known());
             assert_eq!(format!("{p1:?}"), format!("{p2:?}"), "{}", f1.path);
             assert_eq!(d1, d2, "{}", f1.path);
@@ -259,5 +263,91 @@ mod tests {
         let later = BuildOptions { as_of: crate::date::Date::parse("2026-11-21").unwrap(), ..opts.clone() };
         let found = load(root, &super::key(crate::history_cache::fingerprint(&config), &later), &config).unwrap();
         assert_eq!(found.as_of(), Some(opts.as_of));
+    }
+
+    fn digest(p: &Pilot) -> u128 {
+        let mut d = crate::text::Digester::new();
+        crate::text::digest_unplaced(p, &mut d);
+        d.finish()
+    }
+
+    /// Every digest the model gives and keeps in its cache, against the
+    /// record's digest made afresh.
+    fn assert_true_digests(built: &crate::model::Built) -> usize {
+        let site = &built.site;
+        assert_eq!(site.digests.len(), site.pilots.len());
+        for (p, &d) in site.pilots.iter().zip(&site.digests) {
+            assert_eq!(d, digest(p), "{}", p.id);
+        }
+        for (file, p, _, d) in built.reuse.records() {
+            assert_eq!(d, p.map(digest), "{}", file.path);
+        }
+        site.pilots.len()
+    }
+
+    /// The records' digests kept in the cache (on disk and in memory) are
+    /// the digests of the records the site has: after a clean build, a
+    /// record changed, the as-of date moved (facts derived again, what
+    /// stood on it changed), and a record's id taken by another file.
+    #[test]
+    fn kept_digests_are_the_records_digests() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        crate::synth::write_site_with(root, 40, 5, &crate::synth::Mix::REALISTIC).unwrap();
+        std::fs::write(
+            root.join("content/pilots/cafe.md"),
+            "+++\ntitle = \"Cafe\"\nstage = \"pilot\"\nstarted = 2026-01-05\n+++\nBody.\n",
+        )
+        .unwrap();
+        let opts = BuildOptions {
+            as_of: crate::date::Date::parse("2026-11-20").unwrap(),
+            looking_back: true,
+            drafts: false,
+            release_texts: true,
+        };
+        let build = |opts: &BuildOptions, from_disk: bool| {
+            let mut loaded = crate::source::load_content(root);
+            let config = crate::pipeline::read_config(root, &mut loaded.sources, &mut Vec::new()).unwrap();
+            let key = key(crate::history_cache::fingerprint(&config), opts);
+            let cache = if from_disk { load(root, &key, &config).expect("a cache") } else { ModelCache::default() };
+            let built = crate::model::build_reusing(loaded, &config, opts, cache);
+            write(root, &key, &built.reuse);
+            built
+        };
+        let clean = build(&opts, false);
+        assert_eq!(assert_true_digests(&clean), 41);
+        // Every record's digest is kept on disk: none is made again.
+        let again = build(&opts, true);
+        assert_eq!(again.reuse.read(), 0);
+        assert_eq!(again.site.digests, clean.site.digests);
+        assert_true_digests(&again);
+        // One record changed: its digest changes, no other's.
+        let record = root.join("content/pilots/pilot-00003.md");
+        let text = std::fs::read_to_string(&record).unwrap();
+        std::fs::write(&record, format!("{text}\nOne more line.\n")).unwrap();
+        let changed = build(&opts, true);
+        assert_eq!(changed.reuse.read(), 1);
+        assert_true_digests(&changed);
+        let differ: Vec<&str> = (clean.site.pilots.iter().zip(&clean.site.digests).zip(&changed.site.digests))
+            .filter(|((_, a), b)| a != b)
+            .map(|((p, _), _)| p.id.as_str())
+            .collect();
+        assert_eq!(differ, ["pilot-00003"]);
+        // Other as-of dates: facts derived again from the cache's records,
+        // later (each record as it was read) and earlier (many as they
+        // stood then).
+        let later = BuildOptions { as_of: crate::date::Date::parse("2027-06-01").unwrap(), ..opts.clone() };
+        let moved = build(&later, true);
+        assert_true_digests(&moved);
+        assert!(moved.site.digests.iter().zip(&changed.site.digests).any(|(a, b)| a != b));
+        let earlier = BuildOptions { as_of: crate::date::Date::parse("2026-03-01").unwrap(), ..opts.clone() };
+        assert_true_digests(&build(&earlier, true));
+        // `Cafe.md` takes the id `cafe`: the cached record of `cafe.md`
+        // becomes `cafe-2`.
+        std::fs::write(root.join("content/pilots/Cafe.md"), "+++\ntitle = \"Cafe too\"\nstage = \"pilot\"\n+++\n")
+            .unwrap();
+        let renamed = build(&earlier, true);
+        assert!(renamed.site.pilots.iter().any(|p| p.id == "cafe-2"));
+        assert_true_digests(&renamed);
     }
 }

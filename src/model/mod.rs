@@ -49,6 +49,14 @@ pub struct Site {
     /// Sorted by id; shared with the next build of a `serve` session when
     /// the record did not change.
     pub pilots: Vec<Arc<Pilot>>,
+    /// The digest of each of `pilots` as the model holds it (its facts
+    /// too; not where its file is among the sources: see
+    /// [`crate::text::digest_unplaced`]): two records with one digest are
+    /// the same record. What the pages' and the search index's inputs are
+    /// made from. Each is made once, when its record is read (or its facts
+    /// derived again), and kept with it in the model's cache and the record
+    /// cache on disk, so that a build after one record changed makes one.
+    pub digests: Vec<u128>,
     /// Records read with errors that leave them without a title or a
     /// configured stage: never published, but what could be read of them
     /// (constraints, stage dates, links) is checked with the others, so
@@ -380,6 +388,8 @@ pub struct Remembered {
     pub pilot: Option<Pilot>,
     /// What reading it found.
     pub diagnostics: Vec<Diagnostic>,
+    /// The digest of `pilot` (see [`Site::digests`]), if it was kept.
+    pub digest: Option<u128>,
 }
 
 impl ModelCache {
@@ -394,7 +404,7 @@ impl ModelCache {
                     p.share(config);
                     Arc::new(p)
                 });
-                (Arc::new(r.file), pilot, r.diagnostics)
+                (Arc::new(r.file), pilot, r.diagnostics, r.digest)
             })
             .collect();
         ModelCache { as_of: Some(as_of), records, ..ModelCache::default() }
@@ -411,11 +421,10 @@ impl ModelCache {
     }
 
     /// Every record file as it was read, in order: the file, the record it
-    /// read as (none when it could not be read) and what reading it found.
-    pub fn records(
-        &self,
-    ) -> impl ExactSizeIterator<Item = (&crate::source::SourceFile, Option<&Pilot>, &[Diagnostic])> {
-        self.records.iter().map(|(f, p, d)| (&**f, p.as_deref(), &d[..]))
+    /// read as (none when it could not be read), what reading it found, and
+    /// the record's digest (see [`Site::digests`]) when it is known.
+    pub fn records(&self) -> impl ExactSizeIterator<Item = RecordEntry<'_>> {
+        self.records.iter().map(|(f, p, d, digest)| (&**f, p.as_deref(), &d[..], *digest))
     }
 
     /// The records alone (for the record cache, written beside the rest
@@ -494,7 +503,40 @@ impl PagesEntry {
     }
 }
 
-type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagnostic>);
+/// A record file in the cache: the file, the record it read as, what
+/// reading it found, and the record's digest (see [`Site::digests`]), if
+/// it is known (it is not once the record changed after it was made).
+type CacheEntry = (Arc<crate::source::SourceFile>, Option<Arc<Pilot>>, Vec<Diagnostic>, Option<u128>);
+
+/// What a record read as, what reading it found, and its digest.
+type Read = (Option<Arc<Pilot>>, Vec<Diagnostic>, Option<u128>);
+
+/// A record file in a [`ModelCache`], as [`ModelCache::records`] gives it.
+pub type RecordEntry<'a> = (&'a crate::source::SourceFile, Option<&'a Pilot>, &'a [Diagnostic], Option<u128>);
+
+/// The digest of each of `pilots` (see [`Site::digests`]): the one in its
+/// entry of `records` when it is that very record (not changed as it
+/// stood), else made now. The entries that lack one (the record's facts
+/// derived again, its id changed) are given theirs first, so that the
+/// next analysis and the record cache have it. Side by side.
+fn digests(pilots: &[Arc<Pilot>], records: &mut [CacheEntry]) -> Vec<u128> {
+    use rayon::prelude::*;
+    (records.par_iter_mut()).filter(|(.., digest)| digest.is_none()).for_each(|(_, p, _, digest)| {
+        *digest = p.as_deref().map(digest_of);
+    });
+    // By address: a record's entry holds the very record the site has.
+    let kept: crate::hash::FastMap<usize, u128> = (records.iter())
+        .filter_map(|(_, p, _, digest)| Some((Arc::as_ptr(p.as_ref()?) as usize, (*digest)?)))
+        .collect();
+    pilots.par_iter().map(|p| kept.get(&(Arc::as_ptr(p) as usize)).copied().unwrap_or_else(|| digest_of(p))).collect()
+}
+
+/// The digest of a record as the model holds it (see [`Site::digests`]).
+fn digest_of(p: &Pilot) -> u128 {
+    let mut d = crate::text::Digester::new();
+    crate::text::digest_unplaced(p, &mut d);
+    d.finish()
+}
 
 /// Where a record's entry in the cache is: at its place (and its text,
 /// released, when it was released on the way), changed at its place, or
@@ -541,9 +583,10 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     // was read (reading a record does not depend on the date, see
     // `pilot::read`). What stood on the date is made again.
     if cache.as_of != Some(opts.as_of) {
-        for p in cache.records.iter_mut().filter_map(|(_, p, _)| p.as_mut()) {
-            if !p.stage.is_empty() {
+        for (_, p, _, digest) in cache.records.iter_mut() {
+            if let Some(p) = p.as_mut().filter(|p| !p.stage.is_empty()) {
                 facts::derive(Arc::make_mut(p), config, opts.as_of);
+                *digest = None;
             }
         }
         cache.stood.clear();
@@ -601,7 +644,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             .map(|(k, doc)| {
                 let source = sources.shared(doc.file);
                 match before.get(k) {
-                    Some((f, _, _)) if Arc::ptr_eq(f, source) => Placed::Found(k, None),
+                    Some((f, ..)) if Arc::ptr_eq(f, source) => Placed::Found(k, None),
                     Some(entry) if entry.0.path == source.path => match release(entry, source) {
                         Some(released) => Placed::Found(k, released),
                         None => Placed::Changed,
@@ -637,8 +680,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
     let misses: Vec<&crate::source::Doc> =
         record_docs.iter().zip(&found).filter(|(_, at)| at.is_none()).map(|(doc, _)| *doc).collect();
     timer.lap("model: misses");
-    let mut read: crate::hash::FastMap<crate::source::FileId, (Option<Arc<Pilot>>, Vec<Diagnostic>)> =
-        crate::hash::FastMap::default();
+    let mut read: crate::hash::FastMap<crate::source::FileId, Read> = crate::hash::FastMap::default();
     // In batches, so that texts can be released as their records are read;
     // what stands in for a released text is made beside the reading, and
     // only put in its place between batches.
@@ -650,13 +692,21 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
             .map(|doc| {
                 let mut found = Vec::new();
                 let source = sources.get(doc.file);
-                let p = pilot::read(doc, source, config, opts, &mut found);
+                let mut p = pilot::read(doc, source, config, opts, &mut found);
+                // Its id told apart from the others', and its digest made
+                // while the record is fresh in memory.
+                if let (Some(p), Some(id)) = (&mut p, ids.get(&doc.file)) {
+                    if p.id != *id {
+                        p.id = id.clone();
+                    }
+                }
+                let digest = p.as_ref().map(digest_of);
                 let released = if opts.release_texts && !found.iter().any(Diagnostic::is_error) {
                     source.released().map(Arc::new)
                 } else {
                     None
                 };
-                (doc.file, (p.map(Arc::new), found), released)
+                (doc.file, (p.map(Arc::new), found, digest), released)
             })
             .collect();
         for (file, read_now, released) in done {
@@ -679,9 +729,9 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         }
         let source = loaded.sources.shared(doc.file);
         let kept = at.next().copied().flatten();
-        let (mut pilot, mut found) = match read.remove(&doc.file) {
+        let (mut pilot, mut found, mut digest) = match read.remove(&doc.file) {
             Some(read) => read,
-            None => match kept.map(|i| (std::mem::take(&mut before[i].1), std::mem::take(&mut before[i].2))) {
+            None => match kept.map(|i| (before[i].1.take(), std::mem::take(&mut before[i].2), before[i].3)) {
                 Some(entry) => entry,
                 None => continue,
             },
@@ -701,6 +751,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         if let Some(p) = &mut pilot {
             if let Some(id) = ids.get(&doc.file).filter(|id| **id != p.id) {
                 Arc::make_mut(p).id = id.clone();
+                digest = None;
             }
             if p.incomplete {
                 incomplete.push(Arc::clone(p));
@@ -708,7 +759,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
                 pilots.push(Arc::clone(p));
             }
         }
-        now.push((Arc::clone(source), pilot, found));
+        now.push((Arc::clone(source), pilot, found, digest));
     }
     cache.records = now;
     timer.lap("model: cache updated");
@@ -721,6 +772,8 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         }
     }
     timer.lap("model: as it stood");
+    let digests = digests(&pilots, &mut cache.records);
+    timer.lap("model: digests");
     // Three passes over every record, each bound by memory latency at
     // thousands of records: side by side.
     // A playbook copied with its `mkdocs.yml`: the files of its `docs_dir`
@@ -826,6 +879,7 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
         as_of: opts.as_of,
         home: tree.home,
         pilots,
+        digests,
         incomplete,
         record_ids,
         sections: tree.sections,

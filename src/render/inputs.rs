@@ -135,21 +135,11 @@ impl Plan {
         })
     }
 
-    /// The digest of each pilot record as the model holds it (its facts
-    /// too; not where its file is among the sources: see
-    /// [`crate::text::digest_unplaced`]), in the pilots' order: made once,
-    /// side by side, for the pages' inputs and the search index's.
+    /// The digest of each pilot record, in the pilots' order (see
+    /// [`crate::model::Site::digests`]), for the pages' inputs and the
+    /// search index's.
     pub fn records(&self) -> &[u128] {
-        self.records.get_or_init(|| {
-            use rayon::prelude::*;
-            (self.site.pilots.par_iter())
-                .map(|p| {
-                    let mut d = crate::text::Digester::new();
-                    crate::text::digest_unplaced(&**p, &mut d);
-                    d.finish()
-                })
-                .collect()
-        })
+        &self.site.digests
     }
 }
 

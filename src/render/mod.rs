@@ -62,7 +62,6 @@ pub struct Plan {
     asset_paths: OnceLock<crate::hash::FastSet<String>>,
     /// A digest of what every page is made from (see [`Plan::inputs`]).
     shared_inputs: OnceLock<u128>,
-    records: OnceLock<Vec<u128>>,
     /// The digest of each constraint's row (see [`Plan::row_digests`]).
     row_digests: OnceLock<inputs::RowDigests>,
 }
@@ -89,7 +88,6 @@ impl Plan {
             others: OnceLock::new(),
             asset_paths: OnceLock::new(),
             shared_inputs: OnceLock::new(),
-            records: OnceLock::new(),
             row_digests: OnceLock::new(),
         }
     }
@@ -162,7 +160,7 @@ impl Plan {
             || {
                 rayon::join(
                     || {
-                        rayon::join(|| self.order(), || self.records());
+                        self.order();
                         self.row_digests()
                     },
                     || self.lessons(),
