@@ -512,8 +512,8 @@ pub fn build(opts: &Options) -> Result<Report> {
         timer.note("shared views", start);
         let start = std::time::Instant::now();
         // Pages kept unmade: pilot pages, the library's and people's, the
-        // decisions and tag pages.
-        let unmade: [std::sync::atomic::AtomicUsize; 3] = Default::default();
+        // decisions and tag pages, the pilot index's.
+        let unmade: [std::sync::atomic::AtomicUsize; 4] = Default::default();
         // How many elements of the large files were copied.
         let copied = std::sync::atomic::AtomicUsize::new(0);
         let pages: Result<Vec<Option<(u128, output::Stamp)>>> = {
@@ -562,6 +562,7 @@ pub fn build(opts: &Options) -> Result<Report> {
                             let kind = match job {
                                 render::Job::Pilot(_) => 0,
                                 render::Job::Library(_) | render::Job::Owner(..) => 1,
+                                render::Job::Pilots(_) => 3,
                                 _ => 2,
                             };
                             unmade[kind].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -575,10 +576,11 @@ pub fn build(opts: &Options) -> Result<Report> {
         };
         drop(memo);
         timer.note("pages made and written", start);
-        let [pilots, others, lists] = unmade.map(std::sync::atomic::AtomicUsize::into_inner);
+        let [pilots, others, lists, index] = unmade.map(std::sync::atomic::AtomicUsize::into_inner);
         timer.note(&format!("of which pilot pages kept unmade ({pilots})"), start);
         timer.note(&format!("of which library and people's pages kept unmade ({others})"), start);
         timer.note(&format!("of which decisions and tag pages kept unmade ({lists})"), start);
+        timer.note(&format!("of which pilot index pages kept unmade ({index})"), start);
         let copied = copied.into_inner();
         timer.note(&format!("of which elements of portfolio.json and constraints.csv copied ({copied})"), start);
         memo_pages =

@@ -1,6 +1,7 @@
 //! The page memo (`.pilotdeck/pages.bin`): a build into an output keeps
 //! the pilot pages, and the pages of the library, of people, of the
-//! decisions awaiting each sponsor and of the tags, whose inputs did not
+//! decisions awaiting each sponsor, of the tags and of the pilot index,
+//! whose inputs did not
 //! change without making them, and makes again those
 //! whose inputs changed, also through another file (a playbook page's
 //! title, an owner's address, a constraint's page of the library, a row
@@ -315,6 +316,51 @@ fn decisions_and_tag_pages_are_kept_unmade_until_what_they_show_changes() {
     // Another date: what is overdue, and by how long, changes.
     assert!(lists_kept(&root, &out, "2026-12-24") < all);
     assert_eq!(lists_kept(&root, &out, "2026-12-24"), all);
+}
+
+/// How many pages of the pilot index a build of `root` into `out` kept
+/// unmade (see [`build_compared`]).
+fn index_kept(root: &Path, out: &Path) -> usize {
+    counted(&build_compared(root, out, AS_OF).stderr, "of which pilot index pages kept unmade")
+}
+
+/// The pages of the pilot index in `out`, by path, with their bytes.
+fn index_pages(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let is_index = |path: &str| path == "pilots/index.html" || path.starts_with("pilots/page/");
+    snapshot(out).into_iter().filter(|(path, _)| is_index(path)).collect()
+}
+
+#[test]
+fn pilot_index_pages_are_kept_unmade_until_their_rows_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    // Three pages of 250 rows.
+    write_site_with(&root, 600, 5, &Mix::REALISTIC).unwrap();
+    assert_eq!(index_kept(&root, &out), 0);
+    let before = index_pages(&out);
+    assert_eq!(before.len(), 3, "{:?}", before.keys());
+    assert_eq!(index_kept(&root, &out), 3, "nothing changed");
+    // A record's body, which no row shows: its row's record changed, so
+    // its page is made again (each build is compared with a build from
+    // nothing); the other two are kept.
+    let files = record_files(&root);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    std::fs::write(&files[0], format!("{text}\nOne more line.\n")).unwrap();
+    assert_eq!(index_kept(&root, &out), 2);
+    assert_eq!(index_pages(&out), before, "the rows show nothing of the body");
+    // A title that moves its pilot to another page: the rows of every
+    // page from the one it left to the one it joined move.
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let title = text.lines().find(|l| l.trim_start().starts_with("title")).unwrap().to_string();
+    let (key, _) = title.split_once(['=', ':']).unwrap();
+    let sep = if title.contains('=') { " = " } else { ": " };
+    std::fs::write(&files[0], text.replacen(&title, &format!("{key}{sep}\"zzz last of all\""), 1)).unwrap();
+    index_kept(&root, &out);
+    let after = index_pages(&out);
+    assert!(before.keys().any(|p| before[p] != after[p]), "a page changed");
+    // A page changed by hand: made again.
+    std::fs::write(out.join("pilots/index.html"), "changed by hand").unwrap();
+    assert_eq!(index_kept(&root, &out), 2);
 }
 
 /// A page made with its inputs in one go (a first build) is the page

@@ -289,8 +289,9 @@ fn fmt_days(d: f64) -> String {
     }
 }
 
-/// Renders the rows of the pilots table.
-pub(super) type RenderPilotRows<'a> = dyn Fn(&[&Pilot]) -> Result<RowsHtml, super::TemplateError> + 'a;
+/// Renders the rows of the pilots table: the pilots' indexes into the
+/// site's.
+pub(super) type RenderPilotRows<'a> = dyn Fn(&[usize]) -> Result<RowsHtml, super::TemplateError> + 'a;
 
 /// The pilots in the order of the pilot index (by stage, then title), and
 /// the choices of its filters: made once for its pages.
@@ -321,9 +322,9 @@ pub(super) fn pilots_view(
     page: usize,
     rows: &RenderPilotRows,
 ) -> Result<PilotsView, super::TemplateError> {
-    let shown: Vec<&Pilot> = paging::slice(order, page, paging::ROWS).iter().map(|&i| &*site.pilots[i]).collect();
+    let shown = paging::slice(order, page, paging::ROWS);
     let intro_html = site.section_at(crate::urls::PILOTS).map(|s| s.body.html.text().into_owned()).unwrap_or_default();
-    let mut rows = rows(&shown)?;
+    let mut rows = rows(shown)?;
     rows.total = order.len();
     Ok(PilotsView {
         intro_html,

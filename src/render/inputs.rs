@@ -23,6 +23,10 @@ impl Plan {
             Job::Library(n) => self.library_page(*n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok(),
             Job::Owner(i, n) => self.owner_page(*i, *n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok(),
             Job::SponsorDecisions(k, n) => self.sponsor_decisions_page(*k, *n, |t, v| Ok(self.view_inputs(&t, v))).ok(),
+            Job::Pilots(n) => {
+                let rows = |_: &str, shown: &[usize]| Ok(self.pilot_rows_inputs(shown));
+                self.pilots_page(*n, &rows, |t, v| Ok(self.view_inputs(&t, v))).ok()
+            }
             Job::Tags => self.tags_page(|t, v| Ok(self.view_inputs(&t, v))).ok(),
             Job::Tag(i) => self.tag_page(*i, |t, v| Ok(self.view_inputs(&t, v))).ok(),
             _ => None,
@@ -103,6 +107,20 @@ impl Plan {
         }
         let digest = tera::Value::from(format!("{:032x}", d.finish()));
         views::RowsHtml { count: rows.len(), total: rows.len(), parts: vec![digest] }
+    }
+
+    /// The rows of the pilot index showing the pilots `shown` (indexes into
+    /// the site's) as a digest of what they show, as [`Plan::rows_inputs`]
+    /// gives a constraint table's: a row shows its record and nothing
+    /// else (see `home::pilot_row`).
+    fn pilot_rows_inputs(&self, shown: &[usize]) -> views::RowsHtml {
+        let records = self.records();
+        let mut d = crate::text::Digester::new();
+        for &i in shown {
+            d.add(&records[i].to_le_bytes());
+        }
+        let digest = tera::Value::from(format!("{:032x}", d.finish()));
+        views::RowsHtml { count: shown.len(), total: shown.len(), parts: vec![digest] }
     }
 
     /// The digest of what each constraint's row shows, by pilot and

@@ -316,6 +316,23 @@ impl Plan {
         then(target("constraints.html", urls::path_of(&address), "Constraint library", urls::CONSTRAINTS), &library)
     }
 
+    /// Page `n` (from 0) of the pilot index, its table's rows made by
+    /// `rows` (for a page at a root, from the pilots' indexes), given to
+    /// `then` with where it goes.
+    fn pilots_page<R>(
+        &self,
+        n: usize,
+        rows: &IndexRows,
+        then: impl FnOnce(Target, &views::PilotsView) -> Result<R, TemplateError>,
+    ) -> Result<R, TemplateError> {
+        let address = urls::list_page(urls::PILOTS, n + 1);
+        let root = urls::root_of(&address);
+        let rows = |shown: &[usize]| rows(&root, shown);
+        let order = self.pilot_order.get_or_init(|| home::pilot_order(&self.site, &self.config));
+        let view = home::pilots_view(&self.site, &self.config, order, n, &rows)?;
+        then(target("pilots.html", urls::path_of(&address), "Pilots", urls::PILOTS), &view)
+    }
+
     /// Page `n` (from 0) of the page of the person `i`, as
     /// [`Plan::library_page`] gives the library's.
     fn owner_page<R>(
@@ -374,20 +391,14 @@ impl Plan {
                 return Ok(Content::Bytes(svg.into_bytes()));
             }
             Job::Pilots(n) => {
-                let address = urls::list_page(urls::PILOTS, n + 1);
-                let root = urls::root_of(&address);
-                let rows = |ps: &[&crate::model::Pilot]| {
-                    self.rows_html((compiled::pilot_rows::SOURCES, compiled::pilot_rows::render), &root, ps, |p| {
-                        home::pilot_row(p)
+                let rows = |root: &str, shown: &[usize]| {
+                    self.rows_html((compiled::pilot_rows::SOURCES, compiled::pilot_rows::render), root, shown, |&i| {
+                        home::pilot_row(&site.pilots[i])
                     })
                 };
-                let order = self.pilot_order.get_or_init(|| home::pilot_order(site, config));
-                self.compiled_page(
-                    target("pilots.html", urls::path_of(&address), "Pilots", urls::PILOTS),
-                    &home::pilots_view(site, config, order, *n, &rows)?,
-                    compiled::pilots::SOURCES,
-                    compiled::pilots::render,
-                )?
+                self.pilots_page(*n, &rows, |t, v| {
+                    self.compiled_page(t, v, compiled::pilots::SOURCES, compiled::pilots::render)
+                })?
             }
             Job::Library(n) => {
                 self.library_page(*n, &|root, rows| self.constraint_rows_html(root, rows), |t, v| self.html(t, v))?
@@ -652,6 +663,10 @@ fn target<'a>(name: &'a str, path: &'a str, title: &'a str, section_url: &'a str
 /// Makes the rows of a constraint table (pilot and constraint indexes)
 /// for a page at a root: their HTML, or a digest of what they show.
 type PagedRows<'a> = dyn Fn(&str, &[(usize, usize)]) -> Result<views::RowsHtml, TemplateError> + 'a;
+
+/// Makes the rows of the pilot index (indexes into the site's pilots) for
+/// a page at a root: their HTML, or a digest of what they show.
+type IndexRows<'a> = dyn Fn(&str, &[usize]) -> Result<views::RowsHtml, TemplateError> + 'a;
 
 /// A compiled row partial (`compiled::*_rows::render`).
 type CompiledRows<R> = fn(&mut String, &RowsCtx<'_, R>);
