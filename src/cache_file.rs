@@ -21,17 +21,17 @@ pub fn read(root: &Path, name: &str) -> Option<Vec<u8>> {
 /// Writes `bytes` as the file `name` in the cache folder below `root` (see
 /// [`write_with`]).
 pub fn write(root: &Path, name: &str, bytes: &[u8]) {
-    write_with(root, name, |out| out.write_all(bytes));
+    let _ = write_with(root, name, |out| out.write_all(bytes));
 }
 
 /// Writes the file `name` in the cache folder below `root` as `fill` makes
 /// it, if it can (a site folder that cannot be written to keeps no cache,
 /// and nothing says so): written beside, then renamed over, so that a
-/// cache file is whole or absent.
-pub fn write_with(root: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+/// cache file is whole or absent. Says whether it was written.
+pub fn write_with(root: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool {
     let dir = root.join(DIR);
     if std::fs::create_dir_all(&dir).is_err() {
-        return;
+        return false;
     }
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
@@ -46,11 +46,10 @@ pub fn write_with(root: &Path, name: &str, fill: impl FnOnce(&mut dyn Write) -> 
         out.flush()
     });
     match written {
-        Ok(()) => {
-            let _ = std::fs::rename(&tmp, dir.join(name));
-        }
+        Ok(()) => std::fs::rename(&tmp, dir.join(name)).is_ok(),
         Err(_) => {
             let _ = std::fs::remove_file(&tmp);
+            false
         }
     }
 }

@@ -154,6 +154,8 @@ struct Remembered {
     found: usize,
     /// How many of its files have a stamp it does not keep yet.
     restamped: usize,
+    /// The cache opened, for its writer (which writes only what changed).
+    opened: Option<crate::record_cache::Opened>,
 }
 
 /// The config as a run uses it, and the dates it reads the records for.
@@ -205,19 +207,20 @@ pub fn load_remembering(opts: &Options, release_texts: bool) -> Result<(source::
         || opened.as_ref().and_then(|o| o.decode(&config)),
         || source::load_content_knowing(&opts.root, &|path| known.get(path).copied()),
     );
-    let (model, loaded) = match model {
-        Some(model) => (model, loaded),
-        // The texts the index knew were let go, and the records are not
-        // there: read everything.
-        None if !known.is_empty() => (model::ModelCache::default(), load(opts)?),
-        None => (model::ModelCache::default(), loaded),
-    };
+    let knew = !known.is_empty();
     drop(known);
+    let (model, loaded, opened) = match model {
+        Some(model) => (model, loaded, opened),
+        // The texts the index knew were let go, and the records are not
+        // there: read everything (and write the cache whole).
+        None if knew => (model::ModelCache::default(), load(opts)?, None),
+        None => (model::ModelCache::default(), loaded, None),
+    };
     timer.lap("record cache and content loaded");
     let unread = format!("of which record files known by their stamps, not read ({})", loaded.unread);
     timer.note(&unread, std::time::Instant::now());
     let found = model.records().len();
-    let remembered = Remembered { key: Some(key), found, restamped: loaded.restamped };
+    let remembered = Remembered { key: Some(key), found, restamped: loaded.restamped, opened };
     Ok((loaded, Reuse { model, remembered: Some(remembered), ..Reuse::default() }))
 }
 
@@ -275,7 +278,7 @@ fn analyse_with(
     // again, without them.
     let remembered = match previous.remembered.take() {
         Some(Remembered { key: Some(found), .. }) if found != key => {
-            let nothing = Remembered { key: None, found: 0, restamped: 0 };
+            let nothing = Remembered { key: None, found: 0, restamped: 0, opened: None };
             let again = Reuse { remembered: Some(nothing), ..Reuse::default() };
             return analyse_with(opts, load(opts)?, again, release_texts);
         }
@@ -301,7 +304,7 @@ fn analyse_with(
         Some(r) if model.read() > 0 || r.found != model.records().len() || r.restamped > 0 => {
             let records = model.records_only();
             let root = root.to_path_buf();
-            let write = move || crate::record_cache::write(&root, &key, &records);
+            let write = move || crate::record_cache::write(&root, &key, &records, r.opened.as_ref());
             Joined(std::thread::Builder::new().name("record cache".into()).spawn(write).ok())
         }
         _ => Joined(None),

@@ -4,7 +4,9 @@
 //! problems found in it). A build loads it before the model and gives it
 //! to the model as the cache of an analysis before, so that only the
 //! records whose text changed are read again; the stages never touch the
-//! file.
+//! file. A run that read a few records again writes only those, into
+//! `.pilotdeck/records.changes.bin` beside it, with the index of all (see
+//! [`Opened`]): at 10,000 records the whole file is 64 MB.
 //!
 //! The cache is trusted only when it was written by a pilotdeck built
 //! from the very same code (`PILOTDECK_SOURCE`), in this format, for the
@@ -24,8 +26,17 @@ use std::path::Path;
 /// Where the cache is, below the site.
 pub const NAME: &str = "records.bin";
 
+/// The records read since [`NAME`] was written, and the index of them all
+/// (see [`Opened`]).
+pub const CHANGES: &str = "records.changes.bin";
+
 /// Raised when what the cache holds changes meaning or form.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
+
+/// Records of [`NAME`] that may be read again since it was written, over
+/// the records, before it is written whole again: a build after a few
+/// records changed writes only those, into [`CHANGES`].
+const CHANGES_SHARE: usize = 8;
 
 /// What the file starts with, read before the rest: whether the rest can
 /// be trusted.
@@ -54,21 +65,43 @@ pub fn key(fingerprint: u64, opts: &BuildOptions) -> Key {
     }
 }
 
-/// One record file in the file's index: its path, its text's length and
-/// digest, its stamp on disk when that text was read (if one was taken:
-/// a file that still has it is not read again), how many bytes what it
-/// read as takes, what reading it found (so that which texts a run may
-/// let go is known before any record is decoded), and the digest of the
-/// record it read as (`model::Site::digests`), when the run knew it.
-#[derive(BorshSerialize, BorshDeserialize)]
+/// What both files start with: the [`Key`], the as-of date the records'
+/// facts were derived for, and the generation of [`NAME`] (made anew each
+/// time it is written whole; [`CHANGES`] holds the generation it adds to).
+#[derive(BorshSerialize, BorshDeserialize, PartialEq, Eq)]
+struct Head {
+    key: Key,
+    as_of: crate::date::Date,
+    generation: u128,
+}
+
+/// Which file a record's bytes are in.
+#[derive(BorshSerialize, BorshDeserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[borsh(use_discriminant = true)]
+enum In {
+    Whole = 0,
+    Changes = 1,
+}
+
+/// One record file in the index: its path, its text's length and digest,
+/// its stamp on disk when that text was read (if one was taken: a file
+/// that still has it is not read again), what reading it found (so that
+/// which texts a run may let go is known before any record is decoded),
+/// the digest of the record it read as (`model::Site::digests`), and
+/// where what it read as is: which file, from where, how many bytes, and
+/// their CRC-32 (checked when they are read back).
+#[derive(BorshSerialize, BorshDeserialize, Clone)]
 struct Entry {
     path: String,
     len: u64,
     digest: u128,
     stamp: Option<crate::source::FileStamp>,
-    bytes: u64,
     found: Found,
     record: Option<u128>,
+    file: In,
+    at: u64,
+    bytes: u64,
+    check: u32,
 }
 
 /// What reading a record found.
@@ -99,36 +132,80 @@ type Read = (Option<Pilot>, Vec<Diagnostic>);
 /// memory, never the whole file's.
 const BATCH: usize = 256;
 
-/// The file is the [`Key`], the as-of date of the records' facts, what
-/// each record read as (each encoded with borsh, one after the other, in
-/// the records' order), the index of the records (a list of [`Entry`])
-/// and where the index starts (8 bytes, little endian): written in one
-/// pass.
+/// The cache is two files, each a [`Head`], what records read as (each
+/// encoded with borsh, one after the other), the index (a list of
+/// [`Entry`], one for each record file, in the records' order) and where
+/// the index starts (8 bytes, little endian):
+///
+/// - [`NAME`], every record, written whole (when there is no cache, the
+///   as-of date moved, or many records changed since);
+/// - [`CHANGES`], the records read since [`NAME`] was written, and the
+///   index of every record, each in either file. It counts only while its
+///   generation is the one [`NAME`] has: [`NAME`] written whole again
+///   makes it void.
+///
+/// Each is written beside and renamed over, so that each is whole or
+/// absent; the bytes of [`NAME`] never change under a [`CHANGES`] that
+/// points into them.
 ///
 /// A cache this run can trust, opened: its index read, no record decoded
 /// yet (see [`open`]).
 pub struct Opened {
-    file: std::fs::File,
+    whole: std::fs::File,
+    changes: Option<std::fs::File>,
     as_of: crate::date::Date,
-    records_start: u64,
+    generation: u128,
     index: Vec<Entry>,
+}
+
+/// A cache file opened: the file, its head, its index, and where its
+/// records' bytes start and end.
+struct File {
+    file: std::fs::File,
+    head: Head,
+    index: Vec<Entry>,
+    records: std::ops::Range<u64>,
+}
+
+/// The cache file `name` below `root`, opened, when its key is `key` and
+/// every record it lists is where `within` allows (given the entry and
+/// where the file's records start and end).
+fn open_file(
+    root: &Path,
+    name: &str,
+    key: &Key,
+    within: impl Fn(&Entry, &std::ops::Range<u64>) -> bool,
+) -> Option<File> {
+    let mut file = std::fs::File::open(crate::cache_file::path(root, name)).ok()?;
+    let head = Head::deserialize_reader(&mut std::io::BufReader::new(&mut file)).ok()?;
+    if head.key != *key {
+        return None;
+    }
+    let start = borsh::to_vec(&head).ok()?.len() as u64;
+    let (index, end) = crate::cache_file::read_index::<Vec<Entry>>(&mut file, start)?;
+    let records = start..end;
+    index.iter().all(|e| within(e, &records)).then_some(File { file, head, index, records })
+}
+
+/// Whether the bytes of `e` are within `range`.
+fn between(e: &Entry, range: &std::ops::Range<u64>) -> bool {
+    e.at >= range.start && e.at.checked_add(e.bytes).is_some_and(|stop| stop <= range.end)
 }
 
 /// The cache below `root` that a run with this `key` left, opened; `None`
 /// when there is none this run can trust.
 pub fn open(root: &Path, key: &Key) -> Option<Opened> {
-    let mut file = std::fs::File::open(crate::cache_file::path(root, NAME)).ok()?;
-    let mut head = std::io::BufReader::new(&mut file);
-    if Key::deserialize_reader(&mut head).ok()? != *key {
-        return None;
-    }
-    let as_of = crate::date::Date::deserialize_reader(&mut head).ok()?;
-    let records_start = borsh::to_vec(&(key, as_of)).ok()?.len() as u64;
-    let (index, index_start) = crate::cache_file::read_index::<Vec<Entry>>(&mut file, records_start)?;
-    if index.iter().map(|e| e.bytes).sum::<u64>() != index_start - records_start {
-        return None;
-    }
-    Some(Opened { file, as_of, records_start, index })
+    let whole = open_file(root, NAME, key, |e, records| e.file == In::Whole && between(e, records))?;
+    let changes = open_file(root, CHANGES, key, |e, records| match e.file {
+        In::Whole => between(e, &whole.records),
+        In::Changes => between(e, records),
+    })
+    .filter(|c| c.head.generation == whole.head.generation && c.head.as_of == whole.head.as_of);
+    let (changes, index) = match changes {
+        Some(c) => (Some(c.file), c.index),
+        None => (None, whole.index),
+    };
+    Some(Opened { whole: whole.file, changes, as_of: whole.head.as_of, generation: whole.head.generation, index })
 }
 
 impl Opened {
@@ -143,21 +220,46 @@ impl Opened {
             .filter_map(|e| Some((e.path.as_str(), ((usize::try_from(e.len).ok()?, e.digest), e.stamp))))
     }
 
+    /// The file the bytes of `e` are in.
+    fn file_of(&self, e: &Entry) -> Option<&std::fs::File> {
+        match e.file {
+            In::Whole => Some(&self.whole),
+            In::Changes => self.changes.as_ref(),
+        }
+    }
+
+    /// Reads the bytes of the records `entries` into `buf`, one after the
+    /// other: the records that follow each other in one file in one read.
+    fn read_into(&self, entries: &[Entry], buf: &mut Vec<u8>) -> Option<()> {
+        use std::io::{Read as _, Seek, SeekFrom};
+        buf.clear();
+        let mut k = 0;
+        while k < entries.len() {
+            let first = &entries[k];
+            let mut end = first.at + first.bytes;
+            k += 1;
+            while k < entries.len() && entries[k].file == first.file && entries[k].at == end {
+                end += entries[k].bytes;
+                k += 1;
+            }
+            let mut file = self.file_of(first)?;
+            file.seek(SeekFrom::Start(first.at)).ok()?;
+            let from = buf.len();
+            buf.resize(from + usize::try_from(end - first.at).ok()?, 0);
+            file.read_exact(&mut buf[from..]).ok()?;
+        }
+        Some(())
+    }
+
     /// The records, decoded side by side a batch at a time (the bytes of
     /// one batch are in memory, never the whole file's), as a model
     /// cache; `None` if any does not decode.
     pub fn decode(&self, config: &Config) -> Option<ModelCache> {
         use rayon::prelude::*;
-        use std::io::{Read as _, Seek, SeekFrom};
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(self.records_start)).ok()?;
         let mut records = Vec::with_capacity(self.index.len());
         let mut buf = Vec::new();
         for batch in self.index.chunks(BATCH) {
-            buf.clear();
-            let n: u64 = batch.iter().map(|e| e.bytes).sum();
-            buf.resize(usize::try_from(n).ok()?, 0);
-            file.read_exact(&mut buf).ok()?;
+            self.read_into(batch, &mut buf)?;
             let mut blobs = Vec::with_capacity(batch.len());
             let mut rest = &buf[..];
             for e in batch {
@@ -167,8 +269,11 @@ impl Opened {
             }
             let decoded = (batch.par_iter().zip(blobs))
                 .map(|(e, blob)| {
+                    if crc32fast::hash(blob) != e.check {
+                        return None;
+                    }
                     let (pilot, diagnostics) = Read::try_from_slice(blob).ok()?;
-                    if Found::of(&diagnostics) != e.found {
+                    if Found::of(&diagnostics) != e.found || pilot.is_some() != e.record.is_some() {
                         return None;
                     }
                     let known = (usize::try_from(e.len).ok()?, e.digest);
@@ -186,30 +291,160 @@ impl Opened {
     }
 }
 
+/// A generation no other writing of [`NAME`] has: the time and the
+/// process, digested.
+fn new_generation(root: &Path) -> u128 {
+    let mut d = crate::text::Digester::new();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    d.add(&now.as_nanos().to_le_bytes());
+    d.add(&std::process::id().to_le_bytes());
+    d.add(root.as_os_str().as_encoded_bytes());
+    d.finish()
+}
+
+/// Where the bytes of a record of the cache to write come from.
+enum From<'a> {
+    /// Where they are in [`NAME`], which is kept.
+    Whole(&'a Entry),
+    /// Where they are in the [`CHANGES`] before, copied.
+    Changes(&'a Entry),
+    /// Encoded now.
+    Now,
+}
+
 /// Writes the cache of the records of `cache` below `root`, if it can: a
 /// site folder that cannot be written to reads every record each time,
-/// and says nothing. Each record is encoded straight into the file, one
-/// after the other: the writer holds no record's bytes (it runs beside the
-/// pages, when a build holds the most).
-pub fn write(root: &Path, key: &Key, cache: &ModelCache) {
+/// and says nothing. `before` is the cache this run opened, if any: when
+/// it is of the same as-of date, and the records read since it was
+/// written whole are few, only they are written (into [`CHANGES`]), with
+/// the index; else every record is, into [`NAME`]. A record is written
+/// again unless it is the one the cache holds for its file (the same
+/// text, read as the same record: its digest). Each record is encoded
+/// straight into the file, one after the other: the writer holds no
+/// record's bytes (it runs beside the pages, when a build holds the
+/// most).
+pub fn write(root: &Path, key: &Key, cache: &ModelCache, before: Option<&Opened>) {
     let Some(as_of) = cache.as_of() else { return };
-    crate::cache_file::write_with(root, NAME, |out| {
+    let before = before.filter(|b| b.as_of == as_of);
+    let plan: Option<Vec<From>> = before.and_then(|b| {
+        let by_path: crate::hash::FastMap<&str, &Entry> = b.index.iter().map(|e| (e.path.as_str(), e)).collect();
+        let plan: Vec<From> = (cache.records())
+            .map(|(file, _, diagnostics, record)| {
+                let (len, digest) = file.known();
+                let kept = by_path.get(file.path.as_str()).filter(|e| {
+                    (e.len, e.digest) == (len as u64, digest) && e.record == record && e.found == Found::of(diagnostics)
+                });
+                match kept {
+                    Some(e) if e.file == In::Whole => From::Whole(e),
+                    Some(e) => From::Changes(e),
+                    None => From::Now,
+                }
+            })
+            .collect();
+        let changed = plan.iter().filter(|f| !matches!(f, From::Whole(_))).count();
+        (changed * CHANGES_SHARE <= plan.len()).then_some(plan)
+    });
+    match (before, plan) {
+        (Some(b), Some(plan)) => write_changes(root, key, cache, b, &plan),
+        _ => write_whole(root, key, cache, as_of),
+    }
+}
+
+/// Writes every record into [`NAME`], of a new generation; the
+/// [`CHANGES`] before is void, and removed.
+fn write_whole(root: &Path, key: &Key, cache: &ModelCache, as_of: crate::date::Date) {
+    let head = Head { key: key.clone(), as_of, generation: new_generation(root) };
+    let written = crate::cache_file::write_with(root, NAME, |out| {
         let mut out = crate::cache_file::Counted { out, written: 0 };
-        (key, as_of).serialize(&mut out)?;
-        let records_start = out.written;
+        head.serialize(&mut out)?;
         let mut index = Vec::with_capacity(cache.records().len());
         for (file, pilot, diagnostics, record) in cache.records() {
-            let start = out.written;
-            // As `Read` is read: an `Option<Pilot>`, then the list.
-            pilot.serialize(&mut out)?;
-            diagnostics.serialize(&mut out)?;
-            let (len, digest) = file.known();
-            let (path, bytes, found) = (file.path.clone(), out.written - start, Found::of(diagnostics));
-            index.push(Entry { path, len: len as u64, digest, stamp: file.stamp(), bytes, found, record });
+            let (at, check) = (out.written, encode(&mut out, pilot, diagnostics)?);
+            index.push(entry(file, diagnostics, record, (In::Whole, at, out.written - at, check)));
         }
-        debug_assert_eq!(out.written - records_start, index.iter().map(|e| e.bytes).sum::<u64>());
         crate::cache_file::write_index(&mut out, &index)
     });
+    if written {
+        let _ = std::fs::remove_file(crate::cache_file::path(root, CHANGES));
+    }
+}
+
+/// Writes [`CHANGES`] as `plan` says, for the [`NAME`] of `before`.
+fn write_changes(root: &Path, key: &Key, cache: &ModelCache, before: &Opened, plan: &[From]) {
+    let head = Head { key: key.clone(), as_of: before.as_of, generation: before.generation };
+    crate::cache_file::write_with(root, CHANGES, |out| {
+        let mut out = crate::cache_file::Counted { out, written: 0 };
+        head.serialize(&mut out)?;
+        let mut index = Vec::with_capacity(plan.len());
+        let mut copied = Vec::new();
+        for ((file, pilot, diagnostics, record), from) in cache.records().zip(plan) {
+            let at = out.written;
+            let place = match from {
+                From::Whole(e) => (In::Whole, e.at, e.bytes, e.check),
+                From::Changes(e) => {
+                    before.read_into(std::slice::from_ref(e), &mut copied).ok_or_else(|| {
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, "the changes before cannot be read")
+                    })?;
+                    std::io::Write::write_all(&mut out, &copied)?;
+                    (In::Changes, at, e.bytes, e.check)
+                }
+                From::Now => {
+                    let check = encode(&mut out, pilot, diagnostics)?;
+                    (In::Changes, at, out.written - at, check)
+                }
+            };
+            index.push(entry(file, diagnostics, record, place));
+        }
+        crate::cache_file::write_index(&mut out, &index)
+    });
+}
+
+/// Writes what a record read as into `out` as [`Read`] is read (an
+/// `Option<Pilot>`, then the list), and says the CRC-32 of its bytes.
+fn encode(out: &mut dyn std::io::Write, pilot: Option<&Pilot>, diagnostics: &[Diagnostic]) -> std::io::Result<u32> {
+    /// A writer that sums what goes through it.
+    struct Summed<'a> {
+        out: &'a mut dyn std::io::Write,
+        sum: crc32fast::Hasher,
+    }
+    impl std::io::Write for Summed<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let n = self.out.write(bytes)?;
+            self.sum.update(&bytes[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.out.flush()
+        }
+    }
+    let mut summed = Summed { out, sum: crc32fast::Hasher::new() };
+    pilot.serialize(&mut summed)?;
+    diagnostics.serialize(&mut summed)?;
+    Ok(summed.sum.finalize())
+}
+
+/// The index's entry of a record whose bytes are in the file, from where,
+/// how many, with what CRC-32 `place` says.
+fn entry(
+    file: &crate::source::SourceFile,
+    diagnostics: &[Diagnostic],
+    record: Option<u128>,
+    (file_in, at, bytes, check): (In, u64, u64, u32),
+) -> Entry {
+    let (len, digest) = file.known();
+    Entry {
+        path: file.path.clone(),
+        len: len as u64,
+        digest,
+        stamp: file.stamp(),
+        found: Found::of(diagnostics),
+        record,
+        file: file_in,
+        at,
+        bytes,
+        check,
+    }
 }
 
 #[cfg(test)]
@@ -242,7 +477,7 @@ mod tests {
         };
         let read = crate::model::build_reusing(loaded, &config, &opts, ModelCache::default()).reuse;
         let key = key(crate::history_cache::fingerprint(&config), &opts);
-        write(root, &key, &read);
+        write(root, &key, &read, None);
         let back = load(root, &key, &config).expect("the cache just written");
         assert_eq!(back.records().len(), 61);
         let mut warned = 0;
@@ -309,9 +544,13 @@ mod tests {
             let mut loaded = crate::source::load_content(root);
             let config = crate::pipeline::read_config(root, &mut loaded.sources, &mut Vec::new()).unwrap();
             let key = key(crate::history_cache::fingerprint(&config), opts);
-            let cache = if from_disk { load(root, &key, &config).expect("a cache") } else { ModelCache::default() };
+            let opened = if from_disk { open(root, &key) } else { None };
+            let cache = match &opened {
+                Some(o) => o.decode(&config).expect("a cache"),
+                None => ModelCache::default(),
+            };
             let built = crate::model::build_reusing(loaded, &config, opts, cache);
-            write(root, &key, &built.reuse);
+            write(root, &key, &built.reuse, opened.as_ref());
             built
         };
         let clean = build(&opts, false);
@@ -321,12 +560,19 @@ mod tests {
         assert_eq!(again.reuse.read(), 0);
         assert_eq!(again.site.digests, clean.site.digests);
         assert_true_digests(&again);
-        // One record changed: its digest changes, no other's.
+        // One record changed: its digest changes, no other's. It alone is
+        // written, into the file of changes; the whole file is kept.
+        let whole = std::fs::read(crate::cache_file::path(root, NAME)).unwrap();
         let record = root.join("content/pilots/pilot-00003.md");
         let text = std::fs::read_to_string(&record).unwrap();
         std::fs::write(&record, format!("{text}\nOne more line.\n")).unwrap();
         let changed = build(&opts, true);
         assert_eq!(changed.reuse.read(), 1);
+        assert!(std::fs::read(crate::cache_file::path(root, NAME)).unwrap() == whole);
+        let changes = crate::cache_file::path(root, CHANGES);
+        assert!(std::fs::metadata(&changes).unwrap().len() < whole.len() as u64 / 10);
+        let again = build(&opts, true);
+        assert_eq!((again.reuse.read(), &again.site.digests), (0, &changed.site.digests));
         assert_true_digests(&changed);
         let differ: Vec<&str> = (clean.site.pilots.iter().zip(&clean.site.digests).zip(&changed.site.digests))
             .filter(|((_, a), b)| a != b)
@@ -339,6 +585,7 @@ mod tests {
         let later = BuildOptions { as_of: crate::date::Date::parse("2027-06-01").unwrap(), ..opts.clone() };
         let moved = build(&later, true);
         assert_true_digests(&moved);
+        assert!(!changes.exists(), "another date: the cache written whole");
         assert!(moved.site.digests.iter().zip(&changed.site.digests).any(|(a, b)| a != b));
         let earlier = BuildOptions { as_of: crate::date::Date::parse("2026-03-01").unwrap(), ..opts.clone() };
         assert_true_digests(&build(&earlier, true));
@@ -349,5 +596,16 @@ mod tests {
         let renamed = build(&earlier, true);
         assert!(renamed.site.pilots.iter().any(|p| p.id == "cafe-2"));
         assert_true_digests(&renamed);
+        assert!(changes.exists());
+        // More than an eighth of the records changed: written whole.
+        for n in 10..16 {
+            let f = root.join(format!("content/pilots/pilot-{n:05}.md"));
+            let text = std::fs::read_to_string(&f).unwrap();
+            std::fs::write(f, format!("{text}\nOne more line.\n")).unwrap();
+        }
+        let many = build(&earlier, true);
+        assert_eq!(many.reuse.read(), 6);
+        assert!(!changes.exists(), "many records changed: the cache written whole");
+        assert_eq!(build(&earlier, true).site.digests, many.site.digests);
     }
 }

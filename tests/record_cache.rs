@@ -17,17 +17,30 @@ fn cache(root: &Path) -> std::path::PathBuf {
     root.join(".pilotdeck/records.bin")
 }
 
+/// The records read since `records.bin` was written whole, and the index
+/// of them all.
+fn changes(root: &Path) -> std::path::PathBuf {
+    root.join(".pilotdeck/records.changes.bin")
+}
+
 /// The site built into `out` with the record cache as it is, and the same
 /// site built into `clean` with no cache (the cache put back after): the
 /// two must be the same, file for file, and say the same.
 fn same_as_clean(root: &Path, work: &Path, name: &str) {
     let (warm, clean) = (work.join(format!("{name}-warm")), work.join(format!("{name}-clean")));
     let with_cache = build_at(root, AS_OF, &warm);
-    let kept = std::fs::read(cache(root)).ok();
-    let _ = std::fs::remove_file(cache(root));
+    let kept = [cache(root), changes(root)].map(|f| (std::fs::read(&f).ok(), f));
+    for (_, f) in &kept {
+        let _ = std::fs::remove_file(f);
+    }
     let without = build_at(root, AS_OF, &clean);
-    if let Some(bytes) = kept {
-        std::fs::write(cache(root), bytes).unwrap();
+    for (bytes, f) in kept {
+        match bytes {
+            Some(bytes) => std::fs::write(f, bytes).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(f);
+            }
+        }
     }
     // What the builds say, but where they wrote and how long they took.
     let said = |stderr: &str| stderr.lines().filter(|l| !l.starts_with("built ")).collect::<Vec<_>>().join("\n");
@@ -88,13 +101,54 @@ fn a_build_with_the_record_cache_makes_the_site_a_build_without_it_makes() {
     assert!(snapshot(&work.join("first")) == snapshot(&work.join("second")));
     same_as_clean(&root, &work, "unchanged");
 
-    // A record's title and body, another's owner (the people pages).
+    // A record's title and body, another's owner (the people pages):
+    // only the records read again are written, into the file of changes,
+    // beside the whole cache, which is kept as it was.
+    let whole = std::fs::read(cache(&root)).unwrap();
     set(&record(&root, 3), "title", "An edited title");
     let a = record(&root, 4);
     let text = std::fs::read_to_string(&a).unwrap();
     std::fs::write(&a, text + "\nA line added to the body.\n").unwrap();
     set(&record(&root, 10), "owner", "Someone Else");
     same_as_clean(&root, &work, "edited");
+    assert!(std::fs::read(cache(&root)).unwrap() == whole, "the whole cache was written");
+    let changed = std::fs::metadata(changes(&root)).unwrap().len();
+    assert!(changed < whole.len() as u64 / 4, "{changed} bytes of changes");
+    // The file of changes read back: the records it holds are not read
+    // again (the cache is not written), and one more record changed is
+    // added to them. (A build first takes the stamps of the files just
+    // changed, once they are over a second old, and writes them.)
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    build_at(&root, AS_OF, &work.join("edited-stamped"));
+    let written = std::fs::metadata(changes(&root)).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build_at(&root, AS_OF, &work.join("edited-again"));
+    assert_eq!(std::fs::metadata(changes(&root)).unwrap().modified().unwrap(), written, "a record read again");
+    set(&record(&root, 12), "title", "Another edited title");
+    same_as_clean(&root, &work, "edited twice");
+    assert!(std::fs::read(cache(&root)).unwrap() == whole, "the whole cache was written");
+    assert!(std::fs::metadata(changes(&root)).unwrap().len() > changed, "the changes before are kept");
+    // A file of changes garbled, cut short, not a cache at all, or left
+    // from before the whole cache was written again: the whole cache is
+    // used without it, and what changed since is read again.
+    let kept = std::fs::read(changes(&root)).unwrap();
+    let mut garbled = kept.clone();
+    let middle = garbled.len() / 2;
+    garbled[middle..middle + 64].fill(0xff);
+    for (name, bytes) in [
+        ("changes garbled", &garbled[..]),
+        ("changes cut short", &kept[..kept.len() / 2]),
+        ("changes not a cache", b"not a cache"),
+    ] {
+        std::fs::write(changes(&root), bytes).unwrap();
+        same_as_clean(&root, &work, name);
+    }
+    std::fs::write(changes(&root), &kept).unwrap();
+    let _ = std::fs::remove_file(cache(&root));
+    build_at(&root, AS_OF, &work.join("rewritten"));
+    assert!(!changes(&root).exists(), "a cache written whole voids the changes");
+    std::fs::write(changes(&root), &kept).unwrap();
+    same_as_clean(&root, &work, "changes of another generation");
 
     // A record removed, one renamed (its place in the order moves), one
     // added.
