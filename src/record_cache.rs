@@ -320,8 +320,8 @@ enum From<'a> {
 /// the index; else every record is, into [`NAME`]. A record is written
 /// again unless it is the one the cache holds for its file (the same
 /// text, read as the same record: its digest). Each record is encoded
-/// straight into the file, one after the other: the writer holds no
-/// record's bytes (it runs beside the pages, when a build holds the
+/// and written in turn: the writer holds one record's bytes at a time,
+/// never the file's (it runs beside the pages, when a build holds the
 /// most).
 pub fn write(root: &Path, key: &Key, cache: &ModelCache, before: Option<&Opened>) {
     let Some(as_of) = cache.as_of() else { return };
@@ -358,8 +358,9 @@ fn write_whole(root: &Path, key: &Key, cache: &ModelCache, as_of: crate::date::D
         let mut out = crate::cache_file::Counted { out, written: 0 };
         head.serialize(&mut out)?;
         let mut index = Vec::with_capacity(cache.records().len());
+        let mut buf = Vec::new();
         for (file, pilot, diagnostics, record) in cache.records() {
-            let (at, check) = (out.written, encode(&mut out, pilot, diagnostics)?);
+            let (at, check) = (out.written, encode(&mut out, pilot, diagnostics, &mut buf)?);
             index.push(entry(file, diagnostics, record, (In::Whole, at, out.written - at, check)));
         }
         crate::cache_file::write_index(&mut out, &index)
@@ -389,7 +390,7 @@ fn write_changes(root: &Path, key: &Key, cache: &ModelCache, before: &Opened, pl
                     (In::Changes, at, e.bytes, e.check)
                 }
                 From::Now => {
-                    let check = encode(&mut out, pilot, diagnostics)?;
+                    let check = encode(&mut out, pilot, diagnostics, &mut copied)?;
                     (In::Changes, at, out.written - at, check)
                 }
             };
@@ -401,27 +402,21 @@ fn write_changes(root: &Path, key: &Key, cache: &ModelCache, before: &Opened, pl
 
 /// Writes what a record read as into `out` as [`Read`] is read (an
 /// `Option<Pilot>`, then the list), and says the CRC-32 of its bytes.
-fn encode(out: &mut dyn std::io::Write, pilot: Option<&Pilot>, diagnostics: &[Diagnostic]) -> std::io::Result<u32> {
-    /// A writer that sums what goes through it.
-    struct Summed<'a> {
-        out: &'a mut dyn std::io::Write,
-        sum: crc32fast::Hasher,
-    }
-    impl std::io::Write for Summed<'_> {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            let n = self.out.write(bytes)?;
-            self.sum.update(&bytes[..n]);
-            Ok(n)
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            self.out.flush()
-        }
-    }
-    let mut summed = Summed { out, sum: crc32fast::Hasher::new() };
-    pilot.serialize(&mut summed)?;
-    diagnostics.serialize(&mut summed)?;
-    Ok(summed.sum.finalize())
+/// Encoded into `buf` first (one record's bytes, a few KB), then summed
+/// and written in one go: borsh writes a field at a time, and summing
+/// each write on its way to the file cost 2.7% of a clean build's
+/// instructions.
+fn encode(
+    out: &mut dyn std::io::Write,
+    pilot: Option<&Pilot>,
+    diagnostics: &[Diagnostic],
+    buf: &mut Vec<u8>,
+) -> std::io::Result<u32> {
+    buf.clear();
+    pilot.serialize(buf)?;
+    diagnostics.serialize(buf)?;
+    out.write_all(buf)?;
+    Ok(crc32fast::hash(buf))
 }
 
 /// The index's entry of a record whose bytes are in the file, from where,
