@@ -206,6 +206,7 @@ impl Table {
 const JSON_PILOT: u8 = 1;
 const JSON_CONSTRAINT: u8 = 2;
 const CSV_ROW: u8 = 3;
+const PILOTS_CSV_ROW: u8 = 4;
 
 /// What an export's elements are made from, and the previous file of the
 /// export with its [`Table`], if the build has one: an element made from
@@ -442,17 +443,23 @@ pub(crate) const PILOT_TAIL: [&str; 5] = ["production_ready", "last_update", "st
 /// CRLF line ends, every text cell through [`csv_field`]). Yes/no facts are
 /// `yes` or `no`; a date or a count that is not known is empty; tags are
 /// joined by `; `; the url is the pilot's page at the site's `base_url`.
-pub(crate) fn pilots_csv(site: &Site, config: &Config) -> String {
-    let mut out = String::with_capacity(256 * site.pilots.len() + 512);
-    out.push('\u{feff}');
+/// Written to `file` a window of rows at a time, each row made from its
+/// record, the config and the as-of date, or copied from the previous
+/// file ([`elements`]).
+pub(crate) fn pilots_csv(
+    site: &Site,
+    config: &Config,
+    reuse: &Reuse,
+    file: &mut dyn std::io::Write,
+) -> std::io::Result<Table> {
+    let mut file = crate::cache_file::Counted { out: file, written: 0 };
     let dims: Vec<String> = config.rubric.iter().map(|d| format!("readiness_{}", d.key)).collect();
     let header: Vec<&str> =
         PILOT_COLUMNS.iter().copied().chain(dims.iter().map(String::as_str)).chain(PILOT_TAIL).collect();
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
+    file.write_all(format!("\u{feff}{}\r\n", header.join(",")).as_bytes())?;
     let base = config.base_url.trim_end_matches('/');
     let yes = |b: bool| if b { "yes" } else { "no" };
-    for p in site.pilots.iter() {
+    let row = |out: &mut String, p: &crate::model::Pilot| {
         for field in [
             Some(&p.id),
             Some(&p.title),
@@ -462,13 +469,13 @@ pub(crate) fn pilots_csv(site: &Site, config: &Config) -> String {
             p.champion.as_ref(),
             p.function.as_ref(),
         ] {
-            csv_field(&mut out, field.map_or("", String::as_str));
+            csv_field(out, field.map_or("", String::as_str));
             out.push(',');
         }
         let entered = p.entered();
         for d in [p.started, p.target, entered] {
             if let Some(d) = d {
-                d.push_to(&mut out);
+                d.push_to(out);
             }
             out.push(',');
         }
@@ -482,17 +489,27 @@ pub(crate) fn pilots_csv(site: &Site, config: &Config) -> String {
         out.push_str(yes(p.facts.production_ready));
         out.push(',');
         if let Some(d) = p.facts.last_update {
-            d.push_to(&mut out);
+            d.push_to(out);
         }
         out.push(',');
         out.push_str(yes(p.facts.stale));
         out.push(',');
-        csv_field(&mut out, &p.tags.join("; "));
+        csv_field(out, &p.tags.join("; "));
         out.push(',');
-        csv_field(&mut out, &crate::urls::absolute(base, &crate::urls::pilot_parts(&p.id)));
+        csv_field(out, &crate::urls::absolute(base, &crate::urls::pilot_parts(&p.id)));
         out.push_str("\r\n");
-    }
-    out
+    };
+    let pilots: Vec<usize> = (0..site.pilots.len()).collect();
+    let mut table = Table::with_capacity(pilots.len());
+    let made = |&i: &usize, buf: &mut Vec<u8>| {
+        let mut out = String::with_capacity(256);
+        row(&mut out, &site.pilots[i]);
+        buf.extend_from_slice(out.as_bytes());
+        Ok(())
+    };
+    let inputs = |&i: &usize| reuse.digest(PILOTS_CSV_ROW, i, 0);
+    elements(&pilots, &mut file, b"", reuse, &inputs, &|_| {}, made, &mut table)?;
+    Ok(table)
 }
 
 /// `portfolio.json` but its two long lists, which come after it.

@@ -585,7 +585,10 @@ pub fn build(opts: &Options) -> Result<Report> {
         timer.note(&format!("of which decisions and tag pages kept unmade ({lists})"), start);
         timer.note(&format!("of which pilot index pages kept unmade ({index})"), start);
         let copied = copied.into_inner();
-        timer.note(&format!("of which elements of portfolio.json and constraints.csv copied ({copied})"), start);
+        timer.note(
+            &format!("of which elements of portfolio.json, constraints.csv and pilots.csv copied ({copied})"),
+            start,
+        );
         memo_pages =
             jobs.iter().zip(pages?).filter_map(|((path, _), made)| Some((path.as_str(), made?.0, made?.1))).collect();
         // The search index after the pages, in the memory they freed: the

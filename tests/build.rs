@@ -206,8 +206,15 @@ fn full_site_writes_every_page() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(cached.len(), 6, "{cached:?}");
-    for name in ["records.bin", "pages.bin", "search.bin", "stream.portfolio.json.bin", "stream.constraints.csv.bin"] {
+    assert_eq!(cached.len(), 7, "{cached:?}");
+    for name in [
+        "records.bin",
+        "pages.bin",
+        "search.bin",
+        "stream.portfolio.json.bin",
+        "stream.constraints.csv.bin",
+        "stream.pilots.csv.bin",
+    ] {
         assert!(cached.iter().any(|n| n == name), "{cached:?}");
     }
 }

@@ -201,11 +201,12 @@ fn library_and_people_pages_are_kept_unmade_until_their_rows_change() {
     assert_eq!(others_kept(&root, &out), library_and_people(&out).len());
 }
 
-/// How many elements of `portfolio.json` and `constraints.csv` a build of
-/// `root` into `out` copied from the files before (see
-/// [`build_compared`]).
+/// How many elements of `portfolio.json`, `constraints.csv` and
+/// `pilots.csv` a build of `root` into `out` copied from the files before
+/// (see [`build_compared`]).
 fn copied(root: &Path, out: &Path) -> usize {
-    counted(&build_compared(root, out, AS_OF).stderr, "of which elements of portfolio.json and constraints.csv copied")
+    let what = "of which elements of portfolio.json, constraints.csv and pilots.csv copied";
+    counted(&build_compared(root, out, AS_OF).stderr, what)
 }
 
 /// How many pilots and constraints `portfolio.json` lists.
@@ -215,11 +216,12 @@ fn listed(out: &Path) -> (usize, usize) {
     (count("pilots"), count("constraints"))
 }
 
-/// The elements of the two files: each pilot and constraint of
-/// `portfolio.json`, each constraint's row of `constraints.csv`.
+/// The elements of the three files: each pilot and constraint of
+/// `portfolio.json`, each constraint's row of `constraints.csv`, each
+/// pilot's row of `pilots.csv`.
 fn elements(out: &Path) -> usize {
     let (pilots, constraints) = listed(out);
-    pilots + 2 * constraints
+    2 * pilots + 2 * constraints
 }
 
 #[test]
@@ -231,9 +233,10 @@ fn the_exports_copy_the_elements_of_records_that_did_not_change() {
     let all = elements(&out);
     assert_eq!(copied(&root, &out), all, "nothing changed");
 
-    // A record's title: its pilot and its constraints are made again (their
-    // inputs are the record's), the rest copied; the files are those of a
-    // build from nothing (`build_compared`).
+    // A record's title: its pilot (in the JSON and in `pilots.csv`) and its
+    // constraints are made again (their inputs are the record's), the rest
+    // copied; the files are those of a build from nothing
+    // (`build_compared`).
     let (file, text) = record_files(&root)
         .into_iter()
         .map(|p| {
@@ -244,18 +247,22 @@ fn the_exports_copy_the_elements_of_records_that_did_not_change() {
         .unwrap();
     let constraints = text.matches("[[constraints]]").count();
     std::fs::write(&file, text.replacen("title = \"", "title = \"Renamed ", 1)).unwrap();
-    assert_eq!(copied(&root, &out), all - 1 - 2 * constraints);
+    assert_eq!(copied(&root, &out), all - 2 - 2 * constraints);
 
     // `portfolio.json` changed by hand: nothing is copied from it, and it
-    // is made whole again; the CSV's rows are copied.
+    // is made whole again; the CSVs' rows are copied.
     std::fs::write(out.join("portfolio.json"), "{}").unwrap();
-    assert_eq!(copied(&root, &out), listed(&out).1);
+    assert_eq!(copied(&root, &out), listed(&out).1 + listed(&out).0);
+
+    // `pilots.csv` changed by hand: made whole again.
+    std::fs::write(out.join("pilots.csv"), "id\r\n").unwrap();
+    assert_eq!(copied(&root, &out), all - listed(&out).0);
 
     // A record removed: every other element is found where it now is.
     std::fs::remove_file(&file).unwrap();
     let left = copied(&root, &out);
     assert_eq!(left, elements(&out));
-    assert!(left < all - 2 * constraints, "{left} of {all}");
+    assert!(left < all - 1 - 2 * constraints, "{left} of {all}");
 }
 
 /// How many pages of the decisions awaiting each sponsor and of the tags a

@@ -406,7 +406,7 @@ impl Plan {
             Job::Owner(i, n) => {
                 self.owner_page(*i, *n, &|root, rows| self.constraint_rows_html(root, rows), |t, v| self.html(t, v))?
             }
-            Job::Json | Job::Csv => {
+            Job::Json | Job::Csv | Job::PilotsCsv => {
                 let mut bytes = Vec::new();
                 // Made once: no digests, nothing to copy from.
                 self.write_streamed(job, &crate::exports::Reuse::none(), &mut bytes).map_err(|e| match e {
@@ -419,7 +419,6 @@ impl Plan {
                 target("owners.html", urls::path_of(urls::OWNERS), "Owners", urls::OWNERS),
                 &library::people_view(site),
             )?,
-            Job::PilotsCsv => crate::exports::pilots_csv(site, config),
             Job::Feed => crate::exports::feed(site, config),
             Job::Pilot(i) => {
                 let p = &site.pilots[*i];
@@ -558,11 +557,11 @@ impl Plan {
         Ok(views::RowsHtml { count: rows.len(), total: rows.len(), parts: vec![tera::Value::safe_string(&html)] })
     }
 
-    /// Whether a job's file is large (it grows with every constraint of the
-    /// portfolio), so that a build writes it as it is made, with
+    /// Whether a job's file is large (it grows with every pilot or
+    /// constraint of the portfolio), so that a build writes it as it is made, with
     /// [`Plan::write_streamed`], rather than making it in memory first.
     pub fn streams(job: &Job) -> bool {
-        matches!(job, Job::Json | Job::Csv)
+        matches!(job, Job::Json | Job::Csv | Job::PilotsCsv)
     }
 
     /// What the elements of the large files are made from, with nothing
@@ -584,6 +583,7 @@ impl Plan {
         Ok(match job {
             Job::Json => crate::exports::json(site, config, self.order(), reuse, out)?,
             Job::Csv => crate::exports::csv(site, config, self.order(), reuse, out)?,
+            Job::PilotsCsv => crate::exports::pilots_csv(site, config, reuse, out)?,
             _ => crate::exports::Table::default(),
         })
     }
