@@ -138,17 +138,25 @@ impl Plan {
                     Some(*at - p.constraints.len())
                 })
                 .collect();
-            let digests = (site.pilots.par_iter().zip(records))
-                .flat_map_iter(|(p, record)| {
-                    p.constraints.iter().enumerate().map(move |(j, c)| {
-                        let mut d = crate::text::Digester::new();
-                        d.add(&record.to_le_bytes());
-                        d.add(&(j as u64).to_le_bytes());
-                        pilot::row_inputs(p, c, site, links.into(), &mut d);
-                        d.finish()
-                    })
-                })
-                .collect();
+            // Filled in place, each pilot's rows in its own part: collected
+            // from parallel parts, the list was in memory twice at once.
+            let mut digests = vec![0u128; site.pilots.iter().map(|p| p.constraints.len()).sum()];
+            let mut parts = Vec::with_capacity(site.pilots.len());
+            let mut rest = &mut digests[..];
+            for p in site.pilots.iter() {
+                let (part, after) = rest.split_at_mut(p.constraints.len());
+                parts.push(part);
+                rest = after;
+            }
+            (parts.into_par_iter().zip(site.pilots.par_iter().zip(records))).for_each(|(part, (p, record))| {
+                for ((j, c), out) in p.constraints.iter().enumerate().zip(part) {
+                    let mut d = crate::text::Digester::new();
+                    d.add(&record.to_le_bytes());
+                    d.add(&(j as u64).to_le_bytes());
+                    pilot::row_inputs(p, c, site, links.into(), &mut d);
+                    *out = d.finish();
+                }
+            });
             RowDigests { starts, digests }
         })
     }
