@@ -87,14 +87,20 @@ pub(crate) fn write_index<T: borsh::BorshSerialize>(out: &mut Counted, index: &T
 /// the file holds before its parts) or past its end.
 pub(crate) fn read_index<T: borsh::BorshDeserialize>(file: &mut std::fs::File, from: u64) -> Option<(T, u64)> {
     use std::io::{Read as _, Seek as _, SeekFrom};
+    let (start, end) = index_at(file, from)?;
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let index = T::deserialize_reader(&mut std::io::BufReader::new(file).take(end - start)).ok()?;
+    Some((index, start))
+}
+
+/// Where the index at the end of `file` ([`write_index`]) starts and ends,
+/// read from its last 8 bytes, without reading the index; `None` as
+/// [`read_index`] says.
+pub(crate) fn index_at(file: &mut std::fs::File, from: u64) -> Option<(u64, u64)> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
     let end = file.seek(SeekFrom::End(-8)).ok()?;
     let mut at = [0u8; 8];
     file.read_exact(&mut at).ok()?;
     let start = u64::from_le_bytes(at);
-    if start < from || start > end {
-        return None;
-    }
-    file.seek(SeekFrom::Start(start)).ok()?;
-    let index = T::deserialize_reader(&mut std::io::BufReader::new(file).take(end - start)).ok()?;
-    Some((index, start))
+    (from <= start && start <= end).then_some((start, end))
 }

@@ -158,33 +158,33 @@ pub struct Opened {
     index: Vec<Entry>,
 }
 
-/// A cache file opened: the file, its head, its index, and where its
-/// records' bytes start and end.
+/// A cache file opened, its index not read yet: the file, its head, and
+/// where its records' bytes start and end.
 struct File {
     file: std::fs::File,
     head: Head,
-    index: Vec<Entry>,
     records: std::ops::Range<u64>,
 }
 
-/// The cache file `name` below `root`, opened, when its key is `key` and
-/// every record it lists is where `within` allows (given the entry and
-/// where the file's records start and end).
-fn open_file(
-    root: &Path,
-    name: &str,
-    key: &Key,
-    within: impl Fn(&Entry, &std::ops::Range<u64>) -> bool,
-) -> Option<File> {
+/// The cache file `name` below `root`, opened, when its key is `key`.
+fn open_file(root: &Path, name: &str, key: &Key) -> Option<File> {
     let mut file = std::fs::File::open(crate::cache_file::path(root, name)).ok()?;
     let head = Head::deserialize_reader(&mut std::io::BufReader::new(&mut file)).ok()?;
     if head.key != *key {
         return None;
     }
     let start = borsh::to_vec(&head).ok()?.len() as u64;
-    let (index, end) = crate::cache_file::read_index::<Vec<Entry>>(&mut file, start)?;
-    let records = start..end;
-    index.iter().all(|e| within(e, &records)).then_some(File { file, head, index, records })
+    let (_, end) = crate::cache_file::index_at(&mut file, start)?;
+    Some(File { file, head, records: start..end })
+}
+
+impl File {
+    /// Its index, when every record it lists is where `within` allows
+    /// (given the entry and where the file's records start and end).
+    fn index(&mut self, within: impl Fn(&Entry, &std::ops::Range<u64>) -> bool) -> Option<Vec<Entry>> {
+        let (index, _) = crate::cache_file::read_index::<Vec<Entry>>(&mut self.file, self.records.start)?;
+        index.iter().all(|e| within(e, &self.records)).then_some(index)
+    }
 }
 
 /// Whether the bytes of `e` are within `range`.
@@ -195,15 +195,21 @@ fn between(e: &Entry, range: &std::ops::Range<u64>) -> bool {
 /// The cache below `root` that a run with this `key` left, opened; `None`
 /// when there is none this run can trust.
 pub fn open(root: &Path, key: &Key) -> Option<Opened> {
-    let whole = open_file(root, NAME, key, |e, records| e.file == In::Whole && between(e, records))?;
-    let changes = open_file(root, CHANGES, key, |e, records| match e.file {
-        In::Whole => between(e, &whole.records),
-        In::Changes => between(e, records),
-    })
-    .filter(|c| c.head.generation == whole.head.generation && c.head.as_of == whole.head.as_of);
+    // The index of the changes, when they are of this `NAME`, else its own:
+    // one index is read.
+    let mut whole = open_file(root, NAME, key)?;
+    let changes = open_file(root, CHANGES, key)
+        .filter(|c| c.head.generation == whole.head.generation && c.head.as_of == whole.head.as_of)
+        .and_then(|mut c| {
+            let index = c.index(|e, records| match e.file {
+                In::Whole => between(e, &whole.records),
+                In::Changes => between(e, records),
+            })?;
+            Some((c.file, index))
+        });
     let (changes, index) = match changes {
-        Some(c) => (Some(c.file), c.index),
-        None => (None, whole.index),
+        Some((file, index)) => (Some(file), index),
+        None => (None, whole.index(|e, records| e.file == In::Whole && between(e, records))?),
     };
     Some(Opened { whole: whole.file, changes, as_of: whole.head.as_of, generation: whole.head.generation, index })
 }
@@ -303,7 +309,7 @@ fn new_generation(root: &Path) -> u128 {
 }
 
 /// Where the bytes of a record of the cache to write come from.
-enum From<'a> {
+enum Bytes<'a> {
     /// Where they are in [`NAME`], which is kept.
     Whole(&'a Entry),
     /// Where they are in the [`CHANGES`] before, copied.
@@ -326,22 +332,22 @@ enum From<'a> {
 pub fn write(root: &Path, key: &Key, cache: &ModelCache, before: Option<&Opened>) {
     let Some(as_of) = cache.as_of() else { return };
     let before = before.filter(|b| b.as_of == as_of);
-    let plan: Option<Vec<From>> = before.and_then(|b| {
+    let plan: Option<Vec<Bytes>> = before.and_then(|b| {
         let by_path: crate::hash::FastMap<&str, &Entry> = b.index.iter().map(|e| (e.path.as_str(), e)).collect();
-        let plan: Vec<From> = (cache.records())
+        let plan: Vec<Bytes> = (cache.records())
             .map(|(file, _, diagnostics, record)| {
                 let (len, digest) = file.known();
                 let kept = by_path.get(file.path.as_str()).filter(|e| {
                     (e.len, e.digest) == (len as u64, digest) && e.record == record && e.found == Found::of(diagnostics)
                 });
                 match kept {
-                    Some(e) if e.file == In::Whole => From::Whole(e),
-                    Some(e) => From::Changes(e),
-                    None => From::Now,
+                    Some(e) if e.file == In::Whole => Bytes::Whole(e),
+                    Some(e) => Bytes::Changes(e),
+                    None => Bytes::Now,
                 }
             })
             .collect();
-        let changed = plan.iter().filter(|f| !matches!(f, From::Whole(_))).count();
+        let changed = plan.iter().filter(|f| !matches!(f, Bytes::Whole(_))).count();
         (changed * CHANGES_SHARE <= plan.len()).then_some(plan)
     });
     match (before, plan) {
@@ -371,7 +377,7 @@ fn write_whole(root: &Path, key: &Key, cache: &ModelCache, as_of: crate::date::D
 }
 
 /// Writes [`CHANGES`] as `plan` says, for the [`NAME`] of `before`.
-fn write_changes(root: &Path, key: &Key, cache: &ModelCache, before: &Opened, plan: &[From]) {
+fn write_changes(root: &Path, key: &Key, cache: &ModelCache, before: &Opened, plan: &[Bytes]) {
     let head = Head { key: key.clone(), as_of: before.as_of, generation: before.generation };
     crate::cache_file::write_with(root, CHANGES, |out| {
         let mut out = crate::cache_file::Counted { out, written: 0 };
@@ -381,15 +387,15 @@ fn write_changes(root: &Path, key: &Key, cache: &ModelCache, before: &Opened, pl
         for ((file, pilot, diagnostics, record), from) in cache.records().zip(plan) {
             let at = out.written;
             let place = match from {
-                From::Whole(e) => (In::Whole, e.at, e.bytes, e.check),
-                From::Changes(e) => {
+                Bytes::Whole(e) => (In::Whole, e.at, e.bytes, e.check),
+                Bytes::Changes(e) => {
                     before.read_into(std::slice::from_ref(e), &mut copied).ok_or_else(|| {
                         std::io::Error::new(std::io::ErrorKind::InvalidData, "the changes before cannot be read")
                     })?;
                     std::io::Write::write_all(&mut out, &copied)?;
                     (In::Changes, at, e.bytes, e.check)
                 }
-                From::Now => {
+                Bytes::Now => {
                     let check = encode(&mut out, pilot, diagnostics, &mut copied)?;
                     (In::Changes, at, out.written - at, check)
                 }

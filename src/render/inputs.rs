@@ -101,12 +101,7 @@ impl Plan {
     /// rows' links start from, is in its context.
     fn rows_inputs(&self, rows: &[(usize, usize)]) -> views::RowsHtml {
         let digests = self.row_digests();
-        let mut d = crate::text::Digester::new();
-        for &(i, j) in rows {
-            d.add(&digests.of(i)[j].to_le_bytes());
-        }
-        let digest = tera::Value::from(format!("{:032x}", d.finish()));
-        views::RowsHtml { count: rows.len(), total: rows.len(), parts: vec![digest] }
+        digested_rows(rows.iter().map(|&(i, j)| digests.of(i)[j]))
     }
 
     /// The rows of the pilot index showing the pilots `shown` (indexes into
@@ -115,12 +110,7 @@ impl Plan {
     /// else (see `home::pilot_row`).
     fn pilot_rows_inputs(&self, shown: &[usize]) -> views::RowsHtml {
         let records = self.records();
-        let mut d = crate::text::Digester::new();
-        for &i in shown {
-            d.add(&records[i].to_le_bytes());
-        }
-        let digest = tera::Value::from(format!("{:032x}", d.finish()));
-        views::RowsHtml { count: shown.len(), total: shown.len(), parts: vec![digest] }
+        digested_rows(shown.iter().map(|&i| records[i]))
     }
 
     /// The digest of what each constraint's row shows, by pilot and
@@ -167,6 +157,18 @@ impl Plan {
     pub fn records(&self) -> &[u128] {
         &self.site.digests
     }
+}
+
+/// Rows as one digest of what each shows, in the place of their HTML:
+/// the table of a page's inputs ([`Plan::view_inputs`]).
+fn digested_rows(rows: impl ExactSizeIterator<Item = u128>) -> views::RowsHtml {
+    let count = rows.len();
+    let mut d = crate::text::Digester::new();
+    for row in rows {
+        d.add(&row.to_le_bytes());
+    }
+    let digest = tera::Value::from(format!("{:032x}", d.finish()));
+    views::RowsHtml { count, total: count, parts: vec![digest] }
 }
 
 /// The digest of each constraint's row, in the pilots' order, and where
