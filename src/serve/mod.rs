@@ -175,13 +175,19 @@ fn watch(mut session: Session, shared: Arc<Shared>) -> Result<()> {
             paths.dedup();
             match session.rebuild(change, &paths) {
                 Ok(r) => {
-                    report(&r);
-                    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-                    if r.errors.is_none() {
-                        state.site = Arc::clone(&session.served);
+                    // What is served changes before the rebuild is told of:
+                    // a page asked for once "rebuilt in" is printed shows
+                    // what it printed (a test that did so got the page
+                    // before the edit's errors, now and then under load).
+                    {
+                        let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+                        if r.errors.is_none() {
+                            state.site = Arc::clone(&session.served);
+                        }
+                        state.errors = r.errors.clone();
+                        state.generation += 1;
                     }
-                    state.errors = r.errors;
-                    state.generation += 1;
+                    report(&r);
                     shared.changed.notify_all();
                 }
                 Err(e) => eprintln!("error: {e:#}"),
