@@ -27,6 +27,7 @@ pub(crate) mod exports;
 pub mod frontmatter;
 pub(crate) mod frontmatter_fast;
 pub mod frontmatter_yaml;
+pub(crate) mod frontmatter_yaml_fast;
 pub(crate) mod hash;
 pub mod history;
 pub(crate) mod history_cache;
