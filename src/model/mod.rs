@@ -898,9 +898,15 @@ pub fn build_reusing(mut loaded: Loaded, config: &Config, opts: &BuildOptions, p
 
 impl Pilot {
     /// Which of this pilot's constraints `c` is (by address: `c` is one of
-    /// them, not an equal copy).
+    /// them, not an equal copy). Worked out from the addresses, not by
+    /// walking the list: every constraint row of a page asks, and a walk
+    /// made a pilot of 30 constraints cost 30 x 30 comparisons (1.5% of a
+    /// clean build of the realistic mix, in perf).
     pub fn constraint_index(&self, c: &Constraint) -> Option<usize> {
-        self.constraints.iter().position(|x| std::ptr::eq(x, c))
+        let size = std::mem::size_of::<Constraint>();
+        let offset = (c as *const Constraint as usize).checked_sub(self.constraints.as_ptr() as usize)?;
+        let i = offset / size;
+        (offset % size == 0 && i < self.constraints.len()).then_some(i)
     }
 
     /// The day the pilot entered the stage it is at, when its `[stages]`
@@ -1153,5 +1159,30 @@ impl Site {
     /// The title of the page or section at `path` (no slashes at either end).
     pub fn title(&self, path: &str) -> Option<&str> {
         self.titles.get(path).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn a_constraint_index_is_its_place_in_its_pilot_and_nothing_for_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::synth::write_site(dir.path(), 20, 3).unwrap();
+        let opts = crate::pipeline::Options { root: dir.path().to_path_buf(), ..Default::default() };
+        let site = crate::pipeline::analyse(&opts).unwrap().site;
+        let mut seen = 0;
+        for (n, p) in site.pilots.iter().enumerate() {
+            for (j, c) in p.constraints.iter().enumerate() {
+                assert_eq!(p.constraint_index(c), Some(j));
+                assert_eq!(p.constraint_index(&c.clone()), None, "an equal copy is not one of them");
+                // Another pilot's constraint is not one of this pilot's.
+                if let Some(other) = site.pilots.get(n + 1) {
+                    assert_eq!(other.constraint_index(c), None);
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen > 20, "{seen} constraints");
     }
 }
