@@ -505,8 +505,10 @@ pub fn build(opts: &Options) -> Result<Report> {
         output::Target { dir: out_dir.clone(), marker: output::marker_text(&analysis.config.title), force: opts.force };
     // Each page's inputs and its file's stamp, for the next build.
     let mut memo_pages: Vec<(&str, u128, output::Stamp)> = Vec::new();
-    // The search index's parts, when they differ from the memo's.
+    // The search index's parts, when they differ from the memo's, and
+    // the memo the index read (its runs taken are copied from it).
     let mut search_parts: Vec<search::Part> = Vec::new();
+    let mut search_previous = None;
     let written = output::replace_dir(&target, |stage| {
         // Moved in, to be dropped once the pages are made.
         let memo = memo;
@@ -609,8 +611,9 @@ pub fn build(opts: &Options) -> Result<Report> {
             .map_err(|e| anyhow::anyhow!("cannot build the search index: {e}"))?;
         let taken = previous.as_ref().map_or(0, crate::search_memo::Previous::taken);
         timer.note(&format!("search index, of which runs of records taken as they were ({taken})"), start);
-        if !previous.is_some_and(|p| p.is_all_of(&parts)) {
+        if !previous.as_ref().is_some_and(|p| p.is_all_of(&parts)) {
             search_parts = parts;
+            search_previous = previous;
         }
         Ok(())
     });
@@ -619,7 +622,7 @@ pub fn build(opts: &Options) -> Result<Report> {
         crate::page_memo::write(&opts.root, &memo_key, &memo_pages);
         if !search_parts.is_empty() {
             let docs = |n: usize| std::fs::read(out_dir.join(format!("{}d/{n}.{}", search::DATA, search::PACKED))).ok();
-            crate::search_memo::write(&opts.root, &search_parts, docs);
+            crate::search_memo::write(&opts.root, &search_parts, docs, search_previous.as_ref());
         }
         timer.note("memos written", start);
     }

@@ -91,3 +91,25 @@ fn runs_of_records_are_taken_as_they_were_until_what_they_hold_changes() {
     std::fs::write(&memo, b"not a memo").unwrap();
     assert_eq!(runs_taken(&root, &out, "2026-12-24"), 0);
 }
+
+/// A memo written after one record changed copies the runs it took from
+/// the memo before: it is byte for byte the memo a build from nothing
+/// writes.
+#[test]
+fn a_memo_written_after_one_change_is_the_memo_of_a_build_from_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("out"));
+    write_site_with(&root, 260, 5, &Mix::REALISTIC).unwrap();
+    assert_eq!(runs_taken(&root, &out, AS_OF), 0);
+    let first = &record_files(&root)[3];
+    let text = std::fs::read_to_string(first).unwrap();
+    std::fs::write(first, format!("{text}\nA sentence about quokkas.\n")).unwrap();
+    let taken = runs_taken(&root, &out, AS_OF);
+    assert!(taken >= 3, "{taken} runs taken");
+    let memo = root.join(".pilotdeck/search.bin");
+    let after_change = std::fs::read(&memo).unwrap();
+    std::fs::remove_dir_all(root.join(".pilotdeck")).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+    assert_eq!(runs_taken(&root, &out, AS_OF), 0);
+    assert!(std::fs::read(&memo).unwrap() == after_change, "the memos differ");
+}
