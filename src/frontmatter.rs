@@ -257,9 +257,19 @@ impl TomlReader<'_> {
     }
 }
 
-/// Parses YAML (see [`crate::frontmatter_yaml`]), keeping each value's
-/// position. Keys and strings written without escapes are borrowed from
-/// `text`, not copied.
+/// Reads YAML into a tree: the YAML records are commonly written in by
+/// [`crate::frontmatter_yaml_fast`], the rest, and anything wrong, from
+/// granit-parser's events ([`crate::frontmatter_yaml::read`]), which
+/// report what is wrong. Spans are byte offsets into `text`.
+pub fn read_yaml(text: &str) -> Result<Node<'_>, crate::frontmatter_yaml::YamlError> {
+    match crate::frontmatter_yaml_fast::read(text) {
+        Some(node) => Ok(node),
+        None => crate::frontmatter_yaml::read(text),
+    }
+}
+
+/// Parses YAML ([`read_yaml`]), keeping each value's position. Keys and
+/// strings written without escapes are borrowed from `text`, not copied.
 pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'_> {
     if text.trim().is_empty() {
         return Parsed {
@@ -268,7 +278,7 @@ pub fn parse_yaml(text: &str, offset: u32) -> Parsed<'_> {
             whole: true,
         };
     }
-    match crate::frontmatter_yaml::read(text) {
+    match read_yaml(text) {
         Ok(node) => {
             let mut problems = Vec::new();
             let node = shift_node(node, offset, &mut problems);

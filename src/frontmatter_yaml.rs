@@ -33,21 +33,11 @@ pub struct YamlError {
     pub deep: bool,
 }
 
-/// Reads one YAML document. Spans are byte offsets into `text`. A key
-/// written twice is kept twice (the caller reports it). The YAML records
-/// are commonly written in is read by [`crate::frontmatter_yaml_fast`];
-/// the rest, and anything wrong, from the parser's events
-/// ([`read_events`]).
+/// Reads one YAML document from granit-parser's events. Spans are byte
+/// offsets into `text`. A key written twice is kept twice (the caller
+/// reports it). [`crate::frontmatter::read_yaml`] tries the fast path
+/// ([`crate::frontmatter_yaml_fast`]) first.
 pub fn read(text: &str) -> Result<Node<'_>, YamlError> {
-    match crate::frontmatter_yaml_fast::read(text) {
-        Some(node) => Ok(node),
-        None => read_events(text),
-    }
-}
-
-/// [`read`] from granit-parser's events alone (the fast path's tests
-/// hold it to this).
-pub fn read_events(text: &str) -> Result<Node<'_>, YamlError> {
     let mut options = granit_parser::Options::default();
     // Flow collections (`[[...]]`) inside the front matter's own table.
     options.flow_nesting_limit = MAX_DEPTH - 1;

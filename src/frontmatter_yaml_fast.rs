@@ -1,10 +1,11 @@
 //! A fast path for YAML front matter: reads the YAML that records are
 //! written in (block tables and lists, a list's items as tables written
 //! `- key: value`, plain and quoted one-line values, one-line `[a, b]`
-//! lists and `{a: 1, b: 2}` tables, comments) straight into a [`Node`], with the spans, values and
-//! kinds that [`crate::frontmatter_yaml::read_events`] gives the same text.
-//! Anything else (anchors, tags, `|` and `>` blocks, nested `[...]` and `{...}`, escapes,
-//! values over several lines, tabs, odd indentation) and anything wrong
+//! lists and `{a: 1, b: 2}` tables, comments) straight into a [`Node`],
+//! with the spans, values and kinds that [`crate::frontmatter_yaml::read`]
+//! gives the same text. Anything else (anchors, tags, `|` and `>` blocks,
+//! nested `[...]` and `{...}`, escapes, values over several lines, tabs,
+//! odd indentation) and anything wrong
 //! returns `None`, and granit-parser's events are read instead (which
 //! also report what is wrong). It decides nothing of its own: a plain
 //! value means what [`scalar`] says, a key what [`key`] says.
@@ -13,7 +14,7 @@
 //! events took about a quarter of a second of the model stage. The tests
 //! below hold the two readers to the same trees (kinds, values, spans) on
 //! generated records, the repository's pages and random text, and
-//! tests/yaml_reader.rs holds [`crate::frontmatter_yaml::read`], which
+//! tests/yaml_reader.rs holds [`crate::frontmatter::read_yaml`], which
 //! tries this first, to serde-saphyr.
 
 use crate::diag::Span;
@@ -376,7 +377,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter_yaml::read_events;
+    use crate::frontmatter_yaml::read as read_events;
 
     /// The fast path read `text` as the parser's events do, or left it to
     /// them.

@@ -1,6 +1,7 @@
 //! YAML front matter is read from granit-parser's events
-//! (`pilotdeck::frontmatter_yaml`); before, serde-saphyr deserialized it.
-//! The two must mean the same: for the front matter of a generated site
+//! (`pilotdeck::frontmatter_yaml`), the common shapes by a fast path first
+//! (`pilotdeck::frontmatter::read_yaml`); before, serde-saphyr
+//! deserialized it. The two must mean the same: for the front matter of a generated site
 //! in YAML, the repository's own pages and a hostile set, the new reader's
 //! tree (kinds, values, spans) is the one serde-saphyr built, and where
 //! serde-saphyr refused the text, the new reader refuses it at the same
@@ -8,7 +9,8 @@
 //! pilotdeck used (kept below as it was).
 
 use pilotdeck::diag::Span;
-use pilotdeck::frontmatter_yaml::{self, YamlError};
+use pilotdeck::frontmatter::read_yaml;
+use pilotdeck::frontmatter_yaml::YamlError;
 use pilotdeck::node::{Entry, Kind, Node, MAX_DEPTH};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
@@ -152,7 +154,7 @@ impl<'de> Visitor<'de> for YamlVisitor {
 
 /// Where the two readers differ on `text`, if they do.
 fn differ(text: &str) -> Option<String> {
-    let (old, new) = (old(text), frontmatter_yaml::read(text));
+    let (old, new) = (old(text), read_yaml(text));
     match (&old, &new) {
         (Ok(a), Ok(b)) if a == b => None,
         // serde-saphyr wrapped a depth error met inside an alias's copy
@@ -355,13 +357,13 @@ fn the_differences_are_the_ones_meant() {
     // `!!binary` (base64) was decoded; it is refused now.
     let text = "a: !!binary aGVsbG8=\n";
     assert!(old(text).is_ok());
-    let e = frontmatter_yaml::read(text).unwrap_err();
+    let e = read_yaml(text).unwrap_err();
     assert_eq!((e.at, e.message.as_str()), (3 + 9, "binary data (`!!binary`) cannot be read in front matter"));
     // A list used as a key through an alias: refused by both, at the alias
     // now, at the anchor before.
     let text = "k: &k [1]\n*k : list\n";
     assert_eq!(old(text).unwrap_err().at, 6);
-    let e = frontmatter_yaml::read(text).unwrap_err();
+    let e = read_yaml(text).unwrap_err();
     assert_eq!((e.at, e.message.as_str()), (10, "a key must be text, not a list or table"));
 }
 
@@ -409,7 +411,7 @@ fn a_billion_laughs_is_an_error_at_an_alias() {
         'b'..='j',
     );
     let started = std::time::Instant::now();
-    let e = frontmatter_yaml::read(&text).unwrap_err();
+    let e = read_yaml(&text).unwrap_err();
     assert!(started.elapsed().as_secs() < 5);
     assert!(text[e.at as usize..].starts_with('*'), "{e:?}");
     assert!(e.message.contains("1000000 values"), "{e:?}");
@@ -453,7 +455,7 @@ fn refusals_say_what_to_do() {
         ),
         ("title: [a\n", 7, "unclosed bracket '['"),
     ] {
-        let e = frontmatter_yaml::read(text).unwrap_err();
+        let e = read_yaml(text).unwrap_err();
         assert_eq!((e.at, e.message.as_str()), (at, message), "{text:?}");
         assert_eq!(old(text).unwrap_err().at, at, "{text:?}");
     }
@@ -466,7 +468,7 @@ fn laughs_of_long_text_stop_at_the_copy_budget() {
     let long = "x\\t".repeat(100_000);
     let text = laughs(format!("a: &a \"{long}\"\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"), 'c'..='h');
     let started = std::time::Instant::now();
-    let e = frontmatter_yaml::read(&text).unwrap_err();
+    let e = read_yaml(&text).unwrap_err();
     assert!(started.elapsed().as_secs() < 5);
     assert!(text[e.at as usize..].starts_with('*'), "{e:?}");
     assert_eq!(e.message, "aliases copy more than 64 MiB of text");
