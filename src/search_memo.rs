@@ -42,7 +42,7 @@ pub struct Previous {
     /// Where each run is in the file, and how long.
     runs: Vec<(u64, u64)>,
     taken: AtomicUsize,
-    /// Which runs an index took (see [`write`]).
+    /// Which runs an index took (see [`write()`]).
     took: Vec<std::sync::atomic::AtomicBool>,
 }
 
