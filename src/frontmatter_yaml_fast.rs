@@ -399,23 +399,17 @@ mod tests {
         assert_eq!(same_or_left(text), Ok(false), "{text:?} is for the parser");
     }
 
-    /// The front matter of the files under `dir` written in YAML.
+    /// The YAML front matter (between `---` lines) of the Markdown files
+    /// under `dir`.
     fn fronts_under(dir: &std::path::Path) -> Vec<String> {
-        let mut out = Vec::new();
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.unwrap();
-            if entry.path().extension().is_some_and(|e| e == "md") {
-                let text = std::fs::read_to_string(entry.path()).unwrap();
-                let split = crate::frontmatter::split(&text);
-                if split.present && text.starts_with("---") {
-                    let open = text.find('\n').unwrap() + 1;
-                    let close =
-                        text[..split.body_start].trim_end_matches(['\n', '\r']).rfind('\n').map_or(open, |i| i + 1);
-                    out.push(text[open..close.max(open)].to_string());
-                }
-            }
-        }
-        out
+        let md = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().map(|e| e.unwrap().into_path());
+        md.filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .filter_map(|p| {
+                let text = std::fs::read_to_string(p).unwrap();
+                let (front, _) = text.strip_prefix("---\n")?.split_once("\n---\n")?;
+                Some(format!("{front}\n"))
+            })
+            .collect()
     }
 
     #[test]
