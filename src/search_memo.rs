@@ -17,7 +17,7 @@ use crate::search::Part;
 use borsh::{BorshDeserialize, BorshSerialize};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// Where the memo is, below the site.
@@ -41,9 +41,8 @@ pub struct Previous {
     file: Mutex<std::fs::File>,
     /// Where each run is in the file, and how long.
     runs: Vec<(u64, u64)>,
-    taken: AtomicUsize,
     /// Which runs an index took (see [`write()`]).
-    took: Vec<std::sync::atomic::AtomicBool>,
+    took: Vec<AtomicBool>,
 }
 
 /// The memo below `root`, if this pilotdeck wrote one.
@@ -58,35 +57,38 @@ pub fn open(root: &Path) -> Option<Previous> {
     if runs.iter().any(|&(at, len)| at.checked_add(len).is_none_or(|e| e > start) || len < 16) {
         return None;
     }
-    let took = runs.iter().map(|_| std::sync::atomic::AtomicBool::new(false)).collect();
-    Some(Previous { file: Mutex::new(file), runs, taken: AtomicUsize::new(0), took })
+    let took = runs.iter().map(|_| AtomicBool::new(false)).collect();
+    Some(Previous { file: Mutex::new(file), runs, took })
 }
 
 impl Previous {
     /// The run `n` and its `d/` file, if it was made from `inputs`.
     pub fn get(&self, n: usize, inputs: u128) -> Option<(Part, Vec<u8>)> {
-        let &(at, len) = self.runs.get(n)?;
-        let mut bytes = vec![0u8; usize::try_from(len).ok()?];
-        {
-            let mut file = self.file.lock().ok()?;
-            file.seek(SeekFrom::Start(at)).ok()?;
-            file.read_exact(&mut bytes).ok()?;
-        }
+        let mut bytes = Vec::new();
+        self.read_run(n, &mut bytes)?;
         if bytes.get(..16)? != inputs.to_le_bytes() {
             return None;
         }
         let (_, docs, mut part) = <(u128, Vec<u8>, Part)>::try_from_slice(&bytes).ok()?;
         part.shrink_to_fit();
         (part.inputs() == inputs).then(|| {
-            self.taken.fetch_add(1, Ordering::Relaxed);
             self.took[n].store(true, Ordering::Relaxed);
             (part, docs)
         })
     }
 
+    /// The bytes of run `n` as the file holds them, into `bytes`.
+    fn read_run(&self, n: usize, bytes: &mut Vec<u8>) -> Option<()> {
+        let &(at, len) = self.runs.get(n)?;
+        bytes.resize(usize::try_from(len).ok()?, 0);
+        let mut file = self.file.lock().ok()?;
+        file.seek(SeekFrom::Start(at)).ok()?;
+        file.read_exact(bytes).ok()
+    }
+
     /// How many runs an index took from this memo.
     pub fn taken(&self) -> usize {
-        self.taken.load(Ordering::Relaxed)
+        self.took.iter().filter(|t| t.load(Ordering::Relaxed)).count()
     }
 
     /// Whether an index of `parts` took every run of this memo, and
@@ -110,7 +112,8 @@ pub fn write(root: &Path, parts: &[Part], docs: impl Fn(usize) -> Option<Vec<u8>
         let mut bytes = Vec::new();
         for (n, part) in parts.iter().enumerate() {
             let at = out.written;
-            match previous.and_then(|p| p.taken_bytes(n, &mut bytes)) {
+            let took = previous.filter(|p| p.took.get(n).is_some_and(|t| t.load(Ordering::Relaxed)));
+            match took.and_then(|p| p.read_run(n, &mut bytes)) {
                 Some(()) => std::io::Write::write_all(&mut out, &bytes)?,
                 None => {
                     let docs = docs(n).ok_or_else(|| std::io::Error::other("a `d/` file of the index is missing"))?;
@@ -121,18 +124,4 @@ pub fn write(root: &Path, parts: &[Part], docs: impl Fn(usize) -> Option<Vec<u8>
         }
         crate::cache_file::write_index(&mut out, &runs)
     });
-}
-
-impl Previous {
-    /// The bytes of run `n` into `bytes`, if an index took it.
-    fn taken_bytes(&self, n: usize, bytes: &mut Vec<u8>) -> Option<()> {
-        if !self.took.get(n)?.load(Ordering::Relaxed) {
-            return None;
-        }
-        let &(at, len) = self.runs.get(n)?;
-        bytes.resize(usize::try_from(len).ok()?, 0);
-        let mut file = self.file.lock().ok()?;
-        file.seek(SeekFrom::Start(at)).ok()?;
-        file.read_exact(bytes).ok()
-    }
 }
