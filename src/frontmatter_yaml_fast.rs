@@ -125,6 +125,17 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Where the `:` after the key word starting at `at` is, when a space
+    /// or the line's end (`end`) follows it: a key the fast path reads.
+    fn key_colon(&self, at: usize, end: usize) -> Option<usize> {
+        let colon = at + self.b[at..end].iter().take_while(|&&c| key_byte(c)).count();
+        (colon > at
+            && colon < end
+            && self.b[colon] == b':'
+            && matches!(self.b.get(colon + 1), None | Some(b' ' | b'\n')))
+        .then_some(colon)
+    }
+
     /// A block table whose keys stand at column `indent`, the first at
     /// `first` (on the line at `self.pos`).
     fn map(&mut self, indent: usize, first: usize, depth: usize) -> Option<Node<'a>> {
@@ -135,13 +146,7 @@ impl<'a> Reader<'a> {
         let mut at = first;
         loop {
             let end = memchr::memchr(b'\n', &self.b[at..]).map_or(self.b.len(), |i| at + i);
-            let colon = at + self.b[at..end].iter().take_while(|&&c| key_byte(c)).count();
-            if colon == at
-                || self.b.get(colon) != Some(&b':')
-                || !matches!(self.b.get(colon + 1), None | Some(b' ' | b'\n'))
-            {
-                return None;
-            }
+            let colon = self.key_colon(at, end)?;
             let text = &self.text[at..colon];
             let key = key(Cow::Borrowed(text), true, YamlTag::None).ok()?;
             let value = self.value(colon, end, indent, depth)?;
@@ -201,16 +206,12 @@ impl<'a> Reader<'a> {
             let line = self.line()?;
             let dash = line.start;
             let at = dash + 1 + self.b[dash + 1..line.end].iter().take_while(|&&c| c == b' ').count();
-            if at >= line.end || self.b[at] == b'#' || at == dash + 1 {
+            if at >= line.end || self.b[at] == b'#' {
                 // An item on the lines below, or nothing: the parser's.
                 return None;
             }
             span.get_or_insert(if flush { at } else { dash });
-            let key_end = at + self.b[at..line.end].iter().take_while(|&&c| key_byte(c)).count();
-            let is_key = key_end > at
-                && self.b.get(key_end) == Some(&b':')
-                && matches!(self.b.get(key_end + 1), None | Some(b' ' | b'\n'));
-            if is_key {
+            if self.key_colon(at, line.end).is_some() {
                 // `- key: value`: a table whose keys stand where its first does.
                 items.push(self.map(at - (line.start - line.indent), at, depth + 1)?);
             } else {
@@ -240,10 +241,7 @@ impl<'a> Reader<'a> {
         let (node, after) = match self.b[at] {
             b'"' | b'\'' => self.quoted(at, end)?,
             b'[' | b'{' => self.flow(at, end)?,
-            _ => {
-                let stop = self.plain(at, end, false)?;
-                return Some(stop);
-            }
+            _ => return self.plain(at, end, false),
         };
         let rest = &self.b[after..end];
         let spaces = rest.iter().take_while(|&&c| c == b' ').count();
@@ -328,10 +326,8 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let key = if map {
-                let colon = i + self.b[i..end].iter().take_while(|&&c| key_byte(c)).count();
-                if colon == i || self.b.get(colon) != Some(&b':') || self.b.get(colon + 1) != Some(&b' ') {
-                    return None;
-                }
+                // `{a:}`, `{a:` at the line's end: no value follows, the parser's.
+                let colon = self.key_colon(i, end)?;
                 let key = key(Cow::Borrowed(&self.text[i..colon]), true, YamlTag::None).ok()?;
                 let key_span = Span::new(i as u32, colon as u32);
                 i = skip(colon + 1);
